@@ -1,0 +1,76 @@
+"""People in the org: who reports to whom, where they are, when they work."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import field, frozen
+
+from careerconv_core.errors import InvalidInput
+
+PersonId = str
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the IANA time zone called ``name`` or raise ``InvalidInput``."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise InvalidInput(
+            "time_zone", "an IANA time zone such as 'Europe/Berlin'", f"unknown time zone {name!r}"
+        ) from exc
+
+
+def _check_zone(_instance: object, _attribute: object, value: str) -> None:
+    zone(value)
+
+
+def _check_email(_instance: object, _attribute: object, value: str) -> None:
+    if not _EMAIL.match(value):
+        raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {value!r}")
+
+
+@frozen
+class WorkingHours:
+    """The local hours a person takes meetings in: ``start``-``end`` on ``weekdays``.
+
+    Weekdays are numbered as ``datetime.weekday()`` does: Monday 0 to Sunday 6.
+    """
+
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    weekdays: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}), converter=frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        if self.start >= self.end:
+            raise InvalidInput(
+                "working_hours", "a start before the end, such as 09:00-17:00", "start is not before end"
+            )
+        if not self.weekdays or not self.weekdays <= set(range(7)):
+            raise InvalidInput("working_hours.weekdays", "weekday numbers 0 (Monday) to 6 (Sunday)")
+
+    @property
+    def minutes_per_day(self) -> int:
+        """How many minutes the working day lasts."""
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+
+
+@frozen
+class Person:
+    """Someone in the org: a manager, a report, or both."""
+
+    id: PersonId
+    name: str
+    email: str = field(validator=_check_email)
+    time_zone: str = field(default="UTC", validator=_check_zone)
+    working_hours: WorkingHours = WorkingHours()
+    manager_id: PersonId | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The person's time zone as a ``ZoneInfo``."""
+        return zone(self.time_zone)

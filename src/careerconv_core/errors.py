@@ -1,0 +1,99 @@
+"""One error root for everything careerconv raises.
+
+Messages name the rule or the field and the fix; they carry ids, never the
+content of anyone's notes. Third-party exceptions are translated into these
+at the adapter boundary and never cross a port.
+"""
+
+from __future__ import annotations
+
+
+class CareerconvError(Exception):
+    """Root of every error careerconv raises on purpose."""
+
+
+class RuleViolation(CareerconvError):
+    """A step would break one of the method's rules (M1-M16).
+
+    ``rule`` is the rule's number, for example ``"M7"``; ``fix`` says what to
+    do instead. The message reads ``"M7: <what is wrong>. Fix: <what to do>"``.
+    """
+
+    def __init__(self, rule: str, problem: str, fix: str) -> None:
+        self.rule = rule
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{rule}: {problem}. Fix: {fix}")
+
+
+class InvalidInput(CareerconvError):
+    """A value is missing, of the wrong type or out of range.
+
+    ``field`` is the path of the bad field (``"pinnacle.roles[3]"``),
+    ``expected`` what would have been accepted.
+    """
+
+    def __init__(self, field: str, expected: str, problem: str = "invalid value") -> None:
+        self.field = field
+        self.expected = expected
+        self.problem = problem
+        super().__init__(f"{field}: {problem}; expected {expected}")
+
+
+class NotFound(CareerconvError):
+    """Nothing with the given id exists (plan, person, action, outbox entry)."""
+
+    def __init__(self, what: str, ident: str) -> None:
+        self.what = what
+        self.ident = ident
+        super().__init__(f"no {what} with id {ident!r}")
+
+
+class ConcurrentChange(CareerconvError):
+    """The plan changed in the store since it was read; read it again and retry."""
+
+    def __init__(self, plan_id: str, expected_version: int) -> None:
+        self.plan_id = plan_id
+        self.expected_version = expected_version
+        super().__init__(
+            f"plan {plan_id!r} changed since it was read (expected version "
+            f"{expected_version}); load it again and repeat the step"
+        )
+
+
+class ConfigurationError(CareerconvError):
+    """A setting is missing or wrong; the message names the setting."""
+
+
+class PluginError(CareerconvError):
+    """A plugin is broken: a misspelled hook, a duplicate adapter name, a failing hook."""
+
+
+class AdapterError(CareerconvError):
+    """An adapter could not talk to its system.
+
+    ``retryable`` says whether trying again later may succeed; ``retry_after``
+    is the number of seconds the system asked us to wait, when it said so.
+    The message never contains request or response bodies, secrets or notes.
+    """
+
+    def __init__(
+        self,
+        adapter: str,
+        reason: str,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        self.adapter = adapter
+        self.reason = reason
+        self.retryable = retryable
+        self.retry_after = retry_after
+        super().__init__(f"{adapter}: {reason}")
+
+
+class WriteConflict(AdapterError):
+    """The remote copy was changed by someone else; it was reported, not overwritten."""
+
+    def __init__(self, adapter: str, reason: str) -> None:
+        super().__init__(adapter, reason, retryable=False)

@@ -1,0 +1,154 @@
+"""The hooks a careerconv plugin may implement.
+
+Two sorts of hook:
+
+* *providers* return ``AdapterSpec`` records that register adapters by name
+  (calendar backends, ticket trackers, HRIS sources and writers, plan stores,
+  competency catalogs, notifiers). Registering is all they do: the host calls
+  an adapter's factory only when configuration asks for that adapter by name.
+* *observers* are told about domain events after they are committed. An
+  observer must not deliver side effects; the outbox does that.
+
+Implement a hook with ``careerconv_core.hookspecs.hookimpl`` and register
+your module under the ``careerconv`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+import pluggy
+from attrs import field, frozen
+
+PROJECT = "careerconv"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+"""Marks a hook specification. Private to careerconv: plugins use ``hookimpl``."""
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marks a function in a plugin module as the implementation of a careerconv hook."""
+
+
+class AdapterKind(enum.Enum):
+    """The kinds of adapter a plugin can register."""
+
+    CALENDAR = "calendar"
+    TRACKER = "tracker"
+    HRIS_SOURCE = "hris_source"
+    HRIS_WRITER = "hris_writer"
+    STORE = "store"
+    CATALOG = "catalog"
+    NOTIFIER = "notifier"
+
+
+@frozen
+class AdapterSpec:
+    """One adapter a plugin offers.
+
+    ``factory`` is called with the adapter's settings (a mapping of strings)
+    and returns an object that implements the port for ``kind`` (see
+    ``careerconv_core.ports``). ``name`` is what configuration uses to pick it;
+    two adapters of one kind may not share a name.
+    """
+
+    kind: AdapterKind
+    name: str
+    factory: Callable[..., object]
+    summary: str = ""
+    settings: tuple[str, ...] = field(default=(), converter=tuple)
+
+
+@frozen
+class DomainEvent:
+    """Something that happened to a plan, as observers see it: names and ids only."""
+
+    name: str
+    plan_id: str
+    at: datetime
+    detail: tuple[tuple[str, str], ...] = ()
+
+
+@hookspec
+def careerconv_calendar_backends() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the calendar backends this plugin offers.
+
+    Each record's factory returns a ``careerconv_core.ports.CalendarBackend``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_ticket_trackers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the ticket trackers this plugin offers (Jira, the store itself, ...).
+
+    Each record's factory returns a ``careerconv_core.ports.TicketTracker``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_hris_sources() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the HRIS sources this plugin offers (org file, SCIM, BambooHR, ...).
+
+    Each record's factory returns a ``careerconv_core.ports.HrisSource``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_hris_writers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the HRIS record writers this plugin offers.
+
+    Each record's factory returns a ``careerconv_core.ports.HrisRecordWriter``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_plan_stores() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the plan stores this plugin offers (SQLite, PostgreSQL, ...).
+
+    Each record's factory returns a ``careerconv_core.ports.PlanStore``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_competency_catalogs() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the competency catalogs this plugin offers.
+
+    Each record's factory returns a ``careerconv_core.ports.CompetencyCatalog``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_notifiers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+    """Return the notifiers this plugin offers (mail, a chat tool, ...).
+
+    Each record's factory returns a ``careerconv_core.ports.Notifier``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def careerconv_domain_event(event: DomainEvent) -> None:
+    """Observe a committed domain event (``plan.accepted``, ``handoff.consent_granted``, ...).
+
+    Called once per event after the change is committed. Return nothing; an
+    exception is logged with the plugin's name and does not stop the other
+    observers. Do not deliver side effects from here: they are in the outbox.
+
+    :param event: the event, with ids only (never notes).
+
+    .. versionadded:: 0.1
+    """

@@ -1,0 +1,155 @@
+"""The plugin host: finds plugins, checks them, and hands out adapters by name.
+
+``make_plugin_manager()`` builds a fresh host each time; there is no global
+one. Built-in adapters arrive through the ``careerconv`` entry-point group
+exactly like third-party ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from careerconv_core import hookspecs
+from careerconv_core.errors import ConfigurationError, PluginError
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, DomainEvent
+
+log = logging.getLogger(__name__)
+
+BLOCK_ENV = "CAREERCONV_BLOCK_PLUGINS"
+"""Comma-separated plugin (entry point) names to leave out, for example ``jira,caldav``."""
+
+_PROVIDER_HOOKS: dict[AdapterKind, str] = {
+    AdapterKind.CALENDAR: "careerconv_calendar_backends",
+    AdapterKind.TRACKER: "careerconv_ticket_trackers",
+    AdapterKind.HRIS_SOURCE: "careerconv_hris_sources",
+    AdapterKind.HRIS_WRITER: "careerconv_hris_writers",
+    AdapterKind.STORE: "careerconv_plan_stores",
+    AdapterKind.CATALOG: "careerconv_competency_catalogs",
+    AdapterKind.NOTIFIER: "careerconv_notifiers",
+}
+
+
+class PluginHost:
+    """A checked plugin manager with the adapters its plugins registered."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+        self._adapters = {kind: self._collect(kind) for kind in AdapterKind}
+
+    def _origin(self, plugin: object) -> str:
+        for plug, dist in self.pm.list_plugin_distinfo():
+            if plug is plugin:
+                return f"{self.pm.get_name(plugin)} (from {dist.project_name} {dist.version})"
+        return f"{self.pm.get_name(plugin)}"
+
+    def _collect(self, kind: AdapterKind) -> dict[str, AdapterSpec]:
+        hook = getattr(self.pm.hook, _PROVIDER_HOOKS[kind])
+        found: dict[str, tuple[AdapterSpec, str]] = {}
+        # Each implementation is called on its own, so one broken provider is
+        # named in the error instead of hiding the others' adapters.
+        for impl in hook.get_hookimpls():
+            origin = self._origin(impl.plugin)
+            try:
+                specs = list(impl.function() or ())
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {origin} failed in {_PROVIDER_HOOKS[kind]}: {type(exc).__name__}"
+                ) from exc
+            for spec in specs:
+                if not isinstance(spec, AdapterSpec) or spec.kind is not kind:
+                    raise PluginError(
+                        f"plugin {origin}: {_PROVIDER_HOOKS[kind]} must return "
+                        f"AdapterSpec records of kind {kind.value}"
+                    )
+                if spec.name in found:
+                    raise PluginError(
+                        f"two {kind.value} adapters are named {spec.name!r}: one from "
+                        f"{found[spec.name][1]}, one from {origin}; block one with "
+                        f"{BLOCK_ENV} or rename it"
+                    )
+                found[spec.name] = (spec, origin)
+        return {name: pair[0] for name, pair in sorted(found.items())}
+
+    def adapters(self, kind: AdapterKind) -> Mapping[str, AdapterSpec]:
+        """Every adapter of ``kind``, by name."""
+        return self._adapters[kind]
+
+    def adapter_spec(self, kind: AdapterKind, name: str) -> AdapterSpec:
+        """The adapter of ``kind`` called ``name``, or an error listing the known names."""
+        try:
+            return self._adapters[kind][name]
+        except KeyError:
+            known = ", ".join(self._adapters[kind]) or "none"
+            raise ConfigurationError(
+                f"no {kind.value} adapter named {name!r}; installed: {known}"
+            ) from None
+
+    def create(self, kind: AdapterKind, name: str, settings: Mapping[str, str] | None = None) -> Any:
+        """Build the adapter ``name`` of ``kind`` with ``settings``."""
+        return self.adapter_spec(kind, name).factory(dict(settings or {}))
+
+    def notify(self, event: DomainEvent) -> list[str]:
+        """Tell every observer about ``event``; return the names of observers that failed.
+
+        A failing observer is logged (its name and the exception type, never
+        the event's detail) and does not stop the others.
+        """
+        failed: list[str] = []
+        for impl in self.pm.hook.careerconv_domain_event.get_hookimpls():
+            try:
+                impl.function(event=event)
+            except Exception as exc:
+                name = self.pm.get_name(impl.plugin) or "?"
+                log.error(
+                    "observer %s failed on %s for plan %s: %s",
+                    name, event.name, event.plan_id, type(exc).__name__,
+                )
+                failed.append(name)
+        return failed
+
+
+def _blocked_from_env() -> list[str]:
+    raw = os.environ.get(BLOCK_ENV, "")
+    return [name.strip() for name in raw.split(",") if name.strip()]
+
+
+def make_plugin_manager(
+    *,
+    load_entry_points: bool = True,
+    plugins: Iterable[ModuleType | object] = (),
+    blocked: Iterable[str] | None = None,
+) -> PluginHost:
+    """Build a checked plugin host.
+
+    :param load_entry_points: load plugins from the ``careerconv`` entry-point group.
+    :param plugins: extra plugin objects or modules to register (tests, embedders).
+    :param blocked: plugin names to leave out; defaults to ``$CAREERCONV_BLOCK_PLUGINS``.
+    :raises PluginError: a hook implementation that matches no spec (a misspelling),
+        a provider that fails, or two adapters of one kind with one name.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in _blocked_from_env() if blocked is None else blocked:
+        pm.set_blocked(name)
+    for plugin in plugins:
+        pm.register(plugin)
+    if load_entry_points:
+        try:
+            pm.load_setuptools_entrypoints(hookspecs.PROJECT)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {exc.plugin!r} is invalid: {exc}") from exc
+        except ImportError as exc:
+            raise PluginError(f"a careerconv plugin could not be imported: {exc}") from exc
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(
+            f"{exc}; hook names start with 'careerconv_' and are listed in careerconv_core.hookspecs"
+        ) from exc
+    return PluginHost(pm)

@@ -1,0 +1,210 @@
+"""The protocols adapters implement. The core talks to the world only through these.
+
+Every delivering port takes a batch of views and answers one
+``DeliveryOutcome`` per view, keyed by the view's deterministic key, so a
+tracker can bulk-create and a calendar can skip unchanged events. Adapters
+translate their own exceptions: nothing but ``CareerconvError`` (or an
+outcome) leaves a port.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from attrs import frozen
+
+from careerconv_core.domain.catalog import Catalog
+from careerconv_core.domain.clock import Interval
+from careerconv_core.domain.people import Person
+from careerconv_core.views import (
+    HrisSummaryView,
+    InviteView,
+    NoticeView,
+    Participant,
+    TicketStatus,
+    TicketView,
+)
+
+if TYPE_CHECKING:
+    from careerconv_core.domain.cadence import DueItem
+    from careerconv_core.domain.plan import CareerPlan
+    from careerconv_core.outbox import OutboxEntry
+
+
+class OutcomeStatus(enum.Enum):
+    """What happened to one view handed to an adapter."""
+
+    DELIVERED = "delivered"  # written (created or changed)
+    UNCHANGED = "unchanged"  # already as asked: nothing was written
+    RETRY = "retry"  # failed in a way that may pass: try again later
+    FAILED = "failed"  # will not pass by retrying: needs a person
+    CONFLICT = "conflict"  # changed remotely by someone else: reported, not overwritten
+
+
+@frozen
+class DeliveryOutcome:
+    """The result for one key. ``reason`` is short and carries no personal data."""
+
+    key: str
+    status: OutcomeStatus
+    reason: str = ""
+    retry_after: float | None = None
+    reference: str | None = None  # the remote id (ticket key, event href), for reports
+
+    @property
+    def ok(self) -> bool:
+        """True when the remote side is as asked."""
+        return self.status in (OutcomeStatus.DELIVERED, OutcomeStatus.UNCHANGED)
+
+
+@frozen
+class BusyReport:
+    """Busy intervals per person id, or ``available=False`` with the reason why not."""
+
+    busy: Mapping[str, tuple[Interval, ...]]
+    available: bool = True
+    reason: str = ""
+
+
+@runtime_checkable
+class CalendarBackend(Protocol):
+    """Puts invites into calendars and, where it can, tells when people are busy."""
+
+    def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """Create, update (``method=REQUEST``) or cancel (``method=CANCEL``) each invite, keyed by uid."""
+        ...
+
+    def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
+        """Busy intervals of ``people`` between ``start`` and ``end``; ``available=False`` if unknown."""
+        ...
+
+
+@runtime_checkable
+class TicketTracker(Protocol):
+    """Tracks GROW actions as tickets and reports their status back."""
+
+    def deliver_tickets(self, tickets: Sequence[TicketView]) -> Sequence[DeliveryOutcome]:
+        """Create or update a ticket per view, found by its key; write only what changed."""
+        ...
+
+    def pull_statuses(self, keys: Sequence[str]) -> Mapping[str, TicketStatus]:
+        """The current status of each ticket key; ``DELETED`` for a ticket that is gone."""
+        ...
+
+
+@frozen
+class OrgSnapshot:
+    """People read from an HRIS source, and where to resume from next time."""
+
+    people: tuple[Person, ...]
+    removed: tuple[str, ...] = ()
+    cursor: str | None = None
+
+
+@runtime_checkable
+class HrisSource(Protocol):
+    """Reads the org: people, their managers, and what changed since a cursor."""
+
+    def read_people(self, cursor: str | None = None) -> OrgSnapshot:
+        """Everyone (``cursor`` None) or only changes since ``cursor``."""
+        ...
+
+
+@runtime_checkable
+class HrisRecordWriter(Protocol):
+    """Writes the plan summary the report agreed to share into the HR system."""
+
+    def deliver_summaries(self, summaries: Sequence[HrisSummaryView]) -> Sequence[DeliveryOutcome]:
+        """Create or update one record per summary, found by its ``external_id``."""
+        ...
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Tells one person something: a nudge, a consent request, a notice."""
+
+    def deliver_notices(self, notices: Sequence[NoticeView]) -> Sequence[DeliveryOutcome]:
+        """Send each notice once per key."""
+        ...
+
+
+@runtime_checkable
+class CompetencyCatalog(Protocol):
+    """Offers competencies and pinnacle-role profiles (M5, M6)."""
+
+    def load(self) -> Catalog:
+        """The whole catalog."""
+        ...
+
+
+@frozen
+class PlanChange:
+    """Everything one use case changes, committed at once or not at all.
+
+    Each plan carries its new ``version``; the store refuses the change with
+    ``ConcurrentChange`` unless the stored version is ``version - 1`` (or the
+    plan is new and ``version == 1``).
+    """
+
+    plans: tuple[CareerPlan, ...] = ()
+    people: tuple[Person, ...] = ()
+    removed_people: tuple[str, ...] = ()
+    outbox: tuple[OutboxEntry, ...] = ()
+    cursors: tuple[tuple[str, str], ...] = ()
+
+
+@runtime_checkable
+class PlanStore(Protocol):
+    """Plans, people and the outbox, with atomic commits."""
+
+    def commit(self, change: PlanChange) -> None:
+        """Write the whole change in one transaction; on any error write nothing."""
+        ...
+
+    def load_plan(self, plan_id: str) -> CareerPlan:
+        """The plan with this id, or ``NotFound``."""
+        ...
+
+    def find_plans(
+        self, *, report_id: str | None = None, manager_id: str | None = None
+    ) -> Sequence[CareerPlan]:
+        """Plans for a report or a manager (all plans when both are None)."""
+        ...
+
+    def load_person(self, person_id: str) -> Person:
+        """The person with this id, or ``NotFound``."""
+        ...
+
+    def list_people(self) -> Sequence[Person]:
+        """Everyone known to the store."""
+        ...
+
+    def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
+        """What is due on or before ``day`` (overdue included), from an index."""
+        ...
+
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime
+    ) -> Sequence[OutboxEntry]:
+        """Pending entries due at ``now``, leased until ``lease_until`` so no other
+        dispatcher takes them meanwhile; oldest first."""
+        ...
+
+    def save_outbox(self, entries: Sequence[OutboxEntry]) -> None:
+        """Write the new state of entries after a delivery attempt (ends their lease)."""
+        ...
+
+    def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
+        """Entries, optionally only those with the given status values."""
+        ...
+
+    def cursor(self, name: str) -> str | None:
+        """A stored position (an HRIS poll cursor), or None."""
+        ...
+
+
+AdapterConfig = Mapping[str, str]
+"""Settings for one adapter: from the config file, with secrets read from the environment."""
