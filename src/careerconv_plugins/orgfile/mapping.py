@@ -1,0 +1,201 @@
+"""Parse an org file (TOML or CSV) into people, naming the row of every problem.
+
+Pure: takes the file's text and its name (for messages), returns people.
+Columns (CSV header) or keys (TOML ``[[person]]`` tables):
+
+``id``, ``name``, ``email``, ``time_zone`` (required); ``working_hours``
+(``"09:00-17:00"``, default), ``weekdays`` (``"Mon-Fri"``, default; also
+``"Mon,Wed,Fri"`` or ``"Sun-Thu"``), ``manager`` (the manager's id; empty for
+the top of the org).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import time
+
+from attrs import frozen
+
+from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
+from careerconv_core.domain.people import Person, WorkingHours
+from careerconv_core.errors import InvalidInput
+
+REQUIRED = ("id", "name", "email", "time_zone")
+OPTIONAL = ("working_hours", "weekdays", "manager")
+COLUMNS = REQUIRED + OPTIONAL
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@frozen
+class ParsedOrg:
+    """The people of an org file and, per person id, the row each came from."""
+
+    people: tuple[Person, ...]
+    labels: Mapping[str, str]
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """``"09:00-17:00"`` -> (09:00, 17:00); raises ``ValueError`` with the fix."""
+    match = _HOURS.match(text)
+    if not match:
+        raise ValueError("not a range like '09:00-17:00'")
+    sh, sm, eh, em = (int(g) for g in match.groups())
+    try:
+        return time(sh, sm), time(eh, em)
+    except ValueError:
+        raise ValueError("hours 00-23 and minutes 00-59, like '09:00-17:00'") from None
+
+
+def parse_weekdays(text: str) -> frozenset[int]:
+    """``"Mon-Fri"`` or ``"Mon,Wed,Fri"`` -> weekday numbers (Monday 0)."""
+    days: set[int] = set()
+    for part in text.split(","):
+        piece = part.strip().lower()
+        if not piece:
+            continue
+        first, _, last = piece.partition("-")
+        try:
+            start = DAYS.index(first.strip()[:3]) if len(first.strip()) >= 3 else -1
+            end = DAYS.index(last.strip()[:3]) if last else start
+        except ValueError:
+            start = end = -1
+        if start < 0:
+            raise ValueError(f"unknown day in {part.strip()!r}; use Mon Tue Wed Thu Fri Sat Sun")
+        # A range may wrap the week end: "Sun-Thu".
+        span = (end - start) % 7
+        days.update((start + i) % 7 for i in range(span + 1))
+    if not days:
+        raise ValueError("no days given")
+    return frozenset(days)
+
+
+def _row_person(row: Mapping[str, object], where: str) -> Person:
+    """One person from one row; every error names ``where`` and the column."""
+
+    def text(key: str) -> str:
+        value = row.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise InvalidInput(f"{where}: {key}", "text", f"got a {type(value).__name__}")
+        return value.strip()
+
+    unknown = sorted(set(row) - set(COLUMNS))
+    if unknown:
+        raise InvalidInput(
+            f"{where}: {unknown[0]}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
+        )
+    for key in REQUIRED:
+        if not text(key):
+            raise InvalidInput(f"{where}: {key}", _EXPECTED[key], "missing")
+    hours_text = text("working_hours") or "09:00-17:00"
+    days_text = text("weekdays") or "Mon-Fri"
+    try:
+        start, end = parse_hours(hours_text)
+    except ValueError as exc:
+        raise InvalidInput(f"{where}: working_hours", "'09:00-17:00'", str(exc)) from None
+    try:
+        weekdays = parse_weekdays(days_text)
+    except ValueError as exc:
+        raise InvalidInput(f"{where}: weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
+    try:
+        # The core's converter=frozenset types as an unsolved generic under mypy.
+        hours = WorkingHours(start, end, weekdays)  # type: ignore[arg-type]
+        return Person(
+            id=text("id"),
+            name=text("name"),
+            email=text("email"),
+            time_zone=text("time_zone"),
+            working_hours=hours,
+            manager_id=text("manager") or None,
+        )
+    except InvalidInput as exc:
+        # Re-home the core's error on the row, keeping its expectation.
+        raise InvalidInput(f"{where}: {exc.field}", exc.expected, exc.problem) from None
+
+
+_EXPECTED = {
+    "id": "a unique id such as 'p7'",
+    "name": "the person's name",
+    "email": "an address like 'name@example.com'",
+    "time_zone": "an IANA time zone such as 'Europe/Berlin'",
+}
+
+
+def _build(rows: Iterable[tuple[str, Mapping[str, object]]]) -> ParsedOrg:
+    people: list[Person] = []
+    labels: dict[str, str] = {}
+    problems: list[OrgProblem] = []
+    for where, row in rows:
+        try:
+            person = _row_person(row, where)
+        except InvalidInput as exc:
+            place, _, column = exc.field.rpartition(": ")
+            problems.append(OrgProblem(place, column, exc.problem, exc.expected))
+            continue
+        labels.setdefault(person.id, f"{where} (id={person.id})")
+        people.append(person)
+    if problems:
+        raise OrgInvalid(problems)
+    validate_org(people, labels=labels)
+    return ParsedOrg(tuple(people), labels)
+
+
+def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
+    """Parse CSV text with a header row. Row numbers count the header as row 1."""
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), restkey="(extra cells)")
+    header = [name.strip() for name in reader.fieldnames or ()]
+    if "id" not in header:
+        expected = f"a header row: {','.join(COLUMNS)}"
+        raise InvalidInput(f"{source} row 1", expected, "no 'id' column")
+    reader.fieldnames = header
+
+    def rows() -> Iterable[tuple[str, Mapping[str, object]]]:
+        for row in reader:
+            if not any((v or "").strip() for k, v in row.items() if isinstance(v, str)):
+                continue  # blank line
+            where = f"{source} row {reader.line_num}"
+            if "(extra cells)" in row:
+                raise InvalidInput(where, f"{len(header)} cells", "more cells than columns")
+            yield where, {k: v for k, v in row.items() if k}
+
+    return _build(rows())
+
+
+def parse_toml(content: str, source: str = "org.toml") -> ParsedOrg:
+    """Parse TOML text holding ``[[person]]`` tables."""
+    try:
+        data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(source, "valid TOML with [[person]] tables", str(exc)) from None
+    extra = sorted(set(data) - {"person"})
+    people = data.get("person")
+    if extra or not isinstance(people, list):
+        raise InvalidInput(
+            source, "only [[person]] tables", f"found {', '.join(extra) or 'no [[person]] table'}"
+        )
+
+    def rows() -> Iterable[tuple[str, Mapping[str, object]]]:
+        for number, row in enumerate(people, start=1):
+            where = f"{source} person {number}"
+            if not isinstance(row, dict):
+                raise InvalidInput(where, "a [[person]] table", "not a table")
+            yield where, row
+
+    return _build(rows())
+
+
+def parse_org(content: str, source: str) -> ParsedOrg:
+    """Parse by the file name's suffix: ``.toml`` or ``.csv``."""
+    lowered = source.lower()
+    if lowered.endswith(".toml"):
+        return parse_toml(content, source)
+    if lowered.endswith(".csv"):
+        return parse_csv(content, source)
+    raise InvalidInput(source, "a file ending in .toml or .csv", "unknown org file type")
