@@ -1,0 +1,284 @@
+"""Pure mapping from ``InviteView`` to RFC 5545 iCalendar, shared by every calendar adapter.
+
+No I/O and no clock: the time stamp (``DTSTAMP``) is passed in, so the same
+view and stamp always give the same bytes (the golden files check this).
+
+Two fingerprints are written into each event as ``X-`` properties so that any
+backend can decide what to do without keeping state of its own:
+
+* ``X-CAREERCONV-FINGERPRINT`` is a hash of what the view asks for (times,
+  title, text, people, method). Equal fingerprint: the event is unchanged and
+  nothing is written.
+* ``X-CAREERCONV-STATE`` is a hash of the event as it was written, computed from
+  parsed values (so a server that refolds lines or reorders parameters does not
+  disturb it). If the stored event no longer matches its own state hash,
+  somebody edited it on the server: that is reported as a conflict, never
+  overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from careerconv_core.views import InviteMethod, InviteView, Participant
+
+PRODID = "-//careerconv//Career Conversations//EN"
+FINGERPRINT = "X-CAREERCONV-FINGERPRINT"
+STATE = "X-CAREERCONV-STATE"
+KIND = "X-CAREERCONV-KIND"
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+
+
+def resource_name(uid: str) -> str:
+    """A file or URL name for ``uid`` that is stable and safe everywhere (``<name>.ics``).
+
+    A UID made of letters, digits, dots, dashes and underscores is used as it is
+    so people can find the file; anything else (an ``@``, a slash) is hashed.
+    """
+    if _SAFE_NAME.match(uid):
+        return f"{uid}.ics"
+    return f"cc-{hashlib.sha256(uid.encode()).hexdigest()[:40]}.ics"
+
+
+def _who(person: Participant) -> str:
+    return f"{person.person_id}|{person.name}|{person.email.lower()}"
+
+
+def fingerprint(view: InviteView) -> str:
+    """A hash of everything the view asks the calendar to show (not its sequence)."""
+    parts = [
+        view.uid,
+        view.method.value,
+        view.kind.value,
+        view.title,
+        view.start.astimezone(UTC).isoformat(),
+        view.end.astimezone(UTC).isoformat(),
+        view.time_zone,
+        _who(view.organizer),
+        *sorted(_who(a) for a in view.attendees),
+        view.description,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _text(event: icalendar.Event, name: str) -> str:
+    value = event.get(name)
+    return "" if value is None else str(value)
+
+
+def _moment(event: icalendar.Event, name: str) -> str:
+    prop = event.get(name)
+    if prop is None:
+        return ""
+    value = prop.dt
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.isoformat()
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
+def _addresses(event: icalendar.Event) -> list[str]:
+    raw = event.get("ATTENDEE", [])
+    items = raw if isinstance(raw, list) else [raw]
+    return sorted(str(a).lower().removeprefix("mailto:") for a in items)
+
+
+def state_hash(event: icalendar.Event) -> str:
+    """A hash of an event's meaning, from parsed values, to spot edits made elsewhere."""
+    parts = [
+        _text(event, "UID"),
+        _text(event, "SUMMARY"),
+        _text(event, "DESCRIPTION").replace("\r\n", "\n"),
+        _moment(event, "DTSTART"),
+        _moment(event, "DTEND"),
+        _text(event, "STATUS").upper(),
+        str(int(event.get("SEQUENCE", 0))),
+        str(event.get("ORGANIZER", "")).lower().removeprefix("mailto:"),
+        *_addresses(event),
+        _text(event, FINGERPRINT),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+PERSON_ID = "X-CAREERCONV-ID"
+
+
+def _person(person: Participant, *, attendee: bool, with_id: bool) -> icalendar.vCalAddress:
+    address = icalendar.vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = person.name
+    if with_id:
+        address.params[PERSON_ID] = person.person_id
+    if attendee:
+        address.params["CUTYPE"] = "INDIVIDUAL"
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        address.params["PARTSTAT"] = "NEEDS-ACTION"
+        address.params["RSVP"] = "TRUE"
+    return address
+
+
+def invite_event(
+    view: InviteView, *, sequence: int, stamp: datetime, person_ids: bool = False
+) -> icalendar.Event:
+    """The VEVENT for ``view`` with the given ``SEQUENCE`` and ``DTSTAMP``.
+
+    Times are written in the organizer's zone (``DTSTART;TZID=...``); a
+    cancelled invite gets ``STATUS:CANCELLED``. The description is the view's
+    agenda and coaching questions, nothing else. With ``person_ids`` each
+    ORGANIZER and ATTENDEE carries an ``X-CAREERCONV-ID`` parameter so local
+    files can be sorted per person; mailed and server copies leave it out.
+    """
+    tz = ZoneInfo(view.time_zone)
+    event = icalendar.Event()
+    event.add("UID", view.uid)
+    event.add("DTSTAMP", stamp.astimezone(UTC))
+    event.add("SEQUENCE", sequence)
+    event.add("DTSTART", view.start.astimezone(tz))
+    event.add("DTEND", view.end.astimezone(tz))
+    event.add("SUMMARY", view.title)
+    event.add("DESCRIPTION", view.description)
+    event.add(
+        "STATUS", "CANCELLED" if view.method is InviteMethod.CANCEL else "CONFIRMED"
+    )
+    event.add("TRANSP", "OPAQUE")
+    event.add("CLASS", "PRIVATE")
+    event.add("ORGANIZER", _person(view.organizer, attendee=False, with_id=person_ids))
+    for attendee in view.attendees:
+        event.add("ATTENDEE", _person(attendee, attendee=True, with_id=person_ids))
+    event.add(KIND, view.kind.value)
+    event.add(FINGERPRINT, fingerprint(view))
+    event.add(STATE, state_hash(event))
+    return event
+
+
+def _calendar(method: str | None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    if method:
+        cal.add("METHOD", method)
+    return cal
+
+
+def _add_zones(cal: icalendar.Calendar, days: Sequence[date]) -> None:
+    # The VTIMEZONE covers a little before the first and after the last event
+    # instead of 1970-2038, which keeps files small and still valid.
+    if days:
+        first = min(days) - timedelta(days=366)
+        last = max(days) + timedelta(days=366)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+
+
+def invite_calendar(
+    view: InviteView,
+    *,
+    sequence: int,
+    stamp: datetime,
+    method: bool = True,
+    person_ids: bool = False,
+) -> icalendar.Calendar:
+    """A whole iCalendar object for one invite, with its VTIMEZONE.
+
+    With ``method`` the calendar carries ``METHOD:REQUEST`` or ``METHOD:CANCEL``
+    (an iTIP message, as mailed or as an importable file); without it, the
+    object is fit for storing on a CalDAV server, where METHOD is not allowed.
+    """
+    cal = _calendar(view.method.value if method else None)
+    cal.add_component(
+        invite_event(view, sequence=sequence, stamp=stamp, person_ids=person_ids)
+    )
+    _add_zones(cal, [view.start.date(), view.end.date()])
+    return cal
+
+
+def events_of(text: str | bytes) -> list[icalendar.Event]:
+    """The VEVENTs in an iCalendar text (empty when there are none)."""
+    cal = icalendar.Calendar.from_ical(text)
+    return [c for c in cal.walk("VEVENT") if isinstance(c, icalendar.Event)]
+
+
+def person_calendar(events: Iterable[icalendar.Event], name: str) -> icalendar.Calendar:
+    """One person's calendar: the given events in start order, with their VTIMEZONEs.
+
+    No METHOD: the file is for subscribing or importing, not an iTIP message.
+    """
+    cal = _calendar(None)
+    cal.add("X-WR-CALNAME", name)
+    ordered = sorted(events, key=lambda e: (_moment(e, "DTSTART"), _text(e, "UID")))
+    days: list[date] = []
+    for event in ordered:
+        cal.add_component(event)
+        start = event.get("DTSTART")
+        if start is not None and isinstance(start.dt, datetime):
+            days.append(start.dt.date())
+    _add_zones(cal, days)
+    return cal
+
+
+def participant_ids(event: icalendar.Event) -> set[str]:
+    """The person ids on an event's ORGANIZER and ATTENDEEs (written with ``person_ids``)."""
+    found: set[str] = set()
+    for name in ("ORGANIZER", "ATTENDEE"):
+        raw = event.get(name, [])
+        for address in raw if isinstance(raw, list) else [raw]:
+            ident = getattr(address, "params", {}).get(PERSON_ID)
+            if ident:
+                found.add(str(ident))
+    return found
+
+
+def stored_sequence(event: icalendar.Event) -> int:
+    """The event's ``SEQUENCE`` (0 when absent)."""
+    return int(event.get("SEQUENCE", 0))
+
+
+def next_sequence(view: InviteView, stored: icalendar.Event | None) -> int:
+    """The SEQUENCE to write for a real change: the view's, and always above the stored one."""
+    if stored is None:
+        return view.sequence
+    return max(view.sequence, stored_sequence(stored) + 1)
+
+
+def is_unchanged(view: InviteView, stored: icalendar.Event | None) -> bool:
+    """True when ``stored`` already shows exactly what ``view`` asks for."""
+    if stored is None:
+        return False
+    same = _text(stored, FINGERPRINT) == fingerprint(view)
+    return same and stored_sequence(stored) >= view.sequence
+
+
+def edited_elsewhere(stored: icalendar.Event) -> bool:
+    """True when the stored event no longer matches the state hash written with it.
+
+    An event without our state property was not written by careerconv (or its
+    marks were removed): also treated as edited, so it is never overwritten.
+    """
+    recorded = _text(stored, STATE)
+    return not recorded or recorded != state_hash(stored)
+
+
+def to_text(cal: icalendar.Calendar) -> str:
+    """The calendar as RFC 5545 text (CRLF line ends, folded lines)."""
+    data: bytes = cal.to_ical()
+    return data.decode()
+
+
+def event_span(event: icalendar.Event) -> tuple[datetime, datetime] | None:
+    """The event's start and end as aware datetimes, or None for an all-day or odd event."""
+    try:
+        start, end = event.start, event.end
+    except (KeyError, ValueError, TypeError):
+        return None
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return None
+    if start.tzinfo is None or end.tzinfo is None or end <= start:
+        return None
+    return start, end

@@ -1,0 +1,55 @@
+"""Pytest fixtures for the real servers, loaded by ``tests/conftest.py`` (``pytest_plugins``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from servers.calendars import CalendarServer, start_radicale, start_xandikos
+from servers.smtp import SmtpServer
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[CalendarServer]:
+    """Radicale with htpasswd auth on a free port (user ``mara``)."""
+    server = start_radicale(tmp_path / "radicale")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def xandikos(tmp_path: Path) -> Iterator[CalendarServer]:
+    """Xandikos with a default calendar on a free port."""
+    server = start_xandikos(tmp_path / "xandikos")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """aiosmtpd without auth; set ``refuse`` to reject recipients."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_auth_server() -> Iterator[SmtpServer]:
+    """aiosmtpd that requires AUTH LOGIN/PLAIN (see ``servers.smtp.SMTP_USER``)."""
+    server = SmtpServer(require_auth=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def xandikos_imip(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> Iterator[tuple[CalendarServer, SmtpServer]]:
+    """Xandikos that mails iMIP for external attendees into ``smtp_server``."""
+    server = start_xandikos(tmp_path / "xandikos-imip", smtp_port=smtp_server.port)
+    yield server, smtp_server
+    server.stop()
