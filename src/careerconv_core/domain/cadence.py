@@ -7,6 +7,8 @@ from datetime import date
 
 from attrs import frozen
 
+from careerconv_core.errors import InvalidInput
+
 
 class DueKind(enum.Enum):
     """Kinds of thing that fall due on a plan."""
@@ -29,3 +31,29 @@ class DueItem:
     manager_id: str
     kind: DueKind
     due: date
+
+
+class CheckInKind(enum.Enum):
+    """The two kinds of follow-up after the three conversations (M10)."""
+
+    CHECK_IN = "check_in"  # monthly, an agenda item of the regular 1:1, not last
+    EXTENDED_REVIEW = "extended_review"  # at least quarterly, about 30 minutes
+
+
+@frozen
+class CadenceRules:
+    """The follow-up rhythm (M10). Months are calendar months."""
+
+    check_in_months: int = 1
+    extended_review_months: int = 3
+    plan_update_months: int = 3
+    probe_after_months: int = 3  # the method says three to four months
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("check_in_months", "extended_review_months", "plan_update_months"):
+            if not 1 <= getattr(self, name) <= 12:
+                raise InvalidInput(f"cadence.{name}", "1 to 12 months")
+        if not 3 <= self.probe_after_months <= 4:
+            raise InvalidInput(
+                "cadence.probe_after_months", "3 or 4 months (the method's probe point)"
+            )

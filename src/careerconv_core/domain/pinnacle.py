@@ -1,0 +1,151 @@
+"""Conversation 2: the pinnacle (M5), competencies and ratings (M6), focus (M7)."""
+
+from __future__ import annotations
+
+from attrs import evolve, field, frozen
+
+from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.visibility import private, shared
+from careerconv_core.errors import InvalidInput, RuleViolation
+
+MAX_ROLES = 3
+MAX_COMPETENCIES = 10
+
+RATING_SCALE: dict[int, str] = {
+    1: "new to me: I have not really practised it yet",
+    2: "learning: I can do it with help",
+    3: "capable: I do it on my own in familiar situations",
+    4: "strong: I do it well in hard or new situations",
+    5: "exemplary: others learn it from me",
+}
+"""The self-rating scale for competencies (M6): whole numbers 1 to 5."""
+
+
+def check_rating(value: int | None, field_name: str) -> None:
+    """Raise ``InvalidInput`` unless ``value`` is on the 1-5 scale (or None)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value not in RATING_SCALE:
+        raise InvalidInput(
+            field_name, "a whole number from 1 (new to me) to 5 (exemplary)", "off the scale"
+        )
+
+
+@frozen
+class PinnacleRole:
+    """A dream role: which role, at which kind of company, decades from now (M5)."""
+
+    id: str
+    title: str = shared()
+    company: str = shared(default="")
+    catalog_role_id: str | None = None
+
+
+@frozen
+class CompetencyRating:
+    """A competency the chosen role needs, with the report's own rating (M6).
+
+    The manager's observation sits beside the report's rating and never
+    replaces it.
+    """
+
+    competency_id: str
+    name: str
+    self_rating: int | None = private(default=None)
+    manager_observation: str = private(default="")
+    manager_rating: int | None = private(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        check_rating(self.self_rating, f"competencies[{self.competency_id}].self_rating")
+        check_rating(self.manager_rating, f"competencies[{self.competency_id}].manager_rating")
+
+
+@frozen
+class Pinnacle:
+    """What conversation 2 produced: the dream, up to three roles, the competencies, the focus."""
+
+    dream: str = private(default="")
+    roles: tuple[PinnacleRole, ...] = field(default=())
+    crossed_out: tuple[str, ...] = private(default=())
+    chosen_role_id: str | None = None
+    competencies: tuple[CompetencyRating, ...] = field(default=())
+    focus: tuple[str, ...] = field(default=())
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.roles) > MAX_ROLES:
+            raise RuleViolation(
+                "M5", f"{len(self.roles)} pinnacle roles given, at most {MAX_ROLES} are kept",
+                "narrow the dream down to two or three roles; list the rest as crossed out",
+            )
+        ids = [r.id for r in self.roles]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput("pinnacle.roles", "distinct role ids", "duplicate role id")
+        if self.chosen_role_id is not None and self.chosen_role_id not in ids:
+            raise InvalidInput(
+                "pinnacle.chosen_role_id", f"one of the pinnacle roles {ids}",
+                f"unknown role {self.chosen_role_id!r}",
+            )
+        if len(self.competencies) > MAX_COMPETENCIES:
+            raise RuleViolation(
+                "M6", f"{len(self.competencies)} competencies listed, at most {MAX_COMPETENCIES}",
+                "keep the ten the chosen role needs most",
+            )
+        comp_ids = [c.competency_id for c in self.competencies]
+        if len(set(comp_ids)) != len(comp_ids):
+            raise InvalidInput("pinnacle.competencies", "distinct competency ids", "duplicate id")
+        for cid in self.focus:
+            if cid not in comp_ids:
+                raise InvalidInput(
+                    "pinnacle.focus", "ids of listed competencies", f"unknown competency {cid!r}"
+                )
+
+    def competency(self, competency_id: str) -> CompetencyRating:
+        """The listed competency with this id, or ``InvalidInput``."""
+        for comp in self.competencies:
+            if comp.competency_id == competency_id:
+                return comp
+        raise InvalidInput(
+            "competency_id", "the id of a listed competency", f"unknown competency {competency_id!r}"
+        )
+
+    def rated(self, competency_id: str, rating: int, by: Actor) -> Pinnacle:
+        """The report's own rating of one competency (M6). Only the report rates."""
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M6", "the manager may not set or overwrite the report's self-rating",
+                "add an observation with observe() instead; the report rates themselves",
+            )
+        check_rating(rating, f"competencies[{competency_id}].self_rating")
+        comp = self.competency(competency_id)
+        return self._replace(evolve(comp, self_rating=rating))
+
+    def observed(
+        self, competency_id: str, observation: str, rating: int | None, by: Actor
+    ) -> Pinnacle:
+        """The manager's observation beside the report's rating (M6); it replaces nothing."""
+        if by is not Actor.MANAGER:
+            raise RuleViolation(
+                "M6", "observations are the manager's view", "the report rates with rate()"
+            )
+        check_rating(rating, f"competencies[{competency_id}].manager_rating")
+        comp = self.competency(competency_id)
+        return self._replace(evolve(comp, manager_observation=observation, manager_rating=rating))
+
+    def focused(self, competency_ids: tuple[str, ...], by: Actor) -> Pinnacle:
+        """The competencies the report chose to develop now (M7)."""
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M7", "only the report chooses focus competencies",
+                "ask the report which competencies they want to develop now",
+            )
+        if not competency_ids:
+            raise InvalidInput("focus", "at least one listed competency id", "empty")
+        return evolve(self, focus=tuple(dict.fromkeys(competency_ids)))
+
+    def _replace(self, comp: CompetencyRating) -> Pinnacle:
+        return evolve(
+            self,
+            competencies=tuple(
+                comp if c.competency_id == comp.competency_id else c for c in self.competencies
+            ),
+        )

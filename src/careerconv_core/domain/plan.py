@@ -1,0 +1,711 @@
+"""The career plan: one report, one manager, the method's whole life cycle (M1-M16).
+
+``CareerPlan`` is an immutable value. Every step returns a new plan or raises
+a ``CareerconvError`` that names the rule and the fix; a refused step changes
+nothing. Time comes in as an argument; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from attrs import evolve, field, frozen
+
+from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueItem, DueKind
+from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.conversations import (
+    ORDER,
+    Conversation,
+    ConversationKind,
+    ConversationLengths,
+    ConversationStatus,
+)
+from careerconv_core.domain.feedback import FeedbackRating
+from careerconv_core.domain.grow import ActionStatus, GrowPlan, GrowRules, add_months, validate_grow
+from careerconv_core.domain.handoff import Handoff, HandoffState, NewManagerPath
+from careerconv_core.domain.life_story import LifeStory
+from careerconv_core.domain.pinnacle import Pinnacle
+from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.visibility import private
+from careerconv_core.errors import InvalidInput, RuleViolation
+
+
+class PlanStatus(enum.Enum):
+    """The plan's life cycle (M1)."""
+
+    PROPOSED = "proposed"  # the manager proposed; the report has not answered
+    ACTIVE = "active"  # both opted in
+    PAUSED = "paused"  # either side paused; nothing is scheduled meanwhile
+    DECLINED = "declined"  # either side declined; recorded without judgement
+    ENDED = "ended"  # the report left, or a handoff ended the old manager's access
+
+
+class EndReason(enum.Enum):
+    """Why a plan ended."""
+
+    REPORT_LEFT = "report_left"
+    HANDOFF_REFUSED = "handoff_refused"
+    HANDOFF_EXPIRED = "handoff_expired"
+
+
+@frozen
+class Readiness:
+    """The manager's answer to the trust gate (M2)."""
+
+    manager_equipped: bool
+    trust_in_place: bool
+    confirmed_at: datetime
+
+
+@frozen
+class Consent:
+    """What the report allowed beyond the pair (section 4 of the design)."""
+
+    share_goal_on_tickets: bool = False
+    summary_to_hris: bool = False
+    goal_in_summary: bool = False
+
+
+@frozen
+class CheckIn:
+    """A follow-up held after the three conversations (M10)."""
+
+    kind: CheckInKind
+    at: datetime
+    on_track: bool | None = None
+    notes: str = private(default="")
+
+
+class FollowUpStatus(enum.Enum):
+    """Whether a follow-up meeting is on the calendar."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+@frozen
+class FollowUp:
+    """A placed monthly check-in or quarterly extended review (M10)."""
+
+    number: int
+    kind: CheckInKind
+    start: datetime
+    end: datetime
+    sequence: int = 0
+    status: FollowUpStatus = FollowUpStatus.SCHEDULED
+
+
+@frozen
+class Meeting:
+    """A one-off meeting on the plan: an abbreviated session (M13) or a life-story request (M14)."""
+
+    kind: str
+    start: datetime
+    end: datetime
+    sequence: int = 0
+    cancelled: bool = False
+
+
+def _fresh_conversations() -> tuple[Conversation, ...]:
+    return tuple(Conversation(kind) for kind in ORDER)
+
+
+@frozen
+class CareerPlan:
+    """One report's Career Conversations with one manager, and the plan they produce."""
+
+    id: str
+    report_id: str
+    manager_id: str
+    proposed_at: datetime
+    status: PlanStatus = PlanStatus.PROPOSED
+    version: int = 1
+    lengths: ConversationLengths = ConversationLengths()
+    accepted_at: datetime | None = None
+    declined_at: datetime | None = None
+    declined_by: Actor | None = None
+    paused_at: datetime | None = None
+    life_story_opt_in: bool = False
+    readiness: Readiness | None = None
+    conversations: tuple[Conversation, ...] = field(factory=_fresh_conversations)
+    life_story: LifeStory = LifeStory()
+    pinnacle: Pinnacle = Pinnacle()
+    grow: GrowPlan | None = None
+    grow_updated_at: datetime | None = None
+    consent: Consent = Consent()
+    check_ins: tuple[CheckIn, ...] = field(default=())
+    follow_ups: tuple[FollowUp, ...] = field(default=())
+    meetings: tuple[Meeting, ...] = field(default=())
+    handoffs: tuple[Handoff, ...] = field(default=())
+    feedback: tuple[FeedbackRating, ...] = field(default=())
+    manager_life_story_requested_at: datetime | None = None
+    more_conversation_declined_at: datetime | None = None
+    last_touched_at: datetime | None = None
+    ended_at: datetime | None = None
+    ended_reason: EndReason | None = None
+
+    def __attrs_post_init__(self) -> None:
+        require_aware(self.proposed_at, "proposed_at")
+        if [c.kind for c in self.conversations] != list(ORDER):
+            raise InvalidInput(
+                "conversations", "the three conversations life_story, pinnacle, grow_review in order"
+            )
+        if self.report_id == self.manager_id:
+            raise InvalidInput("manager_id", "someone other than the report", "report is own manager")
+
+    # ----------------------------------------------------------------- M1
+    @classmethod
+    def propose(
+        cls,
+        plan_id: str,
+        report_id: str,
+        manager_id: str,
+        at: datetime,
+        lengths: ConversationLengths = ConversationLengths(),
+    ) -> CareerPlan:
+        """The manager proposes Career Conversations to a report (M1, first opt-in)."""
+        require_aware(at, "at")
+        return cls(
+            id=plan_id, report_id=report_id, manager_id=manager_id, proposed_at=at,
+            lengths=lengths, last_touched_at=at,
+        )
+
+    def accept(self, by: Actor, at: datetime, life_story_opt_in: bool) -> CareerPlan:
+        """The report accepts (M1, second opt-in); conversation 1 needs its own yes."""
+        require_aware(at, "at")
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M1", "only the report can accept a proposal", "ask the report; the manager proposes"
+            )
+        if self.status is not PlanStatus.PROPOSED:
+            raise RuleViolation(
+                "M1", f"the plan is {self.status.value}, not proposed", "propose a new plan first"
+            )
+        return evolve(
+            self, status=PlanStatus.ACTIVE, accepted_at=at, life_story_opt_in=life_story_opt_in,
+            last_touched_at=at,
+        )
+
+    def opt_in_life_story(self, by: Actor, at: datetime, yes: bool = True) -> CareerPlan:
+        """The report's own yes (or no) to conversation 1 (M1)."""
+        require_aware(at, "at")
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M1", "only the report can opt in to the life-story conversation",
+                "ask the report whether they want conversation 1",
+            )
+        self._require_active("opt in to conversation 1")
+        plan = evolve(self, life_story_opt_in=yes)
+        if not yes:
+            plan = plan._cancel_scheduled()
+        return plan
+
+    def decline(self, by: Actor, at: datetime) -> CareerPlan:
+        """Either side declines, at any time (M1). Recorded without judgement; invites are cancelled."""
+        require_aware(at, "at")
+        if self.status in (PlanStatus.DECLINED, PlanStatus.ENDED):
+            raise RuleViolation("M1", f"the plan is already {self.status.value}", "nothing to decline")
+        return evolve(
+            self._cancel_scheduled(), status=PlanStatus.DECLINED, declined_at=at, declined_by=by
+        )
+
+    def pause(self, by: Actor, at: datetime) -> CareerPlan:
+        """Either side pauses (M1); scheduled meetings are cancelled until it resumes."""
+        require_aware(at, "at")
+        del by  # either side may pause; who paused is in the event
+        self._require_active("pause")
+        return evolve(self._cancel_scheduled(), status=PlanStatus.PAUSED, paused_at=at)
+
+    def resume(self, by: Actor, at: datetime) -> CareerPlan:
+        """Resume a paused plan; meetings must be scheduled again."""
+        require_aware(at, "at")
+        del by
+        if self.status is not PlanStatus.PAUSED:
+            raise RuleViolation("M1", f"the plan is {self.status.value}, not paused", "only a paused plan resumes")
+        return evolve(self, status=PlanStatus.ACTIVE, paused_at=None, last_touched_at=at)
+
+    # ----------------------------------------------------------------- M2
+    def confirm_readiness(
+        self, by: Actor, equipped: bool, trust_in_place: bool, at: datetime
+    ) -> CareerPlan:
+        """The trust gate before conversation 1 (M2). A "no" schedules nothing."""
+        require_aware(at, "at")
+        if by is not Actor.MANAGER:
+            raise RuleViolation("M2", "the trust gate is the manager's own check", "the manager answers it")
+        self._require_active("confirm readiness")
+        if not (equipped and trust_in_place):
+            raise RuleViolation(
+                "M2", "the manager does not feel equipped, or trust is not in place",
+                "repair trust first; nothing was scheduled. Confirm again when it is in place",
+            )
+        return evolve(self, readiness=Readiness(equipped, trust_in_place, at))
+
+    # ------------------------------------------------------------- M3, M4
+    def conversation(self, kind: ConversationKind) -> Conversation:
+        """The conversation of ``kind``."""
+        return self.conversations[ORDER.index(kind)]
+
+    def schedule(
+        self, slots: Mapping[ConversationKind, tuple[datetime, datetime]], at: datetime
+    ) -> CareerPlan:
+        """Place some or all of the three conversations (M3, M4).
+
+        Checks the gates (M1 opt-in for conversation 1, M2 trust), the order
+        (each after the previous one ends), and the one-month window from the
+        first conversation. Detailed placement rules (working hours, the
+        homework gap, the weekly cap) are the scheduler's.
+        """
+        require_aware(at, "at")
+        self._require_active("schedule conversations")
+        self._require_gates()
+        convs = list(self.conversations)
+        for kind, (start, end) in slots.items():
+            convs[ORDER.index(kind)] = convs[ORDER.index(kind)].scheduled(start, end)
+        self._check_order_and_window(convs)
+        return evolve(self, conversations=tuple(convs), last_touched_at=at)
+
+    def _require_gates(self) -> None:
+        if self.conversation(ConversationKind.LIFE_STORY).status is ConversationStatus.HELD:
+            return
+        if not self.life_story_opt_in:
+            raise RuleViolation(
+                "M1", "the report has not opted in to conversation 1 (life story)",
+                "ask the report; record their yes with opt_in_life_story",
+            )
+        if self.readiness is None:
+            raise RuleViolation(
+                "M2", "the manager has not confirmed feeling equipped and that trust is in place",
+                "confirm readiness first; if trust is missing, repair trust first",
+            )
+
+    @staticmethod
+    def _check_order_and_window(convs: list[Conversation]) -> None:
+        placed = [c for c in convs if c.status in (ConversationStatus.SCHEDULED, ConversationStatus.HELD)]
+        for before, after in zip(placed, placed[1:], strict=False):
+            b_end = before.end if before.status is ConversationStatus.SCHEDULED else before.held_at
+            if after.start is not None and b_end is not None and after.start < b_end:
+                raise RuleViolation(
+                    "M4", f"conversation {after.kind.number} would start before conversation "
+                    f"{before.kind.number} ends",
+                    f"keep the order: place conversation {after.kind.number} after "
+                    f"{b_end.isoformat()}, or move the earlier one first",
+                )
+        starts = [c.start for c in convs if c.status is ConversationStatus.SCHEDULED and c.start]
+        ends = [c.end for c in convs if c.status is ConversationStatus.SCHEDULED and c.end]
+        if starts and ends:
+            first = min(starts)
+            limit = add_months(first.date(), 1)
+            if max(ends).date() > limit:
+                raise RuleViolation(
+                    "M4", "the three conversations would spread over more than one month "
+                    f"(first on {first.date().isoformat()}, last ending {max(ends).date().isoformat()})",
+                    f"keep all of them on or before {limit.isoformat()}",
+                )
+
+    def record_held(self, kind: ConversationKind, at: datetime) -> CareerPlan:
+        """Conversation ``kind`` took place (M3: each needs the previous one held)."""
+        require_aware(at, "at")
+        self._require_active("record a conversation")
+        if kind is ConversationKind.LIFE_STORY:
+            self._require_gates()
+        index = ORDER.index(kind)
+        if index > 0 and self.conversations[index - 1].status is not ConversationStatus.HELD:
+            previous = ORDER[index - 1]
+            raise RuleViolation(
+                "M3", f"conversation {kind.number} ({kind.value}) cannot come before conversation "
+                f"{previous.number} ({previous.value}) is held",
+                f"hold and record conversation {previous.number} first",
+            )
+        convs = list(self.conversations)
+        convs[index] = convs[index].held(at)
+        return evolve(self, conversations=tuple(convs), last_touched_at=at)
+
+    def held(self, kind: ConversationKind) -> bool:
+        """True when conversation ``kind`` was held."""
+        return self.conversation(kind).status is ConversationStatus.HELD
+
+    # ------------------------------------------------------------ content
+    def record_life_story(self, story: LifeStory, at: datetime) -> CareerPlan:
+        """What the manager learned in conversation 1."""
+        require_aware(at, "at")
+        self._require_held(ConversationKind.LIFE_STORY, "record the life story")
+        return evolve(self, life_story=story, last_touched_at=at)
+
+    def record_pinnacle(self, pinnacle: Pinnacle, by: Actor, at: datetime) -> CareerPlan:
+        """What conversation 2 produced (M5-M7), merged so nobody overwrites the other.
+
+        The manager records roles and competencies; self-ratings and focus in
+        a manager's record are refused (M6, M7). The report's ratings and
+        focus, and the manager's observations, are kept unless their owner
+        changes them.
+        """
+        require_aware(at, "at")
+        self._require_held(ConversationKind.LIFE_STORY, "record the pinnacle conversation")
+        old = {c.competency_id: c for c in self.pinnacle.competencies}
+        if by is Actor.MANAGER:
+            if any(c.self_rating is not None and c.self_rating != getattr(
+                    old.get(c.competency_id), "self_rating", None) for c in pinnacle.competencies):
+                raise RuleViolation(
+                    "M6", "the manager may not set or overwrite the report's self-ratings",
+                    "leave self_rating empty; add your view as manager_observation",
+                )
+            if pinnacle.focus and pinnacle.focus != self.pinnacle.focus:
+                raise RuleViolation(
+                    "M7", "only the report chooses focus competencies",
+                    "leave focus empty; the report chooses it",
+                )
+            merged = tuple(
+                evolve(c, self_rating=old[c.competency_id].self_rating) if c.competency_id in old else c
+                for c in pinnacle.competencies
+            )
+            focus = tuple(f for f in self.pinnacle.focus if f in {c.competency_id for c in merged})
+        else:
+            merged = tuple(
+                evolve(
+                    c,
+                    manager_observation=old[c.competency_id].manager_observation,
+                    manager_rating=old[c.competency_id].manager_rating,
+                )
+                if c.competency_id in old else evolve(c, manager_observation="", manager_rating=None)
+                for c in pinnacle.competencies
+            )
+            focus = pinnacle.focus
+        result = evolve(pinnacle, competencies=merged, focus=focus)
+        return evolve(self, pinnacle=result, last_touched_at=at)
+
+    def rate(self, competency_id: str, rating: int, by: Actor, at: datetime) -> CareerPlan:
+        """The report rates their current ability on one competency (M6)."""
+        require_aware(at, "at")
+        return evolve(self, pinnacle=self.pinnacle.rated(competency_id, rating, by), last_touched_at=at)
+
+    def observe(
+        self, competency_id: str, observation: str, rating: int | None, by: Actor, at: datetime
+    ) -> CareerPlan:
+        """The manager adds an observation beside the report's rating (M6)."""
+        require_aware(at, "at")
+        pinnacle = self.pinnacle.observed(competency_id, observation, rating, by)
+        return evolve(self, pinnacle=pinnacle, last_touched_at=at)
+
+    def choose_focus(self, competency_ids: tuple[str, ...], by: Actor, at: datetime) -> CareerPlan:
+        """The report picks which competencies to develop now (M7)."""
+        require_aware(at, "at")
+        return evolve(self, pinnacle=self.pinnacle.focused(competency_ids, by), last_touched_at=at)
+
+    def write_grow(self, grow: GrowPlan, by: Actor, at: datetime) -> CareerPlan:
+        """The report writes or revises the GROW plan (M8, M9): homework after conversation 2."""
+        require_aware(at, "at")
+        self._require_active("write the GROW plan")
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M9", "the GROW plan is the report's homework and the report's to change",
+                "the report writes it; help shape it in conversation 3",
+            )
+        if not self.held(ConversationKind.PINNACLE):
+            raise RuleViolation(
+                "M9", "the GROW plan comes after conversation 2 (pinnacle)",
+                "hold and record conversation 2 first",
+            )
+        validate_grow(grow, self.pinnacle, (self.report_id, self.manager_id))
+        revision = self.grow.revision + 1 if self.grow is not None else 1
+        return evolve(
+            self, grow=evolve(grow, revision=revision), grow_updated_at=at, last_touched_at=at
+        )
+
+    def set_action_status(self, action_id: str, status: ActionStatus, on: date, at: datetime) -> CareerPlan:
+        """Mark a "Will" action done or open again (from the tracker or by hand)."""
+        require_aware(at, "at")
+        if self.grow is None:
+            raise InvalidInput("action_id", "an action of a written GROW plan", "no GROW plan yet")
+        return evolve(self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at)
+
+    def set_consent(self, consent: Consent, by: Actor) -> CareerPlan:
+        """The report decides what may leave the pair (tickets, HR record)."""
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M12", "only the report decides what of their plan is shared",
+                "ask the report to change what they share",
+            )
+        return evolve(self, consent=consent)
+
+    # ---------------------------------------------------------------- M10
+    def check_in(
+        self,
+        kind: CheckInKind,
+        at: datetime,
+        *,
+        on_track: bool | None = None,
+        notes: str = "",
+        declines_more_conversation: bool = False,
+    ) -> CareerPlan:
+        """A monthly check-in or a quarterly extended review was held (M10).
+
+        ``declines_more_conversation`` records that the report does not want
+        longer career conversations now: the library stops proposing them and
+        suggests talking to others.
+        """
+        require_aware(at, "at")
+        self._require_active("check in")
+        self._require_held(ConversationKind.GROW_REVIEW, "check in on the plan")
+        plan = evolve(
+            self,
+            check_ins=(*self.check_ins, CheckIn(kind, at, on_track, notes)),
+            last_touched_at=at,
+        )
+        if declines_more_conversation:
+            plan = evolve(plan, more_conversation_declined_at=at)._cancel_reviews()
+        elif kind is CheckInKind.EXTENDED_REVIEW:
+            plan = evolve(plan, more_conversation_declined_at=None)
+        return plan
+
+    def place_follow_ups(self, follow_ups: tuple[FollowUp, ...], at: datetime) -> CareerPlan:
+        """Put the monthly check-ins and quarterly reviews on the calendar (M10)."""
+        require_aware(at, "at")
+        self._require_active("schedule check-ins")
+        self._require_held(ConversationKind.GROW_REVIEW, "schedule check-ins")
+        if self.more_conversation_declined_at is not None:
+            follow_ups = tuple(f for f in follow_ups if f.kind is CheckInKind.CHECK_IN)
+        old = {f.number: f for f in self.follow_ups}
+        placed = []
+        for f in follow_ups:
+            prev = old.get(f.number)
+            if prev is not None and (prev.start, prev.end, prev.kind) != (f.start, f.end, f.kind):
+                f = evolve(f, sequence=prev.sequence + 1)
+            elif prev is not None:
+                f = prev
+            placed.append(f)
+        return evolve(self, follow_ups=tuple(placed))
+
+    def due_items(self, rules: CadenceRules = CadenceRules()) -> tuple[DueItem, ...]:
+        """What falls due on this plan, and when (M10, M12, M16)."""
+        items: list[DueItem] = []
+
+        def due(kind: DueKind, day: date) -> None:
+            items.append(DueItem(self.id, self.report_id, self.manager_id, kind, day))
+
+        handoff = self.current_handoff
+        if handoff is not None and handoff.state is HandoffState.CONSENT_ASKED:
+            due(DueKind.HANDOFF_CONSENT, handoff.answer_by.date())
+        if self.status is not PlanStatus.ACTIVE:
+            return tuple(items)
+        for conv in self.conversations:
+            if conv.status is ConversationStatus.SCHEDULED and conv.start is not None:
+                due(DueKind.CONVERSATION, conv.start.date())
+                break
+        review = self.conversation(ConversationKind.GROW_REVIEW)
+        if review.held_at is None:
+            return tuple(items)
+        anchor = review.held_at.date()
+        last_any = max([anchor, *(c.at.date() for c in self.check_ins)])
+        due(DueKind.CHECK_IN, add_months(last_any, rules.check_in_months))
+        declined = self.more_conversation_declined_at is not None
+        if not declined:
+            last_review = max(
+                [anchor, *(c.at.date() for c in self.check_ins if c.kind is CheckInKind.EXTENDED_REVIEW)]
+            )
+            due(DueKind.EXTENDED_REVIEW, add_months(last_review, rules.extended_review_months))
+            touched = (self.last_touched_at or review.held_at).date()
+            due(DueKind.PROBE, add_months(touched, rules.probe_after_months))
+        updated = (self.grow_updated_at or review.held_at).date()
+        due(DueKind.PLAN_UPDATE, add_months(updated, rules.plan_update_months))
+        if len({f.by for f in self.feedback}) < 2:
+            due(DueKind.FEEDBACK, anchor)
+        return tuple(items)
+
+    # ------------------------------------------------------------ M12, M13
+    @property
+    def current_handoff(self) -> Handoff | None:
+        """The latest handoff, if any."""
+        return self.handoffs[-1] if self.handoffs else None
+
+    def start_handoff(
+        self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime
+    ) -> CareerPlan:
+        """The report got a new manager: ask the report first (M12). Nothing is shared yet.
+
+        A handoff still waiting for consent is superseded; the plan's holder
+        (the old manager) stays the same until the report says yes.
+        """
+        require_aware(at, "at")
+        require_aware(answer_by, "answer_by")
+        if answer_by <= at:
+            raise InvalidInput("answer_by", "a deadline after now", answer_by.isoformat())
+        if self.status in (PlanStatus.DECLINED, PlanStatus.ENDED):
+            raise RuleViolation(
+                "M12", f"the plan is {self.status.value}; there is nothing to hand over",
+                "the new manager may propose Career Conversations afresh (M1)",
+            )
+        if new_manager_id == self.report_id:
+            raise InvalidInput("new_manager_id", "someone other than the report", new_manager_id)
+        handoffs = list(self.handoffs)
+        current = self.current_handoff
+        if current is not None and current.is_open:
+            if current.new_manager_id == new_manager_id:
+                return self
+            handoffs[-1] = current.superseded()
+        if new_manager_id == self.manager_id:
+            return evolve(self, handoffs=tuple(handoffs))  # changed back: nothing to hand over
+        handoffs.append(
+            Handoff(handoff_id, self.manager_id, new_manager_id, HandoffState.CONSENT_ASKED, at, answer_by)
+        )
+        return evolve(self, handoffs=tuple(handoffs))
+
+    def _with_handoff(self, handoff: Handoff) -> CareerPlan:
+        return evolve(self, handoffs=(*self.handoffs[:-1], handoff))
+
+    def _require_handoff(self) -> Handoff:
+        handoff = self.current_handoff
+        if handoff is None:
+            raise RuleViolation("M12", "no manager change is under way", "start a handoff first")
+        return handoff
+
+    def answer_handoff(self, granted: bool, by: Actor, at: datetime) -> CareerPlan:
+        """The report answers whether the plan may be shared (M12). Only the report answers."""
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M12", "only the report can consent to sharing the plan",
+                "ask the report; nothing is shared until they say yes",
+            )
+        handoff = self._require_handoff().answered(granted, at)
+        plan = self._with_handoff(handoff)
+        if handoff.state in (HandoffState.CONSENT_REFUSED, HandoffState.CONSENT_EXPIRED):
+            plan = plan._end_access(handoff.state, at)
+        return plan
+
+    def expire_handoff(self, now: datetime) -> CareerPlan:
+        """No answer by the deadline is a no (M12): nothing is shared, the old manager's access ends."""
+        handoff = self.current_handoff
+        if handoff is None:
+            return self
+        expired = handoff.expired(now)
+        if expired is handoff:
+            return self
+        return self._with_handoff(expired)._end_access(expired.state, now)
+
+    def _end_access(self, state: HandoffState, at: datetime) -> CareerPlan:
+        reason = EndReason.HANDOFF_REFUSED if state is HandoffState.CONSENT_REFUSED else EndReason.HANDOFF_EXPIRED
+        return evolve(self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at, ended_reason=reason)
+
+    def share_with_new_manager(self, at: datetime) -> CareerPlan:
+        """After consent only: the new manager becomes the plan's manager (M12)."""
+        require_aware(at, "at")
+        handoff = self._require_handoff()
+        shared = handoff.shared()
+        return evolve(self._with_handoff(shared), manager_id=handoff.new_manager_id, last_touched_at=at)
+
+    def schedule_handoff_meeting(self, start: datetime, end: datetime) -> CareerPlan:
+        """The three-way meeting: report, old and new manager (M12)."""
+        return self._with_handoff(self._require_handoff().meeting(start, end))
+
+    def choose_path(self, path: NewManagerPath, by: Actor, at: datetime) -> CareerPlan:
+        """The new manager and the report pick how to go on (M13)."""
+        require_aware(at, "at")
+        if by is not Actor.MANAGER:
+            raise RuleViolation("M13", "the new manager records the path you agreed on", "record it as the manager")
+        handoff = self._require_handoff().path_chosen(path)
+        plan = self._with_handoff(handoff)
+        if path is NewManagerPath.FULL_CONVERSATIONS:
+            # A new start with the new manager: both gates are asked again.
+            plan = evolve(
+                plan._cancel_scheduled(), conversations=_fresh_conversations(), readiness=None,
+                life_story_opt_in=False,
+            )
+        return plan
+
+    def schedule_meeting(self, kind: str, start: datetime, end: datetime, at: datetime) -> CareerPlan:
+        """Place an abbreviated session (M13) or the manager's own life story (M14)."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        require_aware(at, "at")
+        self._require_active("schedule a meeting")
+        meetings = list(self.meetings)
+        for n, m in enumerate(meetings):
+            if m.kind == kind and not m.cancelled:
+                meetings[n] = evolve(m, start=start, end=end, sequence=m.sequence + 1)
+                break
+        else:
+            meetings.append(Meeting(kind, start, end))
+        return evolve(self, meetings=tuple(meetings))
+
+    def report_left(self, at: datetime) -> CareerPlan:
+        """The report left the company: everything is called off."""
+        require_aware(at, "at")
+        handoffs = self.handoffs
+        if self.current_handoff is not None and self.current_handoff.is_open:
+            handoffs = (*handoffs[:-1], self.current_handoff.superseded())
+        return evolve(
+            self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at,
+            ended_reason=EndReason.REPORT_LEFT, handoffs=handoffs,
+        )
+
+    def can_view(self, person_id: str) -> bool:
+        """Whether ``person_id`` may see the plan's private fields.
+
+        The report always; the manager while the plan is theirs; nobody else.
+        A handoff the report refused or left unanswered ends the manager's access.
+        """
+        if person_id == self.report_id:
+            return True
+        if self.ended_reason in (EndReason.HANDOFF_REFUSED, EndReason.HANDOFF_EXPIRED):
+            return False
+        return person_id == self.manager_id
+
+    # ---------------------------------------------------------------- M14
+    def request_manager_life_story(self, by: Actor, at: datetime) -> CareerPlan:
+        """The report asks to hear the manager's own life story (M14)."""
+        require_aware(at, "at")
+        if by is not Actor.REPORT:
+            raise RuleViolation("M14", "the request comes from the report", "the report asks")
+        self._require_held(ConversationKind.LIFE_STORY, "ask for the manager's life story")
+        return evolve(self, manager_life_story_requested_at=at)
+
+    # ---------------------------------------------------------------- M16
+    def give_feedback(self, rating: FeedbackRating) -> CareerPlan:
+        """A 0-10 rating of the three conversations, once per side (M16)."""
+        self._require_held(ConversationKind.GROW_REVIEW, "give feedback")
+        expected = self.report_id if rating.by is Actor.REPORT else self.manager_id
+        if rating.person_id != expected:
+            raise InvalidInput("feedback.person_id", f"the {rating.by.value} of this plan", rating.person_id)
+        kept = tuple(f for f in self.feedback if f.by is not rating.by)
+        return evolve(self, feedback=(*kept, rating))
+
+    # ------------------------------------------------------------ helpers
+    def _require_active(self, step: str) -> None:
+        if self.status is not PlanStatus.ACTIVE:
+            fix = {
+                PlanStatus.PROPOSED: "the report accepts first (double opt-in)",
+                PlanStatus.PAUSED: "resume the plan first",
+            }.get(self.status, "a declined or ended plan stays closed; propose a new one")
+            raise RuleViolation("M1", f"cannot {step}: the plan is {self.status.value}", fix)
+
+    def _require_held(self, kind: ConversationKind, step: str) -> None:
+        if not self.held(kind):
+            raise RuleViolation(
+                "M3", f"cannot {step} before conversation {kind.number} ({kind.value}) is held",
+                f"hold and record conversation {kind.number} first",
+            )
+
+    def _cancel_scheduled(self) -> CareerPlan:
+        convs = tuple(c.cancelled() for c in self.conversations)
+        follow = tuple(
+            evolve(f, status=FollowUpStatus.CANCELLED, sequence=f.sequence + 1)
+            if f.status is FollowUpStatus.SCHEDULED else f
+            for f in self.follow_ups
+        )
+        meetings = tuple(
+            evolve(m, cancelled=True, sequence=m.sequence + 1) if not m.cancelled else m
+            for m in self.meetings
+        )
+        return evolve(self, conversations=convs, follow_ups=follow, meetings=meetings)
+
+    def _cancel_reviews(self) -> CareerPlan:
+        follow = tuple(
+            evolve(f, status=FollowUpStatus.CANCELLED, sequence=f.sequence + 1)
+            if f.status is FollowUpStatus.SCHEDULED and f.kind is CheckInKind.EXTENDED_REVIEW else f
+            for f in self.follow_ups
+        )
+        return evolve(self, follow_ups=follow)
+
+
+GROW_RULES_DEFAULT = GrowRules()

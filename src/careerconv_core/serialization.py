@@ -1,0 +1,161 @@
+"""JSON at the edges: one cattrs converter for every domain object and view.
+
+Bad input is reported with the path of the bad field and what was expected
+(``plan.pinnacle.roles[3]: ...``), never as a traceback. Unknown fields are
+refused, so a typo in a plan file is caught instead of silently dropped.
+Values are never echoed into messages: they may be someone's notes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from careerconv_core.domain.clock import require_aware
+from careerconv_core.errors import CareerconvError, InvalidInput
+
+T = TypeVar("T")
+
+
+class InvalidDocument(InvalidInput):
+    """A document (plan JSON, a record file) had one or more bad fields; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else "invalid document"
+        field, _, rest = first.partition(": ")
+        super().__init__(field, "see the problems listed", rest or first)
+        self.args = ("; ".join(problems),)
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems)
+
+
+def _structure_datetime(value: Any, _type: type) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("expected an ISO 8601 date-time with offset") from None
+    else:
+        raise TypeError("expected an ISO 8601 date-time string")
+    return require_aware(parsed, "datetime")
+
+
+def _structure_date(value: Any, _type: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError("expected an ISO 8601 date string (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("expected an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def _structure_time(value: Any, _type: type) -> time:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise TypeError("expected a time string HH:MM")
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValueError("expected a time HH:MM") from None
+
+
+def _strict_int(value: Any, _type: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected a whole number")
+    return value
+
+
+def _strict_str(value: Any, _type: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a text string")
+    return value
+
+
+def _strict_bool(value: Any, _type: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter that refuses unknown keys and wrong types, and writes ISO dates."""
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_unstructure_hook(datetime, lambda v: v.isoformat())
+    conv.register_unstructure_hook(date, lambda v: v.isoformat())
+    conv.register_unstructure_hook(time, lambda v: v.strftime("%H:%M"))
+    conv.register_unstructure_hook(frozenset, sorted)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_structure_hook(time, _structure_time)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    return conv
+
+
+converter = make_converter()
+
+
+def _describe(exc: BaseException, _type: Any) -> str:
+    if isinstance(exc, CareerconvError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown field(s) {sorted(exc.extra_fields)}; remove them or check the spelling"
+    if isinstance(exc, (ValueError, TypeError)) and exc.args and isinstance(exc.args[0], str):
+        text = exc.args[0]
+        # cattrs and enum messages may quote the bad value; keep only our own wording.
+        if text.startswith("expected"):
+            return text
+        if "is not a valid" in text:
+            return f"not one of the allowed values for {getattr(_type, '__name__', 'this field')}"
+    name = getattr(_type, "__name__", str(_type))
+    return f"invalid value; expected {name}"
+
+
+def structure(data: Any, cls: type[T], root: str) -> T:
+    """Build ``cls`` from plain data; raise ``InvalidDocument`` naming each bad field."""
+    try:
+        return converter.structure(data, cls)
+    except (ClassValidationError, IterableValidationError) as exc:
+        problems = cattrs.transform_error(exc, path=root, format_exception=_describe)
+        # "msg @ path" reads better as "path: msg".
+        raise InvalidDocument(
+            [f"{p.rpartition(' @ ')[2]}: {p.rpartition(' @ ')[0]}" for p in problems]
+        ) from None
+    except CareerconvError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InvalidDocument([f"{root}: {_describe(exc, cls)}"]) from None
+
+
+def unstructure(obj: Any) -> Any:
+    """Plain data (dicts, lists, strings, numbers) for ``obj``."""
+    return converter.unstructure(obj)
+
+
+def dumps(obj: Any) -> str:
+    """Compact, key-sorted JSON for ``obj``: the same object always gives the same text."""
+    return json.dumps(unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str | bytes, cls: type[T], root: str | None = None) -> T:
+    """Parse JSON ``text`` into ``cls``; every error names the field and what was expected."""
+    where = root or cls.__name__.lower()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidDocument([f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno})"]) from None
+    return structure(data, cls, where)
