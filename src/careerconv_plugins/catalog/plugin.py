@@ -1,0 +1,33 @@
+"""Registers the ``builtin`` and ``csv`` competency catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_plugins.catalog.sources import BuiltinCatalog, CsvCatalog
+
+
+def _builtin(_settings: Mapping[str, str]) -> BuiltinCatalog:
+    return BuiltinCatalog()
+
+
+@hookimpl
+def careerconv_competency_catalogs() -> Iterable[AdapterSpec]:
+    """The built-in catalog and the importer for an organisation's own CSV files."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.CATALOG,
+            name="builtin",
+            factory=_builtin,
+            summary="Built-in competencies and pinnacle-role profiles (evidence: O*NET-SOC codes)",
+        ),
+        AdapterSpec(
+            kind=AdapterKind.CATALOG,
+            name="csv",
+            factory=CsvCatalog.from_settings,
+            summary="Your organisation's own competencies.csv and roles.csv",
+            # attrs' mypy plugin cannot type ``converter=tuple``; the value is a tuple.
+            settings=("competencies_path", "roles_path"),  # type: ignore[arg-type]
+        ),
+    ]

@@ -1,0 +1,249 @@
+"""The built-in competency catalog, the CSV importer and their registration."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from careerconv_core.domain.catalog import Catalog
+from careerconv_core.errors import ConfigurationError, InvalidInput
+from careerconv_core.hookspecs import AdapterKind
+from careerconv_core.plugins import make_plugin_manager
+from careerconv_core.ports import CompetencyCatalog
+from careerconv_plugins.catalog import CsvCatalog, load_builtin_catalog, write_catalog
+from careerconv_plugins.catalog import plugin as catalog_plugin
+
+FUNCTIONS = {
+    "engineering",
+    "product",
+    "design",
+    "marketing",
+    "sales",
+    "finance",
+    "people",
+    "operations",
+    "data",
+    "general-management",
+}
+ONET_SOC = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def builtin() -> Catalog:
+    return load_builtin_catalog()
+
+
+def test_builtin_catalog_size_and_groups(builtin: Catalog) -> None:
+    assert 40 <= len(builtin.competencies) <= 60
+    groups = {c.group for c in builtin.competencies}
+    assert len(groups) >= 6
+    for comp in builtin.competencies:
+        assert comp.description, comp.id
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", comp.id), comp.id
+
+
+def test_builtin_roles_cover_every_function(builtin: Catalog) -> None:
+    assert len(builtin.roles) >= 20
+    assert {r.function for r in builtin.roles} == FUNCTIONS
+
+
+def test_builtin_roles_have_top_competencies_and_onet_evidence(builtin: Catalog) -> None:
+    for role in builtin.roles:
+        assert 1 <= len(role.competency_ids) <= 10, role.id
+        assert len(set(role.competency_ids)) == len(role.competency_ids), role.id
+        assert role.evidence, f"{role.id} cites no O*NET-SOC code"
+        for code in role.evidence:
+            assert ONET_SOC.match(code), f"{role.id}: {code}"
+        assert role.description
+    # Every role resolves through the catalog's own lookups.
+    for role in builtin.roles:
+        assert builtin.role(role.id) is role
+        for cid in role.competency_ids:
+            assert builtin.competency(cid).id == cid
+
+
+def test_builtin_names_are_not_a_licensed_deck(builtin: Catalog) -> None:
+    # A few well-known names from licensed competency decks; ours must differ.
+    licensed = {
+        "dealing with paradox",
+        "manages ambiguity",
+        "instills trust",
+        "nimble learning",
+        "drives results",
+        "strategic mindset",
+        "business insight",
+        "customer focus",
+        "programming/software development",
+        "risk management",
+        "product management",
+    }
+    names = {c.name.lower() for c in builtin.competencies}
+    assert not names & licensed
+
+
+def test_notice_names_onet_release_and_licence() -> None:
+    notice = (REPO / "NOTICE").read_text(encoding="utf-8")
+    assert "O*NET" in notice
+    assert "CC BY 4.0" in notice
+    assert "USDOL/ETA" in notice
+    assert re.search(r"O\*NET 30\.2 Database", notice)
+
+
+def test_plugin_registers_builtin_and_csv_through_entry_points() -> None:
+    host = make_plugin_manager(load_entry_points=False, plugins=[catalog_plugin])
+    adapters = host.adapters(AdapterKind.CATALOG)
+    assert set(adapters) == {"builtin", "csv"}
+    assert adapters["csv"].settings == ("competencies_path", "roles_path")
+    catalog = host.create(AdapterKind.CATALOG, "builtin")
+    assert isinstance(catalog, CompetencyCatalog)
+    assert catalog.load() == load_builtin_catalog()
+
+
+def test_entry_point_is_declared() -> None:
+    names = {ep.name: ep.value for ep in entry_points(group="careerconv")}
+    assert names.get("catalog") == "careerconv_plugins.catalog.plugin"
+
+
+def test_csv_round_trip(tmp_path: Path, builtin: Catalog) -> None:
+    comps, roles = tmp_path / "competencies.csv", tmp_path / "roles.csv"
+    write_catalog(builtin, comps, roles)
+    host = make_plugin_manager(load_entry_points=False, plugins=[catalog_plugin])
+    imported = host.create(
+        AdapterKind.CATALOG, "csv", {"competencies_path": str(comps), "roles_path": str(roles)}
+    ).load()
+    assert imported == builtin
+
+
+def test_csv_accepts_bom_optional_columns_and_quoted_cells(tmp_path: Path) -> None:
+    comps = tmp_path / "c.csv"
+    roles = tmp_path / "r.csv"
+    comps.write_bytes(
+        "\ufeffid,name,group\r\n"
+        'talks,"Talks, clearly",Comms\r\n'
+        "\r\n"
+        "writes,Writes,Comms\r\n".encode()
+    )
+    roles.write_text(
+        "function,id,title,competency_ids\nsales,seller,Seller, writes ; talks \n",
+        encoding="utf-8",
+    )
+    catalog = CsvCatalog(comps, roles).load()
+    assert [c.name for c in catalog.competencies] == ["Talks, clearly", "Writes"]
+    role = catalog.role("seller")
+    assert role.competency_ids == ("writes", "talks")
+    assert role.evidence == ()
+
+
+def _files(tmp_path: Path, comps: str | bytes, roles: str | bytes) -> CsvCatalog:
+    cpath, rpath = tmp_path / "competencies.csv", tmp_path / "roles.csv"
+    for path, content in ((cpath, comps), (rpath, roles)):
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+    return CsvCatalog(cpath, rpath)
+
+
+GOOD_COMPS = "id,name,group,description\na,Alpha,G,\nb,Beta,G,\n"
+GOOD_ROLES = "id,title,function,competency_ids,onet_codes,description\nr,Role,sales,a;b,,\n"
+
+
+@pytest.mark.parametrize(
+    ("comps", "roles", "file", "row", "column", "expected_words"),
+    [
+        pytest.param(
+            "id,group,description\na,G,\n", GOOD_ROLES,
+            "competencies.csv", 1, "name", "header row", id="missing-column",
+        ),
+        pytest.param(
+            GOOD_COMPS,
+            "id,title,function,competency_ids\nr,Role,sales,a\nq,Q,sales,a;zzz\n",
+            "roles.csv", 3, "competency_ids", "competencies file", id="unknown-competency",
+        ),
+        pytest.param(
+            "id,name,group\n" + "".join(f"c{i},C{i},G\n" for i in range(11)),
+            "id,title,function,competency_ids\nr,Role,sales,"
+            + ";".join(f"c{i}" for i in range(11)),
+            "roles.csv", 2, "competency_ids", "1 to 10", id="eleven-competencies",
+        ),
+        pytest.param(
+            "id,name,group\na,Alpha,G\nb,Beta,G\na,Again,G\n", GOOD_ROLES,
+            "competencies.csv", 4, "id", "unique id", id="duplicate-competency",
+        ),
+        pytest.param(
+            GOOD_COMPS, GOOD_ROLES + "r,Again,sales,a,,\n",
+            "roles.csv", 3, "id", "unique id", id="duplicate-role",
+        ),
+        pytest.param(
+            GOOD_COMPS, "id,title,function,competency_ids\nr,Role,,a\n",
+            "roles.csv", 2, "function", "a value", id="empty-cell",
+        ),
+        pytest.param(
+            GOOD_COMPS, "id,title,function,competency_ids,onet_code\nr,Role,sales,a,x\n",
+            "roles.csv", 1, "onet_code", "onet_codes", id="misspelled-column",
+        ),
+        pytest.param(
+            GOOD_COMPS, "id,title,function,competency_ids\nr,Role,sales,a,extra\n",
+            "roles.csv", 2, "5", "at most 4 cells", id="extra-cell",
+        ),
+        pytest.param(
+            GOOD_COMPS, "id,title,function,competency_ids\nr,Role,sales,a;a\n",
+            "roles.csv", 2, "competency_ids", "each competency once", id="repeated-competency",
+        ),
+    ],
+)
+def test_bad_csv_names_file_row_and_column(  # noqa: PLR0917 - one parameter per table column
+    tmp_path: Path,
+    comps: str,
+    roles: str,
+    file: str,
+    row: int,
+    column: str,
+    expected_words: str,
+) -> None:
+    with pytest.raises(InvalidInput) as info:
+        _files(tmp_path, comps, roles).load()
+    err = info.value
+    assert err.field == f"{tmp_path / file}, row {row}, column {column}"
+    assert expected_words in err.expected
+    assert str(tmp_path / file) in str(err)
+
+
+def test_empty_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as info:
+        _files(tmp_path, GOOD_COMPS, "  \n").load()
+    assert info.value.field == str(tmp_path / "roles.csv")
+    assert "empty" in info.value.problem
+    assert "header row" in info.value.expected
+
+
+def test_wrong_encoding_names_row_and_says_utf8(tmp_path: Path) -> None:
+    latin1 = "id,name,group\na,Alpha,G\nb,Équipe,G\n".encode("latin-1")
+    with pytest.raises(InvalidInput) as info:
+        _files(tmp_path, latin1, GOOD_ROLES).load()
+    assert info.value.field == f"{tmp_path / 'competencies.csv'}, row 3"
+    assert "UTF-8" in info.value.expected
+
+
+def test_broken_quotes_name_the_row(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as info:
+        _files(tmp_path, 'id,name,group\na,Alpha,G\nb,"Be"ta,G\n', GOOD_ROLES).load()
+    assert info.value.field.startswith(f"{tmp_path / 'competencies.csv'}, row 3")
+    assert "CSV" in info.value.expected
+
+
+def test_missing_settings_and_files_are_configuration_errors(tmp_path: Path) -> None:
+    host = make_plugin_manager(load_entry_points=False, plugins=[catalog_plugin])
+    with pytest.raises(ConfigurationError, match="roles_path"):
+        host.create(AdapterKind.CATALOG, "csv", {"competencies_path": "x.csv"})
+    catalog = host.create(
+        AdapterKind.CATALOG,
+        "csv",
+        {"competencies_path": str(tmp_path / "nope.csv"), "roles_path": str(tmp_path / "r.csv")},
+    )
+    with pytest.raises(ConfigurationError, match=r"competencies_path .*nope\.csv"):
+        catalog.load()
