@@ -1,0 +1,1 @@
+"""Jira tracker adapter: GROW actions as Jira Cloud or Data Center issues."""

@@ -1,0 +1,408 @@
+"""Pure mapping between ticket views and Jira issues: no I/O, golden-tested.
+
+What goes into a ticket is decided here (ARCHITECTURE section 4): the action,
+its due date, its owner, its "done when" and a link back; the goal only when
+the report chose to share it (``TicketView.goal`` is set). Every value that
+reaches JQL is a label built and checked here, never text from a plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from careerconv_core.errors import ConfigurationError
+from careerconv_core.views import TicketStatus, TicketView
+
+PROPERTY_KEY = "careerconv.ticket"
+"""The issue property that says which action an issue tracks (authoritative)."""
+
+PROPERTY_VERSION = 1
+BATCH_SIZE = 50
+"""Jira's bulk create takes at most 50 issues; searches use the same batches."""
+
+SUMMARY_MAX = 255
+TEXT_FIELD_MAX = 255
+DESCRIPTION_MAX = 30000  # well under Jira's 32767-character limit for text fields
+
+Deployment = Literal["cloud", "datacenter"]
+
+_LABEL_OK = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+_PROJECT_OK = re.compile(r"^[A-Z][A-Z0-9_]{0,254}$")
+_ISSUE_KEY_OK = re.compile(r"^[A-Z][A-Z0-9_]*-[1-9][0-9]*$")
+_CUSTOM_FIELD_OK = re.compile(r"^customfield_[0-9]+$")
+_FIELD_ID_OK = re.compile(r"^(?:[a-z][A-Za-z]*|customfield_[0-9]+)$")
+_NOT_LABEL = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _bad(setting: str, problem: str, fix: str) -> ConfigurationError:
+    return ConfigurationError(f"jira setting {setting!r}: {problem}. Fix: {fix}")
+
+
+@frozen
+class JiraSettings:
+    """Checked settings of one Jira tracker. The token itself is never kept in ``repr``."""
+
+    url: str
+    project: str
+    issue_type: str
+    deployment: Deployment
+    api_version: str
+    email: str
+    token_env: str
+    token: str = field(repr=False)
+    label_prefix: str = "careerconv-"
+    epic: str | None = None
+    epic_field: str = "parent"
+    security_level: str | None = None
+    due_field: str = "duedate"
+    done_when_field: str | None = None
+    done_transition: str | None = None
+    timeout: float = 10.0
+    max_attempts: int = 3
+    max_retry_wait: float = 60.0
+
+    @property
+    def assignee_by(self) -> str:
+        """Cloud names users by ``accountId``; Data Center by ``name``."""
+        return "accountId" if self.deployment == "cloud" else "name"
+
+    @property
+    def custom_fields(self) -> tuple[str, ...]:
+        """Field ids that must exist in Jira for these settings to work."""
+        ids = [self.due_field, self.epic_field if self.epic else None, self.done_when_field]
+        return tuple(f for f in ids if f and f.startswith("customfield_"))
+
+
+SETTINGS = (
+    "url", "project", "issue_type", "deployment", "api_version", "email", "token_env",
+    "label_prefix", "epic", "epic_field", "security_level", "due_field", "done_when_field",
+    "done_transition", "timeout", "max_attempts", "max_retry_wait",
+)
+
+
+def _number(raw: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    text = raw.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise _bad(name, f"{text!r} is not a number",
+                   f"give a number, e.g. {name} = \"{default:g}\"") from None
+    if not (low <= value <= high) or math.isnan(value):
+        raise _bad(name, f"{value:g} is out of range", f"use a value from {low:g} to {high:g}")
+    return value
+
+
+def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads best
+    raw: Mapping[str, str], environ: Mapping[str, str]
+) -> JiraSettings:
+    """Check ``raw`` settings and read the token from ``environ``.
+
+    :raises ConfigurationError: naming the setting and the fix; never the token.
+    """
+    unknown = sorted(set(raw) - set(SETTINGS))
+    if unknown:
+        raise _bad(unknown[0], "is not a Jira setting", f"use one of: {', '.join(SETTINGS)}")
+
+    def get(name: str, default: str = "") -> str:
+        value = raw.get(name, default)
+        if not isinstance(value, str):
+            raise _bad(name, "must be a string", "quote the value in the configuration")
+        return value.strip()
+
+    url = get("url").rstrip("/")
+    if not re.match(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$", url):
+        raise _bad("url", "missing or not an http(s) base URL",
+                   "set url to your site, e.g. https://example.atlassian.net")
+    project = get("project")
+    if not _PROJECT_OK.match(project):
+        raise _bad("project", f"{project!r} is not a Jira project key",
+                   "set project to the key shown in Jira, e.g. CAREER (upper-case)")
+    issue_type = get("issue_type", "Task")
+    if not issue_type or len(issue_type) > 255 or any(c in issue_type for c in "\r\n"):
+        raise _bad("issue_type", "must be a single-line name", "set it, e.g. issue_type = \"Task\"")
+    deployment = get("deployment")
+    if deployment not in ("cloud", "datacenter"):
+        raise _bad("deployment", f"{deployment!r} is neither 'cloud' nor 'datacenter'",
+                   "set deployment = \"cloud\" for *.atlassian.net, "
+                   "\"datacenter\" for your own server")
+    dep: Deployment = "cloud" if deployment == "cloud" else "datacenter"
+    api_version = get("api_version", "3" if dep == "cloud" else "2")
+    if api_version not in ("2", "3") or (dep == "datacenter" and api_version != "2"):
+        raise _bad("api_version", f"{api_version!r} is not available on {dep}",
+                   "use \"3\" or \"2\" on cloud, \"2\" on datacenter (or leave it out)")
+    email = get("email")
+    if dep == "cloud" and "@" not in email:
+        raise _bad("email", "Jira Cloud needs the email address of the account the API token "
+                   "belongs to", "set email = \"you@example.com\"")
+    token_env = get("token_env", "JIRA_API_TOKEN")
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", token_env):
+        raise _bad("token_env", "must be the NAME of an environment variable, not the token",
+                   "set token_env = \"JIRA_API_TOKEN\" and export the token in that variable")
+    token = environ.get(token_env, "").strip()
+    if not token:
+        what = "an API token" if dep == "cloud" else "a personal access token"
+        raise _bad("token_env", f"environment variable {token_env} is empty or not set",
+                   f"export {token_env}=<{what}>")
+    label_prefix = get("label_prefix", "careerconv-")
+    if label_prefix and not _LABEL_OK.match(label_prefix):
+        raise _bad("label_prefix", "labels allow only letters, digits, '_' and '-'",
+                   "use e.g. label_prefix = \"careerconv-\"")
+    epic = get("epic") or None
+    if epic is not None and not _ISSUE_KEY_OK.match(epic):
+        raise _bad("epic", f"{epic!r} is not an issue key", "set epic to a key like CAREER-12")
+    epic_field = get("epic_field", "parent")
+    security = get("security_level") or None
+    if security is not None and (len(security) > 255 or any(c in security for c in "\r\n")):
+        raise _bad("security_level", "must be a level id or name",
+                   "set e.g. security_level = \"10001\"")
+    due_field = get("due_field", "duedate")
+    done_when_field = get("done_when_field") or None
+    for name, value in (("due_field", due_field), ("epic_field", epic_field)):
+        if not _FIELD_ID_OK.match(value):
+            raise _bad(name, f"{value!r} is not a field id",
+                       "use e.g. duedate or customfield_10015")
+    if done_when_field is not None and not _CUSTOM_FIELD_OK.match(done_when_field):
+        raise _bad("done_when_field", f"{done_when_field!r} is not a custom field id",
+                   "use e.g. customfield_10042 (a single-line text field), or leave it out")
+    done_transition = get("done_transition") or None
+    return JiraSettings(
+        url=url, project=project, issue_type=issue_type, deployment=dep, api_version=api_version,
+        email=email, token_env=token_env, token=token, label_prefix=label_prefix, epic=epic,
+        epic_field=epic_field, security_level=security, due_field=due_field,
+        done_when_field=done_when_field, done_transition=done_transition,
+        timeout=_number(raw, "timeout", 10.0, 0.1, 300.0),
+        max_attempts=int(_number(raw, "max_attempts", 3, 1, 10)),
+        max_retry_wait=_number(raw, "max_retry_wait", 60.0, 0.0, 3600.0),
+    )
+
+
+# --- labels and JQL ---------------------------------------------------------
+
+
+def label_for(prefix: str, key: str) -> str:
+    """The label that finds the ticket for ``key``: prefix + key, reduced to [A-Za-z0-9_-].
+
+    A key that sanitises differently from itself gets a short hash suffix, so
+    two keys never share a label.
+    """
+    clean = _NOT_LABEL.sub("_", key).strip("_")
+    label = f"{prefix}{clean}"
+    if clean != key or len(label) > 255:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+        label = f"{label[:240]}-{digest}"
+    return label
+
+
+def jql_for_labels(labels: Iterable[str]) -> str:
+    """A JQL query that finds issues carrying any of ``labels``.
+
+    Only labels that pass the label check are accepted, each quoted; nothing
+    else ever reaches JQL.
+    """
+    checked = sorted(set(labels))
+    if not checked:
+        raise ValueError("no labels to search for")
+    for label in checked:
+        if not _LABEL_OK.match(label):
+            raise ValueError("refusing to put an unchecked label into JQL")
+    return "labels in (" + ", ".join(f'"{label}"' for label in checked) + ") ORDER BY key ASC"
+
+
+def batches(items: Sequence[Any], size: int = BATCH_SIZE) -> list[Sequence[Any]]:
+    """``items`` cut into runs of at most ``size``."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# --- what goes into a ticket -------------------------------------------------
+
+
+def _one_line(text: str, limit: int) -> str:
+    # Summaries are single-line: control characters become spaces, runs collapse.
+    cleaned = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    cleaned = " ".join(cleaned.split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "\u2026"
+    return cleaned
+
+
+def _plain(text: str) -> str:
+    # Keep newlines and tabs, drop other control characters.
+    return "".join(c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C"))
+
+
+def summary_of(view: TicketView) -> str:
+    """The ticket summary: the action's title on one line, at most 255 characters."""
+    return _one_line(view.title, SUMMARY_MAX)
+
+
+def description_lines(view: TicketView, settings: JiraSettings) -> list[str]:
+    """The description as lines: action, done-when, link, goal (only if shared)."""
+    lines = [_plain(view.title).strip()]
+    if settings.done_when_field is None and view.done_when.strip():
+        lines += ["", "Done when: " + _plain(view.done_when).strip()]
+    if view.link:
+        lines += ["", "Plan: " + _one_line(view.link, 2000)]
+    if view.goal:
+        lines += ["", "Goal (shared by the report): " + _plain(view.goal).strip()]
+    lines += ["", f"Kept in sync by careerconv (action {view.key})."]
+    text = "\n".join(lines)
+    if len(text) > DESCRIPTION_MAX:
+        text = text[: DESCRIPTION_MAX - 1] + "\u2026"
+    return text.split("\n")
+
+
+def adf(lines: Sequence[str]) -> dict[str, Any]:
+    """Atlassian Document Format for plain lines: one paragraph per block of lines."""
+    content: list[dict[str, Any]] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            block.append(line)
+            continue
+        if block:
+            para: list[dict[str, Any]] = []
+            for n, text in enumerate(block):
+                if n:
+                    para.append({"type": "hardBreak"})
+                para.append({"type": "text", "text": text})
+            content.append({"type": "paragraph", "content": para})
+            block = []
+    return {"type": "doc", "version": 1, "content": content}
+
+
+def desired_fields(view: TicketView, settings: JiraSettings) -> dict[str, Any]:
+    """The Jira fields the view asks for, without assignee (resolved separately).
+
+    Labels are set on create only; existing labels are never rewritten.
+    """
+    lines = description_lines(view, settings)
+    fields: dict[str, Any] = {
+        "summary": summary_of(view),
+        "description": adf(lines) if settings.api_version == "3" else "\n".join(lines),
+        settings.due_field: view.due.isoformat(),
+    }
+    if settings.done_when_field:
+        fields[settings.done_when_field] = _one_line(view.done_when, TEXT_FIELD_MAX)
+    if settings.epic:
+        fields[settings.epic_field] = (
+            {"key": settings.epic} if settings.epic_field == "parent" else settings.epic
+        )
+    if settings.security_level:
+        level = settings.security_level
+        fields["security"] = {"id": level} if level.isdigit() else {"name": level}
+    return fields
+
+
+def assignee_value(settings: JiraSettings, user_ref: str) -> dict[str, str]:
+    """The assignee field for a resolved user (accountId on Cloud, name on Data Center)."""
+    return {settings.assignee_by: user_ref}
+
+
+def fingerprint(value: Any) -> str:
+    """A short stable hash of a field value, stored in the issue property."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def field_prints(view: TicketView, settings: JiraSettings) -> dict[str, str]:
+    """Fingerprints of everything the adapter writes, the owner included (by person id)."""
+    prints = {name: fingerprint(value) for name, value in desired_fields(view, settings).items()}
+    prints["assignee"] = fingerprint([view.owner.person_id, view.owner.email.lower()])
+    return prints
+
+
+def property_value(view: TicketView, prints: Mapping[str, str]) -> dict[str, Any]:
+    """The issue property: which action this is and what was last written."""
+    return {"v": PROPERTY_VERSION, "key": view.key, "plan": view.plan_key, "fields": dict(prints)}
+
+
+def create_payload(
+    view: TicketView, settings: JiraSettings, label: str, user_ref: str
+) -> dict[str, Any]:
+    """One ``issueUpdates`` element for bulk create, property included."""
+    fields = {
+        "project": {"key": settings.project},
+        "issuetype": {"name": settings.issue_type},
+        "labels": [label],
+        "assignee": assignee_value(settings, user_ref),
+        **desired_fields(view, settings),
+    }
+    prints = field_prints(view, settings)
+    return {
+        "fields": fields,
+        "properties": [{"key": PROPERTY_KEY, "value": property_value(view, prints)}],
+    }
+
+
+def changed_fields(
+    wanted: Mapping[str, str], stored: Mapping[str, Any] | None
+) -> list[str]:
+    """Names of fields whose wanted fingerprint differs from the one last written."""
+    last = stored.get("fields") if isinstance(stored, Mapping) else None
+    if not isinstance(last, Mapping):
+        return sorted(wanted)
+    return sorted(name for name, value in wanted.items() if last.get(name) != value)
+
+
+# --- reading issues back -----------------------------------------------------
+
+
+def issue_status(issue: Mapping[str, Any]) -> TicketStatus:
+    """DONE when the issue's status is in Jira's ``done`` category, else OPEN."""
+    status = (issue.get("fields") or {}).get("status") or {}
+    category = (status.get("statusCategory") or {}).get("key")
+    return TicketStatus.DONE if category == "done" else TicketStatus.OPEN
+
+
+def issue_property(issue: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The careerconv property of a searched issue, or None."""
+    props = issue.get("properties") or {}
+    value = props.get(PROPERTY_KEY) if isinstance(props, Mapping) else None
+    return value if isinstance(value, dict) else None
+
+
+def issue_labels(issue: Mapping[str, Any]) -> list[str]:
+    """The labels of a searched issue."""
+    labels = (issue.get("fields") or {}).get("labels") or []
+    return [label for label in labels if isinstance(label, str)]
+
+
+_FIELD_HINTS = {
+    "project": "check setting 'project' (the key must exist and you must be able to create in it)",
+    "issuetype": "check setting 'issue_type' (it must be an issue type of the project)",
+    "assignee": "the owner must be a Jira user who may be assigned issues in the project",
+    "security": "check setting 'security_level' (a level of the project's security scheme)",
+    "parent": "check setting 'epic' (an existing epic of the project)",
+    "labels": "the project must allow labels on this issue type",
+    "summary": "the title was refused by Jira",
+}
+
+
+def explain_field_errors(fields: Iterable[str], settings: JiraSettings) -> str:
+    """A reason naming the refused fields and the fix; never the values."""
+    names = sorted({f for f in fields if isinstance(f, str)})
+    if not names:
+        return "Jira refused the ticket without naming a field; check the project's create screen"
+    hints = dict(_FIELD_HINTS)
+    hints[settings.due_field] = (
+        f"check setting 'due_field' ({settings.due_field} must be on the create and edit screens)"
+    )
+    if settings.done_when_field:
+        hints[settings.done_when_field] = (
+            "check setting 'done_when_field' (a single-line text field on the screens)"
+        )
+    if settings.epic:
+        hints[settings.epic_field] = "check settings 'epic' and 'epic_field'"
+    fixes = [hints.get(n, f"field {n} is required or not on the screen") for n in names]
+    safe = [n if _FIELD_ID_OK.match(n) else "?" for n in names]
+    return f"Jira refused field(s) {', '.join(safe)}: " + "; ".join(dict.fromkeys(fixes))
