@@ -1,0 +1,405 @@
+"""Finding the three conversations' slots for a team: candidates, greedy starts, local search.
+
+A *triple* is the start minute of conversations 1, 2 and 3 for one report.
+For a given life-story day the best triple is forced: the pinnacle goes to
+the earliest free slot on a later day and the GROW review to the earliest
+free slot after the homework gap, and the life story as late as it fits on
+its day. So each report has one candidate per free span (about one per
+working day), and the team problem is to choose one candidate or none per
+report under the manager's weekly cap and without double-booking the
+manager. The objective is lexicographic: most reports placed, then the
+smallest sum of spans (start of 1 to end of 3).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from attrs import define, frozen
+
+from careerconv_core.domain.scheduling_time import PairCalendar
+
+Triple = tuple[int, int, int]
+
+
+@frozen
+class Shape:
+    """The numbers of the rules the search needs, in minutes and days."""
+
+    lengths: tuple[int, int, int]
+    grid: int
+    gap_days: int
+    separate_days: bool
+    cap: int | None
+
+
+@define
+class Ledger:
+    """The manager's time already taken in this run: placed conversations and minutes per week.
+
+    ``cap`` of ``None`` switches the weekly cap off (used to explain blockers).
+    """
+
+    cap: int | None
+    usage: dict[int, int]
+    occ_starts: list[int]
+    occ_ends: list[int]
+
+    @classmethod
+    def empty(cls, cap: int | None, usage: dict[int, int] | None = None) -> Ledger:
+        """A ledger with nothing placed yet; ``usage`` holds minutes already booked per week."""
+        return cls(cap, dict(usage or {}), [], [])
+
+    def copy(self) -> Ledger:
+        """An independent copy (for trying a change and rolling it back)."""
+        return Ledger(self.cap, dict(self.usage), list(self.occ_starts), list(self.occ_ends))
+
+    def take(self, start: int, length: int, week: int) -> None:
+        """Mark ``[start, start + length)`` as taken, in ISO week ``week``."""
+        k = bisect_left(self.occ_starts, start)
+        self.occ_starts.insert(k, start)
+        self.occ_ends.insert(k, start + length)
+        self.usage[week] = self.usage.get(week, 0) + length
+
+    def give_back(self, start: int, length: int, week: int) -> None:
+        """Undo ``take``."""
+        k = bisect_left(self.occ_starts, start)
+        del self.occ_starts[k]
+        del self.occ_ends[k]
+        self.usage[week] -= length
+
+    def clash(self, start: int, stop: int) -> int | None:
+        """End of a taken span overlapping ``[start, stop)``, or ``None`` if free."""
+        k = bisect_left(self.occ_starts, stop) - 1
+        if k >= 0 and self.occ_ends[k] > start:
+            return self.occ_ends[k]
+        return None
+
+
+def _ceil(value: int, grid: int) -> int:
+    return -(-value // grid) * grid
+
+
+def earliest_fit(
+    cal: PairCalendar,
+    after: int,
+    length: int,
+    *,
+    shape: Shape,
+    ledger: Ledger | None,
+    extra: tuple[tuple[int, int], ...] = (),
+) -> tuple[int, int] | None:
+    """Earliest grid start ``>= after`` of a free slot of ``length``: ``(start, span index)``.
+
+    ``extra`` are (week, minutes) of this report's own earlier conversations
+    that are not in the ledger yet, so the cap counts them too.
+    """
+    grid = shape.grid
+    starts, ends = cal.starts, cal.ends
+    i = bisect_left(ends, after + length)
+    cap = ledger.cap if ledger is not None else None
+    while i < len(starts):
+        stop = ends[i]
+        start = _ceil(max(after, starts[i]), grid)
+        if start + length > stop:
+            i += 1
+            continue
+        if cap is not None and ledger is not None:
+            week = cal.weeks[i]
+            used = ledger.usage.get(week, 0) + sum(m for w, m in extra if w == week)
+            if used + length > cap:
+                i += 1
+                continue
+        if ledger is None:
+            return start, i
+        while start + length <= stop:
+            taken_until = ledger.clash(start, start + length)
+            if taken_until is None:
+                return start, i
+            start = _ceil(taken_until, grid)
+        i += 1
+    return None
+
+
+def latest_fit(
+    cal: PairCalendar, i: int, length: int, shape: Shape, ledger: Ledger | None
+) -> int | None:
+    """Latest grid start of a slot of ``length`` inside free span ``i``, or ``None``."""
+    grid = shape.grid
+    low = _ceil(cal.starts[i], grid)
+    start = (cal.ends[i] - length) // grid * grid
+    if ledger is None:
+        return start if start >= low else None
+    if ledger.cap is not None and ledger.usage.get(cal.weeks[i], 0) + length > ledger.cap:
+        return None
+    while start >= low:
+        k = bisect_left(ledger.occ_starts, start + length) - 1
+        if k >= 0 and ledger.occ_ends[k] > start:
+            start = (ledger.occ_starts[k] - length) // grid * grid
+            continue
+        return start
+    return None
+
+
+def _complete(
+    cal: PairCalendar, s1: int, i1: int, shape: Shape, ledger: Ledger | None
+) -> Triple | None:
+    """The earliest pinnacle and GROW review after a life story at ``s1`` (in span ``i1``)."""
+    l1, l2, l3 = shape.lengths
+    week1 = cal.weeks[i1]
+    after2 = max(cal.next_day[i1], s1 + l1) if shape.separate_days else s1 + l1
+    found2 = earliest_fit(cal, after2, l2, shape=shape, ledger=ledger, extra=((week1, l1),))
+    if found2 is None:
+        return None
+    p2, i2 = found2
+    after3 = max(p2 + l2, cal.homework_threshold(cal.report_days[i2], shape.gap_days))
+    extra3 = ((week1, l1), (cal.weeks[i2], l2))
+    found3 = earliest_fit(cal, after3, l3, shape=shape, ledger=ledger, extra=extra3)
+    if found3 is None:
+        return None
+    return s1, p2, found3[0]
+
+
+def candidates(cal: PairCalendar, shape: Shape, ledger: Ledger | None) -> list[Triple]:
+    """One best triple per free span that can hold the life story (latest life story there)."""
+    out: list[Triple] = []
+    done: dict[tuple[int, int], Triple | None] = {}
+    l1 = shape.lengths[0]
+    for i in range(len(cal.starts)):
+        s1 = latest_fit(cal, i, l1, shape, ledger)
+        if s1 is None:
+            continue
+        # The rest only depends on the day (threshold) and week of the life story.
+        key = (cal.next_day[i], cal.weeks[i])
+        if shape.separate_days and key in done:
+            rest = done[key]
+            if rest is not None:
+                out.append((s1, rest[1], rest[2]))
+            continue
+        triple = _complete(cal, s1, i, shape, ledger)
+        done[key] = triple
+        if triple is not None:
+            out.append(triple)
+    # Within one day the later life story wins (same end, shorter span).
+    best: dict[tuple[int, int], Triple] = {}
+    for t in out:
+        key = (t[1], t[2])
+        if key not in best or t[0] > best[key][0]:
+            best[key] = t
+    return list(best.values())
+
+
+def first_triple(cal: PairCalendar, shape: Shape, ledger: Ledger | None) -> Triple | None:
+    """The naive choice: earliest life story whose pinnacle and review still fit."""
+    if not cal.starts:
+        return None
+    after = cal.starts[0]
+    while True:
+        found = earliest_fit(cal, after, shape.lengths[0], shape=shape, ledger=ledger)
+        if found is None:
+            return None
+        s1, i1 = found
+        triple = _complete(cal, s1, i1, shape, ledger)
+        if triple is not None:
+            return triple
+        if i1 + 1 >= len(cal.starts):
+            return None
+        after = cal.starts[i1 + 1]
+
+
+def span_of(triple: Triple, shape: Shape) -> int:
+    """Minutes from the start of conversation 1 to the end of conversation 3."""
+    return triple[2] + shape.lengths[2] - triple[0]
+
+
+def _weeks(cal: PairCalendar, triple: Triple) -> tuple[int, int, int]:
+    return (
+        cal.weeks[cal.index_of(triple[0])],
+        cal.weeks[cal.index_of(triple[1])],
+        cal.weeks[cal.index_of(triple[2])],
+    )
+
+
+def place(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
+    """Book the three conversations of ``triple`` in ``ledger``."""
+    for start, length, week in zip(triple, shape.lengths, _weeks(cal, triple), strict=True):
+        ledger.take(start, length, week)
+
+
+def unplace(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
+    """Undo ``place``."""
+    for start, length, week in zip(triple, shape.lengths, _weeks(cal, triple), strict=True):
+        ledger.give_back(start, length, week)
+
+
+Solution = list[Triple | None]
+
+
+def score(solution: Solution, shape: Shape) -> tuple[int, int]:
+    """Lower is better: (minus reports placed, total span)."""
+    placed = [t for t in solution if t is not None]
+    return -len(placed), sum(span_of(t, shape) for t in placed)
+
+
+def first_fit(cals: Sequence[PairCalendar], shape: Shape, ledger: Ledger) -> Solution:
+    """Reports in the given order, each at its earliest feasible triple."""
+    out: Solution = []
+    for cal in cals:
+        triple = first_triple(cal, shape, ledger)
+        if triple is not None:
+            place(ledger, cal, triple, shape)
+        out.append(triple)
+    return out
+
+
+def _pick(options: list[Triple], shape: Shape, rule: str) -> Triple:
+    if rule == "span":
+        return min(options, key=lambda t: (span_of(t, shape), t[2]))
+    return min(options, key=lambda t: (t[2], span_of(t, shape)))
+
+
+def _greedy(
+    cals: Sequence[PairCalendar], order: Sequence[int], shape: Shape, ledger: Ledger, rule: str
+) -> Solution:
+    out: Solution = [None] * len(cals)
+    for r in order:
+        options = candidates(cals[r], shape, ledger)
+        if options:
+            triple = _pick(options, shape, rule)
+            place(ledger, cals[r], triple, shape)
+            out[r] = triple
+    return out
+
+
+def _improve(
+    cals: Sequence[PairCalendar], solution: Solution, shape: Shape, ledger: Ledger, rounds: int
+) -> None:
+    """Local search in place: re-place each report at its shortest span, then fill the unplaced.
+
+    Every move keeps or raises the number placed and never lengthens the total span.
+    """
+    for _ in range(rounds):
+        changed = False
+        order = sorted(
+            (r for r, t in enumerate(solution) if t is not None),
+            key=lambda r: -span_of(solution[r], shape),  # type: ignore[arg-type]
+        )
+        for r in order:
+            old = solution[r]
+            assert old is not None  # noqa: S101 - only placed reports are in ``order``
+            unplace(ledger, cals[r], old, shape)
+            options = candidates(cals[r], shape, ledger)
+            new = _pick(options, shape, "span") if options else old
+            if span_of(new, shape) >= span_of(old, shape):
+                new = old
+            else:
+                changed = True
+            place(ledger, cals[r], new, shape)
+            solution[r] = new
+        for r, t in enumerate(solution):
+            if t is None:
+                options = candidates(cals[r], shape, ledger)
+                if options:
+                    new = _pick(options, shape, "end")
+                    place(ledger, cals[r], new, shape)
+                    solution[r] = new
+                    changed = True
+        if not changed:
+            return
+
+
+def _exact(
+    cals: Sequence[PairCalendar],
+    *,
+    order: Sequence[int],
+    shape: Shape,
+    ledger: Ledger,
+    incumbent: Solution,
+    budget: int,
+) -> tuple[Solution, bool]:
+    """Branch and bound over every candidate (or none) per report; ``(best, finished)``.
+
+    Bounds: reports still to decide can add at most one each, and never less
+    than their shortest span with nobody else placed.
+    """
+    lower = []
+    for r in order:
+        options = candidates(cals[r], shape, None)
+        lower.append(min((span_of(t, shape) for t in options), default=0))
+    suffix = [0] * (len(order) + 1)
+    for k in range(len(order) - 1, -1, -1):
+        suffix[k] = suffix[k + 1] + lower[k]
+    best = list(incumbent)
+    best_score = score(best, shape)
+    current: Solution = [None] * len(cals)
+    nodes = 0
+
+    def walk(k: int, placed: int, span: int) -> bool:
+        nonlocal best, best_score, nodes
+        nodes += 1
+        if nodes > budget:
+            return False
+        reachable = placed + len(order) - k
+        best_count = -best_score[0]
+        if reachable < best_count or (
+            reachable == best_count and span + suffix[k] >= best_score[1]
+        ):
+            return True
+        if k == len(order):
+            best, best_score = list(current), (-placed, span)
+            return True
+        r = order[k]
+        options = sorted(candidates(cals[r], shape, ledger), key=lambda t: span_of(t, shape))
+        for triple in options:
+            place(ledger, cals[r], triple, shape)
+            current[r] = triple
+            ok = walk(k + 1, placed + 1, span + span_of(triple, shape))
+            unplace(ledger, cals[r], triple, shape)
+            current[r] = None
+            if not ok:
+                return False
+        return walk(k + 1, placed, span)
+
+    finished = walk(0, 0, 0)
+    return best, finished
+
+
+def optimise(
+    cals: Sequence[PairCalendar],
+    shape: Shape,
+    booked_usage: dict[int, int],
+    exact_up_to: int = 4,
+    exact_budget: int = 20000,
+) -> tuple[Solution, bool]:
+    """Best solution found and whether it is proven optimal over the candidate family.
+
+    Starts from first fit and from greedy passes (most constrained report
+    first; earliest finish or shortest span), keeps the best, then improves
+    it by local search. Teams up to ``exact_up_to`` reports are then solved
+    exactly by branch and bound within ``exact_budget`` search nodes.
+    """
+    n = len(cals)
+    freedom = [len(candidates(cal, shape, None)) for cal in cals]
+    tight = sorted(range(n), key=lambda r: (freedom[r], r))
+    tries: list[tuple[Solution, Ledger]] = []
+    ledger = Ledger.empty(shape.cap, booked_usage)
+    tries.append((first_fit(cals, shape, ledger), ledger))
+    for order in (tight, list(range(n))):
+        for rule in ("end", "span"):
+            ledger = Ledger.empty(shape.cap, booked_usage)
+            tries.append((_greedy(cals, order, shape, ledger, rule), ledger))
+    solution, ledger = min(tries, key=lambda pair: score(pair[0], shape))
+    solution = list(solution)
+    _improve(cals, solution, shape, ledger, rounds=3)
+    if n <= exact_up_to:
+        fresh = Ledger.empty(shape.cap, booked_usage)
+        return _exact(
+            cals,
+            order=tight,
+            shape=shape,
+            ledger=fresh,
+            incumbent=solution,
+            budget=exact_budget,
+        )
+    return solution, False

@@ -1,0 +1,244 @@
+"""Free time of a manager-report pair as interval arithmetic on whole UTC minutes.
+
+The scheduler never scans minute by minute: it turns both people's local
+working hours into UTC intervals per local date (zoneinfo does the DST
+arithmetic), intersects them, removes busy time, and keeps for every free
+interval the facts the rules ask about (whose local date it is on, which of
+the manager's ISO weeks it falls in). Times are minutes since the Unix epoch,
+so a slot grid of 5, 10, 15 or 30 minutes lines up with local quarter hours.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+
+from attrs import frozen
+
+from careerconv_core.domain.clock import Interval
+from careerconv_core.domain.people import Person, zone
+
+Span = tuple[int, int]
+
+
+def to_minute(moment: datetime) -> int:
+    """Whole minutes since the epoch, rounded down."""
+    return int(moment.timestamp()) // 60
+
+
+def to_minute_up(moment: datetime) -> int:
+    """Whole minutes since the epoch, rounded up (a busy end blocks its whole minute)."""
+    return math.ceil(moment.timestamp() / 60)
+
+
+def to_datetime(minute: int) -> datetime:
+    """The aware UTC datetime of a minute count."""
+    return datetime.fromtimestamp(minute * 60, UTC)
+
+
+def interval(start: int, end: int) -> Interval:
+    """An ``Interval`` in UTC from two minute counts."""
+    return Interval(to_datetime(start), to_datetime(end))
+
+
+def monday_of(ordinal: int) -> int:
+    """Ordinal of the Monday of the ISO week holding the date ``ordinal``."""
+    # date.fromordinal(1) is a Monday, so the weekday is (ordinal - 1) % 7.
+    return ordinal - (ordinal - 1) % 7
+
+
+def weekday_of(ordinal: int) -> int:
+    """``datetime.weekday()`` of the date with this ordinal (Monday 0)."""
+    return (ordinal - 1) % 7
+
+
+@lru_cache(maxsize=65536)
+def local_midnight(zone_name: str, ordinal: int) -> int:
+    """UTC minute of the start of local date ``ordinal`` in ``zone_name``."""
+    return local_minute(zone_name, ordinal, 0)
+
+
+@lru_cache(maxsize=262144)
+def local_minute(zone_name: str, ordinal: int, minute_of_day: int) -> int:
+    """UTC minute of a local wall-clock time (``minute_of_day`` after 00:00) on a local date."""
+    day = date.fromordinal(ordinal)
+    wall = datetime.combine(day, time(minute_of_day // 60, minute_of_day % 60), zone(zone_name))
+    return to_minute(wall)
+
+
+@lru_cache(maxsize=262144)
+def local_ordinal(zone_name: str, minute: int) -> int:
+    """Local date (as an ordinal) of a UTC minute in ``zone_name``."""
+    return to_datetime(minute).astimezone(zone(zone_name)).date().toordinal()
+
+
+def _minute_of_day(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def working_spans(person: Person, first: int, last: int) -> list[Span]:
+    """UTC spans of ``person``'s working hours on local dates ``first``..``last`` (ordinals)."""
+    hours = person.working_hours
+    begin, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
+    spans: list[Span] = []
+    for ordinal in range(first, last + 1):
+        if weekday_of(ordinal) in hours.weekdays:
+            start = local_minute(person.time_zone, ordinal, begin)
+            stop = local_minute(person.time_zone, ordinal, end)
+            if stop > start:
+                spans.append((start, stop))
+    return spans
+
+
+def intersect(left: Sequence[Span], right: Sequence[Span]) -> list[Span]:
+    """Intersection of two sorted lists of disjoint spans (two-pointer walk)."""
+    out: list[Span] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        start = max(left[i][0], right[j][0])
+        stop = min(left[i][1], right[j][1])
+        if start < stop:
+            out.append((start, stop))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """Sort spans and join those that touch or overlap."""
+    out: list[Span] = []
+    for start, stop in sorted(spans):
+        if out and start <= out[-1][1]:
+            if stop > out[-1][1]:
+                out[-1] = (out[-1][0], stop)
+        else:
+            out.append((start, stop))
+    return out
+
+
+def subtract(
+    free: Sequence[Span], busy: Sequence[Span], busy_starts: Sequence[int] | None = None
+) -> list[Span]:
+    """``free`` minus ``busy``; both sorted, ``busy`` merged (``busy_starts`` may be passed in)."""
+    out: list[Span] = []
+    if busy_starts is None:
+        busy_starts = [b[0] for b in busy]
+    for start, stop in free:
+        cursor = start
+        # Only busy spans that can touch this free span: bisect to the first candidate.
+        k = max(bisect_left(busy_starts, start) - 1, 0)
+        while k < len(busy) and busy[k][0] < stop:
+            b_start, b_stop = busy[k]
+            if b_stop > cursor:
+                if b_start > cursor:
+                    out.append((cursor, b_start))
+                cursor = max(cursor, b_stop)
+            k += 1
+        if cursor < stop:
+            out.append((cursor, stop))
+    return out
+
+
+def busy_spans(intervals: Iterable[Interval]) -> list[Span]:
+    """Merged UTC minute spans of busy intervals (rounded outward)."""
+    return merge((to_minute(iv.start), to_minute_up(iv.end)) for iv in intervals)
+
+
+@frozen
+class PairCalendar:
+    """Free time shared by a manager and one report inside a window, with day facts.
+
+    Parallel lists, one entry per free span: ``starts``/``ends`` (UTC minutes),
+    ``manager_days``/``report_days`` (local date ordinals of the span),
+    ``weeks`` (ordinal of the Monday of the manager's ISO week) and
+    ``next_day`` (the first UTC minute on a later local date for both people).
+    Each span lies inside one working day of each person, because working
+    hours never cross local midnight.
+    """
+
+    manager_zone: str
+    report_zone: str
+    report_weekdays: frozenset[int]
+    starts: list[int]
+    ends: list[int]
+    manager_days: list[int]
+    report_days: list[int]
+    weeks: list[int]
+    next_day: list[int]
+
+    @classmethod
+    def build(
+        cls,
+        manager: Person,
+        report: Person,
+        window: Span,
+        blocked: Sequence[Span],
+    ) -> PairCalendar:
+        """Free time of the pair inside ``window`` minus the merged ``blocked`` spans."""
+        first = local_ordinal(manager.time_zone, window[0]) - 1
+        last = local_ordinal(manager.time_zone, window[1]) + 1
+        shared = intersect(working_spans(manager, first, last), working_spans(report, first, last))
+        low, high = window
+        clipped = [(max(s, low), min(e, high)) for s, e in shared if s < high and e > low]
+        free = subtract(clipped, blocked) if blocked else clipped
+        mz, rz = manager.time_zone, report.time_zone
+        starts, ends, mdays, rdays, weeks, nexts = [], [], [], [], [], []
+        for s, e in free:
+            mday = local_ordinal(mz, s)
+            rday = local_ordinal(rz, s)
+            starts.append(s)
+            ends.append(e)
+            mdays.append(mday)
+            rdays.append(rday)
+            weeks.append(monday_of(mday))
+            nexts.append(max(local_midnight(mz, mday + 1), local_midnight(rz, rday + 1)))
+        return cls(mz, rz, report.working_hours.weekdays, starts, ends, mdays, rdays, weeks, nexts)
+
+    def homework_threshold(self, report_day: int, gap_days: int) -> int:
+        """First UTC minute of the report-local date after ``gap_days`` working days.
+
+        The homework needs ``gap_days`` of the report's working days strictly
+        between conversation 2 (on ``report_day``) and conversation 3.
+        """
+        day, counted = report_day, 0
+        while counted < gap_days:
+            day += 1
+            if weekday_of(day) in self.report_weekdays:
+                counted += 1
+        return local_midnight(self.report_zone, day + 1) if gap_days else 0
+
+    def index_of(self, minute: int) -> int:
+        """Index of the free span holding ``minute`` (which must be in one)."""
+        return bisect_left(self.ends, minute + 1)
+
+
+def window_of(manager: Person, start: date) -> Span:
+    """The one-month window from ``start``: local midnight to the same day next month (clamped)."""
+    end = add_months(start, 1)
+    return (
+        local_midnight(manager.time_zone, start.toordinal()),
+        local_midnight(manager.time_zone, end.toordinal()),
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for clamp in (0, 1, 2, 3):
+        try:
+            return date(year, month, day.day - clamp)
+        except ValueError:
+            continue
+    return date(year, month, 28)  # unreachable: every month has a 28th
+
+
+def iso_week_label(monday_ordinal: int) -> str:
+    """``"2026-W48"`` for the week starting on the Monday ``monday_ordinal``."""
+    iso = date.fromordinal(monday_ordinal).isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
