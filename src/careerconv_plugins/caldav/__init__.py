@@ -1,0 +1,1 @@
+"""CalDAV calendars (RFC 4791): conditional writes, idempotent sync, free/busy."""

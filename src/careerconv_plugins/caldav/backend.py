@@ -1,0 +1,287 @@
+"""The CalDAV calendar backend: idempotent, conditional writes and free/busy.
+
+One sync batch costs one calendar-multiget REPORT (to learn which events
+exist, their ETags and their careerconv fingerprints) plus one PUT or DELETE
+per event that really changed. Unchanged events cost nothing more.
+
+* A new event is PUT with ``If-None-Match: *`` under a resource name derived
+  from its UID, so a retry can never create a second copy.
+* A changed event is PUT with ``If-Match`` and the ETag just read, keeps its
+  UID and gets a ``SEQUENCE`` above the stored one (exactly one step per real
+  change; the SEQUENCE is computed here, never bumped by a client library).
+* An event edited on the server by someone else (its content no longer
+  matches the state hash careerconv wrote into it), an unreadable event, or a
+  412 answer is reported as ``CONFLICT`` and left as it is.
+* A cancellation deletes the event (``on_cancel = "delete"``, the default)
+  or keeps it with ``STATUS:CANCELLED`` (``on_cancel = "cancel"``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+
+import icalendar
+
+from careerconv_core.domain.clock import Interval
+from careerconv_core.errors import AdapterError, ConfigurationError, WriteConflict
+from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
+from careerconv_core.views import InviteMethod, InviteView, Participant
+from careerconv_plugins.caldav.client import CalDavClient
+from careerconv_plugins.ics import mapping
+
+_BUSY_TYPES = {"BUSY", "BUSY-UNAVAILABLE", "BUSY-TENTATIVE"}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _error_outcome(uid: str, exc: AdapterError) -> DeliveryOutcome:
+    if isinstance(exc, WriteConflict):
+        return DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
+    status = OutcomeStatus.RETRY if exc.retryable else OutcomeStatus.FAILED
+    return DeliveryOutcome(uid, status, f"event {uid}: {exc.reason}", retry_after=exc.retry_after)
+
+
+class CalDavCalendar:
+    """A ``CalendarBackend`` on one CalDAV calendar collection."""
+
+    def __init__(
+        self,
+        client: CalDavClient,
+        *,
+        on_cancel: str = "delete",
+        create_calendar: bool = True,
+        display_name: str = "Career conversations",
+        busy_urls: str = "",
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.client = client
+        self.on_cancel = on_cancel
+        self.create_calendar = create_calendar
+        self.display_name = display_name
+        self.busy_urls = busy_urls
+        self.clock = clock
+        self._calendar_checked = False
+
+    def _ensure_calendar(self) -> None:
+        if not self._calendar_checked:
+            self.client.ensure_calendar(create=self.create_calendar, display_name=self.display_name)
+            self._calendar_checked = True
+
+    def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """Create, update or cancel each invite; unchanged ones send no write."""
+        if not invites:
+            return []
+        names = {view.uid: mapping.resource_name(view.uid) for view in invites}
+        try:
+            self._ensure_calendar()
+            stored = self.client.multiget(sorted(set(names.values())))
+        except AdapterError as exc:
+            return [_error_outcome(view.uid, exc) for view in invites]
+        outcomes: list[DeliveryOutcome] = []
+        for view in invites:
+            name = names[view.uid]
+            try:
+                outcomes.append(self._deliver_one(view, name, stored.get(name)))
+            except AdapterError as exc:
+                outcomes.append(_error_outcome(view.uid, exc))
+        return outcomes
+
+    def _deliver_one(
+        self, view: InviteView, name: str, found: tuple[str, str] | None
+    ) -> DeliveryOutcome:
+        url = self.client.resource_url(name)
+        etag, event = None, None
+        if found is not None:
+            etag, data = found
+            try:
+                events = mapping.events_of(data)
+            except ValueError:
+                events = []
+            if len(events) != 1 or str(events[0].get("UID", "")) != view.uid:
+                return DeliveryOutcome(
+                    view.uid, OutcomeStatus.CONFLICT,
+                    f"event {view.uid}: the copy on the server at {name} is not a readable "
+                    "event with this UID; fix or delete it there",
+                    reference=url,
+                )
+            event = events[0]
+            if mapping.edited_elsewhere(event):
+                return DeliveryOutcome(
+                    view.uid, OutcomeStatus.CONFLICT,
+                    f"event {view.uid} was changed on the server by someone else; it was not "
+                    "overwritten: undo the edit there or delete the event, then sync again",
+                    reference=url,
+                )
+        if view.method is InviteMethod.CANCEL and self.on_cancel == "delete":
+            if etag is None:
+                return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel")
+            gone = self.client.delete(name, etag=etag)
+            status = OutcomeStatus.DELIVERED if gone else OutcomeStatus.UNCHANGED
+            return DeliveryOutcome(view.uid, status, reference=url)
+        if view.method is InviteMethod.CANCEL and event is None:
+            return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel")
+        if mapping.is_unchanged(view, event):
+            return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, reference=url)
+        cal = mapping.invite_calendar(
+            view, sequence=mapping.next_sequence(view, event), stamp=self.clock(), method=False
+        )
+        self.client.put(name, mapping.to_text(cal), etag=etag)
+        return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=url)
+
+    def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
+        """Each person's busy time from a free-busy-query REPORT on their calendar.
+
+        Their calendar URL comes from the ``busy_urls`` template (``{person_id}``
+        and ``{email}`` are filled in). Without the setting, or when the server
+        refuses or lacks free/busy for anyone, the report is unavailable and
+        says why, and scheduling falls back to working hours.
+        """
+        if not self.busy_urls:
+            return BusyReport(
+                busy={}, available=False,
+                reason="free/busy is not configured (setting 'busy_urls'); "
+                "scheduling by working hours only",
+            )
+        window = Interval(start, end)
+        busy: dict[str, tuple[Interval, ...]] = {}
+        for person in people:
+            url = self.busy_urls.format(person_id=person.person_id, email=person.email)
+            try:
+                text = self.client.free_busy(url, start, end)
+            except AdapterError as exc:
+                return BusyReport(
+                    busy={}, available=False,
+                    reason=f"free/busy for {person.person_id} failed: {exc.reason}; "
+                    "scheduling by working hours only",
+                )
+            spans = _busy_spans(text) if text is not None else None
+            if spans is None:
+                return BusyReport(
+                    busy={}, available=False,
+                    reason=f"the server offers no free/busy for {person.person_id}; "
+                    "scheduling by working hours only",
+                )
+            busy[person.person_id] = tuple(s for s in spans if s.overlaps(window))
+        return BusyReport(busy=busy)
+
+
+def _busy_spans(text: str) -> list[Interval] | None:
+    """Busy intervals from a VFREEBUSY answer; None if it cannot be read."""
+    try:
+        cal = icalendar.Calendar.from_ical(text)
+    except ValueError:
+        return None
+    blocks = list(cal.walk("VFREEBUSY"))
+    if not blocks:
+        return None
+    spans: list[Interval] = []
+    for block in blocks:
+        raw = block.get("FREEBUSY", [])
+        for prop in raw if isinstance(raw, list) else [raw]:
+            kind = str(prop.params.get("FBTYPE", "BUSY")).upper()
+            if kind not in _BUSY_TYPES:
+                continue
+            periods = prop.dt if isinstance(prop.dt, list) else [prop.dt]
+            for period in periods:
+                span = _period(period)
+                if span is not None:
+                    spans.append(span)
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _period(period: object) -> Interval | None:
+    # icalendar gives a period as (start, end) or (start, duration).
+    if not isinstance(period, tuple) or len(period) != 2:
+        return None
+    start, other = period
+    if not isinstance(start, datetime):
+        return None
+    end = other if isinstance(other, datetime) else start + other
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    return Interval(start, end) if end > start else None
+
+
+def _flag(settings: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = settings.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"true", "yes", "1"}:
+        return True
+    if raw in {"false", "no", "0"}:
+        return False
+    raise ConfigurationError(f"calendar 'caldav': setting {name!r} must be true or false")
+
+
+def from_settings(
+    settings: Mapping[str, str], *, environ: Mapping[str, str] | None = None
+) -> CalDavCalendar:
+    """Build the backend from settings.
+
+    ``url`` (the calendar collection), ``user``, ``password_env`` (the name of
+    the environment variable holding the password), ``timeout`` (seconds,
+    default 10), ``on_cancel`` (``delete`` or ``cancel``), ``create_calendar``
+    (default true), ``calendar_name``, ``busy_urls`` (a template per person).
+    """
+    env = os.environ if environ is None else environ
+    url = settings.get("url", "").strip()
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            "calendar 'caldav': setting 'url' must be the calendar's http(s) URL, for example "
+            "url = \"https://dav.example.com/mara/career/\""
+        )
+    user = settings.get("user", "").strip()
+    password = ""
+    password_env = settings.get("password_env", "").strip()
+    if "password" in settings:
+        raise ConfigurationError(
+            "calendar 'caldav': do not put the password in the settings; set 'password_env' "
+            "to the name of an environment variable that holds it"
+        )
+    if user and not password_env:
+        raise ConfigurationError(
+            "calendar 'caldav': setting 'password_env' is missing; name the environment "
+            "variable that holds the password for 'user'"
+        )
+    if password_env:
+        if password_env not in env:
+            raise ConfigurationError(
+                f"calendar 'caldav': environment variable {password_env} (setting "
+                "'password_env') is not set; export it with the account's password"
+            )
+        password = env[password_env]
+    try:
+        timeout = float(settings.get("timeout", "10"))
+    except ValueError:
+        timeout = -1.0
+    if not 0 < timeout <= 300:
+        raise ConfigurationError(
+            "calendar 'caldav': setting 'timeout' must be a number of seconds between 0 and 300"
+        )
+    on_cancel = settings.get("on_cancel", "delete").strip().lower()
+    if on_cancel not in {"delete", "cancel"}:
+        raise ConfigurationError(
+            "calendar 'caldav': setting 'on_cancel' must be 'delete' (remove the event) "
+            "or 'cancel' (keep it marked cancelled)"
+        )
+    busy_urls = settings.get("busy_urls", "").strip()
+    try:
+        busy_urls.format(person_id="x", email="x@example.com")
+    except (KeyError, IndexError, ValueError):
+        raise ConfigurationError(
+            "calendar 'caldav': setting 'busy_urls' may only use {person_id} and {email}"
+        ) from None
+    client = CalDavClient(url, user, password, timeout=timeout)
+    return CalDavCalendar(
+        client,
+        on_cancel=on_cancel,
+        create_calendar=_flag(settings, "create_calendar", True),
+        display_name=settings.get("calendar_name", "Career conversations"),
+        busy_urls=busy_urls,
+    )

@@ -1,0 +1,312 @@
+"""A small CalDAV client (RFC 4791) over ``requests``: the I/O half of the CalDAV backend.
+
+Only what the backend needs, each with a bounded timeout: find or create the
+calendar (PROPFIND, MKCALENDAR), read many events in one request
+(calendar-multiget REPORT), conditional PUT and DELETE (``If-None-Match: *``,
+``If-Match``), and a free-busy-query REPORT. Every ``requests`` exception and
+every unexpected status is translated here into ``AdapterError`` or
+``WriteConflict``; messages carry the URL path and the status, never a body
+or a password.
+"""
+
+from __future__ import annotations
+
+import collections
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+
+from careerconv_core.errors import AdapterError, WriteConflict
+
+ADAPTER = "caldav"
+DAV = "DAV:"
+CALDAV = "urn:ietf:params:xml:ns:caldav"
+_NS = f'xmlns:d="{DAV}" xmlns:c="{CALDAV}"'
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    raw = response.headers.get("Retry-After")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class CalDavClient:
+    """Talks to one calendar collection at ``calendar_url`` as ``user``.
+
+    ``requests_made`` counts requests by method, so a benchmark or a test can
+    see that an unchanged sync sends no write.
+    """
+
+    def __init__(
+        self,
+        calendar_url: str,
+        user: str,
+        password: str,
+        *,
+        timeout: float = 10.0,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        if user:
+            self.session.auth = (user, password)
+        self.user = user
+        self.requests_made: collections.Counter[str] = collections.Counter()
+
+    # -- transport -----------------------------------------------------------
+
+    def _path(self, url: str) -> str:
+        return urlsplit(url).path or "/"
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: str | bytes | None = None,
+        headers: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (200, 201, 204, 207),
+        allow: tuple[int, ...] = (),
+    ) -> requests.Response:
+        """Send one request; return the response when its status is in ``ok`` or ``allow``.
+
+        Other statuses become errors: 401/403 are not retryable (the settings or
+        the rights need fixing), 408/425/429/5xx are, honouring ``Retry-After``.
+        """
+        self.requests_made[method] += 1
+        data = body.encode() if isinstance(body, str) else body
+        try:
+            response = self.session.request(
+                method, url, data=data, headers=headers or {}, timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise AdapterError(
+                ADAPTER,
+                f"{method} {self._path(url)} got no answer within {self.timeout:g}s "
+                "(setting 'timeout'); will try again",
+                retryable=True,
+            ) from None
+        except requests.ConnectionError:
+            host = urlsplit(url).netloc
+            raise AdapterError(
+                ADAPTER,
+                f"could not connect to {host}; check that the server is up and the 'url' setting",
+                retryable=True,
+            ) from None
+        except requests.RequestException as exc:
+            raise AdapterError(
+                ADAPTER, f"{method} {self._path(url)} failed: {type(exc).__name__}", retryable=True
+            ) from None
+        status = response.status_code
+        if status in ok or status in allow:
+            return response
+        where = f"{method} {self._path(url)}"
+        if status == 401:
+            raise AdapterError(
+                ADAPTER,
+                f"{where}: 401 Unauthorized for user {self.user!r}; check the 'user' setting "
+                "and the password in the variable named by 'password_env'",
+            )
+        if status == 403:
+            raise AdapterError(
+                ADAPTER,
+                f"{where}: 403 Forbidden; the account {self.user!r} may not do this here, "
+                "check the 'url' setting and the account's rights",
+            )
+        if status == 412:
+            raise WriteConflict(
+                ADAPTER, f"{where}: 412 Precondition Failed; changed on the server by someone else"
+            )
+        if status in (408, 425, 429) or status >= 500:
+            raise AdapterError(
+                ADAPTER,
+                f"{where}: server answered {status}; will try again",
+                retryable=True,
+                retry_after=_retry_after(response),
+            )
+        raise AdapterError(ADAPTER, f"{where}: unexpected status {status}")
+
+    # -- the calendar --------------------------------------------------------
+
+    def resource_url(self, name: str) -> str:
+        """The URL of the event resource ``name`` in the calendar."""
+        return urljoin(self.calendar_url, name)
+
+    def ensure_calendar(self, *, create: bool, display_name: str) -> bool:
+        """Check the calendar exists (PROPFIND), creating it (MKCALENDAR) when allowed.
+
+        :returns: True when it was created now.
+        """
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?><d:propfind {_NS}><d:prop>'
+            "<d:resourcetype/></d:prop></d:propfind>"
+        )
+        response = self.request(
+            "PROPFIND", self.calendar_url, body=body,
+            headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"},
+            allow=(404,),
+        )
+        # Some servers say "not found" inside a 207 multistatus instead of a plain 404.
+        missing = response.status_code == 404 or _says_not_found(response.content)
+        if not missing:
+            if f"{{{CALDAV}}}calendar" not in _resource_types(response.content):
+                raise AdapterError(
+                    ADAPTER,
+                    f"{self._path(self.calendar_url)} is not a calendar; point 'url' at a "
+                    "calendar collection",
+                )
+            return False
+        if not create:
+            raise AdapterError(
+                ADAPTER,
+                f"no calendar at {self._path(self.calendar_url)}; create it or set "
+                "create_calendar = \"true\"",
+            )
+        mk = (
+            f'<?xml version="1.0" encoding="utf-8"?><c:mkcalendar {_NS}><d:set><d:prop>'
+            f"<d:displayname>{_xml_text(display_name)}</d:displayname>"
+            '<c:supported-calendar-component-set><c:comp name="VEVENT"/>'
+            "</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>"
+        )
+        self.request(
+            "MKCALENDAR", self.calendar_url, body=mk,
+            headers={"Content-Type": "application/xml; charset=utf-8"}, ok=(200, 201),
+        )
+        return True
+
+    def multiget(self, names: list[str]) -> dict[str, tuple[str, str]]:
+        """ETag and calendar data of each existing resource among ``names``, in one REPORT.
+
+        Missing resources are simply absent from the result.
+        """
+        if not names:
+            return {}
+        hrefs = "".join(
+            f"<d:href>{_xml_text(self._path(self.resource_url(n)))}</d:href>" for n in names
+        )
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?><c:calendar-multiget {_NS}>'
+            f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
+        )
+        response = self.request(
+            "REPORT", self.calendar_url, body=body,
+            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+            ok=(207,),
+        )
+        found: dict[str, tuple[str, str]] = {}
+        by_path = {unquote(self._path(self.resource_url(n))): n for n in names}
+        for href, etag, data in _multistatus(response.content):
+            name = by_path.get(unquote(self._path(urljoin(self.calendar_url, href))))
+            if name is not None and etag is not None and data is not None:
+                found[name] = (etag, data)
+        return found
+
+    def put(self, name: str, text: str, *, etag: str | None) -> str | None:
+        """Create (``etag`` None: ``If-None-Match: *``) or update (``If-Match``) a resource.
+
+        :returns: the new ETag when the server said it.
+        :raises WriteConflict: the resource appeared or changed meanwhile (412),
+            or the server refuses a second event with the same UID (409).
+        """
+        headers = {"Content-Type": "text/calendar; charset=utf-8"}
+        if etag is None:
+            headers["If-None-Match"] = "*"
+        else:
+            headers["If-Match"] = etag
+        url = self.resource_url(name)
+        response = self.request("PUT", url, body=text, headers=headers, ok=(200, 201, 204),
+                                allow=(409,))
+        if response.status_code == 409:
+            raise WriteConflict(
+                ADAPTER,
+                f"PUT {self._path(url)}: 409 Conflict; the server holds another event with "
+                "this UID, remove the copy there",
+            )
+        return response.headers.get("ETag")
+
+    def delete(self, name: str, *, etag: str) -> bool:
+        """Delete a resource if it still has ``etag``; False when it was already gone."""
+        response = self.request(
+            "DELETE", self.resource_url(name), headers={"If-Match": etag},
+            ok=(200, 204), allow=(404,),
+        )
+        return response.status_code != 404
+
+    def free_busy(self, url: str, start: datetime, end: datetime) -> str | None:
+        """The VFREEBUSY text for the calendar at ``url``, or None if the server has no free/busy.
+
+        A 403, 404, 405 or 501 means "not available here" rather than an error.
+        """
+        fmt = "%Y%m%dT%H%M%SZ"
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?><c:free-busy-query {_NS}>'
+            f'<c:time-range start="{start.astimezone(UTC).strftime(fmt)}" '
+            f'end="{end.astimezone(UTC).strftime(fmt)}"/></c:free-busy-query>'
+        )
+        response = self.request(
+            "REPORT", url if url.endswith("/") else url + "/", body=body,
+            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+            ok=(200,), allow=(400, 403, 404, 405, 415, 501),
+        )
+        if response.status_code != 200:
+            return None
+        return response.content.decode("utf-8", errors="replace")
+
+
+def _xml_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _parse(content: bytes) -> ET.Element:
+    try:
+        return ET.fromstring(content)  # noqa: S314 - trusted configured server, no entities used
+    except ET.ParseError:
+        raise AdapterError(
+            ADAPTER, "the server answered with XML that cannot be read", retryable=True
+        ) from None
+
+
+def _says_not_found(content: bytes) -> bool:
+    root = _parse(content)
+    return any(
+        " 404 " in f"{status.text or ''} "
+        for response in root.iter(f"{{{DAV}}}response")
+        for status in response.findall(f"{{{DAV}}}status")
+    )
+
+
+def _resource_types(content: bytes) -> set[str]:
+    root = _parse(content)
+    return {child.tag for rt in root.iter(f"{{{DAV}}}resourcetype") for child in rt}
+
+
+def _multistatus(content: bytes) -> list[tuple[str, str | None, str | None]]:
+    """(href, etag, calendar-data) for each response with a 200 propstat."""
+    root = _parse(content)
+    rows: list[tuple[str, str | None, str | None]] = []
+    for response in root.iter(f"{{{DAV}}}response"):
+        href = response.findtext(f"{{{DAV}}}href") or ""
+        etag: str | None = None
+        data: str | None = None
+        for propstat in response.iter(f"{{{DAV}}}propstat"):
+            status = propstat.findtext(f"{{{DAV}}}status") or ""
+            if " 200 " not in f"{status} ":
+                continue
+            etag = propstat.findtext(f".//{{{DAV}}}getetag") or etag
+            data = propstat.findtext(f".//{{{CALDAV}}}calendar-data") or data
+        rows.append((href, etag, data))
+    return rows

@@ -1,0 +1,132 @@
+"""Pure mapping from views to e-mail messages: iMIP invites (RFC 6047) and notices.
+
+An invite mail is ``multipart/alternative`` with a plain-text part carrying
+the agenda and coaching questions and a ``text/calendar; method=REQUEST`` (or
+``CANCEL``) part, which is what Gmail, Outlook and Apple Mail turn into a real
+invitation with Accept and Decline. The ``Message-ID`` is derived from the
+invite's UID, sequence and method, so a retried send is recognisable as the
+same message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
+
+from careerconv_core.views import InviteMethod, InviteView, NoticeView, Participant
+from careerconv_plugins.ics import mapping
+
+MAILER = "careerconv"
+
+
+def _address(person: Participant) -> Address:
+    local, _, domain = person.email.partition("@")
+    return Address(display_name=person.name, username=local, domain=domain)
+
+
+def _message_id(*parts: str, domain: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"<{digest}@{domain or 'careerconv.invalid'}>"
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2]
+
+
+def _when(view: InviteView) -> str:
+    local = view.start.astimezone(ZoneInfo(view.time_zone))
+    end = view.end.astimezone(ZoneInfo(view.time_zone))
+    return f"{local:%A %d %B %Y, %H:%M}-{end:%H:%M} ({view.time_zone})"
+
+
+def invite_subject(view: InviteView, sequence: int) -> str:
+    """``Invitation: ...``, ``Updated invitation: ...`` or ``Cancelled: ...``."""
+    if view.method is InviteMethod.CANCEL:
+        prefix = "Cancelled"
+    elif sequence > 0:
+        prefix = "Updated invitation"
+    else:
+        prefix = "Invitation"
+    return f"{prefix}: {view.title}"
+
+
+def invite_text(view: InviteView) -> str:
+    """The plain-text part: when, who organizes, then the agenda and coaching questions."""
+    head = "This conversation is cancelled." if view.method is InviteMethod.CANCEL else ""
+    lines = [
+        *([head, ""] if head else []),
+        view.title,
+        f"When: {_when(view)}",
+        f"Organizer: {view.organizer.name}",
+        "",
+        view.description,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def invite_message(
+    view: InviteView, *, sequence: int, stamp: datetime, sender: str = ""
+) -> EmailMessage:
+    """The iMIP mail for ``view`` to its attendees.
+
+    :param sender: the ``From`` address; empty means the organizer's own. When
+        it differs from the organizer, replies go to the organizer (``Reply-To``).
+    """
+    cal = mapping.invite_calendar(view, sequence=sequence, stamp=stamp, method=True)
+    message = EmailMessage()
+    organizer = _address(view.organizer)
+    message["From"] = sender or organizer
+    if sender and sender.lower() != view.organizer.email.lower():
+        message["Reply-To"] = organizer
+    message["To"] = [_address(a) for a in view.attendees]
+    message["Subject"] = invite_subject(view, sequence)
+    message["Date"] = format_datetime(stamp)
+    message["Message-ID"] = _message_id(
+        view.uid, str(sequence), view.method.value, domain=_domain(sender or view.organizer.email)
+    )
+    message["X-Mailer"] = MAILER
+    message.set_content(invite_text(view))
+    message.add_alternative(
+        mapping.to_text(cal).encode(),
+        maintype="text",
+        subtype="calendar",
+        params={"method": view.method.value, "charset": "utf-8"},
+        cte="base64",
+    )
+    return message
+
+
+def notice_text(notice: NoticeView) -> str:
+    """The notice's body, with its due date when it has one."""
+    due = f"\n\nDue: {notice.due:%A %d %B %Y}" if notice.due else ""
+    return f"{notice.body}{due}\n"
+
+
+def notice_message(notice: NoticeView, *, sender: str, stamp: datetime) -> EmailMessage:
+    """A plain-text mail for one notice (a nudge, a consent request, ...)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = _address(notice.recipient)
+    message["Subject"] = notice.subject
+    message["Date"] = format_datetime(stamp)
+    message["Message-ID"] = _message_id(
+        notice.key, notice.kind.value, domain=_domain(sender)
+    )
+    message["X-Mailer"] = MAILER
+    message["X-Careerconv-Notice"] = notice.kind.value
+    message.set_content(notice_text(notice))
+    return message
+
+
+def notice_fingerprint(notice: NoticeView) -> str:
+    """A hash of what the notice says and to whom, to skip re-writing the same notice."""
+    parts = [
+        notice.key, notice.kind.value, notice.recipient.email.lower(), notice.recipient.name,
+        notice.subject, notice.body, notice.due.isoformat() if notice.due else "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]

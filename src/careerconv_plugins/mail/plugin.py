@@ -1,0 +1,51 @@
+"""Registers the mail adapters: the ``imip`` calendar backend and the ``smtp`` and
+``mailfiles`` notifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_plugins.mail.backend import (
+    imip_from_settings,
+    mailfiles_from_settings,
+    smtp_from_settings,
+)
+
+SMTP_SETTINGS = ("host", "port", "security", "user", "password_env", "from_address", "timeout")
+
+
+@hookimpl
+def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
+    """The ``imip`` backend: invites, updates and cancellations mailed as text/calendar."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.CALENDAR,
+            name="imip",
+            factory=imip_from_settings,
+            summary="iMIP invitations by mail (Gmail, Outlook and others show Accept/Decline)",
+            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
+            settings=(*SMTP_SETTINGS, "state_directory"),  # type: ignore[arg-type]
+        )
+    ]
+
+
+@hookimpl
+def careerconv_notifiers() -> Iterable[AdapterSpec]:
+    """The ``smtp`` notifier and the ``mailfiles`` notifier (no server needed)."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.NOTIFIER,
+            name="smtp",
+            factory=smtp_from_settings,
+            summary="notices as plain-text mail through SMTP",
+            settings=SMTP_SETTINGS,  # type: ignore[arg-type]
+        ),
+        AdapterSpec(
+            kind=AdapterKind.NOTIFIER,
+            name="mailfiles",
+            factory=mailfiles_from_settings,
+            summary="notices as .eml files in a folder (no server needed)",
+            settings=("directory", "from_address"),  # type: ignore[arg-type]
+        ),
+    ]
