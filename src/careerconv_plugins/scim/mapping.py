@@ -1,0 +1,190 @@
+"""Pure mapping between SCIM 2.0 User resources and careerconv people.
+
+Identity: ``Person.id`` is the SCIM ``id``. RFC 7643 section 3.1 makes it
+server-assigned, unique, stable and never reassigned, and the enterprise
+extension's ``manager.value`` (section 4.3) refers to exactly this ``id``,
+so reporting lines map without a second lookup. ``externalId`` is optional
+and owned by whichever client provisioned the user; ``userName`` changes when
+people rename or change email. The cost: moving to another identity
+provider gives everyone new ids (re-import through the org file first).
+
+Other attributes: the name is ``displayName``, else ``name.formatted``,
+else given and family name, else ``userName``; the email is the primary one,
+else the ``work`` one, else the first; the time zone is the core attribute
+``timezone`` (IANA), ``UTC`` when absent; working hours keep their default,
+since SCIM has no such attribute. A user with ``active: false`` is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from attrs import frozen
+
+from careerconv_core.domain.org import OrgProblem
+from careerconv_core.domain.people import Person
+from careerconv_core.errors import InvalidInput
+
+ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+
+# RFC 3339 date-time, as SCIM's meta.lastModified uses it. Nothing else may
+# reach a filter expression.
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
+@frozen
+class MappedUser:
+    """One SCIM user read: a person, or a removal, and when it last changed."""
+
+    user_id: str
+    person: Person | None  # None: inactive, reported as removed
+    last_modified: datetime | None
+
+
+def parse_timestamp(value: str) -> datetime:
+    """An RFC 3339 date-time as an aware UTC datetime; ``ValueError`` otherwise."""
+    if not _RFC3339.fullmatch(value):
+        raise ValueError("not an RFC 3339 date-time")
+    text = value.upper()
+    # datetime.fromisoformat takes at most microseconds: trim extra digits.
+    head, dot, rest = text.partition(".")
+    digits = re.match(r"\d+", rest)
+    if dot and digits:
+        text = f"{head}.{digits.group()[:6]}{rest[digits.end():]}"
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def format_cursor(moment: datetime) -> str:
+    """A cursor: the UTC instant in RFC 3339 with microseconds."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def checked_cursor(cursor: str) -> datetime:
+    """The instant a stored cursor names, or ``InvalidInput``: only RFC 3339 passes."""
+    try:
+        return parse_timestamp(cursor)
+    except ValueError:
+        raise InvalidInput(
+            "cursor", "an RFC 3339 timestamp such as 2026-01-31T09:00:00Z", "not a SCIM cursor"
+        ) from None
+
+
+def changed_since_filter(cursor: str) -> str:
+    """The filter for users changed after ``cursor`` (validated, then re-formatted)."""
+    return f'meta.lastModified gt "{format_cursor(checked_cursor(cursor))}"'
+
+
+def quote(value: str) -> str:
+    """A SCIM filter string literal (JSON string rules, RFC 7644 section 3.4.2.2)."""
+    return json.dumps(value)
+
+
+def ids_filter(ids: Sequence[str]) -> str:
+    """A filter matching any of ``ids``."""
+    return " or ".join(f"id eq {quote(i)}" for i in ids)
+
+
+def where(user_id: str) -> str:
+    """How problems name a SCIM user: by id only (userName is often an email)."""
+    return f"SCIM user {user_id}"
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _name(user: Mapping[str, Any]) -> str:
+    raw = user.get("name")
+    name: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+    joined = " ".join(p for p in (_text(name.get("givenName")), _text(name.get("familyName"))) if p)
+    return (
+        _text(user.get("displayName"))
+        or _text(name.get("formatted"))
+        or joined
+        or _text(user.get("userName"))
+    )
+
+
+def _email(user: Mapping[str, Any]) -> str:
+    emails = [e for e in user.get("emails") or () if isinstance(e, dict) and _text(e.get("value"))]
+    for choose in (lambda e: e.get("primary") is True, lambda e: e.get("type") == "work"):
+        for entry in emails:
+            if choose(entry):
+                return _text(entry["value"])
+    return _text(emails[0]["value"]) if emails else ""
+
+
+def manager_of(user: Mapping[str, Any]) -> str | None:
+    """The SCIM id in ``urn:...:enterprise:2.0:User:manager.value``, if any."""
+    extension = user.get(ENTERPRISE_USER)
+    if not isinstance(extension, dict):
+        return None
+    manager = extension.get("manager")
+    if not isinstance(manager, dict):
+        return None
+    return _text(manager.get("value")) or None
+
+
+def map_user(user: Mapping[str, Any]) -> MappedUser:
+    """Map one SCIM User resource; raises ``InvalidInput`` naming the user."""
+    user_id = _text(user.get("id"))
+    if not user_id:
+        raise InvalidInput("SCIM user (no id)", "a User resource with an id", "missing id")
+    raw_meta = user.get("meta")
+    meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    modified: datetime | None = None
+    if isinstance(meta.get("lastModified"), str):
+        try:
+            modified = parse_timestamp(meta["lastModified"])
+        except ValueError:
+            modified = None  # an odd server clock format only costs a full read later
+    if user.get("active") is False:
+        return MappedUser(user_id, None, modified)
+    name = _name(user)
+    email = _email(user)
+    if not name:
+        raise InvalidInput(f"{where(user_id)}: name", "displayName, name or userName", "missing")
+    if not email:
+        raise InvalidInput(f"{where(user_id)}: email", "an entry in emails", "missing")
+    try:
+        person = Person(
+            id=user_id,
+            name=name,
+            email=email,
+            time_zone=_text(user.get("timezone")) or "UTC",
+            manager_id=manager_of(user),
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(f"{where(user_id)}: {exc.field}", exc.expected, exc.problem) from None
+    return MappedUser(user_id, person, modified)
+
+
+def map_users(
+    users: Sequence[Mapping[str, Any]],
+) -> tuple[list[MappedUser], list[OrgProblem]]:
+    """Map every user; collect each user's problem instead of stopping at the first."""
+    mapped: list[MappedUser] = []
+    problems: list[OrgProblem] = []
+    for user in users:
+        try:
+            mapped.append(map_user(user))
+        except InvalidInput as exc:
+            place, _, field = exc.field.rpartition(": ")
+            problems.append(OrgProblem(place or exc.field, field, exc.problem, exc.expected))
+    return mapped, problems
+
+
+def latest(mapped: Sequence[MappedUser], cursor: str | None) -> str | None:
+    """The next cursor: the newest ``lastModified`` seen, never older than ``cursor``."""
+    moments = [m.last_modified for m in mapped if m.last_modified is not None]
+    if cursor is not None:
+        moments.append(checked_cursor(cursor))
+    return format_cursor(max(moments)) if moments else None
+

@@ -1,0 +1,78 @@
+"""Registers the SCIM 2.0 HRIS source named ``scim``.
+
+Settings: ``url`` (the service root, such as ``https://idp.example.com/scim/v2``),
+``token_env`` (the environment variable holding the bearer token; default
+``CAREERCONV_SCIM_TOKEN``), ``page_size`` (default 1000, lowered to the
+server's ``filter.maxResults``), ``timeout`` (seconds, default 30).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from careerconv_core.errors import ConfigurationError
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_plugins.scim.client import ScimClient
+from careerconv_plugins.scim.source import ScimSource
+
+DEFAULT_TOKEN_ENV = "CAREERCONV_SCIM_TOKEN"  # noqa: S105 - the variable's name, not a token
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _number(
+    settings: Mapping[str, str], name: str, default: float, low: float, high: float
+) -> float:
+    raw = (settings.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"scim: setting {name!r} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"scim: setting {name!r} must be between {low:g} and {high:g}")
+    return value
+
+
+def make_source(settings: Mapping[str, str]) -> ScimSource:
+    """Build the SCIM source; reads the token from the environment variable named."""
+    url = (settings.get("url") or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            "scim: setting 'url' must be the SCIM service root, such as "
+            "https://idp.example.com/scim/v2"
+        )
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        # The bearer token would cross the network in clear.
+        raise ConfigurationError("scim: setting 'url' must use https (http only for 127.0.0.1)")
+    if parts.username or parts.password:
+        raise ConfigurationError("scim: setting 'url' must not hold credentials; use token_env")
+    token_env = (settings.get("token_env") or DEFAULT_TOKEN_ENV).strip()
+    token = os.environ.get(token_env, "").strip()
+    if not token:
+        raise ConfigurationError(
+            f"scim: the environment variable {token_env} (setting 'token_env') is empty; "
+            "set it to the SCIM bearer token"
+        )
+    page_size = int(_number(settings, "page_size", 1000, 1, 10_000))
+    timeout = _number(settings, "timeout", 30.0, 0.1, 600)
+    client = ScimClient(url, token, token_env=token_env, timeout=timeout)
+    return ScimSource(client, page_size=page_size)
+
+
+@hookimpl
+def careerconv_hris_sources() -> Iterable[AdapterSpec]:
+    """The SCIM 2.0 source."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.HRIS_SOURCE,
+            name="scim",
+            factory=make_source,
+            summary="People and managers from a SCIM 2.0 server (Okta, Entra ID, ...)",
+            # The core's converter=tuple types as an unsolved generic under mypy.
+            settings=("url", "token_env", "page_size", "timeout"),  # type: ignore[arg-type]
+        )
+    ]
