@@ -205,6 +205,10 @@ class PlanStore(Protocol):
         """A stored position (an HRIS poll cursor), or None."""
         ...
 
+    def requeue(self, entry_ids: Sequence[str] | None, now: datetime) -> int:
+        """Failed entries (all, or those named) back to pending with attempts reset; how many."""
+        ...
+
 
 AdapterConfig = Mapping[str, str]
 """Settings for one adapter: from the config file, with secrets read from the environment."""

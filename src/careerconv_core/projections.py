@@ -1,0 +1,175 @@
+"""Build the views adapters see from a plan (ARCHITECTURE section 4).
+
+This is the one place where plan fields become outgoing data, so it is the
+one place to read when asking "can this note leave the process?". It reads
+only fields whose visibility allows the purpose: schedules and agendas for
+invites; the action, owner, dates and (with consent) the goal for tickets;
+the summary the report agreed to for the HRIS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from careerconv_core.domain.agendas import AGENDAS, MENTORING_NOTE
+from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
+from careerconv_core.domain.grow import ActionStatus
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.plan import CareerPlan, FollowUpStatus
+from careerconv_core.views import (
+    HrisSummaryView,
+    InviteKind,
+    InviteMethod,
+    InviteView,
+    Participant,
+    TicketStatus,
+    TicketView,
+)
+
+UID_DOMAIN = "careerconv"
+
+_FOLLOW_UP_TITLES = {
+    "check_in": "Career plan check-in (in your 1:1)",
+    "extended_review": "Quarterly career review",
+}
+_MEETING_TITLES = {
+    "abbreviated_session": "Getting to know you: life and dreams (60 min)",
+    "manager_life_story": "Your manager's life story",
+    "three_way_handoff": "Handing over your career plan",
+}
+
+
+def participant(person: Person) -> Participant:
+    """The adapter-facing form of a person: id, name, address, time zone."""
+    return Participant(person.id, person.name, person.email, person.time_zone)
+
+
+def invite_uid(plan_id: str, what: str) -> str:
+    """A stable calendar UID for one meeting of one plan."""
+    return f"{plan_id}-{what}@{UID_DOMAIN}"
+
+
+def ticket_key(plan_id: str, action_id: str) -> str:
+    """A stable tracker key for one GROW action."""
+    return f"cc-{plan_id}-a-{action_id}"
+
+
+def summary_id(plan_id: str) -> str:
+    """A stable HRIS external id for one plan's summary."""
+    return f"careerconv-plan-{plan_id}"
+
+
+def _invite(
+    uid: str,
+    sequence: int,
+    cancelled: bool,
+    kind: InviteKind,
+    title: str,
+    start: datetime,
+    end: datetime,
+    organizer: Person,
+    attendees: tuple[Person, ...],
+) -> InviteView:
+    agenda = AGENDAS[kind.value]
+    coaching = kind in (InviteKind.LIFE_STORY, InviteKind.PINNACLE, InviteKind.GROW_REVIEW,
+                        InviteKind.EXTENDED_REVIEW, InviteKind.ABBREVIATED_SESSION)
+    return InviteView(
+        uid=uid,
+        sequence=sequence,
+        method=InviteMethod.CANCEL if cancelled else InviteMethod.REQUEST,
+        kind=kind,
+        title=title,
+        start=start,
+        end=end,
+        time_zone=organizer.time_zone,
+        organizer=participant(organizer),
+        attendees=tuple(participant(p) for p in attendees),
+        agenda=agenda.items,
+        coaching_questions=agenda.questions,
+        mentoring_note=MENTORING_NOTE if coaching else "",
+    )
+
+
+def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteView]:
+    """Every calendar event the plan implies now, by uid (cancelled ones as CANCEL)."""
+    out: dict[str, InviteView] = {}
+    manager, report = people[plan.manager_id], people[plan.report_id]
+    for conv in plan.conversations:
+        if conv.start is None or conv.end is None:
+            continue
+        if conv.status not in (ConversationStatus.SCHEDULED, ConversationStatus.CANCELLED):
+            continue  # a held conversation's invite stays as it was
+        uid = invite_uid(plan.id, conv.kind.value)
+        out[uid] = _invite(
+            uid, conv.sequence, conv.status is ConversationStatus.CANCELLED,
+            InviteKind(conv.kind.value), conv.kind.title, conv.start, conv.end, manager, (manager, report),
+        )
+    for f in plan.follow_ups:
+        uid = invite_uid(plan.id, f"followup-{f.number}")
+        out[uid] = _invite(
+            uid, f.sequence, f.status is FollowUpStatus.CANCELLED, InviteKind(f.kind.value),
+            _FOLLOW_UP_TITLES[f.kind.value], f.start, f.end, manager, (manager, report),
+        )
+    for m in plan.meetings:
+        uid = invite_uid(plan.id, m.kind)
+        out[uid] = _invite(
+            uid, m.sequence, m.cancelled, InviteKind(m.kind), _MEETING_TITLES[m.kind],
+            m.start, m.end, manager, (manager, report),
+        )
+    for h in plan.handoffs:
+        if h.meeting_start is None or h.meeting_end is None:
+            continue
+        uid = invite_uid(plan.id, f"handoff-{h.id}")
+        old, new = people.get(h.old_manager_id), people.get(h.new_manager_id)
+        attendees = tuple(p for p in (report, old, new) if p is not None)
+        organizer = old if old is not None else manager
+        out[uid] = _invite(
+            uid, h.meeting_sequence, not (h.is_open or h.consented), InviteKind.THREE_WAY_HANDOFF,
+            _MEETING_TITLES["three_way_handoff"], h.meeting_start, h.meeting_end, organizer, attendees,
+        )
+    return out
+
+
+def tickets(
+    plan: CareerPlan, people: Mapping[str, Person], link_base: str | None = None
+) -> dict[str, TicketView]:
+    """Every GROW action as a ticket view, by key. The goal only with the report's consent."""
+    if plan.grow is None:
+        return {}
+    goal = plan.grow.goal.statement if plan.consent.share_goal_on_tickets else None
+    out: dict[str, TicketView] = {}
+    for act in plan.grow.actions:
+        if act.due is None:
+            continue
+        key = ticket_key(plan.id, act.id)
+        owner = people[act.owner_id]
+        out[key] = TicketView(
+            key=key,
+            plan_key=plan.id,
+            title=act.title,
+            due=act.due,
+            owner=participant(owner),
+            done_when=act.done_when,
+            status=TicketStatus.DONE if act.status is ActionStatus.DONE else TicketStatus.OPEN,
+            link=f"{link_base.rstrip('/')}/plans/{plan.id}/actions/{act.id}" if link_base else None,
+            goal=goal or None,
+        )
+    return out
+
+
+def summary(plan: CareerPlan, next_review: datetime | None = None) -> HrisSummaryView | None:
+    """The HR record the report agreed to, or None when they did not (never notes or ratings)."""
+    if not plan.consent.summary_to_hris or plan.grow is None or plan.grow_updated_at is None:
+        return None
+    focus_names = {c.competency_id: c.name for c in plan.pinnacle.competencies}
+    review = plan.conversation(ConversationKind.GROW_REVIEW)
+    return HrisSummaryView(
+        external_id=summary_id(plan.id),
+        person_id=plan.report_id,
+        goal=plan.grow.goal.statement if plan.consent.goal_in_summary else None,
+        focus_competencies=tuple(focus_names.get(c, c) for c in plan.pinnacle.focus),
+        plan_started=review.held_at.date() if review.held_at else None,
+        last_updated=plan.grow_updated_at.date(),
+        next_review=next_review.date() if next_review else None,
+    )

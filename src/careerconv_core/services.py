@@ -1,0 +1,600 @@
+"""Use cases: each loads a plan, applies one step of the method, and commits the
+new plan together with the side effects it implies, in one transaction.
+
+Side effects are never delivered here. They are derived by comparing what
+the plan implied before and after the step (invites, tickets, the HR
+summary) plus the notices a step sends, written to the outbox, and delivered
+later by ``careerconv_core.dispatch``. Observers hear about the step after
+the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+
+from attrs import evolve, field, frozen
+
+from careerconv_core import projections, serialization
+from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueItem, DueKind
+from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.conversations import ConversationKind, ConversationLengths
+from careerconv_core.domain.feedback import FeedbackRating
+from careerconv_core.domain.grow import ActionStatus, GrowPlan, GrowRules, stress_test
+from careerconv_core.domain.handoff import NewManagerPath
+from careerconv_core.domain.life_story import LifeStory
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.pinnacle import Pinnacle
+from careerconv_core.domain.plan import CareerPlan, Consent, FollowUp, PlanStatus
+from careerconv_core.domain.roles import Actor
+from careerconv_core.errors import CareerconvError, InvalidInput, NotFound, RuleViolation
+from careerconv_core.hookspecs import DomainEvent
+from careerconv_core.outbox import Channel, OutboxEntry
+from careerconv_core.ports import OrgSnapshot, PlanChange, PlanStore
+from careerconv_core.views import NoticeKind, NoticeView, TicketStatus
+
+Clock = Callable[[], datetime]
+IdFactory = Callable[[], str]
+
+
+class NotAParticipant(RuleViolation):
+    """The person acting is neither the plan's report nor its manager."""
+
+    def __init__(self, person_id: str, plan_id: str) -> None:
+        super().__init__(
+            "M1", f"{person_id!r} is neither the report nor the manager of plan {plan_id!r}",
+            "act as the plan's report or its current manager",
+        )
+
+
+@frozen
+class Settings:
+    """How the use cases behave; every value has the method's default."""
+
+    lengths: ConversationLengths = ConversationLengths()
+    grow: GrowRules = GrowRules()
+    cadence: CadenceRules = CadenceRules()
+    handoff_answer_days: int = 14
+    handoff_meeting_minutes: int = 45
+    link_base: str | None = None
+
+
+@frozen
+class StepReport:
+    """What one use case did: the plan after it, the events and the effects queued."""
+
+    plan: CareerPlan
+    events: tuple[str, ...]
+    queued: tuple[str, ...]  # outbox keys
+    findings: tuple[str, ...] = ()
+
+
+@frozen
+class Services:
+    """The use cases, bound to a store, a clock, an id source and an event sink."""
+
+    store: PlanStore
+    clock: Clock
+    new_id: IdFactory
+    settings: Settings = Settings()
+    observe: Callable[[DomainEvent], object] = field(default=lambda _e: None)
+
+    # ------------------------------------------------------------- helpers
+    def now(self) -> datetime:
+        """The current moment, checked to carry a time zone."""
+        return require_aware(self.clock(), "clock()")
+
+    def _people(self, plan: CareerPlan, *extra: str) -> dict[str, Person]:
+        ids = {plan.report_id, plan.manager_id, *extra}
+        for h in plan.handoffs:
+            ids |= {h.old_manager_id, h.new_manager_id}
+        if plan.grow is not None:
+            ids |= {a.owner_id for a in plan.grow.actions}
+        people: dict[str, Person] = {}
+        for pid in ids:
+            try:
+                people[pid] = self.store.load_person(pid)
+            except NotFound:
+                if pid in (plan.report_id, plan.manager_id):
+                    raise
+        return people
+
+    def actor(self, plan: CareerPlan, person_id: str) -> Actor:
+        """Whether ``person_id`` acts as the plan's report or its manager."""
+        if person_id == plan.report_id:
+            return Actor.REPORT
+        if person_id == plan.manager_id:
+            return Actor.MANAGER
+        raise NotAParticipant(person_id, plan.id)
+
+    def _entry(self, channel: Channel, key: str, payload: object, plan_id: str, at: datetime) -> OutboxEntry:
+        return OutboxEntry(
+            id=self.new_id(), key=f"{channel.value}:{key}", channel=channel,
+            payload=serialization.dumps(payload), plan_id=plan_id, created_at=at, next_attempt_at=at,
+        )
+
+    def _effects(
+        self, before: CareerPlan | None, after: CareerPlan, people: Mapping[str, Person], at: datetime
+    ) -> list[OutboxEntry]:
+        """Outbox entries for every invite, ticket or summary that differs between the two plans."""
+        entries: list[OutboxEntry] = []
+        pairs: list[tuple[Channel, Mapping[str, object], Mapping[str, object]]] = [
+            (
+                Channel.CALENDAR,
+                projections.invites(before, people) if before else {},
+                projections.invites(after, people),
+            ),
+            (
+                Channel.TRACKER,
+                projections.tickets(before, people, self.settings.link_base) if before else {},
+                projections.tickets(after, people, self.settings.link_base),
+            ),
+        ]
+        old_summary = projections.summary(before) if before else None
+        new_summary = projections.summary(after)
+        pairs.append(
+            (
+                Channel.HRIS,
+                {old_summary.external_id: old_summary} if old_summary else {},
+                {new_summary.external_id: new_summary} if new_summary else {},
+            )
+        )
+        for channel, old, new in pairs:
+            for key, view in new.items():
+                if key not in old or serialization.dumps(old[key]) != serialization.dumps(view):
+                    entries.append(self._entry(channel, key, view, after.id, at))
+        return entries
+
+    def _notice(
+        self, plan: CareerPlan, kind: NoticeKind, recipient: Person, subject: str, body: str,
+        at: datetime, due: date | None = None, tag: str = "",
+    ) -> OutboxEntry:
+        key = f"{plan.id}-{kind.value}-{recipient.id}{('-' + tag) if tag else ''}"
+        view = NoticeView(key, kind, projections.participant(recipient), subject, body, due)
+        return self._entry(Channel.NOTIFIER, key, view, plan.id, at)
+
+    def _commit(
+        self,
+        before: CareerPlan | None,
+        after: CareerPlan,
+        event: str,
+        at: datetime,
+        notices: Iterable[OutboxEntry] = (),
+        extra_people: Iterable[str] = (),
+        findings: tuple[str, ...] = (),
+    ) -> StepReport:
+        plan = evolve(after, version=1 if before is None else before.version + 1)
+        people = self._people(plan, *extra_people)
+        if before is not None:
+            people.update(self._people(before))
+        entries = [*self._effects(before, plan, people, at), *notices]
+        self.store.commit(PlanChange(plans=(plan,), outbox=tuple(entries)))
+        self.observe(DomainEvent(event, plan.id, at))
+        return StepReport(plan, (event,), tuple(e.key for e in entries), findings)
+
+    def _step(
+        self, plan_id: str, person_id: str, event: str,
+        apply: Callable[[CareerPlan, Actor, datetime], CareerPlan],
+    ) -> StepReport:
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        after = apply(plan, self.actor(plan, person_id), at)
+        return self._commit(plan, after, event, at)
+
+    # ------------------------------------------------------------------ M1
+    def propose(self, manager_id: str, report_id: str) -> StepReport:
+        """The manager proposes Career Conversations to a direct report (M1)."""
+        at = self.now()
+        report = self.store.load_person(report_id)
+        self.store.load_person(manager_id)
+        if report.manager_id != manager_id:
+            raise RuleViolation(
+                "M1", f"{report_id!r} does not report to {manager_id!r}",
+                "only a report's current manager proposes; update the org first",
+            )
+        for existing in self.store.find_plans(report_id=report_id):
+            if existing.status in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED):
+                raise RuleViolation(
+                    "M1", f"{report_id!r} already has an open plan {existing.id!r} ({existing.status.value})",
+                    "continue that plan, or decline it first",
+                )
+        plan = CareerPlan.propose(self.new_id(), report_id, manager_id, at, self.settings.lengths)
+        notice = self._notice(
+            plan, NoticeKind.PROPOSAL, report, "Career Conversations: would you like to?",
+            "Your manager proposes a series of three career conversations to help you define your "
+            "long-term goals and next steps. It is voluntary: accept or decline as you wish.", at,
+        )
+        return self._commit(None, plan, "plan.proposed", at, notices=(notice,))
+
+    def accept(self, plan_id: str, person_id: str, life_story_opt_in: bool) -> StepReport:
+        """The report accepts, and says yes or no to conversation 1 (M1)."""
+        return self._step(plan_id, person_id, "plan.accepted",
+                          lambda p, a, t: p.accept(a, t, life_story_opt_in))
+
+    def opt_in_life_story(self, plan_id: str, person_id: str, yes: bool = True) -> StepReport:
+        """The report's own answer on conversation 1 (M1)."""
+        return self._step(plan_id, person_id, "plan.life_story_opt_in",
+                          lambda p, a, t: p.opt_in_life_story(a, t, yes))
+
+    def decline(self, plan_id: str, person_id: str) -> StepReport:
+        """Either side declines (M1); scheduled invites are cancelled."""
+        return self._step(plan_id, person_id, "plan.declined", lambda p, a, t: p.decline(a, t))
+
+    def pause(self, plan_id: str, person_id: str) -> StepReport:
+        """Either side pauses (M1); scheduled invites are cancelled."""
+        return self._step(plan_id, person_id, "plan.paused", lambda p, a, t: p.pause(a, t))
+
+    def resume(self, plan_id: str, person_id: str) -> StepReport:
+        """A paused plan goes on; schedule the conversations again."""
+        return self._step(plan_id, person_id, "plan.resumed", lambda p, a, t: p.resume(a, t))
+
+    # ------------------------------------------------------------------ M2
+    def confirm_readiness(
+        self, plan_id: str, person_id: str, equipped: bool, trust_in_place: bool
+    ) -> StepReport:
+        """The manager's trust gate (M2); a "no" raises "repair trust first" and changes nothing."""
+        return self._step(
+            plan_id, person_id, "plan.readiness_confirmed",
+            lambda p, a, t: p.confirm_readiness(a, equipped, trust_in_place, t),
+        )
+
+    # -------------------------------------------------------------- M3, M4
+    def place_conversations(
+        self,
+        plan_id: str,
+        person_id: str,
+        slots: Mapping[ConversationKind, tuple[datetime, datetime]],
+    ) -> StepReport:
+        """Put conversations on the calendar (or move them): invites go out, moved ones updated."""
+        return self._step(plan_id, person_id, "plan.scheduled", lambda p, a, t: p.schedule(slots, t))
+
+    def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
+        """Conversation 1 was held; keep what was learned (pair only)."""
+        def apply(p: CareerPlan, _a: Actor, t: datetime) -> CareerPlan:
+            if not p.held(ConversationKind.LIFE_STORY):
+                p = p.record_held(ConversationKind.LIFE_STORY, t)
+            return p.record_life_story(story, t)
+        return self._step(plan_id, person_id, "conversation.life_story_held", apply)
+
+    def record_pinnacle(self, plan_id: str, person_id: str, pinnacle: Pinnacle) -> StepReport:
+        """Conversation 2 was held: roles, crossed-out careers, competencies (M5-M7).
+
+        The report gets the GROW homework notice (M9).
+        """
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        actor = self.actor(plan, person_id)
+        after = plan
+        if not after.held(ConversationKind.PINNACLE):
+            after = after.record_held(ConversationKind.PINNACLE, at)
+        after = after.record_pinnacle(pinnacle, actor, at)
+        notices = []
+        if not plan.held(ConversationKind.PINNACLE):
+            report = self.store.load_person(plan.report_id)
+            notices.append(self._notice(
+                after, NoticeKind.HOMEWORK, report, "Your GROW homework before conversation 3",
+                "Fill in the rest of your GROW plan: the Goal you picked, where you are today (your "
+                "ratings), the Options for developing the competencies you chose, and the Will: "
+                "concrete next steps with an owner, a date and a 'done when'.", at,
+            ))
+        return self._commit(plan, after, "conversation.pinnacle_held", at, notices=notices)
+
+    def rate(self, plan_id: str, person_id: str, competency_id: str, rating: int) -> StepReport:
+        """The report rates their ability on one competency, 1-5 (M6)."""
+        return self._step(plan_id, person_id, "competency.rated",
+                          lambda p, a, t: p.rate(competency_id, rating, a, t))
+
+    def observe_competency(
+        self, plan_id: str, person_id: str, competency_id: str, observation: str, rating: int | None
+    ) -> StepReport:
+        """The manager's observation beside the report's rating (M6)."""
+        return self._step(plan_id, person_id, "competency.observed",
+                          lambda p, a, t: p.observe(competency_id, observation, rating, a, t))
+
+    def choose_focus(self, plan_id: str, person_id: str, competency_ids: Sequence[str]) -> StepReport:
+        """The report picks the competencies to develop now (M7)."""
+        return self._step(plan_id, person_id, "focus.chosen",
+                          lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t))
+
+    def write_grow(self, plan_id: str, person_id: str, grow: GrowPlan) -> StepReport:
+        """The report writes or revises the GROW plan (M8, M9); tickets follow; the stress test reports."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        after = plan.write_grow(grow, self.actor(plan, person_id), at)
+        assert after.grow is not None  # write_grow always sets it
+        findings = tuple(f.message for f in stress_test(after.grow, self.settings.grow))
+        event = "grow.revised" if plan.grow is not None else "grow.written"
+        return self._commit(plan, after, event, at, findings=findings)
+
+    def record_grow_review(self, plan_id: str, person_id: str) -> StepReport:
+        """Conversation 3 was held (M3); check-ins start and both sides may give feedback (M16)."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        self.actor(plan, person_id)
+        if plan.grow is None:
+            raise RuleViolation(
+                "M9", "conversation 3 reviews the report's GROW plan, and there is none yet",
+                "the report writes the GROW plan first (homework after conversation 2)",
+            )
+        after = plan.record_held(ConversationKind.GROW_REVIEW, at)
+        people = self._people(after)
+        notices = [
+            self._notice(
+                after, NoticeKind.FEEDBACK_REQUEST, people[pid], "How were the career conversations?",
+                "If you like, rate the three conversations from 0 to 10. HR only ever sees "
+                "aggregates over groups of five or more people.", at,
+            )
+            for pid in (after.report_id, after.manager_id)
+        ]
+        return self._commit(plan, after, "conversation.grow_review_held", at, notices=notices)
+
+    def set_consent(self, plan_id: str, person_id: str, consent: Consent) -> StepReport:
+        """The report decides what leaves the pair: goal on tickets, summary to the HRIS."""
+        return self._step(plan_id, person_id, "consent.changed",
+                          lambda p, a, _t: p.set_consent(consent, a))
+
+    def set_action_status(
+        self, plan_id: str, person_id: str, action_id: str, done: bool
+    ) -> StepReport:
+        """Mark a GROW action done or reopen it; its ticket follows."""
+        status = ActionStatus.DONE if done else ActionStatus.OPEN
+        return self._step(plan_id, person_id, "action.done" if done else "action.reopened",
+                          lambda p, _a, t: p.set_action_status(action_id, status, t.date(), t))
+
+    # ----------------------------------------------------------------- M10
+    def check_in(
+        self, plan_id: str, person_id: str, kind: CheckInKind = CheckInKind.CHECK_IN, *,
+        on_track: bool | None = None, notes: str = "", declines_more_conversation: bool = False,
+    ) -> StepReport:
+        """A check-in or extended review was held (M10). A decline is respected:
+        reviews stop and the report is pointed to others they might talk to."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        self.actor(plan, person_id)
+        after = plan.check_in(kind, at, on_track=on_track, notes=notes,
+                              declines_more_conversation=declines_more_conversation)
+        notices = []
+        if declines_more_conversation and plan.more_conversation_declined_at is None:
+            report = self.store.load_person(plan.report_id)
+            notices.append(self._notice(
+                after, NoticeKind.SUGGEST_OTHERS, report, "Talking about your career, your way",
+                "You said you do not want a longer career conversation now, and that is fine. If it "
+                "helps, someone else inside or outside the company may be a good person to talk "
+                "your plan through with. Your monthly check-in stays a short agenda item.", at,
+            ))
+        return self._commit(plan, after, f"checkin.{kind.value}", at, notices=notices)
+
+    def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
+        """Put the first year's check-ins and quarterly reviews on the calendar (M10)."""
+        return self._step(plan_id, person_id, "followups.scheduled",
+                          lambda p, _a, t: p.place_follow_ups(tuple(follow_ups), t))
+
+    def due(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
+        """What is due on or before ``day`` (overdue included)."""
+        return self.store.due_on(day, manager_id)
+
+    def send_nudges(self, day: date, manager_id: str | None = None) -> list[str]:
+        """Queue a notice per due check-in, review, update or probe (M10); one per item and day.
+
+        Returns the outbox keys queued. Re-running on the same day queues the
+        same keys, which the notifier delivers once.
+        """
+        at = self.now()
+        by_plan: dict[str, list[DueItem]] = {}
+        for item in self.store.due_on(day, manager_id):
+            if item.kind in (DueKind.CHECK_IN, DueKind.EXTENDED_REVIEW, DueKind.PLAN_UPDATE, DueKind.PROBE):
+                by_plan.setdefault(item.plan_id, []).append(item)
+        queued: list[str] = []
+        texts = {
+            DueKind.CHECK_IN: (NoticeKind.CHECK_IN_DUE, "Career plan check-in due",
+                               "Add a 5-10 minute career check-in early in your next 1:1: are the "
+                               "next steps on track, and is there anything new to talk about?"),
+            DueKind.EXTENDED_REVIEW: (NoticeKind.REVIEW_DUE, "Quarterly career review due",
+                                      "Time for the quarterly career review (about 30 minutes)."),
+            DueKind.PLAN_UPDATE: (NoticeKind.REVIEW_DUE, "Career plan update due",
+                                  "The GROW plan has not been updated this quarter."),
+            DueKind.PROBE: (NoticeKind.PROBE, "It has been a while since you looked at the plan",
+                            "Three months or more without touching the career plan. Stay curious a "
+                            "little longer: is all well, or would a separate conversation help?"),
+        }
+        for plan_id, items in by_plan.items():
+            plan = self.store.load_plan(plan_id)
+            manager = self.store.load_person(plan.manager_id)
+            entries = []
+            for item in items:
+                kind, subject, body = texts[item.kind]
+                entries.append(self._notice(plan, kind, manager, subject, body, at, due=item.due,
+                                            tag=f"{item.kind.value}-{item.due.isoformat()}"))
+            self.store.commit(PlanChange(outbox=tuple(entries)))
+            queued += [e.key for e in entries]
+        return queued
+
+    # ------------------------------------------------------------- M12, M13
+    def manager_changed(self, report_id: str, new_manager_id: str) -> list[StepReport]:
+        """The org says ``report_id`` now reports to ``new_manager_id``: ask the report first (M12).
+
+        Nothing about the plan reaches the new manager until the report consents.
+        """
+        at = self.now()
+        reports = []
+        for plan in self.store.find_plans(report_id=report_id):
+            if plan.status not in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED):
+                continue
+            if plan.status is PlanStatus.PROPOSED:
+                # Nothing to hand over yet: the proposal lapses with the old manager.
+                reports.append(self._commit(plan, plan.decline(Actor.MANAGER, at), "plan.lapsed", at))
+                continue
+            deadline = at + timedelta(days=self.settings.handoff_answer_days)
+            after = plan.start_handoff(self.new_id(), new_manager_id, at, deadline)
+            if after is plan:
+                continue
+            notices = []
+            current = after.current_handoff
+            if current is not None and current.is_open and current.new_manager_id == new_manager_id:
+                report = self.store.load_person(report_id)
+                notices.append(self._notice(
+                    after, NoticeKind.CONSENT_REQUEST, report, "May your career plan go to your new manager?",
+                    "You have a new manager. Your career plan is shared with them only if you say "
+                    f"yes. If you do not answer by {deadline.date().isoformat()}, nothing is shared.",
+                    at, due=deadline.date(), tag=current.id,
+                ))
+            reports.append(self._commit(plan, after, "handoff.consent_asked", at, notices=notices,
+                                        extra_people=(new_manager_id,)))
+        return reports
+
+    def answer_handoff(self, plan_id: str, person_id: str, granted: bool) -> StepReport:
+        """The report's answer (M12). Yes: share and schedule nothing yet. No: nothing is shared."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        after = plan.answer_handoff(granted, self.actor(plan, person_id), at)
+        handoff = after.current_handoff
+        assert handoff is not None  # answer_handoff refuses without one
+        notices = []
+        if handoff.consented:
+            after = after.share_with_new_manager(at)
+            new = self.store.load_person(handoff.new_manager_id)
+            notices.append(self._notice(
+                after, NoticeKind.PLAN_SHARED, new, "A career plan was shared with you",
+                "Your new report agreed to share their career plan. A three-way meeting with "
+                "them and their previous manager will walk you through it.", at, tag=handoff.id,
+            ))
+            event = "handoff.shared"
+        else:
+            old = self.store.load_person(handoff.old_manager_id)
+            notices.append(self._notice(
+                after, NoticeKind.ACCESS_ENDED, old, "Your access to a career plan ended",
+                "Your former report chose not to share their career plan with their new manager. "
+                "Your access to it has ended.", at, tag=handoff.id,
+            ))
+            event = "handoff.refused"
+        return self._commit(plan, after, event, at, notices=notices,
+                            extra_people=(handoff.new_manager_id,))
+
+    def expire_handoffs(self) -> list[StepReport]:
+        """No answer by the deadline means no (M12): end the old manager's access, share nothing."""
+        at = self.now()
+        reports = []
+        for item in self.store.due_on(at.date()):
+            if item.kind is not DueKind.HANDOFF_CONSENT:
+                continue
+            plan = self.store.load_plan(item.plan_id)
+            after = plan.expire_handoff(at)
+            if after is not plan:
+                reports.append(self._commit(plan, after, "handoff.expired", at))
+        return reports
+
+    def schedule_handoff_meeting(
+        self, plan_id: str, person_id: str, start: datetime, end: datetime | None = None
+    ) -> StepReport:
+        """The three-way meeting: report, old and new manager (M12)."""
+        stop = end or start + timedelta(minutes=self.settings.handoff_meeting_minutes)
+        return self._step(plan_id, person_id, "handoff.meeting_scheduled",
+                          lambda p, _a, _t: p.schedule_handoff_meeting(start, stop))
+
+    def choose_path(self, plan_id: str, person_id: str, path: NewManagerPath) -> StepReport:
+        """The new manager records how they and the report go on (M13)."""
+        return self._step(plan_id, person_id, f"handoff.path_{path.value}",
+                          lambda p, a, t: p.choose_path(path, a, t))
+
+    def schedule_meeting(
+        self, plan_id: str, person_id: str, kind: str, start: datetime, minutes: int
+    ) -> StepReport:
+        """An abbreviated session (M13) or the manager's life story for the report (M14)."""
+        if kind not in ("abbreviated_session", "manager_life_story"):
+            raise InvalidInput("kind", "abbreviated_session or manager_life_story", kind)
+        return self._step(plan_id, person_id, f"meeting.{kind}",
+                          lambda p, _a, t: p.schedule_meeting(kind, start, start + timedelta(minutes=minutes), t))
+
+    def request_manager_life_story(self, plan_id: str, person_id: str) -> StepReport:
+        """The report asks to hear the manager's life story (M14)."""
+        return self._step(plan_id, person_id, "reciprocity.requested",
+                          lambda p, a, t: p.request_manager_life_story(a, t))
+
+    def report_left(self, report_id: str) -> list[StepReport]:
+        """The report left: cancel everything on their plans."""
+        at = self.now()
+        return [
+            self._commit(plan, plan.report_left(at), "plan.report_left", at)
+            for plan in self.store.find_plans(report_id=report_id)
+            if plan.status not in (PlanStatus.DECLINED, PlanStatus.ENDED)
+        ]
+
+    def sync_org(self, snapshot: OrgSnapshot, cursor_name: str = "org") -> OrgSyncReport:
+        """Take people from an HRIS source: store them, start handoffs for changed managers,
+        end plans of people who left. Handoffs start only after the new people are stored."""
+        known = {p.id: p for p in self.store.list_people()}
+        changed = [p for p in snapshot.people if known.get(p.id) != p]
+        moves = [
+            (p.id, p.manager_id)
+            for p in snapshot.people
+            if p.id in known and known[p.id].manager_id != p.manager_id and p.manager_id is not None
+        ]
+        cursors = ((cursor_name, snapshot.cursor),) if snapshot.cursor else ()
+        self.store.commit(PlanChange(people=tuple(changed), cursors=cursors))
+        handoffs = [r for report_id, manager_id in moves for r in self.manager_changed(report_id, manager_id or "")]
+        left = [r for pid in snapshot.removed if pid in known for r in self.report_left(pid)]
+        if snapshot.removed:
+            self.store.commit(PlanChange(removed_people=tuple(p for p in snapshot.removed if p in known)))
+        return OrgSyncReport(
+            added=tuple(p.id for p in changed if p.id not in known),
+            updated=tuple(p.id for p in changed if p.id in known),
+            removed=tuple(p for p in snapshot.removed if p in known),
+            handoffs=tuple(r.plan.id for r in handoffs),
+            ended=tuple(r.plan.id for r in left),
+        )
+
+    # ----------------------------------------------------------------- M16
+    def give_feedback(self, plan_id: str, person_id: str, score: int) -> StepReport:
+        """A 0-10 rating of the three conversations (M16); HR sees only aggregates of 5+."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        rating = FeedbackRating(self.actor(plan, person_id), person_id, score, at)
+        return self._commit(plan, plan.give_feedback(rating), "feedback.given", at)
+
+    # --------------------------------------------------------- tracker sync
+    def pull_ticket_statuses(self, statuses: Mapping[str, TicketStatus]) -> list[str]:
+        """Apply ticket statuses from the tracker: done closes an action, reopened reopens it.
+
+        A deleted ticket is reported in the returned list, never recreated silently.
+        """
+        deleted: list[str] = []
+        by_plan: dict[str, dict[str, TicketStatus]] = {}
+        for key, status in statuses.items():
+            plan_id, _, action_id = key.removeprefix("cc-").partition("-a-")
+            if not plan_id:
+                raise InvalidInput("ticket key", "a key made by careerconv (cc-<plan>-a-<action>)", key)
+            if status is TicketStatus.DELETED:
+                deleted.append(key)
+                continue
+            by_plan.setdefault(plan_id, {})[action_id] = status
+        for plan_id, changes in by_plan.items():
+            plan = self.store.load_plan(plan_id)
+            if plan.grow is None:
+                continue
+            at = self.now()
+            after = plan
+            for action_id, status in changes.items():
+                want = ActionStatus.DONE if status is TicketStatus.DONE else ActionStatus.OPEN
+                if after.grow is not None and after.grow.action(action_id).status is not want:
+                    after = after.set_action_status(action_id, want, at.date(), at)
+            if after is not plan:
+                self._commit(plan, after, "actions.synced", at)
+        return deleted
+
+
+@frozen
+class OrgSyncReport:
+    """What an org sync changed: people, handoffs started, plans ended."""
+
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    removed: tuple[str, ...]
+    handoffs: tuple[str, ...]
+    ended: tuple[str, ...]
+
+
+def safe_message(exc: BaseException) -> str:
+    """An error's text for people: our own errors as they are, anything else by type only."""
+    if isinstance(exc, CareerconvError):
+        return str(exc)
+    return f"unexpected {type(exc).__name__}"

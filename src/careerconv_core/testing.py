@@ -1,0 +1,254 @@
+"""Test doubles for users' own tests: an in-memory store, recording adapters, a fixed clock.
+
+They implement the ports for real (no mocks), so a test that runs the use
+cases and the dispatcher against them exercises the same code paths as
+production, minus the network.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from attrs import evolve
+
+from careerconv_core import serialization
+from careerconv_core.domain.cadence import DueItem
+from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.errors import ConcurrentChange, NotFound
+from careerconv_core.outbox import OutboxEntry, OutboxStatus
+from careerconv_core.ports import (
+    BusyReport,
+    DeliveryOutcome,
+    OutcomeStatus,
+    PlanChange,
+)
+from careerconv_core.views import (
+    HrisSummaryView,
+    InviteView,
+    NoticeView,
+    Participant,
+    TicketStatus,
+    TicketView,
+)
+
+
+class FixedClock:
+    """A clock that stands still until moved: ``clock()``, ``clock.advance(days=1)``."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = require_aware(now, "now")
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move the clock on by a ``timedelta(**delta)``."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class SequentialIds:
+    """Ids ``<prefix>1``, ``<prefix>2``, ... so tests can name what they expect."""
+
+    def __init__(self, prefix: str = "id") -> None:
+        self._prefix = prefix
+        self._count = itertools.count(1)
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._count)}"
+
+
+class InMemoryStore:
+    """A ``PlanStore`` in dictionaries, with the same atomicity and version checks.
+
+    Plans are kept as JSON, like the real stores, so a test also proves the
+    plan survives serialization.
+    """
+
+    def __init__(self) -> None:
+        self.plans: dict[str, str] = {}
+        self.people: dict[str, Person] = {}
+        self.entries: dict[str, OutboxEntry] = {}
+        self.leases: dict[str, datetime] = {}
+        self.cursors: dict[str, str] = {}
+        self.commits = 0
+        self.fail_next_commit: Exception | None = None
+
+    def commit(self, change: PlanChange) -> None:
+        """Apply the whole change or nothing."""
+        for plan in change.plans:
+            stored = self.plans.get(plan.id)
+            version = serialization.loads(stored, CareerPlan).version if stored else 0
+            if version != plan.version - 1:
+                raise ConcurrentChange(plan.id, plan.version - 1)
+        if self.fail_next_commit is not None:
+            exc, self.fail_next_commit = self.fail_next_commit, None
+            raise exc
+        for plan in change.plans:
+            self.plans[plan.id] = serialization.dumps(plan)
+        for person in change.people:
+            self.people[person.id] = person
+        for pid in change.removed_people:
+            self.people.pop(pid, None)
+        for entry in change.outbox:
+            for other in list(self.entries.values()):
+                if other.key == entry.key and other.status is OutboxStatus.PENDING:
+                    self.entries[other.id] = evolve(other, status=OutboxStatus.SUPERSEDED)
+            self.entries[entry.id] = entry
+        self.cursors.update(dict(change.cursors))
+        self.commits += 1
+
+    def load_plan(self, plan_id: str) -> CareerPlan:
+        """The plan, or ``NotFound``."""
+        if plan_id not in self.plans:
+            raise NotFound("plan", plan_id)
+        return serialization.loads(self.plans[plan_id], CareerPlan)
+
+    def find_plans(
+        self, *, report_id: str | None = None, manager_id: str | None = None
+    ) -> Sequence[CareerPlan]:
+        """Plans matching the report and/or manager."""
+        plans = [serialization.loads(text, CareerPlan) for text in self.plans.values()]
+        return [
+            p for p in plans
+            if (report_id is None or p.report_id == report_id)
+            and (manager_id is None or p.manager_id == manager_id)
+        ]
+
+    def load_person(self, person_id: str) -> Person:
+        """The person, or ``NotFound``."""
+        try:
+            return self.people[person_id]
+        except KeyError:
+            raise NotFound("person", person_id) from None
+
+    def list_people(self) -> Sequence[Person]:
+        """Everyone."""
+        return list(self.people.values())
+
+    def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
+        """Due items on or before ``day``."""
+        items = [i for p in self.find_plans(manager_id=manager_id) for i in p.due_items() if i.due <= day]
+        return sorted(items, key=lambda i: (i.due, i.plan_id, i.kind.value))
+
+    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+        """Pending, due, unleased entries, oldest first, leased until ``lease_until``."""
+        ready = sorted(
+            (
+                e for e in self.entries.values()
+                if e.status is OutboxStatus.PENDING and e.next_attempt_at <= now
+                and self.leases.get(e.id, now) <= now
+            ),
+            key=lambda e: (e.created_at, e.id),
+        )[:limit]
+        for e in ready:
+            self.leases[e.id] = lease_until
+        return ready
+
+    def save_outbox(self, entries: Sequence[OutboxEntry]) -> None:
+        """Store the entries' new state and end their leases."""
+        for e in entries:
+            self.entries[e.id] = e
+            self.leases.pop(e.id, None)
+
+    def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
+        """Entries, optionally filtered by status value."""
+        return [e for e in self.entries.values() if statuses is None or e.status.value in statuses]
+
+    def cursor(self, name: str) -> str | None:
+        """A stored cursor."""
+        return self.cursors.get(name)
+
+    def requeue(self, entry_ids: Sequence[str] | None, now: datetime) -> int:
+        """Failed entries (all, or those named) back to pending."""
+        count = 0
+        for e in list(self.entries.values()):
+            if e.status is OutboxStatus.FAILED and (entry_ids is None or e.id in entry_ids):
+                self.entries[e.id] = evolve(e, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+                count += 1
+        return count
+
+
+class RecordingCalendar:
+    """A ``CalendarBackend`` that keeps the last invite per uid and counts writes."""
+
+    def __init__(self, busy: dict[str, tuple[object, ...]] | None = None) -> None:
+        self.events: dict[str, InviteView] = {}
+        self.writes = 0
+        self._busy = busy
+
+    def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """Keep each invite; unchanged ones are not written again."""
+        out = []
+        for inv in invites:
+            if self.events.get(inv.uid) == inv:
+                out.append(DeliveryOutcome(inv.uid, OutcomeStatus.UNCHANGED))
+                continue
+            self.events[inv.uid] = inv
+            self.writes += 1
+            out.append(DeliveryOutcome(inv.uid, OutcomeStatus.DELIVERED))
+        return out
+
+    def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
+        """No free/busy unless given at construction."""
+        del people, start, end
+        if self._busy is None:
+            return BusyReport({}, available=False, reason="recording calendar has no free/busy")
+        return BusyReport(self._busy)  # type: ignore[arg-type]
+
+
+class RecordingTracker:
+    """A ``TicketTracker`` that keeps tickets by key."""
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, TicketView] = {}
+
+    def deliver_tickets(self, tickets: Sequence[TicketView]) -> Sequence[DeliveryOutcome]:
+        """Keep each ticket."""
+        out = []
+        for t in tickets:
+            status = OutcomeStatus.UNCHANGED if self.tickets.get(t.key) == t else OutcomeStatus.DELIVERED
+            self.tickets[t.key] = t
+            out.append(DeliveryOutcome(t.key, status))
+        return out
+
+    def pull_statuses(self, keys: Sequence[str]) -> dict[str, TicketStatus]:
+        """Statuses of known tickets; unknown keys are DELETED."""
+        return {k: self.tickets[k].status if k in self.tickets else TicketStatus.DELETED for k in keys}
+
+
+class RecordingNotifier:
+    """A ``Notifier`` that keeps what it was asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[NoticeView] = []
+
+    def deliver_notices(self, notices: Sequence[NoticeView]) -> Sequence[DeliveryOutcome]:
+        """Send each notice once per key."""
+        known = {n.key for n in self.sent}
+        out = []
+        for n in notices:
+            if n.key in known:
+                out.append(DeliveryOutcome(n.key, OutcomeStatus.UNCHANGED))
+                continue
+            self.sent.append(n)
+            known.add(n.key)
+            out.append(DeliveryOutcome(n.key, OutcomeStatus.DELIVERED))
+        return out
+
+
+class RecordingHris:
+    """An ``HrisRecordWriter`` that keeps the last summary per external id."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, HrisSummaryView] = {}
+
+    def deliver_summaries(self, summaries: Sequence[HrisSummaryView]) -> Sequence[DeliveryOutcome]:
+        """Keep each summary."""
+        for s in summaries:
+            self.records[s.external_id] = s
+        return [DeliveryOutcome(s.external_id, OutcomeStatus.DELIVERED) for s in summaries]
