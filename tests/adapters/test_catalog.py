@@ -103,6 +103,15 @@ def test_plugin_registers_builtin_and_csv_through_entry_points() -> None:
     assert catalog.load() == load_builtin_catalog()
 
 
+def test_careerconv_competency_catalogs_returns_catalog_specs() -> None:
+    specs = list(catalog_plugin.careerconv_competency_catalogs())
+    assert [(s.kind, s.name) for s in specs] == [
+        (AdapterKind.CATALOG, "builtin"),
+        (AdapterKind.CATALOG, "csv"),
+    ]
+    assert specs[0].factory({}).load() == load_builtin_catalog()
+
+
 def test_entry_point_is_declared() -> None:
     names = {ep.name: ep.value for ep in entry_points(group="careerconv")}
     assert names.get("catalog") == "careerconv_plugins.catalog.plugin"
