@@ -7,6 +7,7 @@ keyword; the token never leaves the ``Authorization`` header.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ class ScimClient:
         self.timeout = timeout
         self.token_env = token_env
         self.requests_sent = 0
+        self.seconds_waiting = 0.0  # time spent in HTTP requests, for benchmarks
         self._session = session or requests.Session()
         self._session.headers["Authorization"] = f"Bearer {token}"
         self._session.headers["Accept"] = "application/scim+json, application/json"
@@ -60,6 +62,7 @@ class ScimClient:
         url = f"{self.base_url}{path}"
         where = urlsplit(url).path
         self.requests_sent += 1
+        started = time.perf_counter()
         try:
             response = self._session.get(url, params=params, timeout=self.timeout)
         except requests.Timeout:
@@ -71,6 +74,8 @@ class ScimClient:
                 ADAPTER, f"cannot reach the SCIM server for GET {where}: {type(exc).__name__}",
                 retryable=True,
             ) from None
+        finally:
+            self.seconds_waiting += time.perf_counter() - started
         self._raise_for(response, where)
         try:
             body = response.json()
