@@ -35,9 +35,10 @@ from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.scheduling_search import (
     Ledger,
+    Options,
     Shape,
     Solution,
-    candidates,
+    best,
     earliest_fit,
     optimise,
     place,
@@ -326,17 +327,10 @@ def _placement(
     )
 
 
-def _diagnose(
-    manager: Person,
-    report: Person,
-    *,
-    window: Span,
-    cal: PairCalendar,
-    shape: Shape,
-    ledger: Ledger,
-    rules: SchedulingRules,
+def _diagnose_alone(
+    manager: Person, report: Person, *, window: Span, cal: PairCalendar, shape: Shape
 ) -> Blocker:
-    """Name the first constraint, from the most basic, that leaves no triple for ``report``."""
+    """Why the pair has no triple even with nobody else placed and no cap."""
     first = to_datetime(window[0]).date()
     last = to_datetime(window[1]).date()
     bare = PairCalendar.build(manager, report, window, [])
@@ -349,7 +343,7 @@ def _diagnose(
             f"long enough for a {longest}-minute conversation",
             "widen either person's working hours or working days so that they overlap",
         )
-    if not candidates(bare, shape, None):
+    if not Options.of(bare, shape).by_end:
         return Blocker(
             report.id,
             "homework_gap",
@@ -358,16 +352,34 @@ def _diagnose(
             f"{shape.gap_days} working days of homework",
             "add common working days, or shorten homework_gap_working_days",
         )
-    if not candidates(cal, shape, None):
-        return Blocker(
-            report.id,
-            "busy",
-            "busy calendar: the free time both people share in the window cannot hold the "
-            "three conversations in order",
-            "free some time in the manager's or the report's calendar, or start in another month",
-        )
+    # Working hours would do, so busy time is what leaves no triple.
+    return Blocker(
+        report.id,
+        "busy",
+        "busy calendar: the free time both people share in the window cannot hold the "
+        "three conversations in order",
+        "free some time in the manager's or the report's calendar, or start in another month",
+    )
+
+
+def _diagnose(
+    manager: Person,
+    report: Person,
+    *,
+    window: Span,
+    cal: PairCalendar,
+    shape: Shape,
+    ledger: Ledger,
+    rules: SchedulingRules,
+    options: Options | None,
+) -> Blocker:
+    """Name the first constraint, from the most basic, that leaves no triple for ``report``."""
+    if options is None:
+        options = Options.of(cal, shape)
+    if not options.by_end:
+        return _diagnose_alone(manager, report, window=window, cal=cal, shape=shape)
     uncapped = Ledger(None, ledger.usage, ledger.occ_starts, ledger.occ_ends)
-    if not candidates(cal, shape, uncapped):
+    if best(options, shape, uncapped, "end") is None:
         return Blocker(
             report.id,
             "manager_time",
@@ -406,20 +418,29 @@ def _solve(
     ]
     usage = _booked_usage(manager, booked)
     solution: Solution
+    opts: list[Options] | None = None
     if naive:
         solution, proven = _first_fit_solution(cals, shape, Ledger.empty(shape.cap, usage)), False
     else:
-        solution, proven = optimise(cals, shape, usage)
+        opts = [Options.of(cal, shape) for cal in cals]
+        solution, proven = optimise(cals, shape, usage, opts)
     ledger = Ledger.empty(shape.cap, usage)
     for cal, triple in zip(cals, solution, strict=True):
         if triple is not None:
             place(ledger, cal, triple, shape)
     placements: dict[str, Placement] = {}
     unplaced: dict[str, Blocker] = {}
-    for report, cal, triple in zip(reports, cals, solution, strict=True):
+    for index, (report, cal, triple) in enumerate(zip(reports, cals, solution, strict=True)):
         if triple is None:
             unplaced[report.id] = _diagnose(
-                manager, report, window=window, cal=cal, shape=shape, ledger=ledger, rules=rules
+                manager,
+                report,
+                window=window,
+                cal=cal,
+                shape=shape,
+                ledger=ledger,
+                rules=rules,
+                options=opts[index] if opts is not None else None,
             )
         else:
             placements[report.id] = _placement(report.id, triple, shape, window)
@@ -536,17 +557,18 @@ def _follow_ups(
     begin = to_minute(after)
     grid = rules.slot_minutes
     out: list[FollowUp] = []
+    months = [add_months(base_day, n).toordinal() for n in range(rules.follow_up_months + 2)]
     for n in range(1, rules.follow_up_months + 1):
         extended = n % rules.extended_review_every_months == 0
         length = rules.extended_review_minutes if extended else rules.check_in_minutes
-        first = add_months(base_day, n).toordinal()
-        stop = add_months(base_day, n + 1).toordinal()
+        first, stop = months[n], months[n + 1]
         slot = None
         for day in range(first, stop):
             if weekday_of(day) not in manager.working_hours.weekdays:
                 continue
-            own = working_spans(manager, day, day)
-            shared = intersect(own, working_spans(report, day - 1, day + 1))
+            shared = intersect(
+                working_spans(manager, day, day), working_spans(report, day - 1, day + 1)
+            )
             free = subtract(shared, blocked, blocked_starts)
             for s, e in free:
                 start = -(-max(s, begin) // grid) * grid

@@ -19,7 +19,7 @@ from functools import lru_cache
 from attrs import frozen
 
 from careerconv_core.domain.clock import Interval
-from careerconv_core.domain.people import Person, zone
+from careerconv_core.domain.people import Person, WorkingHours, zone
 
 Span = tuple[int, int]
 
@@ -79,18 +79,25 @@ def _minute_of_day(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
-def working_spans(person: Person, first: int, last: int) -> list[Span]:
+def working_spans(person: Person, first: int, last: int) -> tuple[Span, ...]:
     """UTC spans of ``person``'s working hours on local dates ``first``..``last`` (ordinals)."""
-    hours = person.working_hours
+    return _working_spans(person.time_zone, person.working_hours, first, last)
+
+
+@lru_cache(maxsize=65536)
+def _working_spans(
+    zone_name: str, hours: WorkingHours, first: int, last: int
+) -> tuple[Span, ...]:
+    # Cached by zone and hours, not by person: a whole org shares a few of each.
     begin, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
     spans: list[Span] = []
     for ordinal in range(first, last + 1):
         if weekday_of(ordinal) in hours.weekdays:
-            start = local_minute(person.time_zone, ordinal, begin)
-            stop = local_minute(person.time_zone, ordinal, end)
+            start = local_minute(zone_name, ordinal, begin)
+            stop = local_minute(zone_name, ordinal, end)
             if stop > start:
                 spans.append((start, stop))
-    return spans
+    return tuple(spans)
 
 
 def intersect(left: Sequence[Span], right: Sequence[Span]) -> list[Span]:
@@ -205,16 +212,23 @@ class PairCalendar:
         The homework needs ``gap_days`` of the report's working days strictly
         between conversation 2 (on ``report_day``) and conversation 3.
         """
-        day, counted = report_day, 0
-        while counted < gap_days:
-            day += 1
-            if weekday_of(day) in self.report_weekdays:
-                counted += 1
-        return local_midnight(self.report_zone, day + 1) if gap_days else 0
+        if not gap_days:
+            return 0
+        return _homework_threshold(self.report_zone, self.report_weekdays, report_day, gap_days)
 
     def index_of(self, minute: int) -> int:
         """Index of the free span holding ``minute`` (which must be in one)."""
         return bisect_left(self.ends, minute + 1)
+
+
+@lru_cache(maxsize=65536)
+def _homework_threshold(zone_name: str, weekdays: frozenset[int], day: int, gap_days: int) -> int:
+    counted = 0
+    while counted < gap_days:
+        day += 1
+        if weekday_of(day) in weekdays:
+            counted += 1
+    return local_midnight(zone_name, day + 1)
 
 
 def window_of(manager: Person, start: date) -> Span:
