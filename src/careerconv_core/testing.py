@@ -85,6 +85,9 @@ class InMemoryStore:
             version = serialization.loads(stored, CareerPlan).version if stored else 0
             if version != plan.version - 1:
                 raise ConcurrentChange(plan.id, plan.version - 1)
+        for entry in change.outbox:
+            if entry.id in self.entries:
+                raise ValueError(f"outbox entry id {entry.id!r} already exists")
         if self.fail_next_commit is not None:
             exc, self.fail_next_commit = self.fail_next_commit, None
             raise exc
