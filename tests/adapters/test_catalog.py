@@ -13,7 +13,13 @@ from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import CompetencyCatalog
-from careerconv_plugins.catalog import CsvCatalog, load_builtin_catalog, write_catalog
+from careerconv_plugins.catalog import (
+    CsvCatalog,
+    format_competencies,
+    format_roles,
+    load_builtin_catalog,
+    write_catalog,
+)
 from careerconv_plugins.catalog import plugin as catalog_plugin
 
 FUNCTIONS = {
@@ -129,6 +135,14 @@ def test_csv_round_trip(tmp_path: Path, builtin: Catalog) -> None:
         AdapterKind.CATALOG, "csv", {"competencies_path": str(comps), "roles_path": str(roles)}
     ).load()
     assert imported == builtin
+
+
+def test_shipped_files_are_in_the_writers_canonical_form(builtin: Catalog) -> None:
+    # Golden check both ways: parsing then formatting the shipped files gives them
+    # back byte for byte, so an export of the built-in catalog is an exact copy.
+    data = REPO / "src" / "careerconv_plugins" / "catalog" / "data"
+    assert format_competencies(builtin) == (data / "competencies.csv").read_text("utf-8")
+    assert format_roles(builtin) == (data / "roles.csv").read_text("utf-8")
 
 
 def test_csv_accepts_bom_optional_columns_and_quoted_cells(tmp_path: Path) -> None:
