@@ -33,6 +33,10 @@ ADAPTER = "jira"
 T = TypeVar("T")
 
 _RETRYABLE = frozenset({429, 502, 503, 504})
+# Retried within one delivery: Jira says it did not process the request and
+# when to come back. Other 5xx answers may have half-done a write; they go
+# back to the outbox (RETRY) and the next delivery searches first.
+_RETRY_NOW = frozenset({429, 503})
 
 
 @define
@@ -270,7 +274,8 @@ class JiraClient:
                 error = self._network(op, exc)
                 if not safe_to_repeat:
                     raise error from None
-            if not error.retryable or attempt >= self.retry.max_attempts:
+            busy = error.status in _RETRY_NOW or (error.status == 0 and safe_to_repeat)
+            if not error.retryable or not busy or attempt >= self.retry.max_attempts:
                 raise error from None
             if error.retry_after is not None and error.retry_after > self.retry.max_wait:
                 raise error from None  # asked to wait longer than we may block: let the outbox wait
@@ -384,7 +389,7 @@ class JiraClient:
         client = self.jira
         body = {"transition": {"id": transition_id}}
         self._call(f"transition {issue_key}", lambda: self._send(
-            client, "POST", f"issue/{issue_key}/transitions", body))
+            client, "POST", f"issue/{issue_key}/transitions", body), safe_to_repeat=False)
 
     def find_user(self, email: str) -> str | None:
         """The accountId (Cloud) or name (Data Center) of the user with ``email``; cached."""
