@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,8 +63,13 @@ def start_radicale(root: Path) -> CalendarServer:
     )
 
 
-def start_xandikos(root: Path, *, smtp_port: int | None = None) -> CalendarServer:
+def start_xandikos(
+    root: Path, *, smtp_port: int | None = None, email: str = "mara@example.com"
+) -> CalendarServer:
     """Xandikos with a default calendar; with ``smtp_port`` it mails iMIP through that relay.
+
+    ``email`` is the user's calendar address: events they organize are
+    scheduled by the server (RFC 6638), and remote attendees get iMIP mail.
 
     Xandikos only offers Basic auth over its own TLS, so it runs without auth
     here; the auth paths are tested against Radicale.
@@ -87,8 +93,9 @@ def start_xandikos(root: Path, *, smtp_port: int | None = None) -> CalendarServe
             "--smtp-port", str(smtp_port),
             "--smtp-from", "calendar@example.com",
         ]
+    env = {**os.environ, "EMAIL": email}
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     wait_for_port(port, process, log)
     base = f"http://127.0.0.1:{port}"
     return CalendarServer("xandikos", base, f"{base}/{USER}/", USER, "", root, log, process)

@@ -11,18 +11,21 @@ from servers.calendars import CalendarServer, start_radicale, start_xandikos
 from servers.smtp import SmtpServer
 
 
-@pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[CalendarServer]:
-    """Radicale with htpasswd auth on a free port (user ``mara``)."""
-    server = start_radicale(tmp_path / "radicale")
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CalendarServer]:
+    """Radicale with htpasswd auth on a free port (user ``mara``), shared by the session.
+
+    Tests that write use a calendar of their own under ``home_url``.
+    """
+    server = start_radicale(tmp_path_factory.mktemp("radicale"))
     yield server
     server.stop()
 
 
-@pytest.fixture
-def xandikos(tmp_path: Path) -> Iterator[CalendarServer]:
-    """Xandikos with a default calendar on a free port."""
-    server = start_xandikos(tmp_path / "xandikos")
+@pytest.fixture(scope="session")
+def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CalendarServer]:
+    """Xandikos with a default calendar on a free port, shared by the session."""
+    server = start_xandikos(tmp_path_factory.mktemp("xandikos"))
     yield server
     server.stop()
 
