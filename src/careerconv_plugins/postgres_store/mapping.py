@@ -1,0 +1,104 @@
+"""Rows to and from domain objects for the PostgreSQL store (pure, no I/O).
+
+Datetimes travel as aware ``datetime`` (``timestamptz``), dates as ``date``;
+a plan or a person is stored whole as JSON text beside the columns the
+queries need, and ``delivered_to`` as a JSON list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from careerconv_core.domain.cadence import DueItem, DueKind
+from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
+from careerconv_core.serialization import loads, unstructure
+
+PlanRow = tuple[str, str, str, str, int, str]
+DueRow = tuple[str, str, str, str, date]
+PersonRow = tuple[str, str | None, str]
+
+OUTBOX_COLUMNS = (
+    "id", "key", "channel", "payload", "plan_id", "created_at", "next_attempt_at",
+    "status", "attempts", "delivered_to", "last_error",
+)
+
+
+def _sets_sorted(value: object) -> list[Any]:
+    # The core converter leaves ``frozenset[int]`` fields (working-hours
+    # weekdays) as sets, which JSON cannot hold; write them as sorted lists,
+    # which is also what the converter reads back.
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
+
+
+def dumps(obj: object) -> str:
+    """Compact, key-sorted JSON for a domain object, as ``careerconv_core.serialization.dumps``."""
+    return json.dumps(
+        unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        default=_sets_sorted,
+    )
+
+
+def plan_row(plan: CareerPlan) -> PlanRow:
+    """``(id, report_id, manager_id, status, version, body)`` for ``plan``."""
+    return (plan.id, plan.report_id, plan.manager_id, plan.status.value, plan.version, dumps(plan))
+
+
+def plan_from_body(body: str) -> CareerPlan:
+    """The plan stored as ``body``."""
+    return loads(body, CareerPlan, "plan")
+
+
+def due_rows(plan: CareerPlan) -> list[DueRow]:
+    """The due-index rows for ``plan``: one per ``DueItem``."""
+    return [
+        (item.plan_id, item.report_id, item.manager_id, item.kind.value, item.due)
+        for item in plan.due_items()
+    ]
+
+
+def due_item(row: Sequence[Any]) -> DueItem:
+    """A ``DueItem`` from ``(plan_id, report_id, manager_id, kind, due)``."""
+    return DueItem(row[0], row[1], row[2], DueKind(row[3]), row[4])
+
+
+def person_row(person: Person) -> PersonRow:
+    """``(id, manager_id, body)`` for ``person``."""
+    return (person.id, person.manager_id, dumps(person))
+
+
+def person_from_body(body: str) -> Person:
+    """The person stored as ``body``."""
+    return loads(body, Person, "person")
+
+
+def aware(value: datetime) -> datetime:
+    """``value``, refused if naive: a naive value would be read in the session's zone."""
+    return require_aware(value, "datetime")
+
+
+def outbox_row(entry: OutboxEntry) -> tuple[Any, ...]:
+    """The values of ``OUTBOX_COLUMNS`` for ``entry``."""
+    return (
+        entry.id, entry.key, entry.channel.value, entry.payload, entry.plan_id,
+        aware(entry.created_at), aware(entry.next_attempt_at), entry.status.value,
+        entry.attempts, Jsonb(list(entry.delivered_to)), entry.last_error,
+    )
+
+
+def outbox_entry(row: Sequence[Any]) -> OutboxEntry:
+    """An ``OutboxEntry`` from the values of ``OUTBOX_COLUMNS``."""
+    return OutboxEntry(
+        id=row[0], key=row[1], channel=Channel(row[2]), payload=row[3], plan_id=row[4],
+        created_at=row[5], next_attempt_at=row[6], status=OutboxStatus(row[7]),
+        attempts=int(row[8]), delivered_to=tuple(row[9]), last_error=row[10],
+    )

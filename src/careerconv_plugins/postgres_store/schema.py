@@ -1,0 +1,96 @@
+"""The PostgreSQL schema as an ordered list of migrations, tracked in ``schema_version``.
+
+Migration ``n`` (1-based) takes the database from version ``n - 1`` to ``n``.
+Never edit a released migration: append a new one. Pending migrations run in
+one transaction under an advisory lock, so two processes opening a new
+database at once do not both migrate it.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.rows import TupleRow
+
+from careerconv_core.errors import ConfigurationError
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: plans with indexed columns, people, the due index, the outbox, cursors.
+    (
+        """CREATE TABLE plans (
+            id TEXT PRIMARY KEY,
+            report_id TEXT NOT NULL,
+            manager_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        "CREATE INDEX plans_report ON plans (report_id)",
+        "CREATE INDEX plans_manager ON plans (manager_id)",
+        """CREATE TABLE people (
+            id TEXT PRIMARY KEY,
+            manager_id TEXT,
+            body TEXT NOT NULL
+        )""",
+        """CREATE TABLE due (
+            plan_id TEXT NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+            report_id TEXT NOT NULL,
+            manager_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            due DATE NOT NULL
+        )""",
+        "CREATE INDEX due_plan ON due (plan_id)",
+        "CREATE INDEX due_day ON due (due)",
+        "CREATE INDEX due_manager_day ON due (manager_id, due)",
+        """CREATE TABLE outbox (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            plan_id TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            next_attempt_at TIMESTAMPTZ NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            delivered_to JSONB NOT NULL DEFAULT '[]',
+            last_error TEXT NOT NULL DEFAULT '',
+            lease_until TIMESTAMPTZ
+        )""",
+        # Claiming scans only pending entries, in due order.
+        "CREATE INDEX outbox_ready ON outbox (next_attempt_at) WHERE status = 'pending'",
+        "CREATE INDEX outbox_key ON outbox (key, channel)",
+        "CREATE INDEX outbox_status ON outbox (status, created_at)",
+        """CREATE TABLE cursors (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema version this code writes and reads."""
+
+_LOCK_ID = 0x63617265  # any fixed number: serializes migrations across processes
+
+
+def migrate(conn: psycopg.Connection[TupleRow], where: str) -> int:
+    """Bring the database up to ``SCHEMA_VERSION`` in one transaction; return the old version.
+
+    A database written by a newer careerconv is refused rather than guessed at.
+    """
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = int(row[0]) if row is not None and row[0] is not None else 0
+        if current > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"postgres store {where}: the database has schema version {current}, newer "
+                f"than this careerconv understands ({SCHEMA_VERSION}); upgrade careerconv "
+                "or point the dsn at another database"
+            )
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[number - 1]:
+                conn.execute(statement.encode())
+            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+    return current

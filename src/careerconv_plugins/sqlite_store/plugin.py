@@ -1,0 +1,41 @@
+"""Registers the ``sqlite`` plan store, the embedded default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from careerconv_core.errors import ConfigurationError
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_plugins.sqlite_store.store import SqliteStore
+
+
+def from_settings(settings: Mapping[str, str]) -> SqliteStore:
+    """A ``SqliteStore`` for the ``path`` setting (the file is created if missing)."""
+    path = settings.get("path", "").strip()
+    if not path:
+        raise ConfigurationError(
+            "sqlite store: setting 'path' is missing; set it to the database file, "
+            "for example 'careerconv.db'"
+        )
+    folder = Path(path).expanduser().parent
+    if not folder.is_dir():
+        raise ConfigurationError(
+            f"sqlite store: the folder of 'path' ({str(folder)!r}) does not exist; create it first"
+        )
+    return SqliteStore(Path(path).expanduser())
+
+
+@hookimpl
+def careerconv_plan_stores() -> Iterable[AdapterSpec]:
+    """The ``sqlite`` store: plans, people and the outbox in one SQLite file."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.STORE,
+            name="sqlite",
+            factory=from_settings,
+            summary="One SQLite file (WAL), migrated on open; the embedded default",
+            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
+            settings=["path"],  # type: ignore[list-item]
+        )
+    ]

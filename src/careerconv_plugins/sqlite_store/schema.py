@@ -1,0 +1,103 @@
+"""The SQLite schema as an ordered list of migrations, tracked in ``PRAGMA user_version``.
+
+Migration ``n`` (1-based) takes the database from version ``n - 1`` to ``n``.
+Never edit a released migration: append a new one. All pending migrations run
+in one transaction, so a database is never left half-migrated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from careerconv_core.errors import ConfigurationError
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: plans with indexed columns, people, the due index, the outbox, cursors.
+    (
+        """CREATE TABLE plans (
+            id TEXT PRIMARY KEY,
+            report_id TEXT NOT NULL,
+            manager_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL
+        )""",
+        "CREATE INDEX plans_report ON plans (report_id)",
+        "CREATE INDEX plans_manager ON plans (manager_id)",
+        """CREATE TABLE people (
+            id TEXT PRIMARY KEY,
+            manager_id TEXT,
+            body TEXT NOT NULL
+        )""",
+        """CREATE TABLE due (
+            plan_id TEXT NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+            report_id TEXT NOT NULL,
+            manager_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            due TEXT NOT NULL
+        )""",
+        "CREATE INDEX due_plan ON due (plan_id)",
+        "CREATE INDEX due_day ON due (due)",
+        "CREATE INDEX due_manager_day ON due (manager_id, due)",
+        """CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            plan_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            delivered_to TEXT NOT NULL DEFAULT '[]',
+            last_error TEXT NOT NULL DEFAULT '',
+            lease_until TEXT
+        )""",
+        # Claiming scans only pending entries, in due order.
+        "CREATE INDEX outbox_ready ON outbox (next_attempt_at) WHERE status = 'pending'",
+        "CREATE INDEX outbox_key ON outbox (key, channel)",
+        "CREATE INDEX outbox_status ON outbox (status, created_at)",
+        """CREATE TABLE cursors (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema version this code writes and reads."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version recorded in the database file (0 for a new, empty file)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Bring the database up to ``SCHEMA_VERSION`` in one transaction; return the old version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). A database
+    written by a newer careerconv is refused rather than guessed at.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(conn)
+        if current > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"sqlite store {where}: the database has schema version {current}, newer "
+                f"than this careerconv understands ({SCHEMA_VERSION}); upgrade careerconv "
+                "or point 'path' at another file"
+            )
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[number - 1]:
+                conn.execute(statement)
+        if current != SCHEMA_VERSION:
+            # user_version lives in the file header and is written in this transaction.
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return current
