@@ -318,3 +318,55 @@ def test_a_failing_adapter_for_one_key_is_dead_lettered_with_its_reason() -> Non
     assert len(report.failed) == 3
     assert all("calendar: conflict: changed on the server" in e.last_error for e in world.store.outbox(["failed"]))
     assert OutboxStatus.FAILED.value == "failed"
+
+
+def ready_plan(world: World, report: str, opt_in: bool = True) -> str:
+    svc = world.services
+    plan_id = svc.propose("m1", report).plan.id
+    svc.accept(plan_id, report, life_story_opt_in=opt_in)
+    if opt_in:
+        svc.confirm_readiness(plan_id, "m1", True, True)
+    return plan_id
+
+
+def test_schedule_team_places_ready_reports_and_names_the_rest() -> None:
+    from datetime import date
+
+    world = World()
+    ready_plan(world, "r1")
+    ready_plan(world, "r2", opt_in=False)
+    result = world.services.schedule_team("m1", date(2026, 12, 7))
+    assert set(result.placed) == {"r1"}
+    assert "M1: the report has not opted in to conversation 1" in result.not_ready["r2"]
+    assert "working hours alone" in result.note
+    world.dispatcher().run_once()
+    invites = sorted(world.calendar.events.values(), key=lambda i: i.start)
+    assert [i.kind.value for i in invites] == ["life_story", "pinnacle", "grow_review"]
+    assert invites[0].start.date() >= date(2026, 12, 7)
+    again = world.services.schedule_team("m1", date(2026, 12, 7))
+    assert again.placed == {} and "already scheduled" in again.not_ready["r1"]
+
+
+def test_reschedule_keeps_the_sequence_valid_or_says_why() -> None:
+    from datetime import date
+
+    world = World()
+    plan_id = ready_plan(world, "r1")
+    placement = world.services.schedule_team("m1", date(2026, 12, 7)).placements["r1"]
+    grow_start = placement.grow_review.start
+    with pytest.raises(RuleViolation, match="M4"):
+        world.services.reschedule(plan_id, "m1", ConversationKind.PINNACLE, grow_start)
+    moved = world.services.reschedule(plan_id, "m1", ConversationKind.PINNACLE, grow_start, shift_later=True)
+    plan = moved.plan
+    assert plan.conversation(ConversationKind.PINNACLE).start == grow_start
+    assert plan.conversation(ConversationKind.GROW_REVIEW).start > grow_start  # type: ignore[operator]
+
+
+def test_follow_ups_are_placed_after_conversation_three() -> None:
+    world = World()
+    plan_id = through_review(world)
+    report = world.services.schedule_follow_ups(plan_id, "m1")
+    kinds = [f.kind.value for f in report.plan.follow_ups]
+    assert len(kinds) == 12 and kinds.count("extended_review") == 4
+    world.dispatcher().run_once()
+    assert sum(1 for uid in world.calendar.events if "followup" in uid) == 12
