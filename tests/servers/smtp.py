@@ -62,7 +62,8 @@ def _authenticator(
         and data.login.decode() == SMTP_USER
         and data.password.decode() == SMTP_PASSWORD
     )
-    return AuthResult(success=ok)
+    # handled=False lets aiosmtpd answer "535 authentication failed" itself.
+    return AuthResult(success=ok, handled=False)
 
 
 class SmtpServer:
