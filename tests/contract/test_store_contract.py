@@ -29,7 +29,7 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import PlanChange, PlanStore
 from careerconv_plugins.postgres_store import plugin as postgres_plugin
 from careerconv_plugins.sqlite_store import plugin as sqlite_plugin
-from servers.postgres_fixtures import postgres_dsn, postgres_server  # noqa: F401 - fixtures
+from servers import postgres_fixtures
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 MARKER = "PRIVATE-MARKER-7f3a"  # planted in private fields; must never show in errors or logs
@@ -83,6 +83,10 @@ def entry(
 
 
 StoreOpener = Callable[[], Any]
+
+# The cluster fixtures, for this module (tests/conftest.py does not load them).
+postgres_server = postgres_fixtures.postgres_server
+postgres_dsn = postgres_fixtures.postgres_dsn
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

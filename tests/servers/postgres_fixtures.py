@@ -12,13 +12,24 @@ import pytest
 
 from servers.postgres import PostgresServer, start_postgres
 
+_shared: list[PostgresServer] = []  # the one cluster of this test process, while in use
+_users = [0]
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL cluster on 127.0.0.1 on a free port, deleted after the session."""
-    server = start_postgres()
-    yield server
-    server.stop()
+    """A PostgreSQL cluster on 127.0.0.1 on a free port, deleted after the session.
+
+    Modules that import this fixture share one cluster: each import is its
+    own fixture to pytest, so the cluster is counted rather than restarted.
+    """
+    if not _shared:
+        _shared.append(start_postgres())
+    _users[0] += 1
+    yield _shared[0]
+    _users[0] -= 1
+    if _users[0] == 0:
+        _shared.pop().stop()
 
 
 @pytest.fixture

@@ -82,12 +82,15 @@ class PostgresStore:
     """A ``PlanStore`` in the PostgreSQL database at ``dsn`` (migrated on open).
 
     One connection, guarded by a lock, so one store may be shared by threads;
-    each dispatcher process opens its own store.
+    each dispatcher process opens its own store. A write that waits longer
+    than ``lock_timeout`` seconds for another's row lock fails with a
+    retryable ``AdapterError``.
     """
 
-    def __init__(self, dsn: str, *, connect_timeout: int = 10) -> None:
+    def __init__(self, dsn: str, *, connect_timeout: int = 10, lock_timeout: float = 10.0) -> None:
         self._dsn = dsn
         self._connect_timeout = connect_timeout
+        self._lock_timeout_ms = max(1, int(lock_timeout * 1000))
         self.where = describe_dsn(dsn)
         self._lock = threading.RLock()
         self._closed = False
@@ -112,6 +115,8 @@ class PostgresStore:
             ) from None
         # Timestamps come back in UTC whatever the server's default zone is.
         conn.execute("SET TIME ZONE 'UTC'")
+        # A writer stuck behind another's row lock gives up (retryably) instead of hanging.
+        conn.execute(f"SET lock_timeout = {self._lock_timeout_ms}".encode())
         return conn
 
     def _connection(self) -> Connection:
