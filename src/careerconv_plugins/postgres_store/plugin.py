@@ -59,7 +59,6 @@ def careerconv_plan_stores() -> Iterable[AdapterSpec]:
             name="postgres",
             factory=from_settings,
             summary="PostgreSQL via psycopg 3; several dispatchers share one outbox",
-            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
-            settings=["dsn", "dsn_env"],  # type: ignore[list-item]
+            settings=("dsn", "dsn_env")
         )
     ]

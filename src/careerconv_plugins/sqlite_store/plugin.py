@@ -35,7 +35,6 @@ def careerconv_plan_stores() -> Iterable[AdapterSpec]:
             name="sqlite",
             factory=from_settings,
             summary="One SQLite file (WAL), migrated on open; the embedded default",
-            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
-            settings=["path"],  # type: ignore[list-item]
+            settings=("path",)
         )
     ]
