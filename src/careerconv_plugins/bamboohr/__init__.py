@@ -1,0 +1,1 @@
+"""BambooHR: the directory and 'Reporting to' as an HRIS source, webhooks, summary files."""

@@ -1,0 +1,151 @@
+"""Registers BambooHR as an HRIS source and an HRIS writer, both named ``bamboohr``.
+
+Settings (source and writer): ``company`` (the subdomain: ``acme`` for
+acme.bamboohr.com), ``api_key_env`` (the environment variable holding the
+API key; default ``CAREERCONV_BAMBOOHR_API_KEY``), ``base_url`` (default
+``https://api.bamboohr.com``), ``timeout`` (seconds, default 30).
+Source only: ``time_zone`` (IANA, given to everyone; default ``UTC``).
+Writer only: ``file_category`` (the id of the employee-file category for
+summaries; required), ``share`` (``yes``: the employee sees the file; default).
+
+The webhook receiver is not an adapter: build it with ``make_webhook_app``
+and mount it in your WSGI host. Its secret comes from ``webhook_secret_env``
+(default ``CAREERCONV_BAMBOOHR_WEBHOOK_SECRET``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from careerconv_core.domain.people import zone
+from careerconv_core.errors import ConfigurationError, InvalidInput
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_plugins.bamboohr.client import BambooHrClient
+from careerconv_plugins.bamboohr.mapping import EmployeeEvent
+from careerconv_plugins.bamboohr.source import BambooHrSource
+from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
+from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter
+
+DEFAULT_KEY_ENV = "CAREERCONV_BAMBOOHR_API_KEY"
+DEFAULT_SECRET_ENV = "CAREERCONV_BAMBOOHR_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_COMMON = ("company", "api_key_env", "base_url", "timeout")
+
+
+def _secret(settings: Mapping[str, str], setting: str, default: str) -> str:
+    name = (settings.get(setting) or default).strip()
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(
+            f"bamboohr: the environment variable {name} (setting {setting!r}) is empty; set it"
+        )
+    return value
+
+
+def _timeout(settings: Mapping[str, str]) -> float:
+    raw = (settings.get("timeout") or "30").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"bamboohr: setting 'timeout' must be seconds, got {raw!r}"
+        ) from None
+    if not 0 < value <= 600:
+        raise ConfigurationError("bamboohr: setting 'timeout' must be between 0 and 600 seconds")
+    return value
+
+
+def make_client(settings: Mapping[str, str]) -> BambooHrClient:
+    """The API client the source and the writer share the settings of."""
+    company = (settings.get("company") or "").strip()
+    if not company or "/" in company:
+        raise ConfigurationError(
+            "bamboohr: setting 'company' must be your BambooHR subdomain "
+            "(acme for acme.bamboohr.com)"
+        )
+    base_url = (settings.get("base_url") or "https://api.bamboohr.com").strip()
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError("bamboohr: setting 'base_url' must be an https URL")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        raise ConfigurationError(
+            "bamboohr: setting 'base_url' must use https (http only for 127.0.0.1)"
+        )
+    key_env = (settings.get("api_key_env") or DEFAULT_KEY_ENV).strip()
+    key = _secret(settings, "api_key_env", DEFAULT_KEY_ENV)
+    return BambooHrClient(base_url, company, key, key_env=key_env, timeout=_timeout(settings))
+
+
+def make_source(settings: Mapping[str, str]) -> BambooHrSource:
+    """Build the directory source."""
+    time_zone = (settings.get("time_zone") or "UTC").strip()
+    try:
+        zone(time_zone)
+    except InvalidInput:
+        raise ConfigurationError(
+            "bamboohr: setting 'time_zone' must be an IANA zone such as Europe/Berlin, "
+            f"got {time_zone!r}"
+        ) from None
+    return BambooHrSource(make_client(settings), time_zone=time_zone)
+
+
+def make_writer(settings: Mapping[str, str]) -> BambooHrSummaryWriter:
+    """Build the summary-file writer."""
+    category = (settings.get("file_category") or "").strip()
+    if not category.isdigit():
+        raise ConfigurationError(
+            "bamboohr: setting 'file_category' must be the id of an employee-file category "
+            "(GET /v1/employees/files/view lists them)"
+        )
+    share = (settings.get("share") or "yes").strip().lower()
+    if share not in ("yes", "no"):
+        raise ConfigurationError("bamboohr: setting 'share' must be yes or no")
+    return BambooHrSummaryWriter(make_client(settings), category, share=share == "yes")
+
+
+def make_webhook_app(
+    settings: Mapping[str, str],
+    on_change: Callable[[Sequence[EmployeeEvent]], None],
+    *,
+    replays: ReplayStore | None = None,
+) -> BambooHrWebhookApp:
+    """The WSGI webhook receiver; ``webhook_window`` (seconds, default 300) bounds clock skew."""
+    secret = _secret(settings, "webhook_secret_env", DEFAULT_SECRET_ENV)
+    raw = (settings.get("webhook_window") or "300").strip()
+    try:
+        window = float(raw)
+    except ValueError:
+        raise ConfigurationError("bamboohr: setting 'webhook_window' must be seconds") from None
+    if not 0 < window <= 3600:
+        raise ConfigurationError("bamboohr: setting 'webhook_window' must be 1 to 3600 seconds")
+    return BambooHrWebhookApp(secret.encode("utf-8"), on_change, window=window, replays=replays)
+
+
+@hookimpl
+def careerconv_hris_sources() -> Iterable[AdapterSpec]:
+    """The BambooHR directory source."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.HRIS_SOURCE,
+            name="bamboohr",
+            factory=make_source,
+            summary="Employees and 'Reporting to' from BambooHR",
+            settings=(*_COMMON, "time_zone"),
+        )
+    ]
+
+
+@hookimpl
+def careerconv_hris_writers() -> Iterable[AdapterSpec]:
+    """The BambooHR summary-file writer."""
+    return [
+        AdapterSpec(
+            kind=AdapterKind.HRIS_WRITER,
+            name="bamboohr",
+            factory=make_writer,
+            summary="Plan summaries as files on the BambooHR employee record",
+            settings=(*_COMMON, "file_category", "share"),
+        )
+    ]

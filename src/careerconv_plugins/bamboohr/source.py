@@ -1,0 +1,96 @@
+"""BambooHR as an ``HrisSource``: the directory joined with 'Reporting to'."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from careerconv_core.domain.org import OrgInvalid, OrgProblem, find_org_problems
+from careerconv_core.domain.people import Person
+from careerconv_core.errors import AdapterError, InvalidInput
+from careerconv_core.ports import OrgSnapshot
+from careerconv_plugins.bamboohr.client import ADAPTER, BambooHrClient
+from careerconv_plugins.bamboohr.mapping import (
+    REPORT_FIELDS,
+    checked_cursor,
+    employees_from,
+    person_of,
+    where,
+)
+
+log = logging.getLogger(__name__)
+
+
+class BambooHrSource:
+    """Reads employees and their supervisors from BambooHR.
+
+    A full read (``cursor`` None) asks for the directory and a custom report
+    with ``supervisorEId`` and ``status``: two requests whatever the size of
+    the company. A poll first asks ``/employees/changed?since=<cursor>``; when
+    nothing changed that is the only request, otherwise it reads the org
+    again and returns only the changed people (and the deleted or inactive
+    ones as ``removed``). Either way the whole org is checked, so a
+    'Reporting to' naming nobody or a reporting cycle raises ``OrgInvalid``
+    and nothing is returned.
+    """
+
+    def __init__(self, client: BambooHrClient, time_zone: str = "UTC") -> None:
+        self.client = client
+        self.time_zone = time_zone
+
+    def read_people(self, cursor: str | None = None) -> OrgSnapshot:
+        """Everyone (``cursor`` None) or the employees changed since ``cursor``."""
+        if cursor is None:
+            people, removed, next_cursor = self._read_all()
+            return OrgSnapshot(tuple(people), tuple(removed), next_cursor)
+        since = checked_cursor(cursor)
+        changed = self.client.get_json("/employees/changed", {"since": since})
+        entries = changed.get("employees") or {}
+        if not isinstance(entries, dict):
+            raise AdapterError(ADAPTER, "GET /employees/changed answered no employees map")
+        latest = changed.get("latest")
+        next_cursor = checked_cursor(latest) if isinstance(latest, str) and latest else since
+        if not entries:
+            return OrgSnapshot((), (), next_cursor)
+        deleted = {
+            str(key) for key, entry in entries.items()
+            if isinstance(entry, dict) and entry.get("action") == "Deleted"
+        }
+        people, inactive, _ = self._read_all()
+        wanted = set(map(str, entries)) - deleted
+        return OrgSnapshot(
+            tuple(p for p in people if p.id in wanted),
+            tuple(sorted(deleted | (wanted & set(inactive)))),
+            next_cursor,
+        )
+
+    def _read_all(self) -> tuple[list[Person], list[str], str | None]:
+        response = self.client.request("GET", "/employees/directory")
+        directory: Any = BambooHrClient.json_object(response, "GET /employees/directory")
+        started_at = BambooHrClient.server_time(response)
+        report = self.client.post_json(
+            "/reports/custom",
+            {"title": "careerconv reporting lines", "fields": list(REPORT_FIELDS)},
+            params={"format": "JSON", "onlyCurrent": "true"},
+        )
+        employees, problems = employees_from(directory, report)
+        people: list[Person] = []
+        inactive: list[str] = []
+        for employee in employees:
+            if not employee.active:
+                inactive.append(employee.id)
+                continue
+            try:
+                people.append(person_of(employee, self.time_zone))
+            except InvalidInput as exc:
+                place, _, field = exc.field.rpartition(": ")
+                problem = OrgProblem(place or where(employee.id), field, exc.problem, exc.expected)
+                problems.append(problem)
+        labels = {p.id: where(p.id) for p in people}
+        problems.extend(find_org_problems(people, labels=labels))
+        if problems:
+            log.warning("BambooHR read refused: %d problem(s) in the org", len(problems))
+            raise OrgInvalid(problems)
+        # The server's clock at the start of the read: a change after it is
+        # seen by the next poll, whatever our own clock says.
+        return people, inactive, started_at
