@@ -437,3 +437,25 @@ def test_resource_name_is_stable_and_safe() -> None:
     assert odd == mapping.resource_name("plan 1/conv@x")
     assert odd.startswith("cc-")
     assert evolve(invite(), title="x").uid == invite().uid
+
+
+def test_a_batch_with_several_changes_of_one_event_writes_only_the_last(target: Target) -> None:
+    backend = _backend(target)
+    view = invite()
+    backend.deliver_invites([view])
+    backend.client.requests_made.clear()
+    outcomes = backend.deliver_invites([moved(view), cancelled(moved(view))])
+    assert [o.status for o in outcomes] == [OutcomeStatus.DELIVERED] * 2
+    assert backend.client.requests_made["DELETE"] == 1
+    assert backend.client.requests_made["PUT"] == 0
+    assert _hrefs(target) == []
+
+
+def test_a_bad_invite_fails_alone(target: Target) -> None:
+    backend = _backend(target)
+    bad = evolve(invite("cc-bad"), time_zone="Mars/Olympus_Mons")
+    outcomes = backend.deliver_invites([bad, invite()])
+    assert [o.status for o in outcomes] == [OutcomeStatus.FAILED, OutcomeStatus.DELIVERED]
+    assert "cc-bad" in outcomes[0].reason
+    assert "time_zone" in outcomes[0].reason
+    assert _hrefs(target) == ["cc-plan1-conv1.ics"]

@@ -248,3 +248,22 @@ def test_unsafe_uid_gets_a_hashed_file_name(backend: IcsCalendar) -> None:
     assert "/" not in path.name
     assert "@" not in path.name
     check_ics(path.read_text(), expect_events=1)
+
+
+def test_a_batch_with_several_changes_of_one_invite_keeps_the_last(backend: IcsCalendar) -> None:
+    view = invite()
+    outcomes = backend.deliver_invites([view, moved(view), cancelled(moved(view))])
+    assert [o.status for o in outcomes] == [OutcomeStatus.UNCHANGED] * 3
+    assert not backend.invite_path(view.uid).exists()
+    backend.deliver_invites([view])
+    outcomes = backend.deliver_invites([cancelled(moved(view)), moved(view)])
+    assert len(outcomes) == 2
+    cal = check_ics(backend.invite_path(view.uid).read_text())
+    assert cal["METHOD"] == "CANCEL"
+
+
+def test_a_bad_invite_fails_alone(backend: IcsCalendar) -> None:
+    bad = evolve(invite("cc-bad"), time_zone="Mars/Olympus_Mons")
+    outcomes = backend.deliver_invites([bad, invite()])
+    assert [o.status for o in outcomes] == [OutcomeStatus.FAILED, OutcomeStatus.DELIVERED]
+    assert "time_zone" in outcomes[0].reason

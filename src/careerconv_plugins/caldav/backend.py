@@ -25,7 +25,12 @@ from datetime import UTC, datetime
 import icalendar
 
 from careerconv_core.domain.clock import Interval
-from careerconv_core.errors import AdapterError, ConfigurationError, WriteConflict
+from careerconv_core.errors import (
+    AdapterError,
+    CareerconvError,
+    ConfigurationError,
+    WriteConflict,
+)
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.caldav.client import CalDavClient
@@ -75,20 +80,27 @@ class CalDavCalendar:
         """Create, update or cancel each invite; unchanged ones send no write."""
         if not invites:
             return []
-        names = {view.uid: mapping.resource_name(view.uid) for view in invites}
+        with self.client.connection():
+            return self._deliver_all(invites)
+
+    def _deliver_all(self, invites: Sequence[InviteView]) -> list[DeliveryOutcome]:
+        latest = mapping.latest_per_uid(invites)
+        names = {uid: mapping.resource_name(uid) for uid in latest}
         try:
             self._ensure_calendar()
             stored = self.client.multiget(sorted(set(names.values())))
         except AdapterError as exc:
             return [_error_outcome(view.uid, exc) for view in invites]
-        outcomes: list[DeliveryOutcome] = []
-        for view in invites:
-            name = names[view.uid]
+        done: dict[str, DeliveryOutcome] = {}
+        for uid, view in latest.items():
+            name = names[uid]
             try:
-                outcomes.append(self._deliver_one(view, name, stored.get(name)))
+                done[uid] = self._deliver_one(view, name, stored.get(name))
             except AdapterError as exc:
-                outcomes.append(_error_outcome(view.uid, exc))
-        return outcomes
+                done[uid] = _error_outcome(uid, exc)
+            except CareerconvError as exc:
+                done[uid] = DeliveryOutcome(uid, OutcomeStatus.FAILED, str(exc))
+        return [done[view.uid] for view in invites]
 
     def _deliver_one(
         self, view: InviteView, name: str, found: tuple[str, str] | None
@@ -146,6 +158,10 @@ class CalDavCalendar:
                 reason="free/busy is not configured (setting 'busy_urls'); "
                 "scheduling by working hours only",
             )
+        with self.client.connection():
+            return self._busy(people, start, end)
+
+    def _busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
         window = Interval(start, end)
         busy: dict[str, tuple[Interval, ...]] = {}
         for person in people:

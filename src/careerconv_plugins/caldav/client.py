@@ -12,7 +12,9 @@ or a password.
 from __future__ import annotations
 
 import collections
+import contextlib
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urljoin, urlsplit
@@ -56,15 +58,27 @@ class CalDavClient:
         password: str,
         *,
         timeout: float = 10.0,
-        session: requests.Session | None = None,
     ) -> None:
         self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
         self.timeout = timeout
-        self.session = session or requests.Session()
-        if user:
-            self.session.auth = (user, password)
         self.user = user
+        self._auth = (user, password) if user else None
+        self._session: requests.Session | None = None
         self.requests_made: collections.Counter[str] = collections.Counter()
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[None]:
+        """Reuse one HTTP connection for the requests inside, and close it after."""
+        if self._session is not None:
+            yield
+            return
+        with requests.Session() as session:
+            session.auth = self._auth
+            self._session = session
+            try:
+                yield
+            finally:
+                self._session = None
 
     # -- transport -----------------------------------------------------------
 
@@ -86,10 +100,13 @@ class CalDavClient:
         Other statuses become errors: 401/403 are not retryable (the settings or
         the rights need fixing), 408/425/429/5xx are, honouring ``Retry-After``.
         """
+        if self._session is None:
+            with self.connection():
+                return self.request(method, url, body=body, headers=headers, ok=ok, allow=allow)
         self.requests_made[method] += 1
         data = body.encode() if isinstance(body, str) else body
         try:
-            response = self.session.request(
+            response = self._session.request(
                 method, url, data=data, headers=headers or {}, timeout=self.timeout,
                 allow_redirects=False,
             )

@@ -22,7 +22,6 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
             name="caldav",
             factory=from_settings,
             summary="events on a CalDAV server (Nextcloud, Fastmail, iCloud, Radicale, ...)",
-            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
-            settings=SETTINGS,  # type: ignore[arg-type]
+            settings=SETTINGS,
         )
     ]

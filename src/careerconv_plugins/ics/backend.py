@@ -21,7 +21,7 @@ from pathlib import Path
 import icalendar
 
 from careerconv_core.domain.clock import Interval
-from careerconv_core.errors import ConfigurationError
+from careerconv_core.errors import CareerconvError, ConfigurationError
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.ics import mapping
@@ -69,6 +69,12 @@ class IcsCalendar:
         return events[0] if events else None
 
     def _deliver_one(self, view: InviteView, touched: set[str]) -> DeliveryOutcome:
+        try:
+            return self._write_invite(view, touched)
+        except CareerconvError as exc:
+            return DeliveryOutcome(view.uid, OutcomeStatus.FAILED, str(exc))
+
+    def _write_invite(self, view: InviteView, touched: set[str]) -> DeliveryOutcome:
         path = self.invite_path(view.uid)
         try:
             stored = self._stored(path)
@@ -130,7 +136,9 @@ class IcsCalendar:
     def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
         """Write each invite's file when it changed, then rebuild the affected people's files."""
         touched: set[str] = set()
-        outcomes = [self._deliver_one(view, touched) for view in invites]
+        latest = mapping.latest_per_uid(invites)
+        done = {uid: self._deliver_one(view, touched) for uid, view in latest.items()}
+        outcomes = [done[view.uid] for view in invites]
         failures = self._rebuild_people(touched)
         if not failures:
             return outcomes

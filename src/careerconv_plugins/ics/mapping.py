@@ -22,10 +22,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
+from careerconv_core.errors import InvalidInput
 from careerconv_core.views import InviteMethod, InviteView, Participant
 
 PRODID = "-//careerconv//Career Conversations//EN"
@@ -45,6 +46,33 @@ def resource_name(uid: str) -> str:
     if _SAFE_NAME.match(uid):
         return f"{uid}.ics"
     return f"cc-{hashlib.sha256(uid.encode()).hexdigest()[:40]}.ics"
+
+
+def latest_per_uid(invites: Sequence[InviteView]) -> dict[str, InviteView]:
+    """The invite that counts for each UID in a batch: the highest sequence, then the last.
+
+    A batch may hold several changes of one meeting (moved, then cancelled);
+    only the final state is written, so nothing is written twice or in the
+    wrong order.
+    """
+    chosen: dict[str, InviteView] = {}
+    for view in invites:
+        held = chosen.get(view.uid)
+        if held is None or view.sequence >= held.sequence:
+            chosen[view.uid] = view
+    return chosen
+
+
+def organizer_zone(view: InviteView) -> ZoneInfo:
+    """The organizer's zone, or ``InvalidInput`` naming the invite when it is unknown."""
+    try:
+        return ZoneInfo(view.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"invite {view.uid}: time_zone",
+            "an IANA time zone such as 'Europe/Berlin'",
+            f"unknown time zone {view.time_zone!r}",
+        ) from None
 
 
 def _who(person: Participant) -> str:
@@ -135,7 +163,7 @@ def invite_event(
     ORGANIZER and ATTENDEE carries an ``X-CAREERCONV-ID`` parameter so local
     files can be sorted per person; mailed and server copies leave it out.
     """
-    tz = ZoneInfo(view.time_zone)
+    tz = organizer_zone(view)
     event = icalendar.Event()
     event.add("UID", view.uid)
     event.add("DTSTAMP", stamp.astimezone(UTC))

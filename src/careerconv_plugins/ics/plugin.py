@@ -17,7 +17,6 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
             name="ics",
             factory=from_settings,
             summary="RFC 5545 files on disk: one per invite, one per person",
-            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
-            settings=("directory",),  # type: ignore[arg-type]
+            settings=("directory",),
         )
     ]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import icalendar
 
-from careerconv_core.errors import AdapterError, ConfigurationError
+from careerconv_core.errors import AdapterError, CareerconvError, ConfigurationError
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, NoticeView, Participant
 from careerconv_plugins.ics import mapping
@@ -102,7 +102,7 @@ class ImipCalendar:
         """Mail each invite that changed since it was last mailed (all, without state)."""
         outcomes: dict[str, DeliveryOutcome] = {}
         todo: list[tuple[InviteView, int]] = []
-        for view in invites:
+        for view in mapping.latest_per_uid(invites).values():
             last = self._last_sent(view.uid)
             if mapping.is_unchanged(view, last):
                 outcomes[view.uid] = DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED)
@@ -128,9 +128,12 @@ class ImipCalendar:
 
     def _send(self, smtp: SmtpConnection, view: InviteView, sequence: int) -> DeliveryOutcome:
         stamp = self.clock()
-        message = messages.invite_message(
-            view, sequence=sequence, stamp=stamp, sender=self.settings.sender
-        )
+        try:
+            message = messages.invite_message(
+                view, sequence=sequence, stamp=stamp, sender=self.settings.sender
+            )
+        except CareerconvError as exc:
+            return DeliveryOutcome(view.uid, OutcomeStatus.FAILED, str(exc))
         recipients = [a.email for a in view.attendees]
         try:
             refused = smtp.send(message, recipients)

@@ -15,7 +15,6 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from zoneinfo import ZoneInfo
 
 from careerconv_core.views import InviteMethod, InviteView, NoticeView, Participant
 from careerconv_plugins.ics import mapping
@@ -38,8 +37,9 @@ def _domain(address: str) -> str:
 
 
 def _when(view: InviteView) -> str:
-    local = view.start.astimezone(ZoneInfo(view.time_zone))
-    end = view.end.astimezone(ZoneInfo(view.time_zone))
+    zone = mapping.organizer_zone(view)
+    local = view.start.astimezone(zone)
+    end = view.end.astimezone(zone)
     return f"{local:%A %d %B %Y, %H:%M}-{end:%H:%M} ({view.time_zone})"
 
 

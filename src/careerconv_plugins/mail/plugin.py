@@ -24,8 +24,7 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
             name="imip",
             factory=imip_from_settings,
             summary="iMIP invitations by mail (Gmail, Outlook and others show Accept/Decline)",
-            # mypy reads the core's ``converter=tuple`` field as a bare type variable.
-            settings=(*SMTP_SETTINGS, "state_directory"),  # type: ignore[arg-type]
+            settings=(*SMTP_SETTINGS, "state_directory"),
         )
     ]
 
@@ -39,13 +38,13 @@ def careerconv_notifiers() -> Iterable[AdapterSpec]:
             name="smtp",
             factory=smtp_from_settings,
             summary="notices as plain-text mail through SMTP",
-            settings=SMTP_SETTINGS,  # type: ignore[arg-type]
+            settings=SMTP_SETTINGS,
         ),
         AdapterSpec(
             kind=AdapterKind.NOTIFIER,
             name="mailfiles",
             factory=mailfiles_from_settings,
             summary="notices as .eml files in a folder (no server needed)",
-            settings=("directory", "from_address"),  # type: ignore[arg-type]
+            settings=("directory", "from_address"),
         ),
     ]
