@@ -29,7 +29,6 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec]:
             name="orgfile",
             factory=make_source,
             summary="People and managers from a TOML or CSV org file",
-            # The core's converter=tuple types as an unsolved generic under mypy.
-            settings=("path",),  # type: ignore[arg-type]
+            settings=("path",),
         )
     ]

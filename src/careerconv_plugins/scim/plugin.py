@@ -72,7 +72,6 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec]:
             name="scim",
             factory=make_source,
             summary="People and managers from a SCIM 2.0 server (Okta, Entra ID, ...)",
-            # The core's converter=tuple types as an unsolved generic under mypy.
-            settings=("url", "token_env", "page_size", "timeout"),  # type: ignore[arg-type]
+            settings=("url", "token_env", "page_size", "timeout"),
         )
     ]
