@@ -33,6 +33,7 @@ from attrs import evolve, field, frozen
 
 from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.people import Person
+from careerconv_core.domain.scheduling_optimise import optimise
 from careerconv_core.domain.scheduling_search import (
     Ledger,
     Options,
@@ -40,7 +41,6 @@ from careerconv_core.domain.scheduling_search import (
     Solution,
     best,
     earliest_fit,
-    optimise,
     place,
 )
 from careerconv_core.domain.scheduling_search import first_fit as _first_fit_solution

@@ -325,7 +325,7 @@ def first_fit(cals: Sequence[PairCalendar], shape: Shape, ledger: Ledger) -> Sol
     return out
 
 
-def _greedy(
+def greedy(
     opts: Sequence[Options], order: Sequence[int], shape: Shape, ledger: Ledger, rule: str
 ) -> Solution:
     out: Solution = [None] * len(opts)
@@ -337,7 +337,44 @@ def _greedy(
     return out
 
 
-def _improve(
+def _around_pinnacle(
+    cal: PairCalendar, old: Triple, shape: Shape, ledger: Ledger
+) -> Triple | None:
+    """Keep the pinnacle, pull the GROW review to its earliest and the life story to its latest.
+
+    ``ledger`` must not hold ``old``; it is left as it was.
+    """
+    l1, l2, l3 = shape.lengths
+    p2 = old[1]
+    i2 = cal.index_of(p2)
+    week2 = cal.weeks[i2]
+    if ledger.clash(p2, p2 + l2) is not None:
+        return None
+    ledger.take(p2, l2, week2)
+    try:
+        after3 = max(p2 + l2, cal.homework_threshold(cal.report_days[i2], shape.gap_days))
+        third = earliest_fit(cal, after3, l3, shape=shape, ledger=ledger)
+        if third is None:
+            return None
+        ledger.take(third[0], l3, cal.weeks[third[1]])
+        try:
+            # The latest life story whose day ends before the pinnacle's (both people's days).
+            for i in range(i2, -1, -1):
+                if (cal.next_day[i] if shape.separate_days else cal.ends[i]) > p2 and i == i2:
+                    continue
+                if shape.separate_days and cal.next_day[i] > p2:
+                    continue
+                s1 = latest_fit(cal, i, l1, shape, ledger)
+                if s1 is not None and s1 + l1 <= p2:
+                    return s1, p2, third[0]
+            return None
+        finally:
+            ledger.give_back(third[0], l3, cal.weeks[third[1]])
+    finally:
+        ledger.give_back(p2, l2, week2)
+
+
+def improve(
     opts: Sequence[Options], solution: Solution, shape: Shape, ledger: Ledger, rounds: int
 ) -> None:
     """Local search in place: re-place each report at its shortest span, then fill the unplaced.
@@ -355,6 +392,9 @@ def _improve(
             assert old is not None  # noqa: S101 - only placed reports are in ``order``
             unplace(ledger, opts[r].cal, old, shape)
             new = best(opts[r], shape, ledger, "span") or old
+            around = _around_pinnacle(opts[r].cal, old, shape, ledger)
+            if around is not None and span_of(around, shape) < span_of(new, shape):
+                new = around
             if span_of(new, shape) >= span_of(old, shape):
                 new = old
             else:
@@ -373,7 +413,7 @@ def _improve(
             return
 
 
-def _exact(
+def exact(
     cals: Sequence[PairCalendar],
     *,
     order: Sequence[int],
@@ -427,47 +467,3 @@ def _exact(
 
     finished = walk(0, 0, 0)
     return best, finished
-
-
-def optimise(
-    cals: Sequence[PairCalendar],
-    shape: Shape,
-    booked_usage: dict[int, int],
-    opts: Sequence[Options] | None = None,
-    *,
-    exact_up_to: int = 4,
-    exact_budget: int = 20000,
-) -> tuple[Solution, bool]:
-    """Best solution found and whether it is proven optimal over the candidate family.
-
-    Starts from first fit and from greedy passes (most constrained report
-    first; earliest finish or shortest span), keeps the best, then improves
-    it by local search. Teams up to ``exact_up_to`` reports are then solved
-    exactly by branch and bound within ``exact_budget`` search nodes.
-    """
-    n = len(cals)
-    if opts is None:
-        opts = [Options.of(cal, shape) for cal in cals]
-    tight = sorted(range(n), key=lambda r: (len(opts[r].by_end), r))
-    tries: list[tuple[Solution, Ledger]] = []
-    ledger = Ledger.empty(shape.cap, booked_usage)
-    tries.append((first_fit(cals, shape, ledger), ledger))
-    # Shortest span first in two orders, and earliest end in the given order: on the
-    # benchmark instances the most constrained report first by earliest end rarely won.
-    for order, rule in ((tight, "span"), (list(range(n)), "span"), (list(range(n)), "end")):
-        ledger = Ledger.empty(shape.cap, booked_usage)
-        tries.append((_greedy(opts, order, shape, ledger, rule), ledger))
-    solution, ledger = min(tries, key=lambda pair: score(pair[0], shape))
-    solution = list(solution)
-    _improve(opts, solution, shape, ledger, rounds=3)
-    if n <= exact_up_to:
-        fresh = Ledger.empty(shape.cap, booked_usage)
-        return _exact(
-            cals,
-            order=tight,
-            shape=shape,
-            ledger=fresh,
-            incumbent=solution,
-            budget=exact_budget,
-        )
-    return solution, False
