@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from careerconv_core.domain.agendas import AGENDAS, MENTORING_NOTE
+from careerconv_core.domain.cadence import DueKind
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.grow import ActionStatus
 from careerconv_core.domain.people import Person
@@ -158,11 +159,12 @@ def tickets(
     return out
 
 
-def summary(plan: CareerPlan, next_review: datetime | None = None) -> HrisSummaryView | None:
+def summary(plan: CareerPlan) -> HrisSummaryView | None:
     """The HR record the report agreed to, or None when they did not (never notes or ratings)."""
     if not plan.consent.summary_to_hris or plan.grow is None or plan.grow_updated_at is None:
         return None
     focus_names = {c.competency_id: c.name for c in plan.pinnacle.competencies}
+    reviews = [i.due for i in plan.due_items() if i.kind is DueKind.EXTENDED_REVIEW]
     review = plan.conversation(ConversationKind.GROW_REVIEW)
     return HrisSummaryView(
         external_id=summary_id(plan.id),
@@ -171,5 +173,5 @@ def summary(plan: CareerPlan, next_review: datetime | None = None) -> HrisSummar
         focus_competencies=tuple(focus_names.get(c, c) for c in plan.pinnacle.focus),
         plan_started=review.held_at.date() if review.held_at else None,
         last_updated=plan.grow_updated_at.date(),
-        next_review=next_review.date() if next_review else None,
+        next_review=min(reviews) if reviews else None,
     )

@@ -19,7 +19,6 @@ class DueKind(enum.Enum):
     PLAN_UPDATE = "plan_update"  # the plan updated quarterly (M10)
     PROBE = "probe"  # 3-4 months without touching the plan (M10)
     HANDOFF_CONSENT = "handoff_consent"  # the report's answer on sharing is awaited (M12)
-    FEEDBACK = "feedback"  # a 0-10 rating may be given after conversation 3 (M16)
 
 
 @frozen

@@ -98,7 +98,8 @@ class Conversation:
             raise InvalidInput(f"{self.kind.value}.end", "an end after the start")
         if (start, end) == (self.start, self.end) and self.status is ConversationStatus.SCHEDULED:
             return self
-        moved = self.status is ConversationStatus.SCHEDULED
+        # A move, or a new invite after a cancellation, is a new revision (RFC 5545 SEQUENCE).
+        moved = self.status in (ConversationStatus.SCHEDULED, ConversationStatus.CANCELLED)
         return evolve(
             self,
             status=ConversationStatus.SCHEDULED,

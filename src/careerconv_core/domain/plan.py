@@ -509,8 +509,6 @@ class CareerPlan:
             due(DueKind.PROBE, add_months(touched, rules.probe_after_months))
         updated = (self.grow_updated_at or review.held_at).date()
         due(DueKind.PLAN_UPDATE, add_months(updated, rules.plan_update_months))
-        if len({f.by for f in self.feedback}) < 2:
-            due(DueKind.FEEDBACK, anchor)
         return tuple(items)
 
     # ------------------------------------------------------------ M12, M13
@@ -588,11 +586,18 @@ class CareerPlan:
         return evolve(self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at, ended_reason=reason)
 
     def share_with_new_manager(self, at: datetime) -> CareerPlan:
-        """After consent only: the new manager becomes the plan's manager (M12)."""
+        """After consent only: the new manager becomes the plan's manager (M12).
+
+        Meetings still on the calendar were the old manager's; they are
+        cancelled, and the new manager places what the chosen path needs (M13).
+        """
         require_aware(at, "at")
         handoff = self._require_handoff()
         shared = handoff.shared()
-        return evolve(self._with_handoff(shared), manager_id=handoff.new_manager_id, last_touched_at=at)
+        return evolve(
+            self._cancel_scheduled()._with_handoff(shared), manager_id=handoff.new_manager_id,
+            last_touched_at=at,
+        )
 
     def schedule_handoff_meeting(self, start: datetime, end: datetime) -> CareerPlan:
         """The three-way meeting: report, old and new manager (M12)."""

@@ -1,0 +1,84 @@
+"""Conversation outcomes from files (TOML or JSON) into domain values, with readable errors.
+
+A record file holds one table per outcome: ``[life_story]``, ``[pinnacle]``
+or ``[grow]``, with the domain's own field names. Competencies may name a
+catalog id alone; the name is filled in from the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from careerconv_core import serialization
+from careerconv_core.domain.catalog import Catalog
+from careerconv_core.domain.grow import GrowPlan
+from careerconv_core.domain.life_story import LifeStory
+from careerconv_core.domain.pinnacle import Pinnacle
+from careerconv_core.errors import InvalidInput
+
+OUTCOMES = ("life_story", "pinnacle", "grow")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A TOML (``.toml``) or JSON file as a dict; errors name the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(str(path), "an existing file", "file not found") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(str(path), "a UTF-8 text file", "not UTF-8") from None
+    try:
+        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(str(path), "valid JSON", f"line {exc.lineno}, column {exc.colno}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(str(path), "valid TOML", str(exc)) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(str(path), "a table (TOML) or an object (JSON) at the top")
+    return data
+
+
+def outcome(data: dict[str, Any], name: str, source: str) -> dict[str, Any]:
+    """The table ``name`` of a record document."""
+    unknown = set(data) - set(OUTCOMES)
+    if unknown:
+        raise InvalidInput(source, f"tables among {list(OUTCOMES)}", f"unknown {sorted(unknown)}")
+    table = data.get(name)
+    if not isinstance(table, dict):
+        raise InvalidInput(source, f"a [{name}] table", "missing")
+    return table
+
+
+def life_story(table: dict[str, Any], source: str) -> LifeStory:
+    """The life-story outcome."""
+    return serialization.structure(table, LifeStory, f"{source} life_story")
+
+
+def pinnacle(table: dict[str, Any], source: str, catalog: Catalog | None) -> Pinnacle:
+    """The pinnacle outcome; competency names come from the catalog when left out."""
+    comps = table.get("competencies", [])
+    if isinstance(comps, list):
+        filled = []
+        for n, comp in enumerate(comps):
+            if isinstance(comp, dict) and "name" not in comp and catalog is not None:
+                cid = comp.get("competency_id")
+                try:
+                    comp = {**comp, "name": catalog.competency(str(cid)).name}
+                except InvalidInput:
+                    raise InvalidInput(
+                        f"{source} pinnacle.competencies[{n}].competency_id",
+                        "a catalog id, or give a name", f"unknown id {cid!r}",
+                    ) from None
+            filled.append(comp)
+        table = {**table, "competencies": filled}
+    return serialization.structure(table, Pinnacle, f"{source} pinnacle")
+
+
+def grow(table: dict[str, Any], source: str, today: date) -> GrowPlan:
+    """The GROW plan; ``starts`` defaults to today."""
+    table = {"starts": today, **table}
+    return serialization.structure(table, GrowPlan, f"{source} grow")

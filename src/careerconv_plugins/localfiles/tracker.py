@@ -1,0 +1,48 @@
+"""The embedded tracker: one JSON file per GROW action in a folder.
+
+People mark an action done by setting ``"status": "done"`` in its file (or with
+``careerconv action done``); ``pull_statuses`` reads it back. A file that was
+deleted is reported as deleted, never silently recreated by a pull.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from careerconv_core import serialization
+from careerconv_core.errors import AdapterError
+from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
+from careerconv_core.views import TicketStatus, TicketView
+from careerconv_plugins.localfiles.files import JsonFolder
+
+
+class FileTracker:
+    """A ``TicketTracker`` writing ticket views as JSON files."""
+
+    def __init__(self, settings: Mapping[str, str]) -> None:
+        self.folder = JsonFolder("files tracker", settings.get("directory"))
+
+    def deliver_tickets(self, tickets: Sequence[TicketView]) -> Sequence[DeliveryOutcome]:
+        """Write each ticket whose file differs; unchanged files are not touched."""
+        out = []
+        for ticket in tickets:
+            try:
+                written = self.folder.write(ticket.key, serialization.unstructure(ticket))
+            except AdapterError as exc:
+                out.append(DeliveryOutcome(ticket.key, OutcomeStatus.RETRY, exc.reason))
+                continue
+            status = OutcomeStatus.DELIVERED if written else OutcomeStatus.UNCHANGED
+            out.append(DeliveryOutcome(ticket.key, status, reference=self.folder.path(ticket.key).name))
+        return out
+
+    def pull_statuses(self, keys: Sequence[str]) -> dict[str, TicketStatus]:
+        """Each key's status from its file; DELETED when the file is gone."""
+        result = {}
+        for key in keys:
+            doc = self.folder.read(key)
+            if doc is None:
+                result[key] = TicketStatus.DELETED
+                continue
+            value = str(doc.get("status", "open")).lower()
+            result[key] = TicketStatus.DONE if value == "done" else TicketStatus.OPEN
+        return result
