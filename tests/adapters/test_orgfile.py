@@ -89,6 +89,27 @@ def test_cycle_across_rows_in_toml() -> None:
     assert "a -> b -> c -> a" in str(caught.value)
 
 
+def test_semicolon_csv_and_dashes_from_spreadsheets() -> None:
+    content = "\ufeffid;name;email;time_zone;working_hours;weekdays;manager\n"
+    content += "a;Ann;ann@example.com;Europe/Berlin;9:00\u201317:00;Monday-Thursday;\n"
+    (person,) = parse_csv(content).people
+    assert person.working_hours == WorkingHours(time(9), time(17), frozenset({0, 1, 2, 3}))
+
+
+def test_manager_named_by_email_gets_a_hint() -> None:
+    content = HEADER + "a,Ann,ann@example.com,UTC,,,\nb,Bo,bo@example.com,UTC,,,Ann@example.com\n"
+    with pytest.raises(InvalidInput) as caught:
+        parse_csv(content)
+    assert caught.value.expected.endswith("(did you mean 'a'?)")
+
+
+def test_an_empty_file_is_refused_not_read_as_everyone_leaving() -> None:
+    with pytest.raises(InvalidInput, match="lists nobody"):
+        parse_csv(HEADER)
+    with pytest.raises(InvalidInput, match="only"):
+        parse_toml("")
+
+
 def test_unknown_column_and_toml_keys_are_refused() -> None:
     with pytest.raises(InvalidInput, match="manger: unknown column"):
         parse_csv("id,name,email,time_zone,manger\na,A,a@example.com,UTC,\n")

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,7 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_plugins.scim.client import ScimClient
 from careerconv_plugins.scim.source import ScimSource
 from servers import free_port, scim_fixtures
-from servers.scim import ScimAdmin, ScimServer
+from servers.scim import ScimAdmin, ScimServer, start_scim_server
 
 pytestmark = pytest.mark.servers
 
@@ -236,7 +237,7 @@ class _Refusing(BaseHTTPRequestHandler):
 @pytest.fixture
 def refusing_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/v2"
     server.shutdown()
@@ -279,6 +280,37 @@ def test_an_unreachable_server_is_retryable() -> None:
     with pytest.raises(AdapterError) as caught:
         source.read_people()
     assert caught.value.retryable
+
+
+def test_server_that_cannot_filter_is_polled_with_a_full_read(tmp_path: Path) -> None:
+    config = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        "patch": {"supported": True},
+        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": False, "maxResults": 2},
+        "changePassword": {"supported": False},
+        "sort": {"supported": False},
+        "etag": {"supported": False},
+    }
+    server = start_scim_server(tmp_path, config=config)
+    try:
+        admin = server.tenant()
+        ids = small_org(admin)
+        source = source_for(admin, page_size=100)
+        first = source.read_people()
+        assert first.cursor is not None
+        admin.set_manager(ids["hannah"], ids["daniel"])
+        poll = source.read_people(first.cursor)
+        assert len(poll.people) == 6  # everyone, a superset of the one change
+        merged = apply_snapshot(first.people, poll.people, poll.removed)
+        assert diff_org(first.people, merged).manager_changes == (
+            ManagerChange(ids["hannah"], ids["maya"], ids["daniel"]),
+        )
+        # Pages of 2 (the announced maxResults): 1 discovery + 3 + 3 pages.
+        assert source.client.requests_sent == 7
+        admin.session.close()
+    finally:
+        server.stop()
 
 
 def test_server_fixture_is_a_real_process(scim_server: ScimServer) -> None:

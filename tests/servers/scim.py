@@ -8,6 +8,7 @@ users the way an identity provider would (POST, PATCH, Bulk, DELETE).
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 import sys
@@ -46,8 +47,14 @@ class ScimServer:
         return ScimAdmin(f"{self.base_url}/t{uuid.uuid4().hex[:12]}/v2", self.token)
 
 
-def start_scim_server(folder: Path, token: str | None = None) -> ScimServer:
-    """Start scim2-server on a free port, accepting only ``token`` (random if None)."""
+def start_scim_server(
+    folder: Path, token: str | None = None, config: dict[str, Any] | None = None
+) -> ScimServer:
+    """Start scim2-server on a free port, accepting only ``token`` (random if None).
+
+    ``config`` replaces the announced ServiceProviderConfig (to play a server
+    that cannot filter, for example).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     token = token or secrets.token_urlsafe(24)
     port = free_port()
@@ -59,6 +66,10 @@ def start_scim_server(folder: Path, token: str | None = None) -> ScimServer:
         "--bearer-token", token,
         "--dynamic-tenants",
     ]
+    if config is not None:
+        path = folder / "service-provider-config.json"
+        path.write_text(json.dumps(config))
+        command += ["--service-provider-config", str(path)]
     # The log goes to a file: a pipe nobody reads would fill and stall the server.
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)

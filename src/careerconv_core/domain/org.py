@@ -115,18 +115,18 @@ def find_org_problems(
             )
         else:
             emails[email] = person.id
+    # A manager named by email or by name is a common slip: point at the id.
+    aliases = {key: p.id for p in by_id.values() for key in (p.email.casefold(), p.name.casefold())}
     for person in by_id.values():
         manager = person.manager_id
         if manager is None or manager in by_id or manager in known_ids:
             continue
-        problems.append(
-            OrgProblem(
-                _label(labels, person.id),
-                "manager",
-                f"unknown manager {manager!r}",
-                "the id of a person in the org, or no manager",
-            )
-        )
+        expected = "the id of a person in the org, or no manager"
+        if manager.casefold() in aliases:
+            expected += f" (did you mean {aliases[manager.casefold()]!r}?)"
+        where = _label(labels, person.id)
+        problem = f"unknown manager {manager!r}"
+        problems.append(OrgProblem(where, "manager", problem, expected))
     problems.extend(_cycles(by_id, labels))
     return tuple(problems)
 

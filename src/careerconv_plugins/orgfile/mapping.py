@@ -29,7 +29,8 @@ OPTIONAL = ("working_hours", "weekdays", "manager")
 COLUMNS = REQUIRED + OPTIONAL
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+# A hyphen, or the en or em dash word processors put in its place.
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}):(\d{2})\s*$")
 
 
 @frozen
@@ -143,13 +144,20 @@ def _build(rows: Iterable[tuple[str, Mapping[str, object]]]) -> ParsedOrg:
         people.append(person)
     if problems:
         raise OrgInvalid(problems)
+    if not people:
+        # An empty file would read as "everyone left": refuse it instead.
+        raise InvalidInput("org file", "at least one person", "the file lists nobody")
     validate_org(people, labels=labels)
     return ParsedOrg(tuple(people), labels)
 
 
 def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
     """Parse CSV text with a header row. Row numbers count the header as row 1."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), restkey="(extra cells)")
+    text = content.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many locales save CSV with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, restkey="(extra cells)")
     header = [name.strip() for name in reader.fieldnames or ()]
     if "id" not in header:
         expected = f"a header row: {','.join(COLUMNS)}"

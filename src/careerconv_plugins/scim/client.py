@@ -117,15 +117,15 @@ class ScimClient:
             pass
         raise AdapterError(ADAPTER, f"GET {where} was refused (HTTP {status}{scim_type})")
 
-    def max_page_size(self) -> int | None:
-        """``filter.maxResults`` from ``/ServiceProviderConfig``, when the server says."""
+    def discover(self) -> tuple[int | None, bool]:
+        """``filter.maxResults`` (if given) and ``filter.supported``, from the server's config."""
         config = self.get("/ServiceProviderConfig")
         filtering = config.get("filter")
-        if isinstance(filtering, dict):
-            value = filtering.get("maxResults")
-            if isinstance(value, int) and value > 0:
-                return value
-        return None
+        if not isinstance(filtering, dict):
+            return None, False
+        value = filtering.get("maxResults")
+        largest = value if isinstance(value, int) and value > 0 else None
+        return largest, filtering.get("supported") is True
 
     def list_users(
         self, page_size: int, params: Mapping[str, str] | None = None
