@@ -241,16 +241,40 @@ def test_free_busy_unavailable_says_why(target: Target) -> None:
     assert "working hours" in report.reason
 
 
-def test_url_that_is_not_a_calendar_fails_with_the_fix(server: CalendarServer) -> None:
-    backend = from_settings(
-        {"url": server.home_url, **({"user": server.user, "password_env": ENV}
-                                    if server.password else {})},
-        environ={ENV: server.password},
+def test_server_url_finds_or_creates_the_calendar_in_the_users_home(
+    server: CalendarServer,
+) -> None:
+    name = f"Career conversations {uuid.uuid4().hex[:8]}"
+    settings = {"url": server.base_url + "/", "calendar_name": name}
+    environ = {}
+    if server.password:
+        settings |= {"user": server.user, "password_env": ENV}
+        environ = {ENV: server.password}
+    first = from_settings(settings, environ=environ)
+    [outcome] = first.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.DELIVERED, outcome.reason
+    assert first.client.requests_made["MKCALENDAR"] == 1
+    calendar_url = first.client.calendar_url
+    assert calendar_url.startswith(server.home_url)
+    again = from_settings(settings, environ=environ)
+    [outcome] = again.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.UNCHANGED
+    assert again.client.calendar_url == calendar_url
+    assert _writes(again) == 0
+
+
+def test_url_of_an_event_is_not_a_calendar(target: Target) -> None:
+    backend = _backend(target)
+    backend.deliver_invites([invite()])
+    wrong = from_settings(
+        {"url": target.url + "cc-plan1-conv1.ics",
+         **({"user": target.server.user, "password_env": ENV} if target.server.password
+            else {})},
+        environ={ENV: target.server.password},
     )
-    [outcome] = backend.deliver_invites([invite()])
+    [outcome] = wrong.deliver_invites([invite("cc-2")])
     assert outcome.status is OutcomeStatus.FAILED
     assert "not a calendar" in outcome.reason
-
 
 def test_wrong_password_is_a_failure_that_names_the_fix_not_the_secret(
     radicale: CalendarServer,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -148,6 +149,11 @@ class CalDavClient:
             raise WriteConflict(
                 ADAPTER, f"{where}: 412 Precondition Failed; changed on the server by someone else"
             )
+        if status in (301, 302, 303, 307, 308):
+            moved_to = self._path(urljoin(url, response.headers.get("Location", "")))
+            raise AdapterError(
+                ADAPTER, f"{where}: the server redirects to {moved_to}; set 'url' to that address"
+            )
         if status in (408, 425, 429) or status >= 500:
             raise AdapterError(
                 ADAPTER,
@@ -163,36 +169,18 @@ class CalDavClient:
         """The URL of the event resource ``name`` in the calendar."""
         return urljoin(self.calendar_url, name)
 
-    def ensure_calendar(self, *, create: bool, display_name: str) -> bool:
-        """Check the calendar exists (PROPFIND), creating it (MKCALENDAR) when allowed.
-
-        :returns: True when it was created now.
-        """
+    def _propfind(self, url: str, props: str, depth: str) -> requests.Response:
         body = (
-            f'<?xml version="1.0" encoding="utf-8"?><d:propfind {_NS}><d:prop>'
-            "<d:resourcetype/></d:prop></d:propfind>"
+            f'<?xml version="1.0" encoding="utf-8"?><d:propfind {_NS}><d:prop>{props}'
+            "</d:prop></d:propfind>"
         )
-        response = self.request(
-            "PROPFIND", self.calendar_url, body=body,
-            headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"},
+        return self.request(
+            "PROPFIND", url, body=body,
+            headers={"Depth": depth, "Content-Type": "application/xml; charset=utf-8"},
             allow=(404,),
         )
-        # Some servers say "not found" inside a 207 multistatus instead of a plain 404.
-        missing = response.status_code == 404 or _says_not_found(response.content)
-        if not missing:
-            if f"{{{CALDAV}}}calendar" not in _resource_types(response.content):
-                raise AdapterError(
-                    ADAPTER,
-                    f"{self._path(self.calendar_url)} is not a calendar; point 'url' at a "
-                    "calendar collection",
-                )
-            return False
-        if not create:
-            raise AdapterError(
-                ADAPTER,
-                f"no calendar at {self._path(self.calendar_url)}; create it or set "
-                "create_calendar = \"true\"",
-            )
+
+    def _mkcalendar(self, url: str, display_name: str) -> None:
         mk = (
             f'<?xml version="1.0" encoding="utf-8"?><c:mkcalendar {_NS}><d:set><d:prop>'
             f"<d:displayname>{_xml_text(display_name)}</d:displayname>"
@@ -200,9 +188,81 @@ class CalDavClient:
             "</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>"
         )
         self.request(
-            "MKCALENDAR", self.calendar_url, body=mk,
+            "MKCALENDAR", url, body=mk,
             headers={"Content-Type": "application/xml; charset=utf-8"}, ok=(200, 201),
         )
+
+    def ensure_calendar(self, *, create: bool, display_name: str) -> bool:
+        """Make ``calendar_url`` point at a calendar, creating it when allowed.
+
+        ``url`` may be the calendar itself (used as it is, or created there with
+        MKCALENDAR when missing), or any other collection on the server (the
+        root, the user's principal or calendar home): then the user's calendar
+        home is discovered (RFC 4791 ``calendar-home-set``) and the calendar
+        named ``display_name`` there is reused, or created.
+
+        :returns: True when a calendar was created now.
+        """
+        response = self._propfind(
+            self.calendar_url,
+            "<d:resourcetype/><d:getcontenttype/><d:current-user-principal/>",
+            "0",
+        )
+        # Some servers say "not found" inside a 207 multistatus instead of a plain 404.
+        if response.status_code == 404 or _says_not_found(response.content):
+            if not create:
+                raise AdapterError(
+                    ADAPTER,
+                    f"no calendar at {self._path(self.calendar_url)}; create it or set "
+                    "create_calendar = \"true\"",
+                )
+            self._mkcalendar(self.calendar_url, display_name)
+            return True
+        types = _resource_types(response.content)
+        if f"{{{CALDAV}}}calendar" in types:
+            return False
+        kind = _parse(response.content).findtext(f".//{{{DAV}}}getcontenttype") or ""
+        if kind.lower().startswith("text/calendar"):
+            # An event or another plain resource: a wrong URL, not a place to search from.
+            raise AdapterError(
+                ADAPTER,
+                f"{self._path(self.calendar_url)} is not a calendar; point 'url' at a "
+                "calendar collection or at the server",
+            )
+        return self._find_in_home(response.content, create=create, display_name=display_name)
+
+    def _find_in_home(self, answer: bytes, *, create: bool, display_name: str) -> bool:
+        not_calendar = AdapterError(
+            ADAPTER,
+            f"{self._path(self.calendar_url)} is not a calendar and no calendar home was "
+            "found from it; point 'url' at a calendar collection",
+        )
+        principal = _first_href(answer, f"{{{DAV}}}current-user-principal")
+        if principal is None:
+            raise not_calendar
+        found = self._propfind(
+            urljoin(self.calendar_url, principal), "<c:calendar-home-set/>", "0"
+        )
+        home = _first_href(found.content, f"{{{CALDAV}}}calendar-home-set")
+        if found.status_code == 404 or home is None:
+            raise not_calendar
+        home_url = urljoin(self.calendar_url, home)
+        home_url = home_url if home_url.endswith("/") else home_url + "/"
+        listing = self._propfind(home_url, "<d:resourcetype/><d:displayname/>", "1")
+        for href, types, name in _listing(listing.content):
+            if f"{{{CALDAV}}}calendar" in types and name == display_name:
+                target = urljoin(home_url, href)
+                self.calendar_url = target if target.endswith("/") else target + "/"
+                return False
+        slug = re.sub(r"[^a-z0-9]+", "-", display_name.lower()).strip("-") or "careerconv"
+        self.calendar_url = urljoin(home_url, f"{slug}/")
+        if not create:
+            raise AdapterError(
+                ADAPTER,
+                f"no calendar named {display_name!r} in {self._path(home_url)}; create it or "
+                "set create_calendar = \"true\"",
+            )
+        self._mkcalendar(self.calendar_url, display_name)
         return True
 
     def multiget(self, names: list[str]) -> dict[str, tuple[str, str]]:
@@ -304,6 +364,26 @@ def _says_not_found(content: bytes) -> bool:
         for response in root.iter(f"{{{DAV}}}response")
         for status in response.findall(f"{{{DAV}}}status")
     )
+
+
+def _first_href(content: bytes, prop: str) -> str | None:
+    root = _parse(content)
+    for element in root.iter(prop):
+        href = element.findtext(f"{{{DAV}}}href")
+        if href:
+            return href.strip()
+    return None
+
+
+def _listing(content: bytes) -> list[tuple[str, set[str], str]]:
+    """(href, resource types, display name) for each member in a Depth 1 PROPFIND."""
+    rows = []
+    for response in _parse(content).iter(f"{{{DAV}}}response"):
+        href = response.findtext(f"{{{DAV}}}href") or ""
+        types = {c.tag for rt in response.iter(f"{{{DAV}}}resourcetype") for c in rt}
+        name = response.findtext(f".//{{{DAV}}}displayname") or ""
+        rows.append((href, types, name))
+    return rows
 
 
 def _resource_types(content: bytes) -> set[str]:
