@@ -15,7 +15,7 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import HrisRecordWriter, HrisSource, OutcomeStatus
 from careerconv_core.views import HrisSummaryView
 from careerconv_plugins.bamboohr.client import BambooHrClient
-from careerconv_plugins.bamboohr.mapping import render_summary
+from careerconv_plugins.bamboohr.mapping import file_name, render_summary
 from careerconv_plugins.bamboohr.source import BambooHrSource
 from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter
 from fakes.fake_bamboohr import (
@@ -267,3 +267,20 @@ def test_plugin_builds_source_and_writer(
     with pytest.raises(ConfigurationError, match="ACME_BAMBOO_KEY") as caught:
         host.create(AdapterKind.HRIS_SOURCE, "bamboohr", common)
     assert API_KEY not in str(caught.value)
+
+
+def test_summary_file_golden() -> None:
+    assert render_summary(summary()).decode() == (
+        "Career plan summary\n"
+        "(what the employee agreed to share with HR)\n"
+        "\n"
+        "Goal: Staff engineer in five years\n"
+        "Focus competencies: System design, Mentoring\n"
+        "Plan started: 2026-02-02\n"
+        "Last updated: 2026-03-01\n"
+        "Next review: 2026-06-01\n"
+        "Reference: careerconv:plan:106\n"
+    )
+    assert file_name(summary(), render_summary(summary())).startswith(
+        "careerconv-plan-careerconv_plan_106-"
+    )
