@@ -148,6 +148,12 @@ def test_missing_work_email_is_named(fake: FakeBambooHr, base_url: str) -> None:
     assert caught.value.field == "BambooHR employee 105: workEmail"
 
 
+def test_an_empty_directory_is_refused(fake: FakeBambooHr, base_url: str) -> None:
+    fake.employees.clear()
+    with pytest.raises(AdapterError, match="no active employees"):
+        BambooHrSource(client(base_url)).read_people()
+
+
 def test_bad_cursor_sends_nothing(base_url: str) -> None:
     source = BambooHrSource(client(base_url))
     with pytest.raises(InvalidInput):

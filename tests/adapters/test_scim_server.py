@@ -80,9 +80,17 @@ def test_pages_follow_the_page_size(scim_tenant: ScimAdmin) -> None:
 
 
 def test_page_size_is_lowered_to_the_server_maximum(scim_tenant: ScimAdmin) -> None:
+    scim_tenant.create("solo")
     source = source_for(scim_tenant, page_size=5000)
     source.read_people()
     assert source._page() == 1000  # scim2-server's filter.maxResults
+
+
+def test_an_empty_tenant_is_refused_not_read_as_everyone_leaving(
+    scim_tenant: ScimAdmin,
+) -> None:
+    with pytest.raises(AdapterError, match="no active users"):
+        source_for(scim_tenant).read_people()
 
 
 def test_poll_returns_only_changes_and_finds_the_manager_change(scim_tenant: ScimAdmin) -> None:

@@ -91,6 +91,11 @@ class BambooHrSource:
         if problems:
             log.warning("BambooHR read refused: %d problem(s) in the org", len(problems))
             raise OrgInvalid(problems)
+        if not people:
+            # Read as an org, an empty directory would mean everyone left.
+            raise AdapterError(
+                ADAPTER, "the directory lists no active employees; check the 'company' setting"
+            )
         # The server's clock at the start of the read: a change after it is
         # seen by the next poll, whatever our own clock says.
         return people, inactive, started_at

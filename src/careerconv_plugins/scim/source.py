@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from careerconv_core.domain.org import OrgInvalid, find_org_problems
+from careerconv_core.errors import AdapterError
 from careerconv_core.ports import OrgSnapshot
 from careerconv_plugins.scim.client import ScimClient
 from careerconv_plugins.scim.mapping import (
@@ -88,6 +89,12 @@ class ScimSource:
         if problems:
             log.warning("SCIM read refused: %d problem(s) in the org", len(problems))
             raise OrgInvalid(problems)
+        if cursor is None and not people:
+            # Read as an org, an empty answer would mean everyone left; far more
+            # often the url points at the wrong tenant.
+            raise AdapterError(
+                "scim", "the server lists no active users; check the 'url' setting"
+            )
         return OrgSnapshot(tuple(people), removed, latest(mapped, cursor))
 
     def _active_ids(self, ids: Sequence[str]) -> set[str]:
