@@ -275,3 +275,35 @@ def test_settings_are_checked_with_the_fix(tmp_path: Path) -> None:
         AdapterKind.NOTIFIER, "smtp", {"host": "h", "from_address": "c@example.com"}
     )
     assert isinstance(made, Notifier)
+
+
+def test_starttls_then_login_then_mail(
+    smtp_starttls_server: SmtpServer, tls_certificate: tuple[Path, Path]
+) -> None:
+    backend = imip_from_settings(
+        {"host": "127.0.0.1", "port": str(smtp_starttls_server.port), "security": "starttls",
+         "user": SMTP_USER, "password_env": ENV, "ca_file": str(tls_certificate[0])},
+        environ={ENV: SMTP_PASSWORD},
+    )
+    assert backend.deliver_invites([invite()])[0].status is OutcomeStatus.DELIVERED
+    assert len(smtp_starttls_server.messages) == 1
+
+
+def test_implicit_tls(smtp_tls_server: SmtpServer, tls_certificate: tuple[Path, Path]) -> None:
+    notifier = smtp_from_settings(
+        {"host": "127.0.0.1", "port": str(smtp_tls_server.port), "security": "tls",
+         "from_address": "careers@example.com", "ca_file": str(tls_certificate[0])}
+    )
+    assert notifier.deliver_notices([_notice()])[0].status is OutcomeStatus.DELIVERED
+    assert len(smtp_tls_server.messages) == 1
+
+
+def test_untrusted_certificate_fails_with_the_fix(smtp_starttls_server: SmtpServer) -> None:
+    backend = imip_from_settings(
+        {"host": "127.0.0.1", "port": str(smtp_starttls_server.port), "security": "starttls"}
+    )
+    [outcome] = backend.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.FAILED
+    assert "CERTIFICATE_VERIFY_FAILED" in outcome.reason
+    assert "'ca_file'" in outcome.reason
+    assert smtp_starttls_server.messages == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from servers.calendars import CalendarServer, start_radicale, start_xandikos
-from servers.smtp import SmtpServer
+from servers.smtp import SmtpServer, make_certificate
 
 
 @pytest.fixture(scope="session")
@@ -55,4 +55,28 @@ def xandikos_imip(
     """Xandikos that mails iMIP for external attendees into ``smtp_server``."""
     server = start_xandikos(tmp_path / "xandikos-imip", smtp_port=smtp_server.port)
     yield server, smtp_server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate and key for 127.0.0.1 (made with the openssl command)."""
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def smtp_starttls_server(tls_certificate: tuple[Path, Path]) -> Iterator[SmtpServer]:
+    """aiosmtpd that requires STARTTLS, then AUTH, before it takes mail."""
+    server = SmtpServer(require_auth=True, tls="starttls", certificate=tls_certificate)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_tls_server(tls_certificate: tuple[Path, Path]) -> Iterator[SmtpServer]:
+    """aiosmtpd that speaks TLS from the first byte (the "port 465" way)."""
+    server = SmtpServer(tls="tls", certificate=tls_certificate)
+    server.start()
+    yield server
     server.stop()

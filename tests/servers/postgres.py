@@ -8,8 +8,8 @@ Debian package creates; ``subprocess`` drops to its uid and gid, like
 ``runuser -u postgres --`` would), in a folder that user owns.
 
 The cluster trusts local connections (it listens only on 127.0.0.1 and on a
-unix socket in its own folder) and runs with ``fsync=off``: it is for tests
-and benchmarks and is deleted afterwards.
+unix socket in its own folder) and, for tests, runs with ``fsync=off``: it
+is for tests and benchmarks and is deleted afterwards.
 """
 
 from __future__ import annotations
@@ -115,8 +115,12 @@ class PostgresServer:
             return ""
 
 
-def start_postgres(timeout: float = 30) -> PostgresServer:
-    """initdb a new cluster in a temp folder and start it on a free port on 127.0.0.1."""
+def start_postgres(timeout: float = 30, *, durable: bool = False) -> PostgresServer:
+    """initdb a new cluster in a temp folder and start it on a free port on 127.0.0.1.
+
+    Tests run it with ``fsync`` off; ``durable=True`` keeps PostgreSQL's safe
+    defaults, for benchmarks whose figures should mean something.
+    """
     bin_dir = find_bin_dir()
     # Not under pytest's tmp_path: its parents are private to root, and the
     # cluster user must be able to reach its own folder.
@@ -151,8 +155,11 @@ def start_postgres(timeout: float = 30) -> PostgresServer:
             [
                 str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={sockets}",
-                "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                 "-c", "max_connections=100", "-c", "shared_buffers=128MB",
+                *([] if durable else [
+                    "-c", "fsync=off", "-c", "synchronous_commit=off",
+                    "-c", "full_page_writes=off",
+                ]),
             ],
             stdout=out, stderr=subprocess.STDOUT, cwd=root,
             **_cluster_user(),

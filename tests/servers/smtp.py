@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
+import subprocess
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -66,20 +69,50 @@ def _authenticator(
     return AuthResult(success=ok, handled=False)
 
 
-class SmtpServer:
-    """A running aiosmtpd; ``messages`` holds what it received, ``refuse`` what it rejects."""
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (it is its own CA file) and its key."""
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True, capture_output=True,
+    )
+    return cert, key
 
-    def __init__(self, *, require_auth: bool = False) -> None:
+
+class SmtpServer:
+    """A running aiosmtpd; ``messages`` holds what it received, ``refuse`` what it rejects.
+
+    ``tls`` is None (plain), ``"starttls"`` (STARTTLS required before AUTH and
+    mail) or ``"tls"`` (TLS from the first byte); both need ``certificate``.
+    """
+
+    def __init__(
+        self,
+        *,
+        require_auth: bool = False,
+        tls: str | None = None,
+        certificate: tuple[Path, Path] | None = None,
+    ) -> None:
         self.port = free_port()
         self.handler = _Handler()
         kwargs: dict[str, Any] = {}
         if require_auth:
-            # Plain-text AUTH is fine on loopback in a test; real servers use TLS.
-            kwargs = {
-                "authenticator": _authenticator,
-                "auth_required": True,
-                "auth_require_tls": False,
-            }
+            kwargs = {"authenticator": _authenticator, "auth_required": True}
+            if tls is None:
+                # Plain-text AUTH is fine on loopback in a test; real servers use TLS.
+                kwargs["auth_require_tls"] = False
+        if tls is not None:
+            assert certificate is not None, "a TLS server needs a certificate"
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(certificate[0]), str(certificate[1]))
+            if tls == "starttls":
+                kwargs |= {"tls_context": context, "require_starttls": True}
+            else:
+                kwargs["ssl_context"] = context
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     @property

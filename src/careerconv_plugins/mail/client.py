@@ -14,6 +14,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
+from pathlib import Path
 from types import TracebackType
 
 from attrs import field, frozen
@@ -34,13 +35,15 @@ class SmtpSettings:
     password: str = field(default="", repr=False)
     sender: str = ""
     timeout: float = 10.0
+    ca_file: str = ""
 
     @classmethod
     def from_settings(
         cls, adapter: str, settings: Mapping[str, str], environ: Mapping[str, str] | None = None
     ) -> SmtpSettings:
         """Read ``host``, ``port``, ``security``, ``user``, ``password_env``,
-        ``from_address`` and ``timeout``; raise ``ConfigurationError`` naming the bad one."""
+        ``from_address``, ``timeout`` and ``ca_file`` (a CA bundle for a relay with a
+        private certificate); raise ``ConfigurationError`` naming the bad one."""
         env = os.environ if environ is None else environ
         where = f"mail adapter {adapter!r}"
         host = settings.get("host", "").strip()
@@ -93,7 +96,13 @@ class SmtpSettings:
             raise ConfigurationError(
                 f"{where}: setting 'timeout' must be a number of seconds between 0 and 300"
             )
-        return cls(host, port, security, user, password, sender, timeout)
+        ca_file = settings.get("ca_file", "").strip()
+        if ca_file and not Path(ca_file).expanduser().is_file():
+            raise ConfigurationError(
+                f"{where}: setting 'ca_file' names {ca_file}, which is not a file; give the "
+                "PEM file of the certificate authority that signed the relay's certificate"
+            )
+        return cls(host, port, security, user, password, sender, timeout, ca_file)
 
 
 class SmtpConnection:
@@ -109,7 +118,9 @@ class SmtpConnection:
 
     def __enter__(self) -> SmtpConnection:
         s = self.settings
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(
+            cafile=str(Path(s.ca_file).expanduser()) if s.ca_file else None
+        )
         try:
             if s.security == "tls":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -140,7 +151,7 @@ class SmtpConnection:
             raise AdapterError(
                 self.adapter,
                 f"TLS with {self._where()} failed ({exc.reason or 'handshake'}); check "
-                "'security' and 'port'",
+                "'security', 'port' and, for a private certificate, 'ca_file'",
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             self._close()

@@ -12,7 +12,9 @@ from careerconv_plugins.mail.backend import (
     smtp_from_settings,
 )
 
-SMTP_SETTINGS = ("host", "port", "security", "user", "password_env", "from_address", "timeout")
+SMTP_SETTINGS = (
+    "host", "port", "security", "user", "password_env", "from_address", "timeout", "ca_file",
+)
 
 
 @hookimpl
