@@ -167,7 +167,7 @@ def instances(draw: st.DrawFn) -> tuple[object, ...]:
     return manager, reports, start, rules, dict(busy), booked
 
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST

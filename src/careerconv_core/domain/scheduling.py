@@ -49,12 +49,12 @@ from careerconv_core.domain.scheduling_time import (
     Span,
     add_months,
     busy_spans,
-    intersect,
     interval,
     iso_week_label,
     local_ordinal,
     merge,
     monday_of,
+    shared_day,
     subtract,
     to_datetime,
     to_minute,
@@ -556,6 +556,7 @@ def _follow_ups(
     base_day = date.fromordinal(base)
     begin = to_minute(after)
     grid = rules.slot_minutes
+    mz, rz = manager.time_zone, report.time_zone
     out: list[FollowUp] = []
     months = [add_months(base_day, n).toordinal() for n in range(rules.follow_up_months + 2)]
     for n in range(1, rules.follow_up_months + 1):
@@ -566,9 +567,7 @@ def _follow_ups(
         for day in range(first, stop):
             if weekday_of(day) not in manager.working_hours.weekdays:
                 continue
-            shared = intersect(
-                working_spans(manager, day, day), working_spans(report, day - 1, day + 1)
-            )
+            shared = shared_day(mz, manager.working_hours, rz, report.working_hours, day)
             free = subtract(shared, blocked, blocked_starts)
             for s, e in free:
                 start = -(-max(s, begin) // grid) * grid

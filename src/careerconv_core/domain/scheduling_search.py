@@ -95,35 +95,44 @@ def earliest_fit(
     ``extra`` are (week, minutes) of this report's own earlier conversations
     that are not in the ledger yet, so the cap counts them too.
     """
+    # Hot path of the whole scheduler: written out with locals, no helper calls.
     grid = shape.grid
-    starts, ends = cal.starts, cal.ends
+    starts, ends, weeks = cal.starts, cal.ends, cal.weeks
+    count = len(starts)
     i = bisect_left(ends, after + length)
-    cap = ledger.cap if ledger is not None else None
-    while i < len(starts):
+    if ledger is None:
+        while i < count:
+            start = -(-(after if after > starts[i] else starts[i]) // grid) * grid
+            if start + length <= ends[i]:
+                return start, i
+            i += 1
+        return None
+    cap, usage = ledger.cap, ledger.usage
+    occ_starts, occ_ends = ledger.occ_starts, ledger.occ_ends
+    while i < count:
         stop = ends[i]
-        start = _ceil(max(after, starts[i]), grid)
+        start = -(-(after if after > starts[i] else starts[i]) // grid) * grid
         if start + length > stop:
             i += 1
             continue
-        if cap is not None and ledger is not None:
-            week = cal.weeks[i]
-            used = ledger.usage.get(week, 0) + length
+        if cap is not None:
+            week = weeks[i]
+            used = usage.get(week, 0) + length
             for w, m in extra:
                 if w == week:
                     used += m
             if used > cap:
                 # The whole week is full for this length: skip its remaining spans.
                 i += 1
-                while i < len(starts) and cal.weeks[i] == week:
+                while i < count and weeks[i] == week:
                     i += 1
                 continue
-        if ledger is None:
-            return start, i
         while start + length <= stop:
-            taken_until = ledger.clash(start, start + length)
-            if taken_until is None:
-                return start, i
-            start = _ceil(taken_until, grid)
+            k = bisect_left(occ_starts, start + length) - 1
+            if k >= 0 and occ_ends[k] > start:
+                start = -(-occ_ends[k] // grid) * grid
+                continue
+            return start, i
         i += 1
     return None
 
@@ -411,6 +420,54 @@ def improve(
                     changed = True
         if not changed:
             return
+
+
+def improve_pairs(
+    opts: Sequence[Options], solution: Solution, shape: Shape, ledger: Ledger, budget: int
+) -> None:
+    """Local search on pairs: take two reports out and put both back, shortest first.
+
+    A move is kept only when both are placed again and their spans add up to
+    less; it escapes the one-report optimum where every report blocks
+    another. Pairs are tried by how far they are above their lower bounds,
+    at most ``budget`` of them.
+    """
+    lower = {r: o.by_span[0][0] for r, o in enumerate(opts) if o.by_span}
+
+    def excess(r: int) -> int:
+        triple = solution[r]
+        return span_of(triple, shape) - lower[r] if triple is not None else 0
+
+    placed = [r for r, t in enumerate(solution) if t is not None]
+    pairs = sorted(
+        ((excess(a) + excess(b), a, b) for x, a in enumerate(placed) for b in placed[x + 1 :]),
+        reverse=True,
+    )
+    for gain, a, b in pairs[:budget]:
+        if gain <= 0 or excess(a) + excess(b) <= 0:
+            break
+        old_a, old_b = solution[a], solution[b]
+        if old_a is None or old_b is None:
+            continue
+        before = span_of(old_a, shape) + span_of(old_b, shape)
+        unplace(ledger, opts[a].cal, old_a, shape)
+        unplace(ledger, opts[b].cal, old_b, shape)
+        kept = False
+        for first, second in ((a, b), (b, a)):
+            one = best(opts[first], shape, ledger, "span")
+            if one is None:
+                continue
+            place(ledger, opts[first].cal, one, shape)
+            two = best(opts[second], shape, ledger, "span")
+            if two is not None and span_of(one, shape) + span_of(two, shape) < before:
+                place(ledger, opts[second].cal, two, shape)
+                solution[first], solution[second] = one, two
+                kept = True
+                break
+            unplace(ledger, opts[first].cal, one, shape)
+        if not kept:
+            place(ledger, opts[a].cal, old_a, shape)
+            place(ledger, opts[b].cal, old_b, shape)
 
 
 def exact(

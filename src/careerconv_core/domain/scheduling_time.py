@@ -85,9 +85,7 @@ def working_spans(person: Person, first: int, last: int) -> tuple[Span, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _working_spans(
-    zone_name: str, hours: WorkingHours, first: int, last: int
-) -> tuple[Span, ...]:
+def _working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -> tuple[Span, ...]:
     # Cached by zone and hours, not by person: a whole org shares a few of each.
     begin, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
     spans: list[Span] = []
@@ -187,23 +185,20 @@ class PairCalendar:
         blocked: Sequence[Span],
     ) -> PairCalendar:
         """Free time of the pair inside ``window`` minus the merged ``blocked`` spans."""
-        first = local_ordinal(manager.time_zone, window[0]) - 1
-        last = local_ordinal(manager.time_zone, window[1]) + 1
-        shared = intersect(working_spans(manager, first, last), working_spans(report, first, last))
-        low, high = window
-        clipped = [(max(s, low), min(e, high)) for s, e in shared if s < high and e > low]
-        free = subtract(clipped, blocked) if blocked else clipped
         mz, rz = manager.time_zone, report.time_zone
+        shared = _shared_spans(mz, manager.working_hours, rz, report.working_hours, window)
+        blocked_starts = [b[0] for b in blocked]
         starts, ends, mdays, rdays, weeks, nexts = [], [], [], [], [], []
-        for s, e in free:
-            mday = local_ordinal(mz, s)
-            rday = local_ordinal(rz, s)
-            starts.append(s)
-            ends.append(e)
-            mdays.append(mday)
-            rdays.append(rday)
-            weeks.append(monday_of(mday))
-            nexts.append(max(local_midnight(mz, mday + 1), local_midnight(rz, rday + 1)))
+        for s, e, mday, rday, week, next_day in shared:
+            # Busy time splits a shared span; every piece keeps the span's day facts.
+            pieces = subtract(((s, e),), blocked, blocked_starts) if blocked else ((s, e),)
+            for start, stop in pieces:
+                starts.append(start)
+                ends.append(stop)
+                mdays.append(mday)
+                rdays.append(rday)
+                weeks.append(week)
+                nexts.append(next_day)
         return cls(mz, rz, report.working_hours.weekdays, starts, ends, mdays, rdays, weeks, nexts)
 
     def homework_threshold(self, report_day: int, gap_days: int) -> int:
@@ -229,6 +224,56 @@ def _homework_threshold(zone_name: str, weekdays: frozenset[int], day: int, gap_
         if weekday_of(day) in weekdays:
             counted += 1
     return local_midnight(zone_name, day + 1)
+
+
+@lru_cache(maxsize=4096)
+def _shared_spans(
+    manager_zone: str,
+    manager_hours: WorkingHours,
+    report_zone: str,
+    report_hours: WorkingHours,
+    window: Span,
+) -> tuple[tuple[int, int, int, int, int, int], ...]:
+    """Common working spans in ``window`` with (manager day, report day, week, next day).
+
+    Cached by zones and hours: in an org most pairs share them.
+    """
+    first = local_ordinal(manager_zone, window[0]) - 1
+    last = local_ordinal(manager_zone, window[1]) + 1
+    shared = intersect(
+        _working_spans(manager_zone, manager_hours, first, last),
+        _working_spans(report_zone, report_hours, first, last),
+    )
+    low, high = window
+    out = []
+    for s, e in shared:
+        if s >= high or e <= low:
+            continue
+        start = max(s, low)
+        mday = local_ordinal(manager_zone, start)
+        rday = local_ordinal(report_zone, start)
+        next_day = max(
+            local_midnight(manager_zone, mday + 1), local_midnight(report_zone, rday + 1)
+        )
+        out.append((start, min(e, high), mday, rday, monday_of(mday), next_day))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def shared_day(
+    manager_zone: str,
+    manager_hours: WorkingHours,
+    report_zone: str,
+    report_hours: WorkingHours,
+    day: int,
+) -> tuple[Span, ...]:
+    """Common working spans on the manager's local date ``day`` (an ordinal)."""
+    return tuple(
+        intersect(
+            _working_spans(manager_zone, manager_hours, day, day),
+            _working_spans(report_zone, report_hours, day - 1, day + 1),
+        )
+    )
 
 
 def window_of(manager: Person, start: date) -> Span:
