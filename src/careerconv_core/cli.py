@@ -506,7 +506,7 @@ def cmd_status(args: argparse.Namespace) -> None:
 
 def cmd_retry(args: argparse.Namespace) -> None:
     app = _app(args)
-    count = app.store.requeue(args.entries or None, app.clock())
+    count = app.store.requeue(args.entries or None, now=app.clock())
     _out(f"{count} failed entr{'y' if count == 1 else 'ies'} queued again")
 
 

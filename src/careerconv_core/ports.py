@@ -205,7 +205,7 @@ class PlanStore(Protocol):
         """A stored position (an HRIS poll cursor), or None."""
         ...
 
-    def requeue(self, entry_ids: Sequence[str] | None, now: datetime) -> int:
+    def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
         """Failed entries (all, or those named) back to pending with attempts reset; how many."""
         ...
 

@@ -166,7 +166,7 @@ class InMemoryStore:
         """A stored cursor."""
         return self.cursors.get(name)
 
-    def requeue(self, entry_ids: Sequence[str] | None, now: datetime) -> int:
+    def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
         """Failed entries (all, or those named) back to pending."""
         count = 0
         for e in list(self.entries.values()):

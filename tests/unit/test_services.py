@@ -287,7 +287,7 @@ def test_a_broken_adapter_ends_in_dead_letter_without_stopping_others() -> None:
     assert all("gave up after 3 attempts: adapter raised RuntimeError" in e.last_error for e in failed)
     assert report.adapters["calendar"].retried == 3
     assert len(world.notifier.sent) == 1  # the notifier still delivered
-    assert world.store.requeue(None, world.clock()) == 3
+    assert world.store.requeue(None, now=world.clock()) == 3
     assert len(world.dispatcher().run_once().delivered) == 3
 
 

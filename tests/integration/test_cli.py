@@ -1,0 +1,260 @@
+"""Every command, end to end through the CLI entry point, in a temporary folder."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from careerconv_core.cli import build_parser, main
+from tests_support_paths import EXAMPLES
+
+NOW = "2027-01-04T08:00:00+00:00"
+
+
+class Cli:
+    """Runs ``careerconv --home <tmp> ...`` in-process and keeps the output."""
+
+    def __init__(self, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.home = home
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+        self.now(NOW)
+
+    def now(self, when: str) -> None:
+        self.monkeypatch.setenv("CAREERCONV_NOW", when)
+
+    def __call__(self, *argv: str, code: int = 0) -> str:
+        try:
+            got = main(["--home", str(self.home), *argv])
+        except SystemExit as exc:  # argparse exits on usage errors
+            got = int(exc.code or 0)
+        out, err = self.capsys.readouterr()
+        assert got == code, f"careerconv {' '.join(argv)} exited {got}: {err or out}"
+        return out + err
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    runner = Cli(tmp_path / "home", capsys, monkeypatch)
+    runner("init")
+    runner("org", "import", str(EXAMPLES / "org.toml"))
+    yield runner
+
+
+def ready_team(cli: Cli) -> None:
+    cli("propose", "--team", "maya")
+    for report in ("jonas", "aylin", "priya"):
+        cli("accept", report, "--as", report)
+    cli("ready", "jonas", "aylin", "priya")
+
+
+def test_init_refuses_to_overwrite_and_commands_need_init(tmp_path: Path, cli: Cli) -> None:
+    assert "exists; use --force" in cli("init", code=2)
+    other = Cli(tmp_path / "empty", cli.capsys, cli.monkeypatch)
+    assert "run 'careerconv init" in other("due", code=1)
+
+
+def test_adapters_lists_the_builtin_ones(cli: Cli) -> None:
+    out = cli("adapters")
+    for name in ("ics", "sqlite", "orgfile", "builtin", "files", "mailfiles", "jira", "caldav"):
+        assert f" {name} " in out
+
+
+def test_org_import_reports_changes_and_rejects_bad_files(cli: Cli, tmp_path: Path) -> None:
+    assert "0 added, 0 updated" in cli("org", "import", str(EXAMPLES / "org.toml"))
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[person]]\nid = "a"\nname = "A"\nemail = "a@example.com"\ntime_zone = "Mars/Base"\n')
+    out = cli("org", "import", str(bad), code=1)
+    assert "error:" in out and "Mars/Base" in out and "Traceback" not in out
+
+
+def test_proposal_opt_ins_and_declines(cli: Cli) -> None:
+    out = cli("propose", "--team", "maya")
+    assert out.count("plan.proposed") == 8
+    assert "M1: only the report can accept" in cli("accept", "jonas", code=1)
+    assert "plan.accepted" in cli("accept", "jonas", "--as", "jonas", "--no-life-story")
+    assert "M1: the report has not opted in" in cli("schedule", "jonas", code=0)
+    cli("opt-in", "jonas", "--as", "jonas")
+    assert "M2: the manager does not feel equipped" in cli("ready", "jonas", "--no-trust", code=1)
+    cli("ready", "jonas")
+    assert "plan.declined" in cli("decline", "lukas", "--as", "lukas")
+    assert "plan.paused" in cli("pause", "jonas", "--as", "jonas")
+    assert "plan.resumed" in cli("resume", "jonas", "--as", "maya")
+
+
+def test_schedule_team_and_reschedule(cli: Cli) -> None:
+    ready_team(cli)
+    out = cli("schedule", "--team", "maya", "--start", "2027-01-05")
+    assert "3 placed, 0 could not fit, 5 not ready" in out
+    assert "working hours alone" in out
+    assert "already scheduled" in cli("schedule", "jonas", "--start", "2027-01-05")
+    moved = cli("reschedule", "jonas", "grow_review", "--to", "2027-01-05T01:00+00:00", code=1)
+    assert "M4" in moved
+    assert "has no UTC offset" in cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-05T10:00", code=2)
+
+
+def record_jonas(cli: Cli) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    records = EXAMPLES / "records"
+    cli.now("2027-01-20T08:00:00+00:00")
+    cli("record", "jonas", "life_story", "--file", str(records / "jonas-life-story.toml"))
+    cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml"))
+    cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), "--as", "jonas")
+    out = cli("record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas")
+    assert "grow.written" in out
+
+
+def test_record_outcomes_and_refusals(cli: Cli, tmp_path: Path) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    records = EXAMPLES / "records"
+    assert "M3" in cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml"), code=1)
+    cli("record", "jonas", "life_story", "--file", str(records / "jonas-life-story.toml"))
+    # The manager may not hand in the report's ratings or focus (M6, M7).
+    out = cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), code=1)
+    assert "M6" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"pinnacle": {"roles": [{"id": str(n), "title": "x"} for n in range(4)]}}))
+    assert "M5: 4 pinnacle roles" in cli("record", "jonas", "pinnacle", "--file", str(bad), code=1)
+    bad.write_text(json.dumps({"pinnacle": {"dream": "x", "oops": 1}}))
+    assert "unknown field(s) ['oops']" in cli("record", "jonas", "pinnacle", "--file", str(bad), code=1)
+    assert "give --file" in cli("record", "jonas", "life_story", code=2)
+
+
+def test_interactive_record(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Tty("Grew up by the sea\ncuriosity, making\nfairness\n"))
+    assert "conversation.life_story_held" in cli("record", "jonas", "life_story")
+
+
+def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
+    record_jonas(cli)
+    assert "M9" in cli("record", "jonas", "grow", "--file", str(EXAMPLES / "records" / "jonas-grow.toml"), code=1)
+    out = cli("record", "jonas", "grow_review")
+    assert "conversation.grow_review_held" in out and "followups.scheduled" in out
+    assert "jonas:mentor" in cli("actions", "--report", "jonas")
+    assert "action.done" in cli("action", "done", "jonas:mentor", "--as", "jonas")
+    assert "REPORT:ACTION" in cli("action", "done", "mentor", code=2)
+    cli("dispatch")
+    tickets = cli.home / "tickets"
+    ticket = json.loads(next(tickets.glob("*-a-interviews.json")).read_text())
+    assert ticket["status"] == "open" and ticket["goal"] is None
+    # Closing a ticket in the tracker closes the action; deleting one is reported.
+    path = next(tickets.glob("*-a-interviews.json"))
+    path.write_text(json.dumps({**ticket, "status": "done"}))
+    next(tickets.glob("*-a-intro.json")).unlink()
+    out = cli("sync-tickets")
+    assert "1 deleted" in out and "not recreated" in out
+    assert "done " in [line for line in cli("actions").splitlines() if "interviews" in line][0]
+    assert "checkin.check_in" in cli("checkin", "jonas", "--on-track", "yes")
+    assert "checkin.extended_review" in cli("checkin", "jonas", "--review")
+    assert "feedback.given" in cli("feedback", "jonas", "9", "--as", "jonas")
+    assert "feedback.score" in cli("feedback", "jonas", "11", "--as", "jonas", code=1)
+
+
+def test_due_nudges_consent_and_export(cli: Cli, tmp_path: Path) -> None:
+    record_jonas(cli)
+    cli("record", "jonas", "grow_review")
+    out = cli("due", "--manager", "maya", "--on", "2027-06-30", "--nudge")
+    assert "check_in" in out and "probe" in out and "nudge(s) queued" in out
+    assert "nothing due" in cli("due", "--manager", "daniel")
+    cli("consent", "jonas", "--summary-to-hris", "--as", "jonas")
+    assert "only the report decides" in cli("consent", "jonas", "--summary-to-hris", code=1)
+    cli("dispatch")
+    summary = json.loads(next((cli.home / "hris").glob("*.json")).read_text())
+    assert summary["person_id"] == "jonas" and summary["goal"] is None
+    assert "Hiring well" in summary["focus_competencies"]
+    cli("export", "jonas", "--format", "html", "--out", str(tmp_path / "plan.html"))
+    page = (tmp_path / "plan.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "focus" in page and "<script" not in page
+    md = cli("export", "jonas")
+    assert "## GROW plan" in md and "| Hiring well | 1" in md
+    assert "neither the report nor the manager" in cli("export", "jonas", "--as", "daniel", code=1)
+
+
+def test_handoff_flow(cli: Cli) -> None:
+    ready_team(cli)
+    cli("schedule", "priya", "--start", "2027-01-05")
+    out = cli("org", "import", str(EXAMPLES / "org-later.toml"))
+    assert "asked for consent first (M12)" in out
+    assert "consent_asked" in cli("handoff", "status", "priya")
+    assert "M12: only the report can consent" in cli("handoff", "consent", "priya", "yes", code=1)
+    cli("handoff", "consent", "priya", "yes", "--as", "priya")
+    assert "handoff.meeting_scheduled" in cli("handoff", "meeting", "priya", "--at", "2027-01-12T15:00Z", "--as", "daniel")
+    assert "path_continue_plan" in cli("handoff", "path", "priya", "continue", "--as", "daniel")
+    assert "0 handoff(s) expired" in cli("handoff", "expire")
+    cli("dispatch")
+    mail = " ".join(p.read_text() for p in (cli.home / "mail").glob("*.eml"))
+    assert "daniel.reyes@example.com" in mail
+
+
+def test_catalog_commands(cli: Cli, tmp_path: Path) -> None:
+    out = cli("catalog", "list", "--roles")
+    assert "vp-engineering" in out
+    assert "Hiring for the team" in cli("catalog", "show", "vp-engineering")
+    assert "unknown id" in cli("catalog", "show", "astronaut", code=1)
+    comps, roles = tmp_path / "c.csv", tmp_path / "r.csv"
+    comps.write_text("id,name,group,description\nk1,Kindness,People,Being kind\n")
+    roles.write_text("id,title,function,competency_ids,onet_codes,description\nr1,Gardener,operations,k1,,Grows\n")
+    assert "1 competencies, 1 roles" in cli("catalog", "import", "--competencies", str(comps), "--roles", str(roles))
+    assert "Gardener" in cli("catalog", "list")
+
+
+def test_dispatch_status_and_retry(cli: Cli) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    assert "pending" in cli("status")
+    invites = cli.home / "invites"
+    invites.mkdir(exist_ok=True)
+    os.chmod(invites, 0o500)  # read-only: the ics backend cannot write
+    try:
+        out = cli("dispatch")
+        if os.geteuid() != 0:  # root ignores permissions; the retry path is then not reachable here
+            assert "retrying" in out
+    finally:
+        os.chmod(invites, 0o700)
+    assert "queued again" in cli("retry")
+    cli.now("2027-01-05T08:00:00+00:00")
+    cli("dispatch")
+    assert "0 pending, 0 failed" in cli("status")
+    assert list((invites).rglob("*.ics"))
+
+
+def test_help_on_every_command() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, command in sub.choices.items():  # type: ignore[attr-defined]
+        text = command.format_help()
+        assert name in text and len(text) > 80
+
+
+def test_console_script_and_demo(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("careerconv")
+    out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True).stdout
+    assert "Career Conversations" in out
+    env = {**os.environ, "CAREERCONV_HOME": str(tmp_path / "demo")}
+    env.pop("CAREERCONV_NOW", None)
+    done = subprocess.run([str(exe), "demo", str(EXAMPLES)], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "6 placed" in done.stdout and "Done." in done.stdout
+    home = tmp_path / "demo"
+    assert (home / "jonas-plan.html").exists()
+    assert len(list((home / "invites").rglob("*.ics"))) > 20
+    assert "0 pending, 0 failed" in done.stdout
+    again = subprocess.run([str(exe), "demo", str(EXAMPLES)], capture_output=True, text=True, env=env, check=False)
+    assert again.returncode == 1 and "--force" in again.stderr
