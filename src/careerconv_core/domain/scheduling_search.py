@@ -346,43 +346,6 @@ def greedy(
     return out
 
 
-def _around_pinnacle(
-    cal: PairCalendar, old: Triple, shape: Shape, ledger: Ledger
-) -> Triple | None:
-    """Keep the pinnacle, pull the GROW review to its earliest and the life story to its latest.
-
-    ``ledger`` must not hold ``old``; it is left as it was.
-    """
-    l1, l2, l3 = shape.lengths
-    p2 = old[1]
-    i2 = cal.index_of(p2)
-    week2 = cal.weeks[i2]
-    if ledger.clash(p2, p2 + l2) is not None:
-        return None
-    ledger.take(p2, l2, week2)
-    try:
-        after3 = max(p2 + l2, cal.homework_threshold(cal.report_days[i2], shape.gap_days))
-        third = earliest_fit(cal, after3, l3, shape=shape, ledger=ledger)
-        if third is None:
-            return None
-        ledger.take(third[0], l3, cal.weeks[third[1]])
-        try:
-            # The latest life story whose day ends before the pinnacle's (both people's days).
-            for i in range(i2, -1, -1):
-                if (cal.next_day[i] if shape.separate_days else cal.ends[i]) > p2 and i == i2:
-                    continue
-                if shape.separate_days and cal.next_day[i] > p2:
-                    continue
-                s1 = latest_fit(cal, i, l1, shape, ledger)
-                if s1 is not None and s1 + l1 <= p2:
-                    return s1, p2, third[0]
-            return None
-        finally:
-            ledger.give_back(third[0], l3, cal.weeks[third[1]])
-    finally:
-        ledger.give_back(p2, l2, week2)
-
-
 def improve(
     opts: Sequence[Options], solution: Solution, shape: Shape, ledger: Ledger, rounds: int
 ) -> None:
@@ -401,9 +364,6 @@ def improve(
             assert old is not None  # noqa: S101 - only placed reports are in ``order``
             unplace(ledger, opts[r].cal, old, shape)
             new = best(opts[r], shape, ledger, "span") or old
-            around = _around_pinnacle(opts[r].cal, old, shape, ledger)
-            if around is not None and span_of(around, shape) < span_of(new, shape):
-                new = around
             if span_of(new, shape) >= span_of(old, shape):
                 new = old
             else:
