@@ -397,11 +397,15 @@ def _calendar_part(message: EmailMessage) -> EmailMessage:
     return next(p for p in message.walk() if p.get_content_type() == "text/calendar")
 
 
-def test_xandikos_mails_imip_for_the_events_it_stores(
-    xandikos_imip: tuple[CalendarServer, SmtpServer],
-) -> None:
+@pytest.fixture(scope="module")
+def imip_mails(xandikos_imip: tuple[CalendarServer, SmtpServer]) -> list[EmailMessage]:
+    """The mails Xandikos sent for one invite: created, re-synced, moved, cancelled."""
+    return _mails_from_xandikos(*xandikos_imip, invite())
+
+
+def test_xandikos_mails_imip_for_the_events_it_stores(imip_mails: list[EmailMessage]) -> None:
     view = invite()
-    mails = _mails_from_xandikos(*xandikos_imip, view)
+    mails = imip_mails
     assert [_calendar_part(m).get_param("method") for m in mails] == [
         "REQUEST", "REQUEST", "CANCEL",
     ]
@@ -425,10 +429,8 @@ def test_xandikos_mails_imip_for_the_events_it_stores(
     reason="Xandikos 0.4.10 drops the STANDARD/DAYLIGHT parts of VTIMEZONE in the iMIP mail "
     "it builds (the stored event keeps them), which vobject's validation rejects",
 )
-def test_xandikos_imip_mail_passes_the_four_parsers(
-    xandikos_imip: tuple[CalendarServer, SmtpServer],
-) -> None:
-    for mail in _mails_from_xandikos(*xandikos_imip, invite()):
+def test_xandikos_imip_mail_passes_the_four_parsers(imip_mails: list[EmailMessage]) -> None:
+    for mail in imip_mails:
         check_ics(_calendar_part(mail).get_content(), expect_events=1)
 
 

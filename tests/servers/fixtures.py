@@ -48,14 +48,17 @@ def smtp_auth_server() -> Iterator[SmtpServer]:
     server.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def xandikos_imip(
-    tmp_path: Path, smtp_server: SmtpServer
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[CalendarServer, SmtpServer]]:
-    """Xandikos that mails iMIP for external attendees into ``smtp_server``."""
-    server = start_xandikos(tmp_path / "xandikos-imip", smtp_port=smtp_server.port)
-    yield server, smtp_server
+    """Xandikos that mails iMIP for external attendees into an aiosmtpd of its own."""
+    smtp = SmtpServer()
+    smtp.start()
+    server = start_xandikos(tmp_path_factory.mktemp("xandikos-imip"), smtp_port=smtp.port)
+    yield server, smtp
     server.stop()
+    smtp.stop()
 
 
 @pytest.fixture(scope="session")
