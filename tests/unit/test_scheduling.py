@@ -167,7 +167,7 @@ def instances(draw: st.DrawFn) -> tuple[object, ...]:
     return manager, reports, start, rules, dict(busy), booked
 
 
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -228,6 +228,25 @@ def test_weekly_cap_blocks_with_its_own_words() -> None:
     assert blocker.constraint == "weekly_cap"
     assert "weekly cap of 4.0 h reached in every week of the window" in str(blocker)
     assert all(m <= 240 for m in result.minutes_per_week.values())
+
+
+def test_under_a_tight_cap_more_reports_fit_than_first_fit() -> None:
+    # 8 x 165 minutes against about 4.4 weeks of 4 hours: batching fits 7, first fit 5.
+    team = [Person(f"r{i}", "R", f"r{i}@example.com", "Europe/Berlin") for i in range(8)]
+    best = schedule_team(BERLIN, team, START, with_follow_ups=False)
+    naive = first_fit(BERLIN, team, START)
+    assert len(best.placements) == 7
+    assert len(naive.placements) == 5
+    check_schedule(best, BERLIN, team, START, SchedulingRules(), {}, [])
+
+
+def test_small_teams_are_solved_exactly() -> None:
+    team = [Person(f"r{i}", "R", f"r{i}@example.com", "Europe/Berlin") for i in range(3)]
+    best = schedule_team(BERLIN, team, START, with_follow_ups=False)
+    naive = first_fit(BERLIN, team, START)
+    assert best.proven_optimal
+    assert len(best.placements) == 3
+    assert best.total_span_minutes < naive.total_span_minutes
 
 
 def test_no_common_hours_is_named() -> None:
