@@ -485,3 +485,13 @@ def test_a_bad_invite_fails_alone(target: Target) -> None:
     assert "cc-bad" in outcomes[0].reason
     assert "time_zone" in outcomes[0].reason
     assert _hrefs(target) == ["cc-plan1-conv1.ics"]
+
+
+def test_calendar_deleted_on_the_server_is_made_again(target: Target) -> None:
+    backend = _backend(target)
+    backend.deliver_invites([invite()])
+    gone = requests.delete(target.url, auth=_auth(target.server), timeout=5)
+    assert gone.status_code in (200, 204)
+    [outcome] = backend.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.DELIVERED, outcome.reason
+    assert _hrefs(target) == ["cc-plan1-conv1.ics"]

@@ -307,3 +307,18 @@ def test_untrusted_certificate_fails_with_the_fix(smtp_starttls_server: SmtpServ
     assert "CERTIFICATE_VERIFY_FAILED" in outcome.reason
     assert "'ca_file'" in outcome.reason
     assert smtp_starttls_server.messages == []
+
+
+def test_line_breaks_in_names_and_titles_stay_out_of_headers(smtp_server: SmtpServer) -> None:
+    odd = Participant("r9", "Eve\r\nBcc: someone@evil.example", "eve@example.com")
+    view = evolve(invite(attendees=(odd,)), title="Career conversation\nX-Injected: yes")
+    [outcome] = _imip(smtp_server).deliver_invites([view])
+    assert outcome.status is OutcomeStatus.DELIVERED
+    [received] = smtp_server.messages
+    assert received.rcpt_tos == ["eve@example.com"]
+    message = received.message
+    assert message["X-Injected"] is None
+    assert message["Bcc"] is None
+    assert message["Subject"] == "Invitation: Career conversation X-Injected: yes"
+    [event] = check_ics(_calendar_part(message).get_content(), expect_events=1).walk("VEVENT")
+    assert event["ATTENDEE"].params["CN"] == "Eve Bcc: someone@evil.example"

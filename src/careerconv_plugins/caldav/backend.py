@@ -33,7 +33,7 @@ from careerconv_core.errors import (
 )
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
-from careerconv_plugins.caldav.client import CalDavClient
+from careerconv_plugins.caldav.client import CalDavClient, CalendarGoneError
 from careerconv_plugins.ics import mapping
 
 _BUSY_TYPES = {"BUSY", "BUSY-UNAVAILABLE", "BUSY-TENTATIVE"}
@@ -88,7 +88,13 @@ class CalDavCalendar:
         names = {uid: mapping.resource_name(uid) for uid in latest}
         try:
             self._ensure_calendar()
-            stored = self.client.multiget(sorted(set(names.values())))
+            try:
+                stored = self.client.multiget(sorted(set(names.values())))
+            except CalendarGoneError:
+                # Deleted on the server since this process checked it: find or make it again.
+                self._calendar_checked = False
+                self._ensure_calendar()
+                stored = self.client.multiget(sorted(set(names.values())))
         except AdapterError as exc:
             return [_error_outcome(view.uid, exc) for view in invites]
         done: dict[str, DeliveryOutcome] = {}

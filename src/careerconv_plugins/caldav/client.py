@@ -30,6 +30,10 @@ CALDAV = "urn:ietf:params:xml:ns:caldav"
 _NS = f'xmlns:d="{DAV}" xmlns:c="{CALDAV}"'
 
 
+class CalendarGoneError(AdapterError):
+    """The calendar collection disappeared (deleted on the server) since it was checked."""
+
+
 def _retry_after(response: requests.Response) -> float | None:
     raw = response.headers.get("Retry-After")
     if not raw:
@@ -282,8 +286,12 @@ class CalDavClient:
         response = self.request(
             "REPORT", self.calendar_url, body=body,
             headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-            ok=(207,),
+            ok=(207,), allow=(404,),
         )
+        if response.status_code == 404:
+            raise CalendarGoneError(
+                ADAPTER, f"the calendar {self._path(self.calendar_url)} is gone", retryable=True
+            )
         found: dict[str, tuple[str, str]] = {}
         by_path = {unquote(self._path(self.resource_url(n))): n for n in names}
         for href, etag, data in _multistatus(response.content):

@@ -140,8 +140,9 @@ PERSON_ID = "X-CAREERCONV-ID"
 
 
 def _person(person: Participant, *, attendee: bool, with_id: bool) -> icalendar.vCalAddress:
-    address = icalendar.vCalAddress(f"mailto:{person.email}")
-    address.params["CN"] = person.name
+    address = icalendar.vCalAddress(f"mailto:{person.email.strip()}")
+    # A parameter value may hold neither line breaks nor double quotes (RFC 5545 3.2).
+    address.params["CN"] = " ".join(person.name.replace('"', "'").split())
     if with_id:
         address.params[PERSON_ID] = person.person_id
     if attendee:

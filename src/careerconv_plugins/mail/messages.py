@@ -22,9 +22,14 @@ from careerconv_plugins.ics import mapping
 MAILER = "careerconv"
 
 
+def _one_line(text: str) -> str:
+    # A line break in a header would end it (or inject another); keep headers on one line.
+    return " ".join(text.split())
+
+
 def _address(person: Participant) -> Address:
-    local, _, domain = person.email.partition("@")
-    return Address(display_name=person.name, username=local, domain=domain)
+    local, _, domain = person.email.strip().partition("@")
+    return Address(display_name=_one_line(person.name), username=local, domain=domain)
 
 
 def _message_id(*parts: str, domain: str) -> str:
@@ -51,7 +56,7 @@ def invite_subject(view: InviteView, sequence: int) -> str:
         prefix = "Updated invitation"
     else:
         prefix = "Invitation"
-    return f"{prefix}: {view.title}"
+    return _one_line(f"{prefix}: {view.title}")
 
 
 def invite_text(view: InviteView) -> str:
@@ -112,7 +117,7 @@ def notice_message(notice: NoticeView, *, sender: str, stamp: datetime) -> Email
     message = EmailMessage()
     message["From"] = sender
     message["To"] = _address(notice.recipient)
-    message["Subject"] = notice.subject
+    message["Subject"] = _one_line(notice.subject)
     message["Date"] = format_datetime(stamp)
     message["Message-ID"] = _message_id(
         notice.key, notice.kind.value, domain=_domain(sender)
