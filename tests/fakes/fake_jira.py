@@ -144,21 +144,26 @@ class FakeJira:
     """The fake server. Use as a context manager; ``url`` is its base URL."""
 
     def __init__(self, deployment: str = "Cloud") -> None:
-        self.state = FakeJiraState(deployment=deployment)
         self.lock = threading.RLock()
-        self.state.projects["CAREER"] = {
-            "id": "10100",
-            "key": "CAREER",
-            "name": "Career plans",
-            "issueTypes": [{"id": "10002", "name": "Task"}, {"id": "10003", "name": "Epic"}],
-        }
-        self.add_user("Ana Report", "ana@example.com", "acc-ana", "ana")
-        self.add_user("Max Manager", "max@example.com", "acc-max", "max")
-        self.state.custom_fields = {"customfield_10042": "Done when"}
+        self.reset(deployment)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread: threading.Thread | None = None
+
+    def reset(self, deployment: str = "Cloud") -> None:
+        """Forget everything and start over as a ``Cloud`` or ``Server`` site."""
+        with self.lock:
+            self.state = FakeJiraState(deployment=deployment)
+            self.state.projects["CAREER"] = {
+                "id": "10100",
+                "key": "CAREER",
+                "name": "Career plans",
+                "issueTypes": [{"id": "10002", "name": "Task"}, {"id": "10003", "name": "Epic"}],
+            }
+            self.add_user("Ana Report", "ana@example.com", "acc-ana", "ana")
+            self.add_user("Max Manager", "max@example.com", "acc-max", "max")
+            self.state.custom_fields = {"customfield_10042": "Done when"}
 
     # -- control ----------------------------------------------------------------
 
@@ -788,7 +793,8 @@ class FakeJira:
             return 400, {"errorMessages": ["The property value is too large."], "errors": {}}, {}
         existed = prop in issue["properties"]
         issue["properties"][prop] = body
-        return (200 if existed else 201), None, {}
+        # The spec documents a JSON answer for 200/201 (Prism insists on one); no client reads it.
+        return (200 if existed else 201), {}, {}
 
     def _transition_list(self, v: str, current: str) -> list[dict[str, Any]]:
         base = self._base(v)
