@@ -94,7 +94,10 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, lambda v: v.isoformat())
     conv.register_unstructure_hook(date, lambda v: v.isoformat())
     conv.register_unstructure_hook(time, lambda v: v.strftime("%H:%M"))
-    conv.register_unstructure_hook(frozenset, sorted)
+    # Sets become sorted lists, so the same value always gives the same JSON.
+    conv.register_unstructure_hook_func(
+        lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset, sorted
+    )
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_structure_hook(date, _structure_date)
     conv.register_structure_hook(time, _structure_time)
