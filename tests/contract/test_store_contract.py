@@ -50,8 +50,8 @@ def reviewed(
 ) -> CareerPlan:
     """A plan whose three conversations are held, the GROW review at ``held``.
 
-    Its due items: feedback on ``held``, check-in a month later, reviews,
-    plan update and probe three months later. The life-story notes carry MARKER.
+    Its due items: a check-in a month later; extended review, plan update
+    and probe three months later. The life-story notes carry MARKER.
     """
     plan = proposed(plan_id, report, manager).accept(Actor.REPORT, held, True)
     plan = plan.confirm_readiness(Actor.MANAGER, True, True, held)
@@ -231,17 +231,16 @@ def test_due_on_includes_overdue_and_follows_the_plan(store: Any) -> None:
     plan = reviewed("p1", held=T0)
     other = reviewed("p2", "r2", "m2", held=at(10))
     store.commit(PlanChange(plans=(plan, other, proposed("p3", "r3", "m1"))))
-    assert store.due_on(T0.date() - timedelta(days=1)) == []
+    assert store.due_on(date(2026, 2, 4)) == []
 
-    on_day = store.due_on(T0.date())
-    assert [(i.plan_id, i.kind) for i in on_day] == [("p1", DueKind.FEEDBACK)]
-
-    month_later = store.due_on(date(2026, 2, 20))
-    assert {(i.plan_id, i.kind) for i in month_later} == {
-        ("p1", DueKind.FEEDBACK), ("p1", DueKind.CHECK_IN),
-        ("p2", DueKind.FEEDBACK), ("p2", DueKind.CHECK_IN),
-    }
-    assert [i.due for i in month_later] == sorted(i.due for i in month_later)
+    on_day = store.due_on(date(2026, 2, 5))
+    assert [(i.plan_id, i.kind, i.due) for i in on_day] == [
+        ("p1", DueKind.CHECK_IN, date(2026, 2, 5))
+    ]
+    overdue_too = store.due_on(date(2026, 2, 20))
+    assert [(i.plan_id, i.kind) for i in overdue_too] == [
+        ("p1", DueKind.CHECK_IN), ("p2", DueKind.CHECK_IN)
+    ]
     assert set(store.due_on(date(2026, 12, 31))) == set(plan.due_items()) | set(other.due_items())
 
     only_m2 = store.due_on(date(2026, 12, 31), manager_id="m2")

@@ -58,7 +58,7 @@ _FAILED = OutboxStatus.FAILED.value
 # transaction has locked instead of waiting for them; then leases them.
 _CLAIM = (
     "UPDATE outbox SET lease_until = %(lease)s WHERE seq IN ("  # noqa: S608 - ours
-    "SELECT c.seq FROM outbox c WHERE c.status = %(pending)s AND c.next_attempt_at <= %(now)s "
+    f"SELECT c.seq FROM outbox c WHERE c.status = '{_PENDING}' AND c.next_attempt_at <= %(now)s "
     "AND (c.lease_until IS NULL OR c.lease_until <= %(now)s) "
     "AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.key = c.key AND x.channel = c.channel "
     "AND x.seq <> c.seq AND x.lease_until > %(now)s) "
@@ -323,7 +323,7 @@ class PostgresStore:
             return []
         params = {
             "lease": mapping.aware(lease_until), "now": mapping.aware(now),
-            "pending": _PENDING, "limit": limit,
+            "limit": limit,
         }
         with self._transaction("claim outbox") as conn:
             rows = conn.execute(_CLAIM, params).fetchall()

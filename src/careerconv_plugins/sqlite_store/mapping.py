@@ -77,10 +77,13 @@ def due_rows(plan: CareerPlan) -> list[DueRow]:
     ]
 
 
+_KINDS = {kind.value: kind for kind in DueKind}  # a dict lookup is faster than DueKind(value)
+
+
 def due_item(row: Sequence[Any]) -> DueItem:
     """A ``DueItem`` from ``(plan_id, report_id, manager_id, kind, due)``."""
     due = row[4] if isinstance(row[4], date) else date.fromisoformat(row[4])
-    return DueItem(row[0], row[1], row[2], DueKind(row[3]), due)
+    return DueItem(row[0], row[1], row[2], _KINDS[row[3]], due)
 
 
 def person_row(person: Person) -> PersonRow:

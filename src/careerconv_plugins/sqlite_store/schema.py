@@ -37,8 +37,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             due TEXT NOT NULL
         )""",
         "CREATE INDEX due_plan ON due (plan_id)",
-        "CREATE INDEX due_day ON due (due)",
-        "CREATE INDEX due_manager_day ON due (manager_id, due)",
+        # Covering, in the order due_on returns: the query reads the index only.
+        "CREATE INDEX due_day ON due (due, plan_id, kind, report_id, manager_id)",
+        "CREATE INDEX due_manager_day ON due (manager_id, due, plan_id, kind, report_id)",
         """CREATE TABLE outbox (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
@@ -54,8 +55,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             last_error TEXT NOT NULL DEFAULT '',
             lease_until TEXT
         )""",
-        # Claiming scans only pending entries, in due order.
-        "CREATE INDEX outbox_ready ON outbox (next_attempt_at) WHERE status = 'pending'",
+        # Claiming walks only pending entries, oldest first (queries name 'pending'
+        # literally so that the planner may use this partial index).
+        "CREATE INDEX outbox_ready ON outbox (created_at, seq) WHERE status = 'pending'",
         "CREATE INDEX outbox_key ON outbox (key, channel)",
         "CREATE INDEX outbox_status ON outbox (status, created_at)",
         """CREATE TABLE cursors (

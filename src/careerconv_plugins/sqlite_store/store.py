@@ -277,12 +277,13 @@ class SqliteStore:
         now_text, lease_text = mapping.utc_text(now), mapping.utc_text(lease_until)
         with self._transaction("claim outbox") as conn:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox c WHERE c.status = ? AND c.next_attempt_at <= ? "  # noqa: S608 - column names are ours
+                f"SELECT {_COLUMNS} FROM outbox c WHERE c.status = '{_PENDING}' "  # noqa: S608 - ours
+                "AND c.next_attempt_at <= ? "
                 "AND (c.lease_until IS NULL OR c.lease_until <= ?) "
                 "AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.key = c.key "
                 "AND x.channel = c.channel AND x.seq <> c.seq AND x.lease_until > ?) "
                 "ORDER BY c.created_at, c.seq LIMIT ?",
-                (_PENDING, now_text, now_text, now_text, limit),
+                (now_text, now_text, now_text, limit),
             ).fetchall()
             conn.executemany(
                 "UPDATE outbox SET lease_until = ? WHERE id = ?", [(lease_text, r[0]) for r in rows]
