@@ -9,9 +9,11 @@ Values are never echoed into messages: they may be someone's notes.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
@@ -130,6 +132,8 @@ def _describe(exc: BaseException, _type: Any) -> str:
 
 def structure(data: Any, cls: type[T], root: str) -> T:
     """Build ``cls`` from plain data; raise ``InvalidDocument`` naming each bad field."""
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        raise InvalidDocument([f"{root}: expected an object with the fields of {cls.__name__}"])
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as exc:
@@ -140,7 +144,7 @@ def structure(data: Any, cls: type[T], root: str) -> T:
         ) from None
     except CareerconvError:
         raise
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise InvalidDocument([f"{root}: {_describe(exc, cls)}"]) from None
 
 
