@@ -403,6 +403,7 @@ def explain_field_errors(fields: Iterable[str], settings: JiraSettings) -> str:
         )
     if settings.epic:
         hints[settings.epic_field] = "check settings 'epic' and 'epic_field'"
-    fixes = [hints.get(n, f"field {n} is required or not on the screen") for n in names]
-    safe = [n if _FIELD_ID_OK.match(n) else "?" for n in names]
+    # Field names come from Jira's answer: only well-formed ids are repeated.
+    safe = sorted({n if _FIELD_ID_OK.match(n) else "?" for n in names})
+    fixes = [hints.get(n, f"field {n} is required or not on the screen") for n in safe]
     return f"Jira refused field(s) {', '.join(safe)}: " + "; ".join(dict.fromkeys(fixes))
