@@ -227,6 +227,11 @@ def test_free_busy_of_a_calendar(target: Target) -> None:
     report = backend.busy([MANAGER], view.start - timedelta(hours=2), view.end + timedelta(days=1))
     assert report.available, report.reason
     assert [(i.start, i.end) for i in report.busy["m1"]] == [(view.start, view.end)]
+    # A conversation kept on the calendar as cancelled no longer blocks the time.
+    keeper = _backend(target, busy_urls=target.url, on_cancel="cancel")
+    keeper.deliver_invites([cancelled(view)])
+    report = keeper.busy([MANAGER], view.start - timedelta(hours=2), view.end)
+    assert report.busy["m1"] == ()
 
 
 def test_free_busy_unavailable_says_why(target: Target) -> None:
