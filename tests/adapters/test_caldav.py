@@ -18,7 +18,7 @@ import requests
 import vobject
 from attrs import define, evolve
 
-from careerconv_core.errors import ConfigurationError
+from careerconv_core.errors import AdapterError, ConfigurationError
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import CalendarBackend, OutcomeStatus
@@ -500,3 +500,34 @@ def test_calendar_deleted_on_the_server_is_made_again(target: Target) -> None:
     [outcome] = backend.deliver_invites([invite()])
     assert outcome.status is OutcomeStatus.DELIVERED, outcome.reason
     assert _hrefs(target) == ["cc-plan1-conv1.ics"]
+
+
+def test_a_lost_answer_is_retried_without_a_duplicate(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = _backend(target)
+    real_put = backend.client.put
+
+    def put_then_lose_the_answer(name: str, text: str, *, etag: str | None) -> str | None:
+        real_put(name, text, etag=etag)
+        raise AdapterError("caldav", "the connection broke; will try again", retryable=True)
+
+    monkeypatch.setattr(backend.client, "put", put_then_lose_the_answer)
+    [outcome] = backend.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.RETRY
+    monkeypatch.setattr(backend.client, "put", real_put)
+    [outcome] = backend.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.UNCHANGED
+    assert _hrefs(target) == ["cc-plan1-conv1.ics"]
+
+
+def test_no_password_reaches_the_server_log_or_its_storage(radicale: CalendarServer) -> None:
+    backend = from_settings(
+        {"url": radicale.home_url + f"career-{uuid.uuid4().hex[:8]}/", "user": radicale.user,
+         "password_env": ENV},
+        environ={ENV: radicale.password},
+    )
+    assert backend.deliver_invites([invite()])[0].ok
+    assert radicale.password not in radicale.log_text()
+    stored = (radicale.folder / "collections").rglob("*")
+    assert not [p for p in stored if p.is_file() and radicale.password.encode() in p.read_bytes()]
