@@ -170,7 +170,7 @@ class JiraClient:
         except requests.RequestException as exc:
             raise self._network("connect", exc) from None
         client._session.hooks["response"].append(self._count)
-        self._jira = client
+        # Not kept until every check passed: a failed check is repeated next time.
         info = self._call("read server info", client.server_info)
         deployment = str(info.get("deploymentType", "")).lower()
         if s.deployment == "cloud" and deployment and deployment != "cloud":

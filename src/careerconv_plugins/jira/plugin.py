@@ -30,6 +30,6 @@ def careerconv_ticket_trackers() -> Iterable[AdapterSpec]:
             name="jira",
             factory=make_tracker,
             summary="GROW actions as Jira issues (Cloud or Data Center), synced both ways",
-            settings=SETTINGS,  # type: ignore[arg-type]  # attrs' converter=tuple confuses mypy
+            settings=SETTINGS,
         )
     ]
