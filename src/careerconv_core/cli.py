@@ -134,7 +134,17 @@ def cmd_org_import(args: argparse.Namespace) -> None:
     app = _app(args)
     source = app.hris_source(path=str(Path(args.file).resolve()))
     snapshot = source.read_people()
-    report = app.services().sync_org(snapshot)
+    _org_report(app.services().sync_org(snapshot, complete=True))
+
+
+def cmd_org_sync(args: argparse.Namespace) -> None:
+    app = _app(args)
+    cursor = None if args.full else app.store.cursor("org")
+    snapshot = app.hris_source().read_people(cursor)
+    _org_report(app.services().sync_org(snapshot, complete=cursor is None))
+
+
+def _org_report(report: Any) -> None:
     _out(f"org: {len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed")
     for plan_id in report.handoffs:
         _out(f"  manager change on plan {plan_id}: the report is asked for consent first (M12)")
@@ -565,6 +575,11 @@ def build_parser() -> argparse.ArgumentParser:
                                        "starts the consent-first handoff (M12)")
     p.add_argument("file", help="org file, .toml or .csv")
     p.set_defaults(fn=cmd_org_import)
+    p = org_sub.add_parser("sync", help="read changes from the configured HRIS source (SCIM, BambooHR, ...)",
+                           description="read what changed since the last sync from the configured HRIS "
+                                       "source; the first sync, or --full, reads everyone and finds who left")
+    p.add_argument("--full", action="store_true", help="read the whole org, not only changes")
+    p.set_defaults(fn=cmd_org_sync)
 
     p = add("propose", cmd_propose, "the manager proposes Career Conversations (M1)")
     p.add_argument("reports", nargs="*", metavar="REPORT")

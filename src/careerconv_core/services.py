@@ -27,6 +27,7 @@ from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, GrowRules, add_months, stress_test
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
+from careerconv_core.domain.org import apply_snapshot, diff_org, validate_org
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.plan import CareerPlan, Consent, FollowUp, PlanStatus
@@ -669,26 +670,42 @@ class Services:
             if plan.status not in (PlanStatus.DECLINED, PlanStatus.ENDED)
         ]
 
-    def sync_org(self, snapshot: OrgSnapshot, cursor_name: str = "org") -> OrgSyncReport:
-        """Take people from an HRIS source: store them, start handoffs for changed managers,
-        end plans of people who left. Handoffs start only after the new people are stored."""
+    def sync_org(
+        self, snapshot: OrgSnapshot, *, complete: bool, cursor_name: str = "org"
+    ) -> OrgSyncReport:
+        """Take people from an HRIS source (M12).
+
+        ``complete`` says the snapshot is the whole org (a full read): anyone
+        stored but missing from it has left. Otherwise it is a poll: its people
+        replace or join the stored ones and only ``snapshot.removed`` leave.
+        The merged org is validated first (unknown managers, cycles, duplicate
+        emails), so a bad read changes nothing. Then people are stored,
+        handoffs start for changed managers (consent first), and plans of
+        people who left end.
+        """
         known = {p.id: p for p in self.store.list_people()}
-        changed = [p for p in snapshot.people if known.get(p.id) != p]
-        moves = [
-            (p.id, p.manager_id)
-            for p in snapshot.people
-            if p.id in known and known[p.id].manager_id != p.manager_id and p.manager_id is not None
-        ]
+        if complete:
+            merged = tuple(snapshot.people)
+            leaving = tuple(pid for pid in known if pid not in {p.id for p in merged})
+        else:
+            leaving = tuple(pid for pid in snapshot.removed if pid in known)
+            merged = apply_snapshot(tuple(known.values()), snapshot.people, leaving)
+        validate_org(merged)
+        diff = diff_org(tuple(known.values()), merged)
+        changed = tuple(p for p in merged if known.get(p.id) != p)
         cursors = ((cursor_name, snapshot.cursor),) if snapshot.cursor else ()
-        self.store.commit(PlanChange(people=tuple(changed), cursors=cursors))
-        handoffs = [r for report_id, manager_id in moves for r in self.manager_changed(report_id, manager_id or "")]
-        left = [r for pid in snapshot.removed if pid in known for r in self.report_left(pid)]
-        if snapshot.removed:
-            self.store.commit(PlanChange(removed_people=tuple(p for p in snapshot.removed if p in known)))
+        self.store.commit(PlanChange(people=changed, cursors=cursors))
+        handoffs = [
+            r for move in diff.manager_changes if move.new_manager_id is not None
+            for r in self.manager_changed(move.person_id, move.new_manager_id)
+        ]
+        left = [r for pid in leaving for r in self.report_left(pid)]
+        if leaving:
+            self.store.commit(PlanChange(removed_people=leaving))
         return OrgSyncReport(
             added=tuple(p.id for p in changed if p.id not in known),
             updated=tuple(p.id for p in changed if p.id in known),
-            removed=tuple(p for p in snapshot.removed if p in known),
+            removed=leaving,
             handoffs=tuple(r.plan.id for r in handoffs),
             ended=tuple(r.plan.id for r in left),
         )

@@ -12,7 +12,7 @@ from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.plan import Consent, PlanStatus
-from careerconv_core.errors import AdapterError, NotFound, RuleViolation
+from careerconv_core.errors import AdapterError, InvalidInput, NotFound, RuleViolation
 from careerconv_core.outbox import OutboxStatus
 from careerconv_core.ports import DeliveryOutcome, OrgSnapshot, OutcomeStatus
 from careerconv_core.services import NotAParticipant
@@ -194,7 +194,7 @@ def test_manager_change_asks_consent_first_then_shares_and_meets() -> None:
     plan_id = through_review(world)
     moved = [p if p.id != "r1" else type(p)(p.id, p.name, p.email, p.time_zone, p.working_hours, "m2")
              for p in PEOPLE]
-    sync = world.services.sync_org(OrgSnapshot(tuple(moved), cursor="c1"))
+    sync = world.services.sync_org(OrgSnapshot(tuple(moved), cursor="c1"), complete=True)
     assert sync.handoffs == (plan_id,) and sync.updated == ("r1",)
     assert world.store.cursor("org") == "c1"
     plan = world.store.load_plan(plan_id)
@@ -231,7 +231,7 @@ def test_refused_or_unanswered_handoff_shares_nothing() -> None:
 def test_report_leaving_ends_plans_and_removes_the_person() -> None:
     world = World()
     plan_id = started(world)
-    sync = world.services.sync_org(OrgSnapshot(PEOPLE, removed=("r1",)))
+    sync = world.services.sync_org(OrgSnapshot(PEOPLE, removed=("r1",)), complete=False)
     assert sync.ended == (plan_id,)
     assert world.store.load_plan(plan_id).status is PlanStatus.ENDED
     with pytest.raises(NotFound):
@@ -370,3 +370,28 @@ def test_follow_ups_are_placed_after_conversation_three() -> None:
     assert len(kinds) == 12 and kinds.count("extended_review") == 4
     world.dispatcher().run_once()
     assert sum(1 for uid in world.calendar.events if "followup" in uid) == 12
+
+
+def test_full_org_read_finds_who_left_and_a_bad_read_changes_nothing() -> None:
+    world = World()
+    plan_id = started(world)
+    without_r1 = tuple(p for p in PEOPLE if p.id != "r1")
+    cycle = tuple(
+        type(p)(p.id, p.name, p.email, p.time_zone, p.working_hours, "r2") if p.id == "m1" else p
+        for p in PEOPLE
+    )
+    before = dict(world.store.people)
+    with pytest.raises(InvalidInput, match="cycle"):
+        world.services.sync_org(OrgSnapshot(cycle), complete=True)
+    assert world.store.people == before
+    report = world.services.sync_org(OrgSnapshot(without_r1), complete=True)
+    assert report.removed == ("r1",) and report.ended == (plan_id,)
+
+
+def test_a_poll_only_changes_the_people_it_names() -> None:
+    world = World()
+    moved = type(PEOPLE[3])(*[getattr(PEOPLE[3], f) for f in ("id", "name", "email", "time_zone", "working_hours")],
+                            manager_id="m2")
+    report = world.services.sync_org(OrgSnapshot((moved,), cursor="t1"), complete=False)
+    assert report.updated == ("r2",) and report.removed == ()
+    assert {p.id for p in world.store.list_people()} == {p.id for p in PEOPLE}
