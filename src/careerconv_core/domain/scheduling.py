@@ -409,11 +409,11 @@ def _solve(
     _check_team(manager, reports)
     window = window_of(manager, start)
     shape = rules.shape()
-    manager_blocked = _blocked([manager.id], busy, booked)
+    # Busy time turned into minute spans once per person, reused for every pair.
+    own = {p.id: busy_spans(busy.get(p.id, ())) for p in (manager, *reports)}
+    manager_blocked = merge([*own[manager.id], *busy_spans(booked)])
     cals = [
-        PairCalendar.build(
-            manager, r, window, merge([*manager_blocked, *_blocked([r.id], busy, ())])
-        )
+        PairCalendar.build(manager, r, window, merge([*manager_blocked, *own[r.id]]))
         for r in reports
     ]
     usage = _booked_usage(manager, booked)
@@ -457,7 +457,7 @@ def _solve(
                     report,
                     after=placements[report.id].grow_review.end,
                     rules=rules,
-                    busy=busy,
+                    blocked=merge([*own[manager.id], *own[report.id]]),
                     taken=taken,
                 )
                 found[report.id] = items
@@ -545,12 +545,11 @@ def _follow_ups(
     *,
     after: datetime,
     rules: SchedulingRules,
-    busy: Mapping[str, Sequence[Interval]],
+    blocked: list[Span],
     taken: Ledger,
 ) -> tuple[tuple[FollowUp, ...], Blocker | None]:
     """Follow-ups month by month; stops at the first month with no common free slot."""
     require_aware(after, "after")
-    blocked = _blocked([manager.id, report.id], busy, ())
     blocked_starts = [b[0] for b in blocked]
     base = local_ordinal(manager.time_zone, to_minute(after))
     base_day = date.fromordinal(base)
@@ -610,7 +609,12 @@ def follow_ups(
     Raises ``RuleViolation("M10", ...)`` naming the month that has no slot.
     """
     items, problem = _follow_ups(
-        manager, report, after=after, rules=rules, busy=busy, taken=Ledger.empty(None)
+        manager,
+        report,
+        after=after,
+        rules=rules,
+        blocked=_blocked([manager.id, report.id], busy, ()),
+        taken=Ledger.empty(None),
     )
     if problem is not None:
         raise RuleViolation("M10", problem.reason, problem.fix)

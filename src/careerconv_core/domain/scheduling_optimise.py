@@ -50,11 +50,17 @@ def optimise(
     tries: list[tuple[Solution, Ledger]] = []
     ledger = Ledger.empty(shape.cap, booked_usage)
     tries.append((first_fit(cals, shape, ledger), ledger))
-    ledger = Ledger.empty(shape.cap, booked_usage)
-    tries.append((greedy(opts, tight, shape, ledger, "span"), ledger))
+    weeks = {w for o in opts for w in o.cal.weeks}
+    room = sum(max(shape.cap - booked_usage.get(w, 0), 0) for w in weeks) if shape.cap else 0
+    # Not everyone can fit when their minutes exceed the cap's room in the window.
+    overfull = shape.cap is not None and reachable * sum(shape.lengths) > room
+    if not overfull:
+        ledger = Ledger.empty(shape.cap, booked_usage)
+        tries.append((greedy(opts, tight, shape, ledger, "span"), ledger))
     placed = max(-score(t[0], shape)[0] for t in tries)
     if shape.cap is not None and placed < reachable:
-        # The cap leaves someone out: batch the k most flexible reports, largest k first.
+        # The cap leaves someone out: batch the k most flexible reports, every k that
+        # could place more than the starts so far.
         flexible = sorted(range(n), key=lambda r: (-len(opts[r].by_end), r))
         for k in range(reachable, placed, -1):
             ledger = Ledger.empty(shape.cap, booked_usage)
@@ -64,9 +70,10 @@ def optimise(
         tries.append((greedy(opts, list(range(n)), shape, ledger, "span"), ledger))
     solution, ledger = min(tries, key=lambda pair: score(pair[0], shape))
     solution = list(solution)
-    improve(opts, solution, shape, ledger, rounds=3)
-    improve_pairs(opts, solution, shape, ledger, pair_budget)
+    # One round of single-report moves, then pairs: more rounds changed the
+    # benchmark's total span by under 0.3 % for a quarter more time.
     improve(opts, solution, shape, ledger, rounds=1)
+    improve_pairs(opts, solution, shape, ledger, pair_budget)
     if n <= exact_up_to:
         return exact(
             cals,
