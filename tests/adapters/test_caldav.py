@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -531,3 +532,25 @@ def test_no_password_reaches_the_server_log_or_its_storage(radicale: CalendarSer
     assert radicale.password not in radicale.log_text()
     stored = (radicale.folder / "collections").rglob("*")
     assert not [p for p in stored if p.is_file() and radicale.password.encode() in p.read_bytes()]
+
+
+class _NoRequests:
+    """An import hook that makes ``requests`` look uninstalled."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "requests" or name.startswith("requests."):
+            raise ImportError("requests is not installed", name="requests")
+
+
+def test_without_the_extra_the_plugin_loads_and_the_factory_names_the_fix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "meta_path", [_NoRequests(), *sys.meta_path])
+    for name in [n for n in sys.modules if n == "requests" or n.startswith("requests.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in ("careerconv_plugins.caldav.backend", "careerconv_plugins.caldav.client"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    host = make_plugin_manager(load_entry_points=False, plugins=[caldav_plugin])
+    assert "caldav" in host.adapters(AdapterKind.CALENDAR)
+    with pytest.raises(ConfigurationError, match=r"careerconv\[caldav\]"):
+        host.create(AdapterKind.CALENDAR, "caldav", {"url": "https://dav.example.com/c/"})

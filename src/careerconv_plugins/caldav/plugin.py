@@ -1,16 +1,33 @@
-"""Registers the ``caldav`` calendar backend."""
+"""Registers the ``caldav`` calendar backend.
+
+The backend needs ``requests`` (the ``caldav`` extra). It is imported only when
+configuration asks for this backend, so a plain install without the extra
+still loads every plugin.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
-from careerconv_plugins.caldav.backend import from_settings
 
 SETTINGS = (
     "url", "user", "password_env", "timeout", "on_cancel",
     "create_calendar", "calendar_name", "busy_urls",
 )
+
+
+def make_backend(settings: Mapping[str, str]) -> object:
+    """Build the CalDAV backend from its settings (see ``backend.from_settings``)."""
+    try:
+        from careerconv_plugins.caldav.backend import from_settings  # noqa: PLC0415 - see module doc
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"calendar 'caldav' needs the 'caldav' extra ({exc.name} is missing); install it "
+            "with: pip install 'careerconv[caldav]'"
+        ) from None
+    return from_settings(settings)
 
 
 @hookimpl
@@ -20,7 +37,7 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
         AdapterSpec(
             kind=AdapterKind.CALENDAR,
             name="caldav",
-            factory=from_settings,
+            factory=make_backend,
             summary="events on a CalDAV server (Nextcloud, Fastmail, iCloud, Radicale, ...)",
             settings=SETTINGS,
         )
