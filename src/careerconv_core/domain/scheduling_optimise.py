@@ -39,7 +39,7 @@ def optimise(
     *,
     exact_up_to: int = 4,
     exact_budget: int = 20000,
-    pair_budget: int = 12,
+    pair_budget: int = 16,
 ) -> tuple[Solution, bool]:
     """Best solution found, and whether it is proven optimal over the candidate family."""
     n = len(cals)

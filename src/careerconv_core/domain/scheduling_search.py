@@ -410,10 +410,12 @@ def improve_pairs(
         if old_a is None or old_b is None:
             continue
         before = span_of(old_a, shape) + span_of(old_b, shape)
+        order = ((a, b),) if excess(a) >= excess(b) else ((b, a),)
         unplace(ledger, opts[a].cal, old_a, shape)
         unplace(ledger, opts[b].cal, old_b, shape)
         kept = False
-        for first, second in ((a, b), (b, a)):
+        # The one further above its bound picks first; the other order rarely won.
+        for first, second in order:
             one = best(opts[first], shape, ledger, "span")
             if one is None:
                 continue
