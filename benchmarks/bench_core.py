@@ -1,11 +1,12 @@
 """Core start-up figures: import time of the core, what it loads, and `careerconv --help`.
 
 Run: python benchmarks/bench_core.py
-Prints medians over several runs of fresh interpreters; asserts nothing.
+Prints medians over several fresh interpreters; asserts nothing.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -14,64 +15,52 @@ from pathlib import Path
 
 FORBIDDEN = ("careerconv_plugins", "requests", "jira", "icalendar", "caldav", "psycopg", "sqlite3")
 RUNS = 11
+PROBE = "import sys, json; print(json.dumps(sorted(n for n in sys.modules if n.split('.')[0] in {!r})))"
 
 
-def import_ms(statement: str) -> tuple[float, list[str]]:
-    """Median cumulative import time (ms) of ``statement`` and the forbidden modules it loaded."""
+def import_ms(modules: list[str]) -> tuple[float, list[str]]:
+    """Median cumulative import time (ms) of ``modules`` and the forbidden modules they load."""
     times = []
     loaded: list[str] = []
     for _ in range(RUNS):
-        code = f"{statement}\nimport sys\nprint(sorted(n for n in sys.modules if n.split('.')[0] in {FORBIDDEN!r}))"
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", code],
-                             capture_output=True, text=True, check=True)
+        code = "\n".join([*(f"import {m}" for m in modules), PROBE.format(FORBIDDEN)])
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True
+        )
         total = 0
         for line in out.stderr.splitlines():
             parts = line.split("|")
-            if len(parts) == 3 and parts[2].strip().startswith("careerconv_core") and "." not in parts[2].strip():
-                total = max(total, int(parts[1]))
-            if len(parts) == 3 and parts[2].rstrip() == parts[2].strip() and parts[2].strip().startswith("careerconv"):
-                pass
-        # cumulative time of top-level imports done by the statement (lines with no indent)
-        top = [int(p[1]) for p in (ln.split("|") for ln in out.stderr.splitlines())
-               if len(p) == 3 and not p[2].startswith("  ") and p[2].strip() and p[1].strip().isdigit()
-               and p[2].strip().split(".")[0] in ("careerconv_core", "attrs", "cattrs", "pluggy")]
-        times.append(sum(top) / 1000 if top else total / 1000)
-        loaded = eval(out.stdout.strip() or "[]")  # noqa: S307 - our own printed list
+            # Top-level entries (no indent) for the modules asked for: cumulative microseconds.
+            if len(parts) == 3 and parts[2].strip() in modules and not parts[2].startswith("  "):
+                total += int(parts[1])
+        times.append(total / 1000)
+        loaded = json.loads(out.stdout.strip())
     return statistics.median(times), loaded
 
 
-def help_ms() -> float:
-    """Median wall time of `careerconv --help` in a fresh process."""
-    exe = Path(sys.executable).with_name("careerconv")
+def wall_ms(argv: list[str]) -> float:
+    """Median wall time of a fresh process running ``argv``."""
     samples = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def python_ms() -> float:
-    """Median wall time of a bare interpreter start, for comparison."""
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        subprocess.run(argv, capture_output=True, check=True)
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
 
 
 def main() -> None:
     """Print the figures."""
-    for label, stmt in (
-        ("import careerconv_core", "import careerconv_core"),
-        ("import the whole core (services, dispatch, plugins, serialization, cli)",
-         "import careerconv_core.services, careerconv_core.dispatch, careerconv_core.plugins, "
-         "careerconv_core.serialization, careerconv_core.cli, careerconv_core.app"),
-    ):
-        ms, loaded = import_ms(stmt)
+    whole = [
+        "careerconv_core.services", "careerconv_core.dispatch", "careerconv_core.plugins",
+        "careerconv_core.serialization", "careerconv_core.app",
+    ]
+    for label, modules in (("import careerconv_core", ["careerconv_core"]), ("the whole core", whole)):
+        ms, loaded = import_ms(modules)
         print(f"{label}: {ms:.1f} ms (median of {RUNS}); forbidden modules loaded: {loaded or 'none'}")
-    print(f"python -c pass: {python_ms():.0f} ms; careerconv --help: {help_ms():.0f} ms (medians of {RUNS})")
+    exe = str(Path(sys.executable).with_name("careerconv"))
+    bare = wall_ms([sys.executable, "-c", "pass"])
+    helped = wall_ms([exe, "--help"])
+    print(f"python -c pass: {bare:.0f} ms; careerconv --help: {helped:.0f} ms (medians of {RUNS})")
 
 
 if __name__ == "__main__":

@@ -97,9 +97,13 @@ def system_clock() -> datetime:
         try:
             value = datetime.fromisoformat(fixed)
         except ValueError:
-            raise ConfigurationError(f"{NOW_ENV} must be an ISO date-time with offset, got {fixed!r}") from None
+            raise ConfigurationError(
+                f"{NOW_ENV} must be an ISO date-time with offset, got {fixed!r}"
+            ) from None
         if value.tzinfo is None:
-            raise ConfigurationError(f"{NOW_ENV} needs a UTC offset, such as 2026-12-01T09:00:00+00:00")
+            raise ConfigurationError(
+                f"{NOW_ENV} needs a UTC offset, such as 2026-12-01T09:00:00+00:00"
+            )
         return value
     return datetime.now(UTC)
 
@@ -111,33 +115,54 @@ def new_id() -> str:
 
 def _number(method: Mapping[str, Any], key: str, default: float, kind: type = int) -> Any:
     value = method.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-        raise InvalidInput(f"careerconv.toml [method] {key}", f"a {'whole ' if kind is int else ''}number")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (kind is int and not isinstance(value, int))
+    ):
+        raise InvalidInput(
+            f"careerconv.toml [method] {key}", f"a {'whole ' if kind is int else ''}number"
+        )
     return value
 
 
 def settings_from(method: Mapping[str, Any]) -> Settings:
     """The use cases' settings from the ``[method]`` table; each key is checked."""
-    known = {"life_story_minutes", "pinnacle_minutes", "grow_review_minutes", "weekly_cap_hours",
-             "homework_gap_working_days", "horizon_months", "actions_per_month", "probe_after_months",
-             "handoff_answer_days", "link_base", "separate_days_1_2"}
+    known = {
+        "life_story_minutes",
+        "pinnacle_minutes",
+        "grow_review_minutes",
+        "weekly_cap_hours",
+        "homework_gap_working_days",
+        "horizon_months",
+        "actions_per_month",
+        "probe_after_months",
+        "handoff_answer_days",
+        "link_base",
+        "separate_days_1_2",
+    }
     unknown = set(method) - known
     if unknown:
-        raise InvalidInput("careerconv.toml [method]", f"keys among {sorted(known)}", f"unknown {sorted(unknown)}")
+        raise InvalidInput(
+            "careerconv.toml [method]", f"keys among {sorted(known)}", f"unknown {sorted(unknown)}"
+        )
     lengths = ConversationLengths(
-        _number(method, "life_story_minutes", 60), _number(method, "pinnacle_minutes", 60),
+        _number(method, "life_story_minutes", 60),
+        _number(method, "pinnacle_minutes", 60),
         _number(method, "grow_review_minutes", 45),
     )
     cap = _number(method, "weekly_cap_hours", 4.0, float)
     scheduling = SchedulingRules(
-        weekly_cap_minutes=int(round(cap * 60)),
+        weekly_cap_minutes=round(cap * 60),
         homework_gap_working_days=_number(method, "homework_gap_working_days", 2),
         separate_days_1_2=bool(method.get("separate_days_1_2", True)),
     )
     link = method.get("link_base")
     return Settings(
         lengths=lengths,
-        grow=GrowRules(_number(method, "horizon_months", 6), _number(method, "actions_per_month", 1.0, float)),
+        grow=GrowRules(
+            _number(method, "horizon_months", 6), _number(method, "actions_per_month", 1.0, float)
+        ),
         cadence=CadenceRules(probe_after_months=_number(method, "probe_after_months", 3)),
         handoff_answer_days=_number(method, "handoff_answer_days", 14),
         link_base=str(link) if link else None,
@@ -178,7 +203,11 @@ class App:
         out: dict[str, str] = {}
         for key, value in raw.items():
             text = str(value)
-            if (key.endswith("path") or key.endswith("directory")) and text and not Path(text).is_absolute():
+            if (
+                key.endswith(("path", "directory"))
+                and text
+                and not Path(text).is_absolute()
+            ):
                 text = str(self.home / text)
             out[str(key)] = text
         return out
@@ -186,7 +215,7 @@ class App:
     def _section(self, name: str) -> Mapping[str, Any]:
         section = self.config.get(name)
         if not isinstance(section, Mapping) or not isinstance(section.get("adapter"), str):
-            raise ConfigurationError(f"careerconv.toml: [{name}] needs adapter = \"<name>\"")
+            raise ConfigurationError(f'careerconv.toml: [{name}] needs adapter = "<name>"')
         return section
 
     @property
@@ -194,8 +223,11 @@ class App:
         """The configured plan store, opened once."""
         if self._store is None:
             section = self._section("store")
-            self._store = self.host.create(AdapterKind.STORE, section["adapter"],
-                                           self._settings(section.get("settings"), "[store]"))
+            self._store = self.host.create(
+                AdapterKind.STORE,
+                section["adapter"],
+                self._settings(section.get("settings"), "[store]"),
+            )
         return self._store
 
     def adapters(self, channel_name: str) -> list[tuple[str, object]]:
@@ -209,9 +241,14 @@ class App:
             for n, entry in enumerate(entries):
                 where = f"[[{channel_name}]] #{n + 1}"
                 if not isinstance(entry, Mapping) or not isinstance(entry.get("adapter"), str):
-                    raise ConfigurationError(f"careerconv.toml {where}: needs adapter = \"<name>\"")
+                    raise ConfigurationError(f'careerconv.toml {where}: needs adapter = "<name>"')
                 name = entry["adapter"]
-                built.append((name, self.host.create(kind, name, self._settings(entry.get("settings"), where))))
+                built.append(
+                    (
+                        name,
+                        self.host.create(kind, name, self._settings(entry.get("settings"), where)),
+                    )
+                )
             self._adapters[channel_name] = built
         return self._adapters[channel_name]
 
@@ -227,7 +264,11 @@ class App:
         """The use cases on the configured store, reading free/busy from the first calendar."""
         calendars = self.adapters("calendar")
         return Services(
-            self.store, self.clock, new_id, self.settings, observe=self.host.notify,
+            self.store,
+            self.clock,
+            new_id,
+            self.settings,
+            observe=self.host.notify,
             calendar=calendars[0][1] if calendars else None,  # type: ignore[arg-type]
         )
 
@@ -250,8 +291,11 @@ class App:
     def catalog(self) -> Catalog:
         """The configured competency catalog, loaded."""
         section = self._section("catalog")
-        adapter = self.host.create(AdapterKind.CATALOG, section["adapter"],
-                                   self._settings(section.get("settings"), "[catalog]"))
+        adapter = self.host.create(
+            AdapterKind.CATALOG,
+            section["adapter"],
+            self._settings(section.get("settings"), "[catalog]"),
+        )
         return adapter.load()  # type: ignore[no-any-return]
 
     def close(self) -> None:

@@ -87,7 +87,9 @@ def _plan_of(app: App, report_id: str) -> CareerPlan:
     plans = list(app.store.find_plans(report_id=report_id))
     if not plans:
         raise NotFound("plan for report", report_id)
-    open_ = [p for p in plans if p.status in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED)]
+    open_ = [
+        p for p in plans if p.status in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED)
+    ]
     chosen: CareerPlan = (open_ or sorted(plans, key=lambda p: p.proposed_at))[-1]
     return chosen
 
@@ -98,7 +100,9 @@ def _who(args: argparse.Namespace, plan: CareerPlan) -> str:
 
 def _step_done(report: Any) -> None:
     plan = report.plan
-    _out(f"{report.events[0]}: plan {plan.id} ({plan.status.value}), {len(report.queued)} effect(s) queued")
+    _out(
+        f"{report.events[0]}: plan {plan.id} ({plan.status.value}), {len(report.queued)} effect(s) queued"
+    )
     for finding in report.findings:
         _out(f"  stress test: {finding}")
 
@@ -116,7 +120,9 @@ def cmd_init(args: argparse.Namespace) -> None:
     app = App.load(home)
     app.store  # noqa: B018 - opening the store creates and migrates it
     app.close()
-    _out(f"initialised {home} (embedded defaults: SQLite store, .ics files, mail files, file tracker)")
+    _out(
+        f"initialised {home} (embedded defaults: SQLite store, .ics files, mail files, file tracker)"
+    )
 
 
 def cmd_adapters(args: argparse.Namespace) -> None:
@@ -145,7 +151,9 @@ def cmd_org_sync(args: argparse.Namespace) -> None:
 
 
 def _org_report(report: Any) -> None:
-    _out(f"org: {len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed")
+    _out(
+        f"org: {len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed"
+    )
     for plan_id in report.handoffs:
         _out(f"  manager change on plan {plan_id}: the report is asked for consent first (M12)")
     for plan_id in report.ended:
@@ -158,7 +166,9 @@ def cmd_propose(args: argparse.Namespace) -> None:
     if args.team:
         report_ids = sorted(p.id for p in app.store.list_people() if p.manager_id == args.team)
         if not report_ids:
-            raise UsageError(f"{args.team!r} has no direct reports in the org; import the org first")
+            raise UsageError(
+                f"{args.team!r} has no direct reports in the org; import the org first"
+            )
     if not report_ids:
         raise UsageError("name the reports, or --team MANAGER")
     for report_id in report_ids:
@@ -174,7 +184,9 @@ def _each_report(args: argparse.Namespace, fn: Callable[[App, CareerPlan], Any])
 
 
 def cmd_accept(args: argparse.Namespace) -> None:
-    _each_report(args, lambda app, p: app.services().accept(p.id, _who(args, p), not args.no_life_story))
+    _each_report(
+        args, lambda app, p: app.services().accept(p.id, _who(args, p), not args.no_life_story)
+    )
 
 
 def cmd_decline(args: argparse.Namespace) -> None:
@@ -190,12 +202,18 @@ def cmd_resume(args: argparse.Namespace) -> None:
 
 
 def cmd_opt_in(args: argparse.Namespace) -> None:
-    _each_report(args, lambda app, p: app.services().opt_in_life_story(p.id, _who(args, p), not args.no))
+    _each_report(
+        args, lambda app, p: app.services().opt_in_life_story(p.id, _who(args, p), not args.no)
+    )
 
 
 def cmd_ready(args: argparse.Namespace) -> None:
-    _each_report(args, lambda app, p: app.services().confirm_readiness(
-        p.id, _who(args, p), not args.not_equipped, not args.no_trust))
+    _each_report(
+        args,
+        lambda app, p: app.services().confirm_readiness(
+            p.id, _who(args, p), not args.not_equipped, not args.no_trust
+        ),
+    )
 
 
 def cmd_schedule(args: argparse.Namespace) -> None:
@@ -215,11 +233,16 @@ def cmd_schedule(args: argparse.Namespace) -> None:
         raise UsageError("name reports to schedule, or --team MANAGER")
     for manager_id, reports in groups.items():
         result = app.services().schedule_team(
-            manager_id, start, reports, progress=_progress(f"scheduling {manager_id}'s team"))
-        _out(f"{manager_id}: {len(result.placed)} placed, {len(result.unplaced)} could not fit, "
-             f"{len(result.not_ready)} not ready (window {start} + one month)")
+            manager_id, start, reports, progress=_progress(f"scheduling {manager_id}'s team")
+        )
+        _out(
+            f"{manager_id}: {len(result.placed)} placed, {len(result.unplaced)} could not fit, "
+            f"{len(result.not_ready)} not ready (window {start} + one month)"
+        )
         for report_id, placement in sorted(result.placements.items()):
-            times = ", ".join(f"{s.kind.value} {s.interval.start:%a %Y-%m-%d %H:%M}Z" for s in placement.slots)
+            times = ", ".join(
+                f"{s.kind.value} {s.interval.start:%a %Y-%m-%d %H:%M}Z" for s in placement.slots
+            )
             _out(f"  {report_id}: {times}")
         for report_id, blocker in sorted(result.unplaced.items()):
             _out(f"  {report_id}: not placed: {blocker.reason}. Fix: {blocker.fix}")
@@ -227,7 +250,10 @@ def cmd_schedule(args: argparse.Namespace) -> None:
             _out(f"  {report_id}: not ready: {reason}")
         if result.note:
             _out(f"  note: {result.note}")
-        load = ", ".join(f"{week} {minutes / 60:.1f}h" for week, minutes in sorted(result.minutes_per_week.items()))
+        load = ", ".join(
+            f"{week} {minutes / 60:.1f}h"
+            for week, minutes in sorted(result.minutes_per_week.items())
+        )
         if load:
             _out(f"  manager's career-conversation hours per week: {load}")
 
@@ -237,13 +263,19 @@ def cmd_reschedule(args: argparse.Namespace) -> None:
 
     app = _app(args)
     plan = _plan_of(app, args.report)
-    report = app.services().reschedule(plan.id, _who(args, plan), ConversationKind(args.conversation),
-                                       args.to, shift_later=args.shift_later)
+    report = app.services().reschedule(
+        plan.id,
+        _who(args, plan),
+        ConversationKind(args.conversation),
+        args.to,
+        shift_later=args.shift_later,
+    )
     _step_done(report)
 
 
 def _interactive_outcome(name: str, app: App, as_report: bool) -> dict[str, Any]:
     """Ask for an outcome on the terminal, field by field."""
+
     def ask(prompt: str, default: str = "") -> str:
         answer = input(f"{prompt}{f' [{default}]' if default else ''}: ").strip()
         return answer or default
@@ -252,8 +284,13 @@ def _interactive_outcome(name: str, app: App, as_report: bool) -> dict[str, Any]
         return [x.strip() for x in ask(f"{prompt} (comma-separated)").split(",") if x.strip()]
 
     if name == "life_story":
-        return {"life_story": {"notes": ask("What did you learn (notes stay between you two)"),
-                               "drives": many("Core drives"), "values": many("Values")}}
+        return {
+            "life_story": {
+                "notes": ask("What did you learn (notes stay between you two)"),
+                "drives": many("Core drives"),
+                "values": many("Values"),
+            }
+        }
     if name == "pinnacle":
         catalog = app.catalog()
         roles = []
@@ -261,17 +298,25 @@ def _interactive_outcome(name: str, app: App, as_report: bool) -> dict[str, Any]
             title = ask(f"Pinnacle role {n + 1} (empty to stop)")
             if not title:
                 break
-            roles.append({"id": f"role{n + 1}", "title": title, "company": ask("  at which kind of company")})
+            roles.append(
+                {"id": f"role{n + 1}", "title": title, "company": ask("  at which kind of company")}
+            )
         chosen = ask("Which role is the goal (1-3)", "1") if roles else ""
-        comp_ids = many(f"Competency ids for that role (e.g. {', '.join(c.id for c in catalog.competencies[:3])})")
+        comp_ids = many(
+            f"Competency ids for that role (e.g. {', '.join(c.id for c in catalog.competencies[:3])})"
+        )
         comps: list[dict[str, Any]] = []
         for cid in comp_ids[:10]:
             entry: dict[str, Any] = {"competency_id": cid}
             if as_report:
                 entry["self_rating"] = int(ask(f"  your rating for {cid}, 1-5", "3"))
             comps.append(entry)
-        table: dict[str, Any] = {"dream": ask("The dream, in a sentence"), "roles": roles,
-                                 "crossed_out": many("Careers crossed out"), "competencies": comps}
+        table: dict[str, Any] = {
+            "dream": ask("The dream, in a sentence"),
+            "roles": roles,
+            "crossed_out": many("Careers crossed out"),
+            "competencies": comps,
+        }
         if roles and chosen.isdigit() and 1 <= int(chosen) <= len(roles):
             table["chosen_role_id"] = f"role{chosen}"
         if as_report:
@@ -283,12 +328,27 @@ def _interactive_outcome(name: str, app: App, as_report: bool) -> dict[str, Any]
         title = ask(f"Will: action {n + 1} (empty to stop)")
         if not title:
             break
-        actions.append({"id": f"a{n + 1}", "title": title, "owner_id": ask("  owner (person id)"),
-                        "due": ask("  due date YYYY-MM-DD"), "done_when": ask("  done when"),
-                        "opportunity": {"kind": ask("  where in the current job (role/project/team_responsibility)",
-                                                    "project"), "description": ask("  which one")}})
-    return {"grow": {"goal": {"role_id": goal_role, "statement": ask("Goal in your words")},
-                     "actions": actions}}
+        actions.append(
+            {
+                "id": f"a{n + 1}",
+                "title": title,
+                "owner_id": ask("  owner (person id)"),
+                "due": ask("  due date YYYY-MM-DD"),
+                "done_when": ask("  done when"),
+                "opportunity": {
+                    "kind": ask(
+                        "  where in the current job (role/project/team_responsibility)", "project"
+                    ),
+                    "description": ask("  which one"),
+                },
+            }
+        )
+    return {
+        "grow": {
+            "goal": {"role_id": goal_role, "statement": ask("Goal in your words")},
+            "actions": actions,
+        }
+    }
 
 
 def cmd_record(args: argparse.Namespace) -> None:
@@ -305,7 +365,9 @@ def cmd_record(args: argparse.Namespace) -> None:
         except Exception as exc:  # noqa: BLE001 - the review is recorded; say why check-ins were not placed
             from careerconv_core.services import safe_message
 
-            _out(f"  check-ins not placed: {safe_message(exc)}; run 'careerconv followups {args.report}'")
+            _out(
+                f"  check-ins not placed: {safe_message(exc)}; run 'careerconv followups {args.report}'"
+            )
         return
     if args.file:
         source = str(args.file)
@@ -314,12 +376,16 @@ def cmd_record(args: argparse.Namespace) -> None:
         source = "answers"
         data = _interactive_outcome(args.conversation, app, who == plan.report_id)
     else:
-        raise UsageError("give --file FILE (TOML or JSON), or run in a terminal to answer questions")
+        raise UsageError(
+            "give --file FILE (TOML or JSON), or run in a terminal to answer questions"
+        )
     table = records.outcome(data, args.conversation, source)
     if args.conversation == "life_story":
         _step_done(svc.record_life_story(plan.id, who, records.life_story(table, source)))
     elif args.conversation == "pinnacle":
-        _step_done(svc.record_pinnacle(plan.id, who, records.pinnacle(table, source, app.catalog())))
+        _step_done(
+            svc.record_pinnacle(plan.id, who, records.pinnacle(table, source, app.catalog()))
+        )
     else:
         _step_done(svc.write_grow(plan.id, who, records.grow(table, source, app.clock().date())))
 
@@ -336,9 +402,17 @@ def cmd_checkin(args: argparse.Namespace) -> None:
 
     kind = CheckInKind.EXTENDED_REVIEW if args.review else CheckInKind.CHECK_IN
     on_track = None if args.on_track is None else args.on_track == "yes"
-    _each_report(args, lambda app, p: app.services().check_in(
-        p.id, _who(args, p), kind, on_track=on_track, notes=args.notes or "",
-        declines_more_conversation=args.decline_more))
+    _each_report(
+        args,
+        lambda app, p: app.services().check_in(
+            p.id,
+            _who(args, p),
+            kind,
+            on_track=on_track,
+            notes=args.notes or "",
+            declines_more_conversation=args.decline_more,
+        ),
+    )
 
 
 def cmd_followups(args: argparse.Namespace) -> None:
@@ -354,8 +428,10 @@ def cmd_actions(args: argparse.Namespace) -> None:
             continue
         for action in plan.grow.actions:
             rows += 1
-            _out(f"{plan.report_id}:{action.id:8} {action.status.value:5} due {action.due}  "
-                 f"owner {action.owner_id:10} {action.title}")
+            _out(
+                f"{plan.report_id}:{action.id:8} {action.status.value:5} due {action.due}  "
+                f"owner {action.owner_id:10} {action.title}"
+            )
     if rows == 0:
         _out("no GROW actions yet")
 
@@ -363,10 +439,14 @@ def cmd_actions(args: argparse.Namespace) -> None:
 def cmd_action(args: argparse.Namespace) -> None:
     report_id, sep, action_id = args.action_id.partition(":")
     if not sep or not action_id:
-        raise UsageError(f"name the action as REPORT:ACTION (see 'careerconv actions'), not {args.action_id!r}")
+        raise UsageError(
+            f"name the action as REPORT:ACTION (see 'careerconv actions'), not {args.action_id!r}"
+        )
     app = _app(args)
     plan = _plan_of(app, report_id)
-    _step_done(app.services().set_action_status(plan.id, _who(args, plan), action_id, args.state == "done"))
+    _step_done(
+        app.services().set_action_status(plan.id, _who(args, plan), action_id, args.state == "done")
+    )
 
 
 def cmd_due(args: argparse.Namespace) -> None:
@@ -377,7 +457,9 @@ def cmd_due(args: argparse.Namespace) -> None:
         _out(f"nothing due on or before {day}")
     for item in items:
         late = " (overdue)" if item.due < day else ""
-        _out(f"{item.due}  {item.kind.value:16} report {item.report_id:10} manager {item.manager_id}{late}")
+        _out(
+            f"{item.due}  {item.kind.value:16} report {item.report_id:10} manager {item.manager_id}{late}"
+        )
     if args.nudge:
         keys = app.services().send_nudges(day, args.manager)
         _out(f"{len(keys)} nudge(s) queued; run 'careerconv dispatch' to send them")
@@ -399,8 +481,11 @@ def cmd_handoff(args: argparse.Namespace) -> None:
     elif args.handoff_command == "meeting":
         _step_done(svc.schedule_handoff_meeting(plan.id, who, args.at))
     elif args.handoff_command == "path":
-        paths = {"full": NewManagerPath.FULL_CONVERSATIONS, "abbreviated": NewManagerPath.ABBREVIATED_SESSION,
-                 "continue": NewManagerPath.CONTINUE_PLAN}
+        paths = {
+            "full": NewManagerPath.FULL_CONVERSATIONS,
+            "abbreviated": NewManagerPath.ABBREVIATED_SESSION,
+            "continue": NewManagerPath.CONTINUE_PLAN,
+        }
         _step_done(svc.choose_path(plan.id, who, paths[args.path]))
         if args.path == "abbreviated" and args.at:
             _step_done(svc.schedule_meeting(plan.id, who, "abbreviated_session", args.at, 60))
@@ -409,8 +494,11 @@ def cmd_handoff(args: argparse.Namespace) -> None:
         if handoff is None:
             _out(f"{args.report}: no manager change")
         else:
-            _out(f"{args.report}: {handoff.state.value} ({handoff.old_manager_id} -> {handoff.new_manager_id}), "
-                 f"answer by {handoff.answer_by:%Y-%m-%d}")
+            _out(
+                f"{args.report}: {handoff.state.value} "
+                f"({handoff.old_manager_id} -> {handoff.new_manager_id}), "
+                f"answer by {handoff.answer_by:%Y-%m-%d}"
+            )
 
 
 def cmd_feedback(args: argparse.Namespace) -> None:
@@ -440,17 +528,26 @@ def cmd_catalog(args: argparse.Namespace) -> None:
     if args.catalog_command == "import":
         from careerconv_core.hookspecs import AdapterKind
 
-        settings = {"competencies_path": str(Path(args.competencies).resolve()),
-                    "roles_path": str(Path(args.roles).resolve())}
+        settings = {
+            "competencies_path": str(Path(args.competencies).resolve()),
+            "roles_path": str(Path(args.roles).resolve()),
+        }
         catalog = app.host.create(AdapterKind.CATALOG, "csv", settings).load()
         _out(f"checked: {len(catalog.competencies)} competencies, {len(catalog.roles)} roles")
         config = Path(args.home) / "careerconv.toml"
         text = config.read_text(encoding="utf-8")
-        block = (f'[catalog]\nadapter = "csv"\nsettings = {{ competencies_path = "{settings["competencies_path"]}", '
-                 f'roles_path = "{settings["roles_path"]}" }}\n')
+        block = (
+            f'[catalog]\nadapter = "csv"\n'
+            f'settings = {{ competencies_path = "{settings["competencies_path"]}", '
+            f'roles_path = "{settings["roles_path"]}" }}\n'
+        )
         start = text.find("[catalog]")
         end = text.find("\n[", start + 1) if start >= 0 else -1
-        text = (text[:start] + block + (text[end + 1:] if end >= 0 else "")) if start >= 0 else text + "\n" + block
+        text = (
+            (text[:start] + block + (text[end + 1 :] if end >= 0 else ""))
+            if start >= 0
+            else text + "\n" + block
+        )
         config.write_text(text, encoding="utf-8")
         _out(f"{config} now uses your catalog")
         return
@@ -483,8 +580,10 @@ def cmd_dispatch(args: argparse.Namespace) -> None:
         report = app.dispatcher().run_once(args.limit)
         runs += 1
         for name, tally in sorted(report.adapters.items()):
-            _out(f"{name:10} delivered {tally.delivered}, unchanged {tally.unchanged}, "
-                 f"retrying {tally.retried}, failed {tally.failed}")
+            _out(
+                f"{name:10} delivered {tally.delivered}, unchanged {tally.unchanged}, "
+                f"retrying {tally.retried}, failed {tally.failed}"
+            )
             for reason in tally.reasons:
                 _out(f"  failed: {reason}")
         if report.skipped:
@@ -507,7 +606,9 @@ def cmd_status(args: argparse.Namespace) -> None:
     _out(f"outbox: {len(pending)} pending, {len(failed)} failed")
     for e in pending:
         why = f" (last: {e.last_error})" if e.last_error else ""
-        _out(f"  pending {e.id} {e.key} attempt {e.attempts + 1} at {e.next_attempt_at:%Y-%m-%d %H:%M}Z{why}")
+        _out(
+            f"  pending {e.id} {e.key} attempt {e.attempts + 1} at {e.next_attempt_at:%Y-%m-%d %H:%M}Z{why}"
+        )
     for e in failed:
         _out(f"  failed  {e.id} {e.key} after {e.attempts} attempt(s): {e.last_error}")
     if failed:
@@ -528,7 +629,9 @@ def cmd_sync_tickets(args: argparse.Namespace) -> None:
         deleted = app.services().pull_ticket_statuses(statuses)
         _out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
         for key in deleted:
-            _out(f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action or re-sync it")
+            _out(
+                f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action or re-sync it"
+            )
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -539,27 +642,38 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 # --------------------------------------------------------------------------- parser
 def _reports(p: argparse.ArgumentParser, many: bool = True) -> None:
-    p.add_argument("reports", nargs="+" if many else 1, metavar="REPORT", help="report id(s) from the org")
+    p.add_argument(
+        "reports", nargs="+" if many else 1, metavar="REPORT", help="report id(s) from the org"
+    )
 
 
 def _as(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as", dest="as_", metavar="PERSON",
-                   help="who takes the step (default: the report's manager)")
+    p.add_argument(
+        "--as",
+        dest="as_",
+        metavar="PERSON",
+        help="who takes the step (default: the report's manager)",
+    )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list of commands
     """The whole command line."""
     parser = argparse.ArgumentParser(
         prog="careerconv",
         description="Career Conversations: three structured conversations with each report, a GROW "
-                    "plan they own, kept alive with check-ins, and kept private.",
+        "plan they own, kept alive with check-ins, and kept private.",
     )
-    parser.add_argument("--home", default=os.environ.get(HOME_ENV, "careerconv-data"),
-                        help=f"folder with careerconv.toml and the data (default ${HOME_ENV} or ./careerconv-data)")
+    parser.add_argument(
+        "--home",
+        default=os.environ.get(HOME_ENV, "careerconv-data"),
+        help=f"folder with careerconv.toml and the data (default ${HOME_ENV} or ./careerconv-data)",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, fn: Callable[[argparse.Namespace], None], help_: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, fn: Callable[[argparse.Namespace], None], help_: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.set_defaults(fn=fn)
         return p
@@ -570,14 +684,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     org = add("org", lambda a: None, "read the org from the HRIS source")
     org_sub = org.add_subparsers(dest="org_command", required=True, metavar="SUBCOMMAND")
-    p = org_sub.add_parser("import", help="import (or re-import) an org file; manager changes start a handoff",
-                           description="import (or re-import) an org file (TOML or CSV); a changed manager "
-                                       "starts the consent-first handoff (M12)")
+    p = org_sub.add_parser(
+        "import",
+        help="import (or re-import) an org file; manager changes start a handoff",
+        description="import (or re-import) an org file (TOML or CSV); a changed manager "
+        "starts the consent-first handoff (M12)",
+    )
     p.add_argument("file", help="org file, .toml or .csv")
     p.set_defaults(fn=cmd_org_import)
-    p = org_sub.add_parser("sync", help="read changes from the configured HRIS source (SCIM, BambooHR, ...)",
-                           description="read what changed since the last sync from the configured HRIS "
-                                       "source; the first sync, or --full, reads everyone and finds who left")
+    p = org_sub.add_parser(
+        "sync",
+        help="read changes from the configured HRIS source (SCIM, BambooHR, ...)",
+        description="read what changed since the last sync from the configured HRIS "
+        "source; the first sync, or --full, reads everyone and finds who left",
+    )
     p.add_argument("--full", action="store_true", help="read the whole org, not only changes")
     p.set_defaults(fn=cmd_org_sync)
 
@@ -586,13 +706,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", metavar="MANAGER", help="propose to every direct report of MANAGER")
     p.add_argument("--manager", help="the proposing manager (default: the report's manager)")
 
-    p = add("accept", cmd_accept, "the report accepts (M1); add --no-life-story to decline conversation 1")
+    p = add(
+        "accept",
+        cmd_accept,
+        "the report accepts (M1); add --no-life-story to decline conversation 1",
+    )
     _reports(p)
     _as(p)
-    p.add_argument("--no-life-story", action="store_true", help="accept, but not conversation 1 (yet)")
-    for name, fn, text in (("decline", cmd_decline, "either side declines (M1); invites are cancelled"),
-                           ("pause", cmd_pause, "either side pauses (M1); invites are cancelled"),
-                           ("resume", cmd_resume, "resume a paused plan")):
+    p.add_argument(
+        "--no-life-story", action="store_true", help="accept, but not conversation 1 (yet)"
+    )
+    for name, fn, text in (
+        ("decline", cmd_decline, "either side declines (M1); invites are cancelled"),
+        ("pause", cmd_pause, "either side pauses (M1); invites are cancelled"),
+        ("resume", cmd_resume, "resume a paused plan"),
+    ):
         p = add(name, fn, text)
         _reports(p)
         _as(p)
@@ -606,22 +734,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--not-equipped", action="store_true", help="I do not feel equipped yet")
     p.add_argument("--no-trust", action="store_true", help="trust is not in place yet")
 
-    p = add("schedule", cmd_schedule, "place conversations 1-3 within one month (M4), for reports or a team")
+    p = add(
+        "schedule",
+        cmd_schedule,
+        "place conversations 1-3 within one month (M4), for reports or a team",
+    )
     p.add_argument("reports", nargs="*", metavar="REPORT")
     p.add_argument("--team", metavar="MANAGER", help="every ready report of MANAGER")
     p.add_argument("--start", type=_date, help="first day of the one-month window (default today)")
 
-    p = add("reschedule", cmd_reschedule, "move one conversation; the others stay valid or the error says why")
+    p = add(
+        "reschedule",
+        cmd_reschedule,
+        "move one conversation; the others stay valid or the error says why",
+    )
     p.add_argument("report")
     p.add_argument("conversation", choices=("life_story", "pinnacle", "grow_review"))
-    p.add_argument("--to", type=_datetime, required=True, help="new start, e.g. 2026-12-10T14:00+01:00")
-    p.add_argument("--shift-later", action="store_true", help="move the later conversations as little as needed")
+    p.add_argument(
+        "--to", type=_datetime, required=True, help="new start, e.g. 2026-12-10T14:00+01:00"
+    )
+    p.add_argument(
+        "--shift-later",
+        action="store_true",
+        help="move the later conversations as little as needed",
+    )
     _as(p)
 
-    p = add("record", cmd_record, "record a conversation's outcome from a TOML/JSON file or interactively")
+    p = add(
+        "record",
+        cmd_record,
+        "record a conversation's outcome from a TOML/JSON file or interactively",
+    )
     p.add_argument("report")
-    p.add_argument("conversation", choices=CONVERSATIONS,
-                   help="life_story, pinnacle, grow (the report's homework) or grow_review (conversation 3 held)")
+    p.add_argument(
+        "conversation",
+        choices=CONVERSATIONS,
+        help="life_story, pinnacle, grow (the report's homework) or grow_review (conversation 3 held)",
+    )
     p.add_argument("--file", help="TOML or JSON with a [life_story], [pinnacle] or [grow] table")
     _as(p)
 
@@ -629,17 +778,26 @@ def build_parser() -> argparse.ArgumentParser:
     _reports(p)
     _as(p)
     p.add_argument("--goal-on-tickets", action="store_true", help="show the goal on tickets")
-    p.add_argument("--summary-to-hris", action="store_true", help="write a plan summary to the HRIS")
-    p.add_argument("--goal-in-summary", action="store_true", help="include the goal in that summary")
+    p.add_argument(
+        "--summary-to-hris", action="store_true", help="write a plan summary to the HRIS"
+    )
+    p.add_argument(
+        "--goal-in-summary", action="store_true", help="include the goal in that summary"
+    )
 
-    p = add("checkin", cmd_checkin, "record a monthly check-in or (--review) a quarterly review (M10)")
+    p = add(
+        "checkin", cmd_checkin, "record a monthly check-in or (--review) a quarterly review (M10)"
+    )
     _reports(p)
     _as(p)
     p.add_argument("--review", action="store_true", help="an extended quarterly review")
     p.add_argument("--on-track", choices=("yes", "no"), help="is the plan on track?")
     p.add_argument("--notes", help="private notes (stay between the two of you)")
-    p.add_argument("--decline-more", action="store_true",
-                   help="the report does not want longer career conversations now (respected)")
+    p.add_argument(
+        "--decline-more",
+        action="store_true",
+        help="the report does not want longer career conversations now (respected)",
+    )
     p = add("followups", cmd_followups, "place the first year's check-ins and reviews (M10)")
     _reports(p)
     _as(p)
@@ -652,7 +810,9 @@ def build_parser() -> argparse.ArgumentParser:
     _as(p)
     add("sync-tickets", cmd_sync_tickets, "read ticket statuses back from the tracker")
 
-    p = add("due", cmd_due, "what is due on or before a day: conversations, check-ins, reviews, probes")
+    p = add(
+        "due", cmd_due, "what is due on or before a day: conversations, check-ins, reviews, probes"
+    )
     p.add_argument("--manager")
     p.add_argument("--on", type=_date, help="the day (default today)")
     p.add_argument("--nudge", action="store_true", help="queue nudges for what is due")
@@ -709,7 +869,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("entries", nargs="*", metavar="ENTRY_ID")
 
     p = add("demo", cmd_demo, "run the example team end to end on embedded defaults")
-    p.add_argument("example", nargs="?", default="examples", help="folder with org.toml (default ./examples)")
+    p.add_argument(
+        "example", nargs="?", default="examples", help="folder with org.toml (default ./examples)"
+    )
     p.add_argument("--force", action="store_true", help="start over in an existing --home")
     return parser
 

@@ -24,17 +24,23 @@ ACCEPTING = ("jonas", "aylin", "sofia", "emil", "priya", "marcus")
 RECORDED, MOVING = "jonas", "priya"
 
 
-def run_demo(example: Path, home: Path, *, force: bool = False, say: Callable[[str], None] = print) -> None:
+def run_demo(  # noqa: PLR0915 - the demo is one script of steps, in order
+    example: Path, home: Path, *, force: bool = False, say: Callable[[str], None] = print
+) -> None:
     """Run the example team in ``home`` from the files in ``example``."""
     from careerconv_core.cli import main
 
     org, later, records = example / "org.toml", example / "org-later.toml", example / "records"
     for needed in (org, later, records):
         if not needed.exists():
-            raise ConfigurationError(f"demo: {needed} is missing; pass the examples folder of the repository")
+            raise ConfigurationError(
+                f"demo: {needed} is missing; pass the examples folder of the repository"
+            )
     if (home / CONFIG_NAME).exists():
         if not force:
-            raise ConfigurationError(f"demo: {home} already holds a careerconv setup; use --force to start over")
+            raise ConfigurationError(
+                f"demo: {home} already holds a careerconv setup; use --force to start over"
+            )
         shutil.rmtree(home)
     saved = os.environ.get(NOW_ENV)
 
@@ -65,29 +71,93 @@ def run_demo(example: Path, home: Path, *, force: bool = False, say: Callable[[s
         if e1 is None or e2 is None or e3 is None:
             raise ConfigurationError(f"demo: {RECORDED}'s conversations were not all placed")
         t1, t2, t3 = (e + timedelta(hours=1) for e in (e1, e2, e3))
-        run(t1, "record", RECORDED, "life_story", "--file", str(records / "jonas-life-story.toml"), "--as", MANAGER)
-        run(t2, "record", RECORDED, "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml"),
-            "--as", MANAGER)
-        run(t2, "record", RECORDED, "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"),
-            "--as", RECORDED)
-        run(t2 + timedelta(days=1), "record", RECORDED, "grow", "--file", str(records / "jonas-grow.toml"),
-            "--as", RECORDED)
+        run(
+            t1,
+            "record",
+            RECORDED,
+            "life_story",
+            "--file",
+            str(records / "jonas-life-story.toml"),
+            "--as",
+            MANAGER,
+        )
+        run(
+            t2,
+            "record",
+            RECORDED,
+            "pinnacle",
+            "--file",
+            str(records / "jonas-pinnacle-manager.toml"),
+            "--as",
+            MANAGER,
+        )
+        run(
+            t2,
+            "record",
+            RECORDED,
+            "pinnacle",
+            "--file",
+            str(records / "jonas-pinnacle-report.toml"),
+            "--as",
+            RECORDED,
+        )
+        run(
+            t2 + timedelta(days=1),
+            "record",
+            RECORDED,
+            "grow",
+            "--file",
+            str(records / "jonas-grow.toml"),
+            "--as",
+            RECORDED,
+        )
         run(t2 + timedelta(days=1), "consent", RECORDED, "--summary-to-hris", "--as", RECORDED)
         run(t3, "record", RECORDED, "grow_review", "--as", MANAGER)
         run(t3, "actions", "--report", RECORDED)
         run(t3 + timedelta(days=7), "org", "import", str(later))
         run(t3 + timedelta(days=8), "handoff", "consent", MOVING, "yes", "--as", MOVING)
         meeting = (t3 + timedelta(days=10)).replace(hour=15, minute=0, second=0, microsecond=0)
-        run(t3 + timedelta(days=8), "handoff", "meeting", MOVING, "--at", meeting.isoformat(), "--as", NEW_MANAGER)
+        run(
+            t3 + timedelta(days=8),
+            "handoff",
+            "meeting",
+            MOVING,
+            "--at",
+            meeting.isoformat(),
+            "--as",
+            NEW_MANAGER,
+        )
         # Priya had not held any conversation yet: the full series, now with Daniel (M13).
         run(t3 + timedelta(days=11), "handoff", "path", MOVING, "full", "--as", NEW_MANAGER)
         run(t3 + timedelta(days=11), "opt-in", MOVING, "--as", MOVING)
         run(t3 + timedelta(days=11), "ready", MOVING, "--as", NEW_MANAGER)
-        run(t3 + timedelta(days=11), "schedule", MOVING, "--start", (t3 + timedelta(days=14)).date().isoformat())
+        run(
+            t3 + timedelta(days=11),
+            "schedule",
+            MOVING,
+            "--start",
+            (t3 + timedelta(days=14)).date().isoformat(),
+        )
         later_day = (t3 + timedelta(days=120)).date().isoformat()
         run(t3 + timedelta(days=120), "due", "--manager", MANAGER, "--on", later_day, "--nudge")
-        run(t3 + timedelta(days=120), "export", RECORDED, "--format", "md", "--out", str(home / "jonas-plan.md"))
-        run(t3 + timedelta(days=120), "export", RECORDED, "--format", "html", "--out", str(home / "jonas-plan.html"))
+        run(
+            t3 + timedelta(days=120),
+            "export",
+            RECORDED,
+            "--format",
+            "md",
+            "--out",
+            str(home / "jonas-plan.md"),
+        )
+        run(
+            t3 + timedelta(days=120),
+            "export",
+            RECORDED,
+            "--format",
+            "html",
+            "--out",
+            str(home / "jonas-plan.html"),
+        )
         run(t3 + timedelta(days=120), "dispatch")
         run(t3 + timedelta(days=120), "status")
     finally:
@@ -95,5 +165,7 @@ def run_demo(example: Path, home: Path, *, force: bool = False, say: Callable[[s
             os.environ.pop(NOW_ENV, None)
         else:
             os.environ[NOW_ENV] = saved
-    say(f"\nDone. Invites: {home / 'invites'}, mail: {home / 'mail'}, tickets: {home / 'tickets'}, "
-        f"HR summaries: {home / 'hris'}, plan: {home / 'jonas-plan.html'}")
+    say(
+        f"\nDone. Invites: {home / 'invites'}, mail: {home / 'mail'}, tickets: {home / 'tickets'}, "
+        f"HR summaries: {home / 'hris'}, plan: {home / 'jonas-plan.html'}"
+    )

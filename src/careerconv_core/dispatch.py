@@ -123,13 +123,22 @@ class Dispatcher:
             targets = list(self.adapters.get(channel, ()))
             if not targets:
                 # Nothing configured for this channel: keep the entries for when something is.
-                skipped += [e.retry_at(now + timedelta(seconds=self.policy.cap_seconds),
-                                       f"no {channel.value} adapter configured", ())
-                            for e in batch]
+                skipped += [
+                    e.retry_at(
+                        now + timedelta(seconds=self.policy.cap_seconds),
+                        f"no {channel.value} adapter configured",
+                        (),
+                    )
+                    for e in batch
+                ]
                 continue
-            outcomes = {name: self._deliver(channel, name, adapter, batch, now) for name, adapter in targets}
+            outcomes = {
+                name: self._deliver(channel, name, adapter, batch, now) for name, adapter in targets
+            }
             for name, per_key in outcomes.items():
-                tally = tallies.setdefault(name, {"delivered": 0, "unchanged": 0, "retried": 0, "failed": 0})
+                tally = tallies.setdefault(
+                    name, {"delivered": 0, "unchanged": 0, "retried": 0, "failed": 0}
+                )
                 for outcome in per_key.values():
                     if outcome.status is OutcomeStatus.DELIVERED:
                         tally["delivered"] += 1
@@ -144,7 +153,9 @@ class Dispatcher:
                 results.append(self._settle(entry, outcomes, now))
         self.store.save_outbox([*results, *skipped])
         return DispatchReport(
-            adapters={n: AdapterTally(**t, reasons=tuple(reasons.get(n, ()))) for n, t in tallies.items()},
+            adapters={
+                n: AdapterTally(**t, reasons=tuple(reasons.get(n, ()))) for n, t in tallies.items()
+            },
             delivered=tuple(e.id for e in results if e.status is OutboxStatus.DELIVERED),
             retrying=tuple(e.id for e in results if e.status is OutboxStatus.PENDING),
             failed=tuple(e.id for e in results if e.status is OutboxStatus.FAILED),
@@ -158,20 +169,36 @@ class Dispatcher:
         todo = [e for e in batch if name not in e.delivered_to]
         if not todo:
             return {}
-        views: list[object] = [serialization.loads(e.payload, _VIEW_TYPES[channel], f"outbox[{e.id}]") for e in todo]
+        views: list[object] = [
+            serialization.loads(e.payload, _VIEW_TYPES[channel], f"outbox[{e.id}]") for e in todo
+        ]
         keys = [view_key(channel, v) for v in views]
         try:
             answered = list(getattr(adapter, _METHODS[channel])(views))
         except AdapterError as exc:
             status = OutcomeStatus.RETRY if exc.retryable else OutcomeStatus.FAILED
-            return {e.id: DeliveryOutcome(k, status, exc.reason, exc.retry_after) for e, k in zip(todo, keys, strict=True)}
+            return {
+                e.id: DeliveryOutcome(k, status, exc.reason, exc.retry_after)
+                for e, k in zip(todo, keys, strict=True)
+            }
         except CareerconvError as exc:
-            return {e.id: DeliveryOutcome(k, OutcomeStatus.FAILED, str(exc)) for e, k in zip(todo, keys, strict=True)}
-        except Exception as exc:  # a bug in one adapter must not stop the others
-            log.error("adapter %s raised %s while delivering %d %s entries",
-                      name, type(exc).__name__, len(todo), channel.value)
+            return {
+                e.id: DeliveryOutcome(k, OutcomeStatus.FAILED, str(exc))
+                for e, k in zip(todo, keys, strict=True)
+            }
+        except Exception as exc:  # noqa: BLE001 - a bug in one adapter must not stop the others
+            log.error(
+                "adapter %s raised %s while delivering %d %s entries",
+                name,
+                type(exc).__name__,
+                len(todo),
+                channel.value,
+            )
             reason = f"adapter raised {type(exc).__name__}"
-            return {e.id: DeliveryOutcome(k, OutcomeStatus.RETRY, reason) for e, k in zip(todo, keys, strict=True)}
+            return {
+                e.id: DeliveryOutcome(k, OutcomeStatus.RETRY, reason)
+                for e, k in zip(todo, keys, strict=True)
+            }
         by_key = {o.key: o for o in answered}
         out: dict[str, DeliveryOutcome] = {}
         for entry, key in zip(todo, keys, strict=True):
@@ -181,7 +208,10 @@ class Dispatcher:
         return out
 
     def _settle(
-        self, entry: OutboxEntry, outcomes: Mapping[str, Mapping[str, DeliveryOutcome]], now: datetime
+        self,
+        entry: OutboxEntry,
+        outcomes: Mapping[str, Mapping[str, DeliveryOutcome]],
+        now: datetime,
     ) -> OutboxEntry:
         took: list[str] = []
         retry: list[DeliveryOutcome] = []
@@ -204,6 +234,8 @@ class Dispatcher:
             if entry.attempts + 1 >= self.policy.max_attempts:
                 reason = f"gave up after {entry.attempts + 1} attempts: {retry[0].reason}"
                 return entry.failed(reason, done)
-            wait = self.policy.delay(entry.attempts + 1, max((o.retry_after or 0.0) for o in retry) or None, self.rng)
+            wait = self.policy.delay(
+                entry.attempts + 1, max((o.retry_after or 0.0) for o in retry) or None, self.rng
+            )
             return entry.retry_at(now + wait, retry[0].reason, done)
         return entry.delivered(done)

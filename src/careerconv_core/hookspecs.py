@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import pluggy
-from attrs import field, frozen
+from attrs import frozen
 
 PROJECT = "careerconv"
 
@@ -57,7 +57,7 @@ class AdapterSpec:
     name: str
     factory: Callable[..., object]
     summary: str = ""
-    settings: tuple[str, ...] = field(default=(), converter=tuple)
+    settings: tuple[str, ...] = ()
 
 
 @frozen

@@ -90,7 +90,9 @@ class PluginHost:
                 f"no {kind.value} adapter named {name!r}; installed: {known}"
             ) from None
 
-    def create(self, kind: AdapterKind, name: str, settings: Mapping[str, str] | None = None) -> Any:
+    def create(
+        self, kind: AdapterKind, name: str, settings: Mapping[str, str] | None = None
+    ) -> Any:
         """Build the adapter ``name`` of ``kind`` with ``settings``."""
         return self.adapter_spec(kind, name).factory(dict(settings or {}))
 
@@ -104,11 +106,14 @@ class PluginHost:
         for impl in self.pm.hook.careerconv_domain_event.get_hookimpls():
             try:
                 impl.function(event=event)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one broken observer must not stop the others
                 name = self.pm.get_name(impl.plugin) or "?"
                 log.error(
                     "observer %s failed on %s for plan %s: %s",
-                    name, event.name, event.plan_id, type(exc).__name__,
+                    name,
+                    event.name,
+                    event.plan_id,
+                    type(exc).__name__,
                 )
                 failed.append(name)
         return failed

@@ -61,7 +61,7 @@ def summary_id(plan_id: str) -> str:
     return f"careerconv-plan-{plan_id}"
 
 
-def _invite(
+def _invite(  # noqa: PLR0917 - one meeting's fields, each named at the call sites
     uid: str,
     sequence: int,
     cancelled: bool,
@@ -73,8 +73,13 @@ def _invite(
     attendees: tuple[Person, ...],
 ) -> InviteView:
     agenda = AGENDAS[kind.value]
-    coaching = kind in (InviteKind.LIFE_STORY, InviteKind.PINNACLE, InviteKind.GROW_REVIEW,
-                        InviteKind.EXTENDED_REVIEW, InviteKind.ABBREVIATED_SESSION)
+    coaching = kind in (
+        InviteKind.LIFE_STORY,
+        InviteKind.PINNACLE,
+        InviteKind.GROW_REVIEW,
+        InviteKind.EXTENDED_REVIEW,
+        InviteKind.ABBREVIATED_SESSION,
+    )
     return InviteView(
         uid=uid,
         sequence=sequence,
@@ -103,20 +108,41 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             continue  # a held conversation's invite stays as it was
         uid = invite_uid(plan.id, conv.kind.value)
         out[uid] = _invite(
-            uid, conv.sequence, conv.status is ConversationStatus.CANCELLED,
-            InviteKind(conv.kind.value), conv.kind.title, conv.start, conv.end, manager, (manager, report),
+            uid,
+            conv.sequence,
+            conv.status is ConversationStatus.CANCELLED,
+            InviteKind(conv.kind.value),
+            conv.kind.title,
+            conv.start,
+            conv.end,
+            manager,
+            (manager, report),
         )
     for f in plan.follow_ups:
         uid = invite_uid(plan.id, f"followup-{f.number}")
         out[uid] = _invite(
-            uid, f.sequence, f.status is FollowUpStatus.CANCELLED, InviteKind(f.kind.value),
-            _FOLLOW_UP_TITLES[f.kind.value], f.start, f.end, manager, (manager, report),
+            uid,
+            f.sequence,
+            f.status is FollowUpStatus.CANCELLED,
+            InviteKind(f.kind.value),
+            _FOLLOW_UP_TITLES[f.kind.value],
+            f.start,
+            f.end,
+            manager,
+            (manager, report),
         )
     for m in plan.meetings:
         uid = invite_uid(plan.id, m.kind)
         out[uid] = _invite(
-            uid, m.sequence, m.cancelled, InviteKind(m.kind), _MEETING_TITLES[m.kind],
-            m.start, m.end, manager, (manager, report),
+            uid,
+            m.sequence,
+            m.cancelled,
+            InviteKind(m.kind),
+            _MEETING_TITLES[m.kind],
+            m.start,
+            m.end,
+            manager,
+            (manager, report),
         )
     for h in plan.handoffs:
         if h.meeting_start is None or h.meeting_end is None:
@@ -126,8 +152,15 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
         attendees = tuple(p for p in (report, old, new) if p is not None)
         organizer = old if old is not None else manager
         out[uid] = _invite(
-            uid, h.meeting_sequence, not (h.is_open or h.consented), InviteKind.THREE_WAY_HANDOFF,
-            _MEETING_TITLES["three_way_handoff"], h.meeting_start, h.meeting_end, organizer, attendees,
+            uid,
+            h.meeting_sequence,
+            not (h.is_open or h.consented),
+            InviteKind.THREE_WAY_HANDOFF,
+            _MEETING_TITLES["three_way_handoff"],
+            h.meeting_start,
+            h.meeting_end,
+            organizer,
+            attendees,
         )
     return out
 

@@ -34,7 +34,9 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(str(path), "valid JSON", f"line {exc.lineno}, column {exc.colno}") from None
+        raise InvalidInput(
+            str(path), "valid JSON", f"line {exc.lineno}, column {exc.colno}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(str(path), "valid TOML", str(exc)) from None
     if not isinstance(data, dict):
@@ -63,15 +65,17 @@ def pinnacle(table: dict[str, Any], source: str, catalog: Catalog | None) -> Pin
     comps = table.get("competencies", [])
     if isinstance(comps, list):
         filled = []
-        for n, comp in enumerate(comps):
-            if isinstance(comp, dict) and "name" not in comp and catalog is not None:
-                cid = comp.get("competency_id")
+        for n, given in enumerate(comps):
+            comp = given
+            if isinstance(given, dict) and "name" not in given and catalog is not None:
+                cid = given.get("competency_id")
                 try:
-                    comp = {**comp, "name": catalog.competency(str(cid)).name}
+                    comp = {**given, "name": catalog.competency(str(cid)).name}
                 except InvalidInput:
                     raise InvalidInput(
                         f"{source} pinnacle.competencies[{n}].competency_id",
-                        "a catalog id, or give a name", f"unknown id {cid!r}",
+                        "a catalog id, or give a name",
+                        f"unknown id {cid!r}",
                     ) from None
             filled.append(comp)
         table = {**table, "competencies": filled}

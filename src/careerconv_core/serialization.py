@@ -164,5 +164,7 @@ def loads(text: str | bytes, cls: type[T], root: str | None = None) -> T:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidDocument([f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno})"]) from None
+        raise InvalidDocument(
+            [f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno})"]
+        ) from None
     return structure(data, cls, where)

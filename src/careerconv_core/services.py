@@ -56,7 +56,8 @@ class NotAParticipant(RuleViolation):
 
     def __init__(self, person_id: str, plan_id: str) -> None:
         super().__init__(
-            "M1", f"{person_id!r} is neither the report nor the manager of plan {plan_id!r}",
+            "M1",
+            f"{person_id!r} is neither the report nor the manager of plan {plan_id!r}",
             "act as the plan's report or its current manager",
         )
 
@@ -77,7 +78,9 @@ class Settings:
     def rules(self) -> SchedulingRules:
         """The scheduler's rules with the conversation lengths of these settings."""
         return evolve(
-            self.scheduling, life_story=self.lengths.life_story, pinnacle=self.lengths.pinnacle,
+            self.scheduling,
+            life_story=self.lengths.life_story,
+            pinnacle=self.lengths.pinnacle,
             grow_review=self.lengths.grow_review,
         )
 
@@ -131,14 +134,25 @@ class Services:
             return Actor.MANAGER
         raise NotAParticipant(person_id, plan.id)
 
-    def _entry(self, channel: Channel, key: str, payload: object, plan_id: str, at: datetime) -> OutboxEntry:
+    def _entry(
+        self, channel: Channel, key: str, payload: object, plan_id: str, at: datetime
+    ) -> OutboxEntry:
         return OutboxEntry(
-            id=self.new_id(), key=f"{channel.value}:{key}", channel=channel,
-            payload=serialization.dumps(payload), plan_id=plan_id, created_at=at, next_attempt_at=at,
+            id=self.new_id(),
+            key=f"{channel.value}:{key}",
+            channel=channel,
+            payload=serialization.dumps(payload),
+            plan_id=plan_id,
+            created_at=at,
+            next_attempt_at=at,
         )
 
     def _effects(
-        self, before: CareerPlan | None, after: CareerPlan, people: Mapping[str, Person], at: datetime
+        self,
+        before: CareerPlan | None,
+        after: CareerPlan,
+        people: Mapping[str, Person],
+        at: datetime,
     ) -> list[OutboxEntry]:
         """Outbox entries for every invite, ticket or summary that differs between the two plans."""
         entries: list[OutboxEntry] = []
@@ -169,9 +183,17 @@ class Services:
                     entries.append(self._entry(channel, key, view, after.id, at))
         return entries
 
-    def _notice(
-        self, plan: CareerPlan, kind: NoticeKind, recipient: Person, subject: str, body: str,
-        at: datetime, due: date | None = None, tag: str = "",
+    def _notice(  # noqa: PLR0917 - private; every call site names its texts in order
+        self,
+        plan: CareerPlan,
+        kind: NoticeKind,
+        recipient: Person,
+        subject: str,
+        body: str,
+        at: datetime,
+        *,
+        due: date | None = None,
+        tag: str = "",
     ) -> OutboxEntry:
         key = f"{plan.id}-{kind.value}-{recipient.id}{('-' + tag) if tag else ''}"
         view = NoticeView(key, kind, projections.participant(recipient), subject, body, due)
@@ -183,6 +205,7 @@ class Services:
         after: CareerPlan,
         event: str,
         at: datetime,
+        *,
         notices: Iterable[OutboxEntry] = (),
         extra_people: Iterable[str] = (),
         findings: tuple[str, ...] = (),
@@ -197,7 +220,10 @@ class Services:
         return StepReport(plan, (event,), tuple(e.key for e in entries), findings)
 
     def _step(
-        self, plan_id: str, person_id: str, event: str,
+        self,
+        plan_id: str,
+        person_id: str,
+        event: str,
         apply: Callable[[CareerPlan, Actor, datetime], CareerPlan],
     ) -> StepReport:
         plan = self.store.load_plan(plan_id)
@@ -213,32 +239,43 @@ class Services:
         self.store.load_person(manager_id)
         if report.manager_id != manager_id:
             raise RuleViolation(
-                "M1", f"{report_id!r} does not report to {manager_id!r}",
+                "M1",
+                f"{report_id!r} does not report to {manager_id!r}",
                 "only a report's current manager proposes; update the org first",
             )
         for existing in self.store.find_plans(report_id=report_id):
             if existing.status in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED):
                 raise RuleViolation(
-                    "M1", f"{report_id!r} already has an open plan {existing.id!r} ({existing.status.value})",
+                    "M1",
+                    f"{report_id!r} already has an open plan {existing.id!r} ({existing.status.value})",
                     "continue that plan, or decline it first",
                 )
         plan = CareerPlan.propose(self.new_id(), report_id, manager_id, at, self.settings.lengths)
         notice = self._notice(
-            plan, NoticeKind.PROPOSAL, report, "Career Conversations: would you like to?",
+            plan,
+            NoticeKind.PROPOSAL,
+            report,
+            "Career Conversations: would you like to?",
             "Your manager proposes a series of three career conversations to help you define your "
-            "long-term goals and next steps. It is voluntary: accept or decline as you wish.", at,
+            "long-term goals and next steps. It is voluntary: accept or decline as you wish.",
+            at,
         )
         return self._commit(None, plan, "plan.proposed", at, notices=(notice,))
 
     def accept(self, plan_id: str, person_id: str, life_story_opt_in: bool) -> StepReport:
         """The report accepts, and says yes or no to conversation 1 (M1)."""
-        return self._step(plan_id, person_id, "plan.accepted",
-                          lambda p, a, t: p.accept(a, t, life_story_opt_in))
+        return self._step(
+            plan_id, person_id, "plan.accepted", lambda p, a, t: p.accept(a, t, life_story_opt_in)
+        )
 
     def opt_in_life_story(self, plan_id: str, person_id: str, yes: bool = True) -> StepReport:
         """The report's own answer on conversation 1 (M1)."""
-        return self._step(plan_id, person_id, "plan.life_story_opt_in",
-                          lambda p, a, t: p.opt_in_life_story(a, t, yes))
+        return self._step(
+            plan_id,
+            person_id,
+            "plan.life_story_opt_in",
+            lambda p, a, t: p.opt_in_life_story(a, t, yes),
+        )
 
     def decline(self, plan_id: str, person_id: str) -> StepReport:
         """Either side declines (M1); scheduled invites are cancelled."""
@@ -258,7 +295,9 @@ class Services:
     ) -> StepReport:
         """The manager's trust gate (M2); a "no" raises "repair trust first" and changes nothing."""
         return self._step(
-            plan_id, person_id, "plan.readiness_confirmed",
+            plan_id,
+            person_id,
+            "plan.readiness_confirmed",
             lambda p, a, t: p.confirm_readiness(a, equipped, trust_in_place, t),
         )
 
@@ -270,14 +309,18 @@ class Services:
         slots: Mapping[ConversationKind, tuple[datetime, datetime]],
     ) -> StepReport:
         """Put conversations on the calendar (or move them): invites go out, moved ones updated."""
-        return self._step(plan_id, person_id, "plan.scheduled", lambda p, a, t: p.schedule(slots, t))
+        return self._step(
+            plan_id, person_id, "plan.scheduled", lambda p, a, t: p.schedule(slots, t)
+        )
 
     def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
         """Conversation 1 was held; keep what was learned (pair only)."""
+
         def apply(p: CareerPlan, _a: Actor, t: datetime) -> CareerPlan:
             if not p.held(ConversationKind.LIFE_STORY):
                 p = p.record_held(ConversationKind.LIFE_STORY, t)
             return p.record_life_story(story, t)
+
         return self._step(plan_id, person_id, "conversation.life_story_held", apply)
 
     def record_pinnacle(self, plan_id: str, person_id: str, pinnacle: Pinnacle) -> StepReport:
@@ -295,38 +338,59 @@ class Services:
         notices = []
         if not plan.held(ConversationKind.PINNACLE):
             report = self.store.load_person(plan.report_id)
-            notices.append(self._notice(
-                after, NoticeKind.HOMEWORK, report, "Your GROW homework before conversation 3",
-                "Fill in the rest of your GROW plan: the Goal you picked, where you are today (your "
-                "ratings), the Options for developing the competencies you chose, and the Will: "
-                "concrete next steps with an owner, a date and a 'done when'.", at,
-            ))
+            notices.append(
+                self._notice(
+                    after,
+                    NoticeKind.HOMEWORK,
+                    report,
+                    "Your GROW homework before conversation 3",
+                    "Fill in the rest of your GROW plan: the Goal you picked, where you are today (your "
+                    "ratings), the Options for developing the competencies you chose, and the Will: "
+                    "concrete next steps with an owner, a date and a 'done when'.",
+                    at,
+                )
+            )
         return self._commit(plan, after, "conversation.pinnacle_held", at, notices=notices)
 
     def rate(self, plan_id: str, person_id: str, competency_id: str, rating: int) -> StepReport:
         """The report rates their ability on one competency, 1-5 (M6)."""
-        return self._step(plan_id, person_id, "competency.rated",
-                          lambda p, a, t: p.rate(competency_id, rating, a, t))
+        return self._step(
+            plan_id,
+            person_id,
+            "competency.rated",
+            lambda p, a, t: p.rate(competency_id, rating, a, t),
+        )
 
     def observe_competency(
         self, plan_id: str, person_id: str, competency_id: str, observation: str, rating: int | None
     ) -> StepReport:
         """The manager's observation beside the report's rating (M6)."""
-        return self._step(plan_id, person_id, "competency.observed",
-                          lambda p, a, t: p.observe(competency_id, observation, rating, a, t))
+        return self._step(
+            plan_id,
+            person_id,
+            "competency.observed",
+            lambda p, a, t: p.observe(competency_id, observation, rating, a, t),
+        )
 
-    def choose_focus(self, plan_id: str, person_id: str, competency_ids: Sequence[str]) -> StepReport:
+    def choose_focus(
+        self, plan_id: str, person_id: str, competency_ids: Sequence[str]
+    ) -> StepReport:
         """The report picks the competencies to develop now (M7)."""
-        return self._step(plan_id, person_id, "focus.chosen",
-                          lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t))
+        return self._step(
+            plan_id,
+            person_id,
+            "focus.chosen",
+            lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t),
+        )
 
     def write_grow(self, plan_id: str, person_id: str, grow: GrowPlan) -> StepReport:
         """The report writes or revises the GROW plan (M8, M9); tickets follow; the stress test reports."""
         plan = self.store.load_plan(plan_id)
         at = self.now()
         after = plan.write_grow(grow, self.actor(plan, person_id), at)
-        assert after.grow is not None  # write_grow always sets it
-        findings = tuple(f.message for f in stress_test(after.grow, self.settings.grow))
+        findings = tuple(
+            f.message for f in (stress_test(after.grow, self.settings.grow) if after.grow else ())
+        )
         event = "grow.revised" if plan.grow is not None else "grow.written"
         return self._commit(plan, after, event, at, findings=findings)
 
@@ -337,16 +401,21 @@ class Services:
         self.actor(plan, person_id)
         if plan.grow is None:
             raise RuleViolation(
-                "M9", "conversation 3 reviews the report's GROW plan, and there is none yet",
+                "M9",
+                "conversation 3 reviews the report's GROW plan, and there is none yet",
                 "the report writes the GROW plan first (homework after conversation 2)",
             )
         after = plan.record_held(ConversationKind.GROW_REVIEW, at)
         people = self._people(after)
         notices = [
             self._notice(
-                after, NoticeKind.FEEDBACK_REQUEST, people[pid], "How were the career conversations?",
+                after,
+                NoticeKind.FEEDBACK_REQUEST,
+                people[pid],
+                "How were the career conversations?",
                 "If you like, rate the three conversations from 0 to 10. HR only ever sees "
-                "aggregates over groups of five or more people.", at,
+                "aggregates over groups of five or more people.",
+                at,
             )
             for pid in (after.report_id, after.manager_id)
         ]
@@ -354,44 +423,72 @@ class Services:
 
     def set_consent(self, plan_id: str, person_id: str, consent: Consent) -> StepReport:
         """The report decides what leaves the pair: goal on tickets, summary to the HRIS."""
-        return self._step(plan_id, person_id, "consent.changed",
-                          lambda p, a, _t: p.set_consent(consent, a))
+        return self._step(
+            plan_id, person_id, "consent.changed", lambda p, a, _t: p.set_consent(consent, a)
+        )
 
     def set_action_status(
         self, plan_id: str, person_id: str, action_id: str, done: bool
     ) -> StepReport:
         """Mark a GROW action done or reopen it; its ticket follows."""
         status = ActionStatus.DONE if done else ActionStatus.OPEN
-        return self._step(plan_id, person_id, "action.done" if done else "action.reopened",
-                          lambda p, _a, t: p.set_action_status(action_id, status, t.date(), t))
+        return self._step(
+            plan_id,
+            person_id,
+            "action.done" if done else "action.reopened",
+            lambda p, _a, t: p.set_action_status(action_id, status, t.date(), t),
+        )
 
     # ----------------------------------------------------------------- M10
     def check_in(
-        self, plan_id: str, person_id: str, kind: CheckInKind = CheckInKind.CHECK_IN, *,
-        on_track: bool | None = None, notes: str = "", declines_more_conversation: bool = False,
+        self,
+        plan_id: str,
+        person_id: str,
+        kind: CheckInKind = CheckInKind.CHECK_IN,
+        *,
+        on_track: bool | None = None,
+        notes: str = "",
+        declines_more_conversation: bool = False,
     ) -> StepReport:
         """A check-in or extended review was held (M10). A decline is respected:
         reviews stop and the report is pointed to others they might talk to."""
         plan = self.store.load_plan(plan_id)
         at = self.now()
         self.actor(plan, person_id)
-        after = plan.check_in(kind, at, on_track=on_track, notes=notes,
-                              declines_more_conversation=declines_more_conversation)
+        after = plan.check_in(
+            kind,
+            at,
+            on_track=on_track,
+            notes=notes,
+            declines_more_conversation=declines_more_conversation,
+        )
         notices = []
         if declines_more_conversation and plan.more_conversation_declined_at is None:
             report = self.store.load_person(plan.report_id)
-            notices.append(self._notice(
-                after, NoticeKind.SUGGEST_OTHERS, report, "Talking about your career, your way",
-                "You said you do not want a longer career conversation now, and that is fine. If it "
-                "helps, someone else inside or outside the company may be a good person to talk "
-                "your plan through with. Your monthly check-in stays a short agenda item.", at,
-            ))
+            notices.append(
+                self._notice(
+                    after,
+                    NoticeKind.SUGGEST_OTHERS,
+                    report,
+                    "Talking about your career, your way",
+                    "You said you do not want a longer career conversation now, and that is fine. If it "
+                    "helps, someone else inside or outside the company may be a good person to talk "
+                    "your plan through with. Your monthly check-in stays a short agenda item.",
+                    at,
+                )
+            )
         return self._commit(plan, after, f"checkin.{kind.value}", at, notices=notices)
 
-    def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
+    def place_follow_ups(
+        self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]
+    ) -> StepReport:
         """Put the first year's check-ins and quarterly reviews on the calendar (M10)."""
-        return self._step(plan_id, person_id, "followups.scheduled",
-                          lambda p, _a, t: p.place_follow_ups(tuple(follow_ups), t))
+        return self._step(
+            plan_id,
+            person_id,
+            "followups.scheduled",
+            lambda p, _a, t: p.place_follow_ups(tuple(follow_ups), t),
+        )
 
     def due(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """What is due on or before ``day`` (overdue included)."""
@@ -406,20 +503,37 @@ class Services:
         at = self.now()
         by_plan: dict[str, list[DueItem]] = {}
         for item in self.store.due_on(day, manager_id):
-            if item.kind in (DueKind.CHECK_IN, DueKind.EXTENDED_REVIEW, DueKind.PLAN_UPDATE, DueKind.PROBE):
+            if item.kind in (
+                DueKind.CHECK_IN,
+                DueKind.EXTENDED_REVIEW,
+                DueKind.PLAN_UPDATE,
+                DueKind.PROBE,
+            ):
                 by_plan.setdefault(item.plan_id, []).append(item)
         queued: list[str] = []
         texts = {
-            DueKind.CHECK_IN: (NoticeKind.CHECK_IN_DUE, "Career plan check-in due",
-                               "Add a 5-10 minute career check-in early in your next 1:1: are the "
-                               "next steps on track, and is there anything new to talk about?"),
-            DueKind.EXTENDED_REVIEW: (NoticeKind.REVIEW_DUE, "Quarterly career review due",
-                                      "Time for the quarterly career review (about 30 minutes)."),
-            DueKind.PLAN_UPDATE: (NoticeKind.REVIEW_DUE, "Career plan update due",
-                                  "The GROW plan has not been updated this quarter."),
-            DueKind.PROBE: (NoticeKind.PROBE, "It has been a while since you looked at the plan",
-                            "Three months or more without touching the career plan. Stay curious a "
-                            "little longer: is all well, or would a separate conversation help?"),
+            DueKind.CHECK_IN: (
+                NoticeKind.CHECK_IN_DUE,
+                "Career plan check-in due",
+                "Add a 5-10 minute career check-in early in your next 1:1: are the "
+                "next steps on track, and is there anything new to talk about?",
+            ),
+            DueKind.EXTENDED_REVIEW: (
+                NoticeKind.REVIEW_DUE,
+                "Quarterly career review due",
+                "Time for the quarterly career review (about 30 minutes).",
+            ),
+            DueKind.PLAN_UPDATE: (
+                NoticeKind.REVIEW_DUE,
+                "Career plan update due",
+                "The GROW plan has not been updated this quarter.",
+            ),
+            DueKind.PROBE: (
+                NoticeKind.PROBE,
+                "It has been a while since you looked at the plan",
+                "Three months or more without touching the career plan. Stay curious a "
+                "little longer: is all well, or would a separate conversation help?",
+            ),
         }
         for plan_id, items in by_plan.items():
             plan = self.store.load_plan(plan_id)
@@ -427,14 +541,26 @@ class Services:
             entries = []
             for item in items:
                 kind, subject, body = texts[item.kind]
-                entries.append(self._notice(plan, kind, manager, subject, body, at, due=item.due,
-                                            tag=f"{item.kind.value}-{item.due.isoformat()}"))
+                entries.append(
+                    self._notice(
+                        plan,
+                        kind,
+                        manager,
+                        subject,
+                        body,
+                        at,
+                        due=item.due,
+                        tag=f"{item.kind.value}-{item.due.isoformat()}",
+                    )
+                )
             self.store.commit(PlanChange(outbox=tuple(entries)))
             queued += [e.key for e in entries]
         return queued
 
     # ------------------------------------------------------- team scheduler
-    def _busy(self, people: Sequence[Person], start: datetime, end: datetime) -> tuple[dict[str, tuple[Interval, ...]], str]:
+    def _busy(
+        self, people: Sequence[Person], start: datetime, end: datetime
+    ) -> tuple[dict[str, tuple[Interval, ...]], str]:
         """Busy intervals from the calendar, or none and the reason (working hours alone)."""
         if self.calendar is None:
             return {}, "no calendar configured for free/busy: placed by working hours alone"
@@ -457,7 +583,10 @@ class Services:
         return booked
 
     def schedule_team(
-        self, manager_id: str, start: date, report_ids: Sequence[str] | None = None,
+        self,
+        manager_id: str,
+        start: date,
+        report_ids: Sequence[str] | None = None,
         progress: Callable[[int, int], object] | None = None,
     ) -> TeamScheduleReport:
         """Place conversations 1-3 for the manager's ready reports in the month from ``start`` (M4, M11).
@@ -473,13 +602,20 @@ class Services:
             wanted = set(report_ids)
             unknown = wanted - {p.id for p in candidates}
             if unknown:
-                raise InvalidInput("report", f"direct reports of {manager_id!r}", f"not a report: {sorted(unknown)}")
+                raise InvalidInput(
+                    "report",
+                    f"direct reports of {manager_id!r}",
+                    f"not a report: {sorted(unknown)}",
+                )
             candidates = [p for p in candidates if p.id in wanted]
         not_ready: dict[str, str] = {}
         ready: list[tuple[Person, CareerPlan]] = []
         for person in sorted(candidates, key=lambda p: p.id):
-            plans = [p for p in self.store.find_plans(report_id=person.id)
-                     if p.status in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED)]
+            plans = [
+                p
+                for p in self.store.find_plans(report_id=person.id)
+                if p.status in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED)
+            ]
             if not plans:
                 not_ready[person.id] = "M1: no plan; propose Career Conversations first"
                 continue
@@ -489,8 +625,11 @@ class Services:
             except CareerconvError as exc:
                 not_ready[person.id] = safe_message(exc)
                 continue
-            if any(c.status is not ConversationStatus.NOT_SCHEDULED and c.status is not ConversationStatus.CANCELLED
-                   for c in plan.conversations):
+            if any(
+                c.status is not ConversationStatus.NOT_SCHEDULED
+                and c.status is not ConversationStatus.CANCELLED
+                for c in plan.conversations
+            ):
                 not_ready[person.id] = "already scheduled; use reschedule to move a conversation"
                 continue
             ready.append((person, plan))
@@ -499,7 +638,12 @@ class Services:
         hi = datetime.combine(window_end, datetime.min.time(), tzinfo=manager.zone)
         busy, note = self._busy([manager, *(p for p, _ in ready)], lo, hi)
         result = schedule_team(
-            manager, [p for p, _ in ready], start, self.settings.rules, busy, self._booked(manager_id),
+            manager,
+            [p for p, _ in ready],
+            start,
+            self.settings.rules,
+            busy,
+            self._booked(manager_id),
             with_follow_ups=False,
         )
         placed: dict[str, str] = {}
@@ -521,7 +665,12 @@ class Services:
         )
 
     def reschedule(
-        self, plan_id: str, person_id: str, kind: ConversationKind, new_start: datetime, shift_later: bool = False
+        self,
+        plan_id: str,
+        person_id: str,
+        kind: ConversationKind,
+        new_start: datetime,
+        shift_later: bool = False,
     ) -> StepReport:
         """Move one conversation (M4): the others stay valid, or the error says why not.
 
@@ -530,16 +679,31 @@ class Services:
         require_aware(new_start, "new_start")
         plan = self.store.load_plan(plan_id)
         self.actor(plan, person_id)
-        manager, report = self.store.load_person(plan.manager_id), self.store.load_person(plan.report_id)
+        manager, report = (
+            self.store.load_person(plan.manager_id),
+            self.store.load_person(plan.report_id),
+        )
         placement = _placement_of(plan)
         lo, hi = placement.window.start, placement.window.end
         busy, _note = self._busy([manager, report], lo, hi)
         own = {(s.interval.start, s.interval.end) for s in placement.slots}
         busy = {k: tuple(i for i in v if (i.start, i.end) not in own) for k, v in busy.items()}
         move = reschedule_later if shift_later else reschedule
-        moved = move(placement, kind.value, new_start, manager, report, self.settings.rules, busy,
-                     self._booked(plan.manager_id, skip_plan=plan.id))
-        slots = {k: v for k, v in _slots(moved).items() if plan.conversation(k).status is ConversationStatus.SCHEDULED}
+        moved = move(
+            placement,
+            kind.value,
+            new_start,
+            manager,
+            report,
+            self.settings.rules,
+            busy,
+            self._booked(plan.manager_id, skip_plan=plan.id),
+        )
+        slots = {
+            k: v
+            for k, v in _slots(moved).items()
+            if plan.conversation(k).status is ConversationStatus.SCHEDULED
+        }
         return self.place_conversations(plan_id, person_id, slots)
 
     def schedule_follow_ups(self, plan_id: str, person_id: str) -> StepReport:
@@ -548,17 +712,26 @@ class Services:
         self.actor(plan, person_id)
         review = plan.conversation(ConversationKind.GROW_REVIEW)
         if review.held_at is None:
-            raise RuleViolation("M10", "check-ins start after conversation 3", "hold and record conversation 3 first")
-        manager, report = self.store.load_person(plan.manager_id), self.store.load_person(plan.report_id)
+            raise RuleViolation(
+                "M10",
+                "check-ins start after conversation 3",
+                "hold and record conversation 3 first",
+            )
+        manager, report = (
+            self.store.load_person(plan.manager_id),
+            self.store.load_person(plan.report_id),
+        )
         after = max(review.held_at, self.now())
         end = after + timedelta(days=31 * (self.settings.rules.follow_up_months + 1))
         busy, _note = self._busy([manager, report], after, end)
         placed = follow_ups(manager, report, after, self.settings.rules, busy)
         items = tuple(
-            FollowUp(f.sequence, CheckInKind(f.kind), f.interval.start, f.interval.end) for f in placed
+            FollowUp(f.sequence, CheckInKind(f.kind), f.interval.start, f.interval.end)
+            for f in placed
         )
-        return self._step(plan_id, person_id, "followups.scheduled",
-                          lambda p, _a, t: p.place_follow_ups(items, t))
+        return self._step(
+            plan_id, person_id, "followups.scheduled", lambda p, _a, t: p.place_follow_ups(items, t)
+        )
 
     # ------------------------------------------------------------- M12, M13
     def manager_changed(self, report_id: str, new_manager_id: str) -> list[StepReport]:
@@ -573,7 +746,9 @@ class Services:
                 continue
             if plan.status is PlanStatus.PROPOSED:
                 # Nothing to hand over yet: the proposal lapses with the old manager.
-                reports.append(self._commit(plan, plan.decline(Actor.MANAGER, at), "plan.lapsed", at))
+                reports.append(
+                    self._commit(plan, plan.decline(Actor.MANAGER, at), "plan.lapsed", at)
+                )
                 continue
             deadline = at + timedelta(days=self.settings.handoff_answer_days)
             after = plan.start_handoff(self.new_id(), new_manager_id, at, deadline)
@@ -583,14 +758,29 @@ class Services:
             current = after.current_handoff
             if current is not None and current.is_open and current.new_manager_id == new_manager_id:
                 report = self.store.load_person(report_id)
-                notices.append(self._notice(
-                    after, NoticeKind.CONSENT_REQUEST, report, "May your career plan go to your new manager?",
-                    "You have a new manager. Your career plan is shared with them only if you say "
-                    f"yes. If you do not answer by {deadline.date().isoformat()}, nothing is shared.",
-                    at, due=deadline.date(), tag=current.id,
-                ))
-            reports.append(self._commit(plan, after, "handoff.consent_asked", at, notices=notices,
-                                        extra_people=(new_manager_id,)))
+                notices.append(
+                    self._notice(
+                        after,
+                        NoticeKind.CONSENT_REQUEST,
+                        report,
+                        "May your career plan go to your new manager?",
+                        "You have a new manager. Your career plan is shared with them only if you say "
+                        f"yes. If you do not answer by {deadline.date().isoformat()}, nothing is shared.",
+                        at,
+                        due=deadline.date(),
+                        tag=current.id,
+                    )
+                )
+            reports.append(
+                self._commit(
+                    plan,
+                    after,
+                    "handoff.consent_asked",
+                    at,
+                    notices=notices,
+                    extra_people=(new_manager_id,),
+                )
+            )
         return reports
 
     def answer_handoff(self, plan_id: str, person_id: str, granted: bool) -> StepReport:
@@ -599,27 +789,43 @@ class Services:
         at = self.now()
         after = plan.answer_handoff(granted, self.actor(plan, person_id), at)
         handoff = after.current_handoff
-        assert handoff is not None  # answer_handoff refuses without one
+        if handoff is None:  # answer_handoff refuses without one; this keeps the type honest
+            raise RuleViolation("M12", "no manager change is under way", "start a handoff first")
         notices = []
         if handoff.consented:
             after = after.share_with_new_manager(at)
             new = self.store.load_person(handoff.new_manager_id)
-            notices.append(self._notice(
-                after, NoticeKind.PLAN_SHARED, new, "A career plan was shared with you",
-                "Your new report agreed to share their career plan. A three-way meeting with "
-                "them and their previous manager will walk you through it.", at, tag=handoff.id,
-            ))
+            notices.append(
+                self._notice(
+                    after,
+                    NoticeKind.PLAN_SHARED,
+                    new,
+                    "A career plan was shared with you",
+                    "Your new report agreed to share their career plan. A three-way meeting with "
+                    "them and their previous manager will walk you through it.",
+                    at,
+                    tag=handoff.id,
+                )
+            )
             event = "handoff.shared"
         else:
             old = self.store.load_person(handoff.old_manager_id)
-            notices.append(self._notice(
-                after, NoticeKind.ACCESS_ENDED, old, "Your access to a career plan ended",
-                "Your former report chose not to share their career plan with their new manager. "
-                "Your access to it has ended.", at, tag=handoff.id,
-            ))
+            notices.append(
+                self._notice(
+                    after,
+                    NoticeKind.ACCESS_ENDED,
+                    old,
+                    "Your access to a career plan ended",
+                    "Your former report chose not to share their career plan with their new manager. "
+                    "Your access to it has ended.",
+                    at,
+                    tag=handoff.id,
+                )
+            )
             event = "handoff.refused"
-        return self._commit(plan, after, event, at, notices=notices,
-                            extra_people=(handoff.new_manager_id,))
+        return self._commit(
+            plan, after, event, at, notices=notices, extra_people=(handoff.new_manager_id,)
+        )
 
     def expire_handoffs(self) -> list[StepReport]:
         """No answer by the deadline means no (M12): end the old manager's access, share nothing."""
@@ -639,13 +845,21 @@ class Services:
     ) -> StepReport:
         """The three-way meeting: report, old and new manager (M12)."""
         stop = end or start + timedelta(minutes=self.settings.handoff_meeting_minutes)
-        return self._step(plan_id, person_id, "handoff.meeting_scheduled",
-                          lambda p, _a, _t: p.schedule_handoff_meeting(start, stop))
+        return self._step(
+            plan_id,
+            person_id,
+            "handoff.meeting_scheduled",
+            lambda p, _a, _t: p.schedule_handoff_meeting(start, stop),
+        )
 
     def choose_path(self, plan_id: str, person_id: str, path: NewManagerPath) -> StepReport:
         """The new manager records how they and the report go on (M13)."""
-        return self._step(plan_id, person_id, f"handoff.path_{path.value}",
-                          lambda p, a, t: p.choose_path(path, a, t))
+        return self._step(
+            plan_id,
+            person_id,
+            f"handoff.path_{path.value}",
+            lambda p, a, t: p.choose_path(path, a, t),
+        )
 
     def schedule_meeting(
         self, plan_id: str, person_id: str, kind: str, start: datetime, minutes: int
@@ -653,13 +867,21 @@ class Services:
         """An abbreviated session (M13) or the manager's life story for the report (M14)."""
         if kind not in ("abbreviated_session", "manager_life_story"):
             raise InvalidInput("kind", "abbreviated_session or manager_life_story", kind)
-        return self._step(plan_id, person_id, f"meeting.{kind}",
-                          lambda p, _a, t: p.schedule_meeting(kind, start, start + timedelta(minutes=minutes), t))
+        return self._step(
+            plan_id,
+            person_id,
+            f"meeting.{kind}",
+            lambda p, _a, t: p.schedule_meeting(kind, start, start + timedelta(minutes=minutes), t),
+        )
 
     def request_manager_life_story(self, plan_id: str, person_id: str) -> StepReport:
         """The report asks to hear the manager's life story (M14)."""
-        return self._step(plan_id, person_id, "reciprocity.requested",
-                          lambda p, a, t: p.request_manager_life_story(a, t))
+        return self._step(
+            plan_id,
+            person_id,
+            "reciprocity.requested",
+            lambda p, a, t: p.request_manager_life_story(a, t),
+        )
 
     def report_left(self, report_id: str) -> list[StepReport]:
         """The report left: cancel everything on their plans."""
@@ -696,7 +918,9 @@ class Services:
         cursors = ((cursor_name, snapshot.cursor),) if snapshot.cursor else ()
         self.store.commit(PlanChange(people=changed, cursors=cursors))
         handoffs = [
-            r for move in diff.manager_changes if move.new_manager_id is not None
+            r
+            for move in diff.manager_changes
+            if move.new_manager_id is not None
             for r in self.manager_changed(move.person_id, move.new_manager_id)
         ]
         left = [r for pid in leaving for r in self.report_left(pid)]
@@ -729,7 +953,9 @@ class Services:
         for key, status in statuses.items():
             plan_id, _, action_id = key.removeprefix("cc-").partition("-a-")
             if not plan_id:
-                raise InvalidInput("ticket key", "a key made by careerconv (cc-<plan>-a-<action>)", key)
+                raise InvalidInput(
+                    "ticket key", "a key made by careerconv (cc-<plan>-a-<action>)", key
+                )
             if status is TicketStatus.DELETED:
                 deleted.append(key)
                 continue
@@ -761,7 +987,8 @@ def _placement_of(plan: CareerPlan) -> Placement:
     convs = plan.conversations
     if any(c.start is None or c.end is None for c in convs):
         raise RuleViolation(
-            "M4", "only a plan with all three conversations on the calendar can be rescheduled",
+            "M4",
+            "only a plan with all three conversations on the calendar can be rescheduled",
             "schedule the plan first",
         )
     first = min(c.start for c in convs if c.start is not None)

@@ -117,7 +117,8 @@ class InMemoryStore:
         """Plans matching the report and/or manager."""
         plans = [serialization.loads(text, CareerPlan) for text in self.plans.values()]
         return [
-            p for p in plans
+            p
+            for p in plans
             if (report_id is None or p.report_id == report_id)
             and (manager_id is None or p.manager_id == manager_id)
         ]
@@ -135,15 +136,21 @@ class InMemoryStore:
 
     def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """Due items on or before ``day``."""
-        items = [i for p in self.find_plans(manager_id=manager_id) for i in p.due_items() if i.due <= day]
+        items = [
+            i for p in self.find_plans(manager_id=manager_id) for i in p.due_items() if i.due <= day
+        ]
         return sorted(items, key=lambda i: (i.due, i.plan_id, i.kind.value))
 
-    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime
+    ) -> Sequence[OutboxEntry]:
         """Pending, due, unleased entries, oldest first, leased until ``lease_until``."""
         ready = sorted(
             (
-                e for e in self.entries.values()
-                if e.status is OutboxStatus.PENDING and e.next_attempt_at <= now
+                e
+                for e in self.entries.values()
+                if e.status is OutboxStatus.PENDING
+                and e.next_attempt_at <= now
                 and self.leases.get(e.id, now) <= now
             ),
             key=lambda e: (e.created_at, e.id),
@@ -171,7 +178,9 @@ class InMemoryStore:
         count = 0
         for e in list(self.entries.values()):
             if e.status is OutboxStatus.FAILED and (entry_ids is None or e.id in entry_ids):
-                self.entries[e.id] = evolve(e, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+                self.entries[e.id] = evolve(
+                    e, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now
+                )
                 count += 1
         return count
 
@@ -214,14 +223,18 @@ class RecordingTracker:
         """Keep each ticket."""
         out = []
         for t in tickets:
-            status = OutcomeStatus.UNCHANGED if self.tickets.get(t.key) == t else OutcomeStatus.DELIVERED
+            status = (
+                OutcomeStatus.UNCHANGED if self.tickets.get(t.key) == t else OutcomeStatus.DELIVERED
+            )
             self.tickets[t.key] = t
             out.append(DeliveryOutcome(t.key, status))
         return out
 
     def pull_statuses(self, keys: Sequence[str]) -> dict[str, TicketStatus]:
         """Statuses of known tickets; unknown keys are DELETED."""
-        return {k: self.tickets[k].status if k in self.tickets else TicketStatus.DELETED for k in keys}
+        return {
+            k: self.tickets[k].status if k in self.tickets else TicketStatus.DELETED for k in keys
+        }
 
 
 class RecordingNotifier:

@@ -31,8 +31,12 @@ def server(request: pytest.FixtureRequest) -> CalendarServer:
 
 
 @pytest.fixture
-def caldav_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-               server: CalendarServer) -> tuple[Cli, str, CalendarServer]:
+def caldav_cli(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    server: CalendarServer,
+) -> tuple[Cli, str, CalendarServer]:
     url = f"{server.home_url}career-{uuid.uuid4().hex[:10]}/"
     cli = Cli(tmp_path / "home", capsys, monkeypatch)
     cli("init")
@@ -41,10 +45,12 @@ def caldav_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: 
         monkeypatch.setenv(ENV, server.password)
         settings += f', user = "{server.user}", password_env = "{ENV}"'
     config = cli.home / "careerconv.toml"
-    config.write_text(config.read_text().replace(
-        '[[calendar]]\nadapter = "ics"\nsettings = { directory = "invites" }',
-        f'[[calendar]]\nadapter = "caldav"\nsettings = {{ {settings} }}',
-    ))
+    config.write_text(
+        config.read_text().replace(
+            '[[calendar]]\nadapter = "ics"\nsettings = { directory = "invites" }',
+            f'[[calendar]]\nadapter = "caldav"\nsettings = {{ {settings} }}',
+        )
+    )
     cli("org", "import", str(EXAMPLES / "org.toml"))
     for report in ("jonas", "aylin"):
         cli("propose", report)
@@ -58,12 +64,17 @@ def events(url: str, server: CalendarServer) -> dict[str, icalendar.Event]:
     auth = (server.user, server.password) if server.password else None
     listing = requests.request("PROPFIND", url, headers={"Depth": "1"}, auth=auth, timeout=10)
     assert listing.status_code == 207
-    hrefs = [e.text for e in ElementTree.fromstring(listing.content).iter("{DAV:}href")
-             if e.text and e.text.endswith(".ics")]
+    hrefs = [
+        e.text
+        for e in ElementTree.fromstring(listing.content).iter("{DAV:}href")
+        if e.text and e.text.endswith(".ics")
+    ]
     found: dict[str, icalendar.Event] = {}
     base = url.split("/", 3)[:3]
     for href in hrefs:
-        body = requests.get("/".join(base) + href if href.startswith("/") else href, auth=auth, timeout=10)
+        body = requests.get(
+            "/".join(base) + href if href.startswith("/") else href, auth=auth, timeout=10
+        )
         body.raise_for_status()
         for event in icalendar.Calendar.from_ical(body.content).walk("VEVENT"):
             uid = str(event["UID"])
@@ -83,7 +94,9 @@ def test_schedule_move_pause_and_decline_keep_the_calendar_consistent(
     assert len(first) == 6
     assert "nothing to deliver" in cli("dispatch")  # a re-run writes nothing
 
-    jonas_pinnacle = [u for u, e in first.items() if "pinnacle" in u and "jonas" in str(e.get("ATTENDEE"))]
+    jonas_pinnacle = [
+        u for u, e in first.items() if "pinnacle" in u and "jonas" in str(e.get("ATTENDEE"))
+    ]
     assert len(jonas_pinnacle) == 1
     uid = jonas_pinnacle[0]
     review_uid = uid.replace("pinnacle", "grow_review")

@@ -21,7 +21,9 @@ NOW = "2027-01-04T08:00:00+00:00"
 class Cli:
     """Runs ``careerconv --home <tmp> ...`` in-process and keeps the output."""
 
-    def __init__(self, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         self.home = home
         self.capsys = capsys
         self.monkeypatch = monkeypatch
@@ -41,7 +43,9 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+def cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Cli]:
     runner = Cli(tmp_path / "home", capsys, monkeypatch)
     runner("init")
     runner("org", "import", str(EXAMPLES / "org.toml"))
@@ -70,7 +74,9 @@ def test_adapters_lists_the_builtin_ones(cli: Cli) -> None:
 def test_org_import_reports_changes_and_rejects_bad_files(cli: Cli, tmp_path: Path) -> None:
     assert "0 added, 0 updated" in cli("org", "import", str(EXAMPLES / "org.toml"))
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[person]]\nid = "a"\nname = "A"\nemail = "a@example.com"\ntime_zone = "Mars/Base"\n')
+    bad.write_text(
+        '[[person]]\nid = "a"\nname = "A"\nemail = "a@example.com"\ntime_zone = "Mars/Base"\n'
+    )
     out = cli("org", "import", str(bad), code=1)
     assert "error:" in out and "Mars/Base" in out and "Traceback" not in out
 
@@ -97,7 +103,9 @@ def test_schedule_team_and_reschedule(cli: Cli) -> None:
     assert "already scheduled" in cli("schedule", "jonas", "--start", "2027-01-05")
     moved = cli("reschedule", "jonas", "grow_review", "--to", "2027-01-05T01:00+00:00", code=1)
     assert "M4" in moved
-    assert "has no UTC offset" in cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-05T10:00", code=2)
+    assert "has no UTC offset" in cli(
+        "reschedule", "jonas", "pinnacle", "--to", "2027-01-05T10:00", code=2
+    )
 
 
 def record_jonas(cli: Cli) -> None:
@@ -107,8 +115,18 @@ def record_jonas(cli: Cli) -> None:
     cli.now("2027-01-20T08:00:00+00:00")
     cli("record", "jonas", "life_story", "--file", str(records / "jonas-life-story.toml"))
     cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml"))
-    cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), "--as", "jonas")
-    out = cli("record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas")
+    cli(
+        "record",
+        "jonas",
+        "pinnacle",
+        "--file",
+        str(records / "jonas-pinnacle-report.toml"),
+        "--as",
+        "jonas",
+    )
+    out = cli(
+        "record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas"
+    )
     assert "grow.written" in out
 
 
@@ -116,16 +134,29 @@ def test_record_outcomes_and_refusals(cli: Cli, tmp_path: Path) -> None:
     ready_team(cli)
     cli("schedule", "jonas", "--start", "2027-01-05")
     records = EXAMPLES / "records"
-    assert "M3" in cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml"), code=1)
+    assert "M3" in cli(
+        "record",
+        "jonas",
+        "pinnacle",
+        "--file",
+        str(records / "jonas-pinnacle-manager.toml"),
+        code=1,
+    )
     cli("record", "jonas", "life_story", "--file", str(records / "jonas-life-story.toml"))
     # The manager may not hand in the report's ratings or focus (M6, M7).
-    out = cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), code=1)
+    out = cli(
+        "record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), code=1
+    )
     assert "M6" in out
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"pinnacle": {"roles": [{"id": str(n), "title": "x"} for n in range(4)]}}))
+    bad.write_text(
+        json.dumps({"pinnacle": {"roles": [{"id": str(n), "title": "x"} for n in range(4)]}})
+    )
     assert "M5: 4 pinnacle roles" in cli("record", "jonas", "pinnacle", "--file", str(bad), code=1)
     bad.write_text(json.dumps({"pinnacle": {"dream": "x", "oops": 1}}))
-    assert "unknown field(s) ['oops']" in cli("record", "jonas", "pinnacle", "--file", str(bad), code=1)
+    assert "unknown field(s) ['oops']" in cli(
+        "record", "jonas", "pinnacle", "--file", str(bad), code=1
+    )
     assert "give --file" in cli("record", "jonas", "life_story", code=2)
 
 
@@ -143,7 +174,9 @@ def test_interactive_record(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
     record_jonas(cli)
-    assert "M9" in cli("record", "jonas", "grow", "--file", str(EXAMPLES / "records" / "jonas-grow.toml"), code=1)
+    assert "M9" in cli(
+        "record", "jonas", "grow", "--file", str(EXAMPLES / "records" / "jonas-grow.toml"), code=1
+    )
     out = cli("record", "jonas", "grow_review")
     assert "conversation.grow_review_held" in out and "followups.scheduled" in out
     assert "jonas:mentor" in cli("actions", "--report", "jonas")
@@ -159,7 +192,7 @@ def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
     next(tickets.glob("*-a-intro.json")).unlink()
     out = cli("sync-tickets")
     assert "1 deleted" in out and "not recreated" in out
-    assert "done " in [line for line in cli("actions").splitlines() if "interviews" in line][0]
+    assert "done " in next(line for line in cli("actions").splitlines() if "interviews" in line)
     assert "checkin.check_in" in cli("checkin", "jonas", "--on-track", "yes")
     assert "checkin.extended_review" in cli("checkin", "jonas", "--review")
     assert "feedback.given" in cli("feedback", "jonas", "9", "--as", "jonas")
@@ -180,7 +213,12 @@ def test_due_nudges_consent_and_export(cli: Cli, tmp_path: Path) -> None:
     assert "Hiring well" in summary["focus_competencies"]
     cli("export", "jonas", "--format", "html", "--out", str(tmp_path / "plan.html"))
     page = (tmp_path / "plan.html").read_text()
-    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "focus" in page and "<script" not in page
+    assert (
+        page.startswith("<!DOCTYPE html>")
+        and "<svg" in page
+        and "focus" in page
+        and "<script" not in page
+    )
     md = cli("export", "jonas")
     assert "## GROW plan" in md and "| Hiring well | 1" in md
     assert "neither the report nor the manager" in cli("export", "jonas", "--as", "daniel", code=1)
@@ -194,7 +232,9 @@ def test_handoff_flow(cli: Cli) -> None:
     assert "consent_asked" in cli("handoff", "status", "priya")
     assert "M12: only the report can consent" in cli("handoff", "consent", "priya", "yes", code=1)
     cli("handoff", "consent", "priya", "yes", "--as", "priya")
-    assert "handoff.meeting_scheduled" in cli("handoff", "meeting", "priya", "--at", "2027-01-12T15:00Z", "--as", "daniel")
+    assert "handoff.meeting_scheduled" in cli(
+        "handoff", "meeting", "priya", "--at", "2027-01-12T15:00Z", "--as", "daniel"
+    )
     assert "path_continue_plan" in cli("handoff", "path", "priya", "continue", "--as", "daniel")
     assert "0 handoff(s) expired" in cli("handoff", "expire")
     cli("dispatch")
@@ -209,8 +249,12 @@ def test_catalog_commands(cli: Cli, tmp_path: Path) -> None:
     assert "unknown id" in cli("catalog", "show", "astronaut", code=1)
     comps, roles = tmp_path / "c.csv", tmp_path / "r.csv"
     comps.write_text("id,name,group,description\nk1,Kindness,People,Being kind\n")
-    roles.write_text("id,title,function,competency_ids,onet_codes,description\nr1,Gardener,operations,k1,,Grows\n")
-    assert "1 competencies, 1 roles" in cli("catalog", "import", "--competencies", str(comps), "--roles", str(roles))
+    roles.write_text(
+        "id,title,function,competency_ids,onet_codes,description\nr1,Gardener,operations,k1,,Grows\n"
+    )
+    assert "1 competencies, 1 roles" in cli(
+        "catalog", "import", "--competencies", str(comps), "--roles", str(roles)
+    )
     assert "Gardener" in cli("catalog", "list")
 
 
@@ -248,13 +292,21 @@ def test_console_script_and_demo(tmp_path: Path) -> None:
     assert "Career Conversations" in out
     env = {**os.environ, "CAREERCONV_HOME": str(tmp_path / "demo")}
     env.pop("CAREERCONV_NOW", None)
-    done = subprocess.run([str(exe), "demo", str(EXAMPLES)], capture_output=True, text=True, env=env,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [str(exe), "demo", str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "6 placed" in done.stdout and "Done." in done.stdout
     home = tmp_path / "demo"
     assert (home / "jonas-plan.html").exists()
     assert len(list((home / "invites").rglob("*.ics"))) > 20
     assert "0 pending, 0 failed" in done.stdout
-    again = subprocess.run([str(exe), "demo", str(EXAMPLES)], capture_output=True, text=True, env=env, check=False)
+    again = subprocess.run(
+        [str(exe), "demo", str(EXAMPLES)], capture_output=True, text=True, env=env, check=False
+    )
     assert again.returncode == 1 and "--force" in again.stderr

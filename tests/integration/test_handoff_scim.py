@@ -21,8 +21,12 @@ TOKEN_ENV = "TEST_HANDOFF_SCIM_TOKEN"
 
 
 @pytest.fixture
-def scim_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-             scim_tenant: ScimAdmin) -> tuple[Cli, ScimAdmin, dict[str, str]]:
+def scim_cli(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    scim_tenant: ScimAdmin,
+) -> tuple[Cli, ScimAdmin, dict[str, str]]:
     ids = {"helena": scim_tenant.create("helena", timezone="Europe/Berlin")}
     ids["maya"] = scim_tenant.create("maya", manager=ids["helena"], timezone="Europe/Berlin")
     ids["daniel"] = scim_tenant.create("daniel", manager=ids["helena"], timezone="America/New_York")
@@ -31,10 +35,13 @@ def scim_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: py
     cli = Cli(tmp_path / "home", capsys, monkeypatch)
     cli("init")
     config = cli.home / "careerconv.toml"
-    config.write_text(config.read_text().replace(
-        '[hris_source]\nadapter = "orgfile"',
-        f'[hris_source]\nadapter = "scim"\nsettings = {{ url = "{scim_tenant.url}", token_env = "{TOKEN_ENV}" }}',
-    ))
+    config.write_text(
+        config.read_text().replace(
+            '[hris_source]\nadapter = "orgfile"',
+            f'[hris_source]\nadapter = "scim"\n'
+            f'settings = {{ url = "{scim_tenant.url}", token_env = "{TOKEN_ENV}" }}',
+        )
+    )
     assert "4 added" in cli("org", "sync")
     return cli, scim_tenant, ids
 
@@ -67,7 +74,10 @@ def test_a_manager_change_in_scim_asks_the_report_and_shares_only_on_yes(
     out = cli("org", "sync")
     assert "1 updated" in out and "asked for consent first" in out
     cli("dispatch")
-    assert any("May your career plan go to your new manager" in s for s in mails_to(cli, "jonas@example.com"))
+    assert any(
+        "May your career plan go to your new manager" in s
+        for s in mails_to(cli, "jonas@example.com")
+    )
     assert mails_to(cli, "daniel@example.com") == []  # nothing before consent
     refused = cli("handoff", "consent", ids["jonas"], "yes", "--as", ids["daniel"], code=1)
     assert "neither the report nor the manager" in refused  # the new manager has no say yet
@@ -76,7 +86,8 @@ def test_a_manager_change_in_scim_asks_the_report_and_shares_only_on_yes(
     cli("dispatch")
     assert mails_to(cli, "daniel@example.com") == ["A career plan was shared with you"]
     meeting = next((cli.home / "invites").rglob("*handoff*.ics"), None) or next(
-        p for p in (cli.home / "invites").rglob("*.ics") if "Handing over" in p.read_text())
+        p for p in (cli.home / "invites").rglob("*.ics") if "Handing over" in p.read_text()
+    )
     text = meeting.read_text().replace("\r\n ", "").replace("\n ", "")  # unfold RFC 5545 lines
     for who in ("jonas@example.com", "maya@example.com", "daniel@example.com"):
         assert who in text
@@ -95,12 +106,19 @@ def test_a_report_deleted_mid_handoff_ends_the_plan_and_shares_nothing(
     cli("dispatch")
     assert mails_to(cli, "daniel@example.com") == []
     # Every invite of the plan is now a cancellation.
-    unfolded = [p.read_text().replace("\r\n ", "").replace("\n ", "") for p in (cli.home / "invites").rglob("*.ics")]
+    unfolded = [
+        p.read_text().replace("\r\n ", "").replace("\n ", "")
+        for p in (cli.home / "invites").rglob("*.ics")
+    ]
     texts = [t for t in unfolded if "jonas@example.com" in t]
-    assert texts and all("METHOD:CANCEL" in t or "STATUS:CANCELLED" in t for t in texts if "Career conversation" in t)
+    assert texts and all(
+        "METHOD:CANCEL" in t or "STATUS:CANCELLED" in t for t in texts if "Career conversation" in t
+    )
 
 
-def test_a_dangling_manager_in_scim_changes_nothing(scim_cli: tuple[Cli, ScimAdmin, dict[str, str]]) -> None:
+def test_a_dangling_manager_in_scim_changes_nothing(
+    scim_cli: tuple[Cli, ScimAdmin, dict[str, str]],
+) -> None:
     cli, admin, ids = scim_cli
     admin.set_manager(ids["jonas"], "no-such-user")
     out = cli("org", "sync", code=1)
@@ -109,7 +127,8 @@ def test_a_dangling_manager_in_scim_changes_nothing(scim_cli: tuple[Cli, ScimAdm
 
 
 def test_a_wrong_token_is_a_clear_error_without_the_token(
-    scim_cli: tuple[Cli, ScimAdmin, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+    scim_cli: tuple[Cli, ScimAdmin, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cli, _admin, _ids = scim_cli
     monkeypatch.setenv(TOKEN_ENV, "WRONGTOKENMARKER123")

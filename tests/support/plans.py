@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from careerconv_core.domain.conversations import ConversationKind
-from careerconv_core.domain.grow import Action, DevelopmentOption, Goal, GrowPlan, Opportunity, OpportunityKind
+from careerconv_core.domain.grow import (
+    Action,
+    DevelopmentOption,
+    Goal,
+    GrowPlan,
+    Opportunity,
+    OpportunityKind,
+)
 from careerconv_core.domain.pinnacle import CompetencyRating, Pinnacle, PinnacleRole
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
@@ -45,13 +52,17 @@ def scheduled() -> CareerPlan:
 def pinnacle_for_manager() -> Pinnacle:
     return Pinnacle(
         dream="lead a product company",
-        roles=(PinnacleRole("cpo", "Chief Product Officer", "a public software company"),
-               PinnacleRole("founder", "Founder", "a climate startup")),
+        roles=(
+            PinnacleRole("cpo", "Chief Product Officer", "a public software company"),
+            PinnacleRole("founder", "Founder", "a climate startup"),
+        ),
         crossed_out=("finance", "medicine"),
         chosen_role_id="cpo",
-        competencies=(CompetencyRating("strategy", "Product strategy"),
-                      CompetencyRating("people", "Leading people"),
-                      CompetencyRating("story", "Storytelling")),
+        competencies=(
+            CompetencyRating("strategy", "Product strategy"),
+            CompetencyRating("people", "Leading people"),
+            CompetencyRating("story", "Storytelling"),
+        ),
     )
 
 
@@ -66,11 +77,15 @@ def after_pinnacle() -> CareerPlan:
 
 def grow_plan(starts: date | None = None, **action_overrides: object) -> GrowPlan:
     start = starts or at(4).date()
-    action = dict(
-        id="a1", title="Run the quarterly roadmap review for my team", owner_id=REPORT,
-        due=start + timedelta(days=60), done_when="the review is held and notes shared",
-        opportunity=Opportunity(OpportunityKind.PROJECT, "roadmap review"), competency_id="strategy",
-    )
+    action: dict[str, object] = {
+        "id": "a1",
+        "title": "Run the quarterly roadmap review for my team",
+        "owner_id": REPORT,
+        "due": start + timedelta(days=60),
+        "done_when": "the review is held and notes shared",
+        "opportunity": Opportunity(OpportunityKind.PROJECT, "roadmap review"),
+        "competency_id": "strategy",
+    }
     action.update(action_overrides)
     return GrowPlan(
         goal=Goal("cpo", "become a chief product officer"),

@@ -59,4 +59,6 @@ class World:
         }
         import random
 
-        return Dispatcher(self.store, chosen, self.clock, RetryPolicy(max_attempts=3), random.Random(7))
+        return Dispatcher(
+            self.store, chosen, self.clock, RetryPolicy(max_attempts=3), random.Random(7)
+        )

@@ -8,8 +8,22 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "src" / "careerconv_core"
-FORBIDDEN = ("careerconv_plugins", "requests", "jira", "icalendar", "caldav", "psycopg", "sqlite3",
-             "psycopg2", "pymysql", "sqlalchemy", "httpx", "urllib3", "smtplib", "socket")
+FORBIDDEN = (
+    "careerconv_plugins",
+    "requests",
+    "jira",
+    "icalendar",
+    "caldav",
+    "psycopg",
+    "sqlite3",
+    "psycopg2",
+    "pymysql",
+    "sqlalchemy",
+    "httpx",
+    "urllib3",
+    "smtplib",
+    "socket",
+)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -33,8 +47,11 @@ def test_core_sources_import_no_forbidden_module() -> None:
 
 
 def test_importing_the_whole_core_loads_none_of_them() -> None:
-    modules = [f"careerconv_core.{p.relative_to(CORE).with_suffix('').as_posix().replace('/', '.')}"
-               for p in CORE.rglob("*.py") if p.name not in ("__init__.py", "cli.py")]
+    modules = [
+        f"careerconv_core.{p.relative_to(CORE).with_suffix('').as_posix().replace('/', '.')}"
+        for p in CORE.rglob("*.py")
+        if p.name not in ("__init__.py", "cli.py")
+    ]
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

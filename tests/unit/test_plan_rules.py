@@ -9,7 +9,11 @@ from attrs import evolve
 
 from careerconv_core.domain.budget import budget
 from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueKind
-from careerconv_core.domain.conversations import ConversationKind, ConversationLengths, ConversationStatus
+from careerconv_core.domain.conversations import (
+    ConversationKind,
+    ConversationLengths,
+    ConversationStatus,
+)
 from careerconv_core.domain.feedback import FeedbackRating, aggregate
 from careerconv_core.domain.grow import ActionStatus, FindingKind, GrowRules, stress_test
 from careerconv_core.domain.handoff import HandoffState, NewManagerPath
@@ -53,8 +57,12 @@ def test_m1_conversation_one_needs_its_own_opt_in() -> None:
     with pytest.raises(RuleViolation, match="M1"):
         plan.opt_in_life_story(Actor.MANAGER, at(1))
     yes = plan.opt_in_life_story(Actor.REPORT, at(1))
-    assert yes.schedule({ConversationKind.LIFE_STORY: (at(2), at(2, 1))}, at(1)).conversation(
-        ConversationKind.LIFE_STORY).status is ConversationStatus.SCHEDULED
+    assert (
+        yes.schedule({ConversationKind.LIFE_STORY: (at(2), at(2, 1))}, at(1))
+        .conversation(ConversationKind.LIFE_STORY)
+        .status
+        is ConversationStatus.SCHEDULED
+    )
 
 
 @pytest.mark.parametrize("by", [Actor.REPORT, Actor.MANAGER])
@@ -86,7 +94,7 @@ def test_m1_steps_on_a_proposed_plan_are_refused_with_the_fix() -> None:
 # ---------------------------------------------------------------- M2
 @pytest.mark.parametrize(("equipped", "trust"), [(False, True), (True, False), (False, False)])
 def test_m2_trust_gate_says_repair_trust_first(equipped: bool, trust: bool) -> None:
-    with pytest.raises(RuleViolation, match="M2: .*repair trust first"):
+    with pytest.raises(RuleViolation, match=r"M2: .*repair trust first"):
         active().confirm_readiness(Actor.MANAGER, equipped, trust, at(1))
 
 
@@ -103,7 +111,9 @@ def test_m2_only_the_manager_answers_the_gate() -> None:
 # ---------------------------------------------------------------- M3
 def test_m3_each_conversation_needs_the_previous_one_held() -> None:
     plan = scheduled()
-    with pytest.raises(RuleViolation, match=r"M3: conversation 3 \(grow_review\) cannot come before conversation 2"):
+    with pytest.raises(
+        RuleViolation, match=r"M3: conversation 3 \(grow_review\) cannot come before conversation 2"
+    ):
         plan.record_held(ConversationKind.GROW_REVIEW, at(3))
     with pytest.raises(RuleViolation, match="M3: conversation 2"):
         plan.record_held(ConversationKind.PINNACLE, at(3))
@@ -114,19 +124,23 @@ def test_m3_lengths_default_and_configurable() -> None:
     assert (lengths.life_story, lengths.pinnacle, lengths.grow_review) == (60, 60, 45)
     assert 135 <= lengths.total <= 180  # 2.25 to 3 hours
     assert ConversationLengths(life_story=90).total == 195
-    with pytest.raises(InvalidInput, match="lengths.pinnacle"):
+    with pytest.raises(InvalidInput, match=r"lengths\.pinnacle"):
         ConversationLengths(pinnacle=5)
 
 
 # ---------------------------------------------------------------- M4
 def test_m4_order_is_kept_when_moving() -> None:
     plan = scheduled()
-    with pytest.raises(RuleViolation, match="M4: conversation 2 would start before conversation 1 ends"):
+    with pytest.raises(
+        RuleViolation, match="M4: conversation 2 would start before conversation 1 ends"
+    ):
         plan.schedule({ConversationKind.PINNACLE: (at(2, 0.5), at(2, 1.5))}, at(1))
 
 
 def test_m4_one_month_window() -> None:
-    with pytest.raises(RuleViolation, match="M4: the three conversations would spread over more than one month"):
+    with pytest.raises(
+        RuleViolation, match="M4: the three conversations would spread over more than one month"
+    ):
         scheduled().schedule({ConversationKind.GROW_REVIEW: (at(40), at(40, 1))}, at(1))
 
 
@@ -139,9 +153,12 @@ def test_m4_a_move_increments_the_invite_sequence_once() -> None:
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(InvalidInput, match="naive datetime"):
-        ready().schedule({ConversationKind.LIFE_STORY: (datetime(2026, 12, 3, 9), datetime(2026, 12, 3, 10))}, at(1))  # noqa: DTZ001
+        ready().schedule(
+            {ConversationKind.LIFE_STORY: (datetime(2026, 12, 3, 9), datetime(2026, 12, 3, 10))},
+            at(1),
+        )
     with pytest.raises(InvalidInput, match="naive datetime"):
-        CareerPlan.propose("p", "r", "m", datetime(2026, 12, 1))  # noqa: DTZ001
+        CareerPlan.propose("p", "r", "m", datetime(2026, 12, 1))
 
 
 # ---------------------------------------------------------------- M5
@@ -180,14 +197,20 @@ def test_m6_manager_observes_but_never_overwrites_the_self_rating() -> None:
     assert again.pinnacle.focus == ("strategy", "people")
     with pytest.raises(RuleViolation, match="M6"):
         observed.record_pinnacle(
-            evolve(pinnacle_for_manager(), competencies=(CompetencyRating("strategy", "S", self_rating=5),)),
-            Actor.MANAGER, at(4),
+            evolve(
+                pinnacle_for_manager(),
+                competencies=(CompetencyRating("strategy", "S", self_rating=5),),
+            ),
+            Actor.MANAGER,
+            at(4),
         )
 
 
 def test_m6_report_rerecording_keeps_manager_observations() -> None:
     plan = after_pinnacle().observe("people", "mentors new hires", None, Actor.MANAGER, at(4))
-    mine = evolve(pinnacle_for_manager(), competencies=(CompetencyRating("people", "Leading people", 4),))
+    mine = evolve(
+        pinnacle_for_manager(), competencies=(CompetencyRating("people", "Leading people", 4),)
+    )
     after = plan.record_pinnacle(mine, Actor.REPORT, at(5))
     comp = after.pinnacle.competency("people")
     assert (comp.self_rating, comp.manager_observation) == (4, "mentors new hires")
@@ -233,15 +256,23 @@ def test_m8_bad_actions_are_refused(overrides: dict[str, object], message: str) 
 
 def test_m8_goal_comes_from_the_pinnacle_roles() -> None:
     bad = evolve(grow_plan(), goal=evolve(grow_plan().goal, role_id="astronaut"))
-    with pytest.raises(RuleViolation, match="M8: the goal's role 'astronaut' is not one of the pinnacle roles"):
+    with pytest.raises(
+        RuleViolation, match="M8: the goal's role 'astronaut' is not one of the pinnacle roles"
+    ):
         after_pinnacle().write_grow(bad, Actor.REPORT, at(5))
 
 
 def test_m8_stress_test_flags_overload_and_steps_outside_the_job() -> None:
     base = grow_plan()
-    actions = tuple(evolve(base.actions[0], id=f"a{n}", opportunity=None if n == 0 else base.actions[0].opportunity)
-                    for n in range(8))
-    findings = stress_test(evolve(base, actions=actions), GrowRules(horizon_months=6, actions_per_month=1))
+    actions = tuple(
+        evolve(
+            base.actions[0], id=f"a{n}", opportunity=None if n == 0 else base.actions[0].opportunity
+        )
+        for n in range(8)
+    )
+    findings = stress_test(
+        evolve(base, actions=actions), GrowRules(horizon_months=6, actions_per_month=1)
+    )
     kinds = {f.kind for f in findings}
     assert FindingKind.TOO_MANY_ACTIONS in kinds
     assert FindingKind.NOT_EMBEDDED in kinds
@@ -274,7 +305,9 @@ def test_m10_cadence_after_the_three_conversations() -> None:
 
 
 def test_m10_no_check_in_before_conversation_three() -> None:
-    with pytest.raises(RuleViolation, match="M3: cannot check in on the plan before conversation 3"):
+    with pytest.raises(
+        RuleViolation, match="M3: cannot check in on the plan before conversation 3"
+    ):
         after_pinnacle().check_in(CheckInKind.CHECK_IN, at(6))
 
 
@@ -286,7 +319,7 @@ def test_m10_a_declined_conversation_is_respected() -> None:
 
 
 def test_m10_probe_is_three_or_four_months() -> None:
-    with pytest.raises(InvalidInput, match="cadence.probe_after_months"):
+    with pytest.raises(InvalidInput, match=r"cadence\.probe_after_months"):
         CadenceRules(probe_after_months=6)
     four = {i.kind: i.due for i in reviewed().due_items(CadenceRules(probe_after_months=4))}
     three = {i.kind: i.due for i in reviewed().due_items()}
@@ -317,7 +350,9 @@ def test_m12_consent_is_asked_first_and_nothing_moves_before_it() -> None:
     assert plan.current_handoff is not None
     assert plan.current_handoff.state is HandoffState.CONSENT_ASKED
     assert plan.manager_id == MANAGER and not plan.can_view("m2")
-    with pytest.raises(RuleViolation, match="M12: cannot share the plan: the handoff is consent_asked"):
+    with pytest.raises(
+        RuleViolation, match="M12: cannot share the plan: the handoff is consent_asked"
+    ):
         plan.share_with_new_manager(at(21))
     with pytest.raises(RuleViolation, match="M12: only the report can consent"):
         plan.answer_handoff(True, Actor.MANAGER, at(21))
@@ -386,7 +421,7 @@ def test_m16_feedback_after_conversation_three_only() -> None:
     plan = reviewed().give_feedback(FeedbackRating(Actor.REPORT, REPORT, 8))
     plan = plan.give_feedback(FeedbackRating(Actor.REPORT, REPORT, 9))
     assert [f.score for f in plan.feedback] == [9]
-    with pytest.raises(InvalidInput, match="feedback.score"):
+    with pytest.raises(InvalidInput, match=r"feedback\.score"):
         FeedbackRating(Actor.REPORT, REPORT, 11)
 
 

@@ -35,16 +35,20 @@ def calendar(name: str) -> object:
 def fake_dists(tmp_path: Path) -> Iterator[Path]:
     """Two installed distributions that each register a calendar adapter called 'dup'."""
     for dist in ("alpha", "beta"):
-        (tmp_path / f"{dist}_cc_plugin.py").write_text(textwrap.dedent(f"""
+        (tmp_path / f"{dist}_cc_plugin.py").write_text(
+            textwrap.dedent(f"""
             from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 
             @hookimpl
             def careerconv_calendar_backends():
                 return [AdapterSpec(AdapterKind.CALENDAR, "dup", dict, "from {dist}")]
-        """))
+        """)
+        )
         info = tmp_path / f"{dist}_cc-1.{len(dist)}.dist-info"
         info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}-cc\nVersion: 1.{len(dist)}\n")
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {dist}-cc\nVersion: 1.{len(dist)}\n"
+        )
         (info / "entry_points.txt").write_text(f"[careerconv]\n{dist} = {dist}_cc_plugin\n")
     sys.path.insert(0, str(tmp_path))
     yield tmp_path
@@ -89,8 +93,9 @@ def test_a_provider_that_raises_is_named() -> None:
         raise RuntimeError("no")
 
     with pytest.raises(PluginError, match="plugin broken failed in careerconv_ticket_trackers"):
-        make_plugin_manager(load_entry_points=False,
-                            plugins=[plugin("broken", careerconv_ticket_trackers=boom)])
+        make_plugin_manager(
+            load_entry_points=False, plugins=[plugin("broken", careerconv_ticket_trackers=boom)]
+        )
 
 
 def test_a_provider_must_return_records_of_its_kind() -> None:
@@ -100,10 +105,14 @@ def test_a_provider_must_return_records_of_its_kind() -> None:
 
 
 def test_adapters_are_created_by_name_with_settings() -> None:
-    host = make_plugin_manager(load_entry_points=False, plugins=[
-        plugin("cal", careerconv_calendar_backends=calendar("mine"))])
+    host = make_plugin_manager(
+        load_entry_points=False,
+        plugins=[plugin("cal", careerconv_calendar_backends=calendar("mine"))],
+    )
     assert host.create(AdapterKind.CALENDAR, "mine", {"a": "b"}) == ("made", {"a": "b"})
-    with pytest.raises(ConfigurationError, match="no calendar adapter named 'other'; installed: mine"):
+    with pytest.raises(
+        ConfigurationError, match="no calendar adapter named 'other'; installed: mine"
+    ):
         host.create(AdapterKind.CALENDAR, "other")
 
 
@@ -135,10 +144,13 @@ def test_one_broken_observer_does_not_break_the_others(caplog: pytest.LogCapture
     def bad(event: DomainEvent) -> None:
         raise ValueError("secret detail")
 
-    host = make_plugin_manager(load_entry_points=False, plugins=[
-        plugin("bad_observer", careerconv_domain_event=bad),
-        plugin("good_observer", careerconv_domain_event=good),
-    ])
+    host = make_plugin_manager(
+        load_entry_points=False,
+        plugins=[
+            plugin("bad_observer", careerconv_domain_event=bad),
+            plugin("good_observer", careerconv_domain_event=good),
+        ],
+    )
     with caplog.at_level(logging.ERROR):
         failed = host.notify(EVENT)
     assert failed == ["bad_observer"] and seen == ["plan.accepted"]
@@ -146,11 +158,15 @@ def test_one_broken_observer_does_not_break_the_others(caplog: pytest.LogCapture
 
 
 def test_no_module_level_manager() -> None:
-    import careerconv_core.plugins as plugins
+    from careerconv_core import plugins
 
-    managers = [v for v in vars(plugins).values() if type(v).__name__ in ("PluginManager", "PluginHost")]
+    managers = [
+        v for v in vars(plugins).values() if type(v).__name__ in ("PluginManager", "PluginHost")
+    ]
     assert managers == []
-    assert make_plugin_manager(load_entry_points=False) is not make_plugin_manager(load_entry_points=False)
+    assert make_plugin_manager(load_entry_points=False) is not make_plugin_manager(
+        load_entry_points=False
+    )
 
 
 def test_hookspecs_all_have_docstrings() -> None:

@@ -31,12 +31,14 @@ from unit.test_services import through_review
 
 def plant_plan(world: World, plan_id: str, planter: Planter) -> None:
     plan = world.store.load_plan(plan_id)
-    planted = planter.plant(evolve(
-        plan,
-        check_ins=(CheckIn(CheckInKind.CHECK_IN, world.clock(), True, "x"),),
-        feedback=(FeedbackRating(Actor.REPORT, "r1", 7),),
-        version=plan.version + 1,
-    ))
+    planted = planter.plant(
+        evolve(
+            plan,
+            check_ins=(CheckIn(CheckInKind.CHECK_IN, world.clock(), True, "x"),),
+            feedback=(FeedbackRating(Actor.REPORT, "r1", 7),),
+            version=plan.version + 1,
+        )
+    )
     world.store.commit(PlanChange(plans=(planted,)))
 
 
@@ -70,14 +72,26 @@ def test_markers_never_leave_except_where_allowed(caplog: pytest.LogCaptureFixtu
 
     world.clock.advance(days=3)
     attempt(lambda: svc.write_grow(plan_id, "r1", world.store.load_plan(plan_id).grow))
-    attempt(lambda: svc.check_in(plan_id, "m1", CheckInKind.CHECK_IN, notes="private note",
-                                 declines_more_conversation=True))
+    attempt(
+        lambda: svc.check_in(
+            plan_id,
+            "m1",
+            CheckInKind.CHECK_IN,
+            notes="private note",
+            declines_more_conversation=True,
+        )
+    )
     attempt(lambda: svc.set_action_status(plan_id, "r1", "a1", True))
     attempt(lambda: svc.choose_focus(plan_id, "m1", ["strategy"]))  # refused: M7
     attempt(lambda: svc.rate(plan_id, "r1", "strategy", 9))  # refused: off the scale
     attempt(lambda: svc.give_feedback(plan_id, "r1", 11))  # refused
-    attempt(lambda: svc.place_conversations(plan_id, "m1", {
-        ConversationKind.GROW_REVIEW: (world.clock(), world.clock() + timedelta(hours=1))}))
+    attempt(
+        lambda: svc.place_conversations(
+            plan_id,
+            "m1",
+            {ConversationKind.GROW_REVIEW: (world.clock(), world.clock() + timedelta(hours=1))},
+        )
+    )
     world.services.send_nudges(world.clock().date() + timedelta(days=400))
     attempt(lambda: svc.set_consent(plan_id, "r1", Consent(summary_to_hris=True)))
     world.services.manager_changed("r1", "m2")
@@ -87,7 +101,8 @@ def test_markers_never_leave_except_where_allowed(caplog: pytest.LogCaptureFixtu
     assert len(errors) >= 3
 
     outgoing = {
-        "calendar": repr(world.calendar.events) + "".join(i.description for i in world.calendar.events.values()),
+        "calendar": repr(world.calendar.events)
+        + "".join(i.description for i in world.calendar.events.values()),
         "notifier": repr(world.notifier.sent),
         "hris": repr(world.hris.records),
         "tracker": repr(world.tracker.tickets),
@@ -101,7 +116,9 @@ def test_markers_never_leave_except_where_allowed(caplog: pytest.LogCaptureFixtu
         # The goal (summary) needs its own yes, which this report did not give.
         assert planter.found_in(text, Visibility.SUMMARY) == [], f"the goal reached {name}"
     for name in ("calendar", "notifier", "hris", "logs", "errors"):
-        assert planter.found_in(outgoing[name], Visibility.SHARED) == [], f"shared text reached {name}"
+        assert planter.found_in(outgoing[name], Visibility.SHARED) == [], (
+            f"shared text reached {name}"
+        )
     # The action itself is what a ticket is for (section 4): it does reach the tracker.
     assert planter.found_in(outgoing["tracker"], Visibility.SHARED)
     assert world.hris.records  # the summary went out, without any marker

@@ -32,7 +32,11 @@ from support.world import PEOPLE
 
 def samples() -> list[Any]:
     """One value of every kind the project serializes, in realistic states."""
-    plan = reviewed().start_handoff("h1", "m2", at(20), at(34)).answer_handoff(True, Actor.REPORT, at(21))
+    plan = (
+        reviewed()
+        .start_handoff("h1", "m2", at(20), at(34))
+        .answer_handoff(True, Actor.REPORT, at(21))
+    )
     plan = plan.share_with_new_manager(at(21)).schedule_handoff_meeting(at(22), at(22, 1))
     plan = plan.choose_path(NewManagerPath.CONTINUE_PLAN, Actor.MANAGER, at(23))
     plan = attrs.evolve(
@@ -42,21 +46,30 @@ def samples() -> list[Any]:
         feedback=(FeedbackRating(Actor.REPORT, "r1", 9, at(24)),),
         check_ins=(CheckIn(CheckInKind.EXTENDED_REVIEW, at(50), True, "fine"),),
     )
-    people = {p.id: p for p in PEOPLE} | {
-        "m1": PEOPLE[0], "r1": attrs.evolve(PEOPLE[2])}
+    people = {p.id: p for p in PEOPLE} | {"m1": PEOPLE[0], "r1": attrs.evolve(PEOPLE[2])}
     assert plan.grow is not None
     return [
         plan,
         *projections.invites(plan, people).values(),
         *projections.tickets(plan, people).values(),
-        Person("x", "X", "x@example.com", "Asia/Tokyo", WorkingHours(time(8), time(16), frozenset({0, 2}))),
-        Catalog((CatalogCompetency("c", "C", "G"),), (RoleProfile("r", "R", "eng", ("c",), ("11-1011.00",)),)),
+        Person(
+            "x",
+            "X",
+            "x@example.com",
+            "Asia/Tokyo",
+            WorkingHours(time(8), time(16), frozenset({0, 2})),
+        ),
+        Catalog(
+            (CatalogCompetency("c", "C", "G"),),
+            (RoleProfile("r", "R", "eng", ("c",), ("11-1011.00",)),),
+        ),
         DueItem("p", "r", "m", DueKind.PROBE, date(2027, 1, 1)),
         OutboxEntry("e", "k", Channel.CALENDAR, "{}", "p", at(0), at(0)),
         Finding(FindingKind.NOT_EMBEDDED, "m", "a1"),
         *stress_test(plan.grow),
         FeedbackAggregate("g", 5, 8.0, None),
-        CadenceRules(), GrowRules(),
+        CadenceRules(),
+        GrowRules(),
     ]
 
 
@@ -93,8 +106,10 @@ def test_every_domain_value_class_is_covered() -> None:
     # org check's values, agendas (constants), the time budget, and intervals.
     not_stored = {"Agenda", "CareerTimeBudget", "Interval"}
     missing = {
-        t.__qualname__ for t in defined - covered
-        if t.__qualname__ not in not_stored and not t.__module__.endswith(("scheduling", "org"))
+        t.__qualname__
+        for t in defined - covered
+        if t.__qualname__ not in not_stored
+        and not t.__module__.endswith(("scheduling", "org"))
         and ".scheduling_" not in t.__module__
     }
     assert missing == set()
@@ -141,11 +156,20 @@ def test_not_json_is_reported_with_its_position() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=20),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.text(max_size=10), children, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
 def test_any_json_gives_a_plan_or_our_own_error(data: Any) -> None:
     try:
         serialization.structure(data, CareerPlan, "plan")
@@ -154,7 +178,11 @@ def test_any_json_gives_a_plan_or_our_own_error(data: Any) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.datetimes(timezones=st.just(UTC), min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+@given(
+    st.datetimes(
+        timezones=st.just(UTC), min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)
+    )
+)
 def test_datetimes_keep_their_instant(moment: datetime) -> None:
     entry = OutboxEntry("e", "k", Channel.HRIS, "{}", "p", moment, moment)
     assert serialization.loads(serialization.dumps(entry), OutboxEntry) == entry

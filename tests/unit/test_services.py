@@ -27,11 +27,21 @@ def started(world: World) -> str:
     svc.accept(plan_id, "r1", life_story_opt_in=True)
     svc.confirm_readiness(plan_id, "m1", True, True)
     now = world.clock()
-    svc.place_conversations(plan_id, "m1", {
-        ConversationKind.LIFE_STORY: (now + timedelta(days=1), now + timedelta(days=1, hours=1)),
-        ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
-        ConversationKind.GROW_REVIEW: (now + timedelta(days=7), now + timedelta(days=7, minutes=45)),
-    })
+    svc.place_conversations(
+        plan_id,
+        "m1",
+        {
+            ConversationKind.LIFE_STORY: (
+                now + timedelta(days=1),
+                now + timedelta(days=1, hours=1),
+            ),
+            ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
+            ConversationKind.GROW_REVIEW: (
+                now + timedelta(days=7),
+                now + timedelta(days=7, minutes=45),
+            ),
+        },
+    )
     return plan_id
 
 
@@ -39,7 +49,9 @@ def through_review(world: World) -> str:
     plan_id = started(world)
     svc = world.services
     world.clock.advance(days=1, hours=1)
-    svc.record_life_story(plan_id, "m1", LifeStory("grew up by the sea", ("curiosity",), ("fairness",)))
+    svc.record_life_story(
+        plan_id, "m1", LifeStory("grew up by the sea", ("curiosity",), ("fairness",))
+    )
     world.clock.advance(days=1)
     svc.record_pinnacle(plan_id, "m1", pinnacle_for_manager())
     svc.rate(plan_id, "r1", "strategy", 2)
@@ -88,9 +100,13 @@ def test_moving_one_conversation_updates_one_invite_with_a_higher_sequence() -> 
     plan_id = started(world)
     world.dispatcher().run_once()
     now = world.clock()
-    world.services.place_conversations(plan_id, "m1", {
-        ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
-    })
+    world.services.place_conversations(
+        plan_id,
+        "m1",
+        {
+            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+        },
+    )
     writes = world.calendar.writes
     world.dispatcher().run_once()
     assert world.calendar.writes == writes + 1
@@ -142,7 +158,9 @@ def test_homework_notice_tickets_and_feedback_requests_follow_the_conversations(
 def test_consent_lets_the_goal_and_the_summary_out() -> None:
     world = World()
     plan_id = through_review(world)
-    world.services.set_consent(plan_id, "r1", Consent(share_goal_on_tickets=True, summary_to_hris=True))
+    world.services.set_consent(
+        plan_id, "r1", Consent(share_goal_on_tickets=True, summary_to_hris=True)
+    )
     world.dispatcher().run_once()
     assert world.tracker.tickets[f"cc-{plan_id}-a-a1"].goal == "become a chief product officer"
     record = world.hris.records[f"careerconv-plan-{plan_id}"]
@@ -156,7 +174,9 @@ def test_ticket_done_in_the_tracker_closes_the_action_and_deleted_is_reported() 
     world = World()
     plan_id = through_review(world)
     key = f"cc-{plan_id}-a-a1"
-    deleted = world.services.pull_ticket_statuses({key: TicketStatus.DONE, "cc-x-a-gone": TicketStatus.DELETED})
+    deleted = world.services.pull_ticket_statuses(
+        {key: TicketStatus.DONE, "cc-x-a-gone": TicketStatus.DELETED}
+    )
     assert deleted == ["cc-x-a-gone"]
     plan = world.store.load_plan(plan_id)
     assert plan.grow is not None and plan.grow.action("a1").status.value == "done"
@@ -185,15 +205,19 @@ def test_due_and_nudges_are_idempotent_per_day() -> None:
     second = world.services.send_nudges(day)
     assert first == second and len(first) == 4
     world.dispatcher().run_once()
-    nudges = [n for n in world.notifier.sent if n.kind in (NoticeKind.CHECK_IN_DUE, NoticeKind.PROBE)]
+    nudges = [
+        n for n in world.notifier.sent if n.kind in (NoticeKind.CHECK_IN_DUE, NoticeKind.PROBE)
+    ]
     assert len(nudges) == 2 and all(n.recipient.person_id == "m1" for n in nudges)
 
 
 def test_manager_change_asks_consent_first_then_shares_and_meets() -> None:
     world = World()
     plan_id = through_review(world)
-    moved = [p if p.id != "r1" else type(p)(p.id, p.name, p.email, p.time_zone, p.working_hours, "m2")
-             for p in PEOPLE]
+    moved = [
+        p if p.id != "r1" else type(p)(p.id, p.name, p.email, p.time_zone, p.working_hours, "m2")
+        for p in PEOPLE
+    ]
     sync = world.services.sync_org(OrgSnapshot(tuple(moved), cursor="c1"), complete=True)
     assert sync.handoffs == (plan_id,) and sync.updated == ("r1",)
     assert world.store.cursor("org") == "c1"
@@ -284,7 +308,9 @@ def test_a_broken_adapter_ends_in_dead_letter_without_stopping_others() -> None:
         world.clock.advance(hours=2)
     failed = world.store.outbox(["failed"])
     assert len(failed) == 3
-    assert all("gave up after 3 attempts: adapter raised RuntimeError" in e.last_error for e in failed)
+    assert all(
+        "gave up after 3 attempts: adapter raised RuntimeError" in e.last_error for e in failed
+    )
     assert report.adapters["calendar"].retried == 3
     assert len(world.notifier.sent) == 1  # the notifier still delivered
     assert world.store.requeue(None, now=world.clock()) == 3
@@ -295,9 +321,13 @@ def test_superseded_entries_are_not_delivered_twice() -> None:
     world = World()
     plan_id = started(world)
     now = world.clock()
-    world.services.place_conversations(plan_id, "m1", {
-        ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
-    })
+    world.services.place_conversations(
+        plan_id,
+        "m1",
+        {
+            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+        },
+    )
     world.dispatcher().run_once()
     assert world.calendar.writes == 3
     assert len(world.store.outbox(["superseded"])) == 1
@@ -307,7 +337,10 @@ def test_superseded_entries_are_not_delivered_twice() -> None:
 def test_a_failing_adapter_for_one_key_is_dead_lettered_with_its_reason() -> None:
     class Refusing:
         def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
-            return [DeliveryOutcome(i.uid, OutcomeStatus.CONFLICT, "changed on the server") for i in invites]
+            return [
+                DeliveryOutcome(i.uid, OutcomeStatus.CONFLICT, "changed on the server")
+                for i in invites
+            ]
 
         def busy(self, *_args: object) -> None:
             return None
@@ -316,7 +349,10 @@ def test_a_failing_adapter_for_one_key_is_dead_lettered_with_its_reason() -> Non
     started(world)
     report = world.dispatcher(calendar=Refusing()).run_once()
     assert len(report.failed) == 3
-    assert all("calendar: conflict: changed on the server" in e.last_error for e in world.store.outbox(["failed"]))
+    assert all(
+        "calendar: conflict: changed on the server" in e.last_error
+        for e in world.store.outbox(["failed"])
+    )
     assert OutboxStatus.FAILED.value == "failed"
 
 
@@ -356,7 +392,9 @@ def test_reschedule_keeps_the_sequence_valid_or_says_why() -> None:
     grow_start = placement.grow_review.start
     with pytest.raises(RuleViolation, match="M4"):
         world.services.reschedule(plan_id, "m1", ConversationKind.PINNACLE, grow_start)
-    moved = world.services.reschedule(plan_id, "m1", ConversationKind.PINNACLE, grow_start, shift_later=True)
+    moved = world.services.reschedule(
+        plan_id, "m1", ConversationKind.PINNACLE, grow_start, shift_later=True
+    )
     plan = moved.plan
     assert plan.conversation(ConversationKind.PINNACLE).start == grow_start
     assert plan.conversation(ConversationKind.GROW_REVIEW).start > grow_start  # type: ignore[operator]
@@ -390,8 +428,10 @@ def test_full_org_read_finds_who_left_and_a_bad_read_changes_nothing() -> None:
 
 def test_a_poll_only_changes_the_people_it_names() -> None:
     world = World()
-    moved = type(PEOPLE[3])(*[getattr(PEOPLE[3], f) for f in ("id", "name", "email", "time_zone", "working_hours")],
-                            manager_id="m2")
+    moved = type(PEOPLE[3])(
+        *[getattr(PEOPLE[3], f) for f in ("id", "name", "email", "time_zone", "working_hours")],
+        manager_id="m2",
+    )
     report = world.services.sync_org(OrgSnapshot((moved,), cursor="t1"), complete=False)
     assert report.updated == ("r2",) and report.removed == ()
     assert {p.id for p in world.store.list_people()} == {p.id for p in PEOPLE}

@@ -21,8 +21,8 @@ class Agenda:
 
 MENTORING_NOTE = (
     "For the manager: this is coaching, a conversation between equals. If you want to share "
-    "what worked for you, ask first, and mark it as your own experience (\"What worked for me "
-    "was ...\") rather than advice (\"You should ...\")."
+    'what worked for you, ask first, and mark it as your own experience ("What worked for me '
+    'was ...") rather than advice ("You should ...").'
 )
 
 AGENDAS: dict[str, Agenda] = {
@@ -128,9 +128,7 @@ AGENDAS: dict[str, Agenda] = {
         ),
     ),
     "manager_life_story": Agenda(
-        items=(
-            "Your manager's life story, as you asked: the things they choose to share",
-        ),
+        items=("Your manager's life story, as you asked: the things they choose to share",),
         questions=("What would you like to know about my path?",),
     ),
     "team_life_story": Agenda(

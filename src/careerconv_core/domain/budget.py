@@ -36,7 +36,8 @@ def budget(
         raise InvalidInput("reports", "zero or more")
     if weekly_cap_minutes < lengths.total // 3:
         raise InvalidInput(
-            "weekly_cap_minutes", f"at least {lengths.total // 3} (one conversation a week)",
+            "weekly_cap_minutes",
+            f"at least {lengths.total // 3} (one conversation a week)",
             str(weekly_cap_minutes),
         )
     initial = reports * lengths.total

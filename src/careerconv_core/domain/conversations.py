@@ -91,7 +91,8 @@ class Conversation:
         require_aware(end, f"{self.kind.value}.end")
         if self.status is ConversationStatus.HELD:
             raise RuleViolation(
-                "M4", f"conversation {self.kind.number} was already held",
+                "M4",
+                f"conversation {self.kind.number} was already held",
                 "schedule only conversations not yet held",
             )
         if end <= start:

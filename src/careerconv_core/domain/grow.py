@@ -126,10 +126,12 @@ class GrowPlan:
         """This plan with one action marked done or reopened."""
         act = self.action(action_id)
         changed = evolve(act, status=status, done_at=on if status is ActionStatus.DONE else None)
-        return evolve(self, actions=tuple(changed if a.id == action_id else a for a in self.actions))
+        return evolve(
+            self, actions=tuple(changed if a.id == action_id else a for a in self.actions)
+        )
 
 
-def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, str]) -> None:
+def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, str]) -> None:  # noqa: PLR0912 - one check per M8 requirement
     """Refuse a GROW plan that breaks M8; the error names the field and the fix.
 
     ``participants`` are the report's and the manager's ids: an action's owner
@@ -138,7 +140,8 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
     role_ids = [r.id for r in pinnacle.roles]
     if grow.goal.role_id not in role_ids:
         raise RuleViolation(
-            "M8", f"the goal's role {grow.goal.role_id!r} is not one of the pinnacle roles",
+            "M8",
+            f"the goal's role {grow.goal.role_id!r} is not one of the pinnacle roles",
             f"pick the goal from the pinnacle roles {role_ids} (conversation 2)",
         )
     if not 1 <= grow.horizon_months <= 24:
@@ -146,7 +149,8 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
     for n, option in enumerate(grow.options):
         if option.competency_id not in pinnacle.focus:
             raise RuleViolation(
-                "M8", f"grow.options[{n}] develops {option.competency_id!r}, "
+                "M8",
+                f"grow.options[{n}] develops {option.competency_id!r}, "
                 "which the report did not choose as a focus",
                 "add it to the focus first (the report chooses, M7) or drop the option",
             )
@@ -159,16 +163,21 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
         if not act.title.strip():
             raise InvalidInput(f"{where}.title", "a short description of the step", "empty")
         if not act.owner_id:
-            raise RuleViolation("M8", f"{where} has no owner", "name who does it: the report or the manager")
+            raise RuleViolation(
+                "M8", f"{where} has no owner", "name who does it: the report or the manager"
+            )
         if act.owner_id not in participants:
             raise InvalidInput(
                 f"{where}.owner_id", "the report's or the manager's id", f"unknown {act.owner_id!r}"
             )
         if act.due is None:
-            raise RuleViolation("M8", f"{where} has no due date", "give it a date inside the horizon")
+            raise RuleViolation(
+                "M8", f"{where} has no due date", "give it a date inside the horizon"
+            )
         if act.due < grow.starts or act.due > grow.horizon_end:
             raise RuleViolation(
-                "M8", f"{where} is due {act.due.isoformat()}, outside the horizon "
+                "M8",
+                f"{where} is due {act.due.isoformat()}, outside the horizon "
                 f"{grow.starts.isoformat()} to {grow.horizon_end.isoformat()}",
                 "move the date inside the horizon or make the step smaller",
             )
@@ -178,7 +187,8 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
             )
         if act.competency_id is not None and act.competency_id not in pinnacle.focus:
             raise InvalidInput(
-                f"{where}.competency_id", "one of the focus competencies",
+                f"{where}.competency_id",
+                "one of the focus competencies",
                 f"{act.competency_id!r} is not a focus",
             )
 
@@ -240,4 +250,3 @@ def stress_test(grow: GrowPlan, rules: GrowRules = GrowRules()) -> tuple[Finding
                 )
             )
     return tuple(findings)
-

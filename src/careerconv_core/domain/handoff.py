@@ -86,7 +86,8 @@ class Handoff:
         if self.state not in states:
             wanted = " or ".join(s.value for s in states)
             raise RuleViolation(
-                "M12", f"cannot {step}: the handoff is {self.state.value}",
+                "M12",
+                f"cannot {step}: the handoff is {self.state.value}",
                 f"this step needs the handoff to be {wanted}",
             )
 
@@ -116,7 +117,9 @@ class Handoff:
         require_aware(start, "meeting.start")
         require_aware(end, "meeting.end")
         self._require(
-            HandoffState.SHARED, HandoffState.MEETING_SCHEDULED, step="schedule the three-way meeting"
+            HandoffState.SHARED,
+            HandoffState.MEETING_SCHEDULED,
+            step="schedule the three-way meeting",
         )
         moved = self.state is HandoffState.MEETING_SCHEDULED
         return evolve(

@@ -31,7 +31,9 @@ def _check_zone(_instance: object, _attribute: object, value: str) -> None:
 
 def _check_email(_instance: object, _attribute: object, value: str) -> None:
     if not _EMAIL.match(value):
-        raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {value!r}")
+        raise InvalidInput(
+            "email", "an address like 'name@example.com'", f"not an email: {value!r}"
+        )
 
 
 @frozen
@@ -48,7 +50,9 @@ class WorkingHours:
     def __attrs_post_init__(self) -> None:
         if self.start >= self.end:
             raise InvalidInput(
-                "working_hours", "a start before the end, such as 09:00-17:00", "start is not before end"
+                "working_hours",
+                "a start before the end, such as 09:00-17:00",
+                "start is not before end",
             )
         if not self.weekdays or not self.weekdays <= set(range(7)):
             raise InvalidInput("working_hours.weekdays", "weekday numbers 0 (Monday) to 6 (Sunday)")

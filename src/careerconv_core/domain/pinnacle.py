@@ -74,7 +74,8 @@ class Pinnacle:
     def __attrs_post_init__(self) -> None:
         if len(self.roles) > MAX_ROLES:
             raise RuleViolation(
-                "M5", f"{len(self.roles)} pinnacle roles given, at most {MAX_ROLES} are kept",
+                "M5",
+                f"{len(self.roles)} pinnacle roles given, at most {MAX_ROLES} are kept",
                 "narrow the dream down to two or three roles; list the rest as crossed out",
             )
         ids = [r.id for r in self.roles]
@@ -82,12 +83,14 @@ class Pinnacle:
             raise InvalidInput("pinnacle.roles", "distinct role ids", "duplicate role id")
         if self.chosen_role_id is not None and self.chosen_role_id not in ids:
             raise InvalidInput(
-                "pinnacle.chosen_role_id", f"one of the pinnacle roles {ids}",
+                "pinnacle.chosen_role_id",
+                f"one of the pinnacle roles {ids}",
                 f"unknown role {self.chosen_role_id!r}",
             )
         if len(self.competencies) > MAX_COMPETENCIES:
             raise RuleViolation(
-                "M6", f"{len(self.competencies)} competencies listed, at most {MAX_COMPETENCIES}",
+                "M6",
+                f"{len(self.competencies)} competencies listed, at most {MAX_COMPETENCIES}",
                 "keep the ten the chosen role needs most",
             )
         comp_ids = [c.competency_id for c in self.competencies]
@@ -105,14 +108,17 @@ class Pinnacle:
             if comp.competency_id == competency_id:
                 return comp
         raise InvalidInput(
-            "competency_id", "the id of a listed competency", f"unknown competency {competency_id!r}"
+            "competency_id",
+            "the id of a listed competency",
+            f"unknown competency {competency_id!r}",
         )
 
     def rated(self, competency_id: str, rating: int, by: Actor) -> Pinnacle:
         """The report's own rating of one competency (M6). Only the report rates."""
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M6", "the manager may not set or overwrite the report's self-rating",
+                "M6",
+                "the manager may not set or overwrite the report's self-rating",
                 "add an observation with observe() instead; the report rates themselves",
             )
         check_rating(rating, f"competencies[{competency_id}].self_rating")
@@ -135,7 +141,8 @@ class Pinnacle:
         """The competencies the report chose to develop now (M7)."""
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M7", "only the report chooses focus competencies",
+                "M7",
+                "only the report chooses focus competencies",
                 "ask the report which competencies they want to develop now",
             )
         if not competency_ids:

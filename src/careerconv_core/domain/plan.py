@@ -8,6 +8,7 @@ nothing. Time comes in as an argument; nothing here reads a clock.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -150,10 +151,13 @@ class CareerPlan:
         require_aware(self.proposed_at, "proposed_at")
         if [c.kind for c in self.conversations] != list(ORDER):
             raise InvalidInput(
-                "conversations", "the three conversations life_story, pinnacle, grow_review in order"
+                "conversations",
+                "the three conversations life_story, pinnacle, grow_review in order",
             )
         if self.report_id == self.manager_id:
-            raise InvalidInput("manager_id", "someone other than the report", "report is own manager")
+            raise InvalidInput(
+                "manager_id", "someone other than the report", "report is own manager"
+            )
 
     # ----------------------------------------------------------------- M1
     @classmethod
@@ -168,8 +172,12 @@ class CareerPlan:
         """The manager proposes Career Conversations to a report (M1, first opt-in)."""
         require_aware(at, "at")
         return cls(
-            id=plan_id, report_id=report_id, manager_id=manager_id, proposed_at=at,
-            lengths=lengths, last_touched_at=at,
+            id=plan_id,
+            report_id=report_id,
+            manager_id=manager_id,
+            proposed_at=at,
+            lengths=lengths,
+            last_touched_at=at,
         )
 
     def accept(self, by: Actor, at: datetime, life_story_opt_in: bool) -> CareerPlan:
@@ -177,14 +185,19 @@ class CareerPlan:
         require_aware(at, "at")
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M1", "only the report can accept a proposal", "ask the report; the manager proposes"
+                "M1",
+                "only the report can accept a proposal",
+                "ask the report; the manager proposes",
             )
         if self.status is not PlanStatus.PROPOSED:
             raise RuleViolation(
                 "M1", f"the plan is {self.status.value}, not proposed", "propose a new plan first"
             )
         return evolve(
-            self, status=PlanStatus.ACTIVE, accepted_at=at, life_story_opt_in=life_story_opt_in,
+            self,
+            status=PlanStatus.ACTIVE,
+            accepted_at=at,
+            life_story_opt_in=life_story_opt_in,
             last_touched_at=at,
         )
 
@@ -193,7 +206,8 @@ class CareerPlan:
         require_aware(at, "at")
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M1", "only the report can opt in to the life-story conversation",
+                "M1",
+                "only the report can opt in to the life-story conversation",
                 "ask the report whether they want conversation 1",
             )
         self._require_active("opt in to conversation 1")
@@ -206,7 +220,9 @@ class CareerPlan:
         """Either side declines, at any time (M1). Recorded without judgement; invites are cancelled."""
         require_aware(at, "at")
         if self.status in (PlanStatus.DECLINED, PlanStatus.ENDED):
-            raise RuleViolation("M1", f"the plan is already {self.status.value}", "nothing to decline")
+            raise RuleViolation(
+                "M1", f"the plan is already {self.status.value}", "nothing to decline"
+            )
         return evolve(
             self._cancel_scheduled(), status=PlanStatus.DECLINED, declined_at=at, declined_by=by
         )
@@ -223,7 +239,9 @@ class CareerPlan:
         require_aware(at, "at")
         del by
         if self.status is not PlanStatus.PAUSED:
-            raise RuleViolation("M1", f"the plan is {self.status.value}, not paused", "only a paused plan resumes")
+            raise RuleViolation(
+                "M1", f"the plan is {self.status.value}, not paused", "only a paused plan resumes"
+            )
         return evolve(self, status=PlanStatus.ACTIVE, paused_at=None, last_touched_at=at)
 
     # ----------------------------------------------------------------- M2
@@ -233,11 +251,14 @@ class CareerPlan:
         """The trust gate before conversation 1 (M2). A "no" schedules nothing."""
         require_aware(at, "at")
         if by is not Actor.MANAGER:
-            raise RuleViolation("M2", "the trust gate is the manager's own check", "the manager answers it")
+            raise RuleViolation(
+                "M2", "the trust gate is the manager's own check", "the manager answers it"
+            )
         self._require_active("confirm readiness")
         if not (equipped and trust_in_place):
             raise RuleViolation(
-                "M2", "the manager does not feel equipped, or trust is not in place",
+                "M2",
+                "the manager does not feel equipped, or trust is not in place",
                 "repair trust first; nothing was scheduled. Confirm again when it is in place",
             )
         return evolve(self, readiness=Readiness(equipped, trust_in_place, at))
@@ -271,23 +292,28 @@ class CareerPlan:
             return
         if not self.life_story_opt_in:
             raise RuleViolation(
-                "M1", "the report has not opted in to conversation 1 (life story)",
+                "M1",
+                "the report has not opted in to conversation 1 (life story)",
                 "ask the report; record their yes with opt_in_life_story",
             )
         if self.readiness is None:
             raise RuleViolation(
-                "M2", "the manager has not confirmed feeling equipped and that trust is in place",
+                "M2",
+                "the manager has not confirmed feeling equipped and that trust is in place",
                 "confirm readiness first; if trust is missing, repair trust first",
             )
 
     @staticmethod
     def _check_order_and_window(convs: list[Conversation]) -> None:
-        placed = [c for c in convs if c.status in (ConversationStatus.SCHEDULED, ConversationStatus.HELD)]
-        for before, after in zip(placed, placed[1:], strict=False):
+        placed = [
+            c for c in convs if c.status in (ConversationStatus.SCHEDULED, ConversationStatus.HELD)
+        ]
+        for before, after in itertools.pairwise(placed):
             b_end = before.end if before.status is ConversationStatus.SCHEDULED else before.held_at
             if after.start is not None and b_end is not None and after.start < b_end:
                 raise RuleViolation(
-                    "M4", f"conversation {after.kind.number} would start before conversation "
+                    "M4",
+                    f"conversation {after.kind.number} would start before conversation "
                     f"{before.kind.number} ends",
                     f"keep the order: place conversation {after.kind.number} after "
                     f"{b_end.isoformat()}, or move the earlier one first",
@@ -299,7 +325,8 @@ class CareerPlan:
             limit = add_months(first.date(), 1)
             if max(ends).date() > limit:
                 raise RuleViolation(
-                    "M4", "the three conversations would spread over more than one month "
+                    "M4",
+                    "the three conversations would spread over more than one month "
                     f"(first on {first.date().isoformat()}, last ending {max(ends).date().isoformat()})",
                     f"keep all of them on or before {limit.isoformat()}",
                 )
@@ -314,7 +341,8 @@ class CareerPlan:
         if index > 0 and self.conversations[index - 1].status is not ConversationStatus.HELD:
             previous = ORDER[index - 1]
             raise RuleViolation(
-                "M3", f"conversation {kind.number} ({kind.value}) cannot come before conversation "
+                "M3",
+                f"conversation {kind.number} ({kind.value}) cannot come before conversation "
                 f"{previous.number} ({previous.value}) is held",
                 f"hold and record conversation {previous.number} first",
             )
@@ -345,19 +373,26 @@ class CareerPlan:
         self._require_held(ConversationKind.LIFE_STORY, "record the pinnacle conversation")
         old = {c.competency_id: c for c in self.pinnacle.competencies}
         if by is Actor.MANAGER:
-            if any(c.self_rating is not None and c.self_rating != getattr(
-                    old.get(c.competency_id), "self_rating", None) for c in pinnacle.competencies):
+            if any(
+                c.self_rating is not None
+                and c.self_rating != getattr(old.get(c.competency_id), "self_rating", None)
+                for c in pinnacle.competencies
+            ):
                 raise RuleViolation(
-                    "M6", "the manager may not set or overwrite the report's self-ratings",
+                    "M6",
+                    "the manager may not set or overwrite the report's self-ratings",
                     "leave self_rating empty; add your view as manager_observation",
                 )
             if pinnacle.focus and pinnacle.focus != self.pinnacle.focus:
                 raise RuleViolation(
-                    "M7", "only the report chooses focus competencies",
+                    "M7",
+                    "only the report chooses focus competencies",
                     "leave focus empty; the report chooses it",
                 )
             merged = tuple(
-                evolve(c, self_rating=old[c.competency_id].self_rating) if c.competency_id in old else c
+                evolve(c, self_rating=old[c.competency_id].self_rating)
+                if c.competency_id in old
+                else c
                 for c in pinnacle.competencies
             )
             focus = tuple(f for f in self.pinnacle.focus if f in {c.competency_id for c in merged})
@@ -368,7 +403,8 @@ class CareerPlan:
                     manager_observation=old[c.competency_id].manager_observation,
                     manager_rating=old[c.competency_id].manager_rating,
                 )
-                if c.competency_id in old else evolve(c, manager_observation="", manager_rating=None)
+                if c.competency_id in old
+                else evolve(c, manager_observation="", manager_rating=None)
                 for c in pinnacle.competencies
             )
             focus = pinnacle.focus
@@ -378,7 +414,9 @@ class CareerPlan:
     def rate(self, competency_id: str, rating: int, by: Actor, at: datetime) -> CareerPlan:
         """The report rates their current ability on one competency (M6)."""
         require_aware(at, "at")
-        return evolve(self, pinnacle=self.pinnacle.rated(competency_id, rating, by), last_touched_at=at)
+        return evolve(
+            self, pinnacle=self.pinnacle.rated(competency_id, rating, by), last_touched_at=at
+        )
 
     def observe(
         self, competency_id: str, observation: str, rating: int | None, by: Actor, at: datetime
@@ -399,12 +437,14 @@ class CareerPlan:
         self._require_active("write the GROW plan")
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M9", "the GROW plan is the report's homework and the report's to change",
+                "M9",
+                "the GROW plan is the report's homework and the report's to change",
                 "the report writes it; help shape it in conversation 3",
             )
         if not self.held(ConversationKind.PINNACLE):
             raise RuleViolation(
-                "M9", "the GROW plan comes after conversation 2 (pinnacle)",
+                "M9",
+                "the GROW plan comes after conversation 2 (pinnacle)",
                 "hold and record conversation 2 first",
             )
         validate_grow(grow, self.pinnacle, (self.report_id, self.manager_id))
@@ -413,18 +453,23 @@ class CareerPlan:
             self, grow=evolve(grow, revision=revision), grow_updated_at=at, last_touched_at=at
         )
 
-    def set_action_status(self, action_id: str, status: ActionStatus, on: date, at: datetime) -> CareerPlan:
+    def set_action_status(
+        self, action_id: str, status: ActionStatus, on: date, at: datetime
+    ) -> CareerPlan:
         """Mark a "Will" action done or open again (from the tracker or by hand)."""
         require_aware(at, "at")
         if self.grow is None:
             raise InvalidInput("action_id", "an action of a written GROW plan", "no GROW plan yet")
-        return evolve(self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at)
+        return evolve(
+            self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at
+        )
 
     def set_consent(self, consent: Consent, by: Actor) -> CareerPlan:
         """The report decides what may leave the pair (tickets, HR record)."""
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M12", "only the report decides what of their plan is shared",
+                "M12",
+                "only the report decides what of their plan is shared",
                 "ask the report to change what they share",
             )
         return evolve(self, consent=consent)
@@ -468,13 +513,14 @@ class CareerPlan:
             follow_ups = tuple(f for f in follow_ups if f.kind is CheckInKind.CHECK_IN)
         old = {f.number: f for f in self.follow_ups}
         placed = []
-        for f in follow_ups:
-            prev = old.get(f.number)
-            if prev is not None and (prev.start, prev.end, prev.kind) != (f.start, f.end, f.kind):
-                f = evolve(f, sequence=prev.sequence + 1)
-            elif prev is not None:
-                f = prev
-            placed.append(f)
+        for new in follow_ups:
+            prev = old.get(new.number)
+            if prev is None:
+                placed.append(new)
+            elif (prev.start, prev.end, prev.kind) != (new.start, new.end, new.kind):
+                placed.append(evolve(new, sequence=prev.sequence + 1))
+            else:
+                placed.append(prev)
         return evolve(self, follow_ups=tuple(placed))
 
     def due_items(self, rules: CadenceRules = CadenceRules()) -> tuple[DueItem, ...]:
@@ -502,7 +548,10 @@ class CareerPlan:
         declined = self.more_conversation_declined_at is not None
         if not declined:
             last_review = max(
-                [anchor, *(c.at.date() for c in self.check_ins if c.kind is CheckInKind.EXTENDED_REVIEW)]
+                [
+                    anchor,
+                    *(c.at.date() for c in self.check_ins if c.kind is CheckInKind.EXTENDED_REVIEW),
+                ]
             )
             due(DueKind.EXTENDED_REVIEW, add_months(last_review, rules.extended_review_months))
             touched = (self.last_touched_at or review.held_at).date()
@@ -531,7 +580,8 @@ class CareerPlan:
             raise InvalidInput("answer_by", "a deadline after now", answer_by.isoformat())
         if self.status in (PlanStatus.DECLINED, PlanStatus.ENDED):
             raise RuleViolation(
-                "M12", f"the plan is {self.status.value}; there is nothing to hand over",
+                "M12",
+                f"the plan is {self.status.value}; there is nothing to hand over",
                 "the new manager may propose Career Conversations afresh (M1)",
             )
         if new_manager_id == self.report_id:
@@ -545,7 +595,14 @@ class CareerPlan:
         if new_manager_id == self.manager_id:
             return evolve(self, handoffs=tuple(handoffs))  # changed back: nothing to hand over
         handoffs.append(
-            Handoff(handoff_id, self.manager_id, new_manager_id, HandoffState.CONSENT_ASKED, at, answer_by)
+            Handoff(
+                handoff_id,
+                self.manager_id,
+                new_manager_id,
+                HandoffState.CONSENT_ASKED,
+                at,
+                answer_by,
+            )
         )
         return evolve(self, handoffs=tuple(handoffs))
 
@@ -562,7 +619,8 @@ class CareerPlan:
         """The report answers whether the plan may be shared (M12). Only the report answers."""
         if by is not Actor.REPORT:
             raise RuleViolation(
-                "M12", "only the report can consent to sharing the plan",
+                "M12",
+                "only the report can consent to sharing the plan",
                 "ask the report; nothing is shared until they say yes",
             )
         handoff = self._require_handoff().answered(granted, at)
@@ -582,8 +640,14 @@ class CareerPlan:
         return self._with_handoff(expired)._end_access(expired.state, now)
 
     def _end_access(self, state: HandoffState, at: datetime) -> CareerPlan:
-        reason = EndReason.HANDOFF_REFUSED if state is HandoffState.CONSENT_REFUSED else EndReason.HANDOFF_EXPIRED
-        return evolve(self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at, ended_reason=reason)
+        reason = (
+            EndReason.HANDOFF_REFUSED
+            if state is HandoffState.CONSENT_REFUSED
+            else EndReason.HANDOFF_EXPIRED
+        )
+        return evolve(
+            self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at, ended_reason=reason
+        )
 
     def share_with_new_manager(self, at: datetime) -> CareerPlan:
         """After consent only: the new manager becomes the plan's manager (M12).
@@ -595,7 +659,8 @@ class CareerPlan:
         handoff = self._require_handoff()
         shared = handoff.shared()
         return evolve(
-            self._cancel_scheduled()._with_handoff(shared), manager_id=handoff.new_manager_id,
+            self._cancel_scheduled()._with_handoff(shared),
+            manager_id=handoff.new_manager_id,
             last_touched_at=at,
         )
 
@@ -607,18 +672,24 @@ class CareerPlan:
         """The new manager and the report pick how to go on (M13)."""
         require_aware(at, "at")
         if by is not Actor.MANAGER:
-            raise RuleViolation("M13", "the new manager records the path you agreed on", "record it as the manager")
+            raise RuleViolation(
+                "M13", "the new manager records the path you agreed on", "record it as the manager"
+            )
         handoff = self._require_handoff().path_chosen(path)
         plan = self._with_handoff(handoff)
         if path is NewManagerPath.FULL_CONVERSATIONS:
             # A new start with the new manager: both gates are asked again.
             plan = evolve(
-                plan._cancel_scheduled(), conversations=_fresh_conversations(), readiness=None,
+                plan._cancel_scheduled(),
+                conversations=_fresh_conversations(),
+                readiness=None,
                 life_story_opt_in=False,
             )
         return plan
 
-    def schedule_meeting(self, kind: str, start: datetime, end: datetime, at: datetime) -> CareerPlan:
+    def schedule_meeting(
+        self, kind: str, start: datetime, end: datetime, at: datetime
+    ) -> CareerPlan:
         """Place an abbreviated session (M13) or the manager's own life story (M14)."""
         require_aware(start, "start")
         require_aware(end, "end")
@@ -640,8 +711,11 @@ class CareerPlan:
         if self.current_handoff is not None and self.current_handoff.is_open:
             handoffs = (*handoffs[:-1], self.current_handoff.superseded())
         return evolve(
-            self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at,
-            ended_reason=EndReason.REPORT_LEFT, handoffs=handoffs,
+            self._cancel_scheduled(),
+            status=PlanStatus.ENDED,
+            ended_at=at,
+            ended_reason=EndReason.REPORT_LEFT,
+            handoffs=handoffs,
         )
 
     def can_view(self, person_id: str) -> bool:
@@ -671,7 +745,9 @@ class CareerPlan:
         self._require_held(ConversationKind.GROW_REVIEW, "give feedback")
         expected = self.report_id if rating.by is Actor.REPORT else self.manager_id
         if rating.person_id != expected:
-            raise InvalidInput("feedback.person_id", f"the {rating.by.value} of this plan", rating.person_id)
+            raise InvalidInput(
+                "feedback.person_id", f"the {rating.by.value} of this plan", rating.person_id
+            )
         kept = tuple(f for f in self.feedback if f.by is not rating.by)
         return evolve(self, feedback=(*kept, rating))
 
@@ -687,7 +763,8 @@ class CareerPlan:
     def _require_held(self, kind: ConversationKind, step: str) -> None:
         if not self.held(kind):
             raise RuleViolation(
-                "M3", f"cannot {step} before conversation {kind.number} ({kind.value}) is held",
+                "M3",
+                f"cannot {step} before conversation {kind.number} ({kind.value}) is held",
                 f"hold and record conversation {kind.number} first",
             )
 
@@ -695,7 +772,8 @@ class CareerPlan:
         convs = tuple(c.cancelled() for c in self.conversations)
         follow = tuple(
             evolve(f, status=FollowUpStatus.CANCELLED, sequence=f.sequence + 1)
-            if f.status is FollowUpStatus.SCHEDULED else f
+            if f.status is FollowUpStatus.SCHEDULED
+            else f
             for f in self.follow_ups
         )
         meetings = tuple(
@@ -707,7 +785,8 @@ class CareerPlan:
     def _cancel_reviews(self) -> CareerPlan:
         follow = tuple(
             evolve(f, status=FollowUpStatus.CANCELLED, sequence=f.sequence + 1)
-            if f.status is FollowUpStatus.SCHEDULED and f.kind is CheckInKind.EXTENDED_REVIEW else f
+            if f.status is FollowUpStatus.SCHEDULED and f.kind is CheckInKind.EXTENDED_REVIEW
+            else f
             for f in self.follow_ups
         )
         return evolve(self, follow_ups=follow)

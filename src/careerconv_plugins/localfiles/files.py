@@ -19,7 +19,9 @@ class JsonFolder:
 
     def __init__(self, adapter: str, directory: str | None) -> None:
         if not directory:
-            raise ConfigurationError(f"{adapter}: set 'directory' to the folder to write files into")
+            raise ConfigurationError(
+                f"{adapter}: set 'directory' to the folder to write files into"
+            )
         self.adapter = adapter
         self.root = Path(directory)
 
@@ -34,7 +36,9 @@ class JsonFolder:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise AdapterError(self.adapter, f"cannot read {self.path(key).name}: {type(exc).__name__}") from exc
+            raise AdapterError(
+                self.adapter, f"cannot read {self.path(key).name}: {type(exc).__name__}"
+            ) from exc
         return data if isinstance(data, dict) else None
 
     def write(self, key: str, document: dict[str, Any]) -> bool:
@@ -55,6 +59,9 @@ class JsonFolder:
                 raise
         except OSError as exc:
             # Disk full or read-only: nothing half-written; the dispatcher retries.
-            raise AdapterError(self.adapter, f"cannot write {target.name}: {exc.strerror or type(exc).__name__}",
-                               retryable=True) from exc
+            raise AdapterError(
+                self.adapter,
+                f"cannot write {target.name}: {exc.strerror or type(exc).__name__}",
+                retryable=True,
+            ) from exc
         return True

@@ -26,7 +26,10 @@ class FileSummaries:
             except AdapterError as exc:
                 out.append(DeliveryOutcome(summary.external_id, OutcomeStatus.RETRY, exc.reason))
                 continue
-            out.append(DeliveryOutcome(
-                summary.external_id, OutcomeStatus.DELIVERED if written else OutcomeStatus.UNCHANGED
-            ))
+            out.append(
+                DeliveryOutcome(
+                    summary.external_id,
+                    OutcomeStatus.DELIVERED if written else OutcomeStatus.UNCHANGED,
+                )
+            )
         return out

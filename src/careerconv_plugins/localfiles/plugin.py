@@ -10,12 +10,26 @@ from careerconv_plugins.localfiles.tracker import FileTracker
 @hookimpl
 def careerconv_ticket_trackers() -> list[AdapterSpec]:
     """The embedded tracker: ticket files in a folder."""
-    return [AdapterSpec(AdapterKind.TRACKER, "files", FileTracker,
-                        "GROW actions as JSON files in a folder (no server)", ("directory",))]
+    return [
+        AdapterSpec(
+            AdapterKind.TRACKER,
+            "files",
+            FileTracker,
+            "GROW actions as JSON files in a folder (no server)",
+            ("directory",),
+        )
+    ]
 
 
 @hookimpl
 def careerconv_hris_writers() -> list[AdapterSpec]:
     """The embedded HR record: summary files in a folder."""
-    return [AdapterSpec(AdapterKind.HRIS_WRITER, "files", FileSummaries,
-                        "plan summaries as JSON files in a folder (no server)", ("directory",))]
+    return [
+        AdapterSpec(
+            AdapterKind.HRIS_WRITER,
+            "files",
+            FileSummaries,
+            "plan summaries as JSON files in a folder (no server)",
+            ("directory",),
+        )
+    ]

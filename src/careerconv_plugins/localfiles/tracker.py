@@ -32,7 +32,9 @@ class FileTracker:
                 out.append(DeliveryOutcome(ticket.key, OutcomeStatus.RETRY, exc.reason))
                 continue
             status = OutcomeStatus.DELIVERED if written else OutcomeStatus.UNCHANGED
-            out.append(DeliveryOutcome(ticket.key, status, reference=self.folder.path(ticket.key).name))
+            out.append(
+                DeliveryOutcome(ticket.key, status, reference=self.folder.path(ticket.key).name)
+            )
         return out
 
     def pull_statuses(self, keys: Sequence[str]) -> dict[str, TicketStatus]:
