@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from attrs import evolve
-from tests.fakes.fake_jira import FakeJira
+from tests.fakes.fake_jira import Exchange, FakeJira
 from tests.fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
     GHOST,
     MAX,
@@ -32,8 +35,13 @@ def _bulk_posts(fake: FakeJira) -> list[object]:
     return [e for e in fake.requests("POST") if e.path.endswith("/issue/bulk")]
 
 
-def _searches(fake: FakeJira) -> list[object]:
-    return [e for e in fake.requests("POST") if e.path.endswith(("/search", "/search/jql"))]
+def _searches(fake: FakeJira) -> list[Exchange]:
+    return [e for e in fake.requests() if re.search(r"/rest/api/\d/search(/jql)?$", e.path)]
+
+
+def _jql(search: Exchange) -> str:
+    """The JQL of a search: in the body on Cloud (POST), in the query on Data Center (GET)."""
+    return str(search.body["jql"]) if search.body else search.query["jql"][0]
 
 
 def test_tracker_implements_the_port(make_tracker: TrackerFactory) -> None:
@@ -116,9 +124,7 @@ def test_goal_only_when_shared(fake_jira: FakeJira, make_tracker: TrackerFactory
     assert "GOAL-MARKER-4711" in json.dumps(shared["fields"]["description"])
 
 
-def test_security_level_epic_and_done_when_field(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_security_level_epic_and_done_when_field(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     fake_jira.state.issues["CAREER-900"] = {
         "id": "9900",
         "key": "CAREER-900",
@@ -127,9 +133,7 @@ def test_security_level_epic_and_done_when_field(
         "status": "10000",
         "properties": {},
     }
-    tracker = make_tracker(
-        security_level="10001", epic="CAREER-900", done_when_field="customfield_10042"
-    )
+    tracker = make_tracker(security_level="10001", epic="CAREER-900", done_when_field="customfield_10042")
     outcomes = tracker.deliver_tickets([view(n) for n in range(3)])
     assert all(o.ok for o in outcomes)
     for n in range(3):
@@ -165,7 +169,7 @@ def test_awkward_titles_create_once_and_never_reach_jql(
     assert "\n" not in summary
     assert len(summary) <= 255
     for search in _searches(fake_jira):
-        assert search.body["jql"] == 'labels in ("careerconv-cc-plan1-a-1") ORDER BY key ASC'
+        assert _jql(search) == 'labels in ("careerconv-cc-plan1-a-1") ORDER BY key ASC'
 
 
 def test_keys_with_odd_characters_get_distinct_safe_labels(
@@ -178,15 +182,12 @@ def test_keys_with_odd_characters_get_distinct_safe_labels(
     labels = [i["fields"]["labels"][0] for i in fake_jira.state.issues.values()]
     assert len(set(labels)) == 3
     assert all(
-        set(lb) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-        for lb in labels
+        set(lb) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") for lb in labels
     )
     assert {o.status for o in tracker.deliver_tickets(views)} == {OutcomeStatus.UNCHANGED}
 
 
-def test_unknown_project_is_a_clear_failure(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_unknown_project_is_a_clear_failure(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     outcomes = make_tracker(project="NOPE").deliver_tickets([view(1)])
     assert outcomes[0].status is OutcomeStatus.FAILED
     assert "'project'" in outcomes[0].reason
@@ -194,9 +195,7 @@ def test_unknown_project_is_a_clear_failure(
     assert fake_jira.state.issues == {}
 
 
-def test_unknown_issue_type_lists_the_known_ones(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_unknown_issue_type_lists_the_known_ones(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     outcomes = make_tracker(issue_type="Storyy").deliver_tickets([view(1)])
     assert outcomes[0].status is OutcomeStatus.FAILED
     assert "'issue_type'" in outcomes[0].reason
@@ -209,9 +208,7 @@ def test_unknown_custom_field_is_named(fake_jira: FakeJira, make_tracker: Tracke
     assert "done_when_field" in outcomes[0].reason
 
 
-def test_owner_without_jira_account_fails_alone(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_owner_without_jira_account_fails_alone(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     outcomes = make_tracker().deliver_tickets([view(1), view(2, owner=GHOST)])
     assert outcomes[0].status is OutcomeStatus.DELIVERED
     assert outcomes[1].status is OutcomeStatus.FAILED
@@ -241,9 +238,7 @@ def test_done_action_transitions_to_done(fake_jira: FakeJira, make_tracker: Trac
     assert fake_jira.writes() == []
 
 
-def test_workflow_without_done_status_is_reported(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_workflow_without_done_status_is_reported(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     fake_jira.state.transitions = [t for t in fake_jira.state.transitions if t[1] != "Done"]
     tracker = make_tracker()
     tracker.deliver_tickets([view(1)])
@@ -253,9 +248,7 @@ def test_workflow_without_done_status_is_reported(
     assert "done_transition" in outcome.reason
 
 
-def test_named_done_transition_must_exist(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_named_done_transition_must_exist(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     tracker = make_tracker(done_transition="Resolve")
     tracker.deliver_tickets([view(1)])
     (outcome,) = tracker.deliver_tickets([view(1, status=TicketStatus.DONE)])
@@ -289,9 +282,7 @@ def test_pull_done_reopened_and_deleted(fake_jira: FakeJira, make_tracker: Track
     assert tracker.pull_statuses(keys[:1]) == {keys[0]: TicketStatus.OPEN}
 
 
-def test_deleted_ticket_is_reported_not_recreated(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_deleted_ticket_is_reported_not_recreated(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     tracker = make_tracker()
     (created,) = tracker.deliver_tickets([view(1)])
     assert created.reference is not None
@@ -322,9 +313,7 @@ def test_cloned_issue_with_copied_label_is_not_taken_for_ours(
     assert tracker.pull_statuses(["cc-plan1-a-1"]) == {"cc-plan1-a-1": TicketStatus.OPEN}
 
 
-def test_label_only_issue_is_adopted_and_repaired(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_label_only_issue_is_adopted_and_repaired(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     tracker = make_tracker()
     (created,) = tracker.deliver_tickets([view(1)])
     fake_jira.state.issues[str(created.reference)]["properties"].clear()
@@ -335,9 +324,7 @@ def test_label_only_issue_is_adopted_and_repaired(
     assert PROPERTY_KEY in fake_jira.state.issues[str(created.reference)]["properties"]
 
 
-def test_two_label_only_claimants_are_a_conflict(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_two_label_only_claimants_are_a_conflict(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     label = label_for("careerconv-", "cc-plan1-a-1")
     for n in (1, 2):
         fake_jira.state.issues[f"CAREER-{n}"] = {
@@ -365,11 +352,13 @@ def test_search_pages_are_followed(fake_jira: FakeJira, make_tracker: TrackerFac
     assert len(fake_jira.state.issues) == 20
 
 
-def test_duplicate_key_in_one_delivery_fails(
-    fake_jira: FakeJira, make_tracker: TrackerFactory
-) -> None:
+def test_duplicate_key_in_one_delivery_fails(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     outcomes = make_tracker().deliver_tickets([view(1), view(1, title="other"), view(2)])
-    assert [o.status for o in outcomes] == [OutcomeStatus.FAILED, OutcomeStatus.DELIVERED]
+    assert [o.status for o in outcomes] == [
+        OutcomeStatus.FAILED,
+        OutcomeStatus.FAILED,
+        OutcomeStatus.DELIVERED,
+    ]
     assert len(fake_jira.state.issues) == 1
 
 
@@ -466,3 +455,45 @@ def test_nothing_private_in_logs_or_reasons(
     text = caplog.text + json.dumps([o.reason for o in outcomes])
     for secret in (marker, fake_jira.state.token, "ghost@example.com", "injected fault"):
         assert secret not in text
+
+
+def test_wrong_context_path_says_to_fix_url(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
+    (outcome,) = make_tracker(url=fake_jira.url + "/jira").deliver_tickets([view(1)])
+    assert outcome.status is OutcomeStatus.FAILED
+    assert "no Jira REST API (HTTP 404)" in outcome.reason
+    assert "url" in outcome.reason
+    fake_jira.clear_log()  # the wrong path is not Jira's: nothing to check against the spec
+
+
+def test_a_site_that_is_not_jira_is_named_not_crashed_on(make_tracker: TrackerFactory) -> None:
+    class Html(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>PRIVATE-PAGE-MARKER</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Html)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        (outcome,) = make_tracker(url=url).deliver_tickets([view(1)])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert outcome.status is OutcomeStatus.FAILED
+    assert "not what Jira sends" in outcome.reason
+    assert "PRIVATE-PAGE-MARKER" not in outcome.reason
+
+
+def test_empty_delivery_and_pull_ask_nothing(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
+    tracker = make_tracker()
+    assert list(tracker.deliver_tickets([])) == []
+    assert dict(tracker.pull_statuses([])) == {}
+    assert fake_jira.requests() == []

@@ -46,6 +46,7 @@ def test_defaults() -> None:
     [
         ({"url": ""}, "'url'"),
         ({"url": "acme.atlassian.net"}, "'url'"),
+        ({"url": "https://acme.atlassian.net/rest/api/3"}, "'url'"),
         ({"project": "career plans"}, "'project'"),
         ({"deployment": "server"}, "'deployment'"),
         ({"email": ""}, "'email'"),

@@ -357,6 +357,7 @@ class FakeJira:
             ("POST", r"issue", self._create_one),
             ("POST", r"search/jql", self._search_jql),
             ("POST", r"search", self._search_dc),
+            ("GET", r"search", self._search_dc_get),
             ("GET", r"user/search", self._user_search),
             ("GET", r"issue/(?P<key>[^/]+)/transitions", self._get_transitions),
             ("POST", r"issue/(?P<key>[^/]+)/transitions", self._do_transition),
@@ -714,6 +715,21 @@ class FakeJira:
             },
             {},
         )
+
+    def _search_dc_get(
+        self, v: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        def one(name: str, default: str = "") -> str:
+            return (query.get(name) or [default])[0]
+
+        as_body: dict[str, Any] = {
+            "jql": one("jql"),
+            "startAt": int(one("startAt", "0")),
+            "maxResults": int(one("maxResults", "50")),
+            "fields": [f for f in one("fields").split(",") if f] or None,
+            "properties": [p for p in one("properties").split(",") if p],
+        }
+        return self._search_dc(v, query, as_body)
 
     def _search_jql(self, v: str, query: Any, body: Any) -> tuple[int, Any, dict[str, str]]:
         result = self._search(v, body)

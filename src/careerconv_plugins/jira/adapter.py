@@ -12,6 +12,7 @@ sends no write at all.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -78,24 +79,25 @@ class JiraTracker:
     # -- delivering -------------------------------------------------------------
 
     def deliver_tickets(self, tickets: Sequence[TicketView]) -> Sequence[DeliveryOutcome]:
-        """Create or update one issue per view, found by its key; write only what changed."""
-        outcomes: dict[str, DeliveryOutcome] = {}
-        order: list[str] = []
+        """Create or update one issue per view, found by its key; write only what changed.
+
+        Answers one outcome per view, in the order given.
+        """
+        counts = Counter(view.key for view in tickets)
+        early: dict[str, DeliveryOutcome] = {}
         unique: list[TicketView] = []
         for view in tickets:
-            if view.key in outcomes or any(v.key == view.key for v in unique):
-                outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.FAILED, "the same key was given twice in one delivery")
-                unique = [v for v in unique if v.key != view.key]
-                continue
-            order.append(view.key)
-            if not view.key.strip():
-                outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, "empty key")
+            if counts[view.key] > 1:
+                reason = "the same key was given twice in one delivery; nothing was written"
+                early[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason)
+            elif not view.key.strip():
+                early[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, "empty key")
             elif not mapping.summary_of(view):
-                outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.FAILED, "the action has no title; give it one")
+                reason = "the action has no title; give it one"
+                early[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason)
             else:
                 unique.append(view)
+        outcomes: dict[str, DeliveryOutcome] = dict(early)
         for batch in mapping.batches(unique):
             try:
                 outcomes.update(self._deliver_batch(batch))
@@ -104,9 +106,16 @@ class JiraTracker:
                     outcomes.setdefault(view.key, _outcome_for_error(view.key, error))
             except CareerconvError as error:
                 for view in batch:
+                    failed = DeliveryOutcome(view.key, OutcomeStatus.FAILED, str(error))
+                    outcomes.setdefault(view.key, failed)
+            except Exception as exc:  # noqa: BLE001 - nothing but outcomes may leave the port
+                log.error("jira delivery failed unexpectedly: %s", type(exc).__name__)
+                reason = f"unexpected {type(exc).__name__} in the Jira adapter; see the log"
+                for view in batch:
                     outcomes.setdefault(
-                        view.key, DeliveryOutcome(view.key, OutcomeStatus.FAILED, str(error)))
-        return [outcomes[key] for key in dict.fromkeys(order)]
+                        view.key, DeliveryOutcome(view.key, OutcomeStatus.RETRY, reason)
+                    )
+        return [outcomes[view.key] for view in tickets]
 
     def _deliver_batch(self, batch: Sequence[TicketView]) -> dict[str, DeliveryOutcome]:
         found = self._find([v.key for v in batch])
@@ -117,17 +126,21 @@ class JiraTracker:
             if len(issues) > 1:
                 refs = ", ".join(sorted(str(i.get("key")) for i in issues))
                 outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.CONFLICT,
+                    view.key,
+                    OutcomeStatus.CONFLICT,
                     f"several Jira issues claim this action ({refs}); "
-                    "delete or unlabel all but one")
+                    "delete or unlabel all but one",
+                )
             elif issues:
                 outcomes[view.key] = self._update(view, issues[0])
             elif view.status is TicketStatus.DELETED:
                 outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, DELETED_REASON)
             elif view.status is TicketStatus.DONE:
                 outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.UNCHANGED,
-                    "action is done and has no ticket; none created")
+                    view.key,
+                    OutcomeStatus.UNCHANGED,
+                    "action is done and has no ticket; none created",
+                )
             else:
                 to_create.append(view)
         if to_create:
@@ -147,9 +160,11 @@ class JiraTracker:
             user = self._assignee(view)
             if user is None:
                 outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.FAILED,
+                    view.key,
+                    OutcomeStatus.FAILED,
                     f"owner {view.owner.person_id} has no active Jira user with their email; "
-                    "add them to Jira (or fix their email) and deliver again")
+                    "add them to Jira (or fix their email) and deliver again",
+                )
                 continue
             payloads.append(mapping.create_payload(view, self.settings, self.label(view.key), user))
             sent.append(view)
@@ -159,11 +174,14 @@ class JiraTracker:
         for view, (issue_key, refused) in zip(sent, results, strict=True):
             if issue_key:
                 outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.DELIVERED, "created", None, issue_key)
+                    view.key, OutcomeStatus.DELIVERED, "created", None, issue_key
+                )
             else:
                 outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.FAILED,
-                    mapping.explain_field_errors(refused, self.settings))
+                    view.key,
+                    OutcomeStatus.FAILED,
+                    mapping.explain_field_errors(refused, self.settings),
+                )
         return outcomes
 
     def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:
@@ -180,9 +198,13 @@ class JiraTracker:
                     user = self._assignee(view)
                     if user is None:
                         return DeliveryOutcome(
-                            view.key, OutcomeStatus.FAILED,
+                            view.key,
+                            OutcomeStatus.FAILED,
                             f"owner {view.owner.person_id} has no active Jira user with their "
-                            "email; the ticket was left as it is", None, issue_key)
+                            "email; the ticket was left as it is",
+                            None,
+                            issue_key,
+                        )
                     fields["assignee"] = mapping.assignee_value(self.settings, user)
                 if fields:
                     self.client.edit(issue_key, fields)
@@ -199,7 +221,8 @@ class JiraTracker:
         if wrote:
             what = ", ".join(changed) if changed else "status"
             return DeliveryOutcome(
-                view.key, OutcomeStatus.DELIVERED, f"updated {what}", None, issue_key)
+                view.key, OutcomeStatus.DELIVERED, f"updated {what}", None, issue_key
+            )
         return DeliveryOutcome(view.key, OutcomeStatus.UNCHANGED, "", None, issue_key)
 
     def _close(self, issue_key: str) -> str | None:
@@ -215,8 +238,10 @@ class JiraTracker:
                 return None
         names = ", ".join(sorted(str(t.get("name")) for t in options)) or "none"
         target = f"named {wanted!r}" if wanted else "to a done status"
-        return (f"the workflow of {issue_key} has no transition {target} from its current status "
-                f"(available: {names}); set 'done_transition' or close the ticket in Jira")
+        return (
+            f"the workflow of {issue_key} has no transition {target} from its current status "
+            f"(available: {names}); set 'done_transition' or close the ticket in Jira"
+        )
 
     # -- pulling status back ----------------------------------------------------
 
@@ -236,8 +261,9 @@ class JiraTracker:
                 else:
                     # With several claimants, any open one keeps the action open.
                     states = {mapping.issue_status(i) for i in issues}
-                    statuses[key] = (TicketStatus.OPEN if TicketStatus.OPEN in states
-                                     else TicketStatus.DONE)
+                    statuses[key] = (
+                        TicketStatus.OPEN if TicketStatus.OPEN in states else TicketStatus.DONE
+                    )
         return statuses
 
     def close(self) -> None:

@@ -150,8 +150,13 @@ class JiraClient:
         # max_retries=0: this module retries itself (bounded, counted, testable);
         # the client's own retry would sleep and log response bodies at debug level.
         return JIRA(
-            server=settings.url, options=options, timeout=settings.timeout, max_retries=0,
-            logging=False, get_server_info=False, **auth,
+            server=settings.url,
+            options=options,
+            timeout=settings.timeout,
+            max_retries=0,
+            logging=False,
+            get_server_info=False,
+            **auth,
         )
 
     @property
@@ -176,20 +181,23 @@ class JiraClient:
         if s.deployment == "cloud" and deployment and deployment != "cloud":
             raise ConfigurationError(
                 f"jira setting 'deployment': {s.url} is a {deployment} site, not cloud. "
-                "Fix: set deployment = \"datacenter\" and use a personal access token"
+                'Fix: set deployment = "datacenter" and use a personal access token'
             )
         if s.deployment == "datacenter" and deployment == "cloud":
             raise ConfigurationError(
                 f"jira setting 'deployment': {s.url} is Jira Cloud. Fix: set deployment = "
-                "\"cloud\" and email = the account of the API token"
+                '"cloud" and email = the account of the API token'
             )
         client.deploymentType = info.get("deploymentType")
         self._check_project(client)
         if s.custom_fields:
             found = self._call("read fields", client.fields)
             self.field_ids = frozenset(str(f.get("id")) for f in found if isinstance(f, dict))
-            checks = (("due_field", s.due_field), ("done_when_field", s.done_when_field),
-                      ("epic_field", s.epic_field if s.epic else None))
+            checks = (
+                ("due_field", s.due_field),
+                ("done_when_field", s.done_when_field),
+                ("epic_field", s.epic_field if s.epic else None),
+            )
             for setting, value in checks:
                 if value and value.startswith("customfield_") and value not in self.field_ids:
                     raise ConfigurationError(
@@ -201,9 +209,7 @@ class JiraClient:
     def _check_project(self, client: JIRA) -> None:
         s = self.settings
         try:
-            project = self._call(
-                "read project", lambda: self._get(client, f"project/{s.project}")
-            )
+            project = self._call("read project", lambda: self._get(client, f"project/{s.project}"))
         except JiraRequestError as exc:
             if exc.status == 404:
                 raise ConfigurationError(
@@ -232,30 +238,54 @@ class JiraClient:
             f"{op}: {kind} ({type(exc).__name__}) at {self.settings.url}", retryable=True
         )
 
+    def _not_jira(self, op: str) -> JiraRequestError:
+        return JiraRequestError(
+            f"{op}: the answer from {self.settings.url} is not what Jira sends. Fix: check "
+            "that url is the site's base URL (without /rest/...) and that it is Jira"
+        )
+
     def _translate(self, op: str, exc: JIRAError) -> JiraRequestError:
         status = int(exc.status_code or 0)
         response = getattr(exc, "response", None)
         fields = _error_fields(response)
         s = self.settings
         if status == 401:
-            why = (f"Jira refused the credentials (HTTP 401). Fix: check email and the token in "
-                   f"${s.token_env}" if s.deployment == "cloud" else
-                   f"Jira refused the credentials (HTTP 401). Fix: check the personal access "
-                   f"token in ${s.token_env}")
+            why = (
+                f"Jira refused the credentials (HTTP 401). Fix: check email and the token in "
+                f"${s.token_env}"
+                if s.deployment == "cloud"
+                else f"Jira refused the credentials (HTTP 401). Fix: check the personal access "
+                f"token in ${s.token_env}"
+            )
             return JiraRequestError(f"{op}: {why}", status=status)
         if status == 403:
             return JiraRequestError(
                 f"{op}: the account may not do this (HTTP 403). Fix: grant it browse, create, "
-                f"edit and transition permissions in project {s.project}", status=status)
+                f"edit and transition permissions in project {s.project}",
+                status=status,
+            )
         if status in _RETRYABLE:
             return JiraRequestError(
-                f"{op}: Jira is busy (HTTP {status})", status=status, retryable=True,
-                retry_after=_retry_after(response))
+                f"{op}: Jira is busy (HTTP {status})",
+                status=status,
+                retryable=True,
+                retry_after=_retry_after(response),
+            )
         if status == 0:
             return JiraRequestError(f"{op}: Jira client error ({type(exc).__name__})")
+        if status == 404 and op == "read server info":
+            return JiraRequestError(
+                f"{op}: {s.url} has no Jira REST API (HTTP 404). Fix: set url to the site's "
+                "base URL (with its context path, without /rest/...)",
+                status=status,
+            )
         named = f" in field(s) {', '.join(fields)}" if fields else ""
-        return JiraRequestError(f"{op}: Jira answered HTTP {status}{named}", status=status,
-                                fields=fields, retryable=status >= 500)
+        return JiraRequestError(
+            f"{op}: Jira answered HTTP {status}{named}",
+            status=status,
+            fields=fields,
+            retryable=status >= 500,
+        )
 
     def _call(self, op: str, action: Callable[[], T], *, safe_to_repeat: bool = True) -> T:
         """Run ``action``, retrying 429/5xx-busy answers within the policy.
@@ -271,17 +301,27 @@ class JiraClient:
             except JIRAError as exc:
                 error = self._translate(op, exc)
             except requests.RequestException as exc:
+                if isinstance(exc, ValueError):  # a body that is not JSON: not Jira
+                    raise self._not_jira(op) from None
                 error = self._network(op, exc)
                 if not safe_to_repeat:
                     raise error from None
+            except (ValueError, TypeError, KeyError, AttributeError):
+                raise self._not_jira(op) from None
             busy = error.status in _RETRY_NOW or (error.status == 0 and safe_to_repeat)
             if not error.retryable or not busy or attempt >= self.retry.max_attempts:
                 raise error from None
             if error.retry_after is not None and error.retry_after > self.retry.max_wait:
                 raise error from None  # asked to wait longer than we may block: let the outbox wait
             wait = self.retry.delay(attempt, error.retry_after)
-            log.warning("jira %s: %s; attempt %d of %d in %.1fs",
-                        op, error.reason, attempt + 1, self.retry.max_attempts, wait)
+            log.warning(
+                "jira %s: %s; attempt %d of %d in %.1fs",
+                op,
+                error.reason,
+                attempt + 1,
+                self.retry.max_attempts,
+                wait,
+            )
             self.retry.sleep(wait)
 
     # -- raw JSON helpers (the client's authenticated, timed session) ---------
@@ -302,36 +342,32 @@ class JiraClient:
     def search(self, jql: str, fields: Sequence[str]) -> list[dict[str, Any]]:
         """Every issue matching ``jql`` (all pages), with ``fields`` and our property."""
         client = self.jira
-        cloud_v3 = self.settings.deployment == "cloud"
         issues: list[dict[str, Any]] = []
-        token: str | None = None
-        start = 0
-        path = "search/jql" if cloud_v3 else "search"
-
-        def fetch(body: dict[str, Any]) -> Any:
-            return self._send(client, "POST", path, body)
-
-        while True:
-            body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": 100,
-                                    "properties": [PROPERTY_KEY]}
-            if cloud_v3:
-                # Cloud retired /search; /search/jql pages by token.
+        if self.settings.deployment == "cloud":
+            # Cloud retired /search; POST /search/jql pages by token.
+            token: str | None = None
+            while True:
+                body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": 100,
+                                        "properties": [PROPERTY_KEY]}  # fmt: skip
                 if token:
                     body["nextPageToken"] = token
-                page = self._call("search", partial(fetch, body))
-            else:
-                body["startAt"] = start
-                page = self._call("search", partial(fetch, body))
+                page = self._call("search", partial(self._send, client, "POST", "search/jql", body))
+                got = [i for i in page.get("issues", []) if isinstance(i, dict)]
+                issues += got
+                token = page.get("nextPageToken")
+                if not token or not got or page.get("isLast") is True:
+                    return issues
+        # Data Center: GET /search (its POST form refuses "properties"), paged by startAt.
+        start = 0
+        while True:
+            params = {"jql": jql, "fields": ",".join(fields), "properties": PROPERTY_KEY,
+                      "startAt": start, "maxResults": 100}  # fmt: skip
+            page = self._call("search", partial(self._get, client, "search", params))
             got = [i for i in page.get("issues", []) if isinstance(i, dict)]
             issues += got
-            if cloud_v3:
-                token = page.get("nextPageToken")
-                if page.get("isLast", True) or not token or not got:
-                    return issues
-            else:
-                start += len(got)
-                if not got or start >= int(page.get("total", 0)):
-                    return issues
+            start += len(got)
+            if not got or start >= int(page.get("total", 0)):
+                return issues
 
     def bulk_create(self, payloads: Sequence[dict[str, Any]]) -> list[tuple[str | None, list[str]]]:
         """Create up to 50 issues in one request: per payload (issue key, refused fields)."""
@@ -368,28 +404,36 @@ class JiraClient:
     def edit(self, issue_key: str, fields: Mapping[str, Any]) -> None:
         """Set ``fields`` on one issue (only those given)."""
         client = self.jira
-        self._call(f"edit {issue_key}", lambda: self._send(
-            client, "PUT", f"issue/{issue_key}", {"fields": dict(fields)}))
+        self._call(
+            f"edit {issue_key}",
+            lambda: self._send(client, "PUT", f"issue/{issue_key}", {"fields": dict(fields)}),
+        )
 
     def set_property(self, issue_key: str, value: Mapping[str, Any]) -> None:
         """Write the careerconv issue property."""
         client = self.jira
-        self._call(f"set property on {issue_key}",
-                   lambda: client.add_issue_property(issue_key, PROPERTY_KEY, dict(value)))
+        self._call(
+            f"set property on {issue_key}",
+            lambda: client.add_issue_property(issue_key, PROPERTY_KEY, dict(value)),
+        )
 
     def transitions(self, issue_key: str) -> list[dict[str, Any]]:
         """Transitions the account may make on the issue now."""
         client = self.jira
-        found = self._call(f"read transitions of {issue_key}",
-                           lambda: client.transitions(issue_key))
+        found = self._call(
+            f"read transitions of {issue_key}", lambda: client.transitions(issue_key)
+        )
         return [t for t in found if isinstance(t, dict)]
 
     def transition(self, issue_key: str, transition_id: str) -> None:
         """Move the issue through one transition."""
         client = self.jira
         body = {"transition": {"id": transition_id}}
-        self._call(f"transition {issue_key}", lambda: self._send(
-            client, "POST", f"issue/{issue_key}/transitions", body), safe_to_repeat=False)
+        self._call(
+            f"transition {issue_key}",
+            lambda: self._send(client, "POST", f"issue/{issue_key}/transitions", body),
+            safe_to_repeat=False,
+        )
 
     def find_user(self, email: str) -> str | None:
         """The accountId (Cloud) or name (Data Center) of the user with ``email``; cached."""
@@ -408,4 +452,3 @@ class JiraClient:
         ref = pick.get(self.settings.assignee_by) if pick else None
         self._users[wanted] = str(ref) if ref else None
         return self._users[wanted]
-
