@@ -16,6 +16,7 @@ password) and never row contents.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -64,6 +65,17 @@ _CLAIM = (
     "AND x.seq <> c.seq AND x.lease_until > %(now)s) "
     "ORDER BY c.created_at, c.seq LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
     f"RETURNING seq, {_COLUMNS}"
+)
+
+
+_SAVE = (
+    "UPDATE outbox o SET next_attempt_at = v.next_attempt_at, "  # noqa: S608 - ours
+    f"status = CASE WHEN o.status = '{_SUPERSEDED}' AND v.status = '{_PENDING}' "
+    "THEN o.status ELSE v.status END, attempts = v.attempts, "
+    "delivered_to = v.delivered_to::jsonb, last_error = v.last_error, lease_until = NULL "
+    "FROM unnest(%s::text[], %s::timestamptz[], %s::text[], %s::int[], %s::text[], %s::text[]) "
+    "AS v (id, next_attempt_at, status, attempts, delivered_to, last_error) "
+    "WHERE o.id = v.id RETURNING o.id"
 )
 
 
@@ -336,18 +348,20 @@ class PostgresStore:
         An entry superseded while it was out stays superseded unless it was
         delivered or failed: it is never put back in the queue behind its successor.
         """
+        if not entries:
+            return
         rows = [mapping.outbox_row(e) for e in entries]
-        with self._transaction("save outbox") as conn, conn.cursor() as cur:
-            for row in rows:
-                cur.execute(
-                    "UPDATE outbox SET next_attempt_at = %s, "
-                    "status = CASE WHEN status = %s AND %s = %s THEN status ELSE %s END, "
-                    "attempts = %s, delivered_to = %s, last_error = %s, lease_until = NULL "
-                    "WHERE id = %s",
-                    (row[6], _SUPERSEDED, row[7], _PENDING, row[7], *row[8:11], row[0]),
-                )
-                if cur.rowcount != 1:
-                    raise NotFound("outbox entry", str(row[0]))
+        # Lists, not tuples: psycopg sends a list as an array, a tuple as a record.
+        columns = [list(column) for column in zip(*(
+            (r[0], r[6], r[7], r[8], json.dumps(list(e.delivered_to)), r[10])
+            for r, e in zip(rows, entries, strict=True)
+        ), strict=True)]
+        with self._transaction("save outbox") as conn:
+            # One statement for the whole batch: one round trip, not one per entry.
+            saved = conn.execute(_SAVE, columns).fetchall()
+            missing = {str(r[0]) for r in rows} - {str(r[0]) for r in saved}
+            if missing:
+                raise NotFound("outbox entry", sorted(missing)[0])
 
     def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
         """Entries, oldest first, optionally only those with the given status values."""
