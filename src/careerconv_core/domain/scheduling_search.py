@@ -219,6 +219,7 @@ class Options:
     cal: PairCalendar
     by_end: list[tuple[int, int]]  # (lower bound of the end, span index), sorted
     by_span: list[tuple[int, int]]  # (lower bound of the span, span index), sorted
+    end_bound: dict[int, int]  # span index -> lower bound of the end
 
     @classmethod
     def of(cls, cal: PairCalendar, shape: Shape) -> Options:
@@ -238,7 +239,7 @@ class Options:
                 end = rest[2] + l3
                 by_end.append((end, i))
                 by_span.append((end - s1, i))
-        return cls(cal, sorted(by_end), sorted(by_span))
+        return cls(cal, sorted(by_end), sorted(by_span), {i: e for e, i in by_end})
 
 
 def best(options: Options, shape: Shape, ledger: Ledger | None, rule: str) -> Triple | None:
@@ -248,7 +249,8 @@ def best(options: Options, shape: Shape, ledger: Ledger | None, rule: str) -> Tr
     """
     cal = options.cal
     l1, l3 = shape.lengths[0], shape.lengths[2]
-    order = options.by_span if rule == "span" else options.by_end
+    by_span = rule == "span"
+    order = options.by_span if by_span else options.by_end
     found: Triple | None = None
     found_key = (0, 0)
     done: dict[tuple[int, int], Triple | None] = {}
@@ -258,6 +260,9 @@ def best(options: Options, shape: Shape, ledger: Ledger | None, rule: str) -> Tr
         s1 = latest_fit(cal, i, l1, shape, ledger)
         if s1 is None:
             continue
+        # With the life story known, the end bound gives a tighter span bound.
+        if found is not None and by_span and options.end_bound[i] - s1 > found_key[0]:
+            continue
         key = (cal.next_day[i], cal.weeks[i])
         if key not in done or not shape.separate_days:
             done[key] = _complete(cal, s1, i, shape, ledger)
@@ -265,7 +270,7 @@ def best(options: Options, shape: Shape, ledger: Ledger | None, rule: str) -> Tr
         if rest is None:
             continue
         end = rest[2] + l3
-        rank = (end - s1, end) if rule == "span" else (end, end - s1)
+        rank = (end - s1, end) if by_span else (end, end - s1)
         if found is None or rank < found_key:
             found, found_key = (s1, rest[1], rest[2]), rank
     return found
@@ -404,8 +409,10 @@ def improve_pairs(
         reverse=True,
     )
     for gain, a, b in pairs[:budget]:
-        if gain <= 0 or excess(a) + excess(b) <= 0:
+        if gain <= 0:
             break
+        if excess(a) + excess(b) <= 0:
+            continue
         old_a, old_b = solution[a], solution[b]
         if old_a is None or old_b is None:
             continue
