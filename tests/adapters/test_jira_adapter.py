@@ -497,3 +497,18 @@ def test_empty_delivery_and_pull_ask_nothing(fake_jira: FakeJira, make_tracker: 
     assert list(tracker.deliver_tickets([])) == []
     assert dict(tracker.pull_statuses([])) == {}
     assert fake_jira.requests() == []
+
+
+def test_cloud_search_asks_to_reconcile_what_this_process_created(
+    fake_jira: FakeJira, make_tracker: TrackerFactory
+) -> None:
+    tracker = make_tracker()
+    created = tracker.deliver_tickets([view(1), view(2)])
+    fake_jira.clear_log()
+    tracker.deliver_tickets([view(1), view(2)])
+    (search,) = _searches(fake_jira)
+    if fake_jira.state.deployment == "Cloud":
+        ids = {fake_jira.state.issues[str(o.reference)]["id"] for o in created}
+        assert {str(i) for i in search.body["reconcileIssues"]} == ids
+    else:
+        assert search.method == "GET"

@@ -31,9 +31,7 @@ DELETED_REASON = (
 )
 
 
-def _outcome_for_error(
-    key: str, error: AdapterError, reference: str | None = None
-) -> DeliveryOutcome:
+def _outcome_for_error(key: str, error: AdapterError, reference: str | None = None) -> DeliveryOutcome:
     if error.retryable:
         return DeliveryOutcome(key, OutcomeStatus.RETRY, error.reason, error.retry_after, reference)
     return DeliveryOutcome(key, OutcomeStatus.FAILED, error.reason, None, reference)
@@ -112,9 +110,7 @@ class JiraTracker:
                 log.error("jira delivery failed unexpectedly: %s", type(exc).__name__)
                 reason = f"unexpected {type(exc).__name__} in the Jira adapter; see the log"
                 for view in batch:
-                    outcomes.setdefault(
-                        view.key, DeliveryOutcome(view.key, OutcomeStatus.RETRY, reason)
-                    )
+                    outcomes.setdefault(view.key, DeliveryOutcome(view.key, OutcomeStatus.RETRY, reason))
         return [outcomes[view.key] for view in tickets]
 
     def _deliver_batch(self, batch: Sequence[TicketView]) -> dict[str, DeliveryOutcome]:
@@ -128,8 +124,7 @@ class JiraTracker:
                 outcomes[view.key] = DeliveryOutcome(
                     view.key,
                     OutcomeStatus.CONFLICT,
-                    f"several Jira issues claim this action ({refs}); "
-                    "delete or unlabel all but one",
+                    f"several Jira issues claim this action ({refs}); delete or unlabel all but one",
                 )
             elif issues:
                 outcomes[view.key] = self._update(view, issues[0])
@@ -220,9 +215,7 @@ class JiraTracker:
             return _outcome_for_error(view.key, error, issue_key)
         if wrote:
             what = ", ".join(changed) if changed else "status"
-            return DeliveryOutcome(
-                view.key, OutcomeStatus.DELIVERED, f"updated {what}", None, issue_key
-            )
+            return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, f"updated {what}", None, issue_key)
         return DeliveryOutcome(view.key, OutcomeStatus.UNCHANGED, "", None, issue_key)
 
     def _close(self, issue_key: str) -> str | None:
@@ -253,7 +246,14 @@ class JiraTracker:
         wanted = list(dict.fromkeys(k for k in keys if k.strip()))
         statuses: dict[str, TicketStatus] = {}
         for batch in mapping.batches(wanted):
-            found = self._find(batch)
+            try:
+                found = self._find(batch)
+            except CareerconvError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - only careerconv errors leave a port
+                raise AdapterError(
+                    "jira", f"unexpected {type(exc).__name__} while reading statuses"
+                ) from None
             for key in batch:
                 issues = found[key]
                 if not issues:
@@ -261,9 +261,7 @@ class JiraTracker:
                 else:
                     # With several claimants, any open one keeps the action open.
                     states = {mapping.issue_status(i) for i in issues}
-                    statuses[key] = (
-                        TicketStatus.OPEN if TicketStatus.OPEN in states else TicketStatus.DONE
-                    )
+                    statuses[key] = TicketStatus.OPEN if TicketStatus.OPEN in states else TicketStatus.DONE
         return statuses
 
     def close(self) -> None:

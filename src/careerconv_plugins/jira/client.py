@@ -14,7 +14,7 @@ import json
 import logging
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 from functools import partial
@@ -128,6 +128,7 @@ class JiraClient:
         self._jira: JIRA | None = None
         self.stats: Counter[str] = Counter()
         self._users: dict[str, str | None] = {}
+        self._recent: deque[int] = deque(maxlen=50)  # ids created by this process (Cloud)
         self.field_ids: frozenset[str] = frozenset()
 
     # -- connection ---------------------------------------------------------
@@ -234,9 +235,7 @@ class JiraClient:
 
     def _network(self, op: str, exc: requests.RequestException) -> JiraRequestError:
         kind = "timed out" if isinstance(exc, requests.Timeout) else "could not reach Jira"
-        return JiraRequestError(
-            f"{op}: {kind} ({type(exc).__name__}) at {self.settings.url}", retryable=True
-        )
+        return JiraRequestError(f"{op}: {kind} ({type(exc).__name__}) at {self.settings.url}", retryable=True)
 
     def _not_jira(self, op: str) -> JiraRequestError:
         return JiraRequestError(
@@ -251,8 +250,7 @@ class JiraClient:
         s = self.settings
         if status == 401:
             why = (
-                f"Jira refused the credentials (HTTP 401). Fix: check email and the token in "
-                f"${s.token_env}"
+                f"Jira refused the credentials (HTTP 401). Fix: check email and the token in ${s.token_env}"
                 if s.deployment == "cloud"
                 else f"Jira refused the credentials (HTTP 401). Fix: check the personal access "
                 f"token in ${s.token_env}"
@@ -339,6 +337,11 @@ class JiraClient:
 
     # -- operations the tracker uses ------------------------------------------
 
+    def _json_object(self, op: str, answer: Any) -> dict[str, Any]:
+        if not isinstance(answer, dict):
+            raise self._not_jira(op)
+        return answer
+
     def search(self, jql: str, fields: Sequence[str]) -> list[dict[str, Any]]:
         """Every issue matching ``jql`` (all pages), with ``fields`` and our property."""
         client = self.jira
@@ -351,7 +354,14 @@ class JiraClient:
                                         "properties": [PROPERTY_KEY]}  # fmt: skip
                 if token:
                     body["nextPageToken"] = token
-                page = self._call("search", partial(self._send, client, "POST", "search/jql", body))
+                if self._recent:
+                    # Cloud's search is eventually consistent: ask it to include what
+                    # this process just wrote, so a quick re-run still finds them.
+                    body["reconcileIssues"] = list(self._recent)
+                page = self._json_object(
+                    "search",
+                    self._call("search", partial(self._send, client, "POST", "search/jql", body)),
+                )
                 got = [i for i in page.get("issues", []) if isinstance(i, dict)]
                 issues += got
                 token = page.get("nextPageToken")
@@ -362,7 +372,9 @@ class JiraClient:
         while True:
             params = {"jql": jql, "fields": ",".join(fields), "properties": PROPERTY_KEY,
                       "startAt": start, "maxResults": 100}  # fmt: skip
-            page = self._call("search", partial(self._get, client, "search", params))
+            page = self._json_object(
+                "search", self._call("search", partial(self._get, client, "search", params))
+            )
             got = [i for i in page.get("issues", []) if isinstance(i, dict)]
             issues += got
             start += len(got)
@@ -391,6 +403,7 @@ class JiraClient:
             element = err.get("elementErrors") or {}
             names = list((element.get("errors") or {}).keys())
             refused[int(err.get("failedElementNumber", -1))] = names or ["?"]
+        answer = self._json_object("bulk create", answer)
         created = iter(answer.get("issues", []) or [])
         result: list[tuple[str | None, list[str]]] = []
         for index in range(len(payloads)):
@@ -398,7 +411,10 @@ class JiraClient:
                 result.append((None, refused[index]))
             else:
                 issue = next(created, None)
-                result.append((str(issue["key"]) if issue else None, [] if issue else ["?"]))
+                if isinstance(issue, dict) and str(issue.get("id", "")).isdigit():
+                    self._recent.append(int(issue["id"]))
+                key = issue.get("key") if isinstance(issue, dict) else None
+                result.append((str(key) if key else None, [] if key else ["?"]))
         return result
 
     def edit(self, issue_key: str, fields: Mapping[str, Any]) -> None:
@@ -420,9 +436,7 @@ class JiraClient:
     def transitions(self, issue_key: str) -> list[dict[str, Any]]:
         """Transitions the account may make on the issue now."""
         client = self.jira
-        found = self._call(
-            f"read transitions of {issue_key}", lambda: client.transitions(issue_key)
-        )
+        found = self._call(f"read transitions of {issue_key}", lambda: client.transitions(issue_key))
         return [t for t in found if isinstance(t, dict)]
 
     def transition(self, issue_key: str, transition_id: str) -> None:
@@ -443,7 +457,13 @@ class JiraClient:
         client = self.jira
         params = {"query": wanted} if self.settings.deployment == "cloud" else {"username": wanted}
         found = self._call("search users", lambda: self._get(client, "user/search", params)) or []
-        users = [u for u in found if isinstance(u, dict) and u.get("active", True)]
+        users = [
+            u
+            for u in found
+            if isinstance(u, dict)
+            and u.get("active", True)
+            and u.get("accountType", "atlassian") == "atlassian"  # not apps or customers
+        ]
         exact = [u for u in users if str(u.get("emailAddress", "")).lower() == wanted]
         # Cloud may hide email addresses; a single match for the query is then taken.
         pick = exact[0] if len(exact) == 1 else None

@@ -109,9 +109,7 @@ def _number(raw: Mapping[str, str], name: str, default: float, low: float, high:
     try:
         value = float(text)
     except ValueError:
-        raise _bad(
-            name, f"{text!r} is not a number", f'give a number, e.g. {name} = "{default:g}"'
-        ) from None
+        raise _bad(name, f"{text!r} is not a number", f'give a number, e.g. {name} = "{default:g}"') from None
     if not (low <= value <= high) or math.isnan(value):
         raise _bad(name, f"{value:g} is out of range", f"use a value from {low:g} to {high:g}")
     return value
@@ -207,16 +205,12 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
     epic_field = get("epic_field", "parent")
     security = get("security_level") or None
     if security is not None and (len(security) > 255 or any(c in security for c in "\r\n")):
-        raise _bad(
-            "security_level", "must be a level id or name", 'set e.g. security_level = "10001"'
-        )
+        raise _bad("security_level", "must be a level id or name", 'set e.g. security_level = "10001"')
     due_field = get("due_field", "duedate")
     done_when_field = get("done_when_field") or None
     for name, value in (("due_field", due_field), ("epic_field", epic_field)):
         if not _FIELD_ID_OK.match(value):
-            raise _bad(
-                name, f"{value!r} is not a field id", "use e.g. duedate or customfield_10015"
-            )
+            raise _bad(name, f"{value!r} is not a field id", "use e.g. duedate or customfield_10015")
     if done_when_field is not None and not _CUSTOM_FIELD_OK.match(done_when_field):
         raise _bad(
             "done_when_field",
@@ -386,9 +380,7 @@ def property_value(view: TicketView, prints: Mapping[str, str]) -> dict[str, Any
     return {"v": PROPERTY_VERSION, "key": view.key, "plan": view.plan_key, "fields": dict(prints)}
 
 
-def create_payload(
-    view: TicketView, settings: JiraSettings, label: str, user_ref: str
-) -> dict[str, Any]:
+def create_payload(view: TicketView, settings: JiraSettings, label: str, user_ref: str) -> dict[str, Any]:
     """One ``issueUpdates`` element for bulk create, property included."""
     fields = {
         "project": {"key": settings.project},
