@@ -6,6 +6,7 @@ import json
 from types import ModuleType
 
 import pytest
+import requests
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.fakes.fake_jira import parse_label_jql
@@ -16,6 +17,7 @@ from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import TicketTracker
 from careerconv_plugins.jira import mapping, plugin
+from careerconv_plugins.jira.client import RetryPolicy, _retry_after
 from careerconv_plugins.jira.mapping import JiraSettings, parse_settings
 
 TOKEN = "tok-0123456789-secret"
@@ -109,9 +111,7 @@ def test_jql_refuses_anything_but_checked_labels(bad: str) -> None:
 
 
 def test_jql_golden() -> None:
-    assert mapping.jql_for_labels(["b-2", "a-1", "a-1"]) == (
-        'labels in ("a-1", "b-2") ORDER BY key ASC'
-    )
+    assert mapping.jql_for_labels(["b-2", "a-1", "a-1"]) == ('labels in ("a-1", "b-2") ORDER BY key ASC')
 
 
 # -- what goes into a ticket -----------------------------------------------------------
@@ -176,9 +176,7 @@ def test_create_payload_cloud_uses_adf_and_account_id() -> None:
 def test_by_default_no_goal_and_nothing_but_the_view() -> None:
     payload = json.dumps(mapping.create_payload(view(1), settings(), "l", "u"))
     assert "Goal" not in payload
-    shared = json.dumps(
-        mapping.create_payload(view(1, goal="Staff engineer"), settings(), "l", "u")
-    )
+    shared = json.dumps(mapping.create_payload(view(1, goal="Staff engineer"), settings(), "l", "u"))
     assert "Goal (shared by the report): Staff engineer" in shared
 
 
@@ -244,3 +242,20 @@ def test_plugin_is_a_module_with_only_the_tracker_hook() -> None:
     assert isinstance(plugin, ModuleType)
     hooks = [name for name in dir(plugin) if name.startswith("careerconv_")]
     assert hooks == ["careerconv_ticket_trackers"]
+
+
+def test_retry_policy_honours_retry_after_and_caps_jittered_backoff() -> None:
+    policy = RetryPolicy(base_delay=1.0, max_wait=10.0, jitter=lambda: 0.5)
+    assert policy.delay(1, 3.0) == 3.0
+    assert policy.delay(1, 500.0) == 10.0
+    assert [policy.delay(n, None) for n in (1, 2, 3, 5)] == [0.5, 1.0, 2.0, 5.0]
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    response = requests.Response()
+    response.headers["Retry-After"] = "12"
+    assert _retry_after(response) == 12.0
+    response.headers["Retry-After"] = "Wed, 21 Oct 2015 07:28:00 GMT"
+    assert _retry_after(response) == 0.0  # in the past: go now
+    response.headers["Retry-After"] = "soon"
+    assert _retry_after(response) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
+from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_plugins.jira.mapping import SETTINGS, parse_settings
 
@@ -16,7 +17,13 @@ def make_tracker(settings: Mapping[str, str]) -> object:
     """
     checked = parse_settings(settings, os.environ)
     # Imported here so that listing adapters does not need the jira package.
-    from careerconv_plugins.jira.adapter import JiraTracker  # noqa: PLC0415
+    try:
+        from careerconv_plugins.jira.adapter import JiraTracker  # noqa: PLC0415
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"the jira tracker needs the 'jira' package ({exc.name} is missing). "
+            'Fix: pip install "careerconv[jira]"'
+        ) from None
 
     return JiraTracker(checked)
 
