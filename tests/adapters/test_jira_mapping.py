@@ -50,7 +50,7 @@ def test_defaults() -> None:
         ({"url": "acme.atlassian.net"}, "'url'"),
         ({"url": "https://acme.atlassian.net/rest/api/3"}, "'url'"),
         ({"project": "career plans"}, "'project'"),
-        ({"deployment": "server"}, "'deployment'"),
+        ({"deployment": "onprem"}, "'deployment'"),
         ({"email": ""}, "'email'"),
         ({"token_env": TOKEN}, "'token_env'"),
         ({"token_env": "MISSING_VAR"}, "MISSING_VAR"),
@@ -76,6 +76,12 @@ def test_bad_settings_name_the_setting_and_the_fix(changes: dict[str, str], name
 
 def test_token_is_not_in_repr() -> None:
     assert TOKEN not in repr(settings())
+
+
+def test_forgiving_spelling_and_numbers_from_toml() -> None:
+    raw: dict[str, object] = {**BASE, "deployment": "Server", "project": "career", "timeout": 5}
+    s = parse_settings(raw, ENV)  # type: ignore[arg-type]
+    assert (s.deployment, s.project, s.timeout) == ("datacenter", "CAREER", 5.0)
 
 
 def test_datacenter_needs_no_email() -> None:

@@ -122,6 +122,8 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
 
     :raises ConfigurationError: naming the setting and the fix; never the token.
     """
+    # Numbers from a TOML file (timeout = 10) are taken as their text.
+    raw = {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for k, v in raw.items()}
     unknown = sorted(set(raw) - set(SETTINGS))
     if unknown:
         raise _bad(unknown[0], "is not a Jira setting", f"use one of: {', '.join(SETTINGS)}")
@@ -145,7 +147,7 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
             "must be the site's base URL, not a REST path",
             f"set url to {url.split('/rest/')[0] or 'the base URL'}",
         )
-    project = get("project")
+    project = get("project").upper()
     if not _PROJECT_OK.match(project):
         raise _bad(
             "project",
@@ -155,7 +157,9 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
     issue_type = get("issue_type", "Task")
     if not issue_type or len(issue_type) > 255 or any(c in issue_type for c in "\r\n"):
         raise _bad("issue_type", "must be a single-line name", 'set it, e.g. issue_type = "Task"')
-    deployment = get("deployment")
+    deployment = get("deployment").lower().replace(" ", "")
+    if deployment == "server":
+        deployment = "datacenter"  # Jira Server has Data Center's REST API
     if deployment not in ("cloud", "datacenter"):
         raise _bad(
             "deployment",
