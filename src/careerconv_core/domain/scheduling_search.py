@@ -424,8 +424,8 @@ def improve_pairs(
         # The one further above its bound picks first; the other order rarely won.
         for first, second in order:
             one = best(opts[first], shape, ledger, "span")
-            if one is None:
-                continue
+            if one is None or span_of(one, shape) + lower[second] >= before:
+                continue  # the second cannot make up for it
             place(ledger, opts[first].cal, one, shape)
             two = best(opts[second], shape, ledger, "span")
             if two is not None and span_of(one, shape) + span_of(two, shape) < before:
