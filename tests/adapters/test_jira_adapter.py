@@ -512,3 +512,14 @@ def test_cloud_search_asks_to_reconcile_what_this_process_created(
         assert {str(i) for i in search.body["reconcileIssues"]} == ids
     else:
         assert search.method == "GET"
+
+
+def test_refused_edit_names_the_field_and_setting(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
+    tracker = make_tracker(security_level="10001")
+    tracker.deliver_tickets([view(1)])
+    fake_jira.state.security_levels = {"10002": "Another level"}  # the scheme changed in Jira
+    (outcome,) = make_tracker(security_level="Manager and report").deliver_tickets([view(1)])
+    assert outcome.status is OutcomeStatus.FAILED
+    assert "security" in outcome.reason
+    assert "'security_level'" in outcome.reason
+    assert "Security level is not valid" not in outcome.reason

@@ -20,7 +20,7 @@ from careerconv_core.errors import AdapterError, CareerconvError
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import TicketStatus, TicketView
 from careerconv_plugins.jira import mapping
-from careerconv_plugins.jira.client import JiraClient
+from careerconv_plugins.jira.client import JiraClient, JiraRequestError
 from careerconv_plugins.jira.mapping import JiraSettings
 
 log = logging.getLogger(__name__)
@@ -211,6 +211,11 @@ class JiraTracker:
                 if failure is not None:
                     return DeliveryOutcome(view.key, OutcomeStatus.FAILED, failure, None, issue_key)
                 wrote = True
+        except JiraRequestError as error:
+            if error.fields and not error.retryable:
+                reason = f"{issue_key}: " + mapping.explain_field_errors(error.fields, self.settings)
+                return DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason, None, issue_key)
+            return _outcome_for_error(view.key, error, issue_key)
         except AdapterError as error:
             return _outcome_for_error(view.key, error, issue_key)
         if wrote:
