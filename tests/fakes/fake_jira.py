@@ -100,9 +100,7 @@ class FakeJiraState:
 
 def _status_obj(base: str, status_id: str, state: FakeJiraState) -> dict[str, Any]:
     name, cat = state.statuses[status_id]
-    category = dict(
-        STATUS_CATEGORIES[cat], self=f"{base}/statuscategory/{STATUS_CATEGORIES[cat]['id']}"
-    )
+    category = dict(STATUS_CATEGORIES[cat], self=f"{base}/statuscategory/{STATUS_CATEGORIES[cat]['id']}")
     return {
         "self": f"{base}/status/{status_id}",
         "id": status_id,
@@ -180,9 +178,7 @@ class FakeJira:
             }
         )
 
-    def fail(
-        self, status: int, *, times: int = 1, retry_after: str | None = None, match: str = ""
-    ) -> None:
+    def fail(self, status: int, *, times: int = 1, retry_after: str | None = None, match: str = "") -> None:
         """Answer the next ``times`` requests whose path contains ``match`` with ``status``."""
         with self.lock:
             self.state.faults.append(Fault(status, retry_after, 0.0, match, times))
@@ -202,8 +198,7 @@ class FakeJira:
         return [
             e
             for e in self.requests()
-            if e.method in ("POST", "PUT", "DELETE")
-            and not e.path.endswith(("/search", "/search/jql"))
+            if e.method in ("POST", "PUT", "DELETE") and not e.path.endswith(("/search", "/search/jql"))
         ]
 
     def clear_log(self) -> None:
@@ -276,9 +271,7 @@ class FakeJira:
                 for k, v in headers.items():
                     self.send_header(k, v)
                 with fake.lock:  # logged before answering: a client that gave up still sent it
-                    fake.state.log.append(
-                        Exchange(method, split.path, query, body, status, payload, headers)
-                    )
+                    fake.state.log.append(Exchange(method, split.path, query, body, status, payload, headers))
                 self.end_headers()
                 # A client that timed out has left; that is the case under test.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -518,8 +511,7 @@ class FakeJira:
         for name in fields:
             if name not in allowed:
                 errors[name] = (
-                    f"Field '{name}' cannot be set. It is not on the appropriate "
-                    "screen, or unknown."
+                    f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
                 )
         project = None
         if creating:
@@ -531,8 +523,7 @@ class FakeJira:
                 errors["project"] = "valid project is required"
             it = fields.get("issuetype") or {}
             if project is not None and not any(
-                t["name"] == it.get("name") or t["id"] == it.get("id")
-                for t in project["issueTypes"]
+                t["name"] == it.get("name") or t["id"] == it.get("id") for t in project["issueTypes"]
             ):
                 errors["issuetype"] = "valid issue type is required"
             if not fields.get("summary"):
@@ -562,8 +553,7 @@ class FakeJira:
             "duedate" in fields
             and fields["duedate"] is not None
             and not (
-                isinstance(fields["duedate"], str)
-                and re.fullmatch(r"\d{4}-\d{2}-\d{2}", fields["duedate"])
+                isinstance(fields["duedate"], str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", fields["duedate"])
             )
         ):
             errors["duedate"] = "Error parsing date string"
@@ -677,9 +667,7 @@ class FakeJira:
             "fields": {k: val for k, val in all_fields.items() if wanted is None or k in wanted},
         }
         if props:
-            out["properties"] = {
-                p: issue["properties"][p] for p in props if p in issue["properties"]
-            }
+            out["properties"] = {p: issue["properties"][p] for p in props if p in issue["properties"]}
         return out
 
     def _search(self, v: str, body: Any) -> tuple[list[dict[str, Any]], int] | str:
@@ -709,8 +697,7 @@ class FakeJira:
                 "maxResults": size,
                 "total": len(found),
                 "issues": [
-                    self._issue_json(i, v, body.get("fields"), body.get("properties") or [])
-                    for i in page
+                    self._issue_json(i, v, body.get("fields"), body.get("properties") or []) for i in page
                 ],
             },
             {},
@@ -741,14 +728,20 @@ class FakeJira:
         page = found[start : start + size]
         answer: dict[str, Any] = {
             "issues": [
-                self._issue_json(i, v, body.get("fields"), body.get("properties") or [])
-                for i in page
+                self._issue_json(i, v, body.get("fields"), body.get("properties") or []) for i in page
             ],
             "isLast": start + size >= len(found),
         }
         if not answer["isLast"]:
             answer["nextPageToken"] = f"p{start + size}"
         return 200, answer, {}
+
+    def _issue(self, key_or_id: str) -> dict[str, Any] | None:
+        """An issue by key or by numeric id, as Jira accepts both."""
+        issue = self.state.issues.get(key_or_id)
+        if issue is None and key_or_id.isdigit():
+            issue = next((i for i in self.state.issues.values() if i["id"] == key_or_id), None)
+        return issue
 
     def _missing(self, key: str) -> tuple[int, Any, dict[str, str]]:
         return (
@@ -760,20 +753,16 @@ class FakeJira:
             {},
         )
 
-    def _get_issue(
-        self, v: str, query: Any, body: Any, key: str
-    ) -> tuple[int, Any, dict[str, str]]:
-        issue = self.state.issues.get(key)
+    def _get_issue(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
+        issue = self._issue(key)
         if issue is None:
             return self._missing(key)
         fields = (query.get("fields") or [""])[0].split(",") if query.get("fields") else None
         props = (query.get("properties") or [""])[0].split(",") if query.get("properties") else []
         return 200, self._issue_json(issue, v, fields, props), {}
 
-    def _edit_issue(
-        self, v: str, query: Any, body: Any, key: str
-    ) -> tuple[int, Any, dict[str, str]]:
-        issue = self.state.issues.get(key)
+    def _edit_issue(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
+        issue = self._issue(key)
         if issue is None:
             return self._missing(key)
         fields = (body or {}).get("fields", {})
@@ -783,18 +772,17 @@ class FakeJira:
         issue["fields"].update(fields)
         return 204, None, {}
 
-    def _delete_issue(
-        self, v: str, query: Any, body: Any, key: str
-    ) -> tuple[int, Any, dict[str, str]]:
-        if key not in self.state.issues:
+    def _delete_issue(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
+        issue = self._issue(key)
+        if issue is None:
             return self._missing(key)
-        del self.state.issues[key]
+        del self.state.issues[issue["key"]]
         return 204, None, {}
 
     def _get_property(
         self, v: str, query: Any, body: Any, key: str, prop: str
     ) -> tuple[int, Any, dict[str, str]]:
-        issue = self.state.issues.get(key)
+        issue = self._issue(key)
         if issue is None or prop not in issue["properties"]:
             return 404, {"errorMessages": ["The property was not found."], "errors": {}}, {}
         return 200, {"key": prop, "value": issue["properties"][prop]}, {}
@@ -802,7 +790,7 @@ class FakeJira:
     def _put_property(
         self, v: str, query: Any, body: Any, key: str, prop: str
     ) -> tuple[int, Any, dict[str, str]]:
-        issue = self.state.issues.get(key)
+        issue = self._issue(key)
         if issue is None:
             return self._missing(key)
         if len(json.dumps(body)) > 32768:
@@ -830,18 +818,14 @@ class FakeJira:
             if to != current
         ]
 
-    def _get_transitions(
-        self, v: str, query: Any, body: Any, key: str
-    ) -> tuple[int, Any, dict[str, str]]:
-        issue = self.state.issues.get(key)
+    def _get_transitions(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
+        issue = self._issue(key)
         if issue is None:
             return self._missing(key)
         return 200, {"transitions": self._transition_list(v, issue["status"])}, {}
 
-    def _do_transition(
-        self, v: str, query: Any, body: Any, key: str
-    ) -> tuple[int, Any, dict[str, str]]:
-        issue = self.state.issues.get(key)
+    def _do_transition(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
+        issue = self._issue(key)
         if issue is None:
             return self._missing(key)
         tid = str(((body or {}).get("transition") or {}).get("id"))
@@ -858,9 +842,7 @@ class FakeJira:
         issue["status"] = match[0]["to"]["id"]
         return 204, None, {}
 
-    def _user_search(
-        self, v: str, query: dict[str, list[str]], *_: Any
-    ) -> tuple[int, Any, dict[str, str]]:
+    def _user_search(self, v: str, query: dict[str, list[str]], *_: Any) -> tuple[int, Any, dict[str, str]]:
         name = "query" if self.state.deployment == "Cloud" else "username"
         term = (query.get(name) or [""])[0].lower()
         if not term:
@@ -869,11 +851,7 @@ class FakeJira:
             u
             for u in self.state.users
             if u["active"]
-            and (
-                term in u["emailAddress"].lower()
-                or term in u["displayName"].lower()
-                or term == u["name"]
-            )
+            and (term in u["emailAddress"].lower() or term in u["displayName"].lower() or term == u["name"])
         ]
         return 200, [self._user_json(u, v) for u in hits], {}
 
