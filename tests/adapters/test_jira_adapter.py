@@ -523,3 +523,15 @@ def test_refused_edit_names_the_field_and_setting(fake_jira: FakeJira, make_trac
     assert "security" in outcome.reason
     assert "'security_level'" in outcome.reason
     assert "Security level is not valid" not in outcome.reason
+
+
+def test_a_failing_create_does_not_hide_updates_in_the_same_batch(
+    fake_jira: FakeJira, make_tracker: TrackerFactory
+) -> None:
+    tracker = make_tracker()
+    tracker.deliver_tickets([view(1)])
+    fake_jira.fail(500, match="/issue/bulk")
+    updated, new = tracker.deliver_tickets([view(1, title="changed"), view(2)])
+    assert updated.status is OutcomeStatus.DELIVERED
+    assert new.status is OutcomeStatus.RETRY
+    assert "HTTP 500" in new.reason

@@ -139,7 +139,12 @@ class JiraTracker:
             else:
                 to_create.append(view)
         if to_create:
-            outcomes.update(self._create(to_create))
+            try:
+                outcomes.update(self._create(to_create))
+            except AdapterError as error:
+                # Only the views still to create are affected; updates above stand.
+                for view in to_create:
+                    outcomes.setdefault(view.key, _outcome_for_error(view.key, error))
         return outcomes
 
     def _assignee(self, view: TicketView) -> str | None:
