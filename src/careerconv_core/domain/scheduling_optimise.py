@@ -5,7 +5,7 @@ spans. Starting solutions: naive first fit; greedy by shortest span (most
 constrained report first); then, when the weekly cap leaves someone out,
 the phased batching of ``scheduling_phases`` for every batch size that
 could place more, or else greedy by shortest span in the given order. The
-best start is improved by local search (one report, then pairs), which
+best start is improved by local search (pairs of reports), which
 never places fewer reports nor lengthens the total span. Teams up to
 ``exact_up_to`` reports are then solved by branch and bound over the whole
 candidate family; ``proven`` says whether it finished.
@@ -22,9 +22,9 @@ from careerconv_core.domain.scheduling_search import (
     Shape,
     Solution,
     exact,
+    fill,
     first_fit,
     greedy,
-    improve,
     improve_pairs,
     score,
 )
@@ -70,9 +70,9 @@ def optimise(
         tries.append((greedy(opts, list(range(n)), shape, ledger, "span"), ledger))
     solution, ledger = min(tries, key=lambda pair: score(pair[0], shape))
     solution = list(solution)
-    # One round of single-report moves, then pairs: more rounds changed the
-    # benchmark's total span by under 0.3 % for a quarter more time.
-    improve(opts, solution, shape, ledger, rounds=1)
+    # Pair moves alone: on the benchmark a round of single-report moves before them
+    # cost a sixth more time and left a slightly longer total span.
+    fill(opts, solution, shape, ledger)
     improve_pairs(opts, solution, shape, ledger, pair_budget)
     if n <= exact_up_to:
         return exact(

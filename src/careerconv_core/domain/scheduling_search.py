@@ -351,40 +351,14 @@ def greedy(
     return out
 
 
-def improve(
-    opts: Sequence[Options], solution: Solution, shape: Shape, ledger: Ledger, rounds: int
-) -> None:
-    """Local search in place: re-place each report at its shortest span, then fill the unplaced.
-
-    Every move keeps or raises the number placed and never lengthens the total span.
-    """
-    for _ in range(rounds):
-        changed = False
-        order = sorted(
-            (r for r, t in enumerate(solution) if t is not None),
-            key=lambda r: -span_of(solution[r], shape),  # type: ignore[arg-type]
-        )
-        for r in order:
-            old = solution[r]
-            assert old is not None  # noqa: S101 - only placed reports are in ``order``
-            unplace(ledger, opts[r].cal, old, shape)
-            new = best(opts[r], shape, ledger, "span") or old
-            if span_of(new, shape) >= span_of(old, shape):
-                new = old
-            else:
-                changed = True
-            place(ledger, opts[r].cal, new, shape)
-            solution[r] = new
-        for r, t in enumerate(solution):
-            if t is None:
-                found = best(opts[r], shape, ledger, "end")
-                if found is not None:
-                    new = found
-                    place(ledger, opts[r].cal, new, shape)
-                    solution[r] = new
-                    changed = True
-        if not changed:
-            return
+def fill(opts: Sequence[Options], solution: Solution, shape: Shape, ledger: Ledger) -> None:
+    """Place every unplaced report that now fits, at its earliest end."""
+    for r, t in enumerate(solution):
+        if t is None:
+            found = best(opts[r], shape, ledger, "end")
+            if found is not None:
+                place(ledger, opts[r].cal, found, shape)
+                solution[r] = found
 
 
 def improve_pairs(
