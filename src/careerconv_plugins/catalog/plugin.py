@@ -27,7 +27,6 @@ def careerconv_competency_catalogs() -> Iterable[AdapterSpec]:
             name="csv",
             factory=CsvCatalog.from_settings,
             summary="Your organisation's own competencies.csv and roles.csv",
-            # attrs' mypy plugin cannot type ``converter=tuple``; the value is a tuple.
-            settings=("competencies_path", "roles_path"),  # type: ignore[arg-type]
+            settings=("competencies_path", "roles_path"),
         ),
     ]
