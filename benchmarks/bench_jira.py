@@ -17,13 +17,14 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.fakes.fake_jira import Exchange, FakeJira
+# The fake Jira lives in the test tree (tests/ is on the path for the tests too).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "src"))
 
 from careerconv_core.views import Participant, TicketView
 from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.mapping import BATCH_SIZE, parse_settings
+from fakes.fake_jira import Exchange, FakeJira
 
 N = 500
 OWNERS = 5

@@ -14,8 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from attrs import evolve
-from tests.fakes.fake_jira import Exchange, FakeJira
-from tests.fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
+
+from careerconv_core.ports import OutcomeStatus, TicketTracker
+from careerconv_core.views import TicketStatus
+from careerconv_plugins.jira.mapping import PROPERTY_KEY, label_for
+from fakes.fake_jira import Exchange, FakeJira
+from fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
     GHOST,
     MAX,
     Sleeps,
@@ -25,10 +29,6 @@ from tests.fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
     sleeps,
     view,
 )
-
-from careerconv_core.ports import OutcomeStatus, TicketTracker
-from careerconv_core.views import TicketStatus
-from careerconv_plugins.jira.mapping import PROPERTY_KEY, label_for
 
 
 def _bulk_posts(fake: FakeJira) -> list[object]:

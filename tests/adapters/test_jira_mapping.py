@@ -9,8 +9,6 @@ import pytest
 import requests
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.fakes.fake_jira import parse_label_jql
-from tests.fakes.jira_fixtures import view
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind
@@ -19,6 +17,8 @@ from careerconv_core.ports import TicketTracker
 from careerconv_plugins.jira import mapping, plugin
 from careerconv_plugins.jira.client import RetryPolicy, _retry_after
 from careerconv_plugins.jira.mapping import JiraSettings, parse_settings
+from fakes.fake_jira import parse_label_jql
+from fakes.jira_fixtures import view
 
 TOKEN = "tok-0123456789-secret"
 ENV = {"JIRA_API_TOKEN": TOKEN}

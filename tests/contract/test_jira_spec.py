@@ -23,9 +23,15 @@ from pathlib import Path
 
 import pytest
 from attrs import evolve
-from tests.fakes import jira_spec
-from tests.fakes.fake_jira import FakeJira
-from tests.fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
+
+from careerconv_core.ports import OutcomeStatus
+from careerconv_core.views import TicketStatus
+from careerconv_plugins.jira.adapter import JiraTracker
+from careerconv_plugins.jira.client import JiraClient, RetryPolicy
+from careerconv_plugins.jira.mapping import parse_settings
+from fakes import jira_spec
+from fakes.fake_jira import FakeJira
+from fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
     GHOST,
     MAX,
     Sleeps,
@@ -35,12 +41,6 @@ from tests.fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
     sleeps,
     view,
 )
-
-from careerconv_core.ports import OutcomeStatus
-from careerconv_core.views import TicketStatus
-from careerconv_plugins.jira.adapter import JiraTracker
-from careerconv_plugins.jira.client import JiraClient, RetryPolicy
-from careerconv_plugins.jira.mapping import parse_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 USED_RESOURCES = {

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.fakes.fake_jira import FakeJira
-from tests.fakes.jira_spec import violations
 
 from careerconv_core.views import Participant, TicketView
 from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.client import JiraClient, RetryPolicy
 from careerconv_plugins.jira.mapping import parse_settings
+from fakes.fake_jira import FakeJira
+from fakes.jira_spec import violations
 
 ANA = Participant("p-ana", "Ana Report", "ana@example.com")
 MAX = Participant("p-max", "Max Manager", "max@example.com")

@@ -18,7 +18,8 @@ from typing import Any
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
-from tests.fakes.fake_jira import Exchange
+
+from fakes.fake_jira import Exchange
 
 SPEC_NAME = "jira-cloud-platform-v3.openapi.json"
 SPEC_URI = "urn:jira-openapi"
