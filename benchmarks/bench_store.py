@@ -20,7 +20,7 @@ What it does, per store:
 3. Times ``commit`` of single new plans, one transaction each (plans/s).
 4. PostgreSQL: delivers 20,000 outbox entries with 1, 2 and 4 dispatcher
    processes (claim 50, a no-op adapter, save) and checks every entry was
-   delivered exactly once. SQLite: the same with 1 and 2 processes.
+   delivered exactly once. SQLite: the same, on one file.
 
 The PostgreSQL cluster is started by ``tests/servers/postgres.py`` with its
 durable defaults (fsync on), on 127.0.0.1; pass ``--dsn`` to use your own.
@@ -230,11 +230,12 @@ def query_child(kind: str, target: str) -> None:
         timings.append(time.perf_counter() - started)
         count = len(items)
         del items
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # A heavy day: everything due within the next quarter.
     started = time.perf_counter()
     heavy = len(store.due_on(TODAY + timedelta(days=92)))
     heavy_s = time.perf_counter() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    heavy_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tracemalloc.start()  # after the timings: tracing slows every allocation
     store.due_on(TODAY)
     _current, traced_peak = tracemalloc.get_traced_memory()
@@ -246,7 +247,7 @@ def query_child(kind: str, target: str) -> None:
     store.close()
     print(json.dumps({
         "first_s": timings[0], "best_s": min(timings), "items": count,
-        "heavy_s": heavy_s, "heavy_items": heavy,
+        "heavy_s": heavy_s, "heavy_items": heavy, "heavy_rss_mb": heavy_rss_mb,
         "python_peak_mb": traced_peak / 2**20, "process_peak_rss_mb": rss_mb,
         "manager_ms": manager_ms, "manager_items": per_manager / len(managers),
     }))
@@ -343,7 +344,7 @@ def report(kind: str, target: str, load_s: float, plans: int, workers: list[int]
     )
     print(
         f"due_on(today + 92 days), a heavy day: {q['heavy_s'] * 1000:.0f} ms, "
-        f"{int(q['heavy_items']):,} items"
+        f"{int(q['heavy_items']):,} items, peak {q['heavy_rss_mb']:.0f} MB resident"
     )
     print(
         f"due_on(today, manager_id): {q['manager_ms']:.2f} ms mean over 1,000 managers "
@@ -370,7 +371,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="careerconv-bench-") as folder:
         if args.only in (None, "sqlite"):
             path = str(Path(folder) / "plans.db")
-            report("sqlite", path, load_sqlite(Path(path), args.plans), args.plans, [1, 2])
+            report("sqlite", path, load_sqlite(Path(path), args.plans), args.plans, [1, 2, 4])
         if args.only in (None, "postgres"):
             sys.path.insert(0, str(ROOT / "tests"))
             from servers.postgres import start_postgres  # noqa: PLC0415

@@ -237,8 +237,17 @@ class PostgresStore:
                 cur.execute("DELETE FROM people WHERE id = ANY(%s)", (list(removed),))
 
     def _write_outbox(self, conn: Connection, entries: Sequence[tuple[object, ...]]) -> None:
+        if not entries:
+            return
         with conn.cursor() as cur:
-            for n, row in enumerate(entries):
+            ids = [str(row[0]) for row in entries]
+            taken = cur.execute("SELECT id FROM outbox WHERE id = ANY(%s)", (ids,)).fetchall()
+            if taken:
+                n = ids.index(str(taken[0][0]))
+                raise InvalidInput(
+                    f"outbox[{n}].id", "an id not yet in the outbox", f"duplicate id {ids[n]!r}"
+                )
+            for row in entries:
                 if row[7] == _PENDING:
                     # Coalescing: the newer entry carries the whole current view.
                     cur.execute(
@@ -246,13 +255,7 @@ class PostgresStore:
                         "AND status = %s",
                         (_SUPERSEDED, row[1], row[2], _PENDING),
                     )
-                try:
-                    with conn.transaction():  # a savepoint, so the error is ours to word
-                        cur.execute(_INSERT_OUTBOX, row)
-                except errors.UniqueViolation:
-                    raise InvalidInput(
-                        f"outbox[{n}].id", "an id not yet in the outbox", f"duplicate id {row[0]!r}"
-                    ) from None
+                cur.execute(_INSERT_OUTBOX, row)
 
     def _write_cursors(self, conn: Connection, cursors: Sequence[tuple[str, str]]) -> None:
         if cursors:
@@ -276,12 +279,13 @@ class PostgresStore:
         self, *, report_id: str | None = None, manager_id: str | None = None
     ) -> Sequence[CareerPlan]:
         """Plans for a report and/or a manager (all plans when both are None), by id."""
+        # Only the filters given, so that the planner can use their indexes.
+        pairs = (("report_id", report_id), ("manager_id", manager_id))
+        used = [(column, value) for column, value in pairs if value is not None]
+        where = " AND ".join(f"{column} = %s" for column, _ in used)
+        sql = "SELECT body FROM plans" + (f" WHERE {where}" if where else "") + " ORDER BY id"  # noqa: S608 - our column names
         with self._reading("find plans") as conn:
-            rows = conn.execute(
-                "SELECT body FROM plans WHERE (%(r)s::text IS NULL OR report_id = %(r)s) "
-                "AND (%(m)s::text IS NULL OR manager_id = %(m)s) ORDER BY id",
-                {"r": report_id, "m": manager_id},
-            ).fetchall()
+            rows = conn.execute(sql.encode(), [v for _, v in used]).fetchall()
         return [mapping.plan_from_body(str(r[0])) for r in rows]
 
     def load_person(self, person_id: str) -> Person:

@@ -121,11 +121,12 @@ class SqliteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
+                # Also when COMMIT itself fails (busy): never leave a transaction open.
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def _reading(self, action: str) -> Iterator[sqlite3.Connection]:
