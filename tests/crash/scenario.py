@@ -125,7 +125,7 @@ def build_home(root: Path, servers: Servers, run: int, rng: random.Random) -> Pa
         from careerconv_core.services import Services
 
         svc = Services(app.store, clock, SequentialIds(f"c{run}p"), app.settings)
-        second = _started(svc, clock, "r2") if rng.random() < 0.5 else None
+        second = started(svc, clock, "r2") if rng.random() < 0.5 else None
         if second is not None and rng.random() < 0.5:
             # Deliver the first version now, so the crash run holds a real update (SEQUENCE 1).
             app.dispatcher().run_once()
@@ -133,7 +133,7 @@ def build_home(root: Path, servers: Servers, run: int, rng: random.Random) -> Pa
             svc.place_conversations(second, "m1", {
                 ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
             })
-        first = _through_review(svc, clock, "r1")
+        first = through_review(svc, clock, "r1")
         if rng.random() < 0.5:
             svc.set_consent(first, "r1", Consent(summary_to_hris=True))
         if second is not None and rng.random() < 0.3:
@@ -143,7 +143,8 @@ def build_home(root: Path, servers: Servers, run: int, rng: random.Random) -> Pa
     return home
 
 
-def _started(svc: Any, clock: FixedClock, report: str) -> str:
+def started(svc: Any, clock: FixedClock, report: str) -> str:
+    """A plan of ``report`` with its three conversations placed; its id."""
     plan_id: str = svc.propose("m1", report).plan.id
     svc.accept(plan_id, report, life_story_opt_in=True)
     svc.confirm_readiness(plan_id, "m1", True, True)
@@ -156,8 +157,9 @@ def _started(svc: Any, clock: FixedClock, report: str) -> str:
     return plan_id
 
 
-def _through_review(svc: Any, clock: FixedClock, report: str) -> str:
-    plan_id = _started(svc, clock, report)
+def through_review(svc: Any, clock: FixedClock, report: str) -> str:
+    """A plan of ``report`` through conversation 3, with one GROW action; its id."""
+    plan_id = started(svc, clock, report)
     clock.advance(days=1, hours=1)
     svc.record_life_story(plan_id, "m1", LifeStory("grew up by the sea", ("curiosity",), ("fairness",)))
     clock.advance(days=1)
