@@ -24,12 +24,23 @@ class ConversationKind(enum.Enum):
         return ORDER.index(self) + 1
 
     @property
+    def label(self) -> str:
+        """Readable name for messages: ``"GROW review"``."""
+        return _LABELS[self]
+
+    @property
     def title(self) -> str:
         """The conversation's name as managers say it."""
         return _TITLES[self]
 
 
 ORDER = (ConversationKind.LIFE_STORY, ConversationKind.PINNACLE, ConversationKind.GROW_REVIEW)
+
+_LABELS = {
+    ConversationKind.LIFE_STORY: "life story",
+    ConversationKind.PINNACLE: "pinnacle",
+    ConversationKind.GROW_REVIEW: "GROW review",
+}
 
 _TITLES = {
     ConversationKind.LIFE_STORY: "Career conversation 1: your life story",

@@ -23,7 +23,6 @@ Constraints for each report's three conversations:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -32,6 +31,7 @@ from typing import Any
 from attrs import evolve, field, frozen
 
 from careerconv_core.domain.clock import Interval, require_aware
+from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.scheduling_optimise import optimise
 from careerconv_core.domain.scheduling_search import (
@@ -79,21 +79,6 @@ __all__ = [
     "schedule_report",
     "schedule_team",
 ]
-
-
-class ConversationKind(enum.Enum):
-    """The three conversations, in the order they are held (M3)."""
-
-    LIFE_STORY = "life_story"
-    PINNACLE = "pinnacle"
-    GROW_REVIEW = "grow_review"
-
-    @property
-    def label(self) -> str:
-        """Readable name for messages: ``"GROW review"``."""
-        return {"life_story": "life story", "pinnacle": "pinnacle", "grow_review": "GROW review"}[
-            self.value
-        ]
 
 
 _KINDS = tuple(ConversationKind)
