@@ -39,7 +39,7 @@ class RoleProfile:
     title: str = field(validator=_non_empty)
     function: str = field(validator=_non_empty)
     competency_ids: tuple[str, ...] = field(converter=tuple)
-    evidence: tuple[str, ...] = field(default=(), converter=tuple)
+    evidence: tuple[str, ...] = field(default=())
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
