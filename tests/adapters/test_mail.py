@@ -75,6 +75,7 @@ def test_invite_is_a_real_imip_request_with_a_plain_text_agenda(smtp_server: Smt
     assert received.rcpt_tos == ["ravi@example.com"]
     message = received.message
     assert message.get_content_type() == "multipart/alternative"
+    assert message["Content-Class"] == "urn:content-classes:calendarmessage"
     assert message["From"].addresses[0].addr_spec == "mara@example.com"
     assert message["Subject"] == "Invitation: Career conversation 1: Life story"
     text = _text_part(message)

@@ -95,6 +95,8 @@ def invite_message(
         view.uid, str(sequence), view.method.value, domain=_domain(sender or view.organizer.email)
     )
     message["X-Mailer"] = MAILER
+    # Outlook looks for this header to treat the mail as a meeting request.
+    message["Content-Class"] = "urn:content-classes:calendarmessage"
     message.set_content(invite_text(view))
     message.add_alternative(
         mapping.to_text(cal).encode(),
