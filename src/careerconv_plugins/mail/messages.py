@@ -95,8 +95,6 @@ def invite_message(
         view.uid, str(sequence), view.method.value, domain=_domain(sender or view.organizer.email)
     )
     message["X-Mailer"] = MAILER
-    # Outlook looks for this header to treat the mail as a meeting request.
-    message["Content-Class"] = "urn:content-classes:calendarmessage"
     message.set_content(invite_text(view))
     message.add_alternative(
         mapping.to_text(cal).encode(),
@@ -105,6 +103,9 @@ def invite_message(
         params={"method": view.method.value, "charset": "utf-8"},
         cte="base64",
     )
+    # Outlook looks for this header to treat the mail as a meeting request. Set last:
+    # turning the message into multipart moves Content-* headers into the first part.
+    message["Content-Class"] = "urn:content-classes:calendarmessage"
     return message
 
 
