@@ -444,9 +444,11 @@ def cmd_action(args: argparse.Namespace) -> None:
         )
     app = _app(args)
     plan = _plan_of(app, report_id)
-    _step_done(
-        app.services().set_action_status(plan.id, _who(args, plan), action_id, args.state == "done")
-    )
+    svc = app.services()
+    if args.state == "resync":
+        _step_done(svc.resync_action(plan.id, _who(args, plan), action_id))
+        return
+    _step_done(svc.set_action_status(plan.id, _who(args, plan), action_id, args.state == "done"))
 
 
 def cmd_due(args: argparse.Namespace) -> None:
@@ -630,7 +632,8 @@ def cmd_sync_tickets(args: argparse.Namespace) -> None:
         _out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
         for key in deleted:
             _out(
-                f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action or re-sync it"
+                f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action, "
+                "or run 'careerconv action resync REPORT:ACTION' to create it again"
             )
 
 
@@ -805,7 +808,10 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list 
     p = add("actions", cmd_actions, "list GROW actions (the embedded tracker)")
     p.add_argument("--report")
     p = add("action", cmd_action, "mark a GROW action done or reopen it")
-    p.add_argument("state", choices=("done", "reopen"))
+    p.add_argument(
+        "state", choices=("done", "reopen", "resync"),
+        help="done, reopen, or resync (create again a ticket that was deleted in the tracker)",
+    )
     p.add_argument("action_id", metavar="REPORT:ACTION")
     _as(p)
     add("sync-tickets", cmd_sync_tickets, "read ticket statuses back from the tracker")

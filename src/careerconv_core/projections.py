@@ -185,7 +185,11 @@ def tickets(
             due=act.due,
             owner=participant(owner),
             done_when=act.done_when,
-            status=TicketStatus.DONE if act.status is ActionStatus.DONE else TicketStatus.OPEN,
+            status=(
+                TicketStatus.DELETED if act.ticket_deleted
+                else TicketStatus.DONE if act.status is ActionStatus.DONE
+                else TicketStatus.OPEN
+            ),
             link=f"{link_base.rstrip('/')}/plans/{plan.id}/actions/{act.id}" if link_base else None,
             goal=goal or None,
         )

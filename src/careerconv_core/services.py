@@ -946,34 +946,49 @@ class Services:
     def pull_ticket_statuses(self, statuses: Mapping[str, TicketStatus]) -> list[str]:
         """Apply ticket statuses from the tracker: done closes an action, reopened reopens it.
 
-        A deleted ticket is reported in the returned list, never recreated silently.
+        A deleted ticket is recorded on its action and returned, so the
+        tracker is never asked to recreate it silently; ``resync_action``
+        asks for it again.
         """
         deleted: list[str] = []
         by_plan: dict[str, dict[str, TicketStatus]] = {}
         for key, status in statuses.items():
             plan_id, _, action_id = key.removeprefix("cc-").partition("-a-")
-            if not plan_id:
-                raise InvalidInput(
-                    "ticket key", "a key made by careerconv (cc-<plan>-a-<action>)", key
-                )
+            if not plan_id or not action_id:
+                raise InvalidInput("ticket key", "a key made by careerconv (cc-<plan>-a-<action>)", key)
             if status is TicketStatus.DELETED:
                 deleted.append(key)
-                continue
             by_plan.setdefault(plan_id, {})[action_id] = status
         for plan_id, changes in by_plan.items():
-            plan = self.store.load_plan(plan_id)
+            try:
+                plan = self.store.load_plan(plan_id)
+            except NotFound:
+                continue  # a ticket of a plan this store does not hold: nothing to update
             if plan.grow is None:
                 continue
             at = self.now()
             after = plan
             for action_id, status in changes.items():
+                known = {a.id: a for a in after.grow.actions} if after.grow else {}
+                action = known.get(action_id)
+                if action is None:
+                    continue
+                if status is TicketStatus.DELETED:
+                    if not action.ticket_deleted:
+                        after = after.set_ticket_deleted(action_id, True, at)
+                    continue
                 want = ActionStatus.DONE if status is TicketStatus.DONE else ActionStatus.OPEN
-                if after.grow is not None and after.grow.action(action_id).status is not want:
+                if action.status is not want:
                     after = after.set_action_status(action_id, want, at.date(), at)
             if after is not plan:
                 self._commit(plan, after, "actions.synced", at)
         return deleted
 
+    def resync_action(self, plan_id: str, person_id: str, action_id: str) -> StepReport:
+        """Ask the tracker to create an action's ticket again after it was deleted there."""
+        return self._step(
+            plan_id, person_id, "action.resynced", lambda p, _a, t: p.set_ticket_deleted(action_id, False, t)
+        )
 
 def _slots(placement: Placement) -> dict[ConversationKind, tuple[datetime, datetime]]:
     return {

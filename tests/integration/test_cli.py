@@ -192,6 +192,12 @@ def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
     next(tickets.glob("*-a-intro.json")).unlink()
     out = cli("sync-tickets")
     assert "1 deleted" in out and "not recreated" in out
+    cli("action", "done", "jonas:intro", "--as", "maya")  # a change to the action ...
+    cli("dispatch")
+    assert not list(tickets.glob("*-a-intro.json"))  # ... does not bring the deleted ticket back
+    assert "action.resynced" in cli("action", "resync", "jonas:intro", "--as", "maya")
+    cli("dispatch")
+    assert json.loads(next(tickets.glob("*-a-intro.json")).read_text())["status"] == "done"
     assert "done " in next(line for line in cli("actions").splitlines() if "interviews" in line)
     assert "checkin.check_in" in cli("checkin", "jonas", "--on-track", "yes")
     assert "checkin.extended_review" in cli("checkin", "jonas", "--review")

@@ -81,6 +81,7 @@ class Action:
     competency_id: str | None = None
     status: ActionStatus = ActionStatus.OPEN
     done_at: date | None = None
+    ticket_deleted: bool = False  # someone deleted its ticket: reported, never recreated silently
 
 
 @frozen
@@ -121,6 +122,11 @@ class GrowPlan:
             if act.id == action_id:
                 return act
         raise InvalidInput("action_id", "the id of an action in the plan", f"unknown {action_id!r}")
+
+    def with_ticket_deleted(self, action_id: str, deleted: bool) -> GrowPlan:
+        """This plan with one action's ticket marked as deleted in the tracker (or re-synced)."""
+        act = evolve(self.action(action_id), ticket_deleted=deleted)
+        return evolve(self, actions=tuple(act if a.id == action_id else a for a in self.actions))
 
     def with_action_status(self, action_id: str, status: ActionStatus, on: date) -> GrowPlan:
         """This plan with one action marked done or reopened."""

@@ -464,6 +464,13 @@ class CareerPlan:
             self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at
         )
 
+    def set_ticket_deleted(self, action_id: str, deleted: bool, at: datetime) -> CareerPlan:
+        """The tracker says an action's ticket is gone (or the pair asks to recreate it)."""
+        require_aware(at, "at")
+        if self.grow is None:
+            raise InvalidInput("action_id", "an action of a written GROW plan", "no GROW plan yet")
+        return evolve(self, grow=self.grow.with_ticket_deleted(action_id, deleted))
+
     def set_consent(self, consent: Consent, by: Actor) -> CareerPlan:
         """The report decides what may leave the pair (tickets, HR record)."""
         if by is not Actor.REPORT:

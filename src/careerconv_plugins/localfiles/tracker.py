@@ -26,6 +26,10 @@ class FileTracker:
         """Write each ticket whose file differs; unchanged files are not touched."""
         out = []
         for ticket in tickets:
+            if ticket.status is TicketStatus.DELETED:
+                # Deleted by someone on purpose: reported by pull_statuses, never recreated here.
+                out.append(DeliveryOutcome(ticket.key, OutcomeStatus.UNCHANGED, "ticket was deleted"))
+                continue
             try:
                 written = self.folder.write(ticket.key, serialization.unstructure(ticket))
             except AdapterError as exc:
