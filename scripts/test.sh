@@ -9,6 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[all,test]"
+# openssl makes the TLS fixtures' self-signed certificate.
+if ! command -v openssl >/dev/null 2>&1; then
+    apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y openssl >/dev/null
+fi
 bash .ci/setup-postgres.sh >/dev/null
 PRISM_BIN="$(bash .ci/setup-jira.sh)"
 export PRISM_BIN
