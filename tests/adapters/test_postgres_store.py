@@ -205,6 +205,12 @@ def test_settings_take_a_dsn_or_the_name_of_a_variable_holding_it(
     store.close()
 
 
+def test_a_missing_database_is_a_configuration_error(postgres_dsn: str) -> None:
+    dsn = postgres_dsn.replace("dbname=", "dbname=nonexistent_")
+    with pytest.raises(ConfigurationError, match="no such database"):
+        PostgresStore(dsn)
+
+
 def test_a_malformed_dsn_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="dsn is not valid"):
         PostgresStore("host=127.0.0.1 port=5432 nonsense password=s3cret")
@@ -213,7 +219,7 @@ def test_a_malformed_dsn_is_a_configuration_error() -> None:
 
 
 def test_the_plugin_is_registered_under_the_careerconv_entry_points() -> None:
-    from importlib.metadata import entry_points  # noqa: PLC0415
+    from importlib.metadata import entry_points
 
     names = {ep.name: ep.value for ep in entry_points(group="careerconv")}
     assert names.get("postgres") == "careerconv_plugins.postgres_store.plugin"

@@ -129,7 +129,7 @@ def test_settings_need_a_path_in_an_existing_folder(tmp_path: Path) -> None:
 
 
 def test_the_plugin_is_registered_under_the_careerconv_entry_points() -> None:
-    from importlib.metadata import entry_points  # noqa: PLC0415
+    from importlib.metadata import entry_points
 
     names = {ep.name: ep.value for ep in entry_points(group="careerconv")}
     assert names.get("sqlite") == "careerconv_plugins.sqlite_store.plugin"

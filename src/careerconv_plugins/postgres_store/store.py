@@ -125,6 +125,15 @@ class PostgresStore:
                 f"postgres store: the dsn is not valid ({type(exc).__name__}); check 'dsn' "
                 "or the variable named by 'dsn_env'"
             ) from None
+        except psycopg.OperationalError as exc:
+            # A refused login or a missing database will not pass by retrying.
+            text = str(exc)
+            if "authentication failed" in text or "does not exist" in text:
+                raise ConfigurationError(
+                    f"postgres store: {self.where} refused the login or has no such database; "
+                    "check the user, password and dbname in the dsn"
+                ) from None
+            raise
         # Timestamps come back in UTC whatever the server's default zone is.
         conn.execute("SET TIME ZONE 'UTC'")
         # A writer stuck behind another's row lock gives up (retryably) instead of hanging.
