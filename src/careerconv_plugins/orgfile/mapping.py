@@ -157,21 +157,29 @@ def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
     first_line = text.split("\n", 1)[0]
     # Spreadsheets in many locales save CSV with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, restkey="(extra cells)")
-    header = [name.strip() for name in reader.fieldnames or ()]
+    # newline="" lets the csv module see bare CR line ends and quoted line breaks itself.
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restkey="(extra cells)")
+    try:
+        header = [name.strip() for name in reader.fieldnames or ()]
+    except csv.Error as exc:
+        raise InvalidInput(f"{source} row 1", "well-formed CSV (check the quotes)", str(exc)) from None
     if "id" not in header:
         expected = f"a header row: {','.join(COLUMNS)}"
         raise InvalidInput(f"{source} row 1", expected, "no 'id' column")
     reader.fieldnames = header
 
     def rows() -> Iterable[tuple[str, Mapping[str, object]]]:
-        for row in reader:
-            if not any((v or "").strip() for k, v in row.items() if isinstance(v, str)):
-                continue  # blank line
+        try:
+            for row in reader:
+                if not any((v or "").strip() for k, v in row.items() if isinstance(v, str)):
+                    continue  # blank line
+                where = f"{source} row {reader.line_num}"
+                if "(extra cells)" in row:
+                    raise InvalidInput(where, f"{len(header)} cells", "more cells than columns")
+                yield where, {k: v for k, v in row.items() if k}
+        except csv.Error as exc:
             where = f"{source} row {reader.line_num}"
-            if "(extra cells)" in row:
-                raise InvalidInput(where, f"{len(header)} cells", "more cells than columns")
-            yield where, {k: v for k, v in row.items() if k}
+            raise InvalidInput(where, "well-formed CSV (check the quotes)", str(exc)) from None
 
     return _build(rows())
 
