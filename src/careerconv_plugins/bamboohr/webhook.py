@@ -124,6 +124,8 @@ class BambooHrWebhookApp:
         given = environ.get("HTTP_X_BAMBOOHR_SIGNATURE", "")
         if not stamp or not given:
             return self._refuse("401 Unauthorized", "missing signature or timestamp")
+        if not stamp.isascii():  # never signed by BambooHR, and the HMAC input must be ASCII
+            return self._refuse("401 Unauthorized", "bad signature")
         expected = signature(self._secret, body, stamp)
         if not hmac.compare_digest(expected.encode("ascii"), given.strip().lower().encode("utf-8")):
             return self._refuse("401 Unauthorized", "bad signature")
