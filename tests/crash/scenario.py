@@ -63,7 +63,8 @@ class Servers:
 def write_config(home: Path, servers: Servers, run: int) -> None:
     """careerconv.toml for one run: a calendar collection of its own on the CalDAV server."""
     home.mkdir(parents=True, exist_ok=True)
-    (home / "careerconv.toml").write_text(f"""\
+    (home / "careerconv.toml").write_text(
+        f"""\
 [store]
 adapter = "sqlite"
 settings = {{ path = "careerconv.db" }}
@@ -100,7 +101,9 @@ adapter = "builtin"
 [dispatch]
 max_attempts = 6
 base_seconds = 30
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def _close_adapters(app: App) -> None:
@@ -130,9 +133,13 @@ def build_home(root: Path, servers: Servers, run: int, rng: random.Random) -> Pa
             # Deliver the first version now, so the crash run holds a real update (SEQUENCE 1).
             app.dispatcher().run_once()
             now = clock()
-            svc.place_conversations(second, "m1", {
-                ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
-            })
+            svc.place_conversations(
+                second,
+                "m1",
+                {
+                    ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+                },
+            )
         first = through_review(svc, clock, "r1")
         if rng.random() < 0.5:
             svc.set_consent(first, "r1", Consent(summary_to_hris=True))
@@ -149,11 +156,15 @@ def started(svc: Any, clock: FixedClock, report: str) -> str:
     svc.accept(plan_id, report, life_story_opt_in=True)
     svc.confirm_readiness(plan_id, "m1", True, True)
     now = clock()
-    svc.place_conversations(plan_id, "m1", {
-        ConversationKind.LIFE_STORY: (now + timedelta(days=1), now + timedelta(days=1, hours=1)),
-        ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
-        ConversationKind.GROW_REVIEW: (now + timedelta(days=7), now + timedelta(days=7, minutes=45)),
-    })
+    svc.place_conversations(
+        plan_id,
+        "m1",
+        {
+            ConversationKind.LIFE_STORY: (now + timedelta(days=1), now + timedelta(days=1, hours=1)),
+            ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
+            ConversationKind.GROW_REVIEW: (now + timedelta(days=7), now + timedelta(days=7, minutes=45)),
+        },
+    )
     return plan_id
 
 
@@ -190,8 +201,10 @@ class Findings:
 
 
 _TYPES: dict[Channel, type] = {
-    Channel.CALENDAR: InviteView, Channel.TRACKER: TicketView,
-    Channel.NOTIFIER: NoticeView, Channel.HRIS: HrisSummaryView,
+    Channel.CALENDAR: InviteView,
+    Channel.TRACKER: TicketView,
+    Channel.NOTIFIER: NoticeView,
+    Channel.HRIS: HrisSummaryView,
 }
 
 
@@ -208,7 +221,10 @@ def _latest(entries: list[OutboxEntry], channel: Channel) -> dict[str, Any]:
 def calendar_events(url: str, auth: tuple[str, str]) -> list[icalendar.Event]:
     """Every event stored in the collection at ``url`` (one GET per resource)."""
     answer = requests.request(
-        "PROPFIND", url, auth=auth, headers={"Depth": "1", "Content-Type": "application/xml"},
+        "PROPFIND",
+        url,
+        auth=auth,
+        headers={"Depth": "1", "Content-Type": "application/xml"},
         data='<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>',
         timeout=10,
     )
@@ -230,8 +246,11 @@ def stored_events(folder: Path) -> list[icalendar.Event]:
     """Every event in a Radicale collection folder, read from the server's own storage."""
     if not folder.is_dir():
         return []
-    return [e for path in sorted(folder.glob("*.ics"))
-            for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+    return [
+        e
+        for path in sorted(folder.glob("*.ics"))
+        for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    ]
 
 
 def check_home(home: Path, run: int, servers: Servers, jira: Any, smtp_messages: list[Any]) -> Findings:
@@ -242,8 +261,11 @@ def check_home(home: Path, run: int, servers: Servers, jira: Any, smtp_messages:
         entries = list(app.store.outbox())
     finally:
         app.close()
-    found.stuck += [f"{e.channel.value} {e.key}: {e.status.value} {e.last_error}" for e in entries
-                    if e.status in (OutboxStatus.PENDING, OutboxStatus.FAILED)]
+    found.stuck += [
+        f"{e.channel.value} {e.key}: {e.status.value} {e.last_error}"
+        for e in entries
+        if e.status in (OutboxStatus.PENDING, OutboxStatus.FAILED)
+    ]
     _check_invites(found, entries, run, servers)
     _check_tickets(found, entries, jira)
     _check_notices(found, entries, home, smtp_messages)

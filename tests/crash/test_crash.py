@@ -50,8 +50,13 @@ class Zygote:
         self.log = log
         self._err = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, str(CHILD), "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._err, env=env, text=True, bufsize=1,
+            [sys.executable, str(CHILD), "serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._err,
+            env=env,
+            text=True,
+            bufsize=1,
         )
 
     def run(self, job: dict[str, Any]) -> dict[str, Any]:
@@ -117,8 +122,15 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture(scope="module")
 def servers(radicale_fast: CalendarServer, jira: FakeJira, smtp: SmtpServer) -> Servers:
     radicale = radicale_fast
-    return Servers(radicale.home_url, radicale.user, radicale.password, jira.url,
-                   jira.state.token, smtp.port, radicale.folder / "collections")
+    return Servers(
+        radicale.home_url,
+        radicale.user,
+        radicale.password,
+        jira.url,
+        jira.state.token,
+        smtp.port,
+        radicale.folder / "collections",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +146,12 @@ def zygote(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def test_a_restart_after_sigkill_delivers_every_effect_exactly_once(  # noqa: PLR0917 - fixtures
-    servers: Servers, zygote: Zygote, jira: FakeJira, smtp: SmtpServer,
-    fast_tmp: Path, capsys: pytest.CaptureFixture[str],
+    servers: Servers,
+    zygote: Zygote,
+    jira: FakeJira,
+    smtp: SmtpServer,
+    fast_tmp: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     rng = random.Random(SEED)
     started = time.monotonic()
@@ -165,11 +181,14 @@ def test_a_restart_after_sigkill_delivers_every_effect_exactly_once(  # noqa: PL
     effects = sum(f.effects for *_x, f in results)
     mail_dups = [d for *_x, f in results for d in f.mail_duplicates]
     with capsys.disabled():
-        print(f"\ncrash runs (seed {SEED}): {survived}/{len(results)} survived with exactly-once "
-              f"effects; {killed} were killed mid-run, the rest finished before the kill point; "
-              f"{effects} effects checked at the servers; {len(mail_dups)} SMTP notice(s) mailed "
-              f"twice; {time.monotonic() - started:.1f}s ("
-              + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()) + ")")
+        print(
+            f"\ncrash runs (seed {SEED}): {survived}/{len(results)} survived with exactly-once "
+            f"effects; {killed} were killed mid-run, the rest finished before the kill point; "
+            f"{effects} effects checked at the servers; {len(mail_dups)} SMTP notice(s) mailed "
+            f"twice; {time.monotonic() - started:.1f}s ("
+            + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items())
+            + ")"
+        )
     # Nothing is ever lost, and nothing the adapters can recognise is ever duplicated.
     for run, crash, found in results:
         assert not found.stuck, f"run {run} {crash}: not delivered after the restart: {found.stuck}"

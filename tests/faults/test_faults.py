@@ -53,7 +53,8 @@ LATER = T0 + timedelta(days=10)  # every entry of the scenario is due by then
 def write_home(home: Path, calendar: str, tracker: str, attempts: int = 3) -> Path:
     """A careerconv home with the given calendar and tracker tables, files for the rest."""
     home.mkdir(parents=True, exist_ok=True)
-    (home / "careerconv.toml").write_text(f"""\
+    (home / "careerconv.toml").write_text(
+        f"""\
 [store]
 adapter = "sqlite"
 settings = {{ path = "careerconv.db" }}
@@ -79,20 +80,32 @@ adapter = "builtin"
 [dispatch]
 max_attempts = {attempts}
 base_seconds = 30
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return home
 
 
 def jira_table(fake: FakeJira, **extra: str) -> str:
-    settings = {"url": fake.url, "project": "CAREER", "deployment": "cloud", "email": "bot@example.com",
-                "token_env": JIRA_ENV, "timeout": "1", "max_attempts": "1", **extra}
+    settings = {
+        "url": fake.url,
+        "project": "CAREER",
+        "deployment": "cloud",
+        "email": "bot@example.com",
+        "token_env": JIRA_ENV,
+        "timeout": "1",
+        "max_attempts": "1",
+        **extra,
+    }
     inner = ", ".join(f'{k} = "{v}"' for k, v in settings.items())
     return f'[[tracker]]\nadapter = "jira"\nsettings = {{ {inner} }}'
 
 
 def caldav_table(url: str, user: str = "mara") -> str:
-    return (f'[[calendar]]\nadapter = "caldav"\nsettings = {{ url = "{url}", user = "{user}", '
-            f'password_env = "{CALDAV_ENV}", timeout = "1" }}')
+    return (
+        f'[[calendar]]\nadapter = "caldav"\nsettings = {{ url = "{url}", user = "{user}", '
+        f'password_env = "{CALDAV_ENV}", timeout = "1" }}'
+    )
 
 
 ICS_TABLE = '[[calendar]]\nadapter = "ics"\nsettings = { directory = "invites" }'
@@ -111,8 +124,9 @@ def fill(home: Path, *, review: bool = True) -> str:
         app.close()
 
 
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, home: Path,
-        now: datetime, *argv: str) -> tuple[int, str]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, home: Path, now: datetime, *argv: str
+) -> tuple[int, str]:
     """Run ``careerconv --home home argv`` at ``now``; (exit code, stdout + stderr)."""
     monkeypatch.setenv("CAREERCONV_NOW", now.isoformat())
     capsys.readouterr()
@@ -136,7 +150,10 @@ def jira(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeJira]:
 
 # ----------------------------------------------------------- tracker faults
 def test_jira_500_backs_off_then_dead_letters_then_retry_delivers_once(
-    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    jira: FakeJira,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = write_home(tmp_path / "home", ICS_TABLE, jira_table(jira), attempts=3)
     fill(home)
@@ -173,7 +190,10 @@ def test_jira_500_backs_off_then_dead_letters_then_retry_delivers_once(
 
 
 def test_jira_429_retry_after_is_honoured_and_shown(
-    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    jira: FakeJira,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = write_home(tmp_path / "home", ICS_TABLE, jira_table(jira), attempts=5)
     fill(home)
@@ -198,7 +218,10 @@ def test_jira_429_retry_after_is_honoured_and_shown(
 
 
 def test_jira_that_does_not_answer_in_time_is_retried(
-    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    jira: FakeJira,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = write_home(tmp_path / "home", ICS_TABLE, jira_table(jira), attempts=3)
     fill(home)
@@ -282,7 +305,10 @@ def _invites(home: Path) -> list[Any]:
 
 @pytest.mark.parametrize("mode", ["503", "drop"])
 def test_caldav_503_or_dropped_connection_is_retried_then_delivered(
-    mode: str, tmp_path: Path, radicale: CalendarServer, capsys: pytest.CaptureFixture[str],
+    mode: str,
+    tmp_path: Path,
+    radicale: CalendarServer,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(CALDAV_ENV, radicale.password)
@@ -309,12 +335,15 @@ def test_caldav_503_or_dropped_connection_is_retried_then_delivered(
 
 
 def test_a_stopped_caldav_server_dead_letters_with_the_host_in_the_reason(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(CALDAV_ENV, "x")
     port = free_port()  # nobody listens there: a stopped server
-    home = write_home(tmp_path / "home", caldav_table(f"http://127.0.0.1:{port}/mara/c/"), FILES_TRACKER,
-                      attempts=2)
+    home = write_home(
+        tmp_path / "home", caldav_table(f"http://127.0.0.1:{port}/mara/c/"), FILES_TRACKER, attempts=2
+    )
     fill(home, review=False)
     now = LATER
     for _ in range(2):
@@ -333,7 +362,8 @@ def test_a_stopped_caldav_server_dead_letters_with_the_host_in_the_reason(
 
 # -------------------------------------------------------------- store faults
 def test_a_store_failing_between_plan_and_outbox_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = write_home(tmp_path / "home", ICS_TABLE, FILES_TRACKER)
     plan_id = fill(home, review=False)
@@ -341,8 +371,10 @@ def test_a_store_failing_between_plan_and_outbox_writes_nothing(
 
     def snapshot() -> tuple[list[Any], ...]:
         with sqlite3.connect(db) as conn:
-            return tuple(conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608 - ours
-                         for t in ("plans", "due", "outbox", "people"))
+            return tuple(
+                conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608 - ours
+                for t in ("plans", "due", "outbox", "people")
+            )
 
     before = snapshot()
     written: list[str] = []
@@ -359,9 +391,13 @@ def test_a_store_failing_between_plan_and_outbox_writes_nothing(
     svc = Services(app.store, clock, SequentialIds("g"), app.settings)
     now = clock()
     with pytest.raises(AdapterError, match="commit failed") as caught:
-        svc.place_conversations(plan_id, "m1", {
-            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
-        })
+        svc.place_conversations(
+            plan_id,
+            "m1",
+            {
+                ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+            },
+        )
     app.close()
     assert written == ["plans"] and "disk I/O error" in str(caught.value)
     assert snapshot() == before  # not the plan, not its due rows, not one outbox entry
@@ -369,9 +405,13 @@ def test_a_store_failing_between_plan_and_outbox_writes_nothing(
     # The store still works, and the same step now commits whole.
     app = App.load(home)
     svc = Services(app.store, clock, SequentialIds("h"), app.settings)
-    svc.place_conversations(plan_id, "m1", {
-        ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
-    })
+    svc.place_conversations(
+        plan_id,
+        "m1",
+        {
+            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+        },
+    )
     assert app.store.load_plan(plan_id).version == before[0][0][4] + 1
     app.close()
     assert len(snapshot()[2]) == len(before[2]) + 1
@@ -383,15 +423,23 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path | None]:
     """A 256 KiB tmpfs (we run as root); None when mounting is not allowed here."""
     target = tmp_path / "tiny"
     target.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(target)],
-                             capture_output=True, check=False).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(target)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
     yield target if mounted else None
     if mounted:
         subprocess.run(["umount", str(target)], check=False)
 
 
 def test_a_full_disk_under_the_ics_folder_is_retried_then_delivered(
-    tmp_path: Path, tiny_disk: Path | None, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    tiny_disk: Path | None,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = tmp_path / "home"
@@ -405,8 +453,10 @@ def test_a_full_disk_under_the_ics_folder_is_retried_then_delivered(
             while True:
                 out.write(b"\0" * 4096)
     else:  # no mount allowed: the file-write boundary answers ENOSPC instead
+
         def full(*_a: Any, **_k: Any) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
         monkeypatch.setattr("careerconv_plugins.ics.backend.write_atomic", full)
     code, out = cli(capsys, monkeypatch, home, LATER, "dispatch")
     assert code == 0 and "ics        delivered 0, unchanged 0, retrying 3" in out
