@@ -59,6 +59,7 @@ from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import PlanChange
+from careerconv_core.serialization import dumps
 from careerconv_plugins.sqlite_store import mapping as sqlite_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,7 +136,7 @@ def templates() -> list[tuple[str, list[tuple[str, str, str, str, str]]]]:
     out = []
     for n in range(1000):
         plan = _template(n)
-        out.append((sqlite_mapping.dumps(plan), sqlite_mapping.due_rows(plan)))
+        out.append((dumps(plan), sqlite_mapping.due_rows(plan)))
     return out
 
 

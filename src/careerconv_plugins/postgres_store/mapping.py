@@ -7,7 +7,6 @@ queries need, and ``delivered_to`` as a JSON list.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +18,7 @@ from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.serialization import loads, unstructure
+from careerconv_core.serialization import dumps, loads
 
 PlanRow = tuple[str, str, str, str, int, str]
 DueRow = tuple[str, str, str, str, date]
@@ -29,23 +28,6 @@ OUTBOX_COLUMNS = (
     "id", "key", "channel", "payload", "plan_id", "created_at", "next_attempt_at",
     "status", "attempts", "delivered_to", "last_error",
 )
-
-
-def _sets_sorted(value: object) -> list[Any]:
-    # The core converter leaves ``frozenset[int]`` fields (working-hours
-    # weekdays) as sets, which JSON cannot hold; write them as sorted lists,
-    # which is also what the converter reads back.
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
-
-
-def dumps(obj: object) -> str:
-    """Compact, key-sorted JSON for a domain object, as ``careerconv_core.serialization.dumps``."""
-    return json.dumps(
-        unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        default=_sets_sorted,
-    )
 
 
 def plan_row(plan: CareerPlan) -> PlanRow:

@@ -18,7 +18,7 @@ from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.serialization import loads, unstructure
+from careerconv_core.serialization import dumps, loads
 
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -40,23 +40,6 @@ def utc_text(value: datetime) -> str:
 def from_utc_text(text: str) -> datetime:
     """The aware UTC datetime written by ``utc_text``."""
     return datetime.strptime(text, _UTC_FORMAT).replace(tzinfo=UTC)
-
-
-def _sets_sorted(value: object) -> list[Any]:
-    # The core converter leaves ``frozenset[int]`` fields (working-hours
-    # weekdays) as sets, which JSON cannot hold; write them as sorted lists,
-    # which is also what the converter reads back.
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
-
-
-def dumps(obj: object) -> str:
-    """Compact, key-sorted JSON for a domain object, as ``careerconv_core.serialization.dumps``."""
-    return json.dumps(
-        unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        default=_sets_sorted,
-    )
 
 
 def plan_row(plan: CareerPlan) -> PlanRow:
