@@ -16,6 +16,7 @@ and mount it in your WSGI host. Its secret comes from ``webhook_secret_env``
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -34,12 +35,17 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _COMMON = ("company", "api_key_env", "base_url", "timeout")
 
 
+def _shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a secret pasted in its place."""
+    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
+
+
 def _secret(settings: Mapping[str, str], setting: str, default: str) -> str:
     name = (settings.get(setting) or default).strip()
     value = os.environ.get(name, "").strip()
     if not value:
         raise ConfigurationError(
-            f"bamboohr: the environment variable {name} (setting {setting!r}) is empty; set it"
+            f"bamboohr: the environment variable {_shown_env(name)} (setting {setting!r}) is empty; set it"
         )
     return value
 

@@ -19,6 +19,7 @@ per event that really changed. Unchanged events cost nothing more.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -37,6 +38,11 @@ from careerconv_plugins.caldav.client import CalDavClient, CalendarGoneError
 from careerconv_plugins.ics import mapping
 
 _BUSY_TYPES = {"BUSY", "BUSY-UNAVAILABLE", "BUSY-TENTATIVE"}
+
+
+def _shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a secret pasted in its place."""
+    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
 
 
 def _utc_now() -> datetime:
@@ -274,7 +280,7 @@ def from_settings(
     if password_env:
         if password_env not in env:
             raise ConfigurationError(
-                f"calendar 'caldav': environment variable {password_env} (setting "
+                f"calendar 'caldav': environment variable {_shown_env(password_env)} (setting "
                 "'password_env') is not set; export it with the account's password"
             )
         password = env[password_env]

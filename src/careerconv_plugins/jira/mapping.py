@@ -102,6 +102,11 @@ SETTINGS = (
 )
 
 
+def _shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a secret pasted in its place."""
+    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
+
+
 def _number(raw: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
     text = raw.get(name, "").strip()
     if not text:
@@ -193,8 +198,8 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
         what = "an API token" if dep == "cloud" else "a personal access token"
         raise _bad(
             "token_env",
-            f"environment variable {token_env} is empty or not set",
-            f"export {token_env}=<{what}>",
+            f"environment variable {_shown_env(token_env)} is empty or not set",
+            f"export {_shown_env(token_env)}=<{what}>",
         )
     label_prefix = get("label_prefix", "careerconv-")
     if label_prefix and not _LABEL_OK.match(label_prefix):

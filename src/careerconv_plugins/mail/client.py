@@ -10,6 +10,7 @@ Messages name host, port and addresses, never the SMTP dialogue or the password.
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,11 @@ from attrs import field, frozen
 from careerconv_core.errors import AdapterError, ConfigurationError
 
 _PORTS = {"none": 25, "starttls": 587, "tls": 465}
+
+
+def _shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a secret pasted in its place."""
+    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
 
 
 @frozen
@@ -79,8 +85,8 @@ class SmtpSettings:
         if password_env:
             if password_env not in env:
                 raise ConfigurationError(
-                    f"{where}: environment variable {password_env} (setting 'password_env') "
-                    "is not set; export it with the SMTP password"
+                    f"{where}: environment variable {_shown_env(password_env)} "
+                    "(setting 'password_env') is not set; export it with the SMTP password"
                 )
             password = env[password_env]
         sender = settings.get("from_address", "").strip()

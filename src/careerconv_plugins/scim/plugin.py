@@ -9,6 +9,7 @@ server's ``filter.maxResults``), ``timeout`` (seconds, default 30).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -19,6 +20,11 @@ from careerconv_plugins.scim.source import ScimSource
 
 DEFAULT_TOKEN_ENV = "CAREERCONV_SCIM_TOKEN"  # noqa: S105 - the variable's name, not a token
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a secret pasted in its place."""
+    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
 
 
 def _number(
@@ -54,7 +60,7 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
     token = os.environ.get(token_env, "").strip()
     if not token:
         raise ConfigurationError(
-            f"scim: the environment variable {token_env} (setting 'token_env') is empty; "
+            f"scim: the environment variable {_shown_env(token_env)} (setting 'token_env') is empty; "
             "set it to the SCIM bearer token"
         )
     page_size = int(_number(settings, "page_size", 1000, 1, 10_000))
