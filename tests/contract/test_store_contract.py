@@ -125,6 +125,19 @@ def snapshot(store: Any) -> tuple[object, ...]:
     )
 
 
+# ----------------------------------------------------------------- plugins
+def test_both_stores_register_through_careerconv_plan_stores() -> None:
+    specs = [*sqlite_plugin.careerconv_plan_stores(), *postgres_plugin.careerconv_plan_stores()]
+    assert {(s.kind, s.name, s.settings) for s in specs} == {
+        (AdapterKind.STORE, "sqlite", ("path",)),
+        (AdapterKind.STORE, "postgres", ("dsn", "dsn_env")),
+    }
+    host = make_plugin_manager(
+        load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[]
+    )
+    assert set(host.adapters(AdapterKind.STORE)) == {"sqlite", "postgres"}
+
+
 # ------------------------------------------------------------------- plans
 def test_store_implements_the_port(store: Any) -> None:
     assert isinstance(store, PlanStore)
