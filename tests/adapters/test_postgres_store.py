@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
@@ -16,10 +17,13 @@ import psycopg
 import pytest
 from attrs import evolve
 
+from careerconv_core.dispatch import Dispatcher
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import AdapterError, ConcurrentChange, ConfigurationError
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.ports import PlanChange
+from careerconv_core.ports import DeliveryOutcome, OutcomeStatus, PlanChange
+from careerconv_core.serialization import dumps
+from careerconv_core.views import NoticeKind, NoticeView, Participant
 from careerconv_plugins.postgres_store import schema
 from careerconv_plugins.postgres_store.plugin import dsn_from_settings, from_settings
 from careerconv_plugins.postgres_store.store import PostgresStore, describe_dsn
@@ -96,6 +100,49 @@ def test_dispatcher_threads_never_deliver_an_entry_twice(postgres_dsn: str) -> N
     delivered = [eid for taken in results for eid in taken]
     assert len(results) == 6
     assert sorted(delivered) == [f"e{n:04}" for n in range(400)]
+
+
+def test_the_dispatcher_in_several_threads_sends_each_notice_once(postgres_dsn: str) -> None:
+    sent: list[str] = []
+    guard = threading.Lock()
+
+    class CountingNotifier:
+        """A no-op notifier that records every key it is handed."""
+
+        def deliver_notices(self, notices: Sequence[NoticeView]) -> Sequence[DeliveryOutcome]:
+            with guard:
+                sent.extend(n.key for n in notices)
+            return [DeliveryOutcome(n.key, OutcomeStatus.DELIVERED) for n in notices]
+
+    def notice(n: int) -> OutboxEntry:
+        view = NoticeView(
+            key=f"notice-{n:03}", kind=NoticeKind.PROPOSAL,
+            recipient=Participant(f"r{n}", f"Report {n}", f"r{n}@example.com"),
+            subject="Career Conversations", body="Your manager proposed Career Conversations.",
+        )
+        return evolve(entry(f"n{n:03}"), key=view.key, channel=Channel.NOTIFIER,
+                      payload=dumps(view))
+
+    with PostgresStore(postgres_dsn) as store:
+        store.commit(PlanChange(outbox=tuple(notice(n) for n in range(150))))
+
+    def run() -> None:
+        with PostgresStore(postgres_dsn) as store:
+            dispatcher = Dispatcher(
+                store=store, adapters={Channel.NOTIFIER: [("counting", CountingNotifier())]},
+                clock=lambda: T0,
+            )
+            while dispatcher.run_once(limit=4).claimed:
+                pass
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(sent) == [f"notice-{n:03}" for n in range(150)]
+    with PostgresStore(postgres_dsn) as store:
+        assert {e.status for e in store.outbox()} == {OutboxStatus.DELIVERED}
 
 
 def test_claim_skips_rows_another_dispatcher_is_claiming(postgres_dsn: str) -> None:
