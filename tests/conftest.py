@@ -1,1 +1,1 @@
-pytest_plugins = ["servers.fixtures", "servers.scim_fixtures"]
+pytest_plugins = ["servers.fixtures", "servers.scim_fixtures", "servers.postgres_fixtures"]

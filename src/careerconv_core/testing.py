@@ -18,7 +18,7 @@ from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
-from careerconv_core.errors import ConcurrentChange, NotFound
+from careerconv_core.errors import ConcurrentChange, InvalidInput, NotFound
 from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import (
     BusyReport,
@@ -63,20 +63,27 @@ class SequentialIds:
 
 
 class InMemoryStore:
-    """A ``PlanStore`` in dictionaries, with the same atomicity and version checks.
+    """A ``PlanStore`` in dictionaries, with the same contract as the real stores.
 
-    Plans are kept as JSON, like the real stores, so a test also proves the
-    plan survives serialization.
+    Atomic commits with version checks, coalescing of pending entries for the
+    same thing (key and channel), leases, and requeue: the store contract
+    suite (tests/contract/test_store_contract.py) runs against it too. Plans
+    are kept as JSON, like the real stores, so a test also proves the plan
+    survives serialization.
     """
 
     def __init__(self) -> None:
         self.plans: dict[str, str] = {}
         self.people: dict[str, Person] = {}
         self.entries: dict[str, OutboxEntry] = {}
+        self.order: dict[str, int] = {}  # commit order, to break ties between equal ages
         self.leases: dict[str, datetime] = {}
         self.cursors: dict[str, str] = {}
         self.commits = 0
         self.fail_next_commit: Exception | None = None
+
+    def close(self) -> None:
+        """Nothing to close."""
 
     def commit(self, change: PlanChange) -> None:
         """Apply the whole change or nothing."""
@@ -85,9 +92,9 @@ class InMemoryStore:
             version = serialization.loads(stored, CareerPlan).version if stored else 0
             if version != plan.version - 1:
                 raise ConcurrentChange(plan.id, plan.version - 1)
-        for entry in change.outbox:
-            if entry.id in self.entries:
-                raise ValueError(f"outbox entry id {entry.id!r} already exists")
+        ids = [e.id for e in change.outbox]
+        if len(set(ids)) != len(ids) or any(i in self.entries for i in ids):
+            raise InvalidInput("outbox entry id", "an id not used before", "duplicate id")
         if self.fail_next_commit is not None:
             exc, self.fail_next_commit = self.fail_next_commit, None
             raise exc
@@ -99,9 +106,12 @@ class InMemoryStore:
             self.people.pop(pid, None)
         for entry in change.outbox:
             for other in list(self.entries.values()):
-                if other.key == entry.key and other.status is OutboxStatus.PENDING:
+                if (other.key, other.channel) == (entry.key, entry.channel) and (
+                    other.status is OutboxStatus.PENDING and other.id not in self.leases
+                ):
                     self.entries[other.id] = evolve(other, status=OutboxStatus.SUPERSEDED)
             self.entries[entry.id] = entry
+            self.order[entry.id] = len(self.order)
         self.cursors.update(dict(change.cursors))
         self.commits += 1
 
@@ -115,7 +125,7 @@ class InMemoryStore:
         self, *, report_id: str | None = None, manager_id: str | None = None
     ) -> Sequence[CareerPlan]:
         """Plans matching the report and/or manager."""
-        plans = [serialization.loads(text, CareerPlan) for text in self.plans.values()]
+        plans = [serialization.loads(self.plans[k], CareerPlan) for k in sorted(self.plans)]
         return [
             p
             for p in plans
@@ -131,8 +141,8 @@ class InMemoryStore:
             raise NotFound("person", person_id) from None
 
     def list_people(self) -> Sequence[Person]:
-        """Everyone."""
-        return list(self.people.values())
+        """Everyone, by id."""
+        return sorted(self.people.values(), key=lambda p: p.id)
 
     def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """Due items on or before ``day``."""
@@ -141,47 +151,73 @@ class InMemoryStore:
         ]
         return sorted(items, key=lambda i: (i.due, i.plan_id, i.kind.value))
 
-    def claim_outbox(
-        self, now: datetime, limit: int, lease_until: datetime
-    ) -> Sequence[OutboxEntry]:
-        """Pending, due, unleased entries, oldest first, leased until ``lease_until``."""
+    def _age(self, entry: OutboxEntry) -> tuple[datetime, int]:
+        return (entry.created_at, self.order[entry.id])
+
+    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+        """Pending, due, unleased entries, oldest first, leased until ``lease_until``.
+
+        An entry waits while another one for the same thing is out on lease.
+        """
+        for entry_id, until in list(self.leases.items()):
+            if until <= now:
+                del self.leases[entry_id]
+        out = {(self.entries[i].key, self.entries[i].channel) for i in self.leases}
         ready = sorted(
             (
                 e
                 for e in self.entries.values()
                 if e.status is OutboxStatus.PENDING
                 and e.next_attempt_at <= now
-                and self.leases.get(e.id, now) <= now
+                and (e.key, e.channel) not in out
             ),
-            key=lambda e: (e.created_at, e.id),
-        )[:limit]
+            key=self._age,
+        )[: max(limit, 0)]
         for e in ready:
             self.leases[e.id] = lease_until
         return ready
 
+    def _newer_exists(self, entry: OutboxEntry) -> bool:
+        return any(
+            (o.key, o.channel) == (entry.key, entry.channel)
+            and self.order[o.id] > self.order[entry.id]
+            and o.status is OutboxStatus.PENDING
+            for o in self.entries.values()
+        )
+
     def save_outbox(self, entries: Sequence[OutboxEntry]) -> None:
-        """Store the entries' new state and end their leases."""
+        """Store the entries' new state and end their leases; a stale retry is superseded."""
         for e in entries:
+            if e.id not in self.entries:
+                raise NotFound("outbox entry", e.id)
+        for e in entries:
+            if e.status is OutboxStatus.PENDING and self._newer_exists(e):
+                e = evolve(e, status=OutboxStatus.SUPERSEDED)  # noqa: PLW2901 - the stored form
             self.entries[e.id] = e
             self.leases.pop(e.id, None)
 
     def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
-        """Entries, optionally filtered by status value."""
-        return [e for e in self.entries.values() if statuses is None or e.status.value in statuses]
+        """Entries, oldest first, optionally filtered by status value."""
+        chosen = [e for e in self.entries.values() if statuses is None or e.status.value in statuses]
+        return sorted(chosen, key=self._age)
 
     def cursor(self, name: str) -> str | None:
         """A stored cursor."""
         return self.cursors.get(name)
 
     def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
-        """Failed entries (all, or those named) back to pending."""
+        """Failed entries (all, or those named) back to pending; stale ones are superseded."""
         count = 0
         for e in list(self.entries.values()):
-            if e.status is OutboxStatus.FAILED and (entry_ids is None or e.id in entry_ids):
-                self.entries[e.id] = evolve(
-                    e, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now
-                )
-                count += 1
+            if e.status is not OutboxStatus.FAILED or (entry_ids is not None and e.id not in entry_ids):
+                continue
+            if self._newer_exists(e):
+                self.entries[e.id] = evolve(e, status=OutboxStatus.SUPERSEDED)
+                continue
+            self.entries[e.id] = evolve(
+                e, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, last_error=""
+            )
+            count += 1
         return count
 
 

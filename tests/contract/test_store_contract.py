@@ -27,6 +27,7 @@ from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import PlanChange, PlanStore
+from careerconv_core.testing import InMemoryStore
 from careerconv_plugins.postgres_store import plugin as postgres_plugin
 from careerconv_plugins.sqlite_store import plugin as sqlite_plugin
 from servers import postgres_fixtures
@@ -111,9 +112,27 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
         store.close()
 
 
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A new, empty store: each real one, and the in-memory double users test with."""
+    if request.param == "memory":
+        yield InMemoryStore()
+        return
+    host = make_plugin_manager(
+        load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[]
+    )
+    if request.param == "sqlite":
+        settings = {"path": str(tmp_path / "plans.db")}
+    else:
+        settings = {"dsn": request.getfixturevalue("postgres_dsn")}
+    opened = host.create(AdapterKind.STORE, request.param, settings)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
-def store(open_store: StoreOpener) -> Any:
-    """A new, empty store."""
+def real_store(open_store: StoreOpener) -> Any:
+    """A new, empty SQLite or PostgreSQL store (for what only a real store has: internals, close)."""
     return open_store()
 
 
@@ -201,8 +220,9 @@ def test_a_refused_commit_writes_nothing(store: Any) -> None:
 
 
 def test_a_failure_between_plan_and_outbox_writes_nothing(
-    store: Any, monkeypatch: pytest.MonkeyPatch
+    real_store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store = real_store
     before = snapshot(store)
 
     def broken(*_args: object) -> None:
@@ -392,7 +412,8 @@ def test_data_survives_reopening(open_store: StoreOpener) -> None:
     assert snapshot(open_store()) == before
 
 
-def test_a_closed_store_refuses_calls(store: Any) -> None:
+def test_a_closed_store_refuses_calls(real_store: Any) -> None:
+    store = real_store
     store.close()
     store.close()  # twice is fine
     with pytest.raises(AdapterError, match="closed"):
