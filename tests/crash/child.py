@@ -5,12 +5,13 @@ Two ways to run it:
 * ``python tests/crash/child.py run <home> [--crash-at N] [--after]`` runs the
   dispatcher of ``<home>/careerconv.toml`` until nothing is due. With
   ``--crash-at N`` the process kills itself with SIGKILL at its N-th I/O call
-  (an HTTP request, an SMTP send, a file write, a store claim or save),
+  (an HTTP request, an SMTP send, a file write, a store commit, claim or save),
   before the call, or after it returned with ``--after``.
 * ``python tests/crash/child.py serve`` imports everything once, then reads
   one JSON job per line on stdin and forks a fresh process per job, so a
   hundred crash runs do not pay a hundred interpreter starts. A job is
-  ``{"home": ..., "now": ISO, "crash_at": N, "after": bool, "kill_after": s}``;
+  ``{"home": ..., "now": ISO, "crash_at": N, "after": bool, "kill_after": s, "task": ...}``
+  (``task`` is ``"dispatch"``, the default, or ``"sync"``: a full org read);
   ``kill_after`` (seconds) makes the server SIGKILL the job's process after a
   delay instead. The answer is one JSON line: ``{"pid", "killed", "code"}``.
 
@@ -88,6 +89,7 @@ class Tripwire:
         self.wrap(smtplib.SMTP, "sendmail")  # SMTP notices and iMIP
         self.wrap(mail_backend, "write_atomic")  # .eml files
         self.wrap(JsonFolder, "write")  # HRIS summary files
+        self.wrap(SqliteStore, "commit")  # a use case's one transaction (an org sync)
         self.wrap(SqliteStore, "claim_outbox")
         self.wrap(SqliteStore, "save_outbox")
 
@@ -109,6 +111,17 @@ def dispatch(home: Path, now: datetime, max_runs: int = 40) -> int:
         app.close()
 
 
+def sync(home: Path, now: datetime) -> None:
+    """A full org read from the configured HRIS source, taken in by the use case."""
+    app = App.load(home, host())
+    app.clock = lambda: now
+    try:
+        snapshot = app.hris_source().read_people(None)
+        app.services().sync_org(snapshot, complete=True)
+    finally:
+        app.close()
+
+
 def _job(job: dict[str, Any]) -> None:
     """The body of one forked job; never returns."""
     code = 0
@@ -116,7 +129,8 @@ def _job(job: dict[str, Any]) -> None:
         crash_at = int(job.get("crash_at") or 0)
         if crash_at:
             Tripwire(crash_at, bool(job.get("after"))).arm()
-        dispatch(Path(job["home"]), datetime.fromisoformat(job["now"]))
+        task = sync if job.get("task") == "sync" else dispatch
+        task(Path(job["home"]), datetime.fromisoformat(job["now"]))
     except BaseException as exc:  # noqa: BLE001 - reported by exit code; the parent reads the log
         print(f"job failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         code = 3

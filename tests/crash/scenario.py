@@ -10,7 +10,12 @@ the store believes, and names every missing or duplicated effect.
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -253,7 +258,7 @@ def stored_events(folder: Path) -> list[icalendar.Event]:
     ]
 
 
-def check_home(home: Path, run: int, servers: Servers, jira: Any, smtp_messages: list[Any]) -> Findings:
+def check_home(home: Path, run: int, servers: Servers, jira: Any, mail_ids: Counter[str]) -> Findings:
     """Compare every effect the outbox asked for with what the servers hold."""
     found = Findings()
     app = App.load(home, host())
@@ -268,7 +273,7 @@ def check_home(home: Path, run: int, servers: Servers, jira: Any, smtp_messages:
     ]
     _check_invites(found, entries, run, servers)
     _check_tickets(found, entries, jira)
-    _check_notices(found, entries, home, smtp_messages)
+    _check_notices(found, entries, home, mail_ids)
     for key in _latest(entries, Channel.HRIS):  # one summary file per external id
         found.effects += 1
         if not JsonFolder("files hris", str(home / "hris")).path(key).is_file():
@@ -314,9 +319,24 @@ def _check_tickets(found: Findings, entries: list[OutboxEntry], jira: Any) -> No
             found.duplicates.append(f"ticket {key}: {len(issues)} issues")
 
 
-def _check_notices(found: Findings, entries: list[OutboxEntry], home: Path, mails: list[Any]) -> None:
+class MailIds:
+    """Message-IDs the SMTP server received, counted as they arrive (parsed once each)."""
+
+    def __init__(self, messages: list[Any]) -> None:
+        self.messages = messages
+        self.seen = 0
+        self.counts: Counter[str] = Counter()
+
+    def update(self) -> Counter[str]:
+        """The counts, including messages received since the last call."""
+        for message in self.messages[self.seen:]:
+            self.counts[str(message.message["Message-ID"])] += 1
+        self.seen = len(self.messages)
+        return self.counts
+
+
+def _check_notices(found: Findings, entries: list[OutboxEntry], home: Path, ids: Counter[str]) -> None:
     """Each notice once by SMTP (found by its Message-ID) and once as an .eml file."""
-    ids = Counter(str(m.message["Message-ID"]) for m in mails)
     files = MailFilesNotifier(home / "mail", sender=SENDER)
     notices = _latest(entries, Channel.NOTIFIER)
     for key, view in notices.items():
@@ -331,3 +351,50 @@ def _check_notices(found: Findings, entries: list[OutboxEntry], home: Path, mail
     eml = list((home / "mail").glob("*.eml")) if (home / "mail").is_dir() else []
     if len(eml) > len(notices):
         found.duplicates.append(f"{len(eml)} .eml files for {len(notices)} notices")
+
+
+# ------------------------------------------------------------ the crash server
+CHILD = Path(__file__).with_name("child.py")
+
+
+class Zygote:
+    """``child.py serve``: forks one dispatcher process per job, answers one line per job."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self._err = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, str(CHILD), "serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._err,
+            env=env,
+            text=True,
+            bufsize=1,
+        )
+
+    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, f"the crash server died:\n{self.log.read_text()[-3000:]}"
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        self._err.close()
+
+
+def fast_folder(factory: Any, name: str) -> Path:
+    """A folder in memory (tmpfs) when there is one: SIGKILL loses no written data there
+    either, and the servers' fsyncs stop dominating the run time."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix=f"careerconv-{name}-", dir=shm))
+    return factory.mktemp(name)

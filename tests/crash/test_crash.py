@@ -14,13 +14,9 @@ number of runs and the seed. The figures are printed at the end.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -30,7 +26,18 @@ from typing import Any
 import pytest
 from tests.fakes.fake_jira import FakeJira
 
-from crash.scenario import CALDAV_ENV, JIRA_ENV, T0, Findings, Servers, build_home, check_home
+from crash.scenario import (
+    CALDAV_ENV,
+    JIRA_ENV,
+    T0,
+    Findings,
+    MailIds,
+    Servers,
+    Zygote,
+    build_home,
+    check_home,
+    fast_folder,
+)
 from servers.calendars import CalendarServer, start_radicale
 from servers.smtp import SmtpServer
 
@@ -40,55 +47,11 @@ RUNS = int(os.environ.get("CAREERCONV_CRASH_RUNS", "100"))
 SEED = int(os.environ.get("CAREERCONV_CRASH_SEED", "20261125"))
 CRASH_NOW = T0 + timedelta(days=10)  # after every entry is due
 RESTART_NOW = T0 + timedelta(days=40)  # after every lease and backoff the crashed run left
-CHILD = Path(__file__).with_name("child.py")
-
-
-class Zygote:
-    """``child.py serve``: forks one dispatcher process per job, answers one line per job."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self._err = log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, str(CHILD), "serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._err,
-            env=env,
-            text=True,
-            bufsize=1,
-        )
-
-    def run(self, job: dict[str, Any]) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(job) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, f"the crash server died:\n{self.log.read_text()[-3000:]}"
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
-        self._err.close()
-
-
-def _fast_folder(factory: pytest.TempPathFactory, name: str) -> Path:
-    """A folder in memory (tmpfs) when there is one: SIGKILL loses no written data there
-    either, and the servers' fsyncs stop dominating the run time."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return Path(tempfile.mkdtemp(prefix=f"careerconv-{name}-", dir=shm))
-    return factory.mktemp(name)
 
 
 @pytest.fixture(scope="module")
 def fast_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = _fast_folder(tmp_path_factory, "crash")
+    folder = fast_folder(tmp_path_factory, "crash")
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -157,6 +120,7 @@ def test_a_restart_after_sigkill_delivers_every_effect_exactly_once(  # noqa: PL
     started = time.monotonic()
     results: list[tuple[int, dict[str, Any], Findings]] = []
     phases = dict.fromkeys(("setup", "crash", "restart", "check"), 0.0)
+    mail_ids = MailIds(smtp.messages)
     for run in range(RUNS):
         t0 = time.monotonic()
         home = build_home(fast_tmp, servers, run, rng)
@@ -172,7 +136,7 @@ def test_a_restart_after_sigkill_delivers_every_effect_exactly_once(  # noqa: PL
         restart = zygote.run({"home": str(home), "now": RESTART_NOW.isoformat()})
         t3 = time.monotonic()
         assert restart["code"] == 0, f"run {run}: the restart failed; see {zygote.log}"
-        results.append((run, crash, check_home(home, run, servers, jira, smtp.messages)))
+        results.append((run, crash, check_home(home, run, servers, jira, mail_ids.update())))
         for phase, spent in zip(phases, (t1 - t0, t2 - t1, t3 - t2, time.monotonic() - t3), strict=True):
             phases[phase] += spent
 
