@@ -18,16 +18,31 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from careerconv_core.domain.people import zone
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
-from careerconv_plugins.bamboohr.client import BambooHrClient
 from careerconv_plugins.bamboohr.mapping import EmployeeEvent
-from careerconv_plugins.bamboohr.source import BambooHrSource
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
-from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter
+
+if TYPE_CHECKING:
+    from careerconv_plugins.bamboohr.client import BambooHrClient
+    from careerconv_plugins.bamboohr.source import BambooHrSource
+    from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter
+
+
+def _client_class() -> type[BambooHrClient]:
+    """The HTTP client, which needs 'requests' (the 'hris' extra): loaded only when used."""
+    try:
+        from careerconv_plugins.bamboohr.client import BambooHrClient  # noqa: PLC0415
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"bamboohr: needs the 'hris' extra ({exc.name} is missing); "
+            "install it with: pip install 'careerconv[hris]'"
+        ) from None
+    return BambooHrClient
 
 DEFAULT_KEY_ENV = "CAREERCONV_BAMBOOHR_API_KEY"
 DEFAULT_SECRET_ENV = "CAREERCONV_BAMBOOHR_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
@@ -81,7 +96,7 @@ def make_client(settings: Mapping[str, str]) -> BambooHrClient:
         )
     key_env = (settings.get("api_key_env") or DEFAULT_KEY_ENV).strip()
     key = _secret(settings, "api_key_env", DEFAULT_KEY_ENV)
-    return BambooHrClient(base_url, company, key, key_env=key_env, timeout=_timeout(settings))
+    return _client_class()(base_url, company, key, key_env=key_env, timeout=_timeout(settings))
 
 
 def make_source(settings: Mapping[str, str]) -> BambooHrSource:
@@ -94,7 +109,10 @@ def make_source(settings: Mapping[str, str]) -> BambooHrSource:
             "bamboohr: setting 'time_zone' must be an IANA zone such as Europe/Berlin, "
             f"got {time_zone!r}"
         ) from None
-    return BambooHrSource(make_client(settings), time_zone=time_zone)
+    client = make_client(settings)
+    from careerconv_plugins.bamboohr.source import BambooHrSource  # noqa: PLC0415 - needs the client
+
+    return BambooHrSource(client, time_zone=time_zone)
 
 
 def make_writer(settings: Mapping[str, str]) -> BambooHrSummaryWriter:
@@ -108,7 +126,10 @@ def make_writer(settings: Mapping[str, str]) -> BambooHrSummaryWriter:
     share = (settings.get("share") or "yes").strip().lower()
     if share not in ("yes", "no"):
         raise ConfigurationError("bamboohr: setting 'share' must be yes or no")
-    return BambooHrSummaryWriter(make_client(settings), category, share=share == "yes")
+    client = make_client(settings)
+    from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter  # noqa: PLC0415 - needs the client
+
+    return BambooHrSummaryWriter(client, category, share=share == "yes")
 
 
 def make_webhook_app(

@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
-from careerconv_plugins.scim.client import ScimClient
-from careerconv_plugins.scim.source import ScimSource
+
+if TYPE_CHECKING:
+    from careerconv_plugins.scim.source import ScimSource
 
 DEFAULT_TOKEN_ENV = "CAREERCONV_SCIM_TOKEN"  # noqa: S105 - the variable's name, not a token
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -65,6 +67,16 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
         )
     page_size = int(_number(settings, "page_size", 1000, 1, 10_000))
     timeout = _number(settings, "timeout", 30.0, 0.1, 600)
+    # The client needs 'requests' (the 'hris' extra); load it only when a SCIM source is asked for,
+    # so installing careerconv without the extra still lists and runs every other adapter.
+    try:
+        from careerconv_plugins.scim.client import ScimClient  # noqa: PLC0415
+        from careerconv_plugins.scim.source import ScimSource  # noqa: PLC0415
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"scim: needs the 'hris' extra ({exc.name} is missing); "
+            "install it with: pip install 'careerconv[hris]'"
+        ) from None
     client = ScimClient(url, token, token_env=token_env, timeout=timeout)
     return ScimSource(client, page_size=page_size)
 
