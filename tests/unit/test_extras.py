@@ -32,7 +32,10 @@ names = {{k.value: sorted(host.adapters(k)) for k in AdapterKind}}
 errors = {{}}
 for kind, name, settings in [
     (AdapterKind.HRIS_SOURCE, "scim", {{"url": "https://idp.example.com/scim/v2"}}),
-    (AdapterKind.TRACKER, "jira", {{"url": "https://example.atlassian.net", "project": "CC", "deployment": "cloud", "email": "a@example.com", "token_env": "CAREERCONV_JIRA_TOKEN", "issue_type": "Task"}}),
+    (AdapterKind.TRACKER, "jira", {{
+        "url": "https://example.atlassian.net", "project": "CC", "deployment": "cloud",
+        "email": "a@example.com", "token_env": "CAREERCONV_JIRA_TOKEN", "issue_type": "Task",
+    }}),
     (AdapterKind.STORE, "postgres", {{"dsn": "postgresql://127.0.0.1/x"}}),
     (AdapterKind.CALENDAR, "caldav", {{"url": "https://dav.example.com/cal/"}}),
 ]:
