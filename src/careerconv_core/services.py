@@ -916,7 +916,12 @@ class Services:
         diff = diff_org(tuple(known.values()), merged)
         changed = tuple(p for p in merged if known.get(p.id) != p)
         cursors = ((cursor_name, snapshot.cursor),) if snapshot.cursor else ()
-        self.store.commit(PlanChange(people=changed, cursors=cursors))
+        added = tuple(p for p in changed if p.id not in known)
+        # The order makes a sync cut short (a crash) safe to repeat: people new to the store
+        # first (handoffs name them), then handoffs and ends, and only then the changed people
+        # and the cursor, so a repeat still sees every manager change that needs a handoff.
+        if added:
+            self.store.commit(PlanChange(people=added))
         handoffs = [
             r
             for move in diff.manager_changes
@@ -924,11 +929,11 @@ class Services:
             for r in self.manager_changed(move.person_id, move.new_manager_id)
         ]
         left = [r for pid in leaving for r in self.report_left(pid)]
-        if leaving:
-            self.store.commit(PlanChange(removed_people=leaving))
+        updated = tuple(p for p in changed if p.id in known)
+        self.store.commit(PlanChange(people=updated, removed_people=leaving, cursors=cursors))
         return OrgSyncReport(
-            added=tuple(p.id for p in changed if p.id not in known),
-            updated=tuple(p.id for p in changed if p.id in known),
+            added=tuple(p.id for p in added),
+            updated=tuple(p.id for p in updated),
             removed=leaving,
             handoffs=tuple(r.plan.id for r in handoffs),
             ended=tuple(r.plan.id for r in left),
