@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from attrs import evolve as attrs_evolve
 from tests.fakes.fake_jira import FakeJira
 
 from careerconv_core.app import App
@@ -474,3 +475,37 @@ def test_a_full_disk_under_the_ics_folder_is_retried_then_delivered(
     code, out = cli(capsys, monkeypatch, home, LATER + timedelta(hours=1), "dispatch")
     assert "ics        delivered 3" in out
     assert len(list((folder / "invites").glob("*.ics"))) == 3
+
+
+# ------------------------------------------------- an org sync cut short
+def test_an_org_sync_cut_short_after_storing_people_still_starts_the_handoff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the SCIM crash test: people were committed before the handoffs, so a crash in
+    between lost the handoff for good (the repeat saw no manager change left to act on)."""
+    from careerconv_core import serialization
+    from careerconv_core.ports import OrgSnapshot
+    from careerconv_core.views import NoticeKind, NoticeView
+
+    home = write_home(tmp_path / "home", ICS_TABLE, FILES_TRACKER)
+    plan_id = fill(home, review=False)
+    moved = tuple(attrs_evolve(p, manager_id="m2") if p.id == "r1" else p for p in PEOPLE)
+    app = App.load(home)
+    svc = Services(app.store, FixedClock(T0 + timedelta(days=1)), SequentialIds("k"), app.settings)
+
+    def crash(*_a: Any, **_k: Any) -> Any:
+        raise KeyboardInterrupt  # the process dies here, as far as the store can tell
+
+    monkeypatch.setattr(Services, "manager_changed", crash)
+    with pytest.raises(KeyboardInterrupt):
+        svc.sync_org(OrgSnapshot(moved), complete=True)
+    monkeypatch.undo()
+    svc.sync_org(OrgSnapshot(moved), complete=True)  # the repeat
+    svc.sync_org(OrgSnapshot(moved), complete=True)  # and once more: nothing new
+    plan = app.store.load_plan(plan_id)
+    asks = [e for e in app.store.outbox() if e.channel is Channel.NOTIFIER
+            and serialization.loads(e.payload, NoticeView).kind is NoticeKind.CONSENT_REQUEST]
+    assert app.store.load_person("r1").manager_id == "m2"
+    assert len(plan.handoffs) == 1 and plan.handoffs[0].new_manager_id == "m2"
+    assert len(asks) == 1
+    app.close()
