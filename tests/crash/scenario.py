@@ -329,7 +329,7 @@ class MailIds:
 
     def update(self) -> Counter[str]:
         """The counts, including messages received since the last call."""
-        for message in self.messages[self.seen:]:
+        for message in self.messages[self.seen :]:
             self.counts[str(message.message["Message-ID"])] += 1
         self.seen = len(self.messages)
         return self.counts

@@ -67,7 +67,8 @@ def build(folder: Path, run: int, admin: ScimAdmin) -> tuple[Path, str, str]:
     report = admin.create(f"rae{run}", display_name="Rae Report", timezone="Europe/Berlin", manager=old)
     home = folder / f"run{run:03d}"
     home.mkdir()
-    (home / "careerconv.toml").write_text(f"""\
+    (home / "careerconv.toml").write_text(
+        f"""\
 [store]
 adapter = "sqlite"
 settings = {{ path = "careerconv.db" }}
@@ -82,7 +83,9 @@ settings = {{ url = "{admin.url}", token_env = "{TOKEN_ENV}" }}
 
 [catalog]
 adapter = "builtin"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     app = App.load(home, host())
     clock = FixedClock(T0)
     app.clock = clock
@@ -118,7 +121,8 @@ def check(home: Path, plan_id: str, new_manager: str) -> list[str]:
         plan = app.store.load_plan(plan_id)
         report = app.store.load_person(plan.report_id)
         asks = [
-            e for e in app.store.outbox()
+            e
+            for e in app.store.outbox()
             if e.channel is Channel.NOTIFIER
             and serialization.loads(e.payload, NoticeView).kind is NoticeKind.CONSENT_REQUEST
         ]
@@ -160,8 +164,10 @@ def test_a_killed_org_sync_takes_a_manager_change_in_exactly_once(
     killed = sum(1 for _r, crash, _p in outcomes if crash["killed"])
     survived = sum(1 for *_x, problems in outcomes if not problems)
     with capsys.disabled():
-        print(f"\nscim crash runs (seed {SEED}): {survived}/{len(outcomes)} took the manager change in "
-              f"exactly once; {killed} killed mid-sync; {time.monotonic() - started_at:.1f}s")
+        print(
+            f"\nscim crash runs (seed {SEED}): {survived}/{len(outcomes)} took the manager change in "
+            f"exactly once; {killed} killed mid-sync; {time.monotonic() - started_at:.1f}s"
+        )
     for run, crash, problems in outcomes:
         assert not problems, f"run {run} {crash}: {problems}"
     assert killed >= len(outcomes) // 2, "most runs must really die mid-sync"

@@ -503,8 +503,12 @@ def test_an_org_sync_cut_short_after_storing_people_still_starts_the_handoff(
     svc.sync_org(OrgSnapshot(moved), complete=True)  # the repeat
     svc.sync_org(OrgSnapshot(moved), complete=True)  # and once more: nothing new
     plan = app.store.load_plan(plan_id)
-    asks = [e for e in app.store.outbox() if e.channel is Channel.NOTIFIER
-            and serialization.loads(e.payload, NoticeView).kind is NoticeKind.CONSENT_REQUEST]
+    asks = [
+        e
+        for e in app.store.outbox()
+        if e.channel is Channel.NOTIFIER
+        and serialization.loads(e.payload, NoticeView).kind is NoticeKind.CONSENT_REQUEST
+    ]
     assert app.store.load_person("r1").manager_id == "m2"
     assert len(plan.handoffs) == 1 and plan.handoffs[0].new_manager_id == "m2"
     assert len(asks) == 1
