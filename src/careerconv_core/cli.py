@@ -503,6 +503,22 @@ def cmd_handoff(args: argparse.Namespace) -> None:
             )
 
 
+def cmd_reciprocity(args: argparse.Namespace) -> None:
+    _each_report(args, lambda app, p: app.services().request_manager_life_story(p.id, _who(args, p)))
+
+
+def cmd_meeting(args: argparse.Namespace) -> None:
+    app = _app(args)
+    plan = _plan_of(app, args.report)
+    _step_done(app.services().schedule_meeting(plan.id, _who(args, plan), args.kind, args.at, args.minutes))
+
+
+def cmd_team_story(args: argparse.Namespace) -> None:
+    app = _app(args)
+    uid = app.services().schedule_team_life_story(args.manager, args.at, args.minutes)
+    _out(f"team life story segment queued: {uid}; run 'careerconv dispatch' to send the invites")
+
+
 def cmd_feedback(args: argparse.Namespace) -> None:
     _each_report(args, lambda app, p: app.services().give_feedback(p.id, _who(args, p), args.score))
 
@@ -842,6 +858,20 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list 
     p.add_argument("report")
     _as(p)
     hs.add_parser("expire", help="end handoffs whose deadline passed without an answer")
+
+    p = add("reciprocity", cmd_reciprocity, "the report asks to hear the manager's own life story (M14)")
+    _reports(p)
+    _as(p)
+    p = add("meeting", cmd_meeting, "place the manager's life story (M14) or an abbreviated session (M13)")
+    p.add_argument("report")
+    p.add_argument("kind", choices=("manager_life_story", "abbreviated_session"))
+    p.add_argument("--at", type=_datetime, required=True, help="start, e.g. 2027-01-20T15:00+01:00")
+    p.add_argument("--minutes", type=int, default=60)
+    _as(p)
+    p = add("team-story", cmd_team_story, "a 15-minute team life-story segment for a manager's team (M14)")
+    p.add_argument("manager")
+    p.add_argument("--at", type=_datetime, required=True, help="start, e.g. 2027-01-20T10:00+01:00")
+    p.add_argument("--minutes", type=int, default=15)
 
     p = add("feedback", cmd_feedback, "a 0-10 rating after conversation 3 (M16)")
     p.add_argument("reports", nargs=1, metavar="REPORT")

@@ -10,7 +10,7 @@ the summary the report agreed to for the HRIS.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from careerconv_core.domain.agendas import AGENDAS, MENTORING_NOTE
 from careerconv_core.domain.cadence import DueKind
@@ -163,6 +163,17 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             attendees,
         )
     return out
+
+
+def team_life_story(
+    manager: Person, team: tuple[Person, ...], start: datetime, minutes: int, sequence: int = 0
+) -> InviteView:
+    """The 15-minute team "life story" segment (M14): the manager's team meeting, everyone invited."""
+    uid = f"team-{manager.id}-{start:%Y%m%dT%H%M}@{UID_DOMAIN}"
+    return _invite(
+        uid, sequence, False, InviteKind.TEAM_LIFE_STORY, "Team life story (15 minutes)",
+        start, start + timedelta(minutes=minutes), manager, (manager, *team),
+    )
 
 
 def tickets(

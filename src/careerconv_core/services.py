@@ -874,6 +874,24 @@ class Services:
             lambda p, _a, t: p.schedule_meeting(kind, start, start + timedelta(minutes=minutes), t),
         )
 
+    def schedule_team_life_story(self, manager_id: str, start: datetime, minutes: int = 15) -> str:
+        """Put a team "life story" segment in the manager's team meeting (M14); returns its uid.
+
+        Everyone reporting to the manager is invited. Nothing about any plan is in it.
+        """
+        require_aware(start, "start")
+        if not 5 <= minutes <= 60:
+            raise InvalidInput("minutes", "5 to 60 minutes (the method suggests 15)", str(minutes))
+        manager = self.store.load_person(manager_id)
+        team = tuple(sorted((p for p in self.store.list_people() if p.manager_id == manager_id),
+                            key=lambda p: p.id))
+        if not team:
+            raise InvalidInput("manager", "a manager with direct reports", f"{manager_id!r} has none")
+        view = projections.team_life_story(manager, team, start, minutes)
+        entry = self._entry(Channel.CALENDAR, view.uid, view, f"team-{manager_id}", self.now())
+        self.store.commit(PlanChange(outbox=(entry,)))
+        return view.uid
+
     def request_manager_life_story(self, plan_id: str, person_id: str) -> StepReport:
         """The report asks to hear the manager's life story (M14)."""
         return self._step(

@@ -316,3 +316,22 @@ def test_console_script_and_demo(tmp_path: Path) -> None:
         [str(exe), "demo", str(EXAMPLES)], capture_output=True, text=True, env=env, check=False
     )
     assert again.returncode == 1 and "--force" in again.stderr
+
+
+def test_reciprocity_and_the_team_life_story(cli: Cli) -> None:
+    record_jonas(cli)
+    assert "M14" in cli("reciprocity", "jonas", code=1)  # the request is the report's
+    assert "reciprocity.requested" in cli("reciprocity", "jonas", "--as", "jonas")
+    cli("meeting", "jonas", "manager_life_story", "--at", "2027-01-21T15:00Z")
+    assert "team life story segment queued" in cli("team-story", "maya", "--at", "2027-01-22T09:00Z")
+    too_long = cli("team-story", "maya", "--at", "2027-01-22T09:00Z", "--minutes", "90", code=1)
+    assert "5 to 60 minutes" in too_long
+    cli("dispatch")
+    invites = [p.read_text() for p in (cli.home / "invites").rglob("*.ics")]
+    team = [p.read_text() for p in (cli.home / "invites" / "invites").glob("*.ics")
+            if "Team life story" in p.read_text()]
+    assert len(team) == 1  # one invite for the whole team
+    unfolded = team[0].replace("\r\n ", "").replace("\n ", "")
+    for email in ("jonas.weber@example.com", "hannah", "priya"):
+        assert email in unfolded
+    assert any("manager's life story" in t.lower() for t in invites)
