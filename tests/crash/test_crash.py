@@ -148,7 +148,8 @@ def test_a_restart_after_sigkill_delivers_every_effect_exactly_once(  # noqa: PL
     with capsys.disabled():
         print(
             f"\ncrash runs (seed {SEED}): {survived}/{len(results)} survived with exactly-once "
-            f"effects ({but_mail}/{len(results)} apart from SMTP notices); {killed} killed mid-run (the rest finished before their kill point); "
+            f"effects ({but_mail}/{len(results)} apart from SMTP notices); {killed} killed mid-run "
+            "(the rest finished before their kill point); "
             f"{effects} effects checked at the servers; {len(mail_dups)} SMTP notice(s) mailed "
             f"twice; {time.monotonic() - started:.1f}s ("
             + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items())
