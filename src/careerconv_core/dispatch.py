@@ -149,9 +149,13 @@ class Dispatcher:
                     else:
                         tally["failed"] += 1
                         reasons.setdefault(name, []).append(f"{outcome.key}: {outcome.reason}")
-            for entry in batch:
-                results.append(self._settle(entry, outcomes, now))
-        self.store.save_outbox([*results, *skipped])
+            settled = [self._settle(entry, outcomes, now) for entry in batch]
+            # Saved per channel, at once: a crash while a later channel is delivering must not
+            # make this channel's adapters repeat what they already did.
+            self.store.save_outbox(settled)
+            results += settled
+        if skipped:
+            self.store.save_outbox(skipped)
         return DispatchReport(
             adapters={
                 n: AdapterTally(**t, reasons=tuple(reasons.get(n, ()))) for n, t in tallies.items()

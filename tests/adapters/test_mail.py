@@ -225,6 +225,23 @@ def test_smtp_notifier_mails_each_notice(smtp_server: SmtpServer) -> None:
     assert "Due: Monday 15 February 2027" in body
 
 
+def test_smtp_sent_log_keeps_a_repeated_delivery_from_mailing_twice(
+    smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    settings = {"host": "127.0.0.1", "port": str(smtp_server.port), "security": "none",
+                "from_address": "careers@example.com", "state_directory": str(tmp_path / "sent")}
+    first = smtp_from_settings(settings).deliver_notices([_notice()])
+    # A new notifier (a restarted dispatcher) gets the same notice again.
+    again = smtp_from_settings(settings).deliver_notices([_notice()])
+    assert [o.status for o in first] == [OutcomeStatus.DELIVERED]
+    assert [o.status for o in again] == [OutcomeStatus.UNCHANGED]
+    assert len(smtp_server.messages) == 1
+    changed_notice = evolve(_notice(), subject="Changed")
+    changed = smtp_from_settings(settings).deliver_notices([changed_notice])
+    assert [o.status for o in changed] == [OutcomeStatus.DELIVERED]  # a different notice goes out
+    assert len(smtp_server.messages) == 2
+
+
 def test_mailfiles_writes_one_eml_per_notice_once(tmp_path: Path) -> None:
     notifier = mailfiles_from_settings({"directory": str(tmp_path / "mail")})
     [outcome] = notifier.deliver_notices([_notice()])

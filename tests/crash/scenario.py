@@ -87,7 +87,7 @@ email = "bot@example.com", token_env = "{JIRA_ENV}", timeout = "10" }}
 [[notifier]]
 adapter = "smtp"
 settings = {{ host = "127.0.0.1", port = "{servers.smtp_port}", security = "none", \
-from_address = "{SENDER}", timeout = "10" }}
+from_address = "{SENDER}", timeout = "10", state_directory = "smtp-sent" }}
 
 [[notifier]]
 adapter = "mailfiles"

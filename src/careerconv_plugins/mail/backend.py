@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -31,6 +32,8 @@ from careerconv_plugins.mail.client import SmtpConnection, SmtpSettings
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 
+
+log = logging.getLogger(__name__)
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -166,20 +169,61 @@ class ImipCalendar:
 
 
 class SmtpNotifier:
-    """A ``Notifier`` that mails each notice as plain text."""
+    """A ``Notifier`` that mails each notice as plain text.
 
-    def __init__(self, settings: SmtpSettings, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    With a ``state_directory`` it keeps a sent-log: one small file per notice
+    key, holding the fingerprint of what was mailed, written right after the
+    server accepted the mail. A repeated delivery (a retry, or a dispatcher
+    restarted after a crash) then skips what was already sent; only a crash
+    between the server's answer and that write can still mail one notice twice.
+    """
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        state_directory: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.state_directory = state_directory
+
+    def _sent_path(self, key: str) -> Path | None:
+        return None if self.state_directory is None else self.state_directory / _file_name(key, ".sent")
+
+    def _already_sent(self, notice: NoticeView) -> bool:
+        path = self._sent_path(notice.key)
+        try:
+            return path is not None and read_text(path) == messages.notice_fingerprint(notice)
+        except OSError:
+            return False  # an unreadable log is no proof it was sent: send again
+
+    def _record_sent(self, notice: NoticeView) -> None:
+        path = self._sent_path(notice.key)
+        if path is not None:
+            try:
+                write_atomic(path, messages.notice_fingerprint(notice))
+            except OSError:
+                # The mail went out; failing it now would only send it again.
+                log.warning("smtp: could not record notice %s as sent", notice.key)
 
     def deliver_notices(self, notices: Sequence[NoticeView]) -> Sequence[DeliveryOutcome]:
         """Send each notice over one SMTP connection."""
         if not notices:
             return []
         outcomes: list[DeliveryOutcome] = []
+        pending: list[NoticeView] = []
+        for notice in notices:
+            if self._already_sent(notice):
+                outcomes.append(DeliveryOutcome(notice.key, OutcomeStatus.UNCHANGED))
+            else:
+                pending.append(notice)
+        if not pending:
+            return outcomes
         try:
             with SmtpConnection("smtp", self.settings) as smtp:
-                for notice in notices:
+                for notice in pending:
                     message = messages.notice_message(
                         notice, sender=self.settings.sender, stamp=self.clock()
                     )
@@ -192,10 +236,11 @@ class SmtpNotifier:
                         outcome = _refused_outcome(notice.key, refused, [notice.recipient], 0)
                         outcomes.append(outcome)
                     else:
+                        self._record_sent(notice)
                         outcomes.append(DeliveryOutcome(notice.key, OutcomeStatus.DELIVERED))
         except AdapterError as exc:
             done = {o.key for o in outcomes}
-            outcomes += [_failed(n.key, exc) for n in notices if n.key not in done]
+            outcomes += [_failed(n.key, exc) for n in pending if n.key not in done]
         return outcomes
 
 
@@ -271,7 +316,7 @@ def smtp_from_settings(
             "mail adapter 'smtp': setting 'from_address' is missing; give the address notices "
             "come from, for example from_address = \"careers@example.com\""
         )
-    return SmtpNotifier(smtp)
+    return SmtpNotifier(smtp, state_directory=_directory("smtp", settings, "state_directory"))
 
 
 def mailfiles_from_settings(settings: Mapping[str, str]) -> MailFilesNotifier:

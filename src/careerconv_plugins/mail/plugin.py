@@ -40,7 +40,7 @@ def careerconv_notifiers() -> Iterable[AdapterSpec]:
             name="smtp",
             factory=smtp_from_settings,
             summary="notices as plain-text mail through SMTP",
-            settings=SMTP_SETTINGS,
+            settings=(*SMTP_SETTINGS, "state_directory"),
         ),
         AdapterSpec(
             kind=AdapterKind.NOTIFIER,
