@@ -523,6 +523,17 @@ def cmd_feedback(args: argparse.Namespace) -> None:
     _each_report(args, lambda app, p: app.services().give_feedback(p.id, _who(args, p), args.score))
 
 
+def cmd_feedback_report(args: argparse.Namespace) -> None:
+    app = _app(args)
+    agg = app.services().feedback_report(args.manager)
+
+    def show(value: float | None) -> str:
+        return "-" if value is None else f"{value:g}"
+
+    _out(f"feedback for {agg.group}: {agg.people} people; median from reports {show(agg.report_median)}, "
+         f"from managers {show(agg.manager_median)} (0-10)")
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     from careerconv_core import export
     from careerconv_core.services import NotAParticipant
@@ -877,6 +888,10 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one flat list 
     p.add_argument("reports", nargs=1, metavar="REPORT")
     p.add_argument("score", type=int)
     _as(p)
+
+    p = add("feedback-report", cmd_feedback_report,
+            "what HR may see of the feedback: medians over groups of five or more (M16)")
+    p.add_argument("--manager", help="everyone under this manager (default: the whole org)")
 
     p = add("export", cmd_export, "the plan as Markdown or one self-contained HTML page")
     p.add_argument("report")

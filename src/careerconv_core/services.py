@@ -23,7 +23,7 @@ from careerconv_core.domain.conversations import (
     ConversationLengths,
     ConversationStatus,
 )
-from careerconv_core.domain.feedback import FeedbackRating
+from careerconv_core.domain.feedback import FeedbackAggregate, FeedbackRating, aggregate
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, GrowRules, add_months, stress_test
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
@@ -958,6 +958,34 @@ class Services:
         )
 
     # ----------------------------------------------------------------- M16
+    def feedback_report(self, manager_id: str | None = None) -> FeedbackAggregate:
+        """What HR may see of the feedback (M16): medians over at least five people, never scores.
+
+        The group is everyone under ``manager_id`` (at any depth), or the whole
+        org. A smaller group is refused with RuleViolation M16.
+        """
+        people = {p.id: p for p in self.store.list_people()}
+        if manager_id is not None and manager_id not in people:
+            raise NotFound("person", manager_id)
+
+        def under(person_id: str) -> bool:
+            seen: set[str] = set()
+            current = people.get(person_id)
+            while current is not None and current.manager_id and current.id not in seen:
+                seen.add(current.id)
+                if current.manager_id == manager_id:
+                    return True
+                current = people.get(current.manager_id)
+            return False
+
+        ratings = [
+            rating
+            for plan in self.store.find_plans()
+            if manager_id is None or under(plan.report_id)
+            for rating in plan.feedback
+        ]
+        return aggregate(manager_id or "whole org", ratings)
+
     def give_feedback(self, plan_id: str, person_id: str, score: int) -> StepReport:
         """A 0-10 rating of the three conversations (M16); HR sees only aggregates of 5+."""
         plan = self.store.load_plan(plan_id)

@@ -6,15 +6,18 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
+from attrs import evolve
 
 from careerconv_core.domain.cadence import CheckInKind, DueKind
 from careerconv_core.domain.conversations import ConversationKind
+from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.plan import Consent, PlanStatus
+from careerconv_core.domain.roles import Actor
 from careerconv_core.errors import AdapterError, InvalidInput, NotFound, RuleViolation
 from careerconv_core.outbox import OutboxStatus
-from careerconv_core.ports import DeliveryOutcome, OrgSnapshot, OutcomeStatus
+from careerconv_core.ports import DeliveryOutcome, OrgSnapshot, OutcomeStatus, PlanChange
 from careerconv_core.services import NotAParticipant
 from careerconv_core.views import InviteMethod, InviteView, NoticeKind, TicketStatus
 from support.plans import grow_plan, pinnacle_for_manager
@@ -435,3 +438,20 @@ def test_a_poll_only_changes_the_people_it_names() -> None:
     report = world.services.sync_org(OrgSnapshot((moved,), cursor="t1"), complete=False)
     assert report.updated == ("r2",) and report.removed == ()
     assert {p.id for p in world.store.list_people()} == {p.id for p in PEOPLE}
+
+
+def test_feedback_report_shows_medians_for_five_or_more_only() -> None:
+    world = World()
+    through_review(world)
+    world.services.give_feedback("e1", "r1", 8)
+    with pytest.raises(RuleViolation, match="M16: group 'm1' has feedback from 1 people"):
+        world.services.feedback_report("m1")
+    with pytest.raises(NotFound):
+        world.services.feedback_report("nobody")
+    # Five people's ratings in the whole org: medians, and no single score anywhere.
+    plan = world.store.load_plan("e1")
+    extra = tuple(FeedbackRating(Actor.REPORT, f"x{n}", 6 + n) for n in range(4))
+    bumped = evolve(plan, feedback=plan.feedback + extra, version=plan.version + 1)
+    world.store.commit(PlanChange(plans=(bumped,)))
+    report = world.services.feedback_report()
+    assert (report.people, report.report_median) == (5, 8)
