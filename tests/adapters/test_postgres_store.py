@@ -270,3 +270,12 @@ def test_the_plugin_is_registered_under_the_careerconv_entry_points() -> None:
 
     names = {ep.name: ep.value for ep in entry_points(group="careerconv")}
     assert names.get("postgres") == "careerconv_plugins.postgres_store.plugin"
+
+
+def test_a_dsn_pasted_into_dsn_env_is_not_printed() -> None:
+    from careerconv_plugins.postgres_store import plugin as postgres_plugin
+
+    with pytest.raises(ConfigurationError) as refused:
+        postgres_plugin.from_settings({"dsn_env": "postgresql://app:SECRETPASSWORD@db.example.com/cc"})
+    assert "SECRETPASSWORD" not in str(refused.value)
+    assert "dsn_env" in str(refused.value)

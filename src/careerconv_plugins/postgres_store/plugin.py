@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 
+
+def _shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a DSN pasted in its place."""
+    return repr(name) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", name) else "<the name given>"
 
 def dsn_from_settings(settings: Mapping[str, str]) -> str:
     """The DSN from ``dsn``, or from the environment variable named by ``dsn_env``.
@@ -26,7 +31,7 @@ def dsn_from_settings(settings: Mapping[str, str]) -> str:
         dsn = os.environ.get(env, "").strip()
         if not dsn:
             raise ConfigurationError(
-                f"postgres store: the environment variable {env!r} named by 'dsn_env' is "
+                f"postgres store: the environment variable {_shown_env(env)} named by 'dsn_env' is "
                 "empty or unset; export it with the dsn, for example "
                 "'host=db.example.com dbname=careerconv user=careerconv'"
             )
