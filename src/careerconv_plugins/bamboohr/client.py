@@ -13,16 +13,12 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from careerconv_core.errors import AdapterError
+from careerconv_plugins.http import retry_after_seconds
 
 ADAPTER = "bamboohr"
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+
 
 
 class BambooHrClient:
@@ -99,7 +95,7 @@ class BambooHrClient:
                 ADAPTER,
                 f"{where} failed with HTTP {status}; try again later",
                 retryable=True,
-                retry_after=_retry_after(response),
+                retry_after=retry_after_seconds(response.headers),
             )
         raise AdapterError(ADAPTER, f"{where} was refused (HTTP {status})")
 

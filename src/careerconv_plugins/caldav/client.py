@@ -17,12 +17,12 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 
 from careerconv_core.errors import AdapterError, WriteConflict
+from careerconv_plugins.http import retry_after_seconds
 
 ADAPTER = "caldav"
 DAV = "DAV:"
@@ -34,19 +34,7 @@ class CalendarGoneError(AdapterError):
     """The calendar collection disappeared (deleted on the server) since it was checked."""
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    raw = response.headers.get("Retry-After")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
 
 
 class CalDavClient:
@@ -163,7 +151,7 @@ class CalDavClient:
                 ADAPTER,
                 f"{where}: server answered {status}; will try again",
                 retryable=True,
-                retry_after=_retry_after(response),
+                retry_after=retry_after_seconds(response.headers),
             )
         raise AdapterError(ADAPTER, f"{where}: unexpected status {status}")
 

@@ -16,7 +16,6 @@ import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
-from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -25,6 +24,7 @@ from attrs import define, field
 from jira import JIRA, JIRAError
 
 from careerconv_core.errors import AdapterError, ConfigurationError
+from careerconv_plugins.http import retry_after_seconds
 from careerconv_plugins.jira.mapping import PROPERTY_KEY, JiraSettings
 
 log = logging.getLogger(__name__)
@@ -60,21 +60,7 @@ class RetryPolicy:
         return float(min(self.base_delay * 2 ** (attempt - 1), self.max_wait) * self.jitter())
 
 
-def _retry_after(response: requests.Response | None) -> float | None:
-    if response is None:
-        return None
-    raw = response.headers.get("Retry-After")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+
 
 
 def _error_fields(response: requests.Response | None) -> list[str]:
@@ -267,7 +253,7 @@ class JiraClient:
                 f"{op}: Jira is busy (HTTP {status})",
                 status=status,
                 retryable=True,
-                retry_after=_retry_after(response),
+                retry_after=retry_after_seconds(response.headers) if response is not None else None,
             )
         if status == 0:
             return JiraRequestError(f"{op}: Jira client error ({type(exc).__name__})")

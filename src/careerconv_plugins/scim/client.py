@@ -15,18 +15,14 @@ from urllib.parse import urlsplit
 import requests
 
 from careerconv_core.errors import AdapterError
+from careerconv_plugins.http import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
 ADAPTER = "scim"
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: let the dispatcher's backoff decide
+
 
 
 class ScimClient:
@@ -106,7 +102,7 @@ class ScimClient:
                 ADAPTER,
                 f"GET {where} failed with HTTP {status}; try again later",
                 retryable=True,
-                retry_after=_retry_after(response),
+                retry_after=retry_after_seconds(response.headers),
             )
         scim_type = ""
         try:
