@@ -621,7 +621,7 @@ class Services:
                 continue
             plan = plans[0]
             try:
-                plan.schedule({}, self.now())
+                plan.check_schedulable()
             except CareerconvError as exc:
                 not_ready[person.id] = safe_message(exc)
                 continue

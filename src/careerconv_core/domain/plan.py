@@ -287,6 +287,11 @@ class CareerPlan:
         self._check_order_and_window(convs)
         return evolve(self, conversations=tuple(convs), last_touched_at=at)
 
+    def check_schedulable(self) -> None:
+        """Raise the rule that keeps this plan from being scheduled now (M1, M2), if any."""
+        self._require_active("schedule conversations")
+        self._require_gates()
+
     def _require_gates(self) -> None:
         if self.conversation(ConversationKind.LIFE_STORY).status is ConversationStatus.HELD:
             return
