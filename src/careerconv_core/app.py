@@ -29,7 +29,7 @@ from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import PluginHost, make_plugin_manager
-from careerconv_core.services import Services, Settings
+from careerconv_core.services import OrgSyncReport, Services, Settings
 
 CONFIG_NAME = "careerconv.toml"
 NOW_ENV = "CAREERCONV_NOW"
@@ -287,6 +287,17 @@ class App:
         section = self._section("hris_source")
         settings = self._settings({**section.get("settings", {}), **overrides}, "[hris_source]")
         return self.host.create(AdapterKind.HRIS_SOURCE, section["adapter"], settings)
+
+    def sync_org(self, *, full: bool = False) -> OrgSyncReport:
+        """Read the org from the configured HRIS source and take it in (M12 starts here).
+
+        A poll from the stored cursor, or everyone when ``full`` or when there is
+        no cursor yet (then whoever is missing has left). This is what
+        ``careerconv org sync`` runs, and what a webhook receiver should call.
+        """
+        cursor = None if full else self.store.cursor("org")
+        snapshot = self.hris_source().read_people(cursor)
+        return self.services().sync_org(snapshot, complete=cursor is None)
 
     def catalog(self) -> Catalog:
         """The configured competency catalog, loaded."""

@@ -144,10 +144,7 @@ def cmd_org_import(args: argparse.Namespace) -> None:
 
 
 def cmd_org_sync(args: argparse.Namespace) -> None:
-    app = _app(args)
-    cursor = None if args.full else app.store.cursor("org")
-    snapshot = app.hris_source().read_people(cursor)
-    _org_report(app.services().sync_org(snapshot, complete=cursor is None))
+    _org_report(_app(args).sync_org(full=args.full))
 
 
 def _org_report(report: Any) -> None:
