@@ -14,8 +14,9 @@ from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import TicketTracker
+from careerconv_plugins.http import retry_after_seconds
 from careerconv_plugins.jira import mapping, plugin
-from careerconv_plugins.jira.client import RetryPolicy, _retry_after
+from careerconv_plugins.jira.client import RetryPolicy
 from careerconv_plugins.jira.mapping import JiraSettings, parse_settings
 from fakes.fake_jira import parse_label_jql
 from fakes.jira_fixtures import view
@@ -257,11 +258,11 @@ def test_retry_policy_honours_retry_after_and_caps_jittered_backoff() -> None:
     assert [policy.delay(n, None) for n in (1, 2, 3, 5)] == [0.5, 1.0, 2.0, 5.0]
 
 
-def test_retry_after_reads_seconds_and_http_dates() -> None:
-    response = requests.Response()
-    response.headers["Retry-After"] = "12"
-    assert _retry_after(response) == 12.0
+def test_retry_after_reads_a_requests_response_in_both_forms() -> None:
+    response = requests.Response()  # case-insensitive headers, as the client sees them
+    response.headers["retry-after"] = "12"
+    assert retry_after_seconds(response.headers) == 12.0
     response.headers["Retry-After"] = "Wed, 21 Oct 2015 07:28:00 GMT"
-    assert _retry_after(response) == 0.0  # in the past: go now
+    assert retry_after_seconds(response.headers) == 0.0  # in the past: go now
     response.headers["Retry-After"] = "soon"
-    assert _retry_after(response) is None
+    assert retry_after_seconds(response.headers) is None
