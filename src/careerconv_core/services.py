@@ -40,6 +40,7 @@ from careerconv_core.domain.scheduling import (
     reschedule,
     reschedule_later,
     schedule_team,
+    within_working_hours,
 )
 from careerconv_core.errors import CareerconvError, InvalidInput, NotFound, RuleViolation
 from careerconv_core.hookspecs import DomainEvent
@@ -840,11 +841,27 @@ class Services:
                 reports.append(self._commit(plan, after, "handoff.expired", at))
         return reports
 
+    def _check_hours(self, person_ids: Iterable[str], start: datetime, end: datetime) -> None:
+        """Refuse a meeting outside anyone's working hours, naming who and what to do."""
+        outside = sorted(
+            pid for pid in set(person_ids)
+            if not within_working_hours(self.store.load_person(pid), Interval(start, end))
+        )
+        if outside:
+            raise InvalidInput(
+                "at", "a time inside every participant's working hours (in their own time zone)",
+                f"outside the working hours of {', '.join(outside)}",
+            )
+
     def schedule_handoff_meeting(
         self, plan_id: str, person_id: str, start: datetime, end: datetime | None = None
     ) -> StepReport:
         """The three-way meeting: report, old and new manager (M12)."""
         stop = end or start + timedelta(minutes=self.settings.handoff_meeting_minutes)
+        plan = self.store.load_plan(plan_id)
+        handoff = plan.current_handoff
+        if handoff is not None:
+            self._check_hours((plan.report_id, handoff.old_manager_id, handoff.new_manager_id), start, stop)
         return self._step(
             plan_id,
             person_id,
@@ -867,6 +884,8 @@ class Services:
         """An abbreviated session (M13) or the manager's life story for the report (M14)."""
         if kind not in ("abbreviated_session", "manager_life_story"):
             raise InvalidInput("kind", "abbreviated_session or manager_life_story", kind)
+        plan = self.store.load_plan(plan_id)
+        self._check_hours((plan.report_id, plan.manager_id), start, start + timedelta(minutes=minutes))
         return self._step(
             plan_id,
             person_id,

@@ -325,7 +325,10 @@ def test_reciprocity_and_the_team_life_story(cli: Cli) -> None:
     record_jonas(cli)
     assert "M14" in cli("reciprocity", "jonas", code=1)  # the request is the report's
     assert "reciprocity.requested" in cli("reciprocity", "jonas", "--as", "jonas")
-    cli("meeting", "jonas", "manager_life_story", "--at", "2027-01-21T15:00Z")
+    # Jonas works 08:00-16:30 in Berlin: an hour from 16:00 there is refused.
+    late = cli("meeting", "jonas", "manager_life_story", "--at", "2027-01-21T15:00Z", code=1)
+    assert "outside the working hours of jonas" in late
+    cli("meeting", "jonas", "manager_life_story", "--at", "2027-01-21T13:00Z")
     assert "team life story segment queued" in cli("team-story", "maya", "--at", "2027-01-22T09:00Z")
     too_long = cli("team-story", "maya", "--at", "2027-01-22T09:00Z", "--minutes", "90", code=1)
     assert "5 to 60 minutes" in too_long

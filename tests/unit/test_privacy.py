@@ -9,7 +9,7 @@ received, log records, error messages) is searched for markers.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from attrs import evolve
@@ -96,7 +96,7 @@ def test_markers_never_leave_except_where_allowed(caplog: pytest.LogCaptureFixtu
     attempt(lambda: svc.set_consent(plan_id, "r1", Consent(summary_to_hris=True)))
     world.services.manager_changed("r1", "m2")
     attempt(lambda: svc.answer_handoff(plan_id, "r1", True))
-    attempt(lambda: svc.schedule_handoff_meeting(plan_id, "m2", world.clock() + timedelta(days=1)))
+    attempt(lambda: svc.schedule_handoff_meeting(plan_id, "m2", datetime(2026, 12, 15, 14, 30, tzinfo=UTC)))
     world.dispatcher().run_once()
     assert len(errors) >= 3
 

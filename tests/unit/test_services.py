@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from attrs import evolve
@@ -235,7 +235,7 @@ def test_manager_change_asks_consent_first_then_shares_and_meets() -> None:
     world.services.answer_handoff(plan_id, "r1", True)
     plan = world.store.load_plan(plan_id)
     assert plan.manager_id == "m2"
-    world.services.schedule_handoff_meeting(plan_id, "m2", world.clock() + timedelta(days=2))
+    world.services.schedule_handoff_meeting(plan_id, "m2", datetime(2026, 12, 15, 14, 30, tzinfo=UTC))
     world.dispatcher().run_once()
     meeting = world.calendar.events[f"{plan_id}-handoff-{plan.current_handoff.id}@careerconv"]  # type: ignore[union-attr]
     assert {a.person_id for a in meeting.attendees} == {"r1", "m1", "m2"}
@@ -455,3 +455,13 @@ def test_feedback_report_shows_medians_for_five_or_more_only() -> None:
     world.store.commit(PlanChange(plans=(bumped,)))
     report = world.services.feedback_report()
     assert (report.people, report.report_median) == (5, 8)
+
+
+def test_a_handoff_meeting_outside_someones_working_hours_is_refused() -> None:
+    world = World()
+    plan_id = through_review(world)
+    world.services.manager_changed("r1", "m2")
+    world.services.answer_handoff(plan_id, "r1", True)
+    # 09:00 UTC is 04:00 in New York, where the new manager works.
+    with pytest.raises(InvalidInput, match="outside the working hours of m2"):
+        world.services.schedule_handoff_meeting(plan_id, "m2", datetime(2026, 12, 15, 9, 0, tzinfo=UTC))

@@ -78,6 +78,7 @@ __all__ = [
     "reschedule_later",
     "schedule_report",
     "schedule_team",
+    "within_working_hours",
 ]
 
 
@@ -611,6 +612,11 @@ def follow_ups(
 
 def _fmt(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def within_working_hours(person: Person, item: Interval) -> bool:
+    """True when ``item`` lies inside one of ``person``'s working days, in their own time zone."""
+    return _inside_hours(person, item)
 
 
 def _inside_hours(person: Person, item: Interval) -> bool:
