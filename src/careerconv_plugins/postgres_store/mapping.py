@@ -13,31 +13,38 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from careerconv_core.domain.cadence import DueItem, DueKind
+from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.clock import require_aware
-from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.serialization import dumps, loads
-
-PlanRow = tuple[str, str, str, str, int, str]
-DueRow = tuple[str, str, str, str, date]
-PersonRow = tuple[str, str | None, str]
-
-OUTBOX_COLUMNS = (
-    "id", "key", "channel", "payload", "plan_id", "created_at", "next_attempt_at",
-    "status", "attempts", "delivered_to", "last_error",
+from careerconv_plugins.store_rows import (
+    DUE_KINDS,
+    OUTBOX_COLUMNS,
+    PersonRow,
+    PlanRow,
+    person_from_body,
+    person_row,
+    plan_from_body,
+    plan_row,
 )
 
+__all__ = [
+    "OUTBOX_COLUMNS",
+    "DueRow",
+    "PersonRow",
+    "PlanRow",
+    "aware",
+    "due_item",
+    "due_rows",
+    "outbox_entry",
+    "outbox_row",
+    "person_from_body",
+    "person_row",
+    "plan_from_body",
+    "plan_row",
+]
 
-def plan_row(plan: CareerPlan) -> PlanRow:
-    """``(id, report_id, manager_id, status, version, body)`` for ``plan``."""
-    return (plan.id, plan.report_id, plan.manager_id, plan.status.value, plan.version, dumps(plan))
-
-
-def plan_from_body(body: str) -> CareerPlan:
-    """The plan stored as ``body``."""
-    return loads(body, CareerPlan, "plan")
+DueRow = tuple[str, str, str, str, date]
 
 
 def due_rows(plan: CareerPlan) -> list[DueRow]:
@@ -48,22 +55,9 @@ def due_rows(plan: CareerPlan) -> list[DueRow]:
     ]
 
 
-_KINDS = {kind.value: kind for kind in DueKind}  # a dict lookup is faster than DueKind(value)
-
-
 def due_item(row: Sequence[Any]) -> DueItem:
     """A ``DueItem`` from ``(plan_id, report_id, manager_id, kind, due)``."""
-    return DueItem(row[0], row[1], row[2], _KINDS[row[3]], row[4])
-
-
-def person_row(person: Person) -> PersonRow:
-    """``(id, manager_id, body)`` for ``person``."""
-    return (person.id, person.manager_id, dumps(person))
-
-
-def person_from_body(body: str) -> Person:
-    """The person stored as ``body``."""
-    return loads(body, Person, "person")
+    return DueItem(row[0], row[1], row[2], DUE_KINDS[row[3]], row[4])
 
 
 def aware(value: datetime) -> datetime:

@@ -13,23 +13,41 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from careerconv_core.domain.cadence import DueItem, DueKind
+from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.clock import require_aware
-from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.serialization import dumps, loads
+from careerconv_plugins.store_rows import (
+    DUE_KINDS,
+    OUTBOX_COLUMNS,
+    PersonRow,
+    PlanRow,
+    person_from_body,
+    person_row,
+    plan_from_body,
+    plan_row,
+)
 
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
-PlanRow = tuple[str, str, str, str, int, str]
-DueRow = tuple[str, str, str, str, str]
-PersonRow = tuple[str, str | None, str]
+__all__ = [
+    "OUTBOX_COLUMNS",
+    "DueRow",
+    "PersonRow",
+    "PlanRow",
+    "due_item",
+    "due_rows",
+    "from_utc_text",
+    "outbox_entry",
+    "outbox_row",
+    "person_from_body",
+    "person_row",
+    "plan_from_body",
+    "plan_row",
+    "utc_text",
+]
 
-OUTBOX_COLUMNS = (
-    "id", "key", "channel", "payload", "plan_id", "created_at", "next_attempt_at",
-    "status", "attempts", "delivered_to", "last_error",
-)
+DueRow = tuple[str, str, str, str, str]
 
 
 def utc_text(value: datetime) -> str:
@@ -42,16 +60,6 @@ def from_utc_text(text: str) -> datetime:
     return datetime.strptime(text, _UTC_FORMAT).replace(tzinfo=UTC)
 
 
-def plan_row(plan: CareerPlan) -> PlanRow:
-    """``(id, report_id, manager_id, status, version, body)`` for ``plan``."""
-    return (plan.id, plan.report_id, plan.manager_id, plan.status.value, plan.version, dumps(plan))
-
-
-def plan_from_body(body: str) -> CareerPlan:
-    """The plan stored as ``body``."""
-    return loads(body, CareerPlan, "plan")
-
-
 def due_rows(plan: CareerPlan) -> list[DueRow]:
     """The due-index rows for ``plan``: one per ``DueItem``."""
     return [
@@ -60,23 +68,10 @@ def due_rows(plan: CareerPlan) -> list[DueRow]:
     ]
 
 
-_KINDS = {kind.value: kind for kind in DueKind}  # a dict lookup is faster than DueKind(value)
-
-
 def due_item(row: Sequence[Any]) -> DueItem:
     """A ``DueItem`` from ``(plan_id, report_id, manager_id, kind, due)``."""
     due = row[4] if isinstance(row[4], date) else date.fromisoformat(row[4])
-    return DueItem(row[0], row[1], row[2], _KINDS[row[3]], due)
-
-
-def person_row(person: Person) -> PersonRow:
-    """``(id, manager_id, body)`` for ``person``."""
-    return (person.id, person.manager_id, dumps(person))
-
-
-def person_from_body(body: str) -> Person:
-    """The person stored as ``body``."""
-    return loads(body, Person, "person")
+    return DueItem(row[0], row[1], row[2], DUE_KINDS[row[3]], due)
 
 
 def outbox_row(entry: OutboxEntry) -> tuple[Any, ...]:
