@@ -247,6 +247,13 @@ def cmd_schedule(args: argparse.Namespace) -> None:
             _out(f"  {report_id}: not ready: {reason}")
         if result.note:
             _out(f"  note: {result.note}")
+        if result.placed:
+            from careerconv_core.domain.budget import budget
+
+            settings = app.settings
+            time = budget(len(result.placed), settings.lengths, settings.scheduling.weekly_cap_minutes)
+            _out(f"  career time (M11): {time.initial_hours:.2f} h for the {time.reports} placed, then "
+                 f"about {time.quarterly_minutes / 60:.1f} h a quarter")
         load = ", ".join(
             f"{week} {minutes / 60:.1f}h"
             for week, minutes in sorted(result.minutes_per_week.items())

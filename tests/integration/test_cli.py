@@ -99,6 +99,7 @@ def test_schedule_team_and_reschedule(cli: Cli) -> None:
     ready_team(cli)
     out = cli("schedule", "--team", "maya", "--start", "2027-01-05")
     assert "3 placed, 0 could not fit, 5 not ready" in out
+    assert "career time (M11): 8.25 h for the 3 placed, then about 2.5 h a quarter" in out
     assert "working hours alone" in out
     assert "already scheduled" in cli("schedule", "jonas", "--start", "2027-01-05")
     moved = cli("reschedule", "jonas", "grow_review", "--to", "2027-01-05T01:00+00:00", code=1)

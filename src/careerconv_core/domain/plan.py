@@ -24,7 +24,7 @@ from careerconv_core.domain.conversations import (
     ConversationStatus,
 )
 from careerconv_core.domain.feedback import FeedbackRating
-from careerconv_core.domain.grow import ActionStatus, GrowPlan, GrowRules, add_months, validate_grow
+from careerconv_core.domain.grow import ActionStatus, GrowPlan, add_months, validate_grow
 from careerconv_core.domain.handoff import Handoff, HandoffState, NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
@@ -803,5 +803,3 @@ class CareerPlan:
         )
         return evolve(self, follow_ups=follow)
 
-
-GROW_RULES_DEFAULT = GrowRules()
