@@ -52,7 +52,7 @@ def main() -> None:
     """Print the figures."""
     whole = [
         "careerconv_core.services", "careerconv_core.dispatch", "careerconv_core.plugins",
-        "careerconv_core.serialization", "careerconv_core.app",
+        "careerconv_core.serialization", "careerconv.app",
     ]
     for label, modules in (("import careerconv_core", ["careerconv_core"]), ("the whole core", whole)):
         ms, loaded = import_ms(modules)

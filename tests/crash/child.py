@@ -38,7 +38,7 @@ import requests
 # Imported here, before any fork, so a job pays no import time.
 import careerconv_plugins.caldav.backend
 import careerconv_plugins.jira.adapter  # noqa: F401
-from careerconv_core.app import App
+from careerconv.app import App
 from careerconv_core.plugins import PluginHost, make_plugin_manager
 from careerconv_plugins.localfiles.files import JsonFolder
 from careerconv_plugins.mail import backend as mail_backend

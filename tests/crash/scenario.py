@@ -26,8 +26,8 @@ import icalendar
 import requests
 from attrs import define, field
 
+from careerconv.app import App
 from careerconv_core import serialization
-from careerconv_core.app import App
 from careerconv_core.dispatch import view_key
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.life_story import LifeStory

@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
+from careerconv.app import App
 from careerconv_core import serialization
-from careerconv_core.app import App
 from careerconv_core.outbox import Channel
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds

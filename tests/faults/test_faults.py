@@ -6,7 +6,7 @@ retried with backoff (never sooner than a Retry-After) and end as dead
 letters with a clear reason after the configured attempts; ``careerconv
 status`` shows what is pending and failed and why, and ``careerconv retry``
 queues the failed ones again, after which they are delivered once.
-Everything runs through the real adapters and ``careerconv_core.cli.main``.
+Everything runs through the real adapters and ``careerconv.cli.main``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import pytest
 from attrs import evolve as attrs_evolve
 from tests.fakes.fake_jira import FakeJira
 
-from careerconv_core.app import App
-from careerconv_core.cli import main
+from careerconv.app import App
+from careerconv.cli import main
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.errors import AdapterError
 from careerconv_core.outbox import Channel, OutboxStatus

@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 from hypothesis.strategies._internal import types as hypothesis_types
 
 import careerconv_core.domain
-from careerconv_core import records, serialization, views
-from careerconv_core.cli import main
+from careerconv import records
+from careerconv.cli import main
+from careerconv_core import serialization, views
 from careerconv_core.domain.catalog import Catalog, CatalogCompetency, RoleProfile
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.grow import (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from careerconv_core.cli import build_parser, main
+from careerconv.cli import build_parser, main
 from tests_support_paths import EXAMPLES
 
 NOW = "2027-01-04T08:00:00+00:00"

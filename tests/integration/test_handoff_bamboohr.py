@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from careerconv_core.app import App
+from careerconv.app import App
 from careerconv_plugins.bamboohr.mapping import EmployeeEvent
 from careerconv_plugins.bamboohr.plugin import make_webhook_app
 from fakes.fake_bamboohr import (

@@ -35,9 +35,9 @@ import icalendar
 import pytest
 from tests.fakes.fake_jira import FakeJira, parse_label_jql
 
+from careerconv.app import App
+from careerconv.cli import main
 from careerconv_core import serialization
-from careerconv_core.app import App
-from careerconv_core.cli import main
 from careerconv_core.domain.cadence import CheckInKind
 from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.plan import CheckIn, Consent

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from careerconv_core.app import CONFIG_NAME, NOW_ENV, App
+from careerconv.app import CONFIG_NAME, NOW_ENV, App
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.errors import ConfigurationError
 
@@ -28,7 +28,7 @@ def run_demo(  # noqa: PLR0915 - the demo is one script of steps, in order
     example: Path, home: Path, *, force: bool = False, say: Callable[[str], None] = print
 ) -> None:
     """Run the example team in ``home`` from the files in ``example``."""
-    from careerconv_core.cli import main
+    from careerconv.cli import main
 
     org, later, records = example / "org.toml", example / "org-later.toml", example / "records"
     for needed in (org, later, records):

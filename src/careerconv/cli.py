@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from careerconv_core.app import App
+    from careerconv.app import App
     from careerconv_core.domain.plan import CareerPlan
 
 HOME_ENV = "CAREERCONV_HOME"
@@ -73,7 +73,7 @@ def _datetime(text: str) -> datetime:
 
 # --------------------------------------------------------------------------- helpers
 def _app(args: argparse.Namespace) -> App:
-    from careerconv_core.app import App
+    from careerconv.app import App
 
     return App.load(Path(args.home))
 
@@ -109,7 +109,7 @@ def _step_done(report: Any) -> None:
 
 # --------------------------------------------------------------------------- commands
 def cmd_init(args: argparse.Namespace) -> None:
-    from careerconv_core.app import CONFIG_NAME, DEFAULT_CONFIG, App
+    from careerconv.app import CONFIG_NAME, DEFAULT_CONFIG, App
 
     home = Path(args.home)
     config = home / CONFIG_NAME
@@ -356,7 +356,7 @@ def _interactive_outcome(name: str, app: App, as_report: bool) -> dict[str, Any]
 
 
 def cmd_record(args: argparse.Namespace) -> None:
-    from careerconv_core import records
+    from careerconv import records
 
     app = _app(args)
     plan = _plan_of(app, args.report)
@@ -669,7 +669,7 @@ def cmd_sync_tickets(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from careerconv_core.demo import run_demo
+    from careerconv.demo import run_demo
 
     run_demo(Path(args.example), Path(args.home), force=args.force, say=_out)
 
@@ -936,7 +936,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from careerconv_core import __version__
+        from careerconv import __version__
 
         _out(f"careerconv {__version__}")
         return 0
