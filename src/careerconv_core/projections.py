@@ -18,6 +18,7 @@ from careerconv_core.domain.conversations import ConversationKind, ConversationS
 from careerconv_core.domain.grow import ActionStatus
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan, FollowUpStatus
+from careerconv_core.domain.tickets import ticket_key
 from careerconv_core.views import (
     HrisSummaryView,
     InviteKind,
@@ -49,11 +50,6 @@ def participant(person: Person) -> Participant:
 def invite_uid(plan_id: str, what: str) -> str:
     """A stable calendar UID for one meeting of one plan."""
     return f"{plan_id}-{what}@{UID_DOMAIN}"
-
-
-def ticket_key(plan_id: str, action_id: str) -> str:
-    """A stable tracker key for one GROW action."""
-    return f"cc-{plan_id}-a-{action_id}"
 
 
 def summary_id(plan_id: str) -> str:

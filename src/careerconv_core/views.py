@@ -16,6 +16,7 @@ from datetime import date, datetime
 from attrs import frozen
 
 from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.notices import NoticeKind
 
 
 @frozen
@@ -132,21 +133,6 @@ class HrisSummaryView:
     plan_started: date | None
     last_updated: date
     next_review: date | None
-
-
-class NoticeKind(enum.Enum):
-    """Why someone is being told something."""
-
-    PROPOSAL = "proposal"
-    CONSENT_REQUEST = "consent_request"
-    PLAN_SHARED = "plan_shared"
-    ACCESS_ENDED = "access_ended"
-    CHECK_IN_DUE = "check_in_due"
-    REVIEW_DUE = "review_due"
-    PROBE = "probe"
-    SUGGEST_OTHERS = "suggest_others"
-    HOMEWORK = "homework"
-    FEEDBACK_REQUEST = "feedback_request"
 
 
 @frozen

@@ -103,8 +103,8 @@ def test_every_domain_value_class_is_covered() -> None:
             if attrs.has(obj) and obj.__module__ == module.__name__:
                 defined.add(obj)
     # Results of pure functions that are never stored or sent: the scheduler's and the
-    # org check's values, agendas (constants), the time budget, and intervals.
-    not_stored = {"Agenda", "CareerTimeBudget", "Interval"}
+    # org check's values, agendas and notice texts (constants), the time budget, and intervals.
+    not_stored = {"Agenda", "NoticeText", "CareerTimeBudget", "Interval"}
     missing = {
         t.__qualname__
         for t in defined - covered

@@ -28,7 +28,7 @@ from careerconv_core.domain.grow import ActionStatus, GrowPlan, add_months, vali
 from careerconv_core.domain.handoff import Handoff, HandoffState, NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
-from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.roles import Actor, actor_of
 from careerconv_core.domain.visibility import private
 from careerconv_core.errors import InvalidInput, RuleViolation
 
@@ -41,6 +41,11 @@ class PlanStatus(enum.Enum):
     PAUSED = "paused"  # either side paused; nothing is scheduled meanwhile
     DECLINED = "declined"  # either side declined; recorded without judgement
     ENDED = "ended"  # the report left, or a handoff ended the old manager's access
+
+    @property
+    def is_open(self) -> bool:
+        """Proposed, active or paused: the report's one current plan (a new one waits for its end)."""
+        return self in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED)
 
 
 class EndReason(enum.Enum):
@@ -219,7 +224,7 @@ class CareerPlan:
     def decline(self, by: Actor, at: datetime) -> CareerPlan:
         """Either side declines, at any time (M1). Recorded without judgement; invites are cancelled."""
         require_aware(at, "at")
-        if self.status in (PlanStatus.DECLINED, PlanStatus.ENDED):
+        if not self.status.is_open:
             raise RuleViolation(
                 "M1", f"the plan is already {self.status.value}", "nothing to decline"
             )
@@ -590,7 +595,7 @@ class CareerPlan:
         require_aware(answer_by, "answer_by")
         if answer_by <= at:
             raise InvalidInput("answer_by", "a deadline after now", answer_by.isoformat())
-        if self.status in (PlanStatus.DECLINED, PlanStatus.ENDED):
+        if not self.status.is_open:
             raise RuleViolation(
                 "M12",
                 f"the plan is {self.status.value}; there is nothing to hand over",
@@ -617,6 +622,19 @@ class CareerPlan:
             )
         )
         return evolve(self, handoffs=tuple(handoffs))
+
+    def manager_changed(
+        self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime
+    ) -> CareerPlan:
+        """The org moved the report to ``new_manager_id`` (M12).
+
+        A proposal the report has not accepted lapses with the old manager:
+        there is nothing to hand over. Any other open plan asks the report
+        first (``start_handoff``); nothing reaches the new manager before a yes.
+        """
+        if self.status is PlanStatus.PROPOSED:
+            return self.decline(Actor.MANAGER, at)
+        return self.start_handoff(handoff_id, new_manager_id, at, answer_by)
 
     def _with_handoff(self, handoff: Handoff) -> CareerPlan:
         return evolve(self, handoffs=(*self.handoffs[:-1], handoff))
@@ -728,6 +746,12 @@ class CareerPlan:
             ended_at=at,
             ended_reason=EndReason.REPORT_LEFT,
             handoffs=handoffs,
+        )
+
+    def actor(self, person_id: str) -> Actor:
+        """Whether ``person_id`` takes a step as this plan's report or its manager (M1)."""
+        return actor_of(
+            person_id, report_id=self.report_id, manager_id=self.manager_id, plan_id=self.id
         )
 
     def can_view(self, person_id: str) -> bool:

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 import enum
 
+from careerconv_core.errors import RuleViolation
+
 
 class Actor(enum.Enum):
     """The two people of a plan. Some steps only one of them may take."""
 
     REPORT = "report"
     MANAGER = "manager"
+
+
+class NotAParticipant(RuleViolation):
+    """The person acting is neither the plan's report nor its manager."""
+
+    def __init__(self, person_id: str, plan_id: str) -> None:
+        super().__init__(
+            "M1",
+            f"{person_id!r} is neither the report nor the manager of plan {plan_id!r}",
+            "act as the plan's report or its current manager",
+        )
+
+
+def actor_of(person_id: str, *, report_id: str, manager_id: str, plan_id: str) -> Actor:
+    """Whether ``person_id`` acts as the report or the manager; anyone else may not act (M1)."""
+    if person_id == report_id:
+        return Actor.REPORT
+    if person_id == manager_id:
+        return Actor.MANAGER
+    raise NotAParticipant(person_id, plan_id)

@@ -1,0 +1,220 @@
+"""What every use case shares: the settings, the report of a step, and one way to commit.
+
+A step loads a plan, applies one step of the method, and commits the new
+plan together with the side effects it implies, in one transaction. Side
+effects are never delivered here: they are derived by comparing what the
+plan implied before and after the step (invites, tickets, the HR summary),
+plus the notices a step sends, written to the outbox and delivered later by
+``careerconv_core.dispatch``. Observers hear about the step after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+from attrs import evolve, field, frozen
+
+from careerconv_core import projections, serialization
+from careerconv_core.domain.cadence import CadenceRules
+from careerconv_core.domain.clock import Interval, require_aware
+from careerconv_core.domain.conversations import ConversationLengths
+from careerconv_core.domain.events import EventName
+from careerconv_core.domain.grow import GrowRules
+from careerconv_core.domain.notices import NOTICE_TEXTS, NoticeKind
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.scheduling import SchedulingRules
+from careerconv_core.errors import CareerconvError, NotFound
+from careerconv_core.hookspecs import DomainEvent
+from careerconv_core.outbox import Channel, OutboxEntry
+from careerconv_core.ports import CalendarBackend, PlanChange, PlanStore
+from careerconv_core.views import NoticeView
+
+Clock = Callable[[], datetime]
+IdFactory = Callable[[], str]
+
+
+@frozen
+class Settings:
+    """How the use cases behave; every value has the method's default."""
+
+    lengths: ConversationLengths = ConversationLengths()
+    grow: GrowRules = GrowRules()
+    cadence: CadenceRules = CadenceRules()
+    handoff_answer_days: int = 14
+    handoff_meeting_minutes: int = 45
+    link_base: str | None = None
+    scheduling: SchedulingRules = SchedulingRules()
+
+    @property
+    def rules(self) -> SchedulingRules:
+        """The scheduler's rules with the conversation lengths of these settings."""
+        return evolve(
+            self.scheduling,
+            life_story=self.lengths.life_story,
+            pinnacle=self.lengths.pinnacle,
+            grow_review=self.lengths.grow_review,
+        )
+
+
+@frozen
+class StepReport:
+    """What one use case did: the plan after it, the events and the effects queued."""
+
+    plan: CareerPlan
+    events: tuple[EventName, ...]
+    queued: tuple[str, ...]  # outbox keys
+    findings: tuple[str, ...] = ()
+
+
+def safe_message(exc: BaseException) -> str:
+    """An error's text for people: our own errors as they are, anything else by type only."""
+    if isinstance(exc, CareerconvError):
+        return str(exc)
+    return f"unexpected {type(exc).__name__}"
+
+
+@frozen
+class ServiceBase:
+    """The use cases' dependencies: a store, a clock, an id source, settings and an event sink."""
+
+    store: PlanStore
+    clock: Clock
+    new_id: IdFactory
+    settings: Settings = Settings()
+    observe: Callable[[DomainEvent], object] = field(default=lambda _e: None)
+    calendar: CalendarBackend | None = None  # read for free/busy only; writes go through the outbox
+
+    def now(self) -> datetime:
+        """The current moment, checked to carry a time zone."""
+        return require_aware(self.clock(), "clock()")
+
+    def actor(self, plan: CareerPlan, person_id: str) -> Actor:
+        """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise)."""
+        return plan.actor(person_id)
+
+    def _people(self, plan: CareerPlan, *extra: str) -> dict[str, Person]:
+        ids = {plan.report_id, plan.manager_id, *extra}
+        for h in plan.handoffs:
+            ids |= {h.old_manager_id, h.new_manager_id}
+        if plan.grow is not None:
+            ids |= {a.owner_id for a in plan.grow.actions}
+        people: dict[str, Person] = {}
+        for pid in ids:
+            try:
+                people[pid] = self.store.load_person(pid)
+            except NotFound:
+                if pid in (plan.report_id, plan.manager_id):
+                    raise
+        return people
+
+    def _entry(self, channel: Channel, key: str, payload: object, plan_id: str, at: datetime) -> OutboxEntry:
+        return OutboxEntry(
+            id=self.new_id(),
+            key=f"{channel.value}:{key}",
+            channel=channel,
+            payload=serialization.dumps(payload),
+            plan_id=plan_id,
+            created_at=at,
+            next_attempt_at=at,
+        )
+
+    def _effects(
+        self,
+        before: CareerPlan | None,
+        after: CareerPlan,
+        people: Mapping[str, Person],
+        at: datetime,
+    ) -> list[OutboxEntry]:
+        """Outbox entries for every invite, ticket or summary that differs between the two plans."""
+        link = self.settings.link_base
+        old_summary = projections.summary(before) if before else None
+        new_summary = projections.summary(after)
+        pairs: list[tuple[Channel, Mapping[str, object], Mapping[str, object]]] = [
+            (
+                Channel.CALENDAR,
+                projections.invites(before, people) if before else {},
+                projections.invites(after, people),
+            ),
+            (
+                Channel.TRACKER,
+                projections.tickets(before, people, link) if before else {},
+                projections.tickets(after, people, link),
+            ),
+            (
+                Channel.HRIS,
+                {old_summary.external_id: old_summary} if old_summary else {},
+                {new_summary.external_id: new_summary} if new_summary else {},
+            ),
+        ]
+        entries: list[OutboxEntry] = []
+        for channel, old, new in pairs:
+            for key, view in new.items():
+                if key not in old or serialization.dumps(old[key]) != serialization.dumps(view):
+                    entries.append(self._entry(channel, key, view, after.id, at))
+        return entries
+
+    def _notice(
+        self,
+        plan: CareerPlan,
+        kind: NoticeKind,
+        recipient: Person,
+        at: datetime,
+        *,
+        due: date | None = None,
+        tag: str = "",
+        **fields: str,
+    ) -> OutboxEntry:
+        """A notice from the method's table (``domain.notices``), keyed so a re-run sends it once."""
+        key = f"{plan.id}-{kind.value}-{recipient.id}{('-' + tag) if tag else ''}"
+        subject, body = NOTICE_TEXTS[kind].render(**fields)
+        view = NoticeView(key, kind, projections.participant(recipient), subject, body, due)
+        return self._entry(Channel.NOTIFIER, key, view, plan.id, at)
+
+    def _commit(
+        self,
+        before: CareerPlan | None,
+        after: CareerPlan,
+        event: EventName,
+        at: datetime,
+        *,
+        notices: Iterable[OutboxEntry] = (),
+        extra_people: Iterable[str] = (),
+        findings: tuple[str, ...] = (),
+    ) -> StepReport:
+        plan = evolve(after, version=1 if before is None else before.version + 1)
+        people = self._people(plan, *extra_people)
+        if before is not None:
+            people.update(self._people(before))
+        entries = [*self._effects(before, plan, people, at), *notices]
+        self.store.commit(PlanChange(plans=(plan,), outbox=tuple(entries)))
+        self.observe(DomainEvent(event, plan.id, at))
+        return StepReport(plan, (event,), tuple(e.key for e in entries), findings)
+
+    def _step(
+        self,
+        plan_id: str,
+        person_id: str,
+        event: EventName,
+        apply: Callable[[CareerPlan, Actor, datetime], CareerPlan],
+    ) -> StepReport:
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        after = apply(plan, self.actor(plan, person_id), at)
+        return self._commit(plan, after, event, at)
+
+    def _busy(
+        self, people: Sequence[Person], start: datetime, end: datetime
+    ) -> tuple[dict[str, tuple[Interval, ...]], str]:
+        """Busy intervals from the calendar, or none and the reason (working hours alone)."""
+        if self.calendar is None:
+            return {}, "no calendar configured for free/busy: placed by working hours alone"
+        try:
+            report = self.calendar.busy([projections.participant(p) for p in people], start, end)
+        except CareerconvError as exc:
+            return {}, f"free/busy unavailable ({safe_message(exc)}): placed by working hours alone"
+        if not report.available:
+            return {}, f"free/busy unavailable ({report.reason}): placed by working hours alone"
+        return {k: tuple(v) for k, v in report.busy.items()}, ""

@@ -1,0 +1,129 @@
+"""M10-M11: monthly check-ins, quarterly reviews, what is due, and nudges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from careerconv_core.domain.cadence import CheckInKind, DueItem
+from careerconv_core.domain.conversations import ConversationKind
+from careerconv_core.domain.events import EventName
+from careerconv_core.domain.notices import NUDGES, NoticeKind
+from careerconv_core.domain.plan import FollowUp
+from careerconv_core.domain.scheduling import (
+    follow_ups,
+)
+from careerconv_core.errors import RuleViolation
+from careerconv_core.ports import PlanChange
+from careerconv_core.services.base import ServiceBase, StepReport
+
+
+class CadenceSteps(ServiceBase):
+    """Check-ins, reviews, what is due and the nudges (M10, M11)."""
+
+    __slots__ = ()
+
+    def check_in(
+        self,
+        plan_id: str,
+        person_id: str,
+        kind: CheckInKind = CheckInKind.CHECK_IN,
+        *,
+        on_track: bool | None = None,
+        notes: str = "",
+        declines_more_conversation: bool = False,
+    ) -> StepReport:
+        """A check-in or extended review was held (M10). A decline is respected:
+        reviews stop and the report is pointed to others they might talk to."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        self.actor(plan, person_id)
+        after = plan.check_in(
+            kind,
+            at,
+            on_track=on_track,
+            notes=notes,
+            declines_more_conversation=declines_more_conversation,
+        )
+        notices = []
+        if declines_more_conversation and plan.more_conversation_declined_at is None:
+            report = self.store.load_person(plan.report_id)
+            notices.append(
+                self._notice(
+                    after,
+                    NoticeKind.SUGGEST_OTHERS,
+                    report,
+                    at,
+                )
+            )
+        return self._commit(plan, after, EventName(f"checkin.{kind.value}"), at, notices=notices)
+
+    def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
+        """Put the first year's check-ins and quarterly reviews on the calendar (M10)."""
+        return self._step(
+            plan_id,
+            person_id,
+            EventName.FOLLOW_UPS_SCHEDULED,
+            lambda p, _a, t: p.place_follow_ups(tuple(follow_ups), t),
+        )
+
+    def schedule_follow_ups(self, plan_id: str, person_id: str) -> StepReport:
+        """Place the first year's monthly check-ins and quarterly reviews after conversation 3 (M10)."""
+        plan = self.store.load_plan(plan_id)
+        self.actor(plan, person_id)
+        review = plan.conversation(ConversationKind.GROW_REVIEW)
+        if review.held_at is None:
+            raise RuleViolation(
+                "M10",
+                "check-ins start after conversation 3",
+                "hold and record conversation 3 first",
+            )
+        manager, report = (
+            self.store.load_person(plan.manager_id),
+            self.store.load_person(plan.report_id),
+        )
+        after = max(review.held_at, self.now())
+        end = after + timedelta(days=31 * (self.settings.rules.follow_up_months + 1))
+        busy, _note = self._busy([manager, report], after, end)
+        placed = follow_ups(manager, report, after, self.settings.rules, busy)
+        items = tuple(
+            FollowUp(f.sequence, CheckInKind(f.kind), f.interval.start, f.interval.end) for f in placed
+        )
+        return self._step(
+            plan_id, person_id, EventName.FOLLOW_UPS_SCHEDULED, lambda p, _a, t: p.place_follow_ups(items, t)
+        )
+
+    def due(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
+        """What is due on or before ``day`` (overdue included)."""
+        return self.store.due_on(day, manager_id)
+
+    def send_nudges(self, day: date, manager_id: str | None = None) -> list[str]:
+        """Queue a notice per due check-in, review, update or probe (M10); one per item and day.
+
+        Returns the outbox keys queued. Re-running on the same day queues the
+        same keys, which the notifier delivers once.
+        """
+        at = self.now()
+        by_plan: dict[str, list[DueItem]] = {}
+        for item in self.store.due_on(day, manager_id):
+            if item.kind in NUDGES:
+                by_plan.setdefault(item.plan_id, []).append(item)
+        queued: list[str] = []
+        for plan_id, items in by_plan.items():
+            plan = self.store.load_plan(plan_id)
+            manager = self.store.load_person(plan.manager_id)
+            entries = []
+            for item in items:
+                entries.append(
+                    self._notice(
+                        plan,
+                        NUDGES[item.kind],
+                        manager,
+                        at,
+                        due=item.due,
+                        tag=f"{item.kind.value}-{item.due.isoformat()}",
+                    )
+                )
+            self.store.commit(PlanChange(outbox=tuple(entries)))
+            queued += [e.key for e in entries]
+        return queued

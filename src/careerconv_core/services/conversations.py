@@ -1,0 +1,137 @@
+"""M3-M9: the three conversations, the competencies, the report's focus and GROW plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from careerconv_core.domain.conversations import ConversationKind
+from careerconv_core.domain.events import EventName
+from careerconv_core.domain.grow import GrowPlan, stress_test
+from careerconv_core.domain.life_story import LifeStory
+from careerconv_core.domain.notices import NoticeKind
+from careerconv_core.domain.pinnacle import Pinnacle
+from careerconv_core.domain.plan import CareerPlan, Consent
+from careerconv_core.domain.roles import Actor
+from careerconv_core.errors import RuleViolation
+from careerconv_core.services.base import ServiceBase, StepReport
+
+
+class ConversationSteps(ServiceBase):
+    """Placing and recording the three conversations and what they produce (M3-M9)."""
+
+    __slots__ = ()
+
+    def place_conversations(
+        self,
+        plan_id: str,
+        person_id: str,
+        slots: Mapping[ConversationKind, tuple[datetime, datetime]],
+    ) -> StepReport:
+        """Put conversations on the calendar (or move them): invites go out, moved ones updated."""
+        return self._step(plan_id, person_id, EventName.PLAN_SCHEDULED, lambda p, a, t: p.schedule(slots, t))
+
+    def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
+        """Conversation 1 was held; keep what was learned (pair only)."""
+
+        def apply(p: CareerPlan, _a: Actor, t: datetime) -> CareerPlan:
+            if not p.held(ConversationKind.LIFE_STORY):
+                p = p.record_held(ConversationKind.LIFE_STORY, t)
+            return p.record_life_story(story, t)
+
+        return self._step(plan_id, person_id, EventName.LIFE_STORY_HELD, apply)
+
+    def record_pinnacle(self, plan_id: str, person_id: str, pinnacle: Pinnacle) -> StepReport:
+        """Conversation 2 was held: roles, crossed-out careers, competencies (M5-M7).
+
+        The report gets the GROW homework notice (M9).
+        """
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        actor = self.actor(plan, person_id)
+        after = plan
+        if not after.held(ConversationKind.PINNACLE):
+            after = after.record_held(ConversationKind.PINNACLE, at)
+        after = after.record_pinnacle(pinnacle, actor, at)
+        notices = []
+        if not plan.held(ConversationKind.PINNACLE):
+            report = self.store.load_person(plan.report_id)
+            notices.append(
+                self._notice(
+                    after,
+                    NoticeKind.HOMEWORK,
+                    report,
+                    at,
+                )
+            )
+        return self._commit(plan, after, EventName.PINNACLE_HELD, at, notices=notices)
+
+    def rate(self, plan_id: str, person_id: str, competency_id: str, rating: int) -> StepReport:
+        """The report rates their ability on one competency, 1-5 (M6)."""
+        return self._step(
+            plan_id,
+            person_id,
+            EventName.COMPETENCY_RATED,
+            lambda p, a, t: p.rate(competency_id, rating, a, t),
+        )
+
+    def observe_competency(
+        self, plan_id: str, person_id: str, competency_id: str, observation: str, rating: int | None
+    ) -> StepReport:
+        """The manager's observation beside the report's rating (M6)."""
+        return self._step(
+            plan_id,
+            person_id,
+            EventName.COMPETENCY_OBSERVED,
+            lambda p, a, t: p.observe(competency_id, observation, rating, a, t),
+        )
+
+    def choose_focus(self, plan_id: str, person_id: str, competency_ids: Sequence[str]) -> StepReport:
+        """The report picks the competencies to develop now (M7)."""
+        return self._step(
+            plan_id,
+            person_id,
+            EventName.FOCUS_CHOSEN,
+            lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t),
+        )
+
+    def write_grow(self, plan_id: str, person_id: str, grow: GrowPlan) -> StepReport:
+        """The report writes or revises the GROW plan (M8, M9); tickets follow; the stress test reports."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        after = plan.write_grow(grow, self.actor(plan, person_id), at)
+        findings = tuple(
+            f.message for f in (stress_test(after.grow, self.settings.grow) if after.grow else ())
+        )
+        event = EventName.GROW_REVISED if plan.grow is not None else EventName.GROW_WRITTEN
+        return self._commit(plan, after, event, at, findings=findings)
+
+    def record_grow_review(self, plan_id: str, person_id: str) -> StepReport:
+        """Conversation 3 was held (M3); check-ins start and both sides may give feedback (M16)."""
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        self.actor(plan, person_id)
+        if plan.grow is None:
+            raise RuleViolation(
+                "M9",
+                "conversation 3 reviews the report's GROW plan, and there is none yet",
+                "the report writes the GROW plan first (homework after conversation 2)",
+            )
+        after = plan.record_held(ConversationKind.GROW_REVIEW, at)
+        people = self._people(after)
+        notices = [
+            self._notice(
+                after,
+                NoticeKind.FEEDBACK_REQUEST,
+                people[pid],
+                at,
+            )
+            for pid in (after.report_id, after.manager_id)
+        ]
+        return self._commit(plan, after, EventName.GROW_REVIEW_HELD, at, notices=notices)
+
+    def set_consent(self, plan_id: str, person_id: str, consent: Consent) -> StepReport:
+        """The report decides what leaves the pair: goal on tickets, summary to the HRIS."""
+        return self._step(
+            plan_id, person_id, EventName.CONSENT_CHANGED, lambda p, a, _t: p.set_consent(consent, a)
+        )

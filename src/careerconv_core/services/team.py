@@ -1,0 +1,196 @@
+"""M4, M11: scheduling a whole team into one month, and moving a conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+
+from attrs import frozen
+
+from careerconv_core.domain.clock import Interval, require_aware
+from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
+from careerconv_core.domain.grow import add_months
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.domain.scheduling import (
+    Blocker,
+    Placement,
+    reschedule,
+    reschedule_later,
+    schedule_team,
+)
+from careerconv_core.errors import CareerconvError, InvalidInput, RuleViolation
+from careerconv_core.services.base import StepReport, safe_message
+from careerconv_core.services.conversations import ConversationSteps
+
+
+class TeamScheduling(ConversationSteps):
+    """Placing a manager's ready reports together, and moving one conversation (M4, M11)."""
+
+    __slots__ = ()
+
+    def _booked(self, manager_id: str, skip_plan: str | None = None) -> list[Interval]:
+        booked = []
+        for plan in self.store.find_plans(manager_id=manager_id):
+            if plan.id == skip_plan:
+                continue
+            for conv in plan.conversations:
+                if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end:
+                    booked.append(Interval(conv.start, conv.end))
+        return booked
+
+    def schedule_team(
+        self,
+        manager_id: str,
+        start: date,
+        report_ids: Sequence[str] | None = None,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> TeamScheduleReport:
+        """Place conversations 1-3 for the manager's ready reports in the month from ``start`` (M4, M11).
+
+        Reports whose plan is not ready (no plan, not accepted, no opt-in to
+        conversation 1, trust gate open) are listed with the rule that holds
+        them; reports that do not fit are listed with the constraint that
+        blocks them. Nobody is dropped silently.
+        """
+        manager = self.store.load_person(manager_id)
+        candidates = [p for p in self.store.list_people() if p.manager_id == manager_id]
+        if report_ids is not None:
+            wanted = set(report_ids)
+            unknown = wanted - {p.id for p in candidates}
+            if unknown:
+                raise InvalidInput(
+                    "report",
+                    f"direct reports of {manager_id!r}",
+                    f"not a report: {sorted(unknown)}",
+                )
+            candidates = [p for p in candidates if p.id in wanted]
+        not_ready: dict[str, str] = {}
+        ready: list[tuple[Person, CareerPlan]] = []
+        for person in sorted(candidates, key=lambda p: p.id):
+            plans = [p for p in self.store.find_plans(report_id=person.id) if p.status.is_open]
+            if not plans:
+                not_ready[person.id] = "M1: no plan; propose Career Conversations first"
+                continue
+            plan = plans[0]
+            try:
+                plan.check_schedulable()
+            except CareerconvError as exc:
+                not_ready[person.id] = safe_message(exc)
+                continue
+            if any(
+                c.status is not ConversationStatus.NOT_SCHEDULED
+                and c.status is not ConversationStatus.CANCELLED
+                for c in plan.conversations
+            ):
+                not_ready[person.id] = "already scheduled; use reschedule to move a conversation"
+                continue
+            ready.append((person, plan))
+        window_end = add_months(start, 1)
+        lo = datetime.combine(start, datetime.min.time(), tzinfo=manager.zone)
+        hi = datetime.combine(window_end, datetime.min.time(), tzinfo=manager.zone)
+        busy, note = self._busy([manager, *(p for p, _ in ready)], lo, hi)
+        result = schedule_team(
+            manager,
+            [p for p, _ in ready],
+            start,
+            self.settings.rules,
+            busy,
+            self._booked(manager_id),
+            with_follow_ups=False,
+        )
+        placed: dict[str, str] = {}
+        for n, (person, plan) in enumerate(ready, 1):
+            placement = result.placements.get(person.id)
+            if placement is not None:
+                self.place_conversations(plan.id, manager_id, _slots(placement))
+                placed[person.id] = plan.id
+            if progress is not None:
+                progress(n, len(ready))
+        return TeamScheduleReport(
+            manager_id=manager_id,
+            placed=placed,
+            placements=dict(result.placements),
+            unplaced=dict(result.unplaced),
+            not_ready=not_ready,
+            minutes_per_week=dict(result.minutes_per_week),
+            note=note,
+        )
+
+    def reschedule(
+        self,
+        plan_id: str,
+        person_id: str,
+        kind: ConversationKind,
+        new_start: datetime,
+        shift_later: bool = False,
+    ) -> StepReport:
+        """Move one conversation (M4): the others stay valid, or the error says why not.
+
+        With ``shift_later`` the later conversations move forward as little as needed.
+        """
+        require_aware(new_start, "new_start")
+        plan = self.store.load_plan(plan_id)
+        self.actor(plan, person_id)
+        manager, report = (
+            self.store.load_person(plan.manager_id),
+            self.store.load_person(plan.report_id),
+        )
+        placement = _placement_of(plan)
+        lo, hi = placement.window.start, placement.window.end
+        busy, _note = self._busy([manager, report], lo, hi)
+        own = {(s.interval.start, s.interval.end) for s in placement.slots}
+        busy = {k: tuple(i for i in v if (i.start, i.end) not in own) for k, v in busy.items()}
+        move = reschedule_later if shift_later else reschedule
+        moved = move(
+            placement,
+            kind.value,
+            new_start,
+            manager,
+            report,
+            self.settings.rules,
+            busy,
+            self._booked(plan.manager_id, skip_plan=plan.id),
+        )
+        slots = {
+            k: v
+            for k, v in _slots(moved).items()
+            if plan.conversation(k).status is ConversationStatus.SCHEDULED
+        }
+        return self.place_conversations(plan_id, person_id, slots)
+
+
+@frozen
+class TeamScheduleReport:
+    """What scheduling a team did: placed plans, blockers, reports not ready, the weekly load."""
+
+    manager_id: str
+    placed: Mapping[str, str]  # report id -> plan id
+    placements: Mapping[str, Placement]
+    unplaced: Mapping[str, Blocker]
+    not_ready: Mapping[str, str]
+    minutes_per_week: Mapping[str, int]
+    note: str = ""
+
+
+def _slots(placement: Placement) -> dict[ConversationKind, tuple[datetime, datetime]]:
+    return {
+        kind: (placement.interval(kind.value).start, placement.interval(kind.value).end)
+        for kind in ConversationKind
+    }
+
+
+def _placement_of(plan: CareerPlan) -> Placement:
+    """The plan's three conversations as a scheduler placement, to check a move against."""
+    convs = plan.conversations
+    if any(c.start is None or c.end is None for c in convs):
+        raise RuleViolation(
+            "M4",
+            "only a plan with all three conversations on the calendar can be rescheduled",
+            "schedule the plan first",
+        )
+    first = min(c.start for c in convs if c.start is not None)
+    lo = datetime.combine(first.date(), datetime.min.time(), tzinfo=first.tzinfo)
+    hi = datetime.combine(add_months(first.date(), 1), datetime.min.time(), tzinfo=first.tzinfo)
+    iv = [Interval(c.start, c.end) for c in convs if c.start is not None and c.end is not None]
+    return Placement(plan.report_id, iv[0], iv[1], iv[2], Interval(lo, hi))
