@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import tomllib
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from attrs import define, field
 
+from careerconv.facade import Careerconv, new_id
 from careerconv_core.dispatch import Dispatcher, RetryPolicy
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.catalog import Catalog
@@ -26,10 +26,9 @@ from careerconv_core.domain.conversations import ConversationLengths
 from careerconv_core.domain.grow import GrowRules
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.errors import ConfigurationError, InvalidInput
-from careerconv_core.hookspecs import AdapterKind
-from careerconv_core.outbox import Channel
 from careerconv_core.plugins import PluginHost, make_plugin_manager
-from careerconv_core.services import OrgSyncReport, Services, Settings
+from careerconv_core.ports import PORTS, AdapterKind
+from careerconv_core.services import OrgSyncReport, Settings
 
 CONFIG_NAME = "careerconv.toml"
 NOW_ENV = "CAREERCONV_NOW"
@@ -82,12 +81,8 @@ max_attempts = 6
 base_seconds = 30
 """
 
-_CHANNELS = {
-    "calendar": (Channel.CALENDAR, AdapterKind.CALENDAR),
-    "tracker": (Channel.TRACKER, AdapterKind.TRACKER),
-    "notifier": (Channel.NOTIFIER, AdapterKind.NOTIFIER),
-    "hris_writer": (Channel.HRIS, AdapterKind.HRIS_WRITER),
-}
+_DELIVERING = {port.name: port for port in PORTS if port.channel is not None}
+"""The delivering ports by their config table: [[calendar]], [[tracker]], [[notifier]], [[hris_writer]]."""
 
 
 def system_clock() -> datetime:
@@ -106,11 +101,6 @@ def system_clock() -> datetime:
             )
         return value
     return datetime.now(UTC)
-
-
-def new_id() -> str:
-    """A short random id for plans, handoffs and outbox entries."""
-    return uuid.uuid4().hex[:12]
 
 
 def _number(method: Mapping[str, Any], key: str, default: float, kind: type = int) -> Any:
@@ -182,8 +172,17 @@ class App:
     _adapters: dict[str, list[tuple[str, object]]] = field(factory=dict)
 
     @classmethod
-    def load(cls, home: Path, host: PluginHost | None = None) -> App:
-        """Read ``home/careerconv.toml``; a missing file says to run ``careerconv init``."""
+    def load(
+        cls,
+        home: Path,
+        host: PluginHost | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> App:
+        """Read ``home/careerconv.toml``; a missing file says to run ``careerconv init``.
+
+        ``clock`` is what the use cases take as now (default: :func:`system_clock`).
+        """
         path = home / CONFIG_NAME
         try:
             config = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -193,7 +192,7 @@ class App:
             ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigurationError(f"{path}: not valid TOML ({exc})") from None
-        return cls(home, config, host or make_plugin_manager())
+        return cls(home, config, host or make_plugin_manager(), clock or system_clock)
 
     def _settings(self, raw: Any, where: str) -> dict[str, str]:
         if raw is None:
@@ -233,7 +232,7 @@ class App:
     def adapters(self, channel_name: str) -> list[tuple[str, object]]:
         """The adapters configured for one channel, built once, in config order."""
         if channel_name not in self._adapters:
-            _channel, kind = _CHANNELS[channel_name]
+            kind = _DELIVERING[channel_name]
             entries = self.config.get(channel_name, [])
             if isinstance(entries, Mapping):
                 entries = [entries]
@@ -260,16 +259,21 @@ class App:
             raise InvalidInput("careerconv.toml [method]", "a table")
         return settings_from(method)
 
-    def services(self) -> Services:
-        """The use cases on the configured store, reading free/busy from the first calendar."""
+    def services(self) -> Careerconv:
+        """The use cases on the configured store, reading free/busy from the first calendar.
+
+        ``dispatch()`` on the result delivers through every configured adapter,
+        built only when first asked for.
+        """
         calendars = self.adapters("calendar")
-        return Services(
+        return Careerconv(
             self.store,
             self.clock,
             new_id,
             self.settings,
             observe=self.host.notify,
             calendar=calendars[0][1] if calendars else None,  # type: ignore[arg-type]
+            make_dispatcher=self.dispatcher,
         )
 
     def dispatcher(self) -> Dispatcher:
@@ -279,7 +283,11 @@ class App:
             max_attempts=int(dispatch.get("max_attempts", 6)),
             base_seconds=float(dispatch.get("base_seconds", 30)),
         )
-        adapters = {channel: self.adapters(name) for name, (channel, _kind) in _CHANNELS.items()}
+        adapters = {
+            port.channel: self.adapters(name)
+            for name, port in _DELIVERING.items()
+            if port.channel is not None
+        }
         return Dispatcher(self.store, adapters, self.clock, policy)
 
     def hris_source(self, **overrides: str) -> Any:
@@ -307,10 +315,18 @@ class App:
             section["adapter"],
             self._settings(section.get("settings"), "[catalog]"),
         )
-        return adapter.load()  # type: ignore[no-any-return]
+        return adapter.load()
 
     def close(self) -> None:
         """Close the store if it can be closed."""
         closer = getattr(self._store, "close", None)
         if callable(closer):
             closer()
+
+
+def open(home: str | Path, *, clock: Callable[[], datetime] | None = None) -> Careerconv:
+    """The use cases on the careerconv home at ``home``, wired as its ``careerconv.toml`` says.
+
+    Close it with ``close()`` when done; ``clock`` fixes what the use cases take as now.
+    """
+    return App.load(Path(home), clock=clock).services()

@@ -21,35 +21,16 @@ from careerconv_core import serialization
 from careerconv_core.domain.clock import require_aware
 from careerconv_core.errors import AdapterError, CareerconvError
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.ports import DeliveryOutcome, OutcomeStatus, PlanStore
-from careerconv_core.views import HrisSummaryView, InviteView, NoticeView, TicketView
+from careerconv_core.ports import DELIVERING, DeliveryOutcome, OutboxStore, OutcomeStatus
 
 log = logging.getLogger(__name__)
 
-_VIEW_TYPES: dict[Channel, type] = {
-    Channel.CALENDAR: InviteView,
-    Channel.TRACKER: TicketView,
-    Channel.HRIS: HrisSummaryView,
-    Channel.NOTIFIER: NoticeView,
-}
-_METHODS = {
-    Channel.CALENDAR: "deliver_invites",
-    Channel.TRACKER: "deliver_tickets",
-    Channel.HRIS: "deliver_summaries",
-    Channel.NOTIFIER: "deliver_notices",
-}
-
-
 def view_key(channel: Channel, view: object) -> str:
-    """The key a view is delivered under: its uid, key or external id."""
-    del channel  # each view type names its own key
-    if isinstance(view, InviteView):
-        return view.uid
-    if isinstance(view, HrisSummaryView):
-        return view.external_id
-    if isinstance(view, (TicketView, NoticeView)):
-        return view.key
-    raise TypeError(f"not a view: {type(view).__name__}")
+    """The key a view is delivered under: its uid, key or external id (the port table says which)."""
+    port = DELIVERING[channel]
+    if port.view is None or not isinstance(view, port.view):
+        raise TypeError(f"not a {channel.value} view: {type(view).__name__}")
+    return str(getattr(view, port.key))
 
 
 @frozen
@@ -101,7 +82,7 @@ class DispatchReport:
 class Dispatcher:
     """Delivers claimed outbox entries to named adapters, per channel."""
 
-    store: PlanStore
+    store: OutboxStore
     adapters: Mapping[Channel, Sequence[tuple[str, object]]]
     clock: Callable[[], datetime]
     policy: RetryPolicy = RetryPolicy()
@@ -173,12 +154,14 @@ class Dispatcher:
         todo = [e for e in batch if name not in e.delivered_to]
         if not todo:
             return {}
+        port = DELIVERING[channel]
+        view_type = port.view or object
         views: list[object] = [
-            serialization.loads(e.payload, _VIEW_TYPES[channel], f"outbox[{e.id}]") for e in todo
+            serialization.loads(e.payload, view_type, f"outbox[{e.id}]") for e in todo
         ]
         keys = [view_key(channel, v) for v in views]
         try:
-            answered = list(getattr(adapter, _METHODS[channel])(views))
+            answered = list(getattr(adapter, port.deliver)(views))
         except AdapterError as exc:
             status = OutcomeStatus.RETRY if exc.retryable else OutcomeStatus.FAILED
             return {

@@ -15,63 +15,88 @@ your module under the ``careerconv`` entry-point group.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import pluggy
-from attrs import frozen
+from attrs import field, frozen
+
+from careerconv_core.domain.events import EventName
+from careerconv_core.ports import (
+    AdapterConfig,
+    AdapterKind,
+    CalendarBackend,
+    CompetencyCatalog,
+    HrisRecordWriter,
+    HrisSource,
+    Notifier,
+    PlanStore,
+    Port,
+    TicketTracker,
+)
+
+__all__ = [  # the hooks, in the order the reference shows them, and what plugins import
+    "PROJECT",
+    "AdapterKind",
+    "AdapterSpec",
+    "DomainEvent",
+    "EventName",
+    "careerconv_calendar_backends",
+    "careerconv_competency_catalogs",
+    "careerconv_domain_event",
+    "careerconv_hris_sources",
+    "careerconv_hris_writers",
+    "careerconv_notifiers",
+    "careerconv_plan_stores",
+    "careerconv_ticket_trackers",
+    "hookimpl",
+]
+
+T = TypeVar("T")
 
 PROJECT = "careerconv"
 
-hookspec = pluggy.HookspecMarker(PROJECT)
-"""Marks a hook specification. Private to careerconv: plugins use ``hookimpl``."""
+_hookspec = pluggy.HookspecMarker(PROJECT)  # private: only this module declares hooks
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 """Marks a function in a plugin module as the implementation of a careerconv hook."""
 
 
-class AdapterKind(enum.Enum):
-    """The kinds of adapter a plugin can register."""
-
-    CALENDAR = "calendar"
-    TRACKER = "tracker"
-    HRIS_SOURCE = "hris_source"
-    HRIS_WRITER = "hris_writer"
-    STORE = "store"
-    CATALOG = "catalog"
-    NOTIFIER = "notifier"
-
-
 @frozen
-class AdapterSpec:
+class AdapterSpec(Generic[T]):
     """One adapter a plugin offers.
 
+    ``kind`` is the port it implements (``AdapterKind.CALENDAR``, ...), and
     ``factory`` is called with the adapter's settings (a mapping of strings)
-    and returns an object that implements the port for ``kind`` (see
-    ``careerconv_core.ports``). ``name`` is what configuration uses to pick it;
-    two adapters of one kind may not share a name.
+    and returns an object that implements that port's protocol (see
+    ``careerconv_core.ports``); mypy checks the two agree. ``name`` is what
+    configuration uses to pick it; two adapters of one kind may not share a name.
     """
 
-    kind: AdapterKind
+    kind: Port[T]
     name: str
-    factory: Callable[..., object]
+    factory: Callable[[AdapterConfig], T]
     summary: str = ""
     settings: tuple[str, ...] = ()
 
 
 @frozen
 class DomainEvent:
-    """Something that happened to a plan, as observers see it: names and ids only."""
+    """Something that happened to a plan, as observers see it: names and ids only.
 
-    name: str
+    ``name`` is one of ``EventName`` (a string enum, so it also compares
+    equal to its plain string value such as ``"plan.accepted"``).
+    """
+
+    name: EventName = field(converter=EventName)
     plan_id: str
     at: datetime
     detail: tuple[tuple[str, str], ...] = ()
 
 
-@hookspec
-def careerconv_calendar_backends() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_calendar_backends() -> Iterable[AdapterSpec[CalendarBackend]]:  # type: ignore[empty-body]
     """Return the calendar backends this plugin offers.
 
     Each record's factory returns a ``careerconv_core.ports.CalendarBackend``.
@@ -80,8 +105,8 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec]:  # type: ignore[emp
     """
 
 
-@hookspec
-def careerconv_ticket_trackers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_ticket_trackers() -> Iterable[AdapterSpec[TicketTracker]]:  # type: ignore[empty-body]
     """Return the ticket trackers this plugin offers (Jira, the store itself, ...).
 
     Each record's factory returns a ``careerconv_core.ports.TicketTracker``.
@@ -90,8 +115,8 @@ def careerconv_ticket_trackers() -> Iterable[AdapterSpec]:  # type: ignore[empty
     """
 
 
-@hookspec
-def careerconv_hris_sources() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:  # type: ignore[empty-body]
     """Return the HRIS sources this plugin offers (org file, SCIM, BambooHR, ...).
 
     Each record's factory returns a ``careerconv_core.ports.HrisSource``.
@@ -100,8 +125,8 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec]:  # type: ignore[empty-bo
     """
 
 
-@hookspec
-def careerconv_hris_writers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_hris_writers() -> Iterable[AdapterSpec[HrisRecordWriter]]:  # type: ignore[empty-body]
     """Return the HRIS record writers this plugin offers.
 
     Each record's factory returns a ``careerconv_core.ports.HrisRecordWriter``.
@@ -110,8 +135,8 @@ def careerconv_hris_writers() -> Iterable[AdapterSpec]:  # type: ignore[empty-bo
     """
 
 
-@hookspec
-def careerconv_plan_stores() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_plan_stores() -> Iterable[AdapterSpec[PlanStore]]:  # type: ignore[empty-body]
     """Return the plan stores this plugin offers (SQLite, PostgreSQL, ...).
 
     Each record's factory returns a ``careerconv_core.ports.PlanStore``.
@@ -120,8 +145,8 @@ def careerconv_plan_stores() -> Iterable[AdapterSpec]:  # type: ignore[empty-bod
     """
 
 
-@hookspec
-def careerconv_competency_catalogs() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_competency_catalogs() -> Iterable[AdapterSpec[CompetencyCatalog]]:  # type: ignore[empty-body]
     """Return the competency catalogs this plugin offers.
 
     Each record's factory returns a ``careerconv_core.ports.CompetencyCatalog``.
@@ -130,8 +155,8 @@ def careerconv_competency_catalogs() -> Iterable[AdapterSpec]:  # type: ignore[e
     """
 
 
-@hookspec
-def careerconv_notifiers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
+@_hookspec
+def careerconv_notifiers() -> Iterable[AdapterSpec[Notifier]]:  # type: ignore[empty-body]
     """Return the notifiers this plugin offers (mail, a chat tool, ...).
 
     Each record's factory returns a ``careerconv_core.ports.Notifier``.
@@ -140,7 +165,7 @@ def careerconv_notifiers() -> Iterable[AdapterSpec]:  # type: ignore[empty-body]
     """
 
 
-@hookspec
+@_hookspec
 def careerconv_domain_event(event: DomainEvent) -> None:
     """Observe a committed domain event (``plan.accepted``, ``handoff.consent_granted``, ...).
 

@@ -11,28 +11,21 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pluggy
 
 from careerconv_core import hookspecs
 from careerconv_core.errors import ConfigurationError, PluginError
-from careerconv_core.hookspecs import AdapterKind, AdapterSpec, DomainEvent
+from careerconv_core.hookspecs import AdapterSpec, DomainEvent
+from careerconv_core.ports import PORTS, Port
 
 log = logging.getLogger(__name__)
 
 BLOCK_ENV = "CAREERCONV_BLOCK_PLUGINS"
 """Comma-separated plugin (entry point) names to leave out, for example ``jira,caldav``."""
 
-_PROVIDER_HOOKS: dict[AdapterKind, str] = {
-    AdapterKind.CALENDAR: "careerconv_calendar_backends",
-    AdapterKind.TRACKER: "careerconv_ticket_trackers",
-    AdapterKind.HRIS_SOURCE: "careerconv_hris_sources",
-    AdapterKind.HRIS_WRITER: "careerconv_hris_writers",
-    AdapterKind.STORE: "careerconv_plan_stores",
-    AdapterKind.CATALOG: "careerconv_competency_catalogs",
-    AdapterKind.NOTIFIER: "careerconv_notifiers",
-}
+T = TypeVar("T")
 
 
 class PluginHost:
@@ -40,7 +33,7 @@ class PluginHost:
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
-        self._adapters = {kind: self._collect(kind) for kind in AdapterKind}
+        self._adapters = {kind.name: self._collect(kind) for kind in PORTS}
 
     def _origin(self, plugin: object) -> str:
         for plug, dist in self.pm.list_plugin_distinfo():
@@ -48,9 +41,9 @@ class PluginHost:
                 return f"{self.pm.get_name(plugin)} (from {dist.project_name} {dist.version})"
         return f"{self.pm.get_name(plugin)}"
 
-    def _collect(self, kind: AdapterKind) -> dict[str, AdapterSpec]:
-        hook = getattr(self.pm.hook, _PROVIDER_HOOKS[kind])
-        found: dict[str, tuple[AdapterSpec, str]] = {}
+    def _collect(self, kind: Port[Any]) -> dict[str, AdapterSpec[Any]]:
+        hook = getattr(self.pm.hook, kind.hook)
+        found: dict[str, tuple[AdapterSpec[Any], str]] = {}
         # Each implementation is called on its own, so one broken provider is
         # named in the error instead of hiding the others' adapters.
         for impl in hook.get_hookimpls():
@@ -59,41 +52,39 @@ class PluginHost:
                 specs = list(impl.function() or ())
             except Exception as exc:
                 raise PluginError(
-                    f"plugin {origin} failed in {_PROVIDER_HOOKS[kind]}: {type(exc).__name__}"
+                    f"plugin {origin} failed in {kind.hook}: {type(exc).__name__}"
                 ) from exc
             for spec in specs:
-                if not isinstance(spec, AdapterSpec) or spec.kind is not kind:
+                if not isinstance(spec, AdapterSpec) or spec.kind != kind:
                     raise PluginError(
-                        f"plugin {origin}: {_PROVIDER_HOOKS[kind]} must return "
-                        f"AdapterSpec records of kind {kind.value}"
+                        f"plugin {origin}: {kind.hook} must return "
+                        f"AdapterSpec records of kind {kind.name}"
                     )
                 if spec.name in found:
                     raise PluginError(
-                        f"two {kind.value} adapters are named {spec.name!r}: one from "
+                        f"two {kind.name} adapters are named {spec.name!r}: one from "
                         f"{found[spec.name][1]}, one from {origin}; block one with "
                         f"{BLOCK_ENV} or rename it"
                     )
                 found[spec.name] = (spec, origin)
         return {name: pair[0] for name, pair in sorted(found.items())}
 
-    def adapters(self, kind: AdapterKind) -> Mapping[str, AdapterSpec]:
+    def adapters(self, kind: Port[T]) -> Mapping[str, AdapterSpec[T]]:
         """Every adapter of ``kind``, by name."""
-        return self._adapters[kind]
+        return cast("Mapping[str, AdapterSpec[T]]", self._adapters[kind.name])
 
-    def adapter_spec(self, kind: AdapterKind, name: str) -> AdapterSpec:
+    def adapter_spec(self, kind: Port[T], name: str) -> AdapterSpec[T]:
         """The adapter of ``kind`` called ``name``, or an error listing the known names."""
         try:
-            return self._adapters[kind][name]
+            return self.adapters(kind)[name]
         except KeyError:
-            known = ", ".join(self._adapters[kind]) or "none"
+            known = ", ".join(self._adapters[kind.name]) or "none"
             raise ConfigurationError(
-                f"no {kind.value} adapter named {name!r}; installed: {known}"
+                f"no {kind.name} adapter named {name!r}; installed: {known}"
             ) from None
 
-    def create(
-        self, kind: AdapterKind, name: str, settings: Mapping[str, str] | None = None
-    ) -> Any:
-        """Build the adapter ``name`` of ``kind`` with ``settings``."""
+    def create(self, kind: Port[T], name: str, settings: Mapping[str, str] | None = None) -> T:
+        """Build the adapter ``name`` of ``kind`` with ``settings``; typed by the port."""
         return self.adapter_spec(kind, name).factory(dict(settings or {}))
 
     def notify(self, event: DomainEvent) -> list[str]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
 from attrs import frozen
 
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person
+from careerconv_core.outbox import Channel
 from careerconv_core.views import (
     HrisSummaryView,
     InviteView,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from careerconv_core.domain.cadence import DueItem
     from careerconv_core.domain.plan import CareerPlan
     from careerconv_core.outbox import OutboxEntry
+
+T = TypeVar("T")
 
 
 class OutcomeStatus(enum.Enum):
@@ -157,12 +160,8 @@ class PlanChange:
 
 
 @runtime_checkable
-class PlanStore(Protocol):
-    """Plans, people and the outbox, with atomic commits."""
-
-    def commit(self, change: PlanChange) -> None:
-        """Write the whole change in one transaction; on any error write nothing."""
-        ...
+class PlanReader(Protocol):
+    """Reading plans, people, what is due and stored cursors: what reports and views need."""
 
     def load_plan(self, plan_id: str) -> CareerPlan:
         """The plan with this id, or ``NotFound``."""
@@ -186,6 +185,15 @@ class PlanStore(Protocol):
         """What is due on or before ``day`` (overdue included), from an index."""
         ...
 
+    def cursor(self, name: str) -> str | None:
+        """A stored position (an HRIS poll cursor), or None."""
+        ...
+
+
+@runtime_checkable
+class OutboxStore(Protocol):
+    """The outbox alone: all a dispatcher needs, and all ``status`` and ``retry`` read."""
+
     def claim_outbox(
         self, now: datetime, limit: int, lease_until: datetime
     ) -> Sequence[OutboxEntry]:
@@ -201,14 +209,105 @@ class PlanStore(Protocol):
         """Entries, optionally only those with the given status values."""
         ...
 
-    def cursor(self, name: str) -> str | None:
-        """A stored position (an HRIS poll cursor), or None."""
-        ...
-
     def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
         """Failed entries (all, or those named) back to pending with attempts reset; how many."""
         ...
 
 
+@runtime_checkable
+class PlanStore(PlanReader, OutboxStore, Protocol):
+    """Plans, people and the outbox, with atomic commits: what the use cases need."""
+
+    def commit(self, change: PlanChange) -> None:
+        """Write the whole change in one transaction; on any error write nothing."""
+        ...
+
+
 AdapterConfig = Mapping[str, str]
 """Settings for one adapter: from the config file, with secrets read from the environment."""
+
+
+@frozen
+class Port(Generic[T]):
+    """One port: the kind of adapter, the hook that registers it, and how it is used.
+
+    ``AdapterSpec`` records name the port they implement, so mypy checks that
+    a factory returns what the port promises (``T``). The plugin host, the
+    composition root and the dispatcher all read this one table.
+    """
+
+    name: str  # the kind's name: in listings, errors and ``careerconv.toml``
+    hook: str  # the provider hook that registers adapters of this kind
+    protocol: type  # the Protocol its adapters implement (``T``; a class, for isinstance)
+    many: bool = False  # ``[[calendar]]`` lists several adapters; ``[store]`` names one
+    channel: Channel | None = None  # the outbox channel it delivers, for delivering ports
+    view: type | None = None  # the view type of that channel's entries
+    deliver: str = ""  # the method that takes a batch of views
+    key: str = ""  # the view's field that keys an outcome (uid, key, external_id)
+
+
+class AdapterKind:
+    """The ports by name: ``AdapterKind.CALENDAR`` is the calendar port. ``PORTS`` lists them."""
+
+    CALENDAR: Final = Port[CalendarBackend](
+        "calendar",
+        "careerconv_calendar_backends",
+        CalendarBackend,
+        many=True,
+        channel=Channel.CALENDAR,
+        view=InviteView,
+        deliver="deliver_invites",
+        key="uid",
+    )
+    TRACKER: Final = Port[TicketTracker](
+        "tracker",
+        "careerconv_ticket_trackers",
+        TicketTracker,
+        many=True,
+        channel=Channel.TRACKER,
+        view=TicketView,
+        deliver="deliver_tickets",
+        key="key",
+    )
+    HRIS_SOURCE: Final = Port[HrisSource]("hris_source", "careerconv_hris_sources", HrisSource)
+    HRIS_WRITER: Final = Port[HrisRecordWriter](
+        "hris_writer",
+        "careerconv_hris_writers",
+        HrisRecordWriter,
+        many=True,
+        channel=Channel.HRIS,
+        view=HrisSummaryView,
+        deliver="deliver_summaries",
+        key="external_id",
+    )
+    STORE: Final = Port[PlanStore]("store", "careerconv_plan_stores", PlanStore)
+    CATALOG: Final = Port[CompetencyCatalog](
+        "catalog", "careerconv_competency_catalogs", CompetencyCatalog
+    )
+    NOTIFIER: Final = Port[Notifier](
+        "notifier",
+        "careerconv_notifiers",
+        Notifier,
+        many=True,
+        channel=Channel.NOTIFIER,
+        view=NoticeView,
+        deliver="deliver_notices",
+        key="key",
+    )
+
+
+PORTS: Final[tuple[Port[Any], ...]] = (
+    AdapterKind.CALENDAR,
+    AdapterKind.TRACKER,
+    AdapterKind.HRIS_SOURCE,
+    AdapterKind.HRIS_WRITER,
+    AdapterKind.STORE,
+    AdapterKind.CATALOG,
+    AdapterKind.NOTIFIER,
+)
+"""Every port, in the order listings show them."""
+
+DELIVERING: Final[Mapping[Channel, Port[Any]]] = {
+    port.channel: port for port in PORTS if port.channel is not None
+}
+"""The port that delivers each outbox channel."""

@@ -24,11 +24,12 @@ class Hide(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, Hide())
 from careerconv_core.hookspecs import AdapterKind
+from careerconv_core.ports import PORTS
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.plugins import make_plugin_manager
 
 host = make_plugin_manager(blocked=[])
-names = {{k.value: sorted(host.adapters(k)) for k in AdapterKind}}
+names = {{k.name: sorted(host.adapters(k)) for k in PORTS}}
 errors = {{}}
 for kind, name, settings in [
     (AdapterKind.HRIS_SOURCE, "scim", {{"url": "https://idp.example.com/scim/v2"}}),

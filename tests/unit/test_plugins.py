@@ -16,6 +16,7 @@ from careerconv_core import hookspecs
 from careerconv_core.errors import ConfigurationError, PluginError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, DomainEvent, hookimpl
 from careerconv_core.plugins import BLOCK_ENV, make_plugin_manager
+from careerconv_core.ports import PORTS
 
 EVENT = DomainEvent("plan.accepted", "p1", datetime(2026, 12, 1, tzinfo=UTC))
 
@@ -59,7 +60,7 @@ def fake_dists(tmp_path: Path) -> Iterator[Path]:
 
 def test_builtin_adapters_arrive_through_entry_points() -> None:
     host = make_plugin_manager(blocked=[])
-    names = {kind: set(host.adapters(kind)) for kind in AdapterKind}
+    names = {kind: set(host.adapters(kind)) for kind in PORTS}
     assert "ics" in names[AdapterKind.CALENDAR]
     assert "sqlite" in names[AdapterKind.STORE]
     assert "orgfile" in names[AdapterKind.HRIS_SOURCE]
@@ -127,12 +128,12 @@ def test_every_provider_hook_registers_its_kind() -> None:
         AdapterKind.NOTIFIER: "careerconv_notifiers",
     }
     impls = {
-        hook: (lambda k=kind: [AdapterSpec(k, f"t-{k.value}", dict)])
+        hook: (lambda k=kind: [AdapterSpec(k, f"t-{k.name}", dict)])
         for kind, hook in hooks.items()
     }
     host = make_plugin_manager(load_entry_points=False, plugins=[plugin("all", **impls)])
-    for kind in AdapterKind:
-        assert list(host.adapters(kind)) == [f"t-{kind.value}"]
+    for kind in PORTS:
+        assert list(host.adapters(kind)) == [f"t-{kind.name}"]
 
 
 def test_one_broken_observer_does_not_break_the_others(caplog: pytest.LogCaptureFixture) -> None:

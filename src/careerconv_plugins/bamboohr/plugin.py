@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from careerconv_core.domain.people import zone
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import HrisRecordWriter, HrisSource
 from careerconv_plugins.bamboohr.mapping import EmployeeEvent
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
 
@@ -151,7 +152,7 @@ def make_webhook_app(
 
 
 @hookimpl
-def careerconv_hris_sources() -> Iterable[AdapterSpec]:
+def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:
     """The BambooHR directory source."""
     return [
         AdapterSpec(
@@ -165,7 +166,7 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec]:
 
 
 @hookimpl
-def careerconv_hris_writers() -> Iterable[AdapterSpec]:
+def careerconv_hris_writers() -> Iterable[AdapterSpec[HrisRecordWriter]]:
     """The BambooHR summary-file writer."""
     return [
         AdapterSpec(

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import CalendarBackend
 
 SETTINGS = (
     "url", "user", "password_env", "timeout", "on_cancel",
@@ -18,7 +19,7 @@ SETTINGS = (
 )
 
 
-def make_backend(settings: Mapping[str, str]) -> object:
+def make_backend(settings: Mapping[str, str]) -> CalendarBackend:
     """Build the CalDAV backend from its settings (see ``backend.from_settings``)."""
     try:
         from careerconv_plugins.caldav.backend import from_settings  # noqa: PLC0415 - see module doc
@@ -31,7 +32,7 @@ def make_backend(settings: Mapping[str, str]) -> object:
 
 
 @hookimpl
-def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
+def careerconv_calendar_backends() -> Iterable[AdapterSpec[CalendarBackend]]:
     """The ``caldav`` backend: events on a CalDAV server, with free/busy."""
     return [
         AdapterSpec(

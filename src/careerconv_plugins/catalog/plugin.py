@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import CompetencyCatalog
 from careerconv_plugins.catalog.sources import BuiltinCatalog, CsvCatalog
 
 
@@ -13,7 +14,7 @@ def _builtin(_settings: Mapping[str, str]) -> BuiltinCatalog:
 
 
 @hookimpl
-def careerconv_competency_catalogs() -> Iterable[AdapterSpec]:
+def careerconv_competency_catalogs() -> Iterable[AdapterSpec[CompetencyCatalog]]:
     """The built-in catalog and the importer for an organisation's own CSV files."""
     return [
         AdapterSpec(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import CalendarBackend
 from careerconv_plugins.ics.backend import from_settings
 
 
 @hookimpl
-def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
+def careerconv_calendar_backends() -> Iterable[AdapterSpec[CalendarBackend]]:
     """The ``ics`` backend: one .ics file per invite and one per person, in a folder."""
     return [
         AdapterSpec(

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import TicketTracker
 from careerconv_plugins.jira.mapping import SETTINGS, parse_settings
 
 
-def make_tracker(settings: Mapping[str, str]) -> object:
+def make_tracker(settings: Mapping[str, str]) -> TicketTracker:
     """Build a ``JiraTracker`` from settings; the token is read from ``$token_env``.
 
     :raises ConfigurationError: a setting is missing or wrong (named, with the fix).
@@ -29,7 +30,7 @@ def make_tracker(settings: Mapping[str, str]) -> object:
 
 
 @hookimpl
-def careerconv_ticket_trackers() -> Iterable[AdapterSpec]:
+def careerconv_ticket_trackers() -> Iterable[AdapterSpec[TicketTracker]]:
     """The Jira tracker (Cloud and Data Center)."""
     return [
         AdapterSpec(

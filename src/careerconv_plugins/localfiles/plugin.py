@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import HrisRecordWriter, TicketTracker
 from careerconv_plugins.localfiles.hris import FileSummaries
 from careerconv_plugins.localfiles.tracker import FileTracker
 
 
 @hookimpl
-def careerconv_ticket_trackers() -> list[AdapterSpec]:
+def careerconv_ticket_trackers() -> list[AdapterSpec[TicketTracker]]:
     """The embedded tracker: ticket files in a folder."""
     return [
         AdapterSpec(
@@ -22,7 +23,7 @@ def careerconv_ticket_trackers() -> list[AdapterSpec]:
 
 
 @hookimpl
-def careerconv_hris_writers() -> list[AdapterSpec]:
+def careerconv_hris_writers() -> list[AdapterSpec[HrisRecordWriter]]:
     """The embedded HR record: summary files in a folder."""
     return [
         AdapterSpec(

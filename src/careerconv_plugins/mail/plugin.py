@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import CalendarBackend, Notifier
 from careerconv_plugins.mail.backend import (
     imip_from_settings,
     mailfiles_from_settings,
@@ -18,7 +19,7 @@ SMTP_SETTINGS = (
 
 
 @hookimpl
-def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
+def careerconv_calendar_backends() -> Iterable[AdapterSpec[CalendarBackend]]:
     """The ``imip`` backend: invites, updates and cancellations mailed as text/calendar."""
     return [
         AdapterSpec(
@@ -32,7 +33,7 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec]:
 
 
 @hookimpl
-def careerconv_notifiers() -> Iterable[AdapterSpec]:
+def careerconv_notifiers() -> Iterable[AdapterSpec[Notifier]]:
     """The ``smtp`` notifier and the ``mailfiles`` notifier (no server needed)."""
     return [
         AdapterSpec(

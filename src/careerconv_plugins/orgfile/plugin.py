@@ -7,6 +7,7 @@ from pathlib import Path
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import HrisSource
 from careerconv_plugins.orgfile.source import OrgFileSource
 
 
@@ -21,7 +22,7 @@ def make_source(settings: Mapping[str, str]) -> OrgFileSource:
 
 
 @hookimpl
-def careerconv_hris_sources() -> Iterable[AdapterSpec]:
+def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:
     """The org file source."""
     return [
         AdapterSpec(

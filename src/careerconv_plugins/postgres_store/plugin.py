@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import PlanStore
 
 
 def _shown_env(name: str) -> str:
@@ -43,7 +44,7 @@ def dsn_from_settings(settings: Mapping[str, str]) -> str:
     return dsn
 
 
-def from_settings(settings: Mapping[str, str]) -> object:
+def from_settings(settings: Mapping[str, str]) -> PlanStore:
     """A ``PostgresStore`` for the configured DSN; the schema is migrated on open."""
     dsn = dsn_from_settings(settings)
     try:
@@ -56,7 +57,7 @@ def from_settings(settings: Mapping[str, str]) -> object:
 
 
 @hookimpl
-def careerconv_plan_stores() -> Iterable[AdapterSpec]:
+def careerconv_plan_stores() -> Iterable[AdapterSpec[PlanStore]]:
     """The ``postgres`` store: the shared store for several machines and dispatchers."""
     return [
         AdapterSpec(

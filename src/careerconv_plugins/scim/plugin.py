@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import HrisSource
 
 if TYPE_CHECKING:
     from careerconv_plugins.scim.source import ScimSource
@@ -82,7 +83,7 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
 
 
 @hookimpl
-def careerconv_hris_sources() -> Iterable[AdapterSpec]:
+def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:
     """The SCIM 2.0 source."""
     return [
         AdapterSpec(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
+from careerconv_core.ports import PlanStore
 from careerconv_plugins.sqlite_store.store import SqliteStore
 
 
@@ -27,7 +28,7 @@ def from_settings(settings: Mapping[str, str]) -> SqliteStore:
 
 
 @hookimpl
-def careerconv_plan_stores() -> Iterable[AdapterSpec]:
+def careerconv_plan_stores() -> Iterable[AdapterSpec[PlanStore]]:
     """The ``sqlite`` store: plans, people and the outbox in one SQLite file."""
     return [
         AdapterSpec(

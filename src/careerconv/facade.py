@@ -1,0 +1,134 @@
+"""One object for a host tool: every use case, taking people in, delivering, closing.
+
+``connect`` wires the use cases to adapter objects a host already has (or
+builds with ``adapter``); ``careerconv.open`` (in ``careerconv.app``) reads a
+careerconv home and wires what its ``careerconv.toml`` configures, as the
+command line does.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from attrs import field, frozen
+
+from careerconv_core.dispatch import Dispatcher, DispatchReport, RetryPolicy
+from careerconv_core.domain.people import Person
+from careerconv_core.hookspecs import DomainEvent
+from careerconv_core.outbox import Channel
+from careerconv_core.plugins import PluginHost, make_plugin_manager
+from careerconv_core.ports import (
+    CalendarBackend,
+    HrisRecordWriter,
+    Notifier,
+    OrgSnapshot,
+    PlanStore,
+    Port,
+    TicketTracker,
+)
+from careerconv_core.services import OrgSyncReport, Services, Settings
+
+T = TypeVar("T")
+
+
+def new_id() -> str:
+    """A short random id for plans, handoffs and outbox entries."""
+    return uuid.uuid4().hex[:12]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@frozen
+class Careerconv(Services):
+    """Every use case of the method (see ``careerconv_core.services``), plus what a host needs
+    around them: ``sync_people`` to take people in through the org checks, ``dispatch`` to
+    deliver what the steps queued, and ``close``."""
+
+    # Built on first use: a host that only records steps never opens a tracker or a mail server.
+    make_dispatcher: Callable[[], Dispatcher] | None = field(default=None, kw_only=True)
+
+    def sync_people(self, people: Iterable[Person], *, complete: bool = False) -> OrgSyncReport:
+        """Take people in, checked as an org (unknown managers, cycles, duplicate emails).
+
+        ``complete`` says these are everyone: whoever is stored but missing has
+        left. A changed manager starts the consent-first handoff (M12). A bad
+        set of people changes nothing.
+        """
+        return self.sync_org(OrgSnapshot(tuple(people)), complete=complete)
+
+    def dispatch(self, limit: int = 200) -> DispatchReport:
+        """Deliver up to ``limit`` queued invites, tickets, summaries and notices, per adapter."""
+        if self.make_dispatcher is None:  # nothing to deliver to: entries wait, reported as skipped
+            return Dispatcher(self.store, {}, self.clock).run_once(limit)
+        return self.make_dispatcher().run_once(limit)
+
+    def close(self) -> None:
+        """Close the store if it can be closed."""
+        closer = getattr(self.store, "close", None)
+        if callable(closer):
+            closer()
+
+
+def adapter(
+    kind: Port[T],
+    name: str,
+    settings: Mapping[str, str] | None = None,
+    *,
+    host: PluginHost | None = None,
+    **more: str,
+) -> T:
+    """Build the installed adapter ``name`` of ``kind`` (``AdapterKind.STORE``, ...) with settings.
+
+    Settings may be given as a mapping, as keywords, or both; adapters are
+    found through the ``careerconv`` entry points like any plugin's.
+    """
+    return (host or make_plugin_manager()).create(kind, name, {**(settings or {}), **more})
+
+
+def connect(
+    store: PlanStore,
+    *,
+    calendars: Mapping[str, CalendarBackend] | None = None,
+    trackers: Mapping[str, TicketTracker] | None = None,
+    notifiers: Mapping[str, Notifier] | None = None,
+    hris_writers: Mapping[str, HrisRecordWriter] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    settings: Settings | None = None,
+    ids: Callable[[], str] | None = None,
+    observe: Callable[[DomainEvent], object] | None = None,
+    retry: RetryPolicy | None = None,
+) -> Careerconv:
+    """The use cases on ``store``, delivering through the adapters given, by name.
+
+    The first calendar is also read for free/busy when scheduling. ``clock``
+    defaults to the system clock in UTC; ``ids`` to short random ids.
+    """
+    now = clock or _utc_now
+    by_channel: dict[Channel, list[tuple[str, object]]] = {
+        Channel.CALENDAR: list((calendars or {}).items()),
+        Channel.TRACKER: list((trackers or {}).items()),
+        Channel.NOTIFIER: list((notifiers or {}).items()),
+        Channel.HRIS: list((hris_writers or {}).items()),
+    }
+    dispatcher = Dispatcher(
+        store,
+        {channel: pairs for channel, pairs in by_channel.items() if pairs},
+        now,
+        retry or RetryPolicy(),
+        random.Random(),  # noqa: S311 - retry jitter, not a secret
+    )
+    return Careerconv(
+        store,
+        now,
+        ids or new_id,
+        settings or Settings(),
+        observe or (lambda _event: None),
+        next(iter((calendars or {}).values()), None),
+        make_dispatcher=lambda: dispatcher,
+    )
