@@ -27,6 +27,7 @@ _LAZY = {
     "Careerconv": "careerconv.facade",
     "connect": "careerconv.facade",
     "adapter": "careerconv.facade",
+    "plugin_host": "careerconv.facade",
     "open": "careerconv.app",
     "App": "careerconv.app",
     "Settings": "careerconv_core.services",
@@ -106,12 +107,13 @@ __all__ = [  # every public name; a test checks it against _LAZY and _MODULES
     "connect",
     "hookimpl",
     "open",
+    "plugin_host",
     "testing",
 ]
 
 if TYPE_CHECKING:  # what the type checker sees; at run time __getattr__ loads them
     from careerconv.app import App, open
-    from careerconv.facade import Careerconv, adapter, connect
+    from careerconv.facade import Careerconv, adapter, connect, plugin_host
     from careerconv_core import testing
     from careerconv_core.domain.cadence import CheckInKind
     from careerconv_core.domain.conversations import ConversationKind

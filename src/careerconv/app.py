@@ -18,7 +18,7 @@ from typing import Any
 
 from attrs import define, field
 
-from careerconv.facade import Careerconv, new_id
+from careerconv.facade import Careerconv, new_id, plugin_host
 from careerconv_core.dispatch import Dispatcher, RetryPolicy
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.catalog import Catalog
@@ -26,7 +26,7 @@ from careerconv_core.domain.conversations import ConversationLengths
 from careerconv_core.domain.grow import GrowRules
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.errors import ConfigurationError, InvalidInput
-from careerconv_core.plugins import PluginHost, make_plugin_manager
+from careerconv_core.plugins import PluginHost
 from careerconv_core.ports import PORTS, AdapterKind
 from careerconv_core.services import OrgSyncReport, Settings
 
@@ -192,7 +192,7 @@ class App:
             ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigurationError(f"{path}: not valid TOML ({exc})") from None
-        return cls(home, config, host or make_plugin_manager(), clock or system_clock)
+        return cls(home, config, host or plugin_host(), clock or system_clock)
 
     def _settings(self, raw: Any, where: str) -> dict[str, str]:
         if raw is None:

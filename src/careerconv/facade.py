@@ -8,6 +8,7 @@ command line does.
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -20,7 +21,7 @@ from careerconv_core.dispatch import Dispatcher, DispatchReport, RetryPolicy
 from careerconv_core.domain.people import Person
 from careerconv_core.hookspecs import DomainEvent
 from careerconv_core.outbox import Channel
-from careerconv_core.plugins import PluginHost, make_plugin_manager
+from careerconv_core.plugins import BLOCK_ENV, PluginHost, make_plugin_manager
 from careerconv_core.ports import (
     CalendarBackend,
     HrisRecordWriter,
@@ -75,6 +76,18 @@ class Careerconv(Services):
             closer()
 
 
+def plugin_host(blocked: Iterable[str] | None = None) -> PluginHost:
+    """A plugin host over the installed ``careerconv`` entry points.
+
+    ``blocked`` names plugins to leave out; by default they are read from
+    ``$CAREERCONV_BLOCK_PLUGINS`` (comma-separated, for example ``jira,caldav``).
+    """
+    if blocked is None:
+        raw = os.environ.get(BLOCK_ENV, "")
+        blocked = [name.strip() for name in raw.split(",") if name.strip()]
+    return make_plugin_manager(blocked=blocked)
+
+
 def adapter(
     kind: Port[T],
     name: str,
@@ -88,7 +101,7 @@ def adapter(
     Settings may be given as a mapping, as keywords, or both; adapters are
     found through the ``careerconv`` entry points like any plugin's.
     """
-    return (host or make_plugin_manager()).create(kind, name, {**(settings or {}), **more})
+    return (host or plugin_host()).create(kind, name, {**(settings or {}), **more})
 
 
 def connect(

@@ -8,7 +8,6 @@ exactly like third-party ones.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any, TypeVar, cast
@@ -23,7 +22,8 @@ from careerconv_core.ports import PORTS, Port
 log = logging.getLogger(__name__)
 
 BLOCK_ENV = "CAREERCONV_BLOCK_PLUGINS"
-"""Comma-separated plugin (entry point) names to leave out, for example ``jira,caldav``."""
+"""The environment variable the application reads for plugin names to leave out
+(``careerconv.plugin_host``); the core itself never reads the environment."""
 
 T = TypeVar("T")
 
@@ -110,28 +110,24 @@ class PluginHost:
         return failed
 
 
-def _blocked_from_env() -> list[str]:
-    raw = os.environ.get(BLOCK_ENV, "")
-    return [name.strip() for name in raw.split(",") if name.strip()]
-
-
 def make_plugin_manager(
     *,
     load_entry_points: bool = True,
     plugins: Iterable[ModuleType | object] = (),
-    blocked: Iterable[str] | None = None,
+    blocked: Iterable[str] = (),
 ) -> PluginHost:
     """Build a checked plugin host.
 
     :param load_entry_points: load plugins from the ``careerconv`` entry-point group.
     :param plugins: extra plugin objects or modules to register (tests, embedders).
-    :param blocked: plugin names to leave out; defaults to ``$CAREERCONV_BLOCK_PLUGINS``.
+    :param blocked: plugin (entry point) names to leave out, for example ``("jira",)``;
+        ``careerconv.plugin_host()`` takes them from ``$CAREERCONV_BLOCK_PLUGINS``.
     :raises PluginError: a hook implementation that matches no spec (a misspelling),
         a provider that fails, or two adapters of one kind with one name.
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    for name in _blocked_from_env() if blocked is None else blocked:
+    for name in blocked:
         pm.set_blocked(name)
     for plugin in plugins:
         pm.register(plugin)

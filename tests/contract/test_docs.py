@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from careerconv_core import hookspecs
+from careerconv_core.domain.events import EventName
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import Notifier, OutcomeStatus
@@ -33,8 +34,7 @@ def built_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the docs once for this module; fail with every warning if there is one."""
     out = tmp_path_factory.mktemp("html")
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         str(DOCS), str(out)],
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(out)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -61,6 +61,14 @@ def test_every_hook_is_in_the_hook_reference(built_html: Path, hook: str) -> Non
     html = (built_html / "hooks.html").read_text(encoding="utf-8")
     # The anchor autodoc gives a documented function, not just a passing mention.
     assert f'id="careerconv_core.hookspecs.{hook}"' in html, f"{hook} is not documented"
+
+
+@pytest.mark.parametrize("event", list(EventName), ids=lambda e: e.value)
+def test_every_domain_event_name_is_in_the_hook_reference(built_html: Path, event: EventName) -> None:
+    html = (built_html / "hooks.html").read_text(encoding="utf-8")
+    anchor = f'id="careerconv_core.domain.events.EventName.{event.name}"'
+    assert anchor in html, f"{event.value} is not documented"
+    assert event.value in html
 
 
 def test_every_rule_has_its_anchor() -> None:

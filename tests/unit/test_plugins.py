@@ -12,6 +12,7 @@ from types import ModuleType
 
 import pytest
 
+from careerconv.facade import plugin_host
 from careerconv_core import hookspecs
 from careerconv_core.errors import ConfigurationError, PluginError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, DomainEvent, hookimpl
@@ -47,9 +48,7 @@ def fake_dists(tmp_path: Path) -> Iterator[Path]:
         )
         info = tmp_path / f"{dist}_cc-1.{len(dist)}.dist-info"
         info.mkdir()
-        (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {dist}-cc\nVersion: 1.{len(dist)}\n"
-        )
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}-cc\nVersion: 1.{len(dist)}\n")
         (info / "entry_points.txt").write_text(f"[careerconv]\n{dist} = {dist}_cc_plugin\n")
     sys.path.insert(0, str(tmp_path))
     yield tmp_path
@@ -78,7 +77,7 @@ def test_two_adapters_with_one_name_fail_naming_both_distributions(fake_dists: P
 
 def test_blocking_by_environment(fake_dists: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(BLOCK_ENV, "beta, jira")
-    host = make_plugin_manager()
+    host = plugin_host()
     assert host.adapters(AdapterKind.CALENDAR)["dup"].summary == "from alpha"
     assert "jira" not in host.adapters(AdapterKind.TRACKER)
 
@@ -111,9 +110,7 @@ def test_adapters_are_created_by_name_with_settings() -> None:
         plugins=[plugin("cal", careerconv_calendar_backends=calendar("mine"))],
     )
     assert host.create(AdapterKind.CALENDAR, "mine", {"a": "b"}) == ("made", {"a": "b"})
-    with pytest.raises(
-        ConfigurationError, match="no calendar adapter named 'other'; installed: mine"
-    ):
+    with pytest.raises(ConfigurationError, match="no calendar adapter named 'other'; installed: mine"):
         host.create(AdapterKind.CALENDAR, "other")
 
 
@@ -127,10 +124,7 @@ def test_every_provider_hook_registers_its_kind() -> None:
         AdapterKind.CATALOG: "careerconv_competency_catalogs",
         AdapterKind.NOTIFIER: "careerconv_notifiers",
     }
-    impls = {
-        hook: (lambda k=kind: [AdapterSpec(k, f"t-{k.name}", dict)])
-        for kind, hook in hooks.items()
-    }
+    impls = {hook: (lambda k=kind: [AdapterSpec(k, f"t-{k.name}", dict)]) for kind, hook in hooks.items()}
     host = make_plugin_manager(load_entry_points=False, plugins=[plugin("all", **impls)])
     for kind in PORTS:
         assert list(host.adapters(kind)) == [f"t-{kind.name}"]
@@ -161,13 +155,9 @@ def test_one_broken_observer_does_not_break_the_others(caplog: pytest.LogCapture
 def test_no_module_level_manager() -> None:
     from careerconv_core import plugins
 
-    managers = [
-        v for v in vars(plugins).values() if type(v).__name__ in ("PluginManager", "PluginHost")
-    ]
+    managers = [v for v in vars(plugins).values() if type(v).__name__ in ("PluginManager", "PluginHost")]
     assert managers == []
-    assert make_plugin_manager(load_entry_points=False) is not make_plugin_manager(
-        load_entry_points=False
-    )
+    assert make_plugin_manager(load_entry_points=False) is not make_plugin_manager(load_entry_points=False)
 
 
 def test_hookspecs_all_have_docstrings() -> None:
@@ -176,3 +166,10 @@ def test_hookspecs_all_have_docstrings() -> None:
     for name in specs:
         doc = getattr(hookspecs, name).__doc__ or ""
         assert len(doc.split()) >= 8 and "versionadded" in doc, name
+
+
+def test_the_core_host_reads_no_environment(fake_dists: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(BLOCK_ENV, "beta")
+    with pytest.raises(PluginError, match="two calendar adapters are named 'dup'"):
+        make_plugin_manager()  # the core blocks only what it is told to
+    assert plugin_host(blocked=["beta"]).adapters(AdapterKind.CALENDAR)["dup"].summary == "from alpha"

@@ -12,7 +12,6 @@ from careerconv_core.domain.cadence import CheckInKind, DueKind
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.handoff import NewManagerPath
-from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.plan import Consent, PlanStatus
 from careerconv_core.domain.roles import Actor
 from careerconv_core.errors import AdapterError, InvalidInput, NotFound, RuleViolation
@@ -20,49 +19,8 @@ from careerconv_core.outbox import OutboxStatus
 from careerconv_core.ports import DeliveryOutcome, OrgSnapshot, OutcomeStatus, PlanChange
 from careerconv_core.services import NotAParticipant
 from careerconv_core.views import InviteMethod, InviteView, NoticeKind, TicketStatus
-from support.plans import grow_plan, pinnacle_for_manager
+from support.flows import started, through_review
 from support.world import PEOPLE, World
-
-
-def started(world: World) -> str:
-    svc = world.services
-    plan_id = svc.propose("m1", "r1").plan.id
-    svc.accept(plan_id, "r1", life_story_opt_in=True)
-    svc.confirm_readiness(plan_id, "m1", True, True)
-    now = world.clock()
-    svc.place_conversations(
-        plan_id,
-        "m1",
-        {
-            ConversationKind.LIFE_STORY: (
-                now + timedelta(days=1),
-                now + timedelta(days=1, hours=1),
-            ),
-            ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
-            ConversationKind.GROW_REVIEW: (
-                now + timedelta(days=7),
-                now + timedelta(days=7, minutes=45),
-            ),
-        },
-    )
-    return plan_id
-
-
-def through_review(world: World) -> str:
-    plan_id = started(world)
-    svc = world.services
-    world.clock.advance(days=1, hours=1)
-    svc.record_life_story(
-        plan_id, "m1", LifeStory("grew up by the sea", ("curiosity",), ("fairness",))
-    )
-    world.clock.advance(days=1)
-    svc.record_pinnacle(plan_id, "m1", pinnacle_for_manager())
-    svc.rate(plan_id, "r1", "strategy", 2)
-    svc.choose_focus(plan_id, "r1", ["strategy"])
-    svc.write_grow(plan_id, "r1", grow_plan(starts=world.clock().date()))
-    world.clock.advance(days=5)
-    svc.record_grow_review(plan_id, "r1")
-    return plan_id
 
 
 def test_propose_checks_the_reporting_line_and_queues_a_proposal_notice() -> None:
@@ -107,14 +65,14 @@ def test_moving_one_conversation_updates_one_invite_with_a_higher_sequence() -> 
         plan_id,
         "m1",
         {
-            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+            ConversationKind.PINNACLE: (now + timedelta(days=2, hours=2), now + timedelta(days=2, hours=3)),
         },
     )
     writes = world.calendar.writes
     world.dispatcher().run_once()
     assert world.calendar.writes == writes + 1
     moved = world.calendar.events[f"{plan_id}-pinnacle@careerconv"]
-    assert moved.sequence == 1 and moved.start == now + timedelta(days=3)
+    assert moved.sequence == 1 and moved.start == now + timedelta(days=2, hours=2)
 
 
 def test_decline_cancels_every_invite() -> None:
@@ -328,7 +286,7 @@ def test_superseded_entries_are_not_delivered_twice() -> None:
         plan_id,
         "m1",
         {
-            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+            ConversationKind.PINNACLE: (now + timedelta(days=2, hours=2), now + timedelta(days=2, hours=3)),
         },
     )
     world.dispatcher().run_once()
