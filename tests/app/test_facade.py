@@ -15,9 +15,7 @@ from careerconv_core.errors import InvalidInput
 from careerconv_core.testing import InMemoryStore, RecordingCalendar, RecordingNotifier
 
 MAYA = careerconv.Person("maya", "Maya Okafor", "maya@example.com", "Europe/Berlin")
-JONAS = careerconv.Person(
-    "jonas", "Jonas Weber", "jonas@example.com", "Europe/Berlin", manager_id="maya"
-)
+JONAS = careerconv.Person("jonas", "Jonas Weber", "jonas@example.com", "Europe/Berlin", manager_id="maya")
 NOW = datetime(2027, 1, 4, 8, tzinfo=UTC)
 
 

@@ -7,12 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from careerconv.cli import build_parser, main
+from careerconv.cli.catalog import with_catalog_table
+from careerconv_core.errors import ConfigurationError
 from tests_support_paths import EXAMPLES
 
 NOW = "2027-01-04T08:00:00+00:00"
@@ -43,9 +46,7 @@ class Cli:
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     runner = Cli(tmp_path / "home", capsys, monkeypatch)
     runner("init")
     runner("org", "import", str(EXAMPLES / "org.toml"))
@@ -74,9 +75,7 @@ def test_adapters_lists_the_builtin_ones(cli: Cli) -> None:
 def test_org_import_reports_changes_and_rejects_bad_files(cli: Cli, tmp_path: Path) -> None:
     assert "0 added, 0 updated" in cli("org", "import", str(EXAMPLES / "org.toml"))
     bad = tmp_path / "bad.toml"
-    bad.write_text(
-        '[[person]]\nid = "a"\nname = "A"\nemail = "a@example.com"\ntime_zone = "Mars/Base"\n'
-    )
+    bad.write_text('[[person]]\nid = "a"\nname = "A"\nemail = "a@example.com"\ntime_zone = "Mars/Base"\n')
     out = cli("org", "import", str(bad), code=1)
     assert "error:" in out and "Mars/Base" in out and "Traceback" not in out
 
@@ -104,9 +103,7 @@ def test_schedule_team_and_reschedule(cli: Cli) -> None:
     assert "already scheduled" in cli("schedule", "jonas", "--start", "2027-01-05")
     moved = cli("reschedule", "jonas", "grow_review", "--to", "2027-01-05T01:00+00:00", code=1)
     assert "M4" in moved
-    assert "has no UTC offset" in cli(
-        "reschedule", "jonas", "pinnacle", "--to", "2027-01-05T10:00", code=2
-    )
+    assert "has no UTC offset" in cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-05T10:00", code=2)
 
 
 def record_jonas(cli: Cli) -> None:
@@ -125,9 +122,7 @@ def record_jonas(cli: Cli) -> None:
         "--as",
         "jonas",
     )
-    out = cli(
-        "record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas"
-    )
+    out = cli("record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas")
     assert "grow.written" in out
 
 
@@ -145,19 +140,13 @@ def test_record_outcomes_and_refusals(cli: Cli, tmp_path: Path) -> None:
     )
     cli("record", "jonas", "life_story", "--file", str(records / "jonas-life-story.toml"))
     # The manager may not hand in the report's ratings or focus (M6, M7).
-    out = cli(
-        "record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), code=1
-    )
+    out = cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), code=1)
     assert "M6" in out
     bad = tmp_path / "bad.json"
-    bad.write_text(
-        json.dumps({"pinnacle": {"roles": [{"id": str(n), "title": "x"} for n in range(4)]}})
-    )
+    bad.write_text(json.dumps({"pinnacle": {"roles": [{"id": str(n), "title": "x"} for n in range(4)]}}))
     assert "M5: 4 pinnacle roles" in cli("record", "jonas", "pinnacle", "--file", str(bad), code=1)
     bad.write_text(json.dumps({"pinnacle": {"dream": "x", "oops": 1}}))
-    assert "unknown field(s) ['oops']" in cli(
-        "record", "jonas", "pinnacle", "--file", str(bad), code=1
-    )
+    assert "unknown field(s) ['oops']" in cli("record", "jonas", "pinnacle", "--file", str(bad), code=1)
     assert "give --file" in cli("record", "jonas", "life_story", code=2)
 
 
@@ -171,6 +160,25 @@ def test_interactive_record(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", Tty("Grew up by the sea\ncuriosity, making\nfairness\n"))
     assert "conversation.life_story_held" in cli("record", "jonas", "life_story")
+
+
+def test_interactive_record_on_the_streams_given_to_main(cli: Cli) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = io.StringIO()
+    argv = ["--home", str(cli.home), "record", "jonas", "life_story"]
+    assert main(argv, stdin=Tty("Grew up by the sea\ncuriosity\nfairness\n"), stdout=out) == 0
+    shown = out.getvalue()
+    assert shown.startswith(
+        "What did you learn (notes stay between you two): Core drives (comma-separated): "
+    )
+    assert "conversation.life_story_held" in shown
+    assert cli.capsys.readouterr().out == ""  # nothing went to the process's own stdout
 
 
 def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
@@ -223,12 +231,7 @@ def test_due_nudges_consent_and_export(cli: Cli, tmp_path: Path) -> None:
     assert "Hiring well" in summary["focus_competencies"]
     cli("export", "jonas", "--format", "html", "--out", str(tmp_path / "plan.html"))
     page = (tmp_path / "plan.html").read_text()
-    assert (
-        page.startswith("<!DOCTYPE html>")
-        and "<svg" in page
-        and "focus" in page
-        and "<script" not in page
-    )
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "focus" in page and "<script" not in page
     md = cli("export", "jonas")
     assert "## GROW plan" in md and "| Hiring well | 1" in md
     assert "neither the report nor the manager" in cli("export", "jonas", "--as", "daniel", code=1)
@@ -266,6 +269,28 @@ def test_catalog_commands(cli: Cli, tmp_path: Path) -> None:
         "catalog", "import", "--competencies", str(comps), "--roles", str(roles)
     )
     assert "Gardener" in cli("catalog", "list")
+
+
+def test_the_catalog_table_is_rewritten_in_place_and_read_back() -> None:
+    text = (
+        '# my setup\n[store]\nadapter = "sqlite"\n\n[catalog]  # which one\nadapter = "builtin"\n\n'
+        '[catalog.settings]\nlanguage = "en"\n\n[method]\nweekly_cap_hours = 3.5\n'
+    )
+    settings = {"competencies_path": 'C:\\cc\\"my" comps.csv', "roles_path": "/data/r\u00f4les.csv"}
+    out = with_catalog_table(text, "csv", settings, "careerconv.toml")
+    parsed = tomllib.loads(out)
+    assert parsed == {
+        "store": {"adapter": "sqlite"},
+        "catalog": {"adapter": "csv", "settings": settings},
+        "method": {"weekly_cap_hours": 3.5},
+    }
+    assert out.startswith("# my setup\n[store]") and out.index("[catalog]") < out.index("[method]")
+    assert "builtin" not in out and "language" not in out
+    added = with_catalog_table('[store]\nadapter = "sqlite"', "csv", {"roles_path": "r.csv"}, "x")
+    assert tomllib.loads(added)["catalog"] == {"adapter": "csv", "settings": {"roles_path": "r.csv"}}
+    # A catalog set in a way the rewrite does not see is refused, with the table to write by hand.
+    with pytest.raises(ConfigurationError, match=r"x: the \[catalog\] table could not be rewritten"):
+        with_catalog_table('catalog.adapter = "builtin"\n', "csv", {"roles_path": "r.csv"}, "x")
 
 
 def test_dispatch_status_and_retry(cli: Cli) -> None:
@@ -335,8 +360,11 @@ def test_reciprocity_and_the_team_life_story(cli: Cli) -> None:
     assert "5 to 60 minutes" in too_long
     cli("dispatch")
     invites = [p.read_text() for p in (cli.home / "invites").rglob("*.ics")]
-    team = [p.read_text() for p in (cli.home / "invites" / "invites").glob("*.ics")
-            if "Team life story" in p.read_text()]
+    team = [
+        p.read_text()
+        for p in (cli.home / "invites" / "invites").glob("*.ics")
+        if "Team life story" in p.read_text()
+    ]
     assert len(team) == 1  # one invite for the whole team
     unfolded = team[0].replace("\r\n ", "").replace("\n ", "")
     for email in ("jonas.weber@example.com", "hannah", "priya"):

@@ -1,0 +1,177 @@
+"""What every command shares: the invocation, how arguments are read, how a step is shown.
+
+Only ``argparse`` and the standard library are imported here at the top, so
+that ``careerconv --help`` stays fast; the application is loaded by
+:meth:`Invocation.app` when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from careerconv.app import App
+    from careerconv_core.domain.plan import CareerPlan
+    from careerconv_core.services import Clock
+
+PROGRESS_ENV = "CAREERCONV_PROGRESS"
+"""Set to show progress of long runs even when standard error is not a terminal."""
+
+
+class UsageError(Exception):
+    """A command was called wrongly; the message says how to call it."""
+
+
+class Invocation:
+    """One run of ``careerconv``: where the data lives, the clock, the terminal's streams.
+
+    ``clock`` None means the composition root's own clock (the system clock,
+    or ``$CAREERCONV_NOW``).
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        clock: Clock | None = None,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
+        self.home = home
+        self.clock = clock
+        # Read at call time, so a test that swaps sys.stdout is honoured.
+        self.stdin = sys.stdin if stdin is None else stdin
+        self.stdout = sys.stdout if stdout is None else stdout
+        self.stderr = sys.stderr if stderr is None else stderr
+
+    def app(self) -> App:
+        """The application configured in ``home``, on this invocation's clock."""
+        from careerconv.app import App
+
+        return App.load(self.home, clock=self.clock)
+
+    def out(self, text: str = "") -> None:
+        """One line on standard output."""
+        self.stdout.write(text + "\n")
+
+    def err(self, text: str) -> None:
+        """One line on standard error."""
+        self.stderr.write(text + "\n")
+
+    def ask(self, prompt: str) -> str:
+        """One answer typed at the terminal, without its line end; EOFError at end of input."""
+        if self.stdin is sys.stdin and self.stdout is sys.stdout:
+            return input(prompt)  # the terminal's own line reading
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    def progress(self, label: str) -> Callable[[int, int], None]:
+        """A progress callback for long runs, shown on a terminal (or with ``$CAREERCONV_PROGRESS``)."""
+
+        def show(done: int, total: int) -> None:
+            if self.stderr.isatty() or os.environ.get(PROGRESS_ENV):
+                end = "\n" if done == total else "\r"
+                self.stderr.write(f"{label} {done}/{total}{end}")
+                self.stderr.flush()
+
+        return show
+
+
+Handler = Callable[[argparse.Namespace, Invocation], None]
+"""What runs a command: the parsed arguments and the invocation."""
+
+
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler | None,
+    help_: str,
+) -> argparse.ArgumentParser:
+    """A top-level command whose help line is also its description."""
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(fn=handler)
+    return parser
+
+
+def add_reports(parser: argparse.ArgumentParser, many: bool = True) -> None:
+    """The ``REPORT`` positional: one or more report ids."""
+    parser.add_argument(
+        "reports", nargs="+" if many else 1, metavar="REPORT", help="report id(s) from the org"
+    )
+
+
+def add_as(parser: argparse.ArgumentParser) -> None:
+    """``--as PERSON``: who takes the step."""
+    parser.add_argument(
+        "--as",
+        dest="as_",
+        metavar="PERSON",
+        help="who takes the step (default: the report's manager)",
+    )
+
+
+def parse_date(text: str) -> date:
+    """An argument ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def parse_datetime(text: str) -> datetime:
+    """An argument date-time that must carry a UTC offset."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date-time like 2026-12-03T10:00+01:00, got {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no UTC offset; add one, e.g. {text}+01:00 or {text}Z")
+    return value
+
+
+def plan_of(app: App, report_id: str) -> CareerPlan:
+    """The report's current plan: the open one, else the latest."""
+    from careerconv_core.errors import NotFound
+
+    app.store.load_person(report_id)
+    plans = list(app.store.find_plans(report_id=report_id))
+    if not plans:
+        raise NotFound("plan for report", report_id)
+    open_ = [p for p in plans if p.status.is_open]
+    chosen: CareerPlan = (open_ or sorted(plans, key=lambda p: p.proposed_at))[-1]
+    return chosen
+
+
+def who(args: argparse.Namespace, plan: CareerPlan) -> str:
+    """The person named by ``--as``, else the plan's manager."""
+    return str(getattr(args, "as_", None) or plan.manager_id)
+
+
+def step_done(inv: Invocation, report: Any) -> None:
+    """A step's report: its event, the plan's state, what was queued, stress-test findings."""
+    plan = report.plan
+    inv.out(
+        f"{report.events[0]}: plan {plan.id} ({plan.status.value}), {len(report.queued)} effect(s) queued"
+    )
+    for finding in report.findings:
+        inv.out(f"  stress test: {finding}")
+
+
+def each_report(args: argparse.Namespace, inv: Invocation, step: Callable[[App, CareerPlan], Any]) -> None:
+    """Take ``step`` on the current plan of each report named, showing each report."""
+    app = inv.app()
+    for report_id in args.reports:
+        step_done(inv, step(app, plan_of(app, report_id)))

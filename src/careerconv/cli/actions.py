@@ -1,0 +1,80 @@
+"""The GROW plan's actions and their tickets (M8): actions, action, sync-tickets."""
+
+from __future__ import annotations
+
+import argparse
+
+from careerconv.cli._common import (
+    Invocation,
+    UsageError,
+    add_as,
+    add_command,
+    plan_of,
+    step_done,
+    who,
+)
+
+
+def cmd_actions(args: argparse.Namespace, inv: Invocation) -> None:
+    """List the GROW actions, report by report."""
+    app = inv.app()
+    plans = app.store.find_plans(report_id=args.report) if args.report else app.store.find_plans()
+    rows = 0
+    for plan in sorted(plans, key=lambda p: p.report_id):
+        if plan.grow is None:
+            continue
+        for action in plan.grow.actions:
+            rows += 1
+            inv.out(
+                f"{plan.report_id}:{action.id:8} {action.status.value:5} due {action.due}  "
+                f"owner {action.owner_id:10} {action.title}"
+            )
+    if rows == 0:
+        inv.out("no GROW actions yet")
+
+
+def cmd_action(args: argparse.Namespace, inv: Invocation) -> None:
+    """Mark one action done, reopen it, or create its deleted ticket again."""
+    report_id, sep, action_id = args.action_id.partition(":")
+    if not sep or not action_id:
+        raise UsageError(
+            f"name the action as REPORT:ACTION (see 'careerconv actions'), not {args.action_id!r}"
+        )
+    app = inv.app()
+    plan = plan_of(app, report_id)
+    svc = app.services()
+    if args.state == "resync":
+        step_done(inv, svc.resync_action(plan.id, who(args, plan), action_id))
+        return
+    step_done(inv, svc.set_action_status(plan.id, who(args, plan), action_id, args.state == "done"))
+
+
+def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
+    """Read ticket statuses back from each tracker; a deleted ticket is reported, not recreated."""
+    app = inv.app()
+    svc = app.services()
+    keys = svc.ticket_keys()
+    for name, tracker in app.adapters("tracker"):
+        statuses = tracker.pull_statuses(keys)  # type: ignore[attr-defined]
+        deleted = svc.pull_ticket_statuses(statuses)
+        inv.out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
+        for key in deleted:
+            inv.out(
+                f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action, "
+                "or run 'careerconv action resync REPORT:ACTION' to create it again"
+            )
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``actions``, ``action`` and ``sync-tickets``."""
+    p = add_command(sub, "actions", cmd_actions, "list GROW actions (the embedded tracker)")
+    p.add_argument("--report")
+    p = add_command(sub, "action", cmd_action, "mark a GROW action done or reopen it")
+    p.add_argument(
+        "state",
+        choices=("done", "reopen", "resync"),
+        help="done, reopen, or resync (create again a ticket that was deleted in the tracker)",
+    )
+    p.add_argument("action_id", metavar="REPORT:ACTION")
+    add_as(p)
+    add_command(sub, "sync-tickets", cmd_sync_tickets, "read ticket statuses back from the tracker")

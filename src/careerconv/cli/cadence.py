@@ -1,0 +1,90 @@
+"""Keeping the plan alive (M10, M11): check-ins, the first year's follow-ups, what is due."""
+
+from __future__ import annotations
+
+import argparse
+
+from careerconv.cli._common import (
+    Invocation,
+    add_as,
+    add_command,
+    add_reports,
+    each_report,
+    parse_date,
+    who,
+)
+
+
+def cmd_checkin(args: argparse.Namespace, inv: Invocation) -> None:
+    """A monthly check-in, or a quarterly review; a decline of more is respected."""
+    from careerconv_core.domain.cadence import CheckInKind
+
+    kind = CheckInKind.EXTENDED_REVIEW if args.review else CheckInKind.CHECK_IN
+    on_track = None if args.on_track is None else args.on_track == "yes"
+    each_report(
+        args,
+        inv,
+        lambda app, p: app.services().check_in(
+            p.id,
+            who(args, p),
+            kind,
+            on_track=on_track,
+            notes=args.notes or "",
+            declines_more_conversation=args.decline_more,
+        ),
+    )
+
+
+def cmd_followups(args: argparse.Namespace, inv: Invocation) -> None:
+    """Place the first year's check-ins and reviews."""
+    each_report(args, inv, lambda app, p: app.services().schedule_follow_ups(p.id, who(args, p)))
+
+
+def cmd_due(args: argparse.Namespace, inv: Invocation) -> None:
+    """What is due or overdue on a day; nudges queued for it on request."""
+    app = inv.app()
+    day = args.on or app.clock().date()
+    items = app.services().due(day, args.manager)
+    if not items:
+        inv.out(f"nothing due on or before {day}")
+    for item in items:
+        late = " (overdue)" if item.due < day else ""
+        inv.out(
+            f"{item.due}  {item.kind.value:16} report {item.report_id:10} manager {item.manager_id}{late}"
+        )
+    if args.nudge:
+        keys = app.services().send_nudges(day, args.manager)
+        inv.out(f"{len(keys)} nudge(s) queued; run 'careerconv dispatch' to send them")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``checkin``, ``followups`` and ``due``."""
+    p = add_command(
+        sub,
+        "checkin",
+        cmd_checkin,
+        "record a monthly check-in or (--review) a quarterly review (M10)",
+    )
+    add_reports(p)
+    add_as(p)
+    p.add_argument("--review", action="store_true", help="an extended quarterly review")
+    p.add_argument("--on-track", choices=("yes", "no"), help="is the plan on track?")
+    p.add_argument("--notes", help="private notes (stay between the two of you)")
+    p.add_argument(
+        "--decline-more",
+        action="store_true",
+        help="the report does not want longer career conversations now (respected)",
+    )
+    p = add_command(sub, "followups", cmd_followups, "place the first year's check-ins and reviews (M10)")
+    add_reports(p)
+    add_as(p)
+
+    p = add_command(
+        sub,
+        "due",
+        cmd_due,
+        "what is due on or before a day: conversations, check-ins, reviews, probes",
+    )
+    p.add_argument("--manager")
+    p.add_argument("--on", type=parse_date, help="the day (default today)")
+    p.add_argument("--nudge", action="store_true", help="queue nudges for what is due")

@@ -1,0 +1,201 @@
+"""The three conversations (M3-M9): schedule, reschedule, record an outcome, the report's consent."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from careerconv.cli._common import (
+    Invocation,
+    UsageError,
+    add_as,
+    add_command,
+    add_reports,
+    each_report,
+    parse_date,
+    parse_datetime,
+    plan_of,
+    step_done,
+    who,
+)
+
+if TYPE_CHECKING:
+    from careerconv.app import App
+    from careerconv_core.services import TeamScheduleReport
+
+CONVERSATIONS = ("life_story", "pinnacle", "grow", "grow_review")
+"""What ``record`` takes: the three outcomes, and ``grow_review`` for conversation 3 held."""
+
+
+def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
+    """Place conversations 1-3 within one month, manager by manager."""
+    app = inv.app()
+    start = args.start or app.clock().date()
+    groups: dict[str, list[str] | None] = {}
+    if args.team:
+        groups[args.team] = None
+    for report_id in args.reports:
+        manager_id = app.store.load_person(report_id).manager_id
+        if manager_id is None:
+            raise UsageError(f"{report_id!r} has no manager in the org")
+        existing = groups.setdefault(manager_id, [])
+        if existing is not None:
+            existing.append(report_id)
+    if not groups:
+        raise UsageError("name reports to schedule, or --team MANAGER")
+    for manager_id, reports in groups.items():
+        result = app.services().schedule_team(
+            manager_id, start, reports, progress=inv.progress(f"scheduling {manager_id}'s team")
+        )
+        _show_team_schedule(inv, app, manager_id, start, result)
+
+
+def _show_team_schedule(
+    inv: Invocation, app: App, manager_id: str, start: date, result: TeamScheduleReport
+) -> None:
+    inv.out(
+        f"{manager_id}: {len(result.placed)} placed, {len(result.unplaced)} could not fit, "
+        f"{len(result.not_ready)} not ready (window {start} + one month)"
+    )
+    for report_id, placement in sorted(result.placements.items()):
+        times = ", ".join(f"{s.kind.value} {s.interval.start:%a %Y-%m-%d %H:%M}Z" for s in placement.slots)
+        inv.out(f"  {report_id}: {times}")
+    for report_id, blocker in sorted(result.unplaced.items()):
+        inv.out(f"  {report_id}: not placed: {blocker.reason}. Fix: {blocker.fix}")
+    for report_id, reason in sorted(result.not_ready.items()):
+        inv.out(f"  {report_id}: not ready: {reason}")
+    if result.note:
+        inv.out(f"  note: {result.note}")
+    if result.placed:
+        from careerconv_core.domain.budget import budget
+
+        settings = app.settings
+        time = budget(len(result.placed), settings.lengths, settings.scheduling.weekly_cap_minutes)
+        inv.out(
+            f"  career time (M11): {time.initial_hours:.2f} h for the {time.reports} placed, then "
+            f"about {time.quarterly_minutes / 60:.1f} h a quarter"
+        )
+    load = ", ".join(
+        f"{week} {minutes / 60:.1f}h" for week, minutes in sorted(result.minutes_per_week.items())
+    )
+    if load:
+        inv.out(f"  manager's career-conversation hours per week: {load}")
+
+
+def cmd_reschedule(args: argparse.Namespace, inv: Invocation) -> None:
+    """Move one conversation; the others stay valid or the error says why."""
+    from careerconv_core.domain.conversations import ConversationKind
+
+    app = inv.app()
+    plan = plan_of(app, args.report)
+    report = app.services().reschedule(
+        plan.id,
+        who(args, plan),
+        ConversationKind(args.conversation),
+        args.to,
+        shift_later=args.shift_later,
+    )
+    step_done(inv, report)
+
+
+def cmd_record(args: argparse.Namespace, inv: Invocation) -> None:
+    """Record an outcome from a file or from answers at the terminal; or conversation 3 held."""
+    from careerconv import records
+
+    app = inv.app()
+    plan = plan_of(app, args.report)
+    actor = who(args, plan)
+    svc = app.services()
+    if args.conversation == "grow_review":
+        step_done(inv, svc.record_grow_review(plan.id, actor))
+        try:
+            step_done(inv, svc.schedule_follow_ups(plan.id, actor))
+        except Exception as exc:  # noqa: BLE001 - the review is recorded; say why check-ins were not placed
+            from careerconv_core.services import safe_message
+
+            inv.out(f"  check-ins not placed: {safe_message(exc)}; run 'careerconv followups {args.report}'")
+        return
+    if args.file:
+        source = str(args.file)
+        data = records.read_document(Path(args.file))
+    elif inv.stdin.isatty():
+        from careerconv.cli.recording_prompts import outcome_from_answers
+
+        source = "answers"
+        data = outcome_from_answers(
+            args.conversation, ask=inv.ask, catalog=app.catalog, as_report=actor == plan.report_id
+        )
+    else:
+        raise UsageError("give --file FILE (TOML or JSON), or run in a terminal to answer questions")
+    table = records.outcome(data, args.conversation, source)
+    if args.conversation == "life_story":
+        step_done(inv, svc.record_life_story(plan.id, actor, records.life_story(table, source)))
+    elif args.conversation == "pinnacle":
+        pinnacle = records.pinnacle(table, source, app.catalog())
+        step_done(inv, svc.record_pinnacle(plan.id, actor, pinnacle))
+    else:
+        grow = records.grow(table, source, app.clock().date())
+        step_done(inv, svc.write_grow(plan.id, actor, grow))
+
+
+def cmd_consent(args: argparse.Namespace, inv: Invocation) -> None:
+    """The report decides what leaves the pair."""
+    from careerconv_core.domain.plan import Consent
+
+    consent = Consent(args.goal_on_tickets, args.summary_to_hris, args.goal_in_summary)
+    each_report(args, inv, lambda app, p: app.services().set_consent(p.id, who(args, p), consent))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``schedule``, ``reschedule``, ``record`` and ``consent``."""
+    p = add_command(
+        sub,
+        "schedule",
+        cmd_schedule,
+        "place conversations 1-3 within one month (M4), for reports or a team",
+    )
+    p.add_argument("reports", nargs="*", metavar="REPORT")
+    p.add_argument("--team", metavar="MANAGER", help="every ready report of MANAGER")
+    p.add_argument("--start", type=parse_date, help="first day of the one-month window (default today)")
+
+    p = add_command(
+        sub,
+        "reschedule",
+        cmd_reschedule,
+        "move one conversation; the others stay valid or the error says why",
+    )
+    p.add_argument("report")
+    p.add_argument("conversation", choices=("life_story", "pinnacle", "grow_review"))
+    p.add_argument("--to", type=parse_datetime, required=True, help="new start, e.g. 2026-12-10T14:00+01:00")
+    p.add_argument(
+        "--shift-later",
+        action="store_true",
+        help="move the later conversations as little as needed",
+    )
+    add_as(p)
+
+    p = add_command(
+        sub,
+        "record",
+        cmd_record,
+        "record a conversation's outcome from a TOML/JSON file or interactively",
+    )
+    p.add_argument("report")
+    p.add_argument(
+        "conversation",
+        choices=CONVERSATIONS,
+        help="life_story, pinnacle, grow (the report's homework) or grow_review (conversation 3 held)",
+    )
+    p.add_argument("--file", help="TOML or JSON with a [life_story], [pinnacle] or [grow] table")
+    add_as(p)
+
+    p = add_command(
+        sub, "consent", cmd_consent, "the report decides what leaves the pair (tickets, HR record)"
+    )
+    add_reports(p)
+    add_as(p)
+    p.add_argument("--goal-on-tickets", action="store_true", help="show the goal on tickets")
+    p.add_argument("--summary-to-hris", action="store_true", help="write a plan summary to the HRIS")
+    p.add_argument("--goal-in-summary", action="store_true", help="include the goal in that summary")

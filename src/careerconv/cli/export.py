@@ -1,0 +1,36 @@
+"""The pair's own copy of the plan: ``export`` as Markdown or one self-contained HTML page."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from careerconv.cli._common import Invocation, add_as, add_command, plan_of
+
+
+def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
+    """Write the plan for one of its two participants, to a file or standard output."""
+    from careerconv_core import export
+    from careerconv_core.domain.roles import NotAParticipant
+
+    app = inv.app()
+    plan = plan_of(app, args.report)
+    viewer = args.as_ or plan.manager_id
+    if not plan.can_view(viewer):
+        raise NotAParticipant(viewer, plan.id)
+    report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
+    text = (export.html if args.format == "html" else export.markdown)(plan, report, manager)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        inv.out(f"wrote {args.out}")
+    else:
+        inv.stdout.write(text)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``export``."""
+    p = add_command(sub, "export", cmd_export, "the plan as Markdown or one self-contained HTML page")
+    p.add_argument("report")
+    p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    add_as(p)

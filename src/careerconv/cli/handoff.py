@@ -1,0 +1,128 @@
+"""A new manager and reciprocity (M12-M14): handoff, reciprocity, meeting, team-story."""
+
+from __future__ import annotations
+
+import argparse
+
+from careerconv.cli._common import (
+    Invocation,
+    add_as,
+    add_command,
+    add_reports,
+    each_report,
+    parse_datetime,
+    plan_of,
+    step_done,
+    who,
+)
+
+
+def cmd_handoff(args: argparse.Namespace, inv: Invocation) -> None:
+    """A manager change, consent first: consent, meeting, path, status, expire."""
+    from careerconv_core.domain.handoff import NewManagerPath
+
+    app = inv.app()
+    svc = app.services()
+    if args.handoff_command == "expire":
+        ended = svc.expire_handoffs()
+        inv.out(f"{len(ended)} handoff(s) expired without an answer: nothing shared")
+        return
+    plan = plan_of(app, args.report)
+    actor = who(args, plan)
+    if args.handoff_command == "consent":
+        step_done(inv, svc.answer_handoff(plan.id, actor, args.answer == "yes"))
+    elif args.handoff_command == "meeting":
+        step_done(inv, svc.schedule_handoff_meeting(plan.id, actor, args.at))
+    elif args.handoff_command == "path":
+        paths = {
+            "full": NewManagerPath.FULL_CONVERSATIONS,
+            "abbreviated": NewManagerPath.ABBREVIATED_SESSION,
+            "continue": NewManagerPath.CONTINUE_PLAN,
+        }
+        step_done(inv, svc.choose_path(plan.id, actor, paths[args.path]))
+        if args.path == "abbreviated" and args.at:
+            step_done(inv, svc.schedule_meeting(plan.id, actor, "abbreviated_session", args.at, 60))
+    else:
+        handoff = plan.current_handoff
+        if handoff is None:
+            inv.out(f"{args.report}: no manager change")
+        else:
+            inv.out(
+                f"{args.report}: {handoff.state.value} "
+                f"({handoff.old_manager_id} -> {handoff.new_manager_id}), "
+                f"answer by {handoff.answer_by:%Y-%m-%d}"
+            )
+
+
+def cmd_reciprocity(args: argparse.Namespace, inv: Invocation) -> None:
+    """The report asks to hear the manager's own life story."""
+    each_report(args, inv, lambda app, p: app.services().request_manager_life_story(p.id, who(args, p)))
+
+
+def cmd_meeting(args: argparse.Namespace, inv: Invocation) -> None:
+    """Place the manager's life story or the abbreviated session."""
+    app = inv.app()
+    plan = plan_of(app, args.report)
+    step_done(
+        inv,
+        app.services().schedule_meeting(plan.id, who(args, plan), args.kind, args.at, args.minutes),
+    )
+
+
+def cmd_team_story(args: argparse.Namespace, inv: Invocation) -> None:
+    """A team life-story segment: one invite to the whole team."""
+    app = inv.app()
+    uid = app.services().schedule_team_life_story(args.manager, args.at, args.minutes)
+    inv.out(f"team life story segment queued: {uid}; run 'careerconv dispatch' to send the invites")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``handoff ...``, ``reciprocity``, ``meeting`` and ``team-story``."""
+    handoff = add_command(sub, "handoff", cmd_handoff, "a report's move to a new manager (M12, M13)")
+    hs = handoff.add_subparsers(dest="handoff_command", required=True, metavar="SUBCOMMAND")
+    p = hs.add_parser("consent", help="the report's answer: may the plan be shared?")
+    p.add_argument("report")
+    p.add_argument("answer", choices=("yes", "no"))
+    add_as(p)
+    p = hs.add_parser("meeting", help="schedule the three-way meeting")
+    p.add_argument("report")
+    p.add_argument("--at", type=parse_datetime, required=True)
+    add_as(p)
+    p = hs.add_parser("path", help="how the new manager goes on (M13)")
+    p.add_argument("report")
+    p.add_argument("path", choices=("full", "abbreviated", "continue"))
+    p.add_argument("--at", type=parse_datetime, help="start of the 60-minute abbreviated session")
+    add_as(p)
+    p = hs.add_parser("status", help="where a manager change stands")
+    p.add_argument("report")
+    add_as(p)
+    hs.add_parser("expire", help="end handoffs whose deadline passed without an answer")
+
+    p = add_command(
+        sub,
+        "reciprocity",
+        cmd_reciprocity,
+        "the report asks to hear the manager's own life story (M14)",
+    )
+    add_reports(p)
+    add_as(p)
+    p = add_command(
+        sub,
+        "meeting",
+        cmd_meeting,
+        "place the manager's life story (M14) or an abbreviated session (M13)",
+    )
+    p.add_argument("report")
+    p.add_argument("kind", choices=("manager_life_story", "abbreviated_session"))
+    p.add_argument("--at", type=parse_datetime, required=True, help="start, e.g. 2027-01-20T15:00+01:00")
+    p.add_argument("--minutes", type=int, default=60)
+    add_as(p)
+    p = add_command(
+        sub,
+        "team-story",
+        cmd_team_story,
+        "a 15-minute team life-story segment for a manager's team (M14)",
+    )
+    p.add_argument("manager")
+    p.add_argument("--at", type=parse_datetime, required=True, help="start, e.g. 2027-01-20T10:00+01:00")
+    p.add_argument("--minutes", type=int, default=15)

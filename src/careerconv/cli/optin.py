@@ -1,0 +1,110 @@
+"""The double opt-in and the trust gate (M1, M2): propose, accept, decline, pause, resume, opt-in, ready."""
+
+from __future__ import annotations
+
+import argparse
+
+from careerconv.cli._common import (
+    Invocation,
+    UsageError,
+    add_as,
+    add_command,
+    add_reports,
+    each_report,
+    step_done,
+    who,
+)
+
+
+def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
+    """The manager proposes Career Conversations to reports, or to a whole team."""
+    app = inv.app()
+    report_ids = args.reports
+    if args.team:
+        report_ids = sorted(p.id for p in app.store.list_people() if p.manager_id == args.team)
+        if not report_ids:
+            raise UsageError(f"{args.team!r} has no direct reports in the org; import the org first")
+    if not report_ids:
+        raise UsageError("name the reports, or --team MANAGER")
+    for report_id in report_ids:
+        manager = args.manager or args.team or app.store.load_person(report_id).manager_id
+        step_done(inv, app.services().propose(manager, report_id))
+
+
+def cmd_accept(args: argparse.Namespace, inv: Invocation) -> None:
+    """The report accepts, with or without conversation 1."""
+    each_report(
+        args,
+        inv,
+        lambda app, p: app.services().accept(p.id, who(args, p), not args.no_life_story),
+    )
+
+
+def cmd_decline(args: argparse.Namespace, inv: Invocation) -> None:
+    """Either side declines."""
+    each_report(args, inv, lambda app, p: app.services().decline(p.id, who(args, p)))
+
+
+def cmd_pause(args: argparse.Namespace, inv: Invocation) -> None:
+    """Either side pauses."""
+    each_report(args, inv, lambda app, p: app.services().pause(p.id, who(args, p)))
+
+
+def cmd_resume(args: argparse.Namespace, inv: Invocation) -> None:
+    """A paused plan goes on."""
+    each_report(args, inv, lambda app, p: app.services().resume(p.id, who(args, p)))
+
+
+def cmd_opt_in(args: argparse.Namespace, inv: Invocation) -> None:
+    """The report's own answer on conversation 1."""
+    each_report(
+        args,
+        inv,
+        lambda app, p: app.services().opt_in_life_story(p.id, who(args, p), not args.no),
+    )
+
+
+def cmd_ready(args: argparse.Namespace, inv: Invocation) -> None:
+    """The manager's trust gate before conversation 1."""
+    each_report(
+        args,
+        inv,
+        lambda app, p: app.services().confirm_readiness(
+            p.id, who(args, p), not args.not_equipped, not args.no_trust
+        ),
+    )
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``propose``, ``accept``, ``decline``, ``pause``, ``resume``, ``opt-in`` and ``ready``."""
+    p = add_command(sub, "propose", cmd_propose, "the manager proposes Career Conversations (M1)")
+    p.add_argument("reports", nargs="*", metavar="REPORT")
+    p.add_argument("--team", metavar="MANAGER", help="propose to every direct report of MANAGER")
+    p.add_argument("--manager", help="the proposing manager (default: the report's manager)")
+
+    p = add_command(
+        sub,
+        "accept",
+        cmd_accept,
+        "the report accepts (M1); add --no-life-story to decline conversation 1",
+    )
+    add_reports(p)
+    add_as(p)
+    p.add_argument("--no-life-story", action="store_true", help="accept, but not conversation 1 (yet)")
+    for name, handler, text in (
+        ("decline", cmd_decline, "either side declines (M1); invites are cancelled"),
+        ("pause", cmd_pause, "either side pauses (M1); invites are cancelled"),
+        ("resume", cmd_resume, "resume a paused plan"),
+    ):
+        p = add_command(sub, name, handler, text)
+        add_reports(p)
+        add_as(p)
+    p = add_command(sub, "opt-in", cmd_opt_in, "the report's own yes (or --no) to conversation 1 (M1)")
+    add_reports(p)
+    add_as(p)
+    p.add_argument("--no", action="store_true", help="say no to conversation 1")
+    p = add_command(sub, "ready", cmd_ready, "the manager's trust gate before conversation 1 (M2)")
+    add_reports(p)
+    add_as(p)
+    p.add_argument("--not-equipped", action="store_true", help="I do not feel equipped yet")
+    p.add_argument("--no-trust", action="store_true", help="trust is not in place yet")

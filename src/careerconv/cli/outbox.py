@@ -1,0 +1,72 @@
+"""Delivering the side effects: ``dispatch`` the outbox, its ``status``, ``retry`` the failed."""
+
+from __future__ import annotations
+
+import argparse
+
+from careerconv.cli._common import Invocation, add_command
+
+
+def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
+    """Deliver queued entries once, or keep running with ``--loop``."""
+    import time
+
+    app = inv.app()
+    runs = 0
+    while True:
+        report = app.dispatcher().run_once(args.limit)
+        runs += 1
+        for name, tally in sorted(report.adapters.items()):
+            inv.out(
+                f"{name:10} delivered {tally.delivered}, unchanged {tally.unchanged}, "
+                f"retrying {tally.retried}, failed {tally.failed}"
+            )
+            for reason in tally.reasons:
+                inv.out(f"  failed: {reason}")
+        if report.skipped:
+            inv.out(f"{len(report.skipped)} entries wait for an adapter that is not configured")
+        if not args.loop and report.claimed < args.limit:
+            break
+        if args.loop and args.runs and runs >= args.runs:
+            break
+        if args.loop:
+            time.sleep(args.interval)
+    if report.claimed == 0 and runs == 1:
+        inv.out("nothing to deliver")
+
+
+def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
+    """What is pending or failed in the outbox, and why."""
+    app = inv.app()
+    entries = app.store.outbox(["pending", "failed"])
+    pending = [e for e in entries if e.status.value == "pending"]
+    failed = [e for e in entries if e.status.value == "failed"]
+    inv.out(f"outbox: {len(pending)} pending, {len(failed)} failed")
+    for e in pending:
+        why = f" (last: {e.last_error})" if e.last_error else ""
+        inv.out(
+            f"  pending {e.id} {e.key} attempt {e.attempts + 1} at {e.next_attempt_at:%Y-%m-%d %H:%M}Z{why}"
+        )
+    for e in failed:
+        inv.out(f"  failed  {e.id} {e.key} after {e.attempts} attempt(s): {e.last_error}")
+    if failed:
+        inv.out("run 'careerconv retry' to queue the failed ones again")
+
+
+def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:
+    """Queue failed entries (all, or those named) again."""
+    app = inv.app()
+    count = app.store.requeue(args.entries or None, now=app.clock())
+    inv.out(f"{count} failed entr{'y' if count == 1 else 'ies'} queued again")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``dispatch``, ``status`` and ``retry``."""
+    p = add_command(sub, "dispatch", cmd_dispatch, "deliver queued invites, tickets, summaries and notices")
+    p.add_argument("--loop", action="store_true", help="keep running")
+    p.add_argument("--interval", type=float, default=30.0, help="seconds between runs with --loop")
+    p.add_argument("--runs", type=int, default=0, help="stop after this many runs with --loop")
+    p.add_argument("--limit", type=int, default=200, help="entries per run")
+    add_command(sub, "status", cmd_status, "what is pending or failed in the outbox, and why")
+    p = add_command(sub, "retry", cmd_retry, "queue failed outbox entries again")
+    p.add_argument("entries", nargs="*", metavar="ENTRY_ID")

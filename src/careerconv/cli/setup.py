@@ -1,0 +1,62 @@
+"""Setting up: ``init``, ``adapters``, and the ``demo`` of the whole method on an example team."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from careerconv.cli._common import Invocation, UsageError, add_command
+
+if TYPE_CHECKING:
+    from careerconv_core.services import Clock
+
+
+def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
+    """Write careerconv.toml with embedded defaults and create the store."""
+    from careerconv.config import CONFIG_NAME, DEFAULT_CONFIG
+
+    home = inv.home
+    config = home / CONFIG_NAME
+    if config.exists() and not args.force:
+        raise UsageError(f"{config} exists; use --force to overwrite it")
+    home.mkdir(parents=True, exist_ok=True)
+    config.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    app = inv.app()
+    app.store  # noqa: B018 - opening the store creates and migrates it
+    app.close()
+    inv.out(f"initialised {home} (embedded defaults: SQLite store, .ics files, mail files, file tracker)")
+
+
+def cmd_adapters(args: argparse.Namespace, inv: Invocation) -> None:
+    """List the installed adapters, kind by kind, with their settings."""
+    from careerconv.facade import plugin_host
+    from careerconv_core.ports import PORTS
+
+    host = plugin_host()
+    for kind in PORTS:
+        for name, spec in host.adapters(kind).items():
+            settings = f" [settings: {', '.join(spec.settings)}]" if spec.settings else ""
+            inv.out(f"{kind.name:12} {name:10} {spec.summary}{settings}")
+
+
+def cmd_demo(args: argparse.Namespace, inv: Invocation) -> None:
+    """Run the example team end to end: each step is this command line, on the demo's clock."""
+    from careerconv.cli import main
+    from careerconv.demo import run_demo
+
+    def run_cli(argv: Sequence[str], clock: Clock) -> int:
+        return main(argv, clock=clock, stdin=inv.stdin, stdout=inv.stdout, stderr=inv.stderr)
+
+    run_demo(Path(args.example), inv.home, run_cli=run_cli, force=args.force, say=inv.out)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``init``, ``adapters`` and ``demo``."""
+    p = add_command(sub, "init", cmd_init, "create careerconv.toml with embedded defaults and an empty store")
+    p.add_argument("--force", action="store_true", help="overwrite an existing careerconv.toml")
+    add_command(sub, "adapters", cmd_adapters, "list the installed adapters and their settings")
+    p = add_command(sub, "demo", cmd_demo, "run the example team end to end on embedded defaults")
+    p.add_argument("example", nargs="?", default="examples", help="folder with org.toml (default ./examples)")
+    p.add_argument("--force", action="store_true", help="start over in an existing --home")
