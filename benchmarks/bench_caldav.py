@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from careerconv_plugins.caldav.backend import CalDavCalendar, from_settings
+from careerconv_plugins.caldav.adapter import CalDavCalendar, from_settings
 from servers.calendars import start_radicale
 from support.invites import moved, team
 

@@ -23,7 +23,8 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "src"))
 
 from careerconv_core.views import Participant, TicketView
 from careerconv_plugins.jira.adapter import JiraTracker
-from careerconv_plugins.jira.mapping import BATCH_SIZE, parse_settings
+from careerconv_plugins.jira.mapping import BATCH_SIZE
+from careerconv_plugins.jira.settings import parse_settings
 from fakes.fake_jira import Exchange, FakeJira
 
 N = 500

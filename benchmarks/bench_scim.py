@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the scim2-server starter lives with the tests
 
+from careerconv_plugins.scim.adapter import ScimSource  # noqa: E402
 from careerconv_plugins.scim.client import ScimClient  # noqa: E402
-from careerconv_plugins.scim.source import ScimSource  # noqa: E402
 from servers.scim import ScimAdmin, start_scim_server, user_resource  # noqa: E402
 
 FANOUT = 8  # reports per manager

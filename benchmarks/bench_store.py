@@ -165,7 +165,7 @@ def check_sample(load: Callable[[str], CareerPlan]) -> None:
 # ----------------------------------------------------------------- SQLite
 def load_sqlite(path: Path, count: int) -> float:
     """Bulk-insert ``count`` plans into a migrated SQLite store; seconds taken."""
-    from careerconv_plugins.sqlite_store.store import SqliteStore  # noqa: PLC0415
+    from careerconv_plugins.sqlite_store.adapter import SqliteStore  # noqa: PLC0415
 
     SqliteStore(path).close()  # creates and migrates
     started = time.perf_counter()
@@ -185,7 +185,7 @@ def load_postgres(dsn: str, count: int) -> float:
     """Bulk-load ``count`` plans into a migrated PostgreSQL store with COPY; seconds taken."""
     import psycopg  # noqa: PLC0415
 
-    from careerconv_plugins.postgres_store.store import PostgresStore  # noqa: PLC0415
+    from careerconv_plugins.postgres_store.adapter import PostgresStore  # noqa: PLC0415
 
     PostgresStore(dsn).close()
     started = time.perf_counter()
@@ -212,10 +212,10 @@ def load_postgres(dsn: str, count: int) -> float:
 def open_store(kind: str, target: str) -> Any:
     """A store of ``kind`` on ``target`` (a file path or a DSN)."""
     if kind == "sqlite":
-        from careerconv_plugins.sqlite_store.store import SqliteStore  # noqa: PLC0415
+        from careerconv_plugins.sqlite_store.adapter import SqliteStore  # noqa: PLC0415
 
         return SqliteStore(target)
-    from careerconv_plugins.postgres_store.store import PostgresStore  # noqa: PLC0415
+    from careerconv_plugins.postgres_store.adapter import PostgresStore  # noqa: PLC0415
 
     return PostgresStore(target)
 

@@ -15,9 +15,9 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import HrisRecordWriter, HrisSource, OutcomeStatus
 from careerconv_core.views import HrisSummaryView
 from careerconv_plugins.bamboohr.client import BambooHrClient
+from careerconv_plugins.bamboohr.hris_source_adapter import BambooHrSource
+from careerconv_plugins.bamboohr.hris_writer_adapter import BambooHrSummaryWriter
 from careerconv_plugins.bamboohr.mapping import file_name, render_summary
-from careerconv_plugins.bamboohr.source import BambooHrSource
-from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter
 from fakes.fake_bamboohr import (
     API_KEY,
     CATEGORY_ID,

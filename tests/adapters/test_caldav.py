@@ -25,7 +25,7 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import CalendarBackend, OutcomeStatus
 from careerconv_core.views import InviteView
 from careerconv_plugins.caldav import plugin as caldav_plugin
-from careerconv_plugins.caldav.backend import CalDavCalendar, from_settings
+from careerconv_plugins.caldav.adapter import CalDavCalendar, from_settings
 from careerconv_plugins.ics import mapping
 from servers.calendars import CalendarServer
 from servers.smtp import SmtpServer
@@ -549,7 +549,7 @@ def test_without_the_extra_the_plugin_loads_and_the_factory_names_the_fix(
     monkeypatch.setattr(sys, "meta_path", [_NoRequests(), *sys.meta_path])
     for name in [n for n in sys.modules if n == "requests" or n.startswith("requests.")]:
         monkeypatch.delitem(sys.modules, name)
-    for name in ("careerconv_plugins.caldav.backend", "careerconv_plugins.caldav.client"):
+    for name in ("careerconv_plugins.caldav.adapter", "careerconv_plugins.caldav.client"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     host = make_plugin_manager(load_entry_points=False, plugins=[caldav_plugin])
     assert "caldav" in host.adapters(AdapterKind.CALENDAR)

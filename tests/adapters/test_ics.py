@@ -15,9 +15,10 @@ from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import CalendarBackend, OutcomeStatus
 from careerconv_core.views import Participant
-from careerconv_plugins.ics import files, mapping
+from careerconv_plugins import files
+from careerconv_plugins.ics import mapping
 from careerconv_plugins.ics import plugin as ics_plugin
-from careerconv_plugins.ics.backend import IcsCalendar, from_settings
+from careerconv_plugins.ics.adapter import IcsCalendar, from_settings
 from support.ics_parsers import check_ics
 from support.invites import AGENDA, MANAGER, QUESTIONS, REPORT, cancelled, invite, moved
 
@@ -185,10 +186,10 @@ def test_person_file_failure_retries_and_is_rebuilt_next_time(
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         real(path, text)
 
-    monkeypatch.setattr("careerconv_plugins.ics.backend.write_atomic", refuse_people)
+    monkeypatch.setattr("careerconv_plugins.ics.adapter.write_atomic", refuse_people)
     [outcome] = backend.deliver_invites([invite()])
     assert outcome.status is OutcomeStatus.RETRY
-    monkeypatch.setattr("careerconv_plugins.ics.backend.write_atomic", real)
+    monkeypatch.setattr("careerconv_plugins.ics.adapter.write_atomic", real)
     [outcome] = backend.deliver_invites([invite()])
     assert outcome.status is OutcomeStatus.UNCHANGED
     check_ics(backend.person_path("r1").read_text(), expect_events=1)
@@ -200,7 +201,7 @@ def test_permission_error_fails_with_the_fix(
     def denied(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr("careerconv_plugins.ics.backend.write_atomic", denied)
+    monkeypatch.setattr("careerconv_plugins.ics.adapter.write_atomic", denied)
     [outcome] = backend.deliver_invites([invite()])
     assert outcome.status is OutcomeStatus.FAILED
     assert "'directory' setting" in outcome.reason

@@ -17,7 +17,7 @@ from careerconv_core.ports import TicketTracker
 from careerconv_plugins.http import retry_after_seconds
 from careerconv_plugins.jira import mapping, plugin
 from careerconv_plugins.jira.client import RetryPolicy
-from careerconv_plugins.jira.mapping import JiraSettings, parse_settings
+from careerconv_plugins.jira.settings import JiraSettings, parse_settings
 from fakes.fake_jira import parse_label_jql
 from fakes.jira_fixtures import view
 

@@ -18,14 +18,10 @@ from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import CalendarBackend, Notifier, OutcomeStatus
 from careerconv_core.views import NoticeKind, NoticeView, Participant
-from careerconv_plugins.ics import files
+from careerconv_plugins import files
 from careerconv_plugins.mail import plugin as mail_plugin
-from careerconv_plugins.mail.backend import (
-    ImipCalendar,
-    imip_from_settings,
-    mailfiles_from_settings,
-    smtp_from_settings,
-)
+from careerconv_plugins.mail.calendar_adapter import ImipCalendar, imip_from_settings
+from careerconv_plugins.mail.notifier_adapter import mailfiles_from_settings, smtp_from_settings
 from servers.smtp import SMTP_PASSWORD, SMTP_USER, SmtpServer
 from support.ics_parsers import check_ics
 from support.invites import AGENDA, MANAGER, QUESTIONS, REPORT, cancelled, invite, moved

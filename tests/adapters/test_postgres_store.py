@@ -25,8 +25,9 @@ from careerconv_core.ports import DeliveryOutcome, OutcomeStatus, PlanChange
 from careerconv_core.serialization import dumps
 from careerconv_core.views import NoticeKind, NoticeView, Participant
 from careerconv_plugins.postgres_store import schema
+from careerconv_plugins.postgres_store.adapter import PostgresStore
+from careerconv_plugins.postgres_store.client import describe_dsn
 from careerconv_plugins.postgres_store.plugin import dsn_from_settings, from_settings
-from careerconv_plugins.postgres_store.store import PostgresStore, describe_dsn
 from servers import free_port, postgres_fixtures
 
 # The cluster fixtures, for this module (tests/conftest.py does not load them).

@@ -20,8 +20,8 @@ from careerconv_core.domain.org import (
 from careerconv_core.errors import AdapterError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
+from careerconv_plugins.scim.adapter import ScimSource
 from careerconv_plugins.scim.client import ScimClient
-from careerconv_plugins.scim.source import ScimSource
 from servers import free_port, scim_fixtures
 from servers.scim import ScimAdmin, ScimServer, start_scim_server
 

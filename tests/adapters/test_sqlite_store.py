@@ -18,8 +18,8 @@ from careerconv_core.errors import AdapterError, ConfigurationError
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_plugins.sqlite_store import mapping, schema
+from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from careerconv_plugins.sqlite_store.plugin import from_settings
-from careerconv_plugins.sqlite_store.store import SqliteStore
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -28,7 +28,7 @@ from careerconv_core.ports import OutcomeStatus
 from careerconv_core.views import TicketStatus
 from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.client import JiraClient, RetryPolicy
-from careerconv_plugins.jira.mapping import parse_settings
+from careerconv_plugins.jira.settings import parse_settings
 from fakes import jira_spec
 from fakes.fake_jira import FakeJira
 from fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name

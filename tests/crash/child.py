@@ -36,13 +36,13 @@ from typing import Any
 import requests
 
 # Imported here, before any fork, so a job pays no import time.
-import careerconv_plugins.caldav.backend
+import careerconv_plugins.caldav.adapter
 import careerconv_plugins.jira.adapter  # noqa: F401
 from careerconv.app import App
 from careerconv_core.plugins import PluginHost, make_plugin_manager
-from careerconv_plugins.localfiles.files import JsonFolder
-from careerconv_plugins.mail import backend as mail_backend
-from careerconv_plugins.sqlite_store.store import SqliteStore
+from careerconv_plugins.localfiles.client import JsonFolder
+from careerconv_plugins.mail import notifier_adapter as mail_backend
+from careerconv_plugins.sqlite_store.adapter import SqliteStore
 
 _HOST: list[PluginHost] = []
 

@@ -38,9 +38,9 @@ from careerconv_core.testing import FixedClock, SequentialIds
 from careerconv_core.views import HrisSummaryView, InviteMethod, InviteView, NoticeView, TicketView
 from careerconv_plugins.ics import mapping as ics_mapping
 from careerconv_plugins.jira.mapping import label_for
-from careerconv_plugins.localfiles.files import JsonFolder
-from careerconv_plugins.mail.backend import MailFilesNotifier
-from careerconv_plugins.mail.messages import notice_message
+from careerconv_plugins.localfiles.client import JsonFolder
+from careerconv_plugins.mail.mapping import notice_message
+from careerconv_plugins.mail.notifier_adapter import MailFilesNotifier
 from crash.child import host
 from support.plans import grow_plan, pinnacle_for_manager
 from support.world import PEOPLE

@@ -11,7 +11,7 @@ import pytest
 from careerconv_core.views import Participant, TicketView
 from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.client import JiraClient, RetryPolicy
-from careerconv_plugins.jira.mapping import parse_settings
+from careerconv_plugins.jira.settings import parse_settings
 from fakes.fake_jira import FakeJira
 from fakes.jira_spec import violations
 

@@ -37,7 +37,7 @@ from careerconv_core.outbox import Channel, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds
-from careerconv_plugins.sqlite_store.store import SqliteStore
+from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from crash.scenario import T0, started, through_review
 from servers import free_port
 from servers.calendars import CalendarServer
@@ -458,7 +458,7 @@ def test_a_full_disk_under_the_ics_folder_is_retried_then_delivered(
         def full(*_a: Any, **_k: Any) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr("careerconv_plugins.ics.backend.write_atomic", full)
+        monkeypatch.setattr("careerconv_plugins.ics.adapter.write_atomic", full)
     code, out = cli(capsys, monkeypatch, home, LATER, "dispatch")
     assert code == 0 and "ics        delivered 0, unchanged 0, retrying 3" in out
     invites = _invites(home)

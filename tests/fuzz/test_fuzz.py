@@ -52,7 +52,7 @@ from careerconv_core.domain.roles import Actor
 from careerconv_core.errors import CareerconvError
 from careerconv_plugins.bamboohr.mapping import signature
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp
-from careerconv_plugins.catalog import csvformat
+from careerconv_plugins.catalog import mapping as csvformat
 from careerconv_plugins.orgfile.mapping import COLUMNS, parse_csv, parse_org, parse_toml
 from support import plans
 

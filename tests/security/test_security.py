@@ -53,10 +53,11 @@ from careerconv_core.views import InviteKind, InviteMethod, InviteView, NoticeKi
 from careerconv_plugins.bamboohr import webhook as webhook_module
 from careerconv_plugins.bamboohr.mapping import signature
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp
-from careerconv_plugins.ics.backend import IcsCalendar
+from careerconv_plugins.ics.adapter import IcsCalendar
 from careerconv_plugins.jira.mapping import label_for
-from careerconv_plugins.mail.backend import ImipCalendar, SmtpNotifier
+from careerconv_plugins.mail.calendar_adapter import ImipCalendar
 from careerconv_plugins.mail.client import SmtpSettings
+from careerconv_plugins.mail.notifier_adapter import SmtpNotifier
 from careerconv_plugins.scim import plugin as scim_plugin
 from crash.scenario import T0, started, through_review
 from servers import free_port

@@ -8,17 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
 from careerconv_core.errors import AdapterError
-from careerconv_plugins.http import retry_after_seconds
+from careerconv_plugins import http
 
 ADAPTER = "bamboohr"
-
-
-
 
 
 class BambooHrClient:
@@ -42,6 +39,12 @@ class BambooHrClient:
         # BambooHR takes the API key as the Basic user name; the password is ignored.
         self._session.auth = (api_key, "x")
         self._session.headers["Accept"] = "application/json"
+        self._fixes = {
+            401: f"BambooHR refused the API key in ${key_env}; set a current key",
+            403: f"the API key in ${key_env} may not do this; give its user access to the "
+            "directory, the 'Reporting to' field and employee files",
+            404: "BambooHR found nothing there: the employee or the file is gone",
+        }
 
     def __repr__(self) -> str:
         return f"BambooHrClient({self.root!r})"  # never the key
@@ -60,53 +63,27 @@ class BambooHrClient:
         data: Mapping[str, str] | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> requests.Response:
-        """Send one request; raise ``AdapterError`` on anything but 2xx."""
-        url = f"{self.root}{path}"
-        where = f"{method} {urlsplit(url).path}"
+        """Send one request; raise ``AdapterError`` on anything but 2xx (see ``careerconv_plugins.http``)."""
         self.requests_sent += 1
-        try:
-            response = self._session.request(
-                method, url, params=params, json=json, data=data, files=files, timeout=self.timeout
-            )
-        except requests.Timeout:
-            raise AdapterError(ADAPTER, f"{where} timed out", retryable=True) from None
-        except requests.RequestException as exc:
-            raise AdapterError(
-                ADAPTER, f"cannot reach BambooHR for {where}: {type(exc).__name__}", retryable=True
-            ) from None
-        status = response.status_code
-        if status < 400:
-            return response
-        if status == 401:
-            raise AdapterError(
-                ADAPTER,
-                f"BambooHR refused the API key in ${self.key_env} (HTTP 401); set a current key",
-            )
-        if status == 403:
-            raise AdapterError(
-                ADAPTER,
-                f"the API key in ${self.key_env} may not {where} (HTTP 403); give its user "
-                "access to the directory, the 'Reporting to' field and employee files",
-            )
-        if status == 404:
-            raise AdapterError(ADAPTER, f"{where} found nothing (HTTP 404)")
-        if status == 429 or status >= 500:
-            raise AdapterError(
-                ADAPTER,
-                f"{where} failed with HTTP {status}; try again later",
-                retryable=True,
-                retry_after=retry_after_seconds(response.headers),
-            )
-        raise AdapterError(ADAPTER, f"{where} was refused (HTTP {status})")
+        return http.request(
+            self._session,
+            method,
+            f"{self.root}{path}",
+            adapter=ADAPTER,
+            timeout=self.timeout,
+            fixes=self._fixes,
+            params=params,
+            json=json,
+            data=data,
+            files=files,
+        )
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
         """GET and decode a JSON object."""
         response = self.request("GET", path, params=params)
         return self.json_object(response, f"GET {path}")
 
-    def post_json(
-        self, path: str, body: object, params: Mapping[str, str] | None = None
-    ) -> dict[str, Any]:
+    def post_json(self, path: str, body: object, params: Mapping[str, str] | None = None) -> dict[str, Any]:
         """POST JSON and decode a JSON object."""
         response = self.request("POST", path, params=params, json=body)
         return self.json_object(response, f"POST {path}")

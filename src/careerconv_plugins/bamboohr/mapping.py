@@ -20,26 +20,13 @@ from attrs import frozen
 
 from careerconv_core.domain.org import OrgProblem
 from careerconv_core.domain.people import Person
-from careerconv_core.errors import InvalidInput
 from careerconv_core.views import HrisSummaryView
+from careerconv_plugins.hris_mapping import build_person, cursor_instant, manager_id, required, text
 
 REPORT_FIELDS = ("id", "supervisorEId", "status")
 FILE_PREFIX = "careerconv-plan-"
 
-_ISO = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:[Zz]|[+-]\d{2}:?\d{2})", re.ASCII
-)
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def parse_instant(value: str) -> datetime:
-    """An ISO 8601 / RFC 3339 instant with an offset, as aware UTC; ``ValueError`` otherwise."""
-    if not _ISO.fullmatch(value):
-        raise ValueError("not an ISO 8601 date-time with an offset")
-    text = value.upper()
-    if re.search(r"[+-]\d{4}$", text):  # "+0000" -> "+00:00"
-        text = f"{text[:-2]}:{text[-2:]}"
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def format_instant(moment: datetime) -> str:
@@ -49,12 +36,8 @@ def format_instant(moment: datetime) -> str:
 
 def checked_cursor(cursor: str) -> str:
     """A stored cursor, re-formatted; ``InvalidInput`` unless it is an instant."""
-    try:
-        return format_instant(parse_instant(cursor))
-    except ValueError:
-        raise InvalidInput(
-            "cursor", "an ISO 8601 instant such as 2026-01-31T09:00:00+00:00", "not a cursor"
-        ) from None
+    expected = "an ISO 8601 instant such as 2026-01-31T09:00:00+00:00"
+    return format_instant(cursor_instant(cursor, expected=expected))
 
 
 def where(employee_id: str) -> str:
@@ -63,9 +46,10 @@ def where(employee_id: str) -> str:
 
 
 def _text(value: object) -> str:
+    # BambooHR sends ids as numbers as well as strings.
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(int(value))
-    return value.strip() if isinstance(value, str) else ""
+    return text(value)
 
 
 @frozen
@@ -97,11 +81,15 @@ def employees_from(
             problems.append(OrgProblem("BambooHR directory", "id", "an entry without id", "an id"))
             continue
         name = _text(row.get("displayName")) or " ".join(
-            p for p in (_text(row.get("preferredName")) or _text(row.get("firstName")),
-                        _text(row.get("lastName"))) if p
+            p
+            for p in (
+                _text(row.get("preferredName")) or _text(row.get("firstName")),
+                _text(row.get("lastName")),
+            )
+            if p
         )
         line = lines.get(employee_id, {})
-        supervisor = _text(line.get("supervisorEId")) or None
+        supervisor = manager_id(_text(line.get("supervisorEId")))
         status = _text(line.get("status")) or "Active"
         employees.append(
             Employee(employee_id, name, _text(row.get("workEmail")), supervisor, status == "Active")
@@ -117,20 +105,14 @@ def employees_from(
 def person_of(employee: Employee, time_zone: str) -> Person:
     """The person for an active employee; ``InvalidInput`` naming the employee."""
     label = where(employee.id)
-    if not employee.name:
-        raise InvalidInput(f"{label}: name", "a display name or first and last name", "missing")
-    if not employee.email:
-        raise InvalidInput(f"{label}: workEmail", "a work email in BambooHR", "missing")
-    try:
-        return Person(
-            id=employee.id,
-            name=employee.name,
-            email=employee.email,
-            time_zone=time_zone,
-            manager_id=employee.supervisor_id,
-        )
-    except InvalidInput as exc:
-        raise InvalidInput(f"{label}: {exc.field}", exc.expected, exc.problem) from None
+    return build_person(
+        label,
+        person_id=employee.id,
+        name=required(label, "name", employee.name, "a display name or first and last name"),
+        email=required(label, "workEmail", employee.email, "a work email in BambooHR"),
+        time_zone=time_zone,
+        manager=employee.supervisor_id,
+    )
 
 
 # --- summary files -------------------------------------------------------

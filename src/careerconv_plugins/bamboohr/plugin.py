@@ -16,7 +16,6 @@ and mount it in your WSGI host. Its secret comes from ``webhook_secret_env``
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -27,11 +26,12 @@ from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisRecordWriter, HrisSource
 from careerconv_plugins.bamboohr.mapping import EmployeeEvent
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
+from careerconv_plugins.settings import shown_env
 
 if TYPE_CHECKING:
     from careerconv_plugins.bamboohr.client import BambooHrClient
-    from careerconv_plugins.bamboohr.source import BambooHrSource
-    from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter
+    from careerconv_plugins.bamboohr.hris_source_adapter import BambooHrSource
+    from careerconv_plugins.bamboohr.hris_writer_adapter import BambooHrSummaryWriter
 
 
 def _client_class() -> type[BambooHrClient]:
@@ -51,17 +51,12 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _COMMON = ("company", "api_key_env", "base_url", "timeout")
 
 
-def _shown_env(name: str) -> str:
-    """The variable's name for a message, unless it looks like a secret pasted in its place."""
-    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
-
-
 def _secret(settings: Mapping[str, str], setting: str, default: str) -> str:
     name = (settings.get(setting) or default).strip()
     value = os.environ.get(name, "").strip()
     if not value:
         raise ConfigurationError(
-            f"bamboohr: the environment variable {_shown_env(name)} (setting {setting!r}) is empty; set it"
+            f"bamboohr: the environment variable {shown_env(name)} (setting {setting!r}) is empty; set it"
         )
     return value
 
@@ -111,7 +106,7 @@ def make_source(settings: Mapping[str, str]) -> BambooHrSource:
             f"got {time_zone!r}"
         ) from None
     client = make_client(settings)
-    from careerconv_plugins.bamboohr.source import BambooHrSource  # noqa: PLC0415 - needs the client
+    from careerconv_plugins.bamboohr.hris_source_adapter import BambooHrSource  # noqa: PLC0415 - needs the client
 
     return BambooHrSource(client, time_zone=time_zone)
 
@@ -128,7 +123,7 @@ def make_writer(settings: Mapping[str, str]) -> BambooHrSummaryWriter:
     if share not in ("yes", "no"):
         raise ConfigurationError("bamboohr: setting 'share' must be yes or no")
     client = make_client(settings)
-    from careerconv_plugins.bamboohr.writer import BambooHrSummaryWriter  # noqa: PLC0415 - needs the client
+    from careerconv_plugins.bamboohr.hris_writer_adapter import BambooHrSummaryWriter  # noqa: PLC0415 - needs the client
 
     return BambooHrSummaryWriter(client, category, share=share == "yes")
 

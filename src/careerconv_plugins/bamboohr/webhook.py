@@ -22,12 +22,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from careerconv_plugins.bamboohr.mapping import (
-    EmployeeEvent,
-    events_from,
-    parse_instant,
-    signature,
-)
+from careerconv_plugins.bamboohr.mapping import EmployeeEvent, events_from, signature
+from careerconv_plugins.hris_mapping import parse_instant
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

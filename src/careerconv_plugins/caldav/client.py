@@ -3,10 +3,10 @@
 Only what the backend needs, each with a bounded timeout: find or create the
 calendar (PROPFIND, MKCALENDAR), read many events in one request
 (calendar-multiget REPORT), conditional PUT and DELETE (``If-None-Match: *``,
-``If-Match``), and a free-busy-query REPORT. Every ``requests`` exception and
-every unexpected status is translated here into ``AdapterError`` or
-``WriteConflict``; messages carry the URL path and the status, never a body
-or a password.
+``If-Match``), and a free-busy-query REPORT. Requests go through
+``careerconv_plugins.http``; every unexpected status is translated here into
+``AdapterError`` or ``WriteConflict``; messages carry the URL path and the
+status, never a body or a password.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import requests
 
 from careerconv_core.errors import AdapterError, WriteConflict
-from careerconv_plugins.http import retry_after_seconds
+from careerconv_plugins import http
 
 ADAPTER = "caldav"
 DAV = "DAV:"
@@ -30,11 +30,11 @@ CALDAV = "urn:ietf:params:xml:ns:caldav"
 _NS = f'xmlns:d="{DAV}" xmlns:c="{CALDAV}"'
 
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
 class CalendarGoneError(AdapterError):
     """The calendar collection disappeared (deleted on the server) since it was checked."""
-
-
-
 
 
 class CalDavClient:
@@ -58,6 +58,12 @@ class CalDavClient:
         self._auth = (user, password) if user else None
         self._session: requests.Session | None = None
         self.requests_made: collections.Counter[str] = collections.Counter()
+        self._fixes = {
+            401: f"the server refused user {user!r}; check the 'user' setting and the "
+            "password in the variable named by 'password_env'",
+            403: f"the account {user!r} may not do this here; check the 'url' setting and "
+            "the account's rights",
+        }
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[None]:
@@ -90,70 +96,39 @@ class CalDavClient:
     ) -> requests.Response:
         """Send one request; return the response when its status is in ``ok`` or ``allow``.
 
-        Other statuses become errors: 401/403 are not retryable (the settings or
-        the rights need fixing), 408/425/429/5xx are, honouring ``Retry-After``.
+        Other statuses become errors (``careerconv_plugins.http.refused``): 401
+        and 403 name the setting to fix, 412 is a ``WriteConflict``, a redirect
+        names the address to use; the retryable statuses are retried later,
+        honouring ``Retry-After``.
         """
         if self._session is None:
             with self.connection():
                 return self.request(method, url, body=body, headers=headers, ok=ok, allow=allow)
         self.requests_made[method] += 1
-        data = body.encode() if isinstance(body, str) else body
-        try:
-            response = self._session.request(
-                method, url, data=data, headers=headers or {}, timeout=self.timeout,
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            raise AdapterError(
-                ADAPTER,
-                f"{method} {self._path(url)} got no answer within {self.timeout:g}s "
-                "(setting 'timeout'); will try again",
-                retryable=True,
-            ) from None
-        except requests.ConnectionError:
-            host = urlsplit(url).netloc
-            raise AdapterError(
-                ADAPTER,
-                f"could not connect to {host}; check that the server is up and the 'url' setting",
-                retryable=True,
-            ) from None
-        except requests.RequestException as exc:
-            raise AdapterError(
-                ADAPTER, f"{method} {self._path(url)} failed: {type(exc).__name__}", retryable=True
-            ) from None
+        response = http.send(
+            self._session,
+            method,
+            url,
+            adapter=ADAPTER,
+            timeout=self.timeout,
+            data=body.encode() if isinstance(body, str) else body,
+            headers=headers or {},
+            allow_redirects=False,
+        )
         status = response.status_code
         if status in ok or status in allow:
             return response
-        where = f"{method} {self._path(url)}"
-        if status == 401:
-            raise AdapterError(
-                ADAPTER,
-                f"{where}: 401 Unauthorized for user {self.user!r}; check the 'user' setting "
-                "and the password in the variable named by 'password_env'",
-            )
-        if status == 403:
-            raise AdapterError(
-                ADAPTER,
-                f"{where}: 403 Forbidden; the account {self.user!r} may not do this here, "
-                "check the 'url' setting and the account's rights",
-            )
+        what = http.where(method, url)
         if status == 412:
             raise WriteConflict(
-                ADAPTER, f"{where}: 412 Precondition Failed; changed on the server by someone else"
+                ADAPTER, f"{what}: 412 Precondition Failed; changed on the server by someone else"
             )
-        if status in (301, 302, 303, 307, 308):
+        if status in _REDIRECTS:
             moved_to = self._path(urljoin(url, response.headers.get("Location", "")))
             raise AdapterError(
-                ADAPTER, f"{where}: the server redirects to {moved_to}; set 'url' to that address"
+                ADAPTER, f"{what}: the server redirects to {moved_to}; set 'url' to that address"
             )
-        if status in (408, 425, 429) or status >= 500:
-            raise AdapterError(
-                ADAPTER,
-                f"{where}: server answered {status}; will try again",
-                retryable=True,
-                retry_after=retry_after_seconds(response.headers),
-            )
-        raise AdapterError(ADAPTER, f"{where}: unexpected status {status}")
+        raise http.refused(ADAPTER, response, what, fixes=self._fixes)
 
     # -- the calendar --------------------------------------------------------
 
@@ -163,11 +138,12 @@ class CalDavClient:
 
     def _propfind(self, url: str, props: str, depth: str) -> requests.Response:
         body = (
-            f'<?xml version="1.0" encoding="utf-8"?><d:propfind {_NS}><d:prop>{props}'
-            "</d:prop></d:propfind>"
+            f'<?xml version="1.0" encoding="utf-8"?><d:propfind {_NS}><d:prop>{props}</d:prop></d:propfind>'
         )
         return self.request(
-            "PROPFIND", url, body=body,
+            "PROPFIND",
+            url,
+            body=body,
             headers={"Depth": depth, "Content-Type": "application/xml; charset=utf-8"},
             allow=(404,),
         )
@@ -180,8 +156,11 @@ class CalDavClient:
             "</c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>"
         )
         self.request(
-            "MKCALENDAR", url, body=mk,
-            headers={"Content-Type": "application/xml; charset=utf-8"}, ok=(200, 201),
+            "MKCALENDAR",
+            url,
+            body=mk,
+            headers={"Content-Type": "application/xml; charset=utf-8"},
+            ok=(200, 201),
         )
 
     def ensure_calendar(self, *, create: bool, display_name: str) -> bool:
@@ -206,7 +185,7 @@ class CalDavClient:
                 raise AdapterError(
                     ADAPTER,
                     f"no calendar at {self._path(self.calendar_url)}; create it or set "
-                    "create_calendar = \"true\"",
+                    'create_calendar = "true"',
                 )
             self._mkcalendar(self.calendar_url, display_name)
             return True
@@ -232,9 +211,7 @@ class CalDavClient:
         principal = _first_href(answer, f"{{{DAV}}}current-user-principal")
         if principal is None:
             raise not_calendar
-        found = self._propfind(
-            urljoin(self.calendar_url, principal), "<c:calendar-home-set/>", "0"
-        )
+        found = self._propfind(urljoin(self.calendar_url, principal), "<c:calendar-home-set/>", "0")
         home = _first_href(found.content, f"{{{CALDAV}}}calendar-home-set")
         if found.status_code == 404 or home is None:
             raise not_calendar
@@ -252,7 +229,7 @@ class CalDavClient:
             raise AdapterError(
                 ADAPTER,
                 f"no calendar named {display_name!r} in {self._path(home_url)}; create it or "
-                "set create_calendar = \"true\"",
+                'set create_calendar = "true"',
             )
         self._mkcalendar(self.calendar_url, display_name)
         return True
@@ -264,17 +241,18 @@ class CalDavClient:
         """
         if not names:
             return {}
-        hrefs = "".join(
-            f"<d:href>{_xml_text(self._path(self.resource_url(n)))}</d:href>" for n in names
-        )
+        hrefs = "".join(f"<d:href>{_xml_text(self._path(self.resource_url(n)))}</d:href>" for n in names)
         body = (
             f'<?xml version="1.0" encoding="utf-8"?><c:calendar-multiget {_NS}>'
             f"<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
         )
         response = self.request(
-            "REPORT", self.calendar_url, body=body,
+            "REPORT",
+            self.calendar_url,
+            body=body,
             headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-            ok=(207,), allow=(404,),
+            ok=(207,),
+            allow=(404,),
         )
         if response.status_code == 404:
             raise CalendarGoneError(
@@ -301,8 +279,7 @@ class CalDavClient:
         else:
             headers["If-Match"] = etag
         url = self.resource_url(name)
-        response = self.request("PUT", url, body=text, headers=headers, ok=(200, 201, 204),
-                                allow=(409,))
+        response = self.request("PUT", url, body=text, headers=headers, ok=(200, 201, 204), allow=(409,))
         if response.status_code == 409:
             raise WriteConflict(
                 ADAPTER,
@@ -314,8 +291,11 @@ class CalDavClient:
     def delete(self, name: str, *, etag: str) -> bool:
         """Delete a resource if it still has ``etag``; False when it was already gone."""
         response = self.request(
-            "DELETE", self.resource_url(name), headers={"If-Match": etag},
-            ok=(200, 204), allow=(404,),
+            "DELETE",
+            self.resource_url(name),
+            headers={"If-Match": etag},
+            ok=(200, 204),
+            allow=(404,),
         )
         return response.status_code != 404
 
@@ -331,9 +311,12 @@ class CalDavClient:
             f'end="{end.astimezone(UTC).strftime(fmt)}"/></c:free-busy-query>'
         )
         response = self.request(
-            "REPORT", url if url.endswith("/") else url + "/", body=body,
+            "REPORT",
+            url if url.endswith("/") else url + "/",
+            body=body,
             headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-            ok=(200,), allow=(400, 403, 404, 405, 415, 501),
+            ok=(200,),
+            allow=(400, 403, 404, 405, 415, 501),
         )
         if response.status_code != 200:
             return None

@@ -20,9 +20,9 @@ SETTINGS = (
 
 
 def make_backend(settings: Mapping[str, str]) -> CalendarBackend:
-    """Build the CalDAV backend from its settings (see ``backend.from_settings``)."""
+    """Build the CalDAV backend from its settings (see ``adapter.from_settings``)."""
     try:
-        from careerconv_plugins.caldav.backend import from_settings  # noqa: PLC0415 - see module doc
+        from careerconv_plugins.caldav.adapter import from_settings  # noqa: PLC0415 - see module doc
     except ImportError as exc:
         raise ConfigurationError(
             f"calendar 'caldav' needs the 'caldav' extra ({exc.name} is missing); install it "

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CompetencyCatalog
-from careerconv_plugins.catalog.sources import BuiltinCatalog, CsvCatalog
+from careerconv_plugins.catalog.adapter import BuiltinCatalog, CsvCatalog
 
 
 def _builtin(_settings: Mapping[str, str]) -> BuiltinCatalog:

@@ -37,15 +37,15 @@ KIND = "X-CAREERCONV-KIND"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 
 
-def resource_name(uid: str) -> str:
+def resource_name(uid: str, suffix: str = ".ics") -> str:
     """A file or URL name for ``uid`` that is stable and safe everywhere (``<name>.ics``).
 
     A UID made of letters, digits, dots, dashes and underscores is used as it is
     so people can find the file; anything else (an ``@``, a slash) is hashed.
     """
     if _SAFE_NAME.match(uid):
-        return f"{uid}.ics"
-    return f"cc-{hashlib.sha256(uid.encode()).hexdigest()[:40]}.ics"
+        return f"{uid}{suffix}"
+    return f"cc-{hashlib.sha256(uid.encode()).hexdigest()[:40]}{suffix}"
 
 
 def latest_per_uid(invites: Sequence[InviteView]) -> dict[str, InviteView]:
@@ -173,9 +173,7 @@ def invite_event(
     event.add("DTEND", view.end.astimezone(tz))
     event.add("SUMMARY", view.title)
     event.add("DESCRIPTION", view.description)
-    event.add(
-        "STATUS", "CANCELLED" if view.method is InviteMethod.CANCEL else "CONFIRMED"
-    )
+    event.add("STATUS", "CANCELLED" if view.method is InviteMethod.CANCEL else "CONFIRMED")
     event.add("TRANSP", "OPAQUE")
     event.add("CLASS", "PRIVATE")
     event.add("ORGANIZER", _person(view.organizer, attendee=False, with_id=person_ids))
@@ -221,9 +219,7 @@ def invite_calendar(
     object is fit for storing on a CalDAV server, where METHOD is not allowed.
     """
     cal = _calendar(view.method.value if method else None)
-    cal.add_component(
-        invite_event(view, sequence=sequence, stamp=stamp, person_ids=person_ids)
-    )
+    cal.add_component(invite_event(view, sequence=sequence, stamp=stamp, person_ids=person_ids))
     _add_zones(cal, [view.start.date(), view.end.date()])
     return cal
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend
-from careerconv_plugins.ics.backend import from_settings
+from careerconv_plugins.ics.adapter import from_settings
 
 
 @hookimpl

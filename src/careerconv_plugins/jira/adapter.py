@@ -21,7 +21,8 @@ from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import TicketStatus, TicketView
 from careerconv_plugins.jira import mapping
 from careerconv_plugins.jira.client import JiraClient, JiraRequestError
-from careerconv_plugins.jira.mapping import JiraSettings
+from careerconv_plugins.jira.settings import JiraSettings
+from careerconv_plugins.outcomes import error_outcome
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,6 @@ DELETED_REASON = (
     "ticket deleted in Jira; recreate with a delivery of the action as open "
     "(reopen the action) or close the action"
 )
-
-
-def _outcome_for_error(key: str, error: AdapterError, reference: str | None = None) -> DeliveryOutcome:
-    if error.retryable:
-        return DeliveryOutcome(key, OutcomeStatus.RETRY, error.reason, error.retry_after, reference)
-    return DeliveryOutcome(key, OutcomeStatus.FAILED, error.reason, None, reference)
 
 
 class JiraTracker:
@@ -101,7 +96,7 @@ class JiraTracker:
                 outcomes.update(self._deliver_batch(batch))
             except AdapterError as error:
                 for view in batch:
-                    outcomes.setdefault(view.key, _outcome_for_error(view.key, error))
+                    outcomes.setdefault(view.key, error_outcome(view.key, error))
             except CareerconvError as error:
                 for view in batch:
                     failed = DeliveryOutcome(view.key, OutcomeStatus.FAILED, str(error))
@@ -144,7 +139,7 @@ class JiraTracker:
             except AdapterError as error:
                 # Only the views still to create are affected; updates above stand.
                 for view in to_create:
-                    outcomes.setdefault(view.key, _outcome_for_error(view.key, error))
+                    outcomes.setdefault(view.key, error_outcome(view.key, error))
         return outcomes
 
     def _assignee(self, view: TicketView) -> str | None:
@@ -220,9 +215,9 @@ class JiraTracker:
             if error.fields and not error.retryable:
                 reason = f"{issue_key}: " + mapping.explain_field_errors(error.fields, self.settings)
                 return DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason, None, issue_key)
-            return _outcome_for_error(view.key, error, issue_key)
+            return error_outcome(view.key, error, reference=issue_key)
         except AdapterError as error:
-            return _outcome_for_error(view.key, error, issue_key)
+            return error_outcome(view.key, error, reference=issue_key)
         if wrote:
             what = ", ".join(changed) if changed else "status"
             return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, f"updated {what}", None, issue_key)

@@ -24,19 +24,19 @@ from attrs import define, field
 from jira import JIRA, JIRAError
 
 from careerconv_core.errors import AdapterError, ConfigurationError
-from careerconv_plugins.http import retry_after_seconds
-from careerconv_plugins.jira.mapping import PROPERTY_KEY, JiraSettings
+from careerconv_plugins import http
+from careerconv_plugins.jira.mapping import PROPERTY_KEY
+from careerconv_plugins.jira.settings import JiraSettings
 
 log = logging.getLogger(__name__)
 
 ADAPTER = "jira"
 T = TypeVar("T")
 
-_RETRYABLE = frozenset({429, 502, 503, 504})
-# Retried within one delivery: Jira says it did not process the request and
-# when to come back. Other 5xx answers may have half-done a write; they go
-# back to the outbox (RETRY) and the next delivery searches first.
-_RETRY_NOW = frozenset({429, 503})
+# Which statuses are retryable is careerconv_plugins.http's one rule. Of
+# those, only the ones saying Jira did not act on the request are retried
+# within one delivery; the others (500, 502, 504) may have half-done a write:
+# they go back to the outbox (RETRY) and the next delivery searches first.
 
 
 @define
@@ -58,9 +58,6 @@ class RetryPolicy:
         if retry_after is not None:
             return float(min(retry_after, self.max_wait))
         return float(min(self.base_delay * 2 ** (attempt - 1), self.max_wait) * self.jitter())
-
-
-
 
 
 def _error_fields(response: requests.Response | None) -> list[str]:
@@ -220,8 +217,9 @@ class JiraClient:
     # -- retries and translation ----------------------------------------------
 
     def _network(self, op: str, exc: requests.RequestException) -> JiraRequestError:
-        kind = "timed out" if isinstance(exc, requests.Timeout) else "could not reach Jira"
-        return JiraRequestError(f"{op}: {kind} ({type(exc).__name__}) at {self.settings.url}", retryable=True)
+        url = self.settings.url
+        reason = http.transport_error(ADAPTER, op, url, exc, timeout=self.settings.timeout).reason
+        return JiraRequestError(reason, retryable=True)
 
     def _not_jira(self, op: str) -> JiraRequestError:
         return JiraRequestError(
@@ -248,12 +246,13 @@ class JiraClient:
                 f"edit and transition permissions in project {s.project}",
                 status=status,
             )
-        if status in _RETRYABLE:
+        if http.is_retryable_status(status):
             return JiraRequestError(
                 f"{op}: Jira is busy (HTTP {status})",
                 status=status,
+                fields=fields,
                 retryable=True,
-                retry_after=retry_after_seconds(response.headers) if response is not None else None,
+                retry_after=http.retry_after_seconds(response.headers) if response is not None else None,
             )
         if status == 0:
             return JiraRequestError(f"{op}: Jira client error ({type(exc).__name__})")
@@ -264,15 +263,10 @@ class JiraClient:
                 status=status,
             )
         named = f" in field(s) {', '.join(fields)}" if fields else ""
-        return JiraRequestError(
-            f"{op}: Jira answered HTTP {status}{named}",
-            status=status,
-            fields=fields,
-            retryable=status >= 500,
-        )
+        return JiraRequestError(f"{op}: Jira answered HTTP {status}{named}", status=status, fields=fields)
 
     def _call(self, op: str, action: Callable[[], T], *, safe_to_repeat: bool = True) -> T:
-        """Run ``action``, retrying 429/5xx-busy answers within the policy.
+        """Run ``action``, retrying answers that say Jira did not act on it, within the policy.
 
         A write that timed out may have happened: it is not repeated here
         (``safe_to_repeat=False``); the caller searches again next time.
@@ -292,7 +286,7 @@ class JiraClient:
                     raise error from None
             except (ValueError, TypeError, KeyError, AttributeError):
                 raise self._not_jira(op) from None
-            busy = error.status in _RETRY_NOW or (error.status == 0 and safe_to_repeat)
+            busy = error.status in http.UNPROCESSED_STATUSES or (error.status == 0 and safe_to_repeat)
             if not error.retryable or not busy or attempt >= self.retry.max_attempts:
                 raise error from None
             if error.retry_after is not None and error.retry_after > self.retry.max_wait:

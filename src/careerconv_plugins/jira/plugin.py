@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import TicketTracker
-from careerconv_plugins.jira.mapping import SETTINGS, parse_settings
+from careerconv_plugins.jira.settings import SETTINGS, parse_settings
 
 
 def make_tracker(settings: Mapping[str, str]) -> TicketTracker:

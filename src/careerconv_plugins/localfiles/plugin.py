@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisRecordWriter, TicketTracker
-from careerconv_plugins.localfiles.hris import FileSummaries
-from careerconv_plugins.localfiles.tracker import FileTracker
+from careerconv_plugins.localfiles.hris_writer_adapter import FileSummaries
+from careerconv_plugins.localfiles.tracker_adapter import FileTracker
 
 
 @hookimpl

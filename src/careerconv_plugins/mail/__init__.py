@@ -1,1 +1,2 @@
-"""Mail: iMIP invitations (RFC 6047) and notices over SMTP, or notices as .eml files."""
+"""Mail adapters: iMIP invites over SMTP (``calendar_adapter``), and notices over SMTP or as
+``.eml`` files (``notifier_adapter``); ``mapping`` builds the messages, ``client`` speaks SMTP."""

@@ -10,7 +10,6 @@ Messages name host, port and addresses, never the SMTP dialogue or the password.
 from __future__ import annotations
 
 import os
-import re
 import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
@@ -21,13 +20,9 @@ from types import TracebackType
 from attrs import field, frozen
 
 from careerconv_core.errors import AdapterError, ConfigurationError
+from careerconv_plugins.settings import password_from_env, seconds_setting
 
 _PORTS = {"none": 25, "starttls": 587, "tls": 465}
-
-
-def _shown_env(name: str) -> str:
-    """The variable's name for a message, unless it looks like a secret pasted in its place."""
-    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
 
 
 @frozen
@@ -56,52 +51,25 @@ class SmtpSettings:
         if not host:
             raise ConfigurationError(
                 f"{where}: setting 'host' is missing; give your SMTP relay, for example "
-                "host = \"smtp.example.com\""
+                'host = "smtp.example.com"'
             )
         security = settings.get("security", "starttls").strip().lower()
         if security not in _PORTS:
-            raise ConfigurationError(
-                f"{where}: setting 'security' must be 'starttls', 'tls' or 'none'"
-            )
+            raise ConfigurationError(f"{where}: setting 'security' must be 'starttls', 'tls' or 'none'")
         try:
             port = int(settings.get("port", "") or _PORTS[security])
         except ValueError:
             port = 0
         if not 0 < port < 65536:
             raise ConfigurationError(f"{where}: setting 'port' must be a TCP port number")
-        if "password" in settings:
-            raise ConfigurationError(
-                f"{where}: do not put the password in the settings; set 'password_env' to the "
-                "name of an environment variable that holds it"
-            )
         user = settings.get("user", "").strip()
-        password_env = settings.get("password_env", "").strip()
-        if user and not password_env:
-            raise ConfigurationError(
-                f"{where}: setting 'password_env' is missing; name the environment variable "
-                "that holds the SMTP password for 'user'"
-            )
-        password = ""
-        if password_env:
-            if password_env not in env:
-                raise ConfigurationError(
-                    f"{where}: environment variable {_shown_env(password_env)} "
-                    "(setting 'password_env') is not set; export it with the SMTP password"
-                )
-            password = env[password_env]
+        password = password_from_env(settings, env, where=where, what="the SMTP password")
         sender = settings.get("from_address", "").strip()
         if sender and "@" not in sender:
             raise ConfigurationError(
                 f"{where}: setting 'from_address' must be an address like careers@example.com"
             )
-        try:
-            timeout = float(settings.get("timeout", "10"))
-        except ValueError:
-            timeout = -1.0
-        if not 0 < timeout <= 300:
-            raise ConfigurationError(
-                f"{where}: setting 'timeout' must be a number of seconds between 0 and 300"
-            )
+        timeout = seconds_setting(settings, "timeout", where=where, default=10, most=300)
         ca_file = settings.get("ca_file", "").strip()
         if ca_file and not Path(ca_file).expanduser().is_file():
             raise ConfigurationError(
@@ -124,14 +92,10 @@ class SmtpConnection:
 
     def __enter__(self) -> SmtpConnection:
         s = self.settings
-        context = ssl.create_default_context(
-            cafile=str(Path(s.ca_file).expanduser()) if s.ca_file else None
-        )
+        context = ssl.create_default_context(cafile=str(Path(s.ca_file).expanduser()) if s.ca_file else None)
         try:
             if s.security == "tls":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=s.timeout, context=context
-                )
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             self._smtp = smtp
@@ -163,8 +127,7 @@ class SmtpConnection:
             self._close()
             raise AdapterError(
                 self.adapter,
-                f"could not talk to the SMTP server {self._where()} ({type(exc).__name__}); "
-                "will try again",
+                f"could not talk to the SMTP server {self._where()} ({type(exc).__name__}); will try again",
                 retryable=True,
             ) from None
         return self
@@ -201,8 +164,7 @@ class SmtpConnection:
         except smtplib.SMTPSenderRefused as exc:
             raise AdapterError(
                 self.adapter,
-                f"{self._where()} refused the sender {sender} ({exc.smtp_code}); check "
-                "'from_address'",
+                f"{self._where()} refused the sender {sender} ({exc.smtp_code}); check 'from_address'",
                 retryable=400 <= exc.smtp_code < 500,
             ) from None
         except smtplib.SMTPResponseException as exc:

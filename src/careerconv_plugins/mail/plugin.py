@@ -7,11 +7,8 @@ from collections.abc import Iterable
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend, Notifier
-from careerconv_plugins.mail.backend import (
-    imip_from_settings,
-    mailfiles_from_settings,
-    smtp_from_settings,
-)
+from careerconv_plugins.mail.calendar_adapter import imip_from_settings
+from careerconv_plugins.mail.notifier_adapter import mailfiles_from_settings, smtp_from_settings
 
 SMTP_SETTINGS = (
     "host", "port", "security", "user", "password_env", "from_address", "timeout", "ca_file",

@@ -23,6 +23,7 @@ from attrs import frozen
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
 from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.errors import InvalidInput
+from careerconv_plugins.hris_mapping import build_person, manager_id, on_record, org_problem, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
 OPTIONAL = ("working_hours", "weekdays", "manager")
@@ -93,8 +94,7 @@ def _row_person(row: Mapping[str, object], where: str) -> Person:
             f"{where}: {unknown[0]}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
         )
     for key in REQUIRED:
-        if not text(key):
-            raise InvalidInput(f"{where}: {key}", _EXPECTED[key], "missing")
+        required(where, key, text(key), _EXPECTED[key])
     hours_text = text("working_hours") or "09:00-17:00"
     days_text = text("weekdays") or "Mon-Fri"
     try:
@@ -105,20 +105,18 @@ def _row_person(row: Mapping[str, object], where: str) -> Person:
         weekdays = parse_weekdays(days_text)
     except ValueError as exc:
         raise InvalidInput(f"{where}: weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
-    try:
+    with on_record(where):
         # The core's converter=frozenset types as an unsolved generic under mypy.
         hours = WorkingHours(start, end, weekdays)  # type: ignore[arg-type]
-        return Person(
-            id=text("id"),
-            name=text("name"),
-            email=text("email"),
-            time_zone=text("time_zone"),
-            working_hours=hours,
-            manager_id=text("manager") or None,
-        )
-    except InvalidInput as exc:
-        # Re-home the core's error on the row, keeping its expectation.
-        raise InvalidInput(f"{where}: {exc.field}", exc.expected, exc.problem) from None
+    return build_person(
+        where,
+        person_id=text("id"),
+        name=text("name"),
+        email=text("email"),
+        time_zone=text("time_zone"),
+        manager=manager_id(text("manager")),
+        working_hours=hours,
+    )
 
 
 _EXPECTED = {
@@ -137,8 +135,7 @@ def _build(rows: Iterable[tuple[str, Mapping[str, object]]]) -> ParsedOrg:
         try:
             person = _row_person(row, where)
         except InvalidInput as exc:
-            place, _, column = exc.field.rpartition(": ")
-            problems.append(OrgProblem(place, column, exc.problem, exc.expected))
+            problems.append(org_problem(exc, ""))
             continue
         labels.setdefault(person.id, f"{where} (id={person.id})")
         people.append(person)

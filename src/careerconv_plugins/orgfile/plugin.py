@@ -8,7 +8,7 @@ from pathlib import Path
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisSource
-from careerconv_plugins.orgfile.source import OrgFileSource
+from careerconv_plugins.orgfile.adapter import OrgFileSource
 
 
 def make_source(settings: Mapping[str, str]) -> OrgFileSource:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import PlanStore
+from careerconv_plugins.settings import shown_env
 
-
-def _shown_env(name: str) -> str:
-    """The variable's name for a message, unless it looks like a DSN pasted in its place."""
-    return repr(name) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", name) else "<the name given>"
 
 def dsn_from_settings(settings: Mapping[str, str]) -> str:
     """The DSN from ``dsn``, or from the environment variable named by ``dsn_env``.
@@ -32,7 +28,7 @@ def dsn_from_settings(settings: Mapping[str, str]) -> str:
         dsn = os.environ.get(env, "").strip()
         if not dsn:
             raise ConfigurationError(
-                f"postgres store: the environment variable {_shown_env(env)} named by 'dsn_env' is "
+                f"postgres store: the environment variable {shown_env(env)} named by 'dsn_env' is "
                 "empty or unset; export it with the dsn, for example "
                 "'host=db.example.com dbname=careerconv user=careerconv'"
             )
@@ -48,7 +44,7 @@ def from_settings(settings: Mapping[str, str]) -> PlanStore:
     """A ``PostgresStore`` for the configured DSN; the schema is migrated on open."""
     dsn = dsn_from_settings(settings)
     try:
-        from careerconv_plugins.postgres_store.store import PostgresStore  # noqa: PLC0415
+        from careerconv_plugins.postgres_store.adapter import PostgresStore  # noqa: PLC0415
     except ImportError as exc:  # psycopg is an optional extra
         raise ConfigurationError(
             "postgres store: psycopg is not installed; pip install 'careerconv[postgres]'"

@@ -1,9 +1,8 @@
 """The PostgreSQL schema as an ordered list of migrations, tracked in ``schema_version``.
 
-Migration ``n`` (1-based) takes the database from version ``n - 1`` to ``n``.
-Never edit a released migration: append a new one. Pending migrations run in
-one transaction under an advisory lock, so two processes opening a new
-database at once do not both migrate it.
+Never edit a released migration: append a new one (``careerconv_plugins.sql.migrations``
+runs them). Pending migrations run in one transaction under an advisory lock,
+so two processes opening a new database at once do not both migrate it.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import TupleRow
 
-from careerconv_core.errors import ConfigurationError
+from careerconv_plugins.sql.migrations import apply_pending
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: plans with indexed columns, people, the due index, the outbox, cursors.
@@ -85,14 +84,12 @@ def migrate(conn: psycopg.Connection[TupleRow], where: str) -> int:
         conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
         current = int(row[0]) if row is not None and row[0] is not None else 0
-        if current > SCHEMA_VERSION:
-            raise ConfigurationError(
-                f"postgres store {where}: the database has schema version {current}, newer "
-                f"than this careerconv understands ({SCHEMA_VERSION}); upgrade careerconv "
-                "or point the dsn at another database"
-            )
-        for number in range(current + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[number - 1]:
-                conn.execute(statement.encode())
-            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+        apply_pending(
+            MIGRATIONS,
+            current,
+            execute=lambda statement: conn.execute(statement.encode()),
+            record=lambda number: conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,)),
+            store=f"postgres store {where}",
+            elsewhere="point the dsn at another database",
+        )
     return current

@@ -1,4 +1,4 @@
-"""The SCIM HTTP client: GET requests over ``requests``, errors translated here.
+"""The SCIM HTTP client: GET requests through ``careerconv_plugins.http``, errors translated here.
 
 Nothing from a response body reaches a message except SCIM's ``scimType``
 keyword; the token never leaves the ``Authorization`` header.
@@ -10,19 +10,25 @@ import logging
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 
 from careerconv_core.errors import AdapterError
-from careerconv_plugins.http import retry_after_seconds
+from careerconv_plugins import http
 
 log = logging.getLogger(__name__)
 
 ADAPTER = "scim"
 
 
-
+def _scim_type(response: requests.Response) -> str:
+    """``, scimType=...`` from an error body: SCIM's keyword for what was wrong, and nothing else."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    kind = body.get("scimType") if isinstance(body, dict) else None
+    return f", scimType={kind[:40]}" if isinstance(kind, str) else ""
 
 
 class ScimClient:
@@ -56,62 +62,30 @@ class ScimClient:
     def get(self, path: str, params: Mapping[str, str | int] | None = None) -> dict[str, Any]:
         """GET ``path`` under the service root and return its JSON object."""
         url = f"{self.base_url}{path}"
-        where = urlsplit(url).path
+        what = http.where("GET", url)
         self.requests_sent += 1
         started = time.perf_counter()
         try:
-            response = self._session.get(url, params=params, timeout=self.timeout)
-        except requests.Timeout:
-            raise AdapterError(
-                ADAPTER, f"GET {where} timed out after {self.timeout:g}s", retryable=True
-            ) from None
-        except requests.RequestException as exc:
-            raise AdapterError(
-                ADAPTER, f"cannot reach the SCIM server for GET {where}: {type(exc).__name__}",
-                retryable=True,
-            ) from None
+            response = http.send(
+                self._session, "GET", url, adapter=ADAPTER, timeout=self.timeout, params=params
+            )
         finally:
             self.seconds_waiting += time.perf_counter() - started
-        self._raise_for(response, where)
+        if response.status_code >= 400:
+            raise http.refused(ADAPTER, response, what, fixes=self._fixes(what), detail=_scim_type(response))
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            raise AdapterError(ADAPTER, f"GET {where} answered something that is not SCIM JSON")
+            raise AdapterError(ADAPTER, f"{what} answered something that is not SCIM JSON")
         return body
 
-    def _raise_for(self, response: requests.Response, where: str) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        if status == 401:
-            raise AdapterError(
-                ADAPTER,
-                f"the SCIM server refused the token in ${self.token_env} (HTTP 401); "
-                "set a current token",
-            )
-        if status == 403:
-            raise AdapterError(
-                ADAPTER,
-                f"the token in ${self.token_env} may not read {where} (HTTP 403); "
-                "grant it read access to Users",
-            )
-        if status == 429 or status >= 500:
-            raise AdapterError(
-                ADAPTER,
-                f"GET {where} failed with HTTP {status}; try again later",
-                retryable=True,
-                retry_after=retry_after_seconds(response.headers),
-            )
-        scim_type = ""
-        try:
-            body = response.json()
-            if isinstance(body, dict) and isinstance(body.get("scimType"), str):
-                scim_type = f", scimType={body['scimType'][:40]}"
-        except ValueError:
-            pass
-        raise AdapterError(ADAPTER, f"GET {where} was refused (HTTP {status}{scim_type})")
+    def _fixes(self, what: str) -> dict[int, str]:
+        return {
+            401: f"the SCIM server refused the token in ${self.token_env}; set a current token",
+            403: f"the token in ${self.token_env} may not {what}; grant it read access to Users",
+        }
 
     def discover(self) -> tuple[int | None, bool]:
         """``filter.maxResults`` (if given) and ``filter.supported``, from the server's config."""
@@ -123,9 +97,7 @@ class ScimClient:
         largest = value if isinstance(value, int) and value > 0 else None
         return largest, filtering.get("supported") is True
 
-    def list_users(
-        self, page_size: int, params: Mapping[str, str] | None = None
-    ) -> Iterator[dict[str, Any]]:
+    def list_users(self, page_size: int, params: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
         """Every user matching ``params``, page by page (``startIndex``/``count``)."""
         start = 1
         while True:

@@ -18,7 +18,6 @@ since SCIM has no such attribute. A user with ``active: false`` is removed.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -28,15 +27,18 @@ from attrs import frozen
 from careerconv_core.domain.org import OrgProblem
 from careerconv_core.domain.people import Person
 from careerconv_core.errors import InvalidInput
+from careerconv_plugins.hris_mapping import (
+    build_person,
+    cursor_instant,
+    manager_id,
+    org_problem,
+    parse_instant,
+    required,
+    text,
+)
 
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-
-# RFC 3339 date-time, as SCIM's meta.lastModified uses it. Nothing else may
-# reach a filter expression.
-_RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
-)
 
 
 @frozen
@@ -48,17 +50,8 @@ class MappedUser:
     last_modified: datetime | None
 
 
-def parse_timestamp(value: str) -> datetime:
-    """An RFC 3339 date-time as an aware UTC datetime; ``ValueError`` otherwise."""
-    if not _RFC3339.fullmatch(value):
-        raise ValueError("not an RFC 3339 date-time")
-    text = value.upper()
-    # datetime.fromisoformat takes at most microseconds: trim extra digits.
-    head, dot, rest = text.partition(".")
-    digits = re.match(r"\d+", rest)
-    if dot and digits:
-        text = f"{head}.{digits.group()[:6]}{rest[digits.end():]}"
-    return datetime.fromisoformat(text).astimezone(UTC)
+parse_timestamp = parse_instant
+"""``meta.lastModified`` (RFC 3339) as an aware UTC datetime; ``ValueError`` otherwise."""
 
 
 def format_cursor(moment: datetime) -> str:
@@ -68,12 +61,8 @@ def format_cursor(moment: datetime) -> str:
 
 def checked_cursor(cursor: str) -> datetime:
     """The instant a stored cursor names, or ``InvalidInput``: only RFC 3339 passes."""
-    try:
-        return parse_timestamp(cursor)
-    except ValueError:
-        raise InvalidInput(
-            "cursor", "an RFC 3339 timestamp such as 2026-01-31T09:00:00Z", "not a SCIM cursor"
-        ) from None
+    expected = "an RFC 3339 timestamp such as 2026-01-31T09:00:00Z"
+    return cursor_instant(cursor, expected=expected, problem="not a SCIM cursor")
 
 
 def changed_since_filter(cursor: str) -> str:
@@ -96,29 +85,22 @@ def where(user_id: str) -> str:
     return f"SCIM user {user_id}"
 
 
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _name(user: Mapping[str, Any]) -> str:
     raw = user.get("name")
     name: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
-    joined = " ".join(p for p in (_text(name.get("givenName")), _text(name.get("familyName"))) if p)
+    joined = " ".join(p for p in (text(name.get("givenName")), text(name.get("familyName"))) if p)
     return (
-        _text(user.get("displayName"))
-        or _text(name.get("formatted"))
-        or joined
-        or _text(user.get("userName"))
+        text(user.get("displayName")) or text(name.get("formatted")) or joined or text(user.get("userName"))
     )
 
 
 def _email(user: Mapping[str, Any]) -> str:
-    emails = [e for e in user.get("emails") or () if isinstance(e, dict) and _text(e.get("value"))]
+    emails = [e for e in user.get("emails") or () if isinstance(e, dict) and text(e.get("value"))]
     for choose in (lambda e: e.get("primary") is True, lambda e: e.get("type") == "work"):
         for entry in emails:
             if choose(entry):
-                return _text(entry["value"])
-    return _text(emails[0]["value"]) if emails else ""
+                return text(entry["value"])
+    return text(emails[0]["value"]) if emails else ""
 
 
 def manager_of(user: Mapping[str, Any]) -> str | None:
@@ -129,12 +111,12 @@ def manager_of(user: Mapping[str, Any]) -> str | None:
     manager = extension.get("manager")
     if not isinstance(manager, dict):
         return None
-    return _text(manager.get("value")) or None
+    return manager_id(manager.get("value"))
 
 
 def map_user(user: Mapping[str, Any]) -> MappedUser:
     """Map one SCIM User resource; raises ``InvalidInput`` naming the user."""
-    user_id = _text(user.get("id"))
+    user_id = text(user.get("id"))
     if not user_id:
         raise InvalidInput("SCIM user (no id)", "a User resource with an id", "missing id")
     raw_meta = user.get("meta")
@@ -147,22 +129,15 @@ def map_user(user: Mapping[str, Any]) -> MappedUser:
             modified = None  # an odd server clock format only costs a full read later
     if user.get("active") is False:
         return MappedUser(user_id, None, modified)
-    name = _name(user)
-    email = _email(user)
-    if not name:
-        raise InvalidInput(f"{where(user_id)}: name", "displayName, name or userName", "missing")
-    if not email:
-        raise InvalidInput(f"{where(user_id)}: email", "an entry in emails", "missing")
-    try:
-        person = Person(
-            id=user_id,
-            name=name,
-            email=email,
-            time_zone=_text(user.get("timezone")) or "UTC",
-            manager_id=manager_of(user),
-        )
-    except InvalidInput as exc:
-        raise InvalidInput(f"{where(user_id)}: {exc.field}", exc.expected, exc.problem) from None
+    label = where(user_id)
+    person = build_person(
+        label,
+        person_id=user_id,
+        name=required(label, "name", _name(user), "displayName, name or userName"),
+        email=required(label, "email", _email(user), "an entry in emails"),
+        time_zone=text(user.get("timezone")) or "UTC",
+        manager=manager_of(user),
+    )
     return MappedUser(user_id, person, modified)
 
 
@@ -176,8 +151,7 @@ def map_users(
         try:
             mapped.append(map_user(user))
         except InvalidInput as exc:
-            place, _, field = exc.field.rpartition(": ")
-            problems.append(OrgProblem(place or exc.field, field, exc.problem, exc.expected))
+            problems.append(org_problem(exc))
     return mapped, problems
 
 
@@ -187,4 +161,3 @@ def latest(mapped: Sequence[MappedUser], cursor: str | None) -> str | None:
     if cursor is not None:
         moments.append(checked_cursor(cursor))
     return format_cursor(max(moments)) if moments else None
-

@@ -9,7 +9,6 @@ server's ``filter.maxResults``), ``timeout`` (seconds, default 30).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -17,17 +16,13 @@ from urllib.parse import urlsplit
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisSource
+from careerconv_plugins.settings import shown_env
 
 if TYPE_CHECKING:
-    from careerconv_plugins.scim.source import ScimSource
+    from careerconv_plugins.scim.adapter import ScimSource
 
 DEFAULT_TOKEN_ENV = "CAREERCONV_SCIM_TOKEN"  # noqa: S105 - the variable's name, not a token
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-def _shown_env(name: str) -> str:
-    """The variable's name for a message, unless it looks like a secret pasted in its place."""
-    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
 
 
 def _number(
@@ -63,7 +58,7 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
     token = os.environ.get(token_env, "").strip()
     if not token:
         raise ConfigurationError(
-            f"scim: the environment variable {_shown_env(token_env)} (setting 'token_env') is empty; "
+            f"scim: the environment variable {shown_env(token_env)} (setting 'token_env') is empty; "
             "set it to the SCIM bearer token"
         )
     page_size = int(_number(settings, "page_size", 1000, 1, 10_000))
@@ -71,8 +66,8 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
     # The client needs 'requests' (the 'hris' extra); load it only when a SCIM source is asked for,
     # so installing careerconv without the extra still lists and runs every other adapter.
     try:
+        from careerconv_plugins.scim.adapter import ScimSource  # noqa: PLC0415
         from careerconv_plugins.scim.client import ScimClient  # noqa: PLC0415
-        from careerconv_plugins.scim.source import ScimSource  # noqa: PLC0415
     except ImportError as exc:
         raise ConfigurationError(
             f"scim: needs the 'hris' extra ({exc.name} is missing); "

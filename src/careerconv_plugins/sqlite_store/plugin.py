@@ -8,7 +8,7 @@ from pathlib import Path
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import PlanStore
-from careerconv_plugins.sqlite_store.store import SqliteStore
+from careerconv_plugins.sqlite_store.adapter import SqliteStore
 
 
 def from_settings(settings: Mapping[str, str]) -> SqliteStore:

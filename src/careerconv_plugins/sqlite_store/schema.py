@@ -1,15 +1,15 @@
 """The SQLite schema as an ordered list of migrations, tracked in ``PRAGMA user_version``.
 
-Migration ``n`` (1-based) takes the database from version ``n - 1`` to ``n``.
-Never edit a released migration: append a new one. All pending migrations run
-in one transaction, so a database is never left half-migrated.
+Never edit a released migration: append a new one (``careerconv_plugins.sql.migrations``
+runs them). All pending migrations run in one ``BEGIN IMMEDIATE`` transaction,
+so a database is never left half-migrated.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from careerconv_core.errors import ConfigurationError
+from careerconv_plugins.sql.migrations import apply_pending
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: plans with indexed columns, people, the due index, the outbox, cursors.
@@ -86,18 +86,15 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = schema_version(conn)
-        if current > SCHEMA_VERSION:
-            raise ConfigurationError(
-                f"sqlite store {where}: the database has schema version {current}, newer "
-                f"than this careerconv understands ({SCHEMA_VERSION}); upgrade careerconv "
-                "or point 'path' at another file"
-            )
-        for number in range(current + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[number - 1]:
-                conn.execute(statement)
-        if current != SCHEMA_VERSION:
+        apply_pending(
+            MIGRATIONS,
+            current,
+            execute=conn.execute,
             # user_version lives in the file header and is written in this transaction.
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            record=lambda number: conn.execute(f"PRAGMA user_version = {number}"),
+            store=f"sqlite store {where}",
+            elsewhere="point 'path' at another file",
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -16,6 +16,7 @@ from careerconv_plugins.bamboohr.mapping import (
     render_summary,
     summary_files,
 )
+from careerconv_plugins.outcomes import error_outcome
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,8 @@ class BambooHrSummaryWriter:
             try:
                 outcomes.append(self._deliver(view))
             except AdapterError as exc:
-                status = OutcomeStatus.RETRY if exc.retryable else OutcomeStatus.FAILED
                 log.warning("BambooHR summary %s not written: %s", view.external_id, exc.reason)
-                outcomes.append(
-                    DeliveryOutcome(view.external_id, status, exc.reason, exc.retry_after)
-                )
+                outcomes.append(error_outcome(view.external_id, exc))
         return outcomes
 
     def _deliver(self, view: HrisSummaryView) -> DeliveryOutcome:

@@ -84,9 +84,7 @@ def _records(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(row number, {column: stripped cell})`` for each non-blank data row."""
     if not text.strip():
-        raise InvalidInput(
-            source, f"a header row ({','.join(columns)}) and data rows", "the file is empty"
-        )
+        raise InvalidInput(source, f"a header row ({','.join(columns)}) and data rows", "the file is empty")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [cell.strip() for cell in next(reader)]
@@ -114,15 +112,12 @@ def _records(
         ) from None
 
 
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
-
-
-def parse_competencies(text: str, source: str = "competencies.csv") -> list[CatalogCompetency]:
-    """Competencies from the text of ``competencies.csv``; ``source`` names it in errors."""
+def _unique_records(
+    text: str, source: str, columns: Sequence[str], required: Sequence[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """``_records``, refusing a row whose id an earlier row already has."""
     found: dict[str, int] = {}
-    competencies = []
-    for row, rec in _records(text, source, COMPETENCY_COLUMNS, _COMPETENCY_REQUIRED):
+    for row, rec in _records(text, source, columns, required):
         if rec["id"] in found:
             raise InvalidInput(
                 _where(source, row, "id"),
@@ -130,6 +125,17 @@ def parse_competencies(text: str, source: str = "competencies.csv") -> list[Cata
                 f"duplicate id {rec['id']!r} (first on row {found[rec['id']]})",
             )
         found[rec["id"]] = row
+        yield row, rec
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
+
+
+def parse_competencies(text: str, source: str = "competencies.csv") -> list[CatalogCompetency]:
+    """Competencies from the text of ``competencies.csv``; ``source`` names it in errors."""
+    competencies = []
+    for _, rec in _unique_records(text, source, COMPETENCY_COLUMNS, _COMPETENCY_REQUIRED):
         competencies.append(
             CatalogCompetency(
                 id=rec["id"], name=rec["name"], group=rec["group"], description=rec["description"]
@@ -138,25 +144,15 @@ def parse_competencies(text: str, source: str = "competencies.csv") -> list[Cata
     return competencies
 
 
-def parse_roles(
-    text: str, known_competencies: Sequence[str], source: str = "roles.csv"
-) -> list[RoleProfile]:
+def parse_roles(text: str, known_competencies: Sequence[str], source: str = "roles.csv") -> list[RoleProfile]:
     """Role profiles from the text of ``roles.csv``.
 
     :param known_competencies: the competency ids a role may name.
     :param source: the file's name, for error messages.
     """
     known = set(known_competencies)
-    found: dict[str, int] = {}
     roles = []
-    for row, rec in _records(text, source, ROLE_COLUMNS, _ROLE_REQUIRED):
-        if rec["id"] in found:
-            raise InvalidInput(
-                _where(source, row, "id"),
-                "a unique id",
-                f"duplicate id {rec['id']!r} (first on row {found[rec['id']]})",
-            )
-        found[rec["id"]] = row
+    for row, rec in _unique_records(text, source, ROLE_COLUMNS, _ROLE_REQUIRED):
         ids = _split(rec["competency_ids"])
         where = _where(source, row, "competency_ids")
         if not 1 <= len(ids) <= MAX_ROLE_COMPETENCIES:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from careerconv_core.domain.org import OrgInvalid, OrgProblem, find_org_problems
 from careerconv_core.domain.people import Person
 from careerconv_core.errors import AdapterError, InvalidInput
 from careerconv_core.ports import OrgSnapshot
@@ -17,8 +15,7 @@ from careerconv_plugins.bamboohr.mapping import (
     person_of,
     where,
 )
-
-log = logging.getLogger(__name__)
+from careerconv_plugins.hris_mapping import checked_org, org_problem
 
 
 class BambooHrSource:
@@ -53,7 +50,8 @@ class BambooHrSource:
         if not entries:
             return OrgSnapshot((), (), next_cursor)
         deleted = {
-            str(key) for key, entry in entries.items()
+            str(key)
+            for key, entry in entries.items()
             if isinstance(entry, dict) and entry.get("action") == "Deleted"
         }
         people, inactive, _ = self._read_all()
@@ -83,14 +81,8 @@ class BambooHrSource:
             try:
                 people.append(person_of(employee, self.time_zone))
             except InvalidInput as exc:
-                place, _, field = exc.field.rpartition(": ")
-                problem = OrgProblem(place or where(employee.id), field, exc.problem, exc.expected)
-                problems.append(problem)
-        labels = {p.id: where(p.id) for p in people}
-        problems.extend(find_org_problems(people, labels=labels))
-        if problems:
-            log.warning("BambooHR read refused: %d problem(s) in the org", len(problems))
-            raise OrgInvalid(problems)
+                problems.append(org_problem(exc, where(employee.id)))
+        checked_org(people, problems, label=where, source="BambooHR")
         if not people:
             # Read as an org, an empty directory would mean everyone left.
             raise AdapterError(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from careerconv_core.domain.org import OrgInvalid, find_org_problems
 from careerconv_core.errors import AdapterError
 from careerconv_core.ports import OrgSnapshot
+from careerconv_plugins.hris_mapping import checked_org
 from careerconv_plugins.scim.client import ScimClient
 from careerconv_plugins.scim.mapping import (
     changed_since_filter,
@@ -84,17 +84,11 @@ class ScimSource:
             in_batch = {p.id for p in people}
             outside = sorted({p.manager_id for p in people if p.manager_id} - in_batch)
             known = self._active_ids(outside)
-        labels = {p.id: where(p.id) for p in people}
-        problems.extend(find_org_problems(people, labels=labels, known_ids=known))
-        if problems:
-            log.warning("SCIM read refused: %d problem(s) in the org", len(problems))
-            raise OrgInvalid(problems)
+        checked_org(people, problems, label=where, source="SCIM", known_ids=known)
         if cursor is None and not people:
             # Read as an org, an empty answer would mean everyone left; far more
             # often the url points at the wrong tenant.
-            raise AdapterError(
-                "scim", "the server lists no active users; check the 'url' setting"
-            )
+            raise AdapterError("scim", "the server lists no active users; check the 'url' setting")
         return OrgSnapshot(tuple(people), removed, latest(mapped, cursor))
 
     def _active_ids(self, ids: Sequence[str]) -> set[str]:

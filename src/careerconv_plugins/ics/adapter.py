@@ -21,11 +21,11 @@ from pathlib import Path
 import icalendar
 
 from careerconv_core.domain.clock import Interval
-from careerconv_core.errors import CareerconvError, ConfigurationError
+from careerconv_core.errors import CareerconvError
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
+from careerconv_plugins.files import os_error_outcome, read_text, required_folder, write_atomic
 from careerconv_plugins.ics import mapping
-from careerconv_plugins.ics.files import os_error_outcome, read_text, write_atomic
 
 
 def _utc_now() -> datetime:
@@ -188,24 +188,15 @@ class IcsCalendar:
             return BusyReport(
                 busy={},
                 available=False,
-                reason=f"no calendar file for {ids} in {self.people_dir}; "
-                "scheduling by working hours only",
+                reason=f"no calendar file for {ids} in {self.people_dir}; scheduling by working hours only",
             )
         return BusyReport(busy=busy)
 
 
 def from_settings(settings: Mapping[str, str]) -> IcsCalendar:
     """Build the backend from settings: ``directory`` (required)."""
-    raw = settings.get("directory", "").strip()
-    if not raw:
-        raise ConfigurationError(
-            "calendar 'ics': setting 'directory' is missing; set it to the folder for .ics "
-            "files, for example directory = \"calendars\""
+    return IcsCalendar(
+        required_folder(
+            settings, "directory", where="calendar 'ics'", purpose=".ics files", example="calendars"
         )
-    path = Path(raw).expanduser()
-    if path.exists() and not path.is_dir():
-        raise ConfigurationError(
-            f"calendar 'ics': setting 'directory' points to {path}, which is a file; "
-            "give a folder instead"
-        )
-    return IcsCalendar(path)
+    )

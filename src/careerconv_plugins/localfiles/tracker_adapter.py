@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from careerconv_core import serialization
-from careerconv_core.errors import AdapterError
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import TicketStatus, TicketView
-from careerconv_plugins.localfiles.files import JsonFolder
+from careerconv_plugins.localfiles.client import JsonFolder
 
 
 class FileTracker:
@@ -29,16 +28,8 @@ class FileTracker:
             if ticket.status is TicketStatus.DELETED:
                 # Deleted by someone on purpose: reported by pull_statuses, never recreated here.
                 out.append(DeliveryOutcome(ticket.key, OutcomeStatus.UNCHANGED, "ticket was deleted"))
-                continue
-            try:
-                written = self.folder.write(ticket.key, serialization.unstructure(ticket))
-            except AdapterError as exc:
-                out.append(DeliveryOutcome(ticket.key, OutcomeStatus.RETRY, exc.reason))
-                continue
-            status = OutcomeStatus.DELIVERED if written else OutcomeStatus.UNCHANGED
-            out.append(
-                DeliveryOutcome(ticket.key, status, reference=self.folder.path(ticket.key).name)
-            )
+            else:
+                out.append(self.folder.deliver(ticket.key, serialization.unstructure(ticket), named=True))
         return out
 
     def pull_statuses(self, keys: Sequence[str]) -> dict[str, TicketStatus]:

@@ -1,4 +1,5 @@
-"""Pure mapping from views to e-mail messages: iMIP invites (RFC 6047) and notices.
+"""Pure mapping from views to e-mail messages (iMIP invites, RFC 6047, and notices),
+and from the server's refusals to delivery outcomes.
 
 An invite mail is ``multipart/alternative`` with a plain-text part carrying
 the agenda and coaching questions and a ``text/calendar; method=REQUEST`` (or
@@ -11,11 +12,13 @@ same message.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, NoticeView, Participant
 from careerconv_plugins.ics import mapping
 
@@ -74,9 +77,7 @@ def invite_text(view: InviteView) -> str:
     return "\n".join(lines)
 
 
-def invite_message(
-    view: InviteView, *, sequence: int, stamp: datetime, sender: str = ""
-) -> EmailMessage:
+def invite_message(view: InviteView, *, sequence: int, stamp: datetime, sender: str = "") -> EmailMessage:
     """The iMIP mail for ``view`` to its attendees.
 
     :param sender: the ``From`` address; empty means the organizer's own. When
@@ -122,9 +123,7 @@ def notice_message(notice: NoticeView, *, sender: str, stamp: datetime) -> Email
     message["To"] = _address(notice.recipient)
     message["Subject"] = _one_line(notice.subject)
     message["Date"] = format_datetime(stamp)
-    message["Message-ID"] = _message_id(
-        notice.key, notice.kind.value, domain=_domain(sender)
-    )
+    message["Message-ID"] = _message_id(notice.key, notice.kind.value, domain=_domain(sender))
     message["X-Mailer"] = MAILER
     message["X-Careerconv-Notice"] = notice.kind.value
     message.set_content(notice_text(notice))
@@ -134,7 +133,43 @@ def notice_message(notice: NoticeView, *, sender: str, stamp: datetime) -> Email
 def notice_fingerprint(notice: NoticeView) -> str:
     """A hash of what the notice says and to whom, to skip re-writing the same notice."""
     parts = [
-        notice.key, notice.kind.value, notice.recipient.email.lower(), notice.recipient.name,
-        notice.subject, notice.body, notice.due.isoformat() if notice.due else "",
+        notice.key,
+        notice.kind.value,
+        notice.recipient.email.lower(),
+        notice.recipient.name,
+        notice.subject,
+        notice.body,
+        notice.due.isoformat() if notice.due else "",
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def file_name(key: str, suffix: str) -> str:
+    """A safe, stable file name for the notice or invite ``key`` (``<key><suffix>``)."""
+    return mapping.resource_name(key, suffix)
+
+
+def refused_outcome(
+    key: str, refused: Mapping[str, int], people: Sequence[Participant], sent_to: int
+) -> DeliveryOutcome:
+    """The outcome when the server refused some recipients (``refused``: address to SMTP code).
+
+    Only when every refusal is temporary (4xx) and nobody got the mail is it
+    a retry; once someone got it, a retry would send them a duplicate, so a
+    person decides. The reason names person ids and codes, never the server's text.
+    """
+    ids = {p.email.lower(): p.person_id for p in people}
+    names = ", ".join(sorted(ids.get(a.lower(), "unknown") for a in refused))
+    codes = ", ".join(sorted({str(c) for c in refused.values()}))
+    temporary = all(400 <= c < 500 for c in refused.values())
+    if temporary and sent_to == 0:
+        return DeliveryOutcome(
+            key, OutcomeStatus.RETRY, f"{key}: the server deferred recipient(s) {names} ({codes})"
+        )
+    delivered = f"; delivered to the {sent_to} other(s)" if sent_to else ""
+    return DeliveryOutcome(
+        key,
+        OutcomeStatus.FAILED,
+        f"{key}: the mail server refused recipient(s) {names} ({codes}){delivered}; "
+        "check their e-mail address",
+    )

@@ -19,7 +19,6 @@ per event that really changed. Unchanged events cost nothing more.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -36,13 +35,11 @@ from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.caldav.client import CalDavClient, CalendarGoneError
 from careerconv_plugins.ics import mapping
+from careerconv_plugins.outcomes import error_outcome
+from careerconv_plugins.settings import password_from_env, seconds_setting
 
 _BUSY_TYPES = {"BUSY", "BUSY-UNAVAILABLE", "BUSY-TENTATIVE"}
-
-
-def _shown_env(name: str) -> str:
-    """The variable's name for a message, unless it looks like a secret pasted in its place."""
-    return name if re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", name) else "<the name given>"
+_WHERE = "calendar 'caldav'"
 
 
 def _utc_now() -> datetime:
@@ -52,8 +49,7 @@ def _utc_now() -> datetime:
 def _error_outcome(uid: str, exc: AdapterError) -> DeliveryOutcome:
     if isinstance(exc, WriteConflict):
         return DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
-    status = OutcomeStatus.RETRY if exc.retryable else OutcomeStatus.FAILED
-    return DeliveryOutcome(uid, status, f"event {uid}: {exc.reason}", retry_after=exc.retry_after)
+    return error_outcome(uid, exc, prefix=f"event {uid}: ")
 
 
 class CalDavCalendar:
@@ -114,9 +110,7 @@ class CalDavCalendar:
                 done[uid] = DeliveryOutcome(uid, OutcomeStatus.FAILED, str(exc))
         return [done[view.uid] for view in invites]
 
-    def _deliver_one(
-        self, view: InviteView, name: str, found: tuple[str, str] | None
-    ) -> DeliveryOutcome:
+    def _deliver_one(self, view: InviteView, name: str, found: tuple[str, str] | None) -> DeliveryOutcome:
         url = self.client.resource_url(name)
         etag, event = None, None
         if found is not None:
@@ -127,7 +121,8 @@ class CalDavCalendar:
                 events = []
             if len(events) != 1 or str(events[0].get("UID", "")) != view.uid:
                 return DeliveryOutcome(
-                    view.uid, OutcomeStatus.CONFLICT,
+                    view.uid,
+                    OutcomeStatus.CONFLICT,
                     f"event {view.uid}: the copy on the server at {name} is not a readable "
                     "event with this UID; fix or delete it there",
                     reference=url,
@@ -135,7 +130,8 @@ class CalDavCalendar:
             event = events[0]
             if mapping.edited_elsewhere(event):
                 return DeliveryOutcome(
-                    view.uid, OutcomeStatus.CONFLICT,
+                    view.uid,
+                    OutcomeStatus.CONFLICT,
                     f"event {view.uid} was changed on the server by someone else; it was not "
                     "overwritten: undo the edit there or delete the event, then sync again",
                     reference=url,
@@ -166,9 +162,9 @@ class CalDavCalendar:
         """
         if not self.busy_urls:
             return BusyReport(
-                busy={}, available=False,
-                reason="free/busy is not configured (setting 'busy_urls'); "
-                "scheduling by working hours only",
+                busy={},
+                available=False,
+                reason="free/busy is not configured (setting 'busy_urls'); scheduling by working hours only",
             )
         with self.client.connection():
             return self._busy(people, start, end)
@@ -182,14 +178,16 @@ class CalDavCalendar:
                 text = self.client.free_busy(url, start, end)
             except AdapterError as exc:
                 return BusyReport(
-                    busy={}, available=False,
+                    busy={},
+                    available=False,
                     reason=f"free/busy for {person.person_id} failed: {exc.reason}; "
                     "scheduling by working hours only",
                 )
             spans = _busy_spans(text) if text is not None else None
             if spans is None:
                 return BusyReport(
-                    busy={}, available=False,
+                    busy={},
+                    available=False,
                     reason=f"the server offers no free/busy for {person.person_id}; "
                     "scheduling by working hours only",
                 )
@@ -247,9 +245,7 @@ def _flag(settings: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigurationError(f"calendar 'caldav': setting {name!r} must be true or false")
 
 
-def from_settings(
-    settings: Mapping[str, str], *, environ: Mapping[str, str] | None = None
-) -> CalDavCalendar:
+def from_settings(settings: Mapping[str, str], *, environ: Mapping[str, str] | None = None) -> CalDavCalendar:
     """Build the backend from settings.
 
     ``url`` (the calendar collection), ``user``, ``password_env`` (the name of
@@ -262,36 +258,11 @@ def from_settings(
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(
             "calendar 'caldav': setting 'url' must be the calendar's http(s) URL, for example "
-            "url = \"https://dav.example.com/mara/career/\""
+            'url = "https://dav.example.com/mara/career/"'
         )
     user = settings.get("user", "").strip()
-    password = ""
-    password_env = settings.get("password_env", "").strip()
-    if "password" in settings:
-        raise ConfigurationError(
-            "calendar 'caldav': do not put the password in the settings; set 'password_env' "
-            "to the name of an environment variable that holds it"
-        )
-    if user and not password_env:
-        raise ConfigurationError(
-            "calendar 'caldav': setting 'password_env' is missing; name the environment "
-            "variable that holds the password for 'user'"
-        )
-    if password_env:
-        if password_env not in env:
-            raise ConfigurationError(
-                f"calendar 'caldav': environment variable {_shown_env(password_env)} (setting "
-                "'password_env') is not set; export it with the account's password"
-            )
-        password = env[password_env]
-    try:
-        timeout = float(settings.get("timeout", "10"))
-    except ValueError:
-        timeout = -1.0
-    if not 0 < timeout <= 300:
-        raise ConfigurationError(
-            "calendar 'caldav': setting 'timeout' must be a number of seconds between 0 and 300"
-        )
+    password = password_from_env(settings, env, where=_WHERE, what="the account's password")
+    timeout = seconds_setting(settings, "timeout", where=_WHERE, default=10, most=300)
     on_cancel = settings.get("on_cancel", "delete").strip().lower()
     if on_cancel not in {"delete", "cancel"}:
         raise ConfigurationError(

@@ -1,0 +1,161 @@
+"""The one atomic file write every adapter that writes files uses, and how its errors read.
+
+``write_atomic`` writes to a temporary file in the same folder, flushes it to
+disk (``fsync``), renames it over the target (``os.replace``, atomic on
+POSIX and Windows) and then flushes the folder, so that the rename itself
+survives a power cut. A crash or a full disk leaves the old file or the new
+one, never half of either, and never a stray temporary file.
+
+Which ``OSError`` is worth trying again is decided here, once:
+
+* **retryable** (``RETRYABLE_ERRNOS``): ``ENOSPC`` and ``EDQUOT`` (space or
+  quota is usually freed by rotation or cleanup, without touching
+  careerconv's settings), ``EIO`` (a disk or network mount coming back),
+  ``EAGAIN``, ``EINTR``, ``EBUSY`` (the file is briefly held elsewhere) and
+  ``EMFILE``/``ENFILE`` (out of file handles for now). The outbox retries
+  them with a capped backoff and dead-letters them after ``max_attempts``,
+  so a disk that stays full still ends as a failure that names the errno.
+* **not retryable**: everything else, notably ``EACCES``/``EPERM`` (the
+  folder's permissions), ``EROFS`` (a read-only mount), ``ENOTDIR`` or
+  ``EISDIR`` (the ``directory`` setting): a person has to change something,
+  and repeating the write would only repeat the error.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from careerconv_core.errors import AdapterError, ConfigurationError
+from careerconv_core.ports import DeliveryOutcome
+from careerconv_plugins.outcomes import error_outcome
+
+RETRYABLE_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EIO,
+        errno.EAGAIN,
+        errno.EINTR,
+        errno.EBUSY,
+        errno.EMFILE,
+        errno.ENFILE,
+    }
+)
+"""``OSError.errno`` values after which the same write may succeed later, unchanged."""
+
+RETRY_AFTER = 60.0
+"""Seconds to wait at least before writing again: a full disk does not clear in a moment."""
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically and durably; create its folder.
+
+    :raises OSError: nothing was replaced when it is raised before the rename;
+        after it (the folder's flush), the new file is in place but may not
+        survive a power cut, so the caller reports a retry.
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode() if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entries, so the rename is on disk (POSIX; Windows has no folder handles)."""
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:
+        return
+    fd = os.open(folder, os.O_RDONLY | flags)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems (certain network and FUSE mounts) cannot flush a folder.
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str | None:
+    """The file's UTF-8 text, or None when it does not exist."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def is_retryable(exc: OSError) -> bool:
+    """Whether the same write may succeed later without anyone changing anything."""
+    return exc.errno in RETRYABLE_ERRNOS
+
+
+def write_error(adapter: str, path: Path, exc: OSError) -> AdapterError:
+    """The ``AdapterError`` for a failed write of ``path``: retryable per ``is_retryable``.
+
+    The reason names the file and the errno, never the content.
+    """
+    code = errno.errorcode.get(exc.errno or 0, "unknown error")
+    what = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+    if is_retryable(exc):
+        return AdapterError(
+            adapter,
+            f"could not write {path}: {what} ({code}); will try again",
+            retryable=True,
+            retry_after=RETRY_AFTER,
+        )
+    return AdapterError(
+        adapter,
+        f"could not write {path}: {what} ({code}); fix the folder's permissions or the 'directory' setting",
+    )
+
+
+def os_error_outcome(key: str, path: Path, exc: OSError) -> DeliveryOutcome:
+    """A RETRY (full disk, I/O error) or FAILED (no permission, read-only) outcome for ``key``."""
+    return error_outcome(key, write_error("files", path, exc))
+
+
+def folder_setting(settings: Mapping[str, str], name: str, *, where: str) -> Path | None:
+    """The folder the setting ``name`` names (``~`` expanded), or None when it is empty.
+
+    :param where: names the adapter in messages, such as ``calendar 'ics'``.
+    :raises ConfigurationError: the setting names a file.
+    """
+    raw = settings.get(name, "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigurationError(
+            f"{where}: setting {name!r} points to {path}, which is a file; give a folder instead"
+        )
+    return path
+
+
+def required_folder(
+    settings: Mapping[str, str], name: str, *, where: str, purpose: str, example: str
+) -> Path:
+    """Like ``folder_setting``, for a setting that must be given.
+
+    :param purpose: what the folder holds, such as ``.ics files``; ``example`` a value.
+    :raises ConfigurationError: the setting is missing or names a file.
+    """
+    path = folder_setting(settings, name, where=where)
+    if path is None:
+        raise ConfigurationError(
+            f"{where}: setting {name!r} is missing; set it to the folder for {purpose}, "
+            f'for example {name} = "{example}"'
+        )
+    return path

@@ -1,0 +1,70 @@
+"""Reading adapter settings the same way in every adapter: secrets, their names, timeouts.
+
+A secret never sits in the settings: a setting names the environment variable
+that holds it. A message may name that variable, never its value, and not
+even the name when it looks like a secret pasted in its place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from careerconv_core.errors import ConfigurationError
+
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+
+
+def shown_env(name: str) -> str:
+    """The variable's name for a message, unless it looks like a secret pasted in its place.
+
+    Only upper-case names pass: many API keys are lower-case letters and digits.
+    """
+    return name if _ENV_NAME.fullmatch(name) else "<the name given>"
+
+
+def password_from_env(
+    settings: Mapping[str, str], environ: Mapping[str, str], *, where: str, what: str
+) -> str:
+    """The password for ``user`` from the variable named by ``password_env`` ("" without one).
+
+    :param where: names the adapter in messages, such as ``calendar 'caldav'``.
+    :param what: the password's kind in messages, such as ``the SMTP password``.
+    :raises ConfigurationError: the password is in the settings, ``user`` is set
+        without ``password_env``, or the variable is not set.
+    """
+    if "password" in settings:
+        raise ConfigurationError(
+            f"{where}: do not put the password in the settings; set 'password_env' to the "
+            "name of an environment variable that holds it"
+        )
+    user = settings.get("user", "").strip()
+    password_env = settings.get("password_env", "").strip()
+    if user and not password_env:
+        raise ConfigurationError(
+            f"{where}: setting 'password_env' is missing; name the environment variable "
+            f"that holds {what} for 'user'"
+        )
+    if not password_env:
+        return ""
+    if password_env not in environ:
+        raise ConfigurationError(
+            f"{where}: environment variable {shown_env(password_env)} (setting 'password_env') "
+            f"is not set; export it with {what}"
+        )
+    return environ[password_env]
+
+
+def seconds_setting(
+    settings: Mapping[str, str], name: str, *, where: str, default: float, most: float
+) -> float:
+    """A number of seconds above 0 and at most ``most``; ``default`` when the setting is absent."""
+    try:
+        value = float(settings.get(name, str(default)))
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= most:
+        raise ConfigurationError(
+            f"{where}: setting {name!r} must be a number of seconds between 0 and {most:g}"
+        )
+    return value

@@ -1,0 +1,325 @@
+"""``SqlStore``: the ``PlanStore`` port on a SQL database, written once for every dialect.
+
+A ``commit`` is one transaction: its plans (each behind an optimistic version
+check: a conditional ``UPDATE ... WHERE version = n - 1``), due rows, people,
+outbox entries and cursors are written together or not at all. A pending
+outbox entry supersedes the pending one for the same key and channel.
+Claiming leases entries, oldest first, never two for one key and channel at
+once; saving ends the lease; requeueing puts failed entries back.
+
+The database itself (the connection, how a transaction begins, how two
+claimers are kept apart, how driver errors read) is the ``Dialect`` given;
+driver exceptions never leave it untranslated.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from careerconv_core.domain.cadence import DueItem
+from careerconv_core.domain.people import Person
+from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.errors import ConcurrentChange, InvalidInput, NotFound
+from careerconv_core.outbox import OutboxEntry, OutboxStatus
+from careerconv_core.ports import PlanChange
+from careerconv_plugins.sql import rows
+from careerconv_plugins.sql.dialect import Dialect
+
+_PENDING = OutboxStatus.PENDING.value
+_SUPERSEDED = OutboxStatus.SUPERSEDED.value
+_FAILED = OutboxStatus.FAILED.value
+_COLUMNS = ", ".join(rows.OUTBOX_COLUMNS)
+_CHUNK = 500  # ids per IN list: far below every database's limit on parameters
+
+# Our own column names and status constants only: no value is ever formatted into SQL.
+_INSERT_PLAN = (
+    f"INSERT INTO plans ({', '.join(rows.PLAN_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?) "  # noqa: S608 - ours
+    "ON CONFLICT (id) DO NOTHING"
+)
+_UPDATE_PLAN = (
+    "UPDATE plans SET report_id = ?, manager_id = ?, status = ?, version = ?, body = ? "
+    "WHERE id = ? AND version = ?"
+)
+_INSERT_DUE = f"INSERT INTO due ({', '.join(rows.DUE_COLUMNS)}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608 - ours
+_SELECT_DUE = f"SELECT {', '.join(rows.DUE_COLUMNS)} FROM due WHERE due <= ?"  # noqa: S608 - ours
+_UPSERT_PERSON = (
+    "INSERT INTO people (id, manager_id, body) VALUES (?, ?, ?) ON CONFLICT (id) "
+    "DO UPDATE SET manager_id = excluded.manager_id, body = excluded.body"
+)
+_UPSERT_CURSOR = (
+    "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+)
+_INSERT_OUTBOX = (
+    f"INSERT INTO outbox ({_COLUMNS}) "  # noqa: S608 - column names are ours
+    f"VALUES ({', '.join('?' for _ in rows.OUTBOX_COLUMNS)})"
+)
+# Coalescing: the newer entry carries the whole current view.
+_SUPERSEDE = (
+    f"UPDATE outbox SET status = '{_SUPERSEDED}' "  # noqa: S608 - constants
+    f"WHERE key = ? AND channel = ? AND status = '{_PENDING}'"
+)
+# Due, unleased, pending entries, oldest first, none whose key and channel is
+# out with another entry. The dialect's claim_lock follows the LIMIT.
+_CLAIMABLE = (
+    f"SELECT {_COLUMNS} FROM outbox c WHERE c.status = '{_PENDING}' "  # noqa: S608 - ours
+    "AND c.next_attempt_at <= ? AND (c.lease_until IS NULL OR c.lease_until <= ?) "
+    "AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.key = c.key AND x.channel = c.channel "
+    "AND x.seq <> c.seq AND x.lease_until > ?) "
+    "ORDER BY c.created_at, c.seq LIMIT ?"
+)
+# A superseded entry stays superseded unless it was delivered or failed: the
+# THEN parameter is the status an entry superseded while it was out takes.
+_SAVE = (
+    f"UPDATE outbox SET next_attempt_at = ?, status = CASE WHEN status = '{_SUPERSEDED}' "  # noqa: S608 - constants
+    "THEN ? ELSE ? END, attempts = ?, delivered_to = ?, last_error = ?, lease_until = NULL "
+    "WHERE id = ?"
+)
+_REQUEUE_STALE = (
+    f"UPDATE outbox SET status = '{_SUPERSEDED}', lease_until = NULL "  # noqa: S608 - constants
+    f"WHERE status = '{_FAILED}'{{only}} AND EXISTS (SELECT 1 FROM outbox n "
+    "WHERE n.key = outbox.key AND n.channel = outbox.channel AND n.seq > outbox.seq)"
+)
+_REQUEUE = (
+    f"UPDATE outbox SET status = '{_PENDING}', attempts = 0, next_attempt_at = ?, "  # noqa: S608 - constants
+    f"last_error = '', lease_until = NULL WHERE status = '{_FAILED}'{{only}}"
+)
+
+
+def _marks(count: int) -> str:
+    return f"({', '.join('?' for _ in range(count))})"
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _filters(values: Mapping[str, str | None]) -> tuple[str, list[str]]:
+    """`` WHERE a = ? AND b = ?`` for the values that are not None (so indexes apply)."""
+    used = [(name, value) for name, value in values.items() if value is not None]
+    if not used:
+        return "", []
+    return " WHERE " + " AND ".join(f"{name} = ?" for name, _ in used), [v for _, v in used]
+
+
+class SqlStore:
+    """A ``PlanStore`` on the database behind ``dialect``.
+
+    One connection, guarded by a lock, so one store may be shared by threads;
+    each process opens its own store.
+    """
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._db = dialect
+        self._rows = dialect.rows
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ plumbing
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[Dialect]:
+        """One write transaction; rolled back on any exception, which is then translated."""
+        with self._lock, self._db.translated(action), self._db.transaction():
+            yield self._db
+
+    @contextmanager
+    def _reading(self, action: str) -> Iterator[Dialect]:
+        with self._lock, self._db.translated(action):
+            yield self._db
+
+    # -------------------------------------------------------------- commit
+    def commit(self, change: PlanChange) -> None:
+        """Write the whole change in one transaction; on any error write nothing.
+
+        :raises ConcurrentChange: a plan's stored version is not ``version - 1``
+            (or a plan with ``version == 1`` already exists).
+        :raises InvalidInput: an outbox entry's id is already in the outbox.
+        """
+        # Serialize before taking the write lock: the transaction stays short.
+        plans = [(rows.plan_row(p), self._rows.due_rows(p)) for p in change.plans]
+        people = [rows.person_row(p) for p in change.people]
+        entries = [self._rows.outbox_row(e) for e in change.outbox]
+        with self._writing("commit") as db:
+            self._write_plans(db, plans)
+            self._write_people(db, people, change.removed_people)
+            self._write_outbox(db, entries)
+            self._write_cursors(db, change.cursors)
+
+    def _write_plans(self, db: Dialect, plans: Sequence[tuple[rows.PlanRow, list[rows.DueRow]]]) -> None:
+        for row, dues in plans:
+            plan_id, version = row[0], row[4]
+            if version == 1:
+                done = db.execute(_INSERT_PLAN, row)
+            else:
+                done = db.execute(_UPDATE_PLAN, (*row[1:], plan_id, version - 1))
+            if done.rowcount != 1:
+                raise ConcurrentChange(plan_id, version - 1)
+            db.execute("DELETE FROM due WHERE plan_id = ?", (plan_id,))
+            if dues:
+                db.executemany(_INSERT_DUE, dues)
+
+    def _write_people(self, db: Dialect, people: Sequence[rows.PersonRow], removed: Sequence[str]) -> None:
+        if people:
+            db.executemany(_UPSERT_PERSON, people)
+        if removed:
+            db.executemany("DELETE FROM people WHERE id = ?", [(pid,) for pid in removed])
+
+    def _write_outbox(self, db: Dialect, entries: Sequence[tuple[Any, ...]]) -> None:
+        for n, row in enumerate(entries):
+            if row[7] == _PENDING:
+                db.execute(_SUPERSEDE, (row[1], row[2]))
+            try:
+                db.execute(_INSERT_OUTBOX, row)
+            except db.duplicate_key:
+                raise InvalidInput(
+                    f"outbox[{n}].id", "an id not yet in the outbox", f"duplicate id {row[0]!r}"
+                ) from None
+
+    def _write_cursors(self, db: Dialect, cursors: Sequence[tuple[str, str]]) -> None:
+        if cursors:
+            db.executemany(_UPSERT_CURSOR, cursors)
+
+    # --------------------------------------------------------------- reads
+    def _body(self, table: str, kind: str, key: str) -> object:
+        """The stored JSON of the ``kind`` with id ``key``, or ``NotFound``."""
+        with self._reading(f"load {kind}") as db:
+            row = db.execute(f"SELECT body FROM {table} WHERE id = ?", (key,)).fetchone()  # noqa: S608 - our table names
+        if row is None:
+            raise NotFound(kind, key)
+        return row[0]
+
+    def load_plan(self, plan_id: str) -> CareerPlan:
+        """The plan with this id, or ``NotFound``."""
+        return rows.plan_from_body(self._body("plans", "plan", plan_id))
+
+    def find_plans(
+        self, *, report_id: str | None = None, manager_id: str | None = None
+    ) -> Sequence[CareerPlan]:
+        """Plans for a report and/or a manager (all plans when both are None), by id."""
+        where, args = _filters({"report_id": report_id, "manager_id": manager_id})
+        with self._reading("find plans") as db:
+            found = db.execute(f"SELECT body FROM plans{where} ORDER BY id", args).fetchall()  # noqa: S608 - column names are ours
+        return [rows.plan_from_body(r[0]) for r in found]
+
+    def load_person(self, person_id: str) -> Person:
+        """The person with this id, or ``NotFound``."""
+        return rows.person_from_body(self._body("people", "person", person_id))
+
+    def list_people(self) -> Sequence[Person]:
+        """Everyone known to the store, by id."""
+        with self._reading("list people") as db:
+            found = db.execute("SELECT body FROM people ORDER BY id").fetchall()
+        return [rows.person_from_body(r[0]) for r in found]
+
+    def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
+        """What is due on or before ``day`` (overdue included), earliest first, from the index."""
+        sql, args = _SELECT_DUE, [self._rows.to_day(day)]
+        if manager_id is not None:
+            sql += " AND manager_id = ?"
+            args.append(manager_id)
+        with self._reading("due on") as db:
+            found = db.execute(sql + " ORDER BY due, plan_id, kind", args).fetchall()
+        return [self._rows.due_item(r) for r in found]
+
+    def cursor(self, name: str) -> str | None:
+        """A stored position (an HRIS poll cursor), or None."""
+        with self._reading("read cursor") as db:
+            row = db.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -------------------------------------------------------------- outbox
+    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+        """Pending entries due at ``now``, not leased, oldest first; leased until ``lease_until``.
+
+        An entry is not claimed while another entry for the same key and
+        channel is leased, so one thing is never delivered twice at once;
+        entries another dispatcher is claiming are skipped, not waited for.
+        """
+        if limit <= 0:
+            return []
+        at, lease = self._rows.to_moment(now), self._rows.to_moment(lease_until)
+        with self._writing("claim outbox") as db:
+            found = db.execute(_CLAIMABLE + db.claim_lock, (at, at, at, limit)).fetchall()
+            for ids in _chunks([str(r[0]) for r in found]):
+                db.execute(
+                    f"UPDATE outbox SET lease_until = ? WHERE id IN {_marks(len(ids))}",  # noqa: S608 - placeholders only
+                    (lease, *ids),
+                )
+        return [self._rows.outbox_entry(r) for r in found]
+
+    def save_outbox(self, entries: Sequence[OutboxEntry]) -> None:
+        """Write the new state of entries after a delivery attempt and end their lease.
+
+        An entry superseded while it was out stays superseded unless it was
+        delivered or failed: it is never put back in the queue behind its successor.
+
+        :raises NotFound: an entry is not in the outbox (then nothing is written).
+        """
+        if not entries:
+            return
+        saved = [self._rows.outbox_row(e) for e in entries]
+        ids = [str(r[0]) for r in saved]
+        updates = [
+            (r[6], _SUPERSEDED if r[7] == _PENDING else r[7], r[7], r[8], r[9], r[10], r[0]) for r in saved
+        ]
+        with self._writing("save outbox") as db:
+            known: set[str] = set()
+            for chunk in _chunks(ids):
+                sql = f"SELECT id FROM outbox WHERE id IN {_marks(len(chunk))}"  # noqa: S608 - placeholders only
+                known.update(str(r[0]) for r in db.execute(sql, chunk).fetchall())
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise NotFound("outbox entry", missing[0])
+            db.executemany(_SAVE, updates)
+
+    def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
+        """Entries, oldest first, optionally only those with the given status values."""
+        sql = f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - column names are ours
+        args: list[str] = []
+        if statuses is not None:
+            if not statuses:
+                return []
+            args = [OutboxStatus(s).value for s in statuses]
+            sql += f" WHERE status IN {_marks(len(args))}"
+        with self._reading("read outbox") as db:
+            found = db.execute(sql + " ORDER BY created_at, seq", args).fetchall()
+        return [self._rows.outbox_entry(r) for r in found]
+
+    def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
+        """Put failed entries (all, or those in ``entry_ids``) back in the queue at ``now``.
+
+        Attempts start again from zero; adapters that already took an entry
+        keep it in ``delivered_to``. A failed entry with a newer entry for the
+        same key and channel is marked superseded instead: its view is stale.
+        Returns how many entries are pending again.
+        """
+        at = self._rows.to_moment(now)
+        groups: list[Sequence[str]] = [()] if entry_ids is None else list(_chunks(list(entry_ids)))
+        count = 0
+        with self._writing("requeue outbox") as db:
+            for ids in groups:
+                only = "" if entry_ids is None else f" AND id IN {_marks(len(ids))}"
+                db.execute(_REQUEUE_STALE.format(only=only), ids)
+                count += db.execute(_REQUEUE.format(only=only), (at, *ids)).rowcount
+        return count
+
+    # ----------------------------------------------------------- lifecycle
+    def close(self) -> None:
+        """Close the connection; later calls raise ``AdapterError``. Closing twice is fine."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

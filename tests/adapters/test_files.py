@@ -1,0 +1,114 @@
+"""The one atomic file write, and how every adapter that writes files reads its errors."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from careerconv_core.errors import ConfigurationError
+from careerconv_core.ports import OutcomeStatus
+from careerconv_core.views import HrisSummaryView
+from careerconv_plugins import files
+from careerconv_plugins.localfiles.hris_writer_adapter import FileSummaries
+from careerconv_plugins.localfiles.tracker_adapter import FileTracker
+
+
+def test_a_write_replaces_the_file_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "folder" / "a.ics"
+    files.write_atomic(target, "first")
+    files.write_atomic(target, "second ✓")
+    assert target.read_text(encoding="utf-8") == "second ✓"
+    assert files.read_text(target) == "second ✓"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.ics"]
+    assert files.read_text(tmp_path / "missing") is None
+
+
+def test_the_file_and_then_its_folder_are_flushed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[bool] = []
+    real = os.fsync
+
+    def recording(fd: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real(fd)
+
+    monkeypatch.setattr(files.os, "fsync", recording)
+    files.write_atomic(tmp_path / "a.json", b"{}")
+    assert synced == [False, True]  # the data before the rename, the folder after it
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.txt"
+    files.write_atomic(target, "old")
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        files.write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EAGAIN, errno.EINTR, errno.EBUSY, errno.EMFILE],
+)
+def test_errors_that_pass_by_themselves_are_retried(code: int) -> None:
+    outcome = files.os_error_outcome("k1", Path("/data/k1.ics"), OSError(code, os.strerror(code)))
+    assert outcome.status is OutcomeStatus.RETRY
+    assert outcome.retry_after == files.RETRY_AFTER
+    assert errno.errorcode[code] in outcome.reason and "/data/k1.ics" in outcome.reason
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR])
+def test_errors_a_person_must_fix_are_not(code: int) -> None:
+    outcome = files.os_error_outcome("k1", Path("/data/k1.ics"), OSError(code, os.strerror(code)))
+    assert outcome.status is OutcomeStatus.FAILED
+    assert "'directory' setting" in outcome.reason
+
+
+def test_the_file_tracker_and_hr_record_classify_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = FileTracker({"directory": str(tmp_path / "tickets")})
+    summaries = FileSummaries({"directory": str(tmp_path / "hris")})
+    summary = HrisSummaryView(
+        external_id="careerconv-plan-1",
+        person_id="r1",
+        goal=None,
+        focus_competencies=("Hiring",),
+        plan_started=None,
+        last_updated=date(2027, 1, 14),
+        next_review=None,
+    )
+    for code, status in ((errno.EACCES, OutcomeStatus.FAILED), (errno.ENOSPC, OutcomeStatus.RETRY)):
+
+        def refuse(_path: Path, _data: str | bytes, code: int = code) -> None:
+            raise OSError(code, os.strerror(code))
+
+        monkeypatch.setattr("careerconv_plugins.localfiles.client.write_atomic", refuse)
+        [written] = summaries.deliver_summaries([summary])
+        assert written.status is status, errno.errorcode[code]
+        assert errno.errorcode[code] in written.reason
+        assert tracker.folder.deliver("k", {"status": "open"}).status is status
+    monkeypatch.undo()
+    assert [o.status for o in summaries.deliver_summaries([summary, summary])] == [
+        OutcomeStatus.DELIVERED,
+        OutcomeStatus.UNCHANGED,
+    ]
+
+
+def test_folder_settings(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    assert files.folder_setting({}, "state_directory", where="mail adapter 'imip'") is None
+    assert files.folder_setting({"d": " ~/x "}, "d", where="w") == Path("~/x").expanduser()
+    with pytest.raises(ConfigurationError, match="which is a file; give a folder instead"):
+        files.folder_setting({"d": str(tmp_path / "a-file")}, "d", where="w")
+    with pytest.raises(ConfigurationError, match='for example directory = "calendars"'):
+        files.required_folder({}, "directory", where="w", purpose=".ics files", example="calendars")
