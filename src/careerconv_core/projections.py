@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from careerconv_core.domain.agendas import AGENDAS, MENTORING_NOTE
-from careerconv_core.domain.cadence import DueKind
+from careerconv_core.domain.cadence import DueKind, FollowUpStatus
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.grow import ActionStatus
 from careerconv_core.domain.people import Person
-from careerconv_core.domain.plan import CareerPlan, FollowUpStatus
+from careerconv_core.domain.plan import CareerPlan, MeetingKind
 from careerconv_core.domain.tickets import ticket_key
 from careerconv_core.views import (
     HrisSummaryView,
@@ -36,10 +36,10 @@ _FOLLOW_UP_TITLES = {
     "extended_review": "Quarterly career review",
 }
 _MEETING_TITLES = {
-    "abbreviated_session": "Getting to know you: life and dreams (60 min)",
-    "manager_life_story": "Your manager's life story",
-    "three_way_handoff": "Handing over your career plan",
+    MeetingKind.ABBREVIATED_SESSION: "Getting to know you: life and dreams (60 min)",
+    MeetingKind.MANAGER_LIFE_STORY: "Your manager's life story",
 }
+_HANDOFF_TITLE = "Handing over your career plan"
 
 
 def participant(person: Person) -> Participant:
@@ -133,7 +133,7 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             uid,
             m.sequence,
             m.cancelled,
-            InviteKind(m.kind),
+            InviteKind(m.kind.value),
             _MEETING_TITLES[m.kind],
             m.start,
             m.end,
@@ -152,7 +152,7 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             h.meeting_sequence,
             not (h.is_open or h.consented),
             InviteKind.THREE_WAY_HANDOFF,
-            _MEETING_TITLES["three_way_handoff"],
+            _HANDOFF_TITLE,
             h.meeting_start,
             h.meeting_end,
             organizer,

@@ -142,7 +142,10 @@ def build_home(root: Path, servers: Servers, run: int, rng: random.Random) -> Pa
                 second,
                 "m1",
                 {
-                    ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+                    ConversationKind.PINNACLE: (
+                        now + timedelta(days=2, hours=6),
+                        now + timedelta(days=2, hours=7),
+                    ),
                 },
             )
         first = through_review(svc, clock, "r1")
@@ -160,7 +163,9 @@ def started(svc: Any, clock: FixedClock, report: str) -> str:
     plan_id: str = svc.propose("m1", report).plan.id
     svc.accept(plan_id, report, life_story_opt_in=True)
     svc.confirm_readiness(plan_id, "m1", True, True)
-    now = clock()
+    # T0 is 09:00 UTC, 10:00 in Berlin; r2 works in New York, so hers start at 14:00 UTC,
+    # inside both people's working hours (M4).
+    now = clock() + timedelta(hours=5 if report == "r2" else 0)
     svc.place_conversations(
         plan_id,
         "m1",

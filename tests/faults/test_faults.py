@@ -396,7 +396,7 @@ def test_a_store_failing_between_plan_and_outbox_writes_nothing(
             plan_id,
             "m1",
             {
-                ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+                ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
             },
         )
     app.close()
@@ -410,7 +410,7 @@ def test_a_store_failing_between_plan_and_outbox_writes_nothing(
         plan_id,
         "m1",
         {
-            ConversationKind.PINNACLE: (now + timedelta(days=3), now + timedelta(days=3, hours=1)),
+            ConversationKind.PINNACLE: (now + timedelta(days=2), now + timedelta(days=2, hours=1)),
         },
     )
     assert app.store.load_plan(plan_id).version == before[0][0][4] + 1

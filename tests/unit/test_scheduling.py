@@ -15,9 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from careerconv_core.domain.cadence import CheckInKind
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.domain.scheduling import (
+    Check,
     ConversationKind,
     Placement,
     SchedulingRules,
@@ -91,9 +93,9 @@ def check_schedule(  # noqa: PLR0917 - mirrors schedule_team's positional argume
     win_start = datetime.combine(start, time(0), mz)
     win_end = datetime.combine(_month_end(start), time(0), mz)
     lengths = {
-        ConversationKind.LIFE_STORY: rules.life_story,
-        ConversationKind.PINNACLE: rules.pinnacle,
-        ConversationKind.GROW_REVIEW: rules.grow_review,
+        ConversationKind.LIFE_STORY: rules.lengths.life_story,
+        ConversationKind.PINNACLE: rules.lengths.pinnacle,
+        ConversationKind.GROW_REVIEW: rules.lengths.grow_review,
     }
     manager_items: list[Interval] = list(booked)
     by_id = {r.id: r for r in reports}
@@ -116,9 +118,7 @@ def check_schedule(  # noqa: PLR0917 - mirrors schedule_team's positional argume
         if rules.separate_days_1_2:
             for person in (manager, report):
                 assert _local(ls.start, person).date() < _local(pn.start, person).date()
-        gap = _working_days_between(
-            _local(pn.start, report).date(), _local(gr.start, report).date(), report
-        )
+        gap = _working_days_between(_local(pn.start, report).date(), _local(gr.start, report).date(), report)
         assert gap >= rules.homework_gap_working_days, "homework gap"
     weeks: dict[tuple[int, int], int] = defaultdict(int)
     for item in manager_items:
@@ -201,6 +201,27 @@ def test_first_fit_keeps_every_rule_and_the_optimiser_is_never_worse(
     assert len(best.placements) >= len(naive.placements)
     if len(best.placements) == len(naive.placements):
         assert best.total_span_minutes <= naive.total_span_minutes
+
+
+@FAST
+@given(instances())
+def test_every_team_placement_passes_the_one_m4_check(case: tuple[object, ...]) -> None:
+    """The general check (validity.Check), given each placement and the rest of the team as booked."""
+    manager, reports, start, rules, busy, booked = case
+    result = schedule_team(manager, reports, start, rules, busy, booked)  # type: ignore[arg-type]
+    placed = list(result.placements.items())
+    for rid, placement in placed:
+        report = next(r for r in reports if r.id == rid)  # type: ignore[attr-defined]
+        others = [p[k] for other, p in placed if other != rid for k in KINDS]
+        check = Check.of(
+            window=placement.window,
+            manager=manager,  # type: ignore[arg-type]
+            report=report,
+            rules=rules,  # type: ignore[arg-type]
+            busy=[*busy.get(manager.id, ()), *busy.get(rid, ())],  # type: ignore[attr-defined]
+            booked=[*booked, *others],  # type: ignore[misc]
+        )
+        assert check.first(placement.timed) is None
 
 
 # --- fixed cases -----------------------------------------------------------------------
@@ -311,9 +332,7 @@ def placed() -> Placement:
 
 
 def test_reschedule_to_a_valid_slot_keeps_the_others(placed: Placement) -> None:
-    moved = reschedule(
-        placed, "grow_review", datetime(2026, 3, 9, 10, 0, tzinfo=UTC), BERLIN, LONDON
-    )
+    moved = reschedule(placed, "grow_review", datetime(2026, 3, 9, 10, 0, tzinfo=UTC), BERLIN, LONDON)
     assert moved.grow_review.start == datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
     assert moved.life_story == placed.life_story
     assert moved.pinnacle == placed.pinnacle
@@ -337,9 +356,7 @@ def test_reschedule_to_a_valid_slot_keeps_the_others(placed: Placement) -> None:
         ("life_story", datetime(2026, 3, 2, 3, 0, tzinfo=UTC), "outside"),
     ],
 )
-def test_reschedule_refuses_and_says_why(
-    placed: Placement, kind: str, when: datetime, words: str
-) -> None:
+def test_reschedule_refuses_and_says_why(placed: Placement, kind: str, when: datetime, words: str) -> None:
     with pytest.raises(RuleViolation) as caught:
         reschedule(placed, kind, when, BERLIN, LONDON)
     assert caught.value.rule == "M4"
@@ -348,13 +365,9 @@ def test_reschedule_refuses_and_says_why(
 
 
 def test_reschedule_refuses_busy_time(placed: Placement) -> None:
-    busy = {
-        "mgr": [Interval(datetime(2026, 3, 9, 9, tzinfo=UTC), datetime(2026, 3, 9, 12, tzinfo=UTC))]
-    }
+    busy = {"mgr": [Interval(datetime(2026, 3, 9, 9, tzinfo=UTC), datetime(2026, 3, 9, 12, tzinfo=UTC))]}
     with pytest.raises(RuleViolation, match="busy"):
-        reschedule(
-            placed, "grow_review", datetime(2026, 3, 9, 10, tzinfo=UTC), BERLIN, LONDON, busy=busy
-        )
+        reschedule(placed, "grow_review", datetime(2026, 3, 9, 10, tzinfo=UTC), BERLIN, LONDON, busy=busy)
 
 
 def test_reschedule_same_day_pinnacle_is_refused() -> None:
@@ -367,9 +380,7 @@ def test_reschedule_same_day_pinnacle_is_refused() -> None:
 
 
 def test_reschedule_later_shifts_the_later_ones_minimally(placed: Placement) -> None:
-    moved = reschedule_later(
-        placed, "life_story", datetime(2026, 3, 10, 9, 0, tzinfo=UTC), BERLIN, LONDON
-    )
+    moved = reschedule_later(placed, "life_story", datetime(2026, 3, 10, 9, 0, tzinfo=UTC), BERLIN, LONDON)
     assert moved.life_story.start == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     assert moved.pinnacle.start == datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
     assert moved.grow_review.start == datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
@@ -378,9 +389,7 @@ def test_reschedule_later_shifts_the_later_ones_minimally(placed: Placement) -> 
 
 
 def test_reschedule_later_keeps_later_ones_that_are_still_valid(placed: Placement) -> None:
-    moved = reschedule_later(
-        placed, "life_story", datetime(2026, 3, 2, 9, 0, tzinfo=UTC), BERLIN, LONDON
-    )
+    moved = reschedule_later(placed, "life_story", datetime(2026, 3, 2, 9, 0, tzinfo=UTC), BERLIN, LONDON)
     assert (moved.pinnacle, moved.grow_review) == (placed.pinnacle, placed.grow_review)
 
 
@@ -394,17 +403,15 @@ def test_reschedule_later_says_when_the_window_is_too_short(placed: Placement) -
 
 def test_follow_ups_monthly_with_a_quarterly_extended_review() -> None:
     after = datetime(2026, 3, 6, 10, tzinfo=UTC)
-    busy = {
-        "ann": [Interval(datetime(2026, 4, 6, 8, tzinfo=UTC), datetime(2026, 4, 6, 12, tzinfo=UTC))]
-    }
+    busy = {"ann": [Interval(datetime(2026, 4, 6, 8, tzinfo=UTC), datetime(2026, 4, 6, 12, tzinfo=UTC))]}
     items = follow_ups(BERLIN, LONDON, after, busy=busy)
-    assert [f.sequence for f in items] == list(range(1, 13))
-    assert [f.kind for f in items].count("extended_review") == 4
+    assert [f.number for f in items] == list(range(1, 13))
+    assert [f.kind for f in items].count(CheckInKind.EXTENDED_REVIEW) == 4
     for item in items:
-        month = (3 + item.sequence - 1) % 12 + 1
+        month = (3 + item.number - 1) % 12 + 1
         assert item.interval.start.month == month
-        assert item.interval.minutes == (30 if item.sequence % 3 == 0 else 10)
-        assert item.kind == ("extended_review" if item.sequence % 3 == 0 else "check_in")
+        assert item.interval.minutes == (30 if item.number % 3 == 0 else 10)
+        assert item.kind is (CheckInKind.EXTENDED_REVIEW if item.number % 3 == 0 else CheckInKind.CHECK_IN)
         assert _in_hours(item.interval, BERLIN)
         assert _in_hours(item.interval, LONDON)
         assert not _overlaps(item.interval, busy["ann"])
@@ -412,9 +419,7 @@ def test_follow_ups_monthly_with_a_quarterly_extended_review() -> None:
 
 
 def test_follow_ups_say_which_month_has_no_slot() -> None:
-    blocked = {
-        "ann": [Interval(datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC))]
-    }
+    blocked = {"ann": [Interval(datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC))]}
     with pytest.raises(RuleViolation, match="follow-up 1"):
         follow_ups(BERLIN, LONDON, datetime(2026, 3, 6, 10, tzinfo=UTC), busy=blocked)
 

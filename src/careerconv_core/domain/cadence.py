@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from attrs import frozen
 
+from careerconv_core.domain.clock import Interval
 from careerconv_core.errors import InvalidInput
 
 
@@ -39,6 +40,34 @@ class CheckInKind(enum.Enum):
     EXTENDED_REVIEW = "extended_review"  # at least quarterly, about 30 minutes
 
 
+class FollowUpStatus(enum.Enum):
+    """Whether a follow-up meeting is on the calendar."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+@frozen
+class FollowUp:
+    """A placed monthly check-in or quarterly extended review (M10).
+
+    ``number`` counts the follow-ups after conversation 3 (1 is the first
+    month); ``sequence`` counts real changes to its calendar invite.
+    """
+
+    number: int
+    kind: CheckInKind
+    start: datetime
+    end: datetime
+    sequence: int = 0
+    status: FollowUpStatus = FollowUpStatus.SCHEDULED
+
+    @property
+    def interval(self) -> Interval:
+        """When it is, as an interval."""
+        return Interval(self.start, self.end)
+
+
 @frozen
 class CadenceRules:
     """The follow-up rhythm (M10). Months are calendar months."""
@@ -53,6 +82,4 @@ class CadenceRules:
             if not 1 <= getattr(self, name) <= 12:
                 raise InvalidInput(f"cadence.{name}", "1 to 12 months")
         if not 3 <= self.probe_after_months <= 4:
-            raise InvalidInput(
-                "cadence.probe_after_months", "3 or 4 months (the method's probe point)"
-            )
+            raise InvalidInput("cadence.probe_after_months", "3 or 4 months (the method's probe point)")

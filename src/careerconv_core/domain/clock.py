@@ -1,8 +1,9 @@
-"""Time is passed in: helpers that insist on aware datetimes."""
+"""Time is passed in: helpers that insist on aware datetimes, intervals, calendar months."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from datetime import date, datetime
 
 from attrs import frozen
 
@@ -45,3 +46,10 @@ class Interval:
     def minutes(self) -> int:
         """Length in whole minutes."""
         return int((self.end - self.start).total_seconds() // 60)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved ``months`` calendar months on, clamped to the month's last day."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -8,22 +8,15 @@ horizon, a "done when" and, ideally, a link to the current job.
 
 from __future__ import annotations
 
-import calendar
 import enum
 from datetime import date
 
 from attrs import evolve, field, frozen
 
+from careerconv_core.domain.clock import add_months
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.visibility import private, shared, summary
 from careerconv_core.errors import InvalidInput, RuleViolation
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved ``months`` calendar months on, clamped to the month's last day."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @frozen

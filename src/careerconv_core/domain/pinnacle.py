@@ -113,14 +113,52 @@ class Pinnacle:
             f"unknown competency {competency_id!r}",
         )
 
+    def merged(self, recorded: Pinnacle, by: Actor) -> Pinnacle:
+        """What ``by`` recorded of conversation 2, merged so nobody overwrites the other (M6, M7).
+
+        The manager records roles and competencies; self-ratings and focus in
+        a manager's record are refused unless they only repeat what the report
+        set. The report's ratings and focus, and the manager's observations,
+        are kept unless their owner changes them.
+        """
+        old = {c.competency_id: c for c in self.competencies}
+        if by is Actor.MANAGER:
+            if any(
+                c.self_rating is not None
+                and c.self_rating != getattr(old.get(c.competency_id), "self_rating", None)
+                for c in recorded.competencies
+            ):
+                _only_the_report_rates(
+                    by, "leave self_rating empty; add your view as manager_observation"
+                )
+            if recorded.focus and recorded.focus != self.focus:
+                _only_the_report_chooses_focus(by, "leave focus empty; the report chooses it")
+            merged = tuple(
+                evolve(c, self_rating=old[c.competency_id].self_rating)
+                if c.competency_id in old
+                else c
+                for c in recorded.competencies
+            )
+            focus = tuple(f for f in self.focus if f in {c.competency_id for c in merged})
+        else:
+            merged = tuple(
+                evolve(
+                    c,
+                    manager_observation=old[c.competency_id].manager_observation,
+                    manager_rating=old[c.competency_id].manager_rating,
+                )
+                if c.competency_id in old
+                else evolve(c, manager_observation="", manager_rating=None)
+                for c in recorded.competencies
+            )
+            focus = recorded.focus
+        return evolve(recorded, competencies=merged, focus=focus)
+
     def rated(self, competency_id: str, rating: int, by: Actor) -> Pinnacle:
         """The report's own rating of one competency (M6). Only the report rates."""
-        if by is not Actor.REPORT:
-            raise RuleViolation(
-                "M6",
-                "the manager may not set or overwrite the report's self-rating",
-                "add an observation with observe() instead; the report rates themselves",
-            )
+        _only_the_report_rates(
+            by, "add an observation with observe() instead; the report rates themselves"
+        )
         check_rating(rating, f"competencies[{competency_id}].self_rating")
         comp = self.competency(competency_id)
         return self._replace(evolve(comp, self_rating=rating))
@@ -139,12 +177,9 @@ class Pinnacle:
 
     def focused(self, competency_ids: tuple[str, ...], by: Actor) -> Pinnacle:
         """The competencies the report chose to develop now (M7)."""
-        if by is not Actor.REPORT:
-            raise RuleViolation(
-                "M7",
-                "only the report chooses focus competencies",
-                "ask the report which competencies they want to develop now",
-            )
+        _only_the_report_chooses_focus(
+            by, "ask the report which competencies they want to develop now"
+        )
         if not competency_ids:
             raise InvalidInput("focus", "at least one listed competency id", "empty")
         return evolve(self, focus=tuple(dict.fromkeys(competency_ids)))
@@ -156,3 +191,17 @@ class Pinnacle:
                 comp if c.competency_id == comp.competency_id else c for c in self.competencies
             ),
         )
+
+
+def _only_the_report_rates(by: Actor, fix: str) -> None:
+    """M6: the report rates their own ability; the manager never sets or overwrites it."""
+    if by is not Actor.REPORT:
+        raise RuleViolation(
+            "M6", "the manager may not set or overwrite the report's self-ratings", fix
+        )
+
+
+def _only_the_report_chooses_focus(by: Actor, fix: str) -> None:
+    """M7: only the report picks which competencies to develop now; the manager cannot."""
+    if by is not Actor.REPORT:
+        raise RuleViolation("M7", "only the report chooses focus competencies", fix)

@@ -8,14 +8,20 @@ nothing. Time comes in as an argument; nothing here reads a clock.
 from __future__ import annotations
 
 import enum
-import itertools
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from attrs import evolve, field, frozen
 
-from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueItem, DueKind
-from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.cadence import (
+    CadenceRules,
+    CheckInKind,
+    DueItem,
+    DueKind,
+    FollowUp,
+    FollowUpStatus,
+)
+from careerconv_core.domain.clock import add_months, require_aware
 from careerconv_core.domain.conversations import (
     ORDER,
     Conversation,
@@ -24,11 +30,12 @@ from careerconv_core.domain.conversations import (
     ConversationStatus,
 )
 from careerconv_core.domain.feedback import FeedbackRating
-from careerconv_core.domain.grow import ActionStatus, GrowPlan, add_months, validate_grow
+from careerconv_core.domain.grow import ActionStatus, GrowPlan, validate_grow
 from careerconv_core.domain.handoff import Handoff, HandoffState, NewManagerPath
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.roles import Actor, actor_of
+from careerconv_core.domain.scheduling.validity import Check, from_conversations
 from careerconv_core.domain.visibility import private
 from careerconv_core.errors import InvalidInput, RuleViolation
 
@@ -84,30 +91,30 @@ class CheckIn:
     notes: str = private(default="")
 
 
-class FollowUpStatus(enum.Enum):
-    """Whether a follow-up meeting is on the calendar."""
+class MeetingKind(enum.StrEnum):
+    """The one-off meetings a plan can hold; the values are the stored text."""
 
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
+    ABBREVIATED_SESSION = "abbreviated_session"  # M13: 60 minutes on life and dreams
+    MANAGER_LIFE_STORY = "manager_life_story"  # M14: the manager's own life story
+
+    @classmethod
+    def of(cls, value: MeetingKind | str) -> MeetingKind:
+        """The kind named ``value``, or ``InvalidInput`` naming the kinds there are."""
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInput("kind", " or ".join(k.value for k in cls), str(value)) from None
 
 
-@frozen
-class FollowUp:
-    """A placed monthly check-in or quarterly extended review (M10)."""
-
-    number: int
-    kind: CheckInKind
-    start: datetime
-    end: datetime
-    sequence: int = 0
-    status: FollowUpStatus = FollowUpStatus.SCHEDULED
+def _meeting_kind(value: MeetingKind | str) -> MeetingKind:
+    return MeetingKind.of(value)
 
 
 @frozen
 class Meeting:
     """A one-off meeting on the plan: an abbreviated session (M13) or a life-story request (M14)."""
 
-    kind: str
+    kind: MeetingKind = field(converter=_meeting_kind)
     start: datetime
     end: datetime
     sequence: int = 0
@@ -278,10 +285,12 @@ class CareerPlan:
     ) -> CareerPlan:
         """Place some or all of the three conversations (M3, M4).
 
-        Checks the gates (M1 opt-in for conversation 1, M2 trust), the order
-        (each after the previous one ends), and the one-month window from the
-        first conversation. Detailed placement rules (working hours, the
-        homework gap, the weekly cap) are the scheduler's.
+        Checks the gates (M1 opt-in for conversation 1, M2 trust), then the
+        one M4 check with the facts a plan holds: the order (each after the
+        previous one ends) and the one-month window from the first
+        conversation. The rest of M4 needs the people and the rules (working
+        hours, the homework gap, the weekly cap); the services run the same
+        check with them.
         """
         require_aware(at, "at")
         self._require_active("schedule conversations")
@@ -289,7 +298,7 @@ class CareerPlan:
         convs = list(self.conversations)
         for kind, (start, end) in slots.items():
             convs[ORDER.index(kind)] = convs[ORDER.index(kind)].scheduled(start, end)
-        self._check_order_and_window(convs)
+        Check().require(from_conversations(convs))
         return evolve(self, conversations=tuple(convs), last_touched_at=at)
 
     def check_schedulable(self) -> None:
@@ -312,34 +321,6 @@ class CareerPlan:
                 "the manager has not confirmed feeling equipped and that trust is in place",
                 "confirm readiness first; if trust is missing, repair trust first",
             )
-
-    @staticmethod
-    def _check_order_and_window(convs: list[Conversation]) -> None:
-        placed = [
-            c for c in convs if c.status in (ConversationStatus.SCHEDULED, ConversationStatus.HELD)
-        ]
-        for before, after in itertools.pairwise(placed):
-            b_end = before.end if before.status is ConversationStatus.SCHEDULED else before.held_at
-            if after.start is not None and b_end is not None and after.start < b_end:
-                raise RuleViolation(
-                    "M4",
-                    f"conversation {after.kind.number} would start before conversation "
-                    f"{before.kind.number} ends",
-                    f"keep the order: place conversation {after.kind.number} after "
-                    f"{b_end.isoformat()}, or move the earlier one first",
-                )
-        starts = [c.start for c in convs if c.status is ConversationStatus.SCHEDULED and c.start]
-        ends = [c.end for c in convs if c.status is ConversationStatus.SCHEDULED and c.end]
-        if starts and ends:
-            first = min(starts)
-            limit = add_months(first.date(), 1)
-            if max(ends).date() > limit:
-                raise RuleViolation(
-                    "M4",
-                    "the three conversations would spread over more than one month "
-                    f"(first on {first.date().isoformat()}, last ending {max(ends).date().isoformat()})",
-                    f"keep all of them on or before {limit.isoformat()}",
-                )
 
     def record_held(self, kind: ConversationKind, at: datetime) -> CareerPlan:
         """Conversation ``kind`` took place (M3: each needs the previous one held)."""
@@ -372,54 +353,11 @@ class CareerPlan:
         return evolve(self, life_story=story, last_touched_at=at)
 
     def record_pinnacle(self, pinnacle: Pinnacle, by: Actor, at: datetime) -> CareerPlan:
-        """What conversation 2 produced (M5-M7), merged so nobody overwrites the other.
-
-        The manager records roles and competencies; self-ratings and focus in
-        a manager's record are refused (M6, M7). The report's ratings and
-        focus, and the manager's observations, are kept unless their owner
-        changes them.
-        """
+        """What conversation 2 produced (M5-M7), merged so nobody overwrites the other
+        (``Pinnacle.merged`` holds the M6 and M7 checks)."""
         require_aware(at, "at")
         self._require_held(ConversationKind.LIFE_STORY, "record the pinnacle conversation")
-        old = {c.competency_id: c for c in self.pinnacle.competencies}
-        if by is Actor.MANAGER:
-            if any(
-                c.self_rating is not None
-                and c.self_rating != getattr(old.get(c.competency_id), "self_rating", None)
-                for c in pinnacle.competencies
-            ):
-                raise RuleViolation(
-                    "M6",
-                    "the manager may not set or overwrite the report's self-ratings",
-                    "leave self_rating empty; add your view as manager_observation",
-                )
-            if pinnacle.focus and pinnacle.focus != self.pinnacle.focus:
-                raise RuleViolation(
-                    "M7",
-                    "only the report chooses focus competencies",
-                    "leave focus empty; the report chooses it",
-                )
-            merged = tuple(
-                evolve(c, self_rating=old[c.competency_id].self_rating)
-                if c.competency_id in old
-                else c
-                for c in pinnacle.competencies
-            )
-            focus = tuple(f for f in self.pinnacle.focus if f in {c.competency_id for c in merged})
-        else:
-            merged = tuple(
-                evolve(
-                    c,
-                    manager_observation=old[c.competency_id].manager_observation,
-                    manager_rating=old[c.competency_id].manager_rating,
-                )
-                if c.competency_id in old
-                else evolve(c, manager_observation="", manager_rating=None)
-                for c in pinnacle.competencies
-            )
-            focus = pinnacle.focus
-        result = evolve(pinnacle, competencies=merged, focus=focus)
-        return evolve(self, pinnacle=result, last_touched_at=at)
+        return evolve(self, pinnacle=self.pinnacle.merged(pinnacle, by), last_touched_at=at)
 
     def rate(self, competency_id: str, rating: int, by: Actor, at: datetime) -> CareerPlan:
         """The report rates their current ability on one competency (M6)."""
@@ -718,9 +656,10 @@ class CareerPlan:
         return plan
 
     def schedule_meeting(
-        self, kind: str, start: datetime, end: datetime, at: datetime
+        self, kind: MeetingKind | str, start: datetime, end: datetime, at: datetime
     ) -> CareerPlan:
         """Place an abbreviated session (M13) or the manager's own life story (M14)."""
+        kind = MeetingKind.of(kind)
         require_aware(start, "start")
         require_aware(end, "end")
         require_aware(at, "at")

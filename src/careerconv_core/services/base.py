@@ -38,7 +38,11 @@ IdFactory = Callable[[], str]
 
 @frozen
 class Settings:
-    """How the use cases behave; every value has the method's default."""
+    """How the use cases behave; every value has the method's default.
+
+    ``lengths`` is the one place the conversations' minutes are set: new plans
+    carry it, and ``scheduling.lengths`` is that same value.
+    """
 
     lengths: ConversationLengths = ConversationLengths()
     grow: GrowRules = GrowRules()
@@ -48,15 +52,10 @@ class Settings:
     link_base: str | None = None
     scheduling: SchedulingRules = SchedulingRules()
 
-    @property
-    def rules(self) -> SchedulingRules:
-        """The scheduler's rules with the conversation lengths of these settings."""
-        return evolve(
-            self.scheduling,
-            life_story=self.lengths.life_story,
-            pinnacle=self.lengths.pinnacle,
-            grow_review=self.lengths.grow_review,
-        )
+    def __attrs_post_init__(self) -> None:
+        # The rules take the lengths from here, so no second set of minutes can differ.
+        if self.scheduling.lengths is not self.lengths:
+            object.__setattr__(self, "scheduling", evolve(self.scheduling, lengths=self.lengths))
 
 
 @frozen

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from careerconv_core.domain.cadence import CheckInKind, DueItem
+from careerconv_core.domain.cadence import CheckInKind, DueItem, FollowUp
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.notices import NUDGES, NoticeKind
-from careerconv_core.domain.plan import FollowUp
-from careerconv_core.domain.scheduling import (
-    follow_ups,
-)
+from careerconv_core.domain.scheduling import follow_ups
+from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import RuleViolation
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase, StepReport
@@ -59,13 +57,18 @@ class CadenceSteps(ServiceBase):
         return self._commit(plan, after, EventName(f"checkin.{kind.value}"), at, notices=notices)
 
     def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
-        """Put the first year's check-ins and quarterly reviews on the calendar (M10)."""
-        return self._step(
-            plan_id,
-            person_id,
-            EventName.FOLLOW_UPS_SCHEDULED,
-            lambda p, _a, t: p.place_follow_ups(tuple(follow_ups), t),
-        )
+        """Put the first year's check-ins and quarterly reviews on the calendar (M10).
+
+        Each must fall inside both people's working hours, as every meeting does.
+        """
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        self.actor(plan, person_id)
+        after = plan.place_follow_ups(tuple(follow_ups), at)
+        pair = [self.store.load_person(plan.report_id), self.store.load_person(plan.manager_id)]
+        for n, item in enumerate(follow_ups):
+            require_within_hours(pair, item.interval, f"follow_ups[{n}]")
+        return self._commit(plan, after, EventName.FOLLOW_UPS_SCHEDULED, at)
 
     def schedule_follow_ups(self, plan_id: str, person_id: str) -> StepReport:
         """Place the first year's monthly check-ins and quarterly reviews after conversation 3 (M10)."""
@@ -83,15 +86,10 @@ class CadenceSteps(ServiceBase):
             self.store.load_person(plan.report_id),
         )
         after = max(review.held_at, self.now())
-        end = after + timedelta(days=31 * (self.settings.rules.follow_up_months + 1))
+        rules = self.settings.scheduling
+        end = after + timedelta(days=31 * (rules.follow_up_months + 1))
         busy, _note = self._busy([manager, report], after, end)
-        placed = follow_ups(manager, report, after, self.settings.rules, busy)
-        items = tuple(
-            FollowUp(f.sequence, CheckInKind(f.kind), f.interval.start, f.interval.end) for f in placed
-        )
-        return self._step(
-            plan_id, person_id, EventName.FOLLOW_UPS_SCHEDULED, lambda p, _a, t: p.place_follow_ups(items, t)
-        )
+        return self.place_follow_ups(plan_id, person_id, follow_ups(manager, report, after, rules, busy))
 
     def due(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """What is due on or before ``day`` (overdue included)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from careerconv_core.domain.conversations import ConversationKind
+from careerconv_core.domain.clock import Interval
+from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.grow import GrowPlan, stress_test
 from careerconv_core.domain.life_story import LifeStory
@@ -13,6 +14,7 @@ from careerconv_core.domain.notices import NoticeKind
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.plan import CareerPlan, Consent
 from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.scheduling.validity import Check, from_conversations
 from careerconv_core.errors import RuleViolation
 from careerconv_core.services.base import ServiceBase, StepReport
 
@@ -22,14 +24,43 @@ class ConversationSteps(ServiceBase):
 
     __slots__ = ()
 
+    def _booked(self, manager_id: str, skip_plan: str | None = None) -> list[Interval]:
+        """The manager's career conversations on the calendar, leaving out ``skip_plan``'s."""
+        booked = []
+        for plan in self.store.find_plans(manager_id=manager_id):
+            if plan.id == skip_plan:
+                continue
+            for conv in plan.conversations:
+                if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end:
+                    booked.append(Interval(conv.start, conv.end))
+        return booked
+
     def place_conversations(
         self,
         plan_id: str,
         person_id: str,
         slots: Mapping[ConversationKind, tuple[datetime, datetime]],
     ) -> StepReport:
-        """Put conversations on the calendar (or move them): invites go out, moved ones updated."""
-        return self._step(plan_id, person_id, EventName.PLAN_SCHEDULED, lambda p, a, t: p.schedule(slots, t))
+        """Put conversations on the calendar (or move them): invites go out, moved ones updated.
+
+        The one M4 check runs with everything known here: both people's
+        working hours, the separate days, the homework gap, and the weekly cap
+        and overlaps with the manager's other career conversations (M11).
+        Busy time in the calendars is the scheduler's to avoid (``reschedule``).
+        """
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        self.actor(plan, person_id)
+        after = plan.schedule(slots, at)
+        booked = self._booked(plan.manager_id, skip_plan=plan.id)
+        check = Check.of(
+            manager=self.store.load_person(plan.manager_id),
+            report=self.store.load_person(plan.report_id),
+            rules=self.settings.scheduling,
+            booked=booked,
+        )
+        check.require(from_conversations(after.conversations), tuple(slots))
+        return self._commit(plan, after, EventName.PLAN_SCHEDULED, at)
 
     def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
         """Conversation 1 was held; keep what was learned (pair only)."""

@@ -11,9 +11,8 @@ from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.notices import NoticeKind
-from careerconv_core.domain.scheduling import (
-    within_working_hours,
-)
+from careerconv_core.domain.plan import MeetingKind
+from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import InvalidInput, RuleViolation
 from careerconv_core.outbox import Channel
 from careerconv_core.ports import PlanChange
@@ -118,19 +117,10 @@ class HandoffSteps(ServiceBase):
                 reports.append(self._commit(plan, after, EventName.HANDOFF_EXPIRED, at))
         return reports
 
-    def _check_hours(self, person_ids: Iterable[str], start: datetime, end: datetime) -> None:
-        """Refuse a meeting outside anyone's working hours, naming who and what to do."""
-        outside = sorted(
-            pid
-            for pid in set(person_ids)
-            if not within_working_hours(self.store.load_person(pid), Interval(start, end))
-        )
-        if outside:
-            raise InvalidInput(
-                "at",
-                "a time inside every participant's working hours (in their own time zone)",
-                f"outside the working hours of {', '.join(outside)}",
-            )
+    def _require_within_hours(self, person_ids: Iterable[str], start: datetime, end: datetime) -> None:
+        """The M4 check for a meeting: inside every participant's working hours."""
+        people = [self.store.load_person(pid) for pid in sorted(set(person_ids))]
+        require_within_hours(people, Interval(start, end))
 
     def schedule_handoff_meeting(
         self, plan_id: str, person_id: str, start: datetime, end: datetime | None = None
@@ -140,7 +130,9 @@ class HandoffSteps(ServiceBase):
         plan = self.store.load_plan(plan_id)
         handoff = plan.current_handoff
         if handoff is not None:
-            self._check_hours((plan.report_id, handoff.old_manager_id, handoff.new_manager_id), start, stop)
+            self._require_within_hours(
+                (plan.report_id, handoff.old_manager_id, handoff.new_manager_id), start, stop
+            )
         return self._step(
             plan_id,
             person_id,
@@ -158,18 +150,18 @@ class HandoffSteps(ServiceBase):
         )
 
     def schedule_meeting(
-        self, plan_id: str, person_id: str, kind: str, start: datetime, minutes: int
+        self, plan_id: str, person_id: str, kind: MeetingKind | str, start: datetime, minutes: int
     ) -> StepReport:
         """An abbreviated session (M13) or the manager's life story for the report (M14)."""
-        if kind not in ("abbreviated_session", "manager_life_story"):
-            raise InvalidInput("kind", "abbreviated_session or manager_life_story", kind)
+        meeting = MeetingKind.of(kind)
+        end = start + timedelta(minutes=minutes)
         plan = self.store.load_plan(plan_id)
-        self._check_hours((plan.report_id, plan.manager_id), start, start + timedelta(minutes=minutes))
+        self._require_within_hours((plan.report_id, plan.manager_id), start, end)
         return self._step(
             plan_id,
             person_id,
-            EventName(f"meeting.{kind}"),
-            lambda p, _a, t: p.schedule_meeting(kind, start, start + timedelta(minutes=minutes), t),
+            EventName(f"meeting.{meeting.value}"),
+            lambda p, _a, t: p.schedule_meeting(meeting, start, end, t),
         )
 
     def schedule_team_life_story(self, manager_id: str, start: datetime, minutes: int = 15) -> str:

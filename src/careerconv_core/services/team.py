@@ -7,9 +7,8 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from careerconv_core.domain.clock import Interval, require_aware
+from careerconv_core.domain.clock import Interval, add_months, require_aware
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
-from careerconv_core.domain.grow import add_months
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.scheduling import (
@@ -19,6 +18,7 @@ from careerconv_core.domain.scheduling import (
     reschedule_later,
     schedule_team,
 )
+from careerconv_core.domain.scheduling.validity import plan_window
 from careerconv_core.errors import CareerconvError, InvalidInput, RuleViolation
 from careerconv_core.services.base import StepReport, safe_message
 from careerconv_core.services.conversations import ConversationSteps
@@ -28,16 +28,6 @@ class TeamScheduling(ConversationSteps):
     """Placing a manager's ready reports together, and moving one conversation (M4, M11)."""
 
     __slots__ = ()
-
-    def _booked(self, manager_id: str, skip_plan: str | None = None) -> list[Interval]:
-        booked = []
-        for plan in self.store.find_plans(manager_id=manager_id):
-            if plan.id == skip_plan:
-                continue
-            for conv in plan.conversations:
-                if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end:
-                    booked.append(Interval(conv.start, conv.end))
-        return booked
 
     def schedule_team(
         self,
@@ -94,7 +84,7 @@ class TeamScheduling(ConversationSteps):
             manager,
             [p for p, _ in ready],
             start,
-            self.settings.rules,
+            self.settings.scheduling,
             busy,
             self._booked(manager_id),
             with_follow_ups=False,
@@ -148,7 +138,7 @@ class TeamScheduling(ConversationSteps):
             new_start,
             manager,
             report,
-            self.settings.rules,
+            self.settings.scheduling,
             busy,
             self._booked(plan.manager_id, skip_plan=plan.id),
         )
@@ -190,7 +180,5 @@ def _placement_of(plan: CareerPlan) -> Placement:
             "schedule the plan first",
         )
     first = min(c.start for c in convs if c.start is not None)
-    lo = datetime.combine(first.date(), datetime.min.time(), tzinfo=first.tzinfo)
-    hi = datetime.combine(add_months(first.date(), 1), datetime.min.time(), tzinfo=first.tzinfo)
     iv = [Interval(c.start, c.end) for c in convs if c.start is not None and c.end is not None]
-    return Placement(plan.report_id, iv[0], iv[1], iv[2], Interval(lo, hi))
+    return Placement(plan.report_id, iv[0], iv[1], iv[2], plan_window(first))

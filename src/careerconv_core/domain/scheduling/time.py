@@ -11,14 +11,14 @@ so a slot grid of 5, 10, 15 or 30 minutes lines up with local quarter hours.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 from attrs import frozen
 
-from careerconv_core.domain.clock import Interval
+from careerconv_core.domain.clock import Interval, add_months
 from careerconv_core.domain.people import Person, WorkingHours, zone
 
 Span = tuple[int, int]
@@ -81,11 +81,12 @@ def _minute_of_day(value: time) -> int:
 
 def working_spans(person: Person, first: int, last: int) -> tuple[Span, ...]:
     """UTC spans of ``person``'s working hours on local dates ``first``..``last`` (ordinals)."""
-    return _working_spans(person.time_zone, person.working_hours, first, last)
+    return zone_working_spans(person.time_zone, person.working_hours, first, last)
 
 
 @lru_cache(maxsize=65536)
-def _working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -> tuple[Span, ...]:
+def zone_working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -> tuple[Span, ...]:
+    """UTC spans of ``hours`` in ``zone_name`` on local dates ``first``..``last`` (ordinals)."""
     # Cached by zone and hours, not by person: a whole org shares a few of each.
     begin, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
     spans: list[Span] = []
@@ -96,6 +97,38 @@ def _working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -
             if stop > start:
                 spans.append((start, stop))
     return tuple(spans)
+
+
+# Someone's working spans over some local dates, with their starts for bisecting.
+HoursIndex = tuple[tuple[int, ...], tuple[Span, ...]]
+
+
+@lru_cache(maxsize=4096)
+def hours_index(zone_name: str, hours: WorkingHours, first: int, last: int) -> HoursIndex:
+    """Working spans on local dates ``first``..``last`` and their starts, for bisecting."""
+    spans = zone_working_spans(zone_name, hours, first, last)
+    return tuple(s for s, _ in spans), spans
+
+
+def holds(index: HoursIndex, start: int, end: int) -> bool:
+    """Whether one working span of ``index`` holds the minutes ``start``..``end``."""
+    # Working hours never cross local midnight: the span holding the start is that day's.
+    starts, spans = index
+    k = bisect_right(starts, start) - 1
+    return k >= 0 and end <= spans[k][1]
+
+
+def day_hours(person: Person, minute: int) -> HoursIndex:
+    """``person``'s working spans on the local date of ``minute``."""
+    day = local_ordinal(person.time_zone, minute)
+    return hours_index(person.time_zone, person.working_hours, day, day)
+
+
+def window_hours(person: Person, low: int, high: int) -> HoursIndex:
+    """``person``'s working spans over the local dates the minutes ``low``..``high`` touch."""
+    zone = person.time_zone
+    first, last = local_ordinal(zone, low), local_ordinal(zone, high)
+    return hours_index(zone, person.working_hours, first, last)
 
 
 def intersect(left: Sequence[Span], right: Sequence[Span]) -> list[Span]:
@@ -186,20 +219,26 @@ class PairCalendar:
     ) -> PairCalendar:
         """Free time of the pair inside ``window`` minus the merged ``blocked`` spans."""
         mz, rz = manager.time_zone, report.time_zone
-        shared = _shared_spans(mz, manager.working_hours, rz, report.working_hours, window)
-        blocked_starts = [b[0] for b in blocked]
-        starts, ends, mdays, rdays, weeks, nexts = [], [], [], [], [], []
-        for s, e, mday, rday, week, next_day in shared:
-            # Busy time splits a shared span; every piece keeps the span's day facts.
-            pieces = subtract(((s, e),), blocked, blocked_starts) if blocked else ((s, e),)
-            for start, stop in pieces:
-                starts.append(start)
-                ends.append(stop)
-                mdays.append(mday)
-                rdays.append(rday)
-                weeks.append(week)
-                nexts.append(next_day)
-        return cls(mz, rz, report.working_hours.weekdays, starts, ends, mdays, rdays, weeks, nexts)
+        spans, facts = _shared_spans(mz, manager.working_hours, rz, report.working_hours, window)
+        pieces = subtract(spans, blocked) if blocked else spans
+        # Busy time splits a shared span; every piece keeps the span's day facts.
+        owner, j = [], 0
+        for start, _stop in pieces:
+            while spans[j][1] <= start:
+                j += 1
+            owner.append(j)
+        mdays, rdays, weeks, nexts = ([column[k] for k in owner] for column in facts)
+        return cls(
+            mz,
+            rz,
+            report.working_hours.weekdays,
+            [p[0] for p in pieces],
+            [p[1] for p in pieces],
+            mdays,
+            rdays,
+            weeks,
+            nexts,
+        )
 
     def homework_threshold(self, report_day: int, gap_days: int) -> int:
         """First UTC minute of the report-local date after ``gap_days`` working days.
@@ -218,12 +257,32 @@ class PairCalendar:
 
 @lru_cache(maxsize=65536)
 def _homework_threshold(zone_name: str, weekdays: frozenset[int], day: int, gap_days: int) -> int:
-    counted = 0
+    return local_midnight(zone_name, earliest_review_day(weekdays, day, gap_days))
+
+
+@lru_cache(maxsize=65536)
+def earliest_review_day(weekdays: frozenset[int], pinnacle_day: int, gap_days: int) -> int:
+    """The first local date (ordinal) conversation 3 may be on after the pinnacle's date (M9).
+
+    The homework needs ``gap_days`` of the report's ``weekdays`` strictly
+    between the two dates; with no gap the review may follow on the same day.
+    """
+    day, counted = pinnacle_day, 0
     while counted < gap_days:
         day += 1
         if weekday_of(day) in weekdays:
             counted += 1
-    return local_midnight(zone_name, day + 1)
+    return day + 1 if gap_days else day
+
+
+def working_days_between(weekdays: frozenset[int], first: int, last: int) -> int:
+    """How many of ``weekdays`` lie strictly between the dates ``first`` and ``last`` (ordinals)."""
+    return sum(1 for d in range(first + 1, last) if weekday_of(d) in weekdays)
+
+
+def week_of(zone_name: str, minute: int) -> int:
+    """Ordinal of the Monday of the ISO week, in ``zone_name``, holding the UTC ``minute``."""
+    return monday_of(local_ordinal(zone_name, minute))
 
 
 @lru_cache(maxsize=4096)
@@ -233,33 +292,37 @@ def _shared_spans(
     report_zone: str,
     report_hours: WorkingHours,
     window: Span,
-) -> tuple[tuple[int, int, int, int, int, int], ...]:
-    """Common working spans in ``window`` with (manager day, report day, week, next day).
+) -> tuple[tuple[Span, ...], tuple[tuple[int, ...], ...]]:
+    """Common working spans in ``window``, and per span (manager day, report day, week, next day).
 
-    Cached by zones and hours: in an org most pairs share them.
+    The facts come as four columns parallel to the spans. Cached by zones and
+    hours: in an org most pairs share them.
     """
     first = local_ordinal(manager_zone, window[0]) - 1
     last = local_ordinal(manager_zone, window[1]) + 1
     shared = intersect(
-        _working_spans(manager_zone, manager_hours, first, last),
-        _working_spans(report_zone, report_hours, first, last),
+        zone_working_spans(manager_zone, manager_hours, first, last),
+        zone_working_spans(report_zone, report_hours, first, last),
     )
     low, high = window
-    out = []
+    spans: list[Span] = []
+    rows: list[tuple[int, int, int, int]] = []
     for s, e in shared:
         if s >= high or e <= low:
             continue
         start = max(s, low)
         mday = local_ordinal(manager_zone, start)
         rday = local_ordinal(report_zone, start)
-        next_day = max(
-            local_midnight(manager_zone, mday + 1), local_midnight(report_zone, rday + 1)
-        )
-        out.append((start, min(e, high), mday, rday, monday_of(mday), next_day))
-    return tuple(out)
+        next_day = max(local_midnight(manager_zone, mday + 1), local_midnight(report_zone, rday + 1))
+        spans.append((start, min(e, high)))
+        rows.append((mday, rday, monday_of(mday), next_day))
+    columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), ())
+    return tuple(spans), columns
 
 
-@lru_cache(maxsize=65536)
+_DAYS_PER_PAIR = 512  # with 256 pairs, about as many days as the cache used to hold
+
+
 def shared_day(
     manager_zone: str,
     manager_hours: WorkingHours,
@@ -268,12 +331,30 @@ def shared_day(
     day: int,
 ) -> tuple[Span, ...]:
     """Common working spans on the manager's local date ``day`` (an ordinal)."""
-    return tuple(
-        intersect(
-            _working_spans(manager_zone, manager_hours, day, day),
-            _working_spans(report_zone, report_hours, day - 1, day + 1),
+    days = shared_days(manager_zone, manager_hours, report_zone, report_hours)
+    spans = days.get(day)
+    if spans is None:
+        if len(days) >= _DAYS_PER_PAIR:
+            days.clear()  # bounded like an lru cache, without paying for the bookkeeping
+        spans = days[day] = tuple(
+            intersect(
+                zone_working_spans(manager_zone, manager_hours, day, day),
+                zone_working_spans(report_zone, report_hours, day - 1, day + 1),
+            )
         )
-    )
+    return spans
+
+
+@lru_cache(maxsize=256)
+def shared_days(
+    manager_zone: str, manager_hours: WorkingHours, report_zone: str, report_hours: WorkingHours
+) -> dict[int, tuple[Span, ...]]:
+    """The memo of ``shared_day`` for one pair of zones and hours, by the manager's local date.
+
+    A pair's follow-ups look up a dozen months of days: hashing the zones and
+    hours once per pair, not once per day, is most of what a lookup costs.
+    """
+    return {}
 
 
 def window_of(manager: Person, start: date) -> Span:
@@ -283,18 +364,6 @@ def window_of(manager: Person, start: date) -> Span:
         local_midnight(manager.time_zone, start.toordinal()),
         local_midnight(manager.time_zone, end.toordinal()),
     )
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for clamp in (0, 1, 2, 3):
-        try:
-            return date(year, month, day.day - clamp)
-        except ValueError:
-            continue
-    return date(year, month, 28)  # unreachable: every month has a 28th
 
 
 def iso_week_label(monday_ordinal: int) -> str:

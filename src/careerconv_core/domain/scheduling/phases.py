@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from careerconv_core.domain.scheduling_search import (
+from careerconv_core.domain.scheduling.candidates import (
     Ledger,
     Options,
     Shape,
@@ -22,9 +22,7 @@ from careerconv_core.domain.scheduling_search import (
 )
 
 
-def phased(
-    opts: Sequence[Options], chosen: Sequence[int], shape: Shape, ledger: Ledger
-) -> Solution:
+def phased(opts: Sequence[Options], chosen: Sequence[int], shape: Shape, ledger: Ledger) -> Solution:
     """Place ``chosen`` reports phase by phase at their earliest slots; drop any that cannot finish.
 
     A dropped report's earlier conversations are released again, so the

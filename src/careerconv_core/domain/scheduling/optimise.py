@@ -3,7 +3,7 @@
 Objective, lexicographic: most reports placed, then the smallest sum of
 spans. Starting solutions: naive first fit; greedy by shortest span (most
 constrained report first); then, when the weekly cap leaves someone out,
-the phased batching of ``scheduling_phases`` for every batch size that
+the phased batching of ``phases`` for every batch size that
 could place more, or else greedy by shortest span in the given order. The
 best start is improved by local search (pairs of reports), which
 never places fewer reports nor lengthens the total span. Teams up to
@@ -15,20 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from careerconv_core.domain.scheduling_phases import phased
-from careerconv_core.domain.scheduling_search import (
-    Ledger,
-    Options,
-    Shape,
-    Solution,
-    exact,
-    fill,
-    first_fit,
-    greedy,
-    improve_pairs,
-    score,
-)
-from careerconv_core.domain.scheduling_time import PairCalendar
+from careerconv_core.domain.scheduling.candidates import Ledger, Options, Shape, Solution, score
+from careerconv_core.domain.scheduling.phases import phased
+from careerconv_core.domain.scheduling.search import exact, fill, first_fit, greedy, improve_pairs
+from careerconv_core.domain.scheduling.time import PairCalendar
 
 
 def optimise(
