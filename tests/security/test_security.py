@@ -33,7 +33,6 @@ from typing import Any
 import attrs
 import icalendar
 import pytest
-from tests.fakes.fake_jira import FakeJira, parse_label_jql
 
 from careerconv.app import App
 from careerconv.cli import main
@@ -59,7 +58,8 @@ from careerconv_plugins.mail.calendar_adapter import ImipCalendar
 from careerconv_plugins.mail.client import SmtpSettings
 from careerconv_plugins.mail.notifier_adapter import SmtpNotifier
 from careerconv_plugins.scim import plugin as scim_plugin
-from crash.scenario import T0, started, through_review
+from fakes.fake_jira import FakeJira, parse_label_jql
+from resilience.crash.scenario import T0, started, through_review
 from servers import free_port
 from servers.calendars import CalendarServer
 from servers.scim import ScimServer

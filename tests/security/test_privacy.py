@@ -24,9 +24,9 @@ from careerconv_core.domain.visibility import Visibility
 from careerconv_core.errors import CareerconvError
 from careerconv_core.ports import PlanChange
 from careerconv_core.services import safe_message
+from support.flows import through_review
 from support.privacy import Planter
 from support.world import World
-from unit.test_services import through_review
 
 
 def plant_plan(world: World, plan_id: str, planter: Planter) -> None:

@@ -33,8 +33,8 @@ from careerconv_core.outbox import Channel
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds
 from careerconv_core.views import NoticeKind, NoticeView
-from crash.child import host
-from crash.scenario import T0, Zygote, fast_folder, started
+from resilience.crash.child import host
+from resilience.crash.scenario import T0, Zygote, fast_folder, started
 from servers.scim import ScimAdmin, ScimServer
 
 pytestmark = pytest.mark.servers

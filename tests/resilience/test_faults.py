@@ -27,7 +27,6 @@ from typing import Any
 
 import pytest
 from attrs import evolve as attrs_evolve
-from tests.fakes.fake_jira import FakeJira
 
 from careerconv.app import App
 from careerconv.cli import main
@@ -38,7 +37,8 @@ from careerconv_core.ports import PlanChange
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
-from crash.scenario import T0, started, through_review
+from fakes.fake_jira import FakeJira
+from resilience.crash.scenario import T0, started, through_review
 from servers import free_port
 from servers.calendars import CalendarServer
 from support.world import PEOPLE

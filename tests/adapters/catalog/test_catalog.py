@@ -21,6 +21,7 @@ from careerconv_plugins.catalog import (
     write_catalog,
 )
 from careerconv_plugins.catalog import plugin as catalog_plugin
+from tests_support_paths import ROOT
 
 FUNCTIONS = {
     "engineering",
@@ -35,7 +36,7 @@ FUNCTIONS = {
     "general-management",
 }
 ONET_SOC = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
-REPO = Path(__file__).resolve().parents[2]
+REPO = ROOT  # the repository root, for NOTICE and the shipped catalog
 
 
 @pytest.fixture(scope="module")

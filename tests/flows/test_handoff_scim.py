@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from integration.test_cli import Cli
 from servers.scim import ScimAdmin
+from support.cli import Cli
 
 pytestmark = pytest.mark.servers
 

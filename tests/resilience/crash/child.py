@@ -2,12 +2,12 @@
 
 Two ways to run it:
 
-* ``python tests/crash/child.py run <home> [--crash-at N] [--after]`` runs the
+* ``python tests/resilience/crash/child.py run <home> [--crash-at N] [--after]`` runs the
   dispatcher of ``<home>/careerconv.toml`` until nothing is due. With
   ``--crash-at N`` the process kills itself with SIGKILL at its N-th I/O call
   (an HTTP request, an SMTP send, a file write, a store commit, claim or save),
   before the call, or after it returned with ``--after``.
-* ``python tests/crash/child.py serve`` imports everything once, then reads
+* ``python tests/resilience/crash/child.py serve`` imports everything once, then reads
   one JSON job per line on stdin and forks a fresh process per job, so a
   hundred crash runs do not pay a hundred interpreter starts. A job is
   ``{"home": ..., "now": ISO, "crash_at": N, "after": bool, "kill_after": s, "task": ...}``

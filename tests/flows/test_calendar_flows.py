@@ -15,8 +15,8 @@ import icalendar
 import pytest
 import requests
 
-from integration.test_cli import Cli
 from servers.calendars import CalendarServer
+from support.cli import Cli
 from tests_support_paths import EXAMPLES
 
 pytestmark = pytest.mark.servers

@@ -15,8 +15,8 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import HrisSource
 from careerconv_plugins.orgfile.adapter import OrgFileSource
 from careerconv_plugins.orgfile.mapping import parse_csv, parse_toml, parse_weekdays
+from tests_support_paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = "id,name,email,time_zone,working_hours,weekdays,manager\n"
 
 

@@ -27,7 +27,7 @@ from fakes.fake_bamboohr import (
     serve,
     signed_delivery,
 )
-from integration.test_cli import Cli
+from support.cli import Cli
 
 KEY_ENV, SECRET_ENV, SECRET = "TEST_BHR_KEY", "TEST_BHR_HOOK_SECRET", "hook-secret-for-tests"
 

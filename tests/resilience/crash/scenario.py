@@ -41,7 +41,7 @@ from careerconv_plugins.jira.mapping import label_for
 from careerconv_plugins.localfiles.client import JsonFolder
 from careerconv_plugins.mail.mapping import notice_message
 from careerconv_plugins.mail.notifier_adapter import MailFilesNotifier
-from crash.child import host
+from resilience.crash.child import host
 from support.plans import grow_plan, pinnacle_for_manager
 from support.world import PEOPLE
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.fakes.fake_jira import FakeJira
 
-from crash.scenario import (
+from fakes.fake_jira import FakeJira
+from resilience.crash.scenario import (
     CALDAV_ENV,
     JIRA_ENV,
     T0,

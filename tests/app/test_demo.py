@@ -13,8 +13,8 @@ import pytest
 
 import careerconv.demo
 from careerconv.app import App
-from careerconv.config import NOW_ENV
 from careerconv.cli import main
+from careerconv.config import NOW_ENV
 from careerconv.demo import START, run_demo
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.errors import ConfigurationError
