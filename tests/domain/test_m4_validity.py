@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from careerconv_core import serialization
-from careerconv_core.domain import clock, grow, plan
+from careerconv_core.domain import cadence, clock, grow
 from careerconv_core.domain.cadence import CheckInKind, FollowUp
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.conversations import ConversationKind, ConversationLengths
@@ -254,7 +254,7 @@ def test_the_scheduler_returns_the_plans_own_follow_ups() -> None:
 
 
 def test_one_add_months_and_one_source_of_lengths() -> None:
-    for module in (grow, plan, scheduling_time, follow_up_slots, validity):
+    for module in (grow, cadence, scheduling_time, follow_up_slots, validity):
         assert module.add_months is clock.add_months  # imported, never defined again
     lengths = ConversationLengths(life_story=90)
     chosen = Settings(lengths=lengths, scheduling=SchedulingRules(weekly_cap_minutes=300))

@@ -1,13 +1,23 @@
-"""What is due when (M10): check-ins, quarterly reviews, plan updates, the probe."""
+"""What is due when (M10): check-ins, quarterly reviews, plan updates, the probe.
+
+The values (``DueItem``, ``CheckIn``, ``FollowUp``...) and the plan's own
+cadence steps (``CadenceSteps``, part of ``CareerPlan``): holding a check-in,
+placing the follow-ups, and working out what falls due.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Self
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from careerconv_core.domain.clock import Interval
+from careerconv_core.domain.clock import Interval, add_months, require_aware
+from careerconv_core.domain.conversations import Conversation, ConversationKind, ConversationStatus
+from careerconv_core.domain.handoff import Handoff, HandoffState
+from careerconv_core.domain.status import PlanStatus
+from careerconv_core.domain.visibility import private
 from careerconv_core.errors import InvalidInput
 
 
@@ -83,3 +93,131 @@ class CadenceRules:
                 raise InvalidInput(f"cadence.{name}", "1 to 12 months")
         if not 3 <= self.probe_after_months <= 4:
             raise InvalidInput("cadence.probe_after_months", "3 or 4 months (the method's probe point)")
+
+
+@frozen
+class CheckIn:
+    """A follow-up held after the three conversations (M10)."""
+
+    kind: CheckInKind
+    at: datetime
+    on_track: bool | None = None
+    notes: str = private(default="")
+
+
+class CadenceSteps:
+    """The plan's follow-up steps and what falls due on it (M10); part of ``CareerPlan``."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:  # what the steps read of the plan they are part of
+        id: str
+        report_id: str
+        manager_id: str
+        status: PlanStatus
+        conversations: tuple[Conversation, ...]
+        check_ins: tuple[CheckIn, ...]
+        follow_ups: tuple[FollowUp, ...]
+        grow_updated_at: datetime | None
+        last_touched_at: datetime | None
+        more_conversation_declined_at: datetime | None
+
+        @property
+        def current_handoff(self) -> Handoff | None: ...
+        def conversation(self, kind: ConversationKind) -> Conversation: ...
+        def _changed(self, **changes: Any) -> Self: ...
+        def _require_active(self, step: str) -> None: ...
+        def _require_held(self, kind: ConversationKind, step: str) -> None: ...
+
+    def check_in(
+        self,
+        kind: CheckInKind,
+        at: datetime,
+        *,
+        on_track: bool | None = None,
+        notes: str = "",
+        declines_more_conversation: bool = False,
+    ) -> Self:
+        """A monthly check-in or a quarterly extended review was held (M10).
+
+        ``declines_more_conversation`` records that the report does not want
+        longer career conversations now: the library stops proposing them and
+        suggests talking to others.
+        """
+        require_aware(at, "at")
+        self._require_active("check in")
+        self._require_held(ConversationKind.GROW_REVIEW, "check in on the plan")
+        plan = self._changed(
+            check_ins=(*self.check_ins, CheckIn(kind, at, on_track, notes)),
+            last_touched_at=at,
+        )
+        if declines_more_conversation:
+            plan = plan._changed(more_conversation_declined_at=at)._cancel_reviews()
+        elif kind is CheckInKind.EXTENDED_REVIEW:
+            plan = plan._changed(more_conversation_declined_at=None)
+        return plan
+
+    def place_follow_ups(self, follow_ups: tuple[FollowUp, ...], at: datetime) -> Self:
+        """Put the monthly check-ins and quarterly reviews on the calendar (M10)."""
+        require_aware(at, "at")
+        self._require_active("schedule check-ins")
+        self._require_held(ConversationKind.GROW_REVIEW, "schedule check-ins")
+        if self.more_conversation_declined_at is not None:
+            follow_ups = tuple(f for f in follow_ups if f.kind is CheckInKind.CHECK_IN)
+        old = {f.number: f for f in self.follow_ups}
+        placed = []
+        for new in follow_ups:
+            prev = old.get(new.number)
+            if prev is None:
+                placed.append(new)
+            elif (prev.start, prev.end, prev.kind) != (new.start, new.end, new.kind):
+                placed.append(evolve(new, sequence=prev.sequence + 1))
+            else:
+                placed.append(prev)
+        return self._changed(follow_ups=tuple(placed))
+
+    def due_items(self, rules: CadenceRules = CadenceRules()) -> tuple[DueItem, ...]:
+        """What falls due on this plan, and when (M10, M12, M16)."""
+        items: list[DueItem] = []
+
+        def due(kind: DueKind, day: date) -> None:
+            items.append(DueItem(self.id, self.report_id, self.manager_id, kind, day))
+
+        handoff = self.current_handoff
+        if handoff is not None and handoff.state is HandoffState.CONSENT_ASKED:
+            due(DueKind.HANDOFF_CONSENT, handoff.answer_by.date())
+        if self.status is not PlanStatus.ACTIVE:
+            return tuple(items)
+        for conv in self.conversations:
+            if conv.status is ConversationStatus.SCHEDULED and conv.start is not None:
+                due(DueKind.CONVERSATION, conv.start.date())
+                break
+        review = self.conversation(ConversationKind.GROW_REVIEW)
+        if review.held_at is None:
+            return tuple(items)
+        anchor = review.held_at.date()
+        last_any = max([anchor, *(c.at.date() for c in self.check_ins)])
+        due(DueKind.CHECK_IN, add_months(last_any, rules.check_in_months))
+        declined = self.more_conversation_declined_at is not None
+        if not declined:
+            last_review = max(
+                [
+                    anchor,
+                    *(c.at.date() for c in self.check_ins if c.kind is CheckInKind.EXTENDED_REVIEW),
+                ]
+            )
+            due(DueKind.EXTENDED_REVIEW, add_months(last_review, rules.extended_review_months))
+            touched = (self.last_touched_at or review.held_at).date()
+            due(DueKind.PROBE, add_months(touched, rules.probe_after_months))
+        updated = (self.grow_updated_at or review.held_at).date()
+        due(DueKind.PLAN_UPDATE, add_months(updated, rules.plan_update_months))
+        return tuple(items)
+
+    def _cancel_reviews(self) -> Self:
+        follow = tuple(
+            evolve(f, status=FollowUpStatus.CANCELLED, sequence=f.sequence + 1)
+            if f.status is FollowUpStatus.SCHEDULED and f.kind is CheckInKind.EXTENDED_REVIEW
+            else f
+            for f in self.follow_ups
+        )
+        return self._changed(follow_ups=follow)

@@ -129,3 +129,8 @@ class Conversation:
         if self.status is not ConversationStatus.SCHEDULED:
             return self
         return evolve(self, status=ConversationStatus.CANCELLED, sequence=self.sequence + 1)
+
+
+def fresh_conversations() -> tuple[Conversation, ...]:
+    """The three conversations, none scheduled yet, in the method's order (M3)."""
+    return tuple(Conversation(kind) for kind in ORDER)

@@ -1,5 +1,9 @@
 """A report's move to a new manager (M12, M13): consent first, then share, then meet.
 
+``Handoff`` is one manager change; ``HandoffSteps`` are the plan's steps
+through it (``CareerPlan`` takes them from here), so the whole of M12 and
+M13 on the plan's side is in this module.
+
 The states are explicit so that nothing about the plan can reach the new
 manager before the report said yes:
 
@@ -13,11 +17,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
 
 from attrs import evolve, frozen
 
 from careerconv_core.domain.clock import require_aware
-from careerconv_core.errors import RuleViolation
+from careerconv_core.domain.conversations import Conversation, fresh_conversations
+from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.status import EndReason, PlanStatus
+from careerconv_core.errors import InvalidInput, RuleViolation
 
 
 class HandoffState(enum.Enum):
@@ -132,11 +140,162 @@ class Handoff:
 
     def path_chosen(self, path: NewManagerPath) -> Handoff:
         """The new manager and the report picked how to go on (M13)."""
-        self._require(
-            HandoffState.SHARED, HandoffState.MEETING_SCHEDULED, step="choose how to go on"
-        )
+        self._require(HandoffState.SHARED, HandoffState.MEETING_SCHEDULED, step="choose how to go on")
         return evolve(self, state=HandoffState.PATH_CHOSEN, path=path)
 
     def superseded(self) -> Handoff:
         """Called off: the manager changed again, or the report left."""
         return evolve(self, state=HandoffState.SUPERSEDED)
+
+
+class HandoffSteps:
+    """The plan's steps through a manager change (M12, M13); part of ``CareerPlan``."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:  # what the steps read of the plan they are part of
+        id: str
+        report_id: str
+        manager_id: str
+        status: PlanStatus
+        handoffs: tuple[Handoff, ...]
+        conversations: tuple[Conversation, ...]
+
+        def _changed(self, **changes: Any) -> Self: ...
+        def _cancel_scheduled(self) -> Self: ...
+        def decline(self, by: Actor, at: datetime) -> Self: ...
+
+    @property
+    def current_handoff(self) -> Handoff | None:
+        """The latest handoff, if any."""
+        return self.handoffs[-1] if self.handoffs else None
+
+    def start_handoff(self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime) -> Self:
+        """The report got a new manager: ask the report first (M12). Nothing is shared yet.
+
+        A handoff still waiting for consent is superseded; the plan's holder
+        (the old manager) stays the same until the report says yes.
+        """
+        require_aware(at, "at")
+        require_aware(answer_by, "answer_by")
+        if answer_by <= at:
+            raise InvalidInput("answer_by", "a deadline after now", answer_by.isoformat())
+        if not self.status.is_open:
+            raise RuleViolation(
+                "M12",
+                f"the plan is {self.status.value}; there is nothing to hand over",
+                "the new manager may propose Career Conversations afresh (M1)",
+            )
+        if new_manager_id == self.report_id:
+            raise InvalidInput("new_manager_id", "someone other than the report", new_manager_id)
+        handoffs = list(self.handoffs)
+        current = self.current_handoff
+        if current is not None and current.is_open:
+            if current.new_manager_id == new_manager_id:
+                return self
+            handoffs[-1] = current.superseded()
+        if new_manager_id == self.manager_id:
+            return self._changed(handoffs=tuple(handoffs))  # changed back: nothing to hand over
+        handoffs.append(
+            Handoff(
+                handoff_id,
+                self.manager_id,
+                new_manager_id,
+                HandoffState.CONSENT_ASKED,
+                at,
+                answer_by,
+            )
+        )
+        return self._changed(handoffs=tuple(handoffs))
+
+    def manager_changed(
+        self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime
+    ) -> Self:
+        """The org moved the report to ``new_manager_id`` (M12).
+
+        A proposal the report has not accepted lapses with the old manager:
+        there is nothing to hand over. Any other open plan asks the report
+        first (``start_handoff``); nothing reaches the new manager before a yes.
+        """
+        if self.status is PlanStatus.PROPOSED:
+            return self.decline(Actor.MANAGER, at)
+        return self.start_handoff(handoff_id, new_manager_id, at, answer_by)
+
+    def _with_handoff(self, handoff: Handoff) -> Self:
+        return self._changed(handoffs=(*self.handoffs[:-1], handoff))
+
+    def _require_handoff(self) -> Handoff:
+        handoff = self.current_handoff
+        if handoff is None:
+            raise RuleViolation("M12", "no manager change is under way", "start a handoff first")
+        return handoff
+
+    def answer_handoff(self, granted: bool, by: Actor, at: datetime) -> Self:
+        """The report answers whether the plan may be shared (M12). Only the report answers."""
+        if by is not Actor.REPORT:
+            raise RuleViolation(
+                "M12",
+                "only the report can consent to sharing the plan",
+                "ask the report; nothing is shared until they say yes",
+            )
+        handoff = self._require_handoff().answered(granted, at)
+        plan = self._with_handoff(handoff)
+        if handoff.state in (HandoffState.CONSENT_REFUSED, HandoffState.CONSENT_EXPIRED):
+            plan = plan._end_access(handoff.state, at)
+        return plan
+
+    def expire_handoff(self, now: datetime) -> Self:
+        """No answer by the deadline is a no (M12): nothing is shared, the old manager's access ends."""
+        handoff = self.current_handoff
+        if handoff is None:
+            return self
+        expired = handoff.expired(now)
+        if expired is handoff:
+            return self
+        return self._with_handoff(expired)._end_access(expired.state, now)
+
+    def _end_access(self, state: HandoffState, at: datetime) -> Self:
+        reason = (
+            EndReason.HANDOFF_REFUSED if state is HandoffState.CONSENT_REFUSED else EndReason.HANDOFF_EXPIRED
+        )
+        return self._cancel_scheduled()._changed(status=PlanStatus.ENDED, ended_at=at, ended_reason=reason)
+
+    def share_with_new_manager(self, at: datetime) -> Self:
+        """After consent only: the new manager becomes the plan's manager (M12).
+
+        Meetings still on the calendar were the old manager's; they are
+        cancelled, and the new manager places what the chosen path needs (M13).
+        """
+        require_aware(at, "at")
+        handoff = self._require_handoff()
+        shared = handoff.shared()
+        return (
+            self._cancel_scheduled()
+            ._with_handoff(shared)
+            ._changed(
+                manager_id=handoff.new_manager_id,
+                last_touched_at=at,
+            )
+        )
+
+    def schedule_handoff_meeting(self, start: datetime, end: datetime) -> Self:
+        """The three-way meeting: report, old and new manager (M12)."""
+        return self._with_handoff(self._require_handoff().meeting(start, end))
+
+    def choose_path(self, path: NewManagerPath, by: Actor, at: datetime) -> Self:
+        """The new manager and the report pick how to go on (M13)."""
+        require_aware(at, "at")
+        if by is not Actor.MANAGER:
+            raise RuleViolation(
+                "M13", "the new manager records the path you agreed on", "record it as the manager"
+            )
+        handoff = self._require_handoff().path_chosen(path)
+        plan = self._with_handoff(handoff)
+        if path is NewManagerPath.FULL_CONVERSATIONS:
+            # A new start with the new manager: both gates are asked again.
+            plan = plan._cancel_scheduled()._changed(
+                conversations=fresh_conversations(),
+                readiness=None,
+                life_story_opt_in=False,
+            )
+        return plan

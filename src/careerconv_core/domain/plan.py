@@ -10,57 +10,34 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from attrs import evolve, field, frozen
 
 from careerconv_core.domain.cadence import (
-    CadenceRules,
-    CheckInKind,
-    DueItem,
-    DueKind,
+    CadenceSteps,
+    CheckIn,
     FollowUp,
     FollowUpStatus,
 )
-from careerconv_core.domain.clock import add_months, require_aware
+from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.conversations import (
     ORDER,
     Conversation,
     ConversationKind,
     ConversationLengths,
     ConversationStatus,
+    fresh_conversations,
 )
 from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, validate_grow
-from careerconv_core.domain.handoff import Handoff, HandoffState, NewManagerPath
+from careerconv_core.domain.handoff import Handoff, HandoffSteps
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.roles import Actor, actor_of
 from careerconv_core.domain.scheduling.validity import Check, from_conversations
-from careerconv_core.domain.visibility import private
+from careerconv_core.domain.status import EndReason, PlanStatus
 from careerconv_core.errors import InvalidInput, RuleViolation
-
-
-class PlanStatus(enum.Enum):
-    """The plan's life cycle (M1)."""
-
-    PROPOSED = "proposed"  # the manager proposed; the report has not answered
-    ACTIVE = "active"  # both opted in
-    PAUSED = "paused"  # either side paused; nothing is scheduled meanwhile
-    DECLINED = "declined"  # either side declined; recorded without judgement
-    ENDED = "ended"  # the report left, or a handoff ended the old manager's access
-
-    @property
-    def is_open(self) -> bool:
-        """Proposed, active or paused: the report's one current plan (a new one waits for its end)."""
-        return self in (PlanStatus.PROPOSED, PlanStatus.ACTIVE, PlanStatus.PAUSED)
-
-
-class EndReason(enum.Enum):
-    """Why a plan ended."""
-
-    REPORT_LEFT = "report_left"
-    HANDOFF_REFUSED = "handoff_refused"
-    HANDOFF_EXPIRED = "handoff_expired"
 
 
 @frozen
@@ -79,16 +56,6 @@ class Consent:
     share_goal_on_tickets: bool = False
     summary_to_hris: bool = False
     goal_in_summary: bool = False
-
-
-@frozen
-class CheckIn:
-    """A follow-up held after the three conversations (M10)."""
-
-    kind: CheckInKind
-    at: datetime
-    on_track: bool | None = None
-    notes: str = private(default="")
 
 
 class MeetingKind(enum.StrEnum):
@@ -121,12 +88,8 @@ class Meeting:
     cancelled: bool = False
 
 
-def _fresh_conversations() -> tuple[Conversation, ...]:
-    return tuple(Conversation(kind) for kind in ORDER)
-
-
 @frozen
-class CareerPlan:
+class CareerPlan(CadenceSteps, HandoffSteps):
     """One report's Career Conversations with one manager, and the plan they produce."""
 
     id: str
@@ -142,7 +105,7 @@ class CareerPlan:
     paused_at: datetime | None = None
     life_story_opt_in: bool = False
     readiness: Readiness | None = None
-    conversations: tuple[Conversation, ...] = field(factory=_fresh_conversations)
+    conversations: tuple[Conversation, ...] = field(factory=fresh_conversations)
     life_story: LifeStory = LifeStory()
     pinnacle: Pinnacle = Pinnacle()
     grow: GrowPlan | None = None
@@ -167,9 +130,7 @@ class CareerPlan:
                 "the three conversations life_story, pinnacle, grow_review in order",
             )
         if self.report_id == self.manager_id:
-            raise InvalidInput(
-                "manager_id", "someone other than the report", "report is own manager"
-            )
+            raise InvalidInput("manager_id", "someone other than the report", "report is own manager")
 
     # ----------------------------------------------------------------- M1
     @classmethod
@@ -232,12 +193,8 @@ class CareerPlan:
         """Either side declines, at any time (M1). Recorded without judgement; invites are cancelled."""
         require_aware(at, "at")
         if not self.status.is_open:
-            raise RuleViolation(
-                "M1", f"the plan is already {self.status.value}", "nothing to decline"
-            )
-        return evolve(
-            self._cancel_scheduled(), status=PlanStatus.DECLINED, declined_at=at, declined_by=by
-        )
+            raise RuleViolation("M1", f"the plan is already {self.status.value}", "nothing to decline")
+        return evolve(self._cancel_scheduled(), status=PlanStatus.DECLINED, declined_at=at, declined_by=by)
 
     def pause(self, by: Actor, at: datetime) -> CareerPlan:
         """Either side pauses (M1); scheduled meetings are cancelled until it resumes."""
@@ -257,15 +214,11 @@ class CareerPlan:
         return evolve(self, status=PlanStatus.ACTIVE, paused_at=None, last_touched_at=at)
 
     # ----------------------------------------------------------------- M2
-    def confirm_readiness(
-        self, by: Actor, equipped: bool, trust_in_place: bool, at: datetime
-    ) -> CareerPlan:
+    def confirm_readiness(self, by: Actor, equipped: bool, trust_in_place: bool, at: datetime) -> CareerPlan:
         """The trust gate before conversation 1 (M2). A "no" schedules nothing."""
         require_aware(at, "at")
         if by is not Actor.MANAGER:
-            raise RuleViolation(
-                "M2", "the trust gate is the manager's own check", "the manager answers it"
-            )
+            raise RuleViolation("M2", "the trust gate is the manager's own check", "the manager answers it")
         self._require_active("confirm readiness")
         if not (equipped and trust_in_place):
             raise RuleViolation(
@@ -362,9 +315,7 @@ class CareerPlan:
     def rate(self, competency_id: str, rating: int, by: Actor, at: datetime) -> CareerPlan:
         """The report rates their current ability on one competency (M6)."""
         require_aware(at, "at")
-        return evolve(
-            self, pinnacle=self.pinnacle.rated(competency_id, rating, by), last_touched_at=at
-        )
+        return evolve(self, pinnacle=self.pinnacle.rated(competency_id, rating, by), last_touched_at=at)
 
     def observe(
         self, competency_id: str, observation: str, rating: int | None, by: Actor, at: datetime
@@ -397,20 +348,14 @@ class CareerPlan:
             )
         validate_grow(grow, self.pinnacle, (self.report_id, self.manager_id))
         revision = self.grow.revision + 1 if self.grow is not None else 1
-        return evolve(
-            self, grow=evolve(grow, revision=revision), grow_updated_at=at, last_touched_at=at
-        )
+        return evolve(self, grow=evolve(grow, revision=revision), grow_updated_at=at, last_touched_at=at)
 
-    def set_action_status(
-        self, action_id: str, status: ActionStatus, on: date, at: datetime
-    ) -> CareerPlan:
+    def set_action_status(self, action_id: str, status: ActionStatus, on: date, at: datetime) -> CareerPlan:
         """Mark a "Will" action done or open again (from the tracker or by hand)."""
         require_aware(at, "at")
         if self.grow is None:
             raise InvalidInput("action_id", "an action of a written GROW plan", "no GROW plan yet")
-        return evolve(
-            self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at
-        )
+        return evolve(self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at)
 
     def set_ticket_deleted(self, action_id: str, deleted: bool, at: datetime) -> CareerPlan:
         """The tracker says an action's ticket is gone (or the pair asks to recreate it)."""
@@ -430,231 +375,7 @@ class CareerPlan:
         return evolve(self, consent=consent)
 
     # ---------------------------------------------------------------- M10
-    def check_in(
-        self,
-        kind: CheckInKind,
-        at: datetime,
-        *,
-        on_track: bool | None = None,
-        notes: str = "",
-        declines_more_conversation: bool = False,
-    ) -> CareerPlan:
-        """A monthly check-in or a quarterly extended review was held (M10).
-
-        ``declines_more_conversation`` records that the report does not want
-        longer career conversations now: the library stops proposing them and
-        suggests talking to others.
-        """
-        require_aware(at, "at")
-        self._require_active("check in")
-        self._require_held(ConversationKind.GROW_REVIEW, "check in on the plan")
-        plan = evolve(
-            self,
-            check_ins=(*self.check_ins, CheckIn(kind, at, on_track, notes)),
-            last_touched_at=at,
-        )
-        if declines_more_conversation:
-            plan = evolve(plan, more_conversation_declined_at=at)._cancel_reviews()
-        elif kind is CheckInKind.EXTENDED_REVIEW:
-            plan = evolve(plan, more_conversation_declined_at=None)
-        return plan
-
-    def place_follow_ups(self, follow_ups: tuple[FollowUp, ...], at: datetime) -> CareerPlan:
-        """Put the monthly check-ins and quarterly reviews on the calendar (M10)."""
-        require_aware(at, "at")
-        self._require_active("schedule check-ins")
-        self._require_held(ConversationKind.GROW_REVIEW, "schedule check-ins")
-        if self.more_conversation_declined_at is not None:
-            follow_ups = tuple(f for f in follow_ups if f.kind is CheckInKind.CHECK_IN)
-        old = {f.number: f for f in self.follow_ups}
-        placed = []
-        for new in follow_ups:
-            prev = old.get(new.number)
-            if prev is None:
-                placed.append(new)
-            elif (prev.start, prev.end, prev.kind) != (new.start, new.end, new.kind):
-                placed.append(evolve(new, sequence=prev.sequence + 1))
-            else:
-                placed.append(prev)
-        return evolve(self, follow_ups=tuple(placed))
-
-    def due_items(self, rules: CadenceRules = CadenceRules()) -> tuple[DueItem, ...]:
-        """What falls due on this plan, and when (M10, M12, M16)."""
-        items: list[DueItem] = []
-
-        def due(kind: DueKind, day: date) -> None:
-            items.append(DueItem(self.id, self.report_id, self.manager_id, kind, day))
-
-        handoff = self.current_handoff
-        if handoff is not None and handoff.state is HandoffState.CONSENT_ASKED:
-            due(DueKind.HANDOFF_CONSENT, handoff.answer_by.date())
-        if self.status is not PlanStatus.ACTIVE:
-            return tuple(items)
-        for conv in self.conversations:
-            if conv.status is ConversationStatus.SCHEDULED and conv.start is not None:
-                due(DueKind.CONVERSATION, conv.start.date())
-                break
-        review = self.conversation(ConversationKind.GROW_REVIEW)
-        if review.held_at is None:
-            return tuple(items)
-        anchor = review.held_at.date()
-        last_any = max([anchor, *(c.at.date() for c in self.check_ins)])
-        due(DueKind.CHECK_IN, add_months(last_any, rules.check_in_months))
-        declined = self.more_conversation_declined_at is not None
-        if not declined:
-            last_review = max(
-                [
-                    anchor,
-                    *(c.at.date() for c in self.check_ins if c.kind is CheckInKind.EXTENDED_REVIEW),
-                ]
-            )
-            due(DueKind.EXTENDED_REVIEW, add_months(last_review, rules.extended_review_months))
-            touched = (self.last_touched_at or review.held_at).date()
-            due(DueKind.PROBE, add_months(touched, rules.probe_after_months))
-        updated = (self.grow_updated_at or review.held_at).date()
-        due(DueKind.PLAN_UPDATE, add_months(updated, rules.plan_update_months))
-        return tuple(items)
-
     # ------------------------------------------------------------ M12, M13
-    @property
-    def current_handoff(self) -> Handoff | None:
-        """The latest handoff, if any."""
-        return self.handoffs[-1] if self.handoffs else None
-
-    def start_handoff(
-        self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime
-    ) -> CareerPlan:
-        """The report got a new manager: ask the report first (M12). Nothing is shared yet.
-
-        A handoff still waiting for consent is superseded; the plan's holder
-        (the old manager) stays the same until the report says yes.
-        """
-        require_aware(at, "at")
-        require_aware(answer_by, "answer_by")
-        if answer_by <= at:
-            raise InvalidInput("answer_by", "a deadline after now", answer_by.isoformat())
-        if not self.status.is_open:
-            raise RuleViolation(
-                "M12",
-                f"the plan is {self.status.value}; there is nothing to hand over",
-                "the new manager may propose Career Conversations afresh (M1)",
-            )
-        if new_manager_id == self.report_id:
-            raise InvalidInput("new_manager_id", "someone other than the report", new_manager_id)
-        handoffs = list(self.handoffs)
-        current = self.current_handoff
-        if current is not None and current.is_open:
-            if current.new_manager_id == new_manager_id:
-                return self
-            handoffs[-1] = current.superseded()
-        if new_manager_id == self.manager_id:
-            return evolve(self, handoffs=tuple(handoffs))  # changed back: nothing to hand over
-        handoffs.append(
-            Handoff(
-                handoff_id,
-                self.manager_id,
-                new_manager_id,
-                HandoffState.CONSENT_ASKED,
-                at,
-                answer_by,
-            )
-        )
-        return evolve(self, handoffs=tuple(handoffs))
-
-    def manager_changed(
-        self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime
-    ) -> CareerPlan:
-        """The org moved the report to ``new_manager_id`` (M12).
-
-        A proposal the report has not accepted lapses with the old manager:
-        there is nothing to hand over. Any other open plan asks the report
-        first (``start_handoff``); nothing reaches the new manager before a yes.
-        """
-        if self.status is PlanStatus.PROPOSED:
-            return self.decline(Actor.MANAGER, at)
-        return self.start_handoff(handoff_id, new_manager_id, at, answer_by)
-
-    def _with_handoff(self, handoff: Handoff) -> CareerPlan:
-        return evolve(self, handoffs=(*self.handoffs[:-1], handoff))
-
-    def _require_handoff(self) -> Handoff:
-        handoff = self.current_handoff
-        if handoff is None:
-            raise RuleViolation("M12", "no manager change is under way", "start a handoff first")
-        return handoff
-
-    def answer_handoff(self, granted: bool, by: Actor, at: datetime) -> CareerPlan:
-        """The report answers whether the plan may be shared (M12). Only the report answers."""
-        if by is not Actor.REPORT:
-            raise RuleViolation(
-                "M12",
-                "only the report can consent to sharing the plan",
-                "ask the report; nothing is shared until they say yes",
-            )
-        handoff = self._require_handoff().answered(granted, at)
-        plan = self._with_handoff(handoff)
-        if handoff.state in (HandoffState.CONSENT_REFUSED, HandoffState.CONSENT_EXPIRED):
-            plan = plan._end_access(handoff.state, at)
-        return plan
-
-    def expire_handoff(self, now: datetime) -> CareerPlan:
-        """No answer by the deadline is a no (M12): nothing is shared, the old manager's access ends."""
-        handoff = self.current_handoff
-        if handoff is None:
-            return self
-        expired = handoff.expired(now)
-        if expired is handoff:
-            return self
-        return self._with_handoff(expired)._end_access(expired.state, now)
-
-    def _end_access(self, state: HandoffState, at: datetime) -> CareerPlan:
-        reason = (
-            EndReason.HANDOFF_REFUSED
-            if state is HandoffState.CONSENT_REFUSED
-            else EndReason.HANDOFF_EXPIRED
-        )
-        return evolve(
-            self._cancel_scheduled(), status=PlanStatus.ENDED, ended_at=at, ended_reason=reason
-        )
-
-    def share_with_new_manager(self, at: datetime) -> CareerPlan:
-        """After consent only: the new manager becomes the plan's manager (M12).
-
-        Meetings still on the calendar were the old manager's; they are
-        cancelled, and the new manager places what the chosen path needs (M13).
-        """
-        require_aware(at, "at")
-        handoff = self._require_handoff()
-        shared = handoff.shared()
-        return evolve(
-            self._cancel_scheduled()._with_handoff(shared),
-            manager_id=handoff.new_manager_id,
-            last_touched_at=at,
-        )
-
-    def schedule_handoff_meeting(self, start: datetime, end: datetime) -> CareerPlan:
-        """The three-way meeting: report, old and new manager (M12)."""
-        return self._with_handoff(self._require_handoff().meeting(start, end))
-
-    def choose_path(self, path: NewManagerPath, by: Actor, at: datetime) -> CareerPlan:
-        """The new manager and the report pick how to go on (M13)."""
-        require_aware(at, "at")
-        if by is not Actor.MANAGER:
-            raise RuleViolation(
-                "M13", "the new manager records the path you agreed on", "record it as the manager"
-            )
-        handoff = self._require_handoff().path_chosen(path)
-        plan = self._with_handoff(handoff)
-        if path is NewManagerPath.FULL_CONVERSATIONS:
-            # A new start with the new manager: both gates are asked again.
-            plan = evolve(
-                plan._cancel_scheduled(),
-                conversations=_fresh_conversations(),
-                readiness=None,
-                life_story_opt_in=False,
-            )
-        return plan
-
     def schedule_meeting(
         self, kind: MeetingKind | str, start: datetime, end: datetime, at: datetime
     ) -> CareerPlan:
@@ -689,9 +410,7 @@ class CareerPlan:
 
     def actor(self, person_id: str) -> Actor:
         """Whether ``person_id`` takes a step as this plan's report or its manager (M1)."""
-        return actor_of(
-            person_id, report_id=self.report_id, manager_id=self.manager_id, plan_id=self.id
-        )
+        return actor_of(person_id, report_id=self.report_id, manager_id=self.manager_id, plan_id=self.id)
 
     def can_view(self, person_id: str) -> bool:
         """Whether ``person_id`` may see the plan's private fields.
@@ -720,13 +439,15 @@ class CareerPlan:
         self._require_held(ConversationKind.GROW_REVIEW, "give feedback")
         expected = self.report_id if rating.by is Actor.REPORT else self.manager_id
         if rating.person_id != expected:
-            raise InvalidInput(
-                "feedback.person_id", f"the {rating.by.value} of this plan", rating.person_id
-            )
+            raise InvalidInput("feedback.person_id", f"the {rating.by.value} of this plan", rating.person_id)
         kept = tuple(f for f in self.feedback if f.by is not rating.by)
         return evolve(self, feedback=(*kept, rating))
 
     # ------------------------------------------------------------ helpers
+    def _changed(self, **changes: Any) -> CareerPlan:
+        """This plan with ``changes``: how the steps in other modules make the next plan."""
+        return evolve(self, **changes)
+
     def _require_active(self, step: str) -> None:
         if self.status is not PlanStatus.ACTIVE:
             fix = {
@@ -756,13 +477,3 @@ class CareerPlan:
             for m in self.meetings
         )
         return evolve(self, conversations=convs, follow_ups=follow, meetings=meetings)
-
-    def _cancel_reviews(self) -> CareerPlan:
-        follow = tuple(
-            evolve(f, status=FollowUpStatus.CANCELLED, sequence=f.sequence + 1)
-            if f.status is FollowUpStatus.SCHEDULED and f.kind is CheckInKind.EXTENDED_REVIEW
-            else f
-            for f in self.follow_ups
-        )
-        return evolve(self, follow_ups=follow)
-
