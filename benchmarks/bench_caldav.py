@@ -53,7 +53,9 @@ def main() -> None:
         server = start_radicale(Path(folder) / "radicale")
         try:
             settings = {
-                "url": server.home_url + "career/", "user": server.user, "password_env": ENV,
+                "url": server.home_url + "career/",
+                "user": server.user,
+                "password_env": ENV,
             }
             views = team(reports=8, check_ins=12)
             n = len(views)

@@ -51,8 +51,11 @@ def wall_ms(argv: list[str]) -> float:
 def main() -> None:
     """Print the figures."""
     whole = [
-        "careerconv_core.services", "careerconv_core.dispatch", "careerconv_core.plugins",
-        "careerconv_core.serialization", "careerconv.app",
+        "careerconv_core.services",
+        "careerconv_core.dispatch",
+        "careerconv_core.plugins",
+        "careerconv_core.serialization",
+        "careerconv.app",
     ]
     for label, modules in (("import careerconv_core", ["careerconv_core"]), ("the whole core", whole)):
         ms, loaded = import_ms(modules)

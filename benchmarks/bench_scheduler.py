@@ -40,9 +40,7 @@ def busy_for(ids: list[str], events: int, rng: random.Random) -> dict[str, list[
     out: dict[str, list[Interval]] = {pid: [] for pid in ids}
     for _ in range(events):
         at = base + timedelta(days=rng.randrange(31), minutes=15 * rng.randrange(6 * 4, 22 * 4))
-        out[rng.choice(ids)].append(
-            Interval(at, at + timedelta(minutes=rng.choice((30, 60, 90, 120))))
-        )
+        out[rng.choice(ids)].append(Interval(at, at + timedelta(minutes=rng.choice((30, 60, 90, 120)))))
     return out
 
 

@@ -88,8 +88,7 @@ def run(admin: ScimAdmin, people: int, changes: int) -> None:
     )
     before = client.requests_sent
     quiet = source.read_people(poll.cursor)
-    print(f"poll with nothing changed: {len(quiet.people)} people, "
-          f"{client.requests_sent - before} request")
+    print(f"poll with nothing changed: {len(quiet.people)} people, {client.requests_sent - before} request")
     client.close()
     admin.session.close()
 

@@ -73,13 +73,17 @@ PLAN, REPORT, MANAGER = "@@PLAN@@", "@@REPORT@@", "@@MANAGER@@"  # placeholders 
 def _pinnacle() -> Pinnacle:
     return Pinnacle(
         dream="build products people love",
-        roles=(PinnacleRole("cpo", "Chief Product Officer", "a software company"),
-               PinnacleRole("founder", "Founder", "a startup")),
+        roles=(
+            PinnacleRole("cpo", "Chief Product Officer", "a software company"),
+            PinnacleRole("founder", "Founder", "a startup"),
+        ),
         crossed_out=("law",),
         chosen_role_id="cpo",
-        competencies=(CompetencyRating("strategy", "Product strategy"),
-                      CompetencyRating("people", "Leading people"),
-                      CompetencyRating("story", "Storytelling")),
+        competencies=(
+            CompetencyRating("strategy", "Product strategy"),
+            CompetencyRating("people", "Leading people"),
+            CompetencyRating("story", "Storytelling"),
+        ),
     )
 
 
@@ -90,8 +94,11 @@ def _grow(starts: date) -> GrowPlan:
         options=(DevelopmentOption("strategy", ("shadow the product lead",)),),
         actions=(
             Action(
-                id="a1", title="Run the quarterly roadmap review", owner_id=REPORT,
-                due=starts + timedelta(days=60), done_when="the review is held",
+                id="a1",
+                title="Run the quarterly roadmap review",
+                owner_id=REPORT,
+                due=starts + timedelta(days=60),
+                done_when="the review is held",
                 opportunity=Opportunity(OpportunityKind.PROJECT, "roadmap review"),
                 competency_id="strategy",
             ),
@@ -119,8 +126,7 @@ def _template(n: int) -> CareerPlan:
     plan = plan.rate("strategy", 2, Actor.REPORT, held - timedelta(days=10))
     plan = plan.choose_focus(("strategy",), Actor.REPORT, held - timedelta(days=10))
     plan = plan.record_held(ConversationKind.PINNACLE, held - timedelta(days=10))
-    plan = plan.write_grow(_grow((held - timedelta(days=5)).date()), Actor.REPORT,
-                           held - timedelta(days=5))
+    plan = plan.write_grow(_grow((held - timedelta(days=5)).date()), Actor.REPORT, held - timedelta(days=5))
     plan = plan.record_held(ConversationKind.GROW_REVIEW, held)
     plan = plan.give_feedback(FeedbackRating(Actor.REPORT, REPORT, 8, held))
     plan = plan.give_feedback(FeedbackRating(Actor.MANAGER, MANAGER, 7, held))
@@ -192,9 +198,7 @@ def load_postgres(dsn: str, count: int) -> float:
     with psycopg.connect(dsn) as conn:
         with conn.cursor() as cur:
             rows = list(plan_rows(count))
-            with cur.copy(
-                "COPY plans (id, report_id, manager_id, status, version, body) FROM STDIN"
-            ) as copy:
+            with cur.copy("COPY plans (id, report_id, manager_id, status, version, body) FROM STDIN") as copy:
                 for plan, _dues in rows:
                     copy.write_row(plan)
             due_copy = "COPY due (plan_id, report_id, manager_id, kind, due) FROM STDIN"
@@ -258,19 +262,32 @@ def query_child(kind: str, target: str) -> None:
     per_manager = sum(len(store.due_on(TODAY, manager_id=m)) for m in managers)
     manager_ms = (time.perf_counter() - started) / len(managers) * 1000
     store.close()
-    print(json.dumps({
-        "first_s": timings[0], "best_s": min(timings), "items": count,
-        "heavy_s": heavy_s, "heavy_items": heavy, "heavy_rss_mb": heavy_rss_mb,
-        "python_peak_mb": traced_peak / 2**20, "process_peak_rss_mb": rss_mb,
-        "manager_ms": manager_ms, "manager_items": per_manager / len(managers),
-    }))
+    print(
+        json.dumps(
+            {
+                "first_s": timings[0],
+                "best_s": min(timings),
+                "items": count,
+                "heavy_s": heavy_s,
+                "heavy_items": heavy,
+                "heavy_rss_mb": heavy_rss_mb,
+                "python_peak_mb": traced_peak / 2**20,
+                "process_peak_rss_mb": rss_mb,
+                "manager_ms": manager_ms,
+                "manager_items": per_manager / len(managers),
+            }
+        )
+    )
 
 
 def measure_query(kind: str, target: str) -> dict[str, float]:
     """Run ``query_child`` in a new interpreter and return its figures."""
     out = subprocess.run(
         [sys.executable, __file__, "--query-child", kind, target],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -278,9 +295,7 @@ def measure_query(kind: str, target: str) -> dict[str, float]:
 def commit_throughput(kind: str, target: str, count: int = 1000) -> float:
     """Plans per second committed one use case (one transaction) at a time."""
     store = open_store(kind, target)
-    plans = [
-        CareerPlan.propose(f"new-{n:05}", f"nrep-{n:05}", "mgr-00001", NOW) for n in range(count)
-    ]
+    plans = [CareerPlan.propose(f"new-{n:05}", f"nrep-{n:05}", "mgr-00001", NOW) for n in range(count)]
     started = time.perf_counter()
     for plan in plans:
         store.commit(PlanChange(plans=(plan,)))
@@ -309,20 +324,22 @@ def outbox_throughput(kind: str, target: str, workers: int, entries: int) -> tup
     tag = f"w{workers}"
     batch = [
         OutboxEntry(
-            id=f"{tag}-{n:06}", key=f"{tag}-key-{n:06}", channel=Channel.TRACKER, payload="{}",
-            plan_id="plan-000001", created_at=NOW - timedelta(minutes=1),
+            id=f"{tag}-{n:06}",
+            key=f"{tag}-key-{n:06}",
+            channel=Channel.TRACKER,
+            payload="{}",
+            plan_id="plan-000001",
+            created_at=NOW - timedelta(minutes=1),
             next_attempt_at=NOW - timedelta(minutes=1),
         )
         for n in range(entries)
     ]
     for n in range(0, entries, 1000):
-        store.commit(PlanChange(outbox=tuple(batch[n:n + 1000])))
+        store.commit(PlanChange(outbox=tuple(batch[n : n + 1000])))
     store.close()
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Barrier(workers + 1), ctx.Queue()
-    procs = [
-        ctx.Process(target=dispatcher, args=(kind, target, start, out)) for _ in range(workers)
-    ]
+    procs = [ctx.Process(target=dispatcher, args=(kind, target, start, out)) for _ in range(workers)]
     for proc in procs:
         proc.start()
     start.wait()

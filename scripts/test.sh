@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need
 # (the package with every extra, PostgreSQL from Debian's packages, Prism from
-# npm), then runs ruff, mypy --strict and pytest (which also builds the docs
+# npm), then runs ruff (check and format), mypy --strict and pytest (which also builds the docs
 # with warnings as errors and starts Radicale, Xandikos, aiosmtpd, scim2-server
 # and PostgreSQL on 127.0.0.1 as fixtures).
 set -euo pipefail
@@ -18,6 +18,7 @@ PRISM_BIN="$(bash .ci/setup-jira.sh)"
 export PRISM_BIN
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
 echo "== mypy --strict"
 .venv/bin/mypy
 echo "== pytest"

@@ -34,9 +34,7 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            str(path), "valid JSON", f"line {exc.lineno}, column {exc.colno}"
-        ) from None
+        raise InvalidInput(str(path), "valid JSON", f"line {exc.lineno}, column {exc.colno}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(str(path), "valid TOML", str(exc)) from None
     if not isinstance(data, dict):

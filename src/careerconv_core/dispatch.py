@@ -25,6 +25,7 @@ from careerconv_core.ports import DELIVERING, DeliveryOutcome, OutboxStore, Outc
 
 log = logging.getLogger(__name__)
 
+
 def view_key(channel: Channel, view: object) -> str:
     """The key a view is delivered under: its uid, key or external id (the port table says which)."""
     port = DELIVERING[channel]
@@ -113,13 +114,9 @@ class Dispatcher:
                     for e in batch
                 ]
                 continue
-            outcomes = {
-                name: self._deliver(channel, name, adapter, batch, now) for name, adapter in targets
-            }
+            outcomes = {name: self._deliver(channel, name, adapter, batch, now) for name, adapter in targets}
             for name, per_key in outcomes.items():
-                tally = tallies.setdefault(
-                    name, {"delivered": 0, "unchanged": 0, "retried": 0, "failed": 0}
-                )
+                tally = tallies.setdefault(name, {"delivered": 0, "unchanged": 0, "retried": 0, "failed": 0})
                 for outcome in per_key.values():
                     if outcome.status is OutcomeStatus.DELIVERED:
                         tally["delivered"] += 1
@@ -138,9 +135,7 @@ class Dispatcher:
         if skipped:
             self.store.save_outbox(skipped)
         return DispatchReport(
-            adapters={
-                n: AdapterTally(**t, reasons=tuple(reasons.get(n, ()))) for n, t in tallies.items()
-            },
+            adapters={n: AdapterTally(**t, reasons=tuple(reasons.get(n, ()))) for n, t in tallies.items()},
             delivered=tuple(e.id for e in results if e.status is OutboxStatus.DELIVERED),
             retrying=tuple(e.id for e in results if e.status is OutboxStatus.PENDING),
             failed=tuple(e.id for e in results if e.status is OutboxStatus.FAILED),
@@ -156,9 +151,7 @@ class Dispatcher:
             return {}
         port = DELIVERING[channel]
         view_type = port.view or object
-        views: list[object] = [
-            serialization.loads(e.payload, view_type, f"outbox[{e.id}]") for e in todo
-        ]
+        views: list[object] = [serialization.loads(e.payload, view_type, f"outbox[{e.id}]") for e in todo]
         keys = [view_key(channel, v) for v in views]
         try:
             answered = list(getattr(adapter, port.deliver)(views))
@@ -183,8 +176,7 @@ class Dispatcher:
             )
             reason = f"adapter raised {type(exc).__name__}"
             return {
-                e.id: DeliveryOutcome(k, OutcomeStatus.RETRY, reason)
-                for e, k in zip(todo, keys, strict=True)
+                e.id: DeliveryOutcome(k, OutcomeStatus.RETRY, reason) for e, k in zip(todo, keys, strict=True)
             }
         by_key = {o.key: o for o in answered}
         out: dict[str, DeliveryOutcome] = {}

@@ -64,17 +64,10 @@ def markdown(plan: CareerPlan, report: Person, manager: Person) -> str:
         ]
         for c in p.competencies:
             rating = (
-                f"{c.self_rating} ({RATING_SCALE[c.self_rating].split(':')[0]})"
-                if c.self_rating
-                else "-"
+                f"{c.self_rating} ({RATING_SCALE[c.self_rating].split(':')[0]})" if c.self_rating else "-"
             )
-            view = (
-                "; ".join(x for x in (str(c.manager_rating or ""), c.manager_observation) if x)
-                or "-"
-            )
-            out.append(
-                f"| {c.name} | {rating} | {view} | {'yes' if c.competency_id in p.focus else ''} |"
-            )
+            view = "; ".join(x for x in (str(c.manager_rating or ""), c.manager_observation) if x) or "-"
+            out.append(f"| {c.name} | {rating} | {view} | {'yes' if c.competency_id in p.focus else ''} |")
         out.append("")
     if plan.grow is not None:
         g = plan.grow
@@ -98,9 +91,7 @@ def markdown(plan: CareerPlan, report: Person, manager: Person) -> str:
                 if a.opportunity
                 else "-"
             )
-            out.append(
-                f"| {a.title} | {a.owner_id} | {a.due} | {a.done_when} | {where} | {a.status.value} |"
-            )
+            out.append(f"| {a.title} | {a.owner_id} | {a.due} | {a.done_when} | {where} | {a.status.value} |")
         out.append("")
     return "\n".join(out)
 
@@ -126,9 +117,7 @@ def _chart(plan: CareerPlan) -> str:
         focus = c.competency_id in plan.pinnacle.focus
         width = bar_w * (c.self_rating or 0) / 5
         colour = "#2a7d4f" if focus else "#8aa4c8"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(c.name)}</text>'
-        )
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(c.name)}</text>')
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{width:.0f}" height="20" fill="{colour}">'
             f"<title>{escape(c.name)}: {c.self_rating or 'not rated'}</title></rect>"

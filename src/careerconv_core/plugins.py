@@ -51,14 +51,11 @@ class PluginHost:
             try:
                 specs = list(impl.function() or ())
             except Exception as exc:
-                raise PluginError(
-                    f"plugin {origin} failed in {kind.hook}: {type(exc).__name__}"
-                ) from exc
+                raise PluginError(f"plugin {origin} failed in {kind.hook}: {type(exc).__name__}") from exc
             for spec in specs:
                 if not isinstance(spec, AdapterSpec) or spec.kind != kind:
                     raise PluginError(
-                        f"plugin {origin}: {kind.hook} must return "
-                        f"AdapterSpec records of kind {kind.name}"
+                        f"plugin {origin}: {kind.hook} must return AdapterSpec records of kind {kind.name}"
                     )
                 if spec.name in found:
                     raise PluginError(
@@ -79,9 +76,7 @@ class PluginHost:
             return self.adapters(kind)[name]
         except KeyError:
             known = ", ".join(self._adapters[kind.name]) or "none"
-            raise ConfigurationError(
-                f"no {kind.name} adapter named {name!r}; installed: {known}"
-            ) from None
+            raise ConfigurationError(f"no {kind.name} adapter named {name!r}; installed: {known}") from None
 
     def create(self, kind: Port[T], name: str, settings: Mapping[str, str] | None = None) -> T:
         """Build the adapter ``name`` of ``kind`` with ``settings``; typed by the port."""

@@ -194,9 +194,7 @@ class PlanReader(Protocol):
 class OutboxStore(Protocol):
     """The outbox alone: all a dispatcher needs, and all ``status`` and ``retry`` read."""
 
-    def claim_outbox(
-        self, now: datetime, limit: int, lease_until: datetime
-    ) -> Sequence[OutboxEntry]:
+    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
         """Pending entries due at ``now``, leased until ``lease_until`` so no other
         dispatcher takes them meanwhile; oldest first."""
         ...
@@ -281,9 +279,7 @@ class AdapterKind:
         key="external_id",
     )
     STORE: Final = Port[PlanStore]("store", "careerconv_plan_stores", PlanStore)
-    CATALOG: Final = Port[CompetencyCatalog](
-        "catalog", "careerconv_competency_catalogs", CompetencyCatalog
-    )
+    CATALOG: Final = Port[CompetencyCatalog]("catalog", "careerconv_competency_catalogs", CompetencyCatalog)
     NOTIFIER: Final = Port[Notifier](
         "notifier",
         "careerconv_notifiers",

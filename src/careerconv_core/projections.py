@@ -167,8 +167,15 @@ def team_life_story(
     """The 15-minute team "life story" segment (M14): the manager's team meeting, everyone invited."""
     uid = f"team-{manager.id}-{start:%Y%m%dT%H%M}@{UID_DOMAIN}"
     return _invite(
-        uid, sequence, False, InviteKind.TEAM_LIFE_STORY, "Team life story (15 minutes)",
-        start, start + timedelta(minutes=minutes), manager, (manager, *team),
+        uid,
+        sequence,
+        False,
+        InviteKind.TEAM_LIFE_STORY,
+        "Team life story (15 minutes)",
+        start,
+        start + timedelta(minutes=minutes),
+        manager,
+        (manager, *team),
     )
 
 
@@ -193,8 +200,10 @@ def tickets(
             owner=participant(owner),
             done_when=act.done_when,
             status=(
-                TicketStatus.DELETED if act.ticket_deleted
-                else TicketStatus.DONE if act.status is ActionStatus.DONE
+                TicketStatus.DELETED
+                if act.ticket_deleted
+                else TicketStatus.DONE
+                if act.status is ActionStatus.DONE
                 else TicketStatus.OPEN
             ),
             link=f"{link_base.rstrip('/')}/plans/{plan.id}/actions/{act.id}" if link_base else None,

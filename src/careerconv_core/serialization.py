@@ -164,7 +164,5 @@ def loads(text: str | bytes, cls: type[T], root: str | None = None) -> T:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidDocument(
-            [f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno})"]
-        ) from None
+        raise InvalidDocument([f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno})"]) from None
     return structure(data, cls, where)

@@ -146,9 +146,7 @@ class InMemoryStore:
 
     def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """Due items on or before ``day``."""
-        items = [
-            i for p in self.find_plans(manager_id=manager_id) for i in p.due_items() if i.due <= day
-        ]
+        items = [i for p in self.find_plans(manager_id=manager_id) for i in p.due_items() if i.due <= day]
         return sorted(items, key=lambda i: (i.due, i.plan_id, i.kind.value))
 
     def _age(self, entry: OutboxEntry) -> tuple[datetime, int]:
@@ -259,18 +257,14 @@ class RecordingTracker:
         """Keep each ticket."""
         out = []
         for t in tickets:
-            status = (
-                OutcomeStatus.UNCHANGED if self.tickets.get(t.key) == t else OutcomeStatus.DELIVERED
-            )
+            status = OutcomeStatus.UNCHANGED if self.tickets.get(t.key) == t else OutcomeStatus.DELIVERED
             self.tickets[t.key] = t
             out.append(DeliveryOutcome(t.key, status))
         return out
 
     def pull_statuses(self, keys: Sequence[str]) -> dict[str, TicketStatus]:
         """Statuses of known tickets; unknown keys are DELETED."""
-        return {
-            k: self.tickets[k].status if k in self.tickets else TicketStatus.DELETED for k in keys
-        }
+        return {k: self.tickets[k].status if k in self.tickets else TicketStatus.DELETED for k in keys}
 
 
 class RecordingNotifier:

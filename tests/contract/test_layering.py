@@ -81,11 +81,7 @@ def imported_modules(tree: ast.AST) -> set[str]:
 def io_uses(tree: ast.AST) -> list[str]:
     found = []
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in FORBIDDEN_CALLS
-        ):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
             found.append(f"line {node.lineno}: {node.func.id}()")
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
             found.append(f"line {node.lineno}: .{node.attr}")
@@ -111,9 +107,7 @@ def test_core_sources_import_no_forbidden_module() -> None:
 
 def test_core_sources_touch_no_file_environment_or_terminal() -> None:
     offenders = {
-        str(path.relative_to(CORE)): io_uses(parse(path))
-        for path in core_sources()
-        if io_uses(parse(path))
+        str(path.relative_to(CORE)): io_uses(parse(path)) for path in core_sources() if io_uses(parse(path))
     }
     assert offenders == {}
 

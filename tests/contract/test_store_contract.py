@@ -46,9 +46,7 @@ def proposed(plan_id: str = "p1", report: str = "r1", manager: str = "m1") -> Ca
     return CareerPlan.propose(plan_id, report, manager, T0)
 
 
-def reviewed(
-    plan_id: str = "p1", report: str = "r1", manager: str = "m1", held: datetime = T0
-) -> CareerPlan:
+def reviewed(plan_id: str = "p1", report: str = "r1", manager: str = "m1", held: datetime = T0) -> CareerPlan:
     """A plan whose three conversations are held, the GROW review at ``held``.
 
     Its due items: a check-in a month later; extended review, plan update
@@ -78,8 +76,13 @@ def entry(
 ) -> OutboxEntry:
     """A pending outbox entry."""
     return OutboxEntry(
-        id=eid, key=key, channel=channel, payload=f'{{"uid": "{key}"}}', plan_id=plan_id,
-        created_at=created, next_attempt_at=created if next_at is None else next_at,
+        id=eid,
+        key=key,
+        channel=channel,
+        payload=f'{{"uid": "{key}"}}',
+        plan_id=plan_id,
+        created_at=created,
+        next_attempt_at=created if next_at is None else next_at,
     )
 
 
@@ -93,9 +96,7 @@ postgres_dsn = postgres_fixtures.postgres_dsn
 @pytest.fixture(params=["sqlite", "postgres"])
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreOpener]:
     """Opens a store through its plugin; each call opens another on the same file or database."""
-    host = make_plugin_manager(
-        load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[]
-    )
+    host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     if request.param == "sqlite":
         settings = {"path": str(tmp_path / "plans.db")}
     else:
@@ -118,9 +119,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "memory":
         yield InMemoryStore()
         return
-    host = make_plugin_manager(
-        load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[]
-    )
+    host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     if request.param == "sqlite":
         settings = {"path": str(tmp_path / "plans.db")}
     else:
@@ -139,8 +138,11 @@ def real_store(open_store: StoreOpener) -> Any:
 def snapshot(store: Any) -> tuple[object, ...]:
     """Everything a store shows, to compare before and after a refused change."""
     return (
-        tuple(store.find_plans()), tuple(store.list_people()), tuple(store.outbox()),
-        tuple(store.due_on(date(2100, 1, 1))), store.cursor("hris"),
+        tuple(store.find_plans()),
+        tuple(store.list_people()),
+        tuple(store.outbox()),
+        tuple(store.due_on(date(2100, 1, 1))),
+        store.cursor("hris"),
     )
 
 
@@ -151,9 +153,7 @@ def test_both_stores_register_through_careerconv_plan_stores() -> None:
         (AdapterKind.STORE, "sqlite", ("path",)),
         (AdapterKind.STORE, "postgres", ("dsn", "dsn_env")),
     }
-    host = make_plugin_manager(
-        load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[]
-    )
+    host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     assert set(host.adapters(AdapterKind.STORE)) == {"sqlite", "postgres"}
 
 
@@ -204,8 +204,14 @@ def test_two_stores_on_one_place_see_each_others_writes(open_store: StoreOpener)
 
 
 def test_a_refused_commit_writes_nothing(store: Any) -> None:
-    store.commit(PlanChange(plans=(proposed("p2"),), people=(person("r1"),),
-                            cursors=(("hris", "c1"),), outbox=(entry("e0", key="k0"),)))
+    store.commit(
+        PlanChange(
+            plans=(proposed("p2"),),
+            people=(person("r1"),),
+            cursors=(("hris", "c1"),),
+            outbox=(entry("e0", key="k0"),),
+        )
+    )
     before = snapshot(store)
     change = PlanChange(
         plans=(reviewed("p1"), proposed("p2")),  # p2 already exists: refused midway
@@ -230,8 +236,11 @@ def test_a_failure_between_plan_and_outbox_writes_nothing(
 
     monkeypatch.setattr(store, "_write_outbox", broken)
     with pytest.raises(RuntimeError, match="injected"):
-        store.commit(PlanChange(plans=(reviewed(),), people=(person("r1"),),
-                                outbox=(entry("e1"),), cursors=(("hris", "c1"),)))
+        store.commit(
+            PlanChange(
+                plans=(reviewed(),), people=(person("r1"),), outbox=(entry("e1"),), cursors=(("hris", "c1"),)
+            )
+        )
     assert snapshot(store) == before
     monkeypatch.undo()
     store.commit(PlanChange(plans=(reviewed(),), outbox=(entry("e1"),)))  # still usable
@@ -267,13 +276,9 @@ def test_due_on_includes_overdue_and_follows_the_plan(store: Any) -> None:
     assert store.due_on(date(2026, 2, 4)) == []
 
     on_day = store.due_on(date(2026, 2, 5))
-    assert [(i.plan_id, i.kind, i.due) for i in on_day] == [
-        ("p1", DueKind.CHECK_IN, date(2026, 2, 5))
-    ]
+    assert [(i.plan_id, i.kind, i.due) for i in on_day] == [("p1", DueKind.CHECK_IN, date(2026, 2, 5))]
     overdue_too = store.due_on(date(2026, 2, 20))
-    assert [(i.plan_id, i.kind) for i in overdue_too] == [
-        ("p1", DueKind.CHECK_IN), ("p2", DueKind.CHECK_IN)
-    ]
+    assert [(i.plan_id, i.kind) for i in overdue_too] == [("p1", DueKind.CHECK_IN), ("p2", DueKind.CHECK_IN)]
     assert set(store.due_on(date(2026, 12, 31))) == set(plan.due_items()) | set(other.due_items())
 
     only_m2 = store.due_on(date(2026, 12, 31), manager_id="m2")
@@ -289,8 +294,12 @@ def test_due_on_includes_overdue_and_follows_the_plan(store: Any) -> None:
 def test_outbox_entries_round_trip_in_age_order(store: Any) -> None:
     berlin = timezone(timedelta(hours=1))
     newer = entry("e2", key="k2", created=at(1).astimezone(berlin))
-    older = evolve(entry("e1", key="k1", channel=Channel.TRACKER), delivered_to=("jira",),
-                   attempts=2, last_error="timeout")
+    older = evolve(
+        entry("e1", key="k1", channel=Channel.TRACKER),
+        delivered_to=("jira",),
+        attempts=2,
+        last_error="timeout",
+    )
     store.commit(PlanChange(outbox=(newer, older)))
     assert store.outbox() == [older, newer]  # same instants, whatever the offset
     assert store.outbox([OutboxStatus.PENDING.value]) == [older, newer]
@@ -307,25 +316,25 @@ def test_a_duplicate_outbox_id_is_refused_and_nothing_written(store: Any) -> Non
 
 
 def test_a_newer_entry_supersedes_the_pending_one_for_the_same_thing(store: Any) -> None:
-    store.commit(PlanChange(outbox=(
-        entry("e1", key="k"), entry("t1", key="k", channel=Channel.TRACKER)
-    )))
+    store.commit(PlanChange(outbox=(entry("e1", key="k"), entry("t1", key="k", channel=Channel.TRACKER))))
     store.commit(PlanChange(outbox=(entry("e2", key="k", created=at(1)),)))
     status = {e.id: e.status for e in store.outbox()}
-    assert status == {
-        "e1": OutboxStatus.SUPERSEDED, "t1": OutboxStatus.PENDING, "e2": OutboxStatus.PENDING
-    }
+    assert status == {"e1": OutboxStatus.SUPERSEDED, "t1": OutboxStatus.PENDING, "e2": OutboxStatus.PENDING}
     claimed = store.claim_outbox(at(2), 10, at(3))
     assert [e.id for e in claimed] == ["t1", "e2"]
 
 
 def test_claim_takes_due_entries_oldest_first_up_to_the_limit(store: Any) -> None:
-    store.commit(PlanChange(outbox=(
-        entry("late", key="k3", created=at(0, 1), next_at=at(5)),
-        entry("second", key="k2", created=at(0, 2)),
-        entry("first", key="k1", created=at(0, 1)),
-        entry("third", key="k4", created=at(0, 3)),
-    )))
+    store.commit(
+        PlanChange(
+            outbox=(
+                entry("late", key="k3", created=at(0, 1), next_at=at(5)),
+                entry("second", key="k2", created=at(0, 2)),
+                entry("first", key="k1", created=at(0, 1)),
+                entry("third", key="k4", created=at(0, 3)),
+            )
+        )
+    )
     assert [e.id for e in store.claim_outbox(at(1), 2, at(1, 1))] == ["first", "second"]
     # Leased entries are not claimed again while the lease runs.
     assert [e.id for e in store.claim_outbox(at(1), 10, at(1, 1))] == ["third"]
@@ -334,30 +343,27 @@ def test_claim_takes_due_entries_oldest_first_up_to_the_limit(store: Any) -> Non
     again = store.claim_outbox(at(1, 2), 10, at(1, 3))
     assert [e.id for e in again] == ["first", "second", "third"]
     # Equal ages keep commit order.
-    assert [e.id for e in store.claim_outbox(at(5), 10, at(6))] == [
-        "late", "first", "second", "third"
-    ]
+    assert [e.id for e in store.claim_outbox(at(5), 10, at(6))] == ["late", "first", "second", "third"]
     assert store.claim_outbox(at(5), 0, at(6)) == []
 
 
 def test_save_outbox_records_the_attempt_and_ends_the_lease(store: Any) -> None:
-    store.commit(PlanChange(outbox=(entry("a", key="ka"), entry("b", key="kb"),
-                                    entry("c", key="kc"))))
+    store.commit(PlanChange(outbox=(entry("a", key="ka"), entry("b", key="kb"), entry("c", key="kc"))))
     a, b, c = store.claim_outbox(at(1), 10, at(2))
-    store.save_outbox([
-        a.delivered(("ics",)),
-        b.retry_at(at(1, 0.5), "503 from server", ("ics",)),
-        c.failed("refused", ()),
-    ])
+    store.save_outbox(
+        [
+            a.delivered(("ics",)),
+            b.retry_at(at(1, 0.5), "503 from server", ("ics",)),
+            c.failed("refused", ()),
+        ]
+    )
     saved = {e.id: e for e in store.outbox()}
     assert saved["a"] == a.delivered(("ics",))
     assert (saved["b"].attempts, saved["b"].delivered_to) == (1, ("ics",))
     assert saved["c"].status is OutboxStatus.FAILED
     assert store.claim_outbox(at(1, 0.25), 10, at(2)) == []  # b waits for its retry time
     assert [e.id for e in store.claim_outbox(at(1, 0.5), 10, at(2))] == ["b"]  # lease ended
-    assert store.outbox([OutboxStatus.FAILED.value, OutboxStatus.DELIVERED.value]) == [
-        saved["a"], saved["c"]
-    ]
+    assert store.outbox([OutboxStatus.FAILED.value, OutboxStatus.DELIVERED.value]) == [saved["a"], saved["c"]]
     with pytest.raises(NotFound):
         store.save_outbox([entry("ghost")])
 
@@ -375,8 +381,7 @@ def test_an_entry_superseded_while_out_is_not_put_back(store: Any) -> None:
 
 
 def test_requeue_puts_failed_entries_back(store: Any) -> None:
-    store.commit(PlanChange(outbox=(entry("a", key="ka"), entry("b", key="kb"),
-                                    entry("c", key="kc"))))
+    store.commit(PlanChange(outbox=(entry("a", key="ka"), entry("b", key="kb"), entry("c", key="kc"))))
     claimed = store.claim_outbox(at(1), 10, at(2))
     store.save_outbox([e.failed("refused", ("ics",)) for e in claimed])
     assert store.requeue(["a"], now=at(3)) == 1
@@ -389,8 +394,12 @@ def test_requeue_puts_failed_entries_back(store: Any) -> None:
     store.commit(PlanChange(outbox=(entry("c2", key="kc", created=at(2)),)))
     assert store.requeue(now=at(4)) == 1
     status = {e.id: e.status for e in store.outbox()}
-    assert status == {"a": OutboxStatus.PENDING, "b": OutboxStatus.PENDING,
-                      "c": OutboxStatus.SUPERSEDED, "c2": OutboxStatus.PENDING}
+    assert status == {
+        "a": OutboxStatus.PENDING,
+        "b": OutboxStatus.PENDING,
+        "c": OutboxStatus.SUPERSEDED,
+        "c2": OutboxStatus.PENDING,
+    }
     assert store.requeue(now=at(5)) == 0
 
 
@@ -405,8 +414,11 @@ def test_cursors_are_set_and_replaced(store: Any) -> None:
 # --------------------------------------------------------------- lifecycle
 def test_data_survives_reopening(open_store: StoreOpener) -> None:
     first = open_store()
-    first.commit(PlanChange(plans=(reviewed(),), people=(person("r1"),), outbox=(entry("e1"),),
-                            cursors=(("hris", "c1"),)))
+    first.commit(
+        PlanChange(
+            plans=(reviewed(),), people=(person("r1"),), outbox=(entry("e1"),), cursors=(("hris", "c1"),)
+        )
+    )
     before = snapshot(first)
     first.close()
     assert snapshot(open_store()) == before
@@ -420,9 +432,7 @@ def test_a_closed_store_refuses_calls(real_store: Any) -> None:
         store.load_plan("p1")
 
 
-def test_errors_and_logs_carry_no_plan_content(
-    store: Any, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_errors_and_logs_carry_no_plan_content(store: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     plan = reviewed()
     store.commit(PlanChange(plans=(plan,)))

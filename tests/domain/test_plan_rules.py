@@ -131,9 +131,7 @@ def test_m3_lengths_default_and_configurable() -> None:
 # ---------------------------------------------------------------- M4
 def test_m4_order_is_kept_when_moving() -> None:
     plan = scheduled()
-    with pytest.raises(
-        RuleViolation, match="M4: conversation 2 would start before conversation 1 ends"
-    ):
+    with pytest.raises(RuleViolation, match="M4: conversation 2 would start before conversation 1 ends"):
         plan.schedule({ConversationKind.PINNACLE: (at(2, 0.5), at(2, 1.5))}, at(1))
 
 
@@ -208,9 +206,7 @@ def test_m6_manager_observes_but_never_overwrites_the_self_rating() -> None:
 
 def test_m6_report_rerecording_keeps_manager_observations() -> None:
     plan = after_pinnacle().observe("people", "mentors new hires", None, Actor.MANAGER, at(4))
-    mine = evolve(
-        pinnacle_for_manager(), competencies=(CompetencyRating("people", "Leading people", 4),)
-    )
+    mine = evolve(pinnacle_for_manager(), competencies=(CompetencyRating("people", "Leading people", 4),))
     after = plan.record_pinnacle(mine, Actor.REPORT, at(5))
     comp = after.pinnacle.competency("people")
     assert (comp.self_rating, comp.manager_observation) == (4, "mentors new hires")
@@ -265,14 +261,10 @@ def test_m8_goal_comes_from_the_pinnacle_roles() -> None:
 def test_m8_stress_test_flags_overload_and_steps_outside_the_job() -> None:
     base = grow_plan()
     actions = tuple(
-        evolve(
-            base.actions[0], id=f"a{n}", opportunity=None if n == 0 else base.actions[0].opportunity
-        )
+        evolve(base.actions[0], id=f"a{n}", opportunity=None if n == 0 else base.actions[0].opportunity)
         for n in range(8)
     )
-    findings = stress_test(
-        evolve(base, actions=actions), GrowRules(horizon_months=6, actions_per_month=1)
-    )
+    findings = stress_test(evolve(base, actions=actions), GrowRules(horizon_months=6, actions_per_month=1))
     kinds = {f.kind for f in findings}
     assert FindingKind.TOO_MANY_ACTIONS in kinds
     assert FindingKind.NOT_EMBEDDED in kinds
@@ -305,9 +297,7 @@ def test_m10_cadence_after_the_three_conversations() -> None:
 
 
 def test_m10_no_check_in_before_conversation_three() -> None:
-    with pytest.raises(
-        RuleViolation, match="M3: cannot check in on the plan before conversation 3"
-    ):
+    with pytest.raises(RuleViolation, match="M3: cannot check in on the plan before conversation 3"):
         after_pinnacle().check_in(CheckInKind.CHECK_IN, at(6))
 
 
@@ -350,9 +340,7 @@ def test_m12_consent_is_asked_first_and_nothing_moves_before_it() -> None:
     assert plan.current_handoff is not None
     assert plan.current_handoff.state is HandoffState.CONSENT_ASKED
     assert plan.manager_id == MANAGER and not plan.can_view("m2")
-    with pytest.raises(
-        RuleViolation, match="M12: cannot share the plan: the handoff is consent_asked"
-    ):
+    with pytest.raises(RuleViolation, match="M12: cannot share the plan: the handoff is consent_asked"):
         plan.share_with_new_manager(at(21))
     with pytest.raises(RuleViolation, match="M12: only the report can consent"):
         plan.answer_handoff(True, Actor.MANAGER, at(21))

@@ -32,11 +32,7 @@ from support.world import PEOPLE
 
 def samples() -> list[Any]:
     """One value of every kind the project serializes, in realistic states."""
-    plan = (
-        reviewed()
-        .start_handoff("h1", "m2", at(20), at(34))
-        .answer_handoff(True, Actor.REPORT, at(21))
-    )
+    plan = reviewed().start_handoff("h1", "m2", at(20), at(34)).answer_handoff(True, Actor.REPORT, at(21))
     plan = plan.share_with_new_manager(at(21)).schedule_handoff_meeting(at(22), at(22, 1))
     plan = plan.choose_path(NewManagerPath.CONTINUE_PLAN, Actor.MANAGER, at(23))
     plan = attrs.evolve(
@@ -159,14 +155,9 @@ def test_not_json_is_reported_with_its_position() -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     st.recursive(
-        st.none()
-        | st.booleans()
-        | st.integers()
-        | st.floats(allow_nan=False)
-        | st.text(max_size=20),
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
         lambda children: (
-            st.lists(children, max_size=4)
-            | st.dictionaries(st.text(max_size=10), children, max_size=4)
+            st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
         ),
         max_leaves=20,
     )
@@ -179,11 +170,7 @@ def test_any_json_gives_a_plan_or_our_own_error(data: Any) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    st.datetimes(
-        timezones=st.just(UTC), min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)
-    )
-)
+@given(st.datetimes(timezones=st.just(UTC), min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
 def test_datetimes_keep_their_instant(moment: datetime) -> None:
     entry = OutboxEntry("e", "k", Channel.HRIS, "{}", "p", moment, moment)
     assert serialization.loads(serialization.dumps(entry), OutboxEntry) == entry

@@ -186,19 +186,21 @@ class FakeBambooHr:
             if e.status != "Active":
                 continue  # the directory lists current employees only
             boss = self.employees.get(e.supervisor_id or "")
-            rows.append({
-                "id": e.id,
-                "displayName": f"{e.first_name} {e.last_name}",
-                "firstName": e.first_name,
-                "lastName": e.last_name,
-                "preferredName": None,
-                "jobTitle": e.job_title,
-                "workPhone": None,
-                "workEmail": e.work_email,
-                "supervisor": f"{boss.first_name} {boss.last_name}" if boss else None,
-                "photoUploaded": False,
-                "photoUrl": f"https://resources.bamboohr.com/images/photo_person_{e.id}.png",
-            })
+            rows.append(
+                {
+                    "id": e.id,
+                    "displayName": f"{e.first_name} {e.last_name}",
+                    "firstName": e.first_name,
+                    "lastName": e.last_name,
+                    "preferredName": None,
+                    "jobTitle": e.job_title,
+                    "workPhone": None,
+                    "workEmail": e.work_email,
+                    "supervisor": f"{boss.first_name} {boss.last_name}" if boss else None,
+                    "photoUploaded": False,
+                    "photoUrl": f"https://resources.bamboohr.com/images/photo_person_{e.id}.png",
+                }
+            )
         return {"fields": fields, "employees": rows}
 
     def _report(self, request: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
@@ -212,9 +214,7 @@ class FakeBambooHr:
         return {
             "title": request.get("title", "Report"),
             "fields": [{"id": f, "type": "text", "name": names[f]} for f in wanted],
-            "employees": [
-                {"id": e.id, **{f: values[f](e) for f in wanted}} for e in self.employees.values()
-            ],
+            "employees": [{"id": e.id, **{f: values[f](e) for f in wanted}} for e in self.employees.values()],
         }
 
     def _changed(self, query: dict[str, str]) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -237,31 +237,36 @@ class FakeBambooHr:
             return "404 Not Found", [], b""
         stored = self.files.setdefault(employee_id, [])
         if method == "GET" and rest == ["view"]:
-            return self._json({
-                "employee": {"id": employee_id},
-                "categories": [{
-                    "id": CATEGORY_ID,
-                    "name": "Development",
-                    "canRenameCategory": "yes",
-                    "canDeleteCategory": "yes",
-                    "canUploadFiles": "yes",
-                    "displayIfEmpty": "yes",
-                    "files": [
+            return self._json(
+                {
+                    "employee": {"id": employee_id},
+                    "categories": [
                         {
-                            "id": f.id,
-                            "name": f.name,
-                            "originalFileName": f.name,
-                            "size": len(f.content),
-                            "dateCreated": f.created,
-                            "createdBy": "API",
-                            "shareWithEmployee": f.share,
-                            "canRenameFile": "yes",
-                            "canDeleteFile": "yes",
+                            "id": CATEGORY_ID,
+                            "name": "Development",
+                            "canRenameCategory": "yes",
+                            "canDeleteCategory": "yes",
+                            "canUploadFiles": "yes",
+                            "displayIfEmpty": "yes",
+                            "files": [
+                                {
+                                    "id": f.id,
+                                    "name": f.name,
+                                    "originalFileName": f.name,
+                                    "size": len(f.content),
+                                    "dateCreated": f.created,
+                                    "createdBy": "API",
+                                    "shareWithEmployee": f.share,
+                                    "canRenameFile": "yes",
+                                    "canDeleteFile": "yes",
+                                }
+                                for f in stored
+                                if f.category == CATEGORY_ID
+                            ],
                         }
-                        for f in stored if f.category == CATEGORY_ID
                     ],
-                }],
-            })
+                }
+            )
         if method == "POST" and not rest:
             parts = self._multipart(raw, environ.get("CONTENT_TYPE", ""))
             if not {"file", "fileName", "category", "share"} <= set(parts):
@@ -320,9 +325,7 @@ def serve(app: WSGIApplication) -> Iterator[str]:
         thread.join(5)
 
 
-def signed_delivery(
-    secret: str, payload: object, timestamp: str
-) -> tuple[bytes, dict[str, str]]:
+def signed_delivery(secret: str, payload: object, timestamp: str) -> tuple[bytes, dict[str, str]]:
     """A webhook delivery as BambooHR sends it: the body and its headers."""
     body = json.dumps(payload).encode()
     digest = hmac.new(secret.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
@@ -333,9 +336,7 @@ def signed_delivery(
     }
 
 
-def event_payload(
-    employee_id: str, kind: str = "employee.updated", when: str = ""
-) -> dict[str, Any]:
+def event_payload(employee_id: str, kind: str = "employee.updated", when: str = "") -> dict[str, Any]:
     """An event-based webhook payload (the documented JSON format)."""
     return {
         "type": kind,
@@ -362,4 +363,3 @@ def field_payload(*employee_ids: str) -> dict[str, Any]:
             for pid in employee_ids
         ]
     }
-

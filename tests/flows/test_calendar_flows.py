@@ -72,9 +72,7 @@ def events(url: str, server: CalendarServer) -> dict[str, icalendar.Event]:
     found: dict[str, icalendar.Event] = {}
     base = url.split("/", 3)[:3]
     for href in hrefs:
-        body = requests.get(
-            "/".join(base) + href if href.startswith("/") else href, auth=auth, timeout=10
-        )
+        body = requests.get("/".join(base) + href if href.startswith("/") else href, auth=auth, timeout=10)
         body.raise_for_status()
         for event in icalendar.Calendar.from_ical(body.content).walk("VEVENT"):
             uid = str(event["UID"])
@@ -94,9 +92,7 @@ def test_schedule_move_pause_and_decline_keep_the_calendar_consistent(
     assert len(first) == 6
     assert "nothing to deliver" in cli("dispatch")  # a re-run writes nothing
 
-    jonas_pinnacle = [
-        u for u, e in first.items() if "pinnacle" in u and "jonas" in str(e.get("ATTENDEE"))
-    ]
+    jonas_pinnacle = [u for u, e in first.items() if "pinnacle" in u and "jonas" in str(e.get("ATTENDEE"))]
     assert len(jonas_pinnacle) == 1
     uid = jonas_pinnacle[0]
     review_uid = uid.replace("pinnacle", "grow_review")

@@ -44,7 +44,9 @@ def bamboo() -> Iterator[tuple[FakeBambooHr, str]]:
 
 
 def test_a_signed_webhook_starts_the_handoff_and_a_forged_one_does_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     bamboo: tuple[FakeBambooHr, str],
 ) -> None:
     fake, url = bamboo
@@ -53,12 +55,14 @@ def test_a_signed_webhook_starts_the_handoff_and_a_forged_one_does_nothing(
     cli = Cli(tmp_path / "home", capsys, monkeypatch)
     cli("init")
     config = cli.home / "careerconv.toml"
-    config.write_text(config.read_text().replace(
-        '[hris_source]\nadapter = "orgfile"',
-        f'[hris_source]\nadapter = "bamboohr"\n'
-        f'settings = {{ base_url = "{url}", company = "{COMPANY}", api_key_env = "{KEY_ENV}", '
-        f'time_zone = "Europe/Berlin" }}',
-    ))
+    config.write_text(
+        config.read_text().replace(
+            '[hris_source]\nadapter = "orgfile"',
+            f'[hris_source]\nadapter = "bamboohr"\n'
+            f'settings = {{ base_url = "{url}", company = "{COMPANY}", api_key_env = "{KEY_ENV}", '
+            f'time_zone = "Europe/Berlin" }}',
+        )
+    )
     assert "4 added" in cli("org", "sync")
     cli("propose", "4")
     cli("accept", "4", "--as", "4")

@@ -74,10 +74,7 @@ def test_a_manager_change_in_scim_asks_the_report_and_shares_only_on_yes(
     out = cli("org", "sync")
     assert "1 updated" in out and "asked for consent first" in out
     cli("dispatch")
-    assert any(
-        "May your career plan go to your new manager" in s
-        for s in mails_to(cli, "jonas@example.com")
-    )
+    assert any("May your career plan go to your new manager" in s for s in mails_to(cli, "jonas@example.com"))
     assert mails_to(cli, "daniel@example.com") == []  # nothing before consent
     refused = cli("handoff", "consent", ids["jonas"], "yes", "--as", ids["daniel"], code=1)
     assert "neither the report nor the manager" in refused  # the new manager has no say yet
@@ -107,8 +104,7 @@ def test_a_report_deleted_mid_handoff_ends_the_plan_and_shares_nothing(
     assert mails_to(cli, "daniel@example.com") == []
     # Every invite of the plan is now a cancellation.
     unfolded = [
-        p.read_text().replace("\r\n ", "").replace("\n ", "")
-        for p in (cli.home / "invites").rglob("*.ics")
+        p.read_text().replace("\r\n ", "").replace("\n ", "") for p in (cli.home / "invites").rglob("*.ics")
     ]
     texts = [t for t in unfolded if "jonas@example.com" in t]
     assert texts and all(

@@ -116,9 +116,7 @@ def test_markers_never_leave_except_where_allowed(caplog: pytest.LogCaptureFixtu
         # The goal (summary) needs its own yes, which this report did not give.
         assert planter.found_in(text, Visibility.SUMMARY) == [], f"the goal reached {name}"
     for name in ("calendar", "notifier", "hris", "logs", "errors"):
-        assert planter.found_in(outgoing[name], Visibility.SHARED) == [], (
-            f"shared text reached {name}"
-        )
+        assert planter.found_in(outgoing[name], Visibility.SHARED) == [], f"shared text reached {name}"
     # The action itself is what a ticket is for (section 4): it does reach the tracker.
     assert planter.found_in(outgoing["tracker"], Visibility.SHARED)
     assert world.hris.records  # the summary went out, without any marker

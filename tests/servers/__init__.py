@@ -20,9 +20,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(
-    port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 20
-) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 20) -> None:
     """Wait until ``port`` accepts connections; fail with the server's log if it died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -45,22 +45,29 @@ def start_radicale(root: Path) -> CalendarServer:
     port = free_port()
     log = root / "radicale.log"
     command = [
-        sys.executable, "-m", "radicale",
-        "--server-hosts", f"127.0.0.1:{port}",
-        "--storage-filesystem-folder", str(root / "collections"),
-        "--auth-type", "htpasswd",
-        "--auth-htpasswd-filename", str(htpasswd),
-        "--auth-htpasswd-encryption", "plain",
-        "--rights-type", "owner_only",
-        "--logging-level", "info",
+        sys.executable,
+        "-m",
+        "radicale",
+        "--server-hosts",
+        f"127.0.0.1:{port}",
+        "--storage-filesystem-folder",
+        str(root / "collections"),
+        "--auth-type",
+        "htpasswd",
+        "--auth-htpasswd-filename",
+        str(htpasswd),
+        "--auth-htpasswd-encryption",
+        "plain",
+        "--rights-type",
+        "owner_only",
+        "--logging-level",
+        "info",
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     wait_for_port(port, process, log)
     base = f"http://127.0.0.1:{port}"
-    return CalendarServer(
-        "radicale", base, f"{base}/{USER}/", USER, PASSWORD, root, log, process
-    )
+    return CalendarServer("radicale", base, f"{base}/{USER}/", USER, PASSWORD, root, log, process)
 
 
 def start_xandikos(
@@ -78,20 +85,33 @@ def start_xandikos(
     port = free_port()
     log = root / "xandikos.log"
     command = [
-        sys.executable, "-m", "xandikos", "serve",
-        "-d", str(root / "data"),
-        "--state-dir", str(root / "state"),
-        "-l", "127.0.0.1", "-p", str(port),
+        sys.executable,
+        "-m",
+        "xandikos",
+        "serve",
+        "-d",
+        str(root / "data"),
+        "--state-dir",
+        str(root / "state"),
+        "-l",
+        "127.0.0.1",
+        "-p",
+        str(port),
         "--defaults",
-        "--current-user-principal", f"/{USER}/",
+        "--current-user-principal",
+        f"/{USER}/",
         "--no-detect-systemd",
     ]
     if smtp_port is not None:
         command += [
-            "--imip-send", "smtp",
-            "--smtp-host", "127.0.0.1",
-            "--smtp-port", str(smtp_port),
-            "--smtp-from", "calendar@example.com",
+            "--imip-send",
+            "smtp",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            str(smtp_port),
+            "--smtp-from",
+            "calendar@example.com",
         ]
     env = {**os.environ, "EMAIL": email}
     with log.open("wb") as out:

@@ -47,8 +47,7 @@ def find_bin_dir() -> Path:
     if initdb and shutil.which("postgres"):
         return Path(initdb).parent
     raise RuntimeError(
-        "PostgreSQL server binaries not found; run .ci/setup-postgres.sh "
-        "(apt-get install -y postgresql)"
+        "PostgreSQL server binaries not found; run .ci/setup-postgres.sh (apt-get install -y postgresql)"
     )
 
 
@@ -140,10 +139,20 @@ def start_postgres(timeout: float = 30, *, durable: bool = False) -> PostgresSer
             os.chown(path, user.pw_uid, user.pw_gid)
     init = subprocess.run(
         [
-            str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
-            "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions",
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--no-instructions",
         ],
-        capture_output=True, check=False, **_cluster_user(),
+        capture_output=True,
+        check=False,
+        **_cluster_user(),
     )
     if init.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
@@ -153,15 +162,35 @@ def start_postgres(timeout: float = 30, *, durable: bool = False) -> PostgresSer
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
-                "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={sockets}",
-                "-c", "max_connections=100", "-c", "shared_buffers=128MB",
-                *([] if durable else [
-                    "-c", "fsync=off", "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                ]),
+                str(bin_dir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={sockets}",
+                "-c",
+                "max_connections=100",
+                "-c",
+                "shared_buffers=128MB",
+                *(
+                    []
+                    if durable
+                    else [
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "synchronous_commit=off",
+                        "-c",
+                        "full_page_writes=off",
+                    ]
+                ),
             ],
-            stdout=out, stderr=subprocess.STDOUT, cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=root,
             **_cluster_user(),
         )
     server = PostgresServer(root, port, process)

@@ -60,10 +60,15 @@ def start_scim_server(
     port = free_port()
     log = folder / "scim2-server.log"
     command = [
-        sys.executable, "-c", "from scim2_server.testserver.cli import main; main()",
-        "--hostname", "127.0.0.1",
-        "--port", str(port),
-        "--bearer-token", token,
+        sys.executable,
+        "-c",
+        "from scim2_server.testserver.cli import main; main()",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--bearer-token",
+        token,
         "--dynamic-tenants",
     ]
     if config is not None:
@@ -157,9 +162,7 @@ class ScimAdmin:
             for user in users[start : start + BULK_MAX]:
                 data = dict(user)
                 bulk_id = data.pop("bulkId")
-                operations.append(
-                    {"method": "POST", "path": "/Users", "bulkId": bulk_id, "data": data}
-                )
+                operations.append({"method": "POST", "path": "/Users", "bulkId": bulk_id, "data": data})
             body = {"schemas": [BULK_REQUEST], "Operations": operations}
             response = self.session.post(f"{self.url}/Bulk", json=body)
             response.raise_for_status()

@@ -119,9 +119,7 @@ def test_homework_notice_tickets_and_feedback_requests_follow_the_conversations(
 def test_consent_lets_the_goal_and_the_summary_out() -> None:
     world = World()
     plan_id = through_review(world)
-    world.services.set_consent(
-        plan_id, "r1", Consent(share_goal_on_tickets=True, summary_to_hris=True)
-    )
+    world.services.set_consent(plan_id, "r1", Consent(share_goal_on_tickets=True, summary_to_hris=True))
     world.dispatcher().run_once()
     assert world.tracker.tickets[f"cc-{plan_id}-a-a1"].goal == "become a chief product officer"
     record = world.hris.records[f"careerconv-plan-{plan_id}"]
@@ -166,9 +164,7 @@ def test_due_and_nudges_are_idempotent_per_day() -> None:
     second = world.services.send_nudges(day)
     assert first == second and len(first) == 4
     world.dispatcher().run_once()
-    nudges = [
-        n for n in world.notifier.sent if n.kind in (NoticeKind.CHECK_IN_DUE, NoticeKind.PROBE)
-    ]
+    nudges = [n for n in world.notifier.sent if n.kind in (NoticeKind.CHECK_IN_DUE, NoticeKind.PROBE)]
     assert len(nudges) == 2 and all(n.recipient.person_id == "m1" for n in nudges)
 
 
@@ -269,9 +265,7 @@ def test_a_broken_adapter_ends_in_dead_letter_without_stopping_others() -> None:
         world.clock.advance(hours=2)
     failed = world.store.outbox(["failed"])
     assert len(failed) == 3
-    assert all(
-        "gave up after 3 attempts: adapter raised RuntimeError" in e.last_error for e in failed
-    )
+    assert all("gave up after 3 attempts: adapter raised RuntimeError" in e.last_error for e in failed)
     assert report.adapters["calendar"].retried == 3
     assert len(world.notifier.sent) == 1  # the notifier still delivered
     assert world.store.requeue(None, now=world.clock()) == 3
@@ -298,10 +292,7 @@ def test_superseded_entries_are_not_delivered_twice() -> None:
 def test_a_failing_adapter_for_one_key_is_dead_lettered_with_its_reason() -> None:
     class Refusing:
         def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
-            return [
-                DeliveryOutcome(i.uid, OutcomeStatus.CONFLICT, "changed on the server")
-                for i in invites
-            ]
+            return [DeliveryOutcome(i.uid, OutcomeStatus.CONFLICT, "changed on the server") for i in invites]
 
         def busy(self, *_args: object) -> None:
             return None
@@ -311,8 +302,7 @@ def test_a_failing_adapter_for_one_key_is_dead_lettered_with_its_reason() -> Non
     report = world.dispatcher(calendar=Refusing()).run_once()
     assert len(report.failed) == 3
     assert all(
-        "calendar: conflict: changed on the server" in e.last_error
-        for e in world.store.outbox(["failed"])
+        "calendar: conflict: changed on the server" in e.last_error for e in world.store.outbox(["failed"])
     )
     assert OutboxStatus.FAILED.value == "failed"
 
@@ -353,9 +343,7 @@ def test_reschedule_keeps_the_sequence_valid_or_says_why() -> None:
     grow_start = placement.grow_review.start
     with pytest.raises(RuleViolation, match="M4"):
         world.services.reschedule(plan_id, "m1", ConversationKind.PINNACLE, grow_start)
-    moved = world.services.reschedule(
-        plan_id, "m1", ConversationKind.PINNACLE, grow_start, shift_later=True
-    )
+    moved = world.services.reschedule(plan_id, "m1", ConversationKind.PINNACLE, grow_start, shift_later=True)
     plan = moved.plan
     assert plan.conversation(ConversationKind.PINNACLE).start == grow_start
     assert plan.conversation(ConversationKind.GROW_REVIEW).start > grow_start  # type: ignore[operator]

@@ -38,9 +38,7 @@ def through_review(world: World) -> str:
     plan_id = started(world)
     svc = world.services
     world.clock.advance(days=1, hours=1)
-    svc.record_life_story(
-        plan_id, "m1", LifeStory("grew up by the sea", ("curiosity",), ("fairness",))
-    )
+    svc.record_life_story(plan_id, "m1", LifeStory("grew up by the sea", ("curiosity",), ("fairness",)))
     world.clock.advance(days=1)
     svc.record_pinnacle(plan_id, "m1", pinnacle_for_manager())
     svc.rate(plan_id, "r1", "strategy", 2)

@@ -35,11 +35,7 @@ class Planter:
             vis = f.metadata.get(VISIBILITY)
             if vis is not None and isinstance(current, str):
                 changes[f.name] = self._marker(vis)
-            elif (
-                vis is not None
-                and isinstance(current, tuple)
-                and all(isinstance(x, str) for x in current)
-            ):
+            elif vis is not None and isinstance(current, tuple) and all(isinstance(x, str) for x in current):
                 changes[f.name] = tuple(self._marker(vis) for _ in (current or ("",)))
             else:
                 planted = self.plant(current)
@@ -47,9 +43,7 @@ class Planter:
                     changes[f.name] = planted
         init_names = {f.alias or f.name for f in attrs.fields(type(value)) if f.init}
         return (
-            attrs.evolve(value, **{k: v for k, v in changes.items() if k in init_names})
-            if changes
-            else value
+            attrs.evolve(value, **{k: v for k, v in changes.items() if k in init_names}) if changes else value
         )
 
     def found_in(self, text: str, *visibilities: Visibility) -> list[str]:

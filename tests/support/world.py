@@ -59,6 +59,4 @@ class World:
         }
         import random
 
-        return Dispatcher(
-            self.store, chosen, self.clock, RetryPolicy(max_attempts=3), random.Random(7)
-        )
+        return Dispatcher(self.store, chosen, self.clock, RetryPolicy(max_attempts=3), random.Random(7))

@@ -45,7 +45,8 @@ class RoleProfile:
     def __attrs_post_init__(self) -> None:
         if not 1 <= len(self.competency_ids) <= 10:
             raise InvalidInput(
-                f"role {self.id}: competency_ids", "1 to 10 competencies (M6)",
+                f"role {self.id}: competency_ids",
+                "1 to 10 competencies (M6)",
                 f"{len(self.competency_ids)} given",
             )
 

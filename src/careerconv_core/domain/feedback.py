@@ -25,11 +25,7 @@ class FeedbackRating:
     at: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
-        if (
-            isinstance(self.score, bool)
-            or not isinstance(self.score, int)
-            or not 0 <= self.score <= 10
-        ):
+        if isinstance(self.score, bool) or not isinstance(self.score, int) or not 0 <= self.score <= 10:
             raise InvalidInput("feedback.score", "a whole number from 0 to 10", "off the scale")
 
 
@@ -43,9 +39,7 @@ class FeedbackAggregate:
     manager_median: float | None
 
 
-def aggregate(
-    group: str, ratings: Iterable[FeedbackRating], min_group: int = MIN_GROUP
-) -> FeedbackAggregate:
+def aggregate(group: str, ratings: Iterable[FeedbackRating], min_group: int = MIN_GROUP) -> FeedbackAggregate:
     """Aggregate ratings for ``group``; refuse groups of fewer than ``min_group`` people (M16)."""
     if min_group < MIN_GROUP:
         raise InvalidInput("min_group", f"at least {MIN_GROUP}", str(min_group))

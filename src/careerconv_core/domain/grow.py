@@ -125,9 +125,7 @@ class GrowPlan:
         """This plan with one action marked done or reopened."""
         act = self.action(action_id)
         changed = evolve(act, status=status, done_at=on if status is ActionStatus.DONE else None)
-        return evolve(
-            self, actions=tuple(changed if a.id == action_id else a for a in self.actions)
-        )
+        return evolve(self, actions=tuple(changed if a.id == action_id else a for a in self.actions))
 
 
 def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, str]) -> None:  # noqa: PLR0912 - one check per M8 requirement
@@ -162,17 +160,13 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
         if not act.title.strip():
             raise InvalidInput(f"{where}.title", "a short description of the step", "empty")
         if not act.owner_id:
-            raise RuleViolation(
-                "M8", f"{where} has no owner", "name who does it: the report or the manager"
-            )
+            raise RuleViolation("M8", f"{where} has no owner", "name who does it: the report or the manager")
         if act.owner_id not in participants:
             raise InvalidInput(
                 f"{where}.owner_id", "the report's or the manager's id", f"unknown {act.owner_id!r}"
             )
         if act.due is None:
-            raise RuleViolation(
-                "M8", f"{where} has no due date", "give it a date inside the horizon"
-            )
+            raise RuleViolation("M8", f"{where} has no due date", "give it a date inside the horizon")
         if act.due < grow.starts or act.due > grow.horizon_end:
             raise RuleViolation(
                 "M8",
@@ -181,9 +175,7 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
                 "move the date inside the horizon or make the step smaller",
             )
         if not act.done_when.strip():
-            raise RuleViolation(
-                "M8", f"{where} has no 'done when'", "say how you will both know it is done"
-            )
+            raise RuleViolation("M8", f"{where} has no 'done when'", "say how you will both know it is done")
         if act.competency_id is not None and act.competency_id not in pinnacle.focus:
             raise InvalidInput(
                 f"{where}.competency_id",
@@ -230,8 +222,7 @@ def stress_test(grow: GrowPlan, rules: GrowRules = GrowRules()) -> tuple[Finding
             findings.append(
                 Finding(
                     FindingKind.NOT_EMBEDDED,
-                    f"step {act.id} is not tied to the current job (a role, project or "
-                    "team responsibility)",
+                    f"step {act.id} is not tied to the current job (a role, project or team responsibility)",
                     act.id,
                 )
             )

@@ -131,9 +131,7 @@ def find_org_problems(
     return tuple(problems)
 
 
-def _cycles(
-    by_id: Mapping[PersonId, Person], labels: Mapping[PersonId, str] | None
-) -> Iterable[OrgProblem]:
+def _cycles(by_id: Mapping[PersonId, Person], labels: Mapping[PersonId, str] | None) -> Iterable[OrgProblem]:
     """One problem per reporting cycle, named at its first member in input order."""
     done: set[PersonId] = set()
     order = {person_id: index for index, person_id in enumerate(by_id)}

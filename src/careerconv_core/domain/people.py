@@ -31,9 +31,7 @@ def _check_zone(_instance: object, _attribute: object, value: str) -> None:
 
 def _check_email(_instance: object, _attribute: object, value: str) -> None:
     if not _EMAIL.match(value):
-        raise InvalidInput(
-            "email", "an address like 'name@example.com'", f"not an email: {value!r}"
-        )
+        raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {value!r}")
 
 
 @frozen

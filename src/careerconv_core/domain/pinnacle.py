@@ -26,9 +26,7 @@ def check_rating(value: int | None, field_name: str) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value not in RATING_SCALE:
-        raise InvalidInput(
-            field_name, "a whole number from 1 (new to me) to 5 (exemplary)", "off the scale"
-        )
+        raise InvalidInput(field_name, "a whole number from 1 (new to me) to 5 (exemplary)", "off the scale")
 
 
 @frozen
@@ -128,15 +126,11 @@ class Pinnacle:
                 and c.self_rating != getattr(old.get(c.competency_id), "self_rating", None)
                 for c in recorded.competencies
             ):
-                _only_the_report_rates(
-                    by, "leave self_rating empty; add your view as manager_observation"
-                )
+                _only_the_report_rates(by, "leave self_rating empty; add your view as manager_observation")
             if recorded.focus and recorded.focus != self.focus:
                 _only_the_report_chooses_focus(by, "leave focus empty; the report chooses it")
             merged = tuple(
-                evolve(c, self_rating=old[c.competency_id].self_rating)
-                if c.competency_id in old
-                else c
+                evolve(c, self_rating=old[c.competency_id].self_rating) if c.competency_id in old else c
                 for c in recorded.competencies
             )
             focus = tuple(f for f in self.focus if f in {c.competency_id for c in merged})
@@ -156,30 +150,22 @@ class Pinnacle:
 
     def rated(self, competency_id: str, rating: int, by: Actor) -> Pinnacle:
         """The report's own rating of one competency (M6). Only the report rates."""
-        _only_the_report_rates(
-            by, "add an observation with observe() instead; the report rates themselves"
-        )
+        _only_the_report_rates(by, "add an observation with observe() instead; the report rates themselves")
         check_rating(rating, f"competencies[{competency_id}].self_rating")
         comp = self.competency(competency_id)
         return self._replace(evolve(comp, self_rating=rating))
 
-    def observed(
-        self, competency_id: str, observation: str, rating: int | None, by: Actor
-    ) -> Pinnacle:
+    def observed(self, competency_id: str, observation: str, rating: int | None, by: Actor) -> Pinnacle:
         """The manager's observation beside the report's rating (M6); it replaces nothing."""
         if by is not Actor.MANAGER:
-            raise RuleViolation(
-                "M6", "observations are the manager's view", "the report rates with rate()"
-            )
+            raise RuleViolation("M6", "observations are the manager's view", "the report rates with rate()")
         check_rating(rating, f"competencies[{competency_id}].manager_rating")
         comp = self.competency(competency_id)
         return self._replace(evolve(comp, manager_observation=observation, manager_rating=rating))
 
     def focused(self, competency_ids: tuple[str, ...], by: Actor) -> Pinnacle:
         """The competencies the report chose to develop now (M7)."""
-        _only_the_report_chooses_focus(
-            by, "ask the report which competencies they want to develop now"
-        )
+        _only_the_report_chooses_focus(by, "ask the report which competencies they want to develop now")
         if not competency_ids:
             raise InvalidInput("focus", "at least one listed competency id", "empty")
         return evolve(self, focus=tuple(dict.fromkeys(competency_ids)))
@@ -196,9 +182,7 @@ class Pinnacle:
 def _only_the_report_rates(by: Actor, fix: str) -> None:
     """M6: the report rates their own ability; the manager never sets or overwrites it."""
     if by is not Actor.REPORT:
-        raise RuleViolation(
-            "M6", "the manager may not set or overwrite the report's self-ratings", fix
-        )
+        raise RuleViolation("M6", "the manager may not set or overwrite the report's self-ratings", fix)
 
 
 def _only_the_report_chooses_focus(by: Actor, fix: str) -> None:

@@ -50,4 +50,3 @@ class Services(OptInSteps, TeamScheduling, CadenceSteps, OrgSync, FeedbackSteps,
     """Every use case, bound to a store, a clock, an id source and an event sink."""
 
     __slots__ = ()
-

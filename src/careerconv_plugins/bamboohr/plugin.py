@@ -45,6 +45,7 @@ def _client_class() -> type[BambooHrClient]:
         ) from None
     return BambooHrClient
 
+
 DEFAULT_KEY_ENV = "CAREERCONV_BAMBOOHR_API_KEY"
 DEFAULT_SECRET_ENV = "CAREERCONV_BAMBOOHR_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -66,9 +67,7 @@ def _timeout(settings: Mapping[str, str]) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError(
-            f"bamboohr: setting 'timeout' must be seconds, got {raw!r}"
-        ) from None
+        raise ConfigurationError(f"bamboohr: setting 'timeout' must be seconds, got {raw!r}") from None
     if not 0 < value <= 600:
         raise ConfigurationError("bamboohr: setting 'timeout' must be between 0 and 600 seconds")
     return value
@@ -79,17 +78,14 @@ def make_client(settings: Mapping[str, str]) -> BambooHrClient:
     company = (settings.get("company") or "").strip()
     if not company or "/" in company:
         raise ConfigurationError(
-            "bamboohr: setting 'company' must be your BambooHR subdomain "
-            "(acme for acme.bamboohr.com)"
+            "bamboohr: setting 'company' must be your BambooHR subdomain (acme for acme.bamboohr.com)"
         )
     base_url = (settings.get("base_url") or "https://api.bamboohr.com").strip()
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError("bamboohr: setting 'base_url' must be an https URL")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        raise ConfigurationError(
-            "bamboohr: setting 'base_url' must use https (http only for 127.0.0.1)"
-        )
+        raise ConfigurationError("bamboohr: setting 'base_url' must use https (http only for 127.0.0.1)")
     key_env = (settings.get("api_key_env") or DEFAULT_KEY_ENV).strip()
     key = _secret(settings, "api_key_env", DEFAULT_KEY_ENV)
     return _client_class()(base_url, company, key, key_env=key_env, timeout=_timeout(settings))
@@ -102,8 +98,7 @@ def make_source(settings: Mapping[str, str]) -> BambooHrSource:
         zone(time_zone)
     except InvalidInput:
         raise ConfigurationError(
-            "bamboohr: setting 'time_zone' must be an IANA zone such as Europe/Berlin, "
-            f"got {time_zone!r}"
+            f"bamboohr: setting 'time_zone' must be an IANA zone such as Europe/Berlin, got {time_zone!r}"
         ) from None
     client = make_client(settings)
     from careerconv_plugins.bamboohr.hris_source_adapter import BambooHrSource  # noqa: PLC0415 - needs the client

@@ -14,8 +14,14 @@ from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend
 
 SETTINGS = (
-    "url", "user", "password_env", "timeout", "on_cancel",
-    "create_calendar", "calendar_name", "busy_urls",
+    "url",
+    "user",
+    "password_env",
+    "timeout",
+    "on_cancel",
+    "create_calendar",
+    "calendar_name",
+    "busy_urls",
 )
 
 

@@ -11,7 +11,14 @@ from careerconv_plugins.mail.calendar_adapter import imip_from_settings
 from careerconv_plugins.mail.notifier_adapter import mailfiles_from_settings, smtp_from_settings
 
 SMTP_SETTINGS = (
-    "host", "port", "security", "user", "password_env", "from_address", "timeout", "ca_file",
+    "host",
+    "port",
+    "security",
+    "user",
+    "password_env",
+    "from_address",
+    "timeout",
+    "ca_file",
 )
 
 

@@ -61,6 +61,6 @@ def careerconv_plan_stores() -> Iterable[AdapterSpec[PlanStore]]:
             name="postgres",
             factory=from_settings,
             summary="PostgreSQL via psycopg 3; several dispatchers share one outbox",
-            settings=("dsn", "dsn_env")
+            settings=("dsn", "dsn_env"),
         )
     ]

@@ -25,9 +25,7 @@ DEFAULT_TOKEN_ENV = "CAREERCONV_SCIM_TOKEN"  # noqa: S105 - the variable's name,
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def _number(
-    settings: Mapping[str, str], name: str, default: float, low: float, high: float
-) -> float:
+def _number(settings: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
     raw = (settings.get(name) or "").strip()
     if not raw:
         return default
@@ -46,8 +44,7 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
-            "scim: setting 'url' must be the SCIM service root, such as "
-            "https://idp.example.com/scim/v2"
+            "scim: setting 'url' must be the SCIM service root, such as https://idp.example.com/scim/v2"
         )
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
         # The bearer token would cross the network in clear.

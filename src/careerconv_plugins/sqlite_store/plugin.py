@@ -36,6 +36,6 @@ def careerconv_plan_stores() -> Iterable[AdapterSpec[PlanStore]]:
             name="sqlite",
             factory=from_settings,
             summary="One SQLite file (WAL), migrated on open; the embedded default",
-            settings=("path",)
+            settings=("path",),
         )
     ]

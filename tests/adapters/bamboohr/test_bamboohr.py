@@ -69,9 +69,7 @@ def client(base_url: str, key: str = API_KEY) -> BambooHrClient:
     return made
 
 
-def summary(
-    person: str = "106", goal: str | None = "Staff engineer in five years"
-) -> HrisSummaryView:
+def summary(person: str = "106", goal: str | None = "Staff engineer in five years") -> HrisSummaryView:
     return HrisSummaryView(
         external_id=f"careerconv:plan:{person}",
         person_id=person,
@@ -161,9 +159,7 @@ def test_bad_cursor_sends_nothing(base_url: str) -> None:
     assert source.client.requests_sent == 0
 
 
-def test_key_without_access_is_a_clear_error(
-    base_url: str, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_key_without_access_is_a_clear_error(base_url: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     with pytest.raises(AdapterError) as caught:
         BambooHrSource(client(base_url, NO_ACCESS_KEY)).read_people()
@@ -185,9 +181,7 @@ def test_unavailable_is_retryable_with_retry_after(fake: FakeBambooHr, base_url:
 # --- writer --------------------------------------------------------------
 
 
-def test_summary_is_uploaded_once_and_replaced_when_it_changes(
-    fake: FakeBambooHr, base_url: str
-) -> None:
+def test_summary_is_uploaded_once_and_replaced_when_it_changes(fake: FakeBambooHr, base_url: str) -> None:
     writer = BambooHrSummaryWriter(client(base_url), str(CATEGORY_ID))
     (outcome,) = writer.deliver_summaries([summary()])
     assert outcome.status is OutcomeStatus.DELIVERED
@@ -236,9 +230,7 @@ def test_refusals_become_outcomes_without_secrets(fake: FakeBambooHr, base_url: 
     assert "HTTP 403" in refused.reason
     assert READ_ONLY_KEY not in refused.reason
     fake.fail_next(429, "30")
-    (later,) = BambooHrSummaryWriter(client(base_url), str(CATEGORY_ID)).deliver_summaries(
-        [summary()]
-    )
+    (later,) = BambooHrSummaryWriter(client(base_url), str(CATEGORY_ID)).deliver_summaries([summary()])
     assert (later.status, later.retry_after) == (OutcomeStatus.RETRY, 30.0)
 
 
@@ -255,9 +247,7 @@ def test_plugin_builds_source_and_writer(
     _clients.append(source.client)
     assert isinstance(source, HrisSource)
     assert len(source.read_people().people) == len(ORG)
-    writer = host.create(
-        AdapterKind.HRIS_WRITER, "bamboohr", {**common, "file_category": str(CATEGORY_ID)}
-    )
+    writer = host.create(AdapterKind.HRIS_WRITER, "bamboohr", {**common, "file_category": str(CATEGORY_ID)})
     _clients.append(writer.client)
     assert isinstance(writer, HrisRecordWriter)
     assert writer.deliver_summaries([summary()])[0].ok
@@ -266,9 +256,7 @@ def test_plugin_builds_source_and_writer(
     with pytest.raises(ConfigurationError, match="time_zone"):
         host.create(AdapterKind.HRIS_SOURCE, "bamboohr", {**common, "time_zone": "Berlin"})
     with pytest.raises(ConfigurationError, match="https"):
-        host.create(
-            AdapterKind.HRIS_SOURCE, "bamboohr", {**common, "base_url": "http://example.com"}
-        )
+        host.create(AdapterKind.HRIS_SOURCE, "bamboohr", {**common, "base_url": "http://example.com"})
     monkeypatch.delenv("ACME_BAMBOO_KEY")
     with pytest.raises(ConfigurationError, match="ACME_BAMBOO_KEY") as caught:
         host.create(AdapterKind.HRIS_SOURCE, "bamboohr", common)
@@ -287,6 +275,4 @@ def test_summary_file_golden() -> None:
         "Next review: 2026-06-01\n"
         "Reference: careerconv:plan:106\n"
     )
-    assert file_name(summary(), render_summary(summary())).startswith(
-        "careerconv-plan-careerconv_plan_106-"
-    )
+    assert file_name(summary(), render_summary(summary())).startswith("careerconv-plan-careerconv_plan_106-")

@@ -109,9 +109,7 @@ def test_replayed_delivery_is_refused(url: str, received: Received) -> None:
 
 
 @pytest.mark.parametrize("offset", [-301, 301, -86_400])
-def test_timestamp_outside_the_window_is_refused(
-    url: str, received: Received, offset: int
-) -> None:
+def test_timestamp_outside_the_window_is_refused(url: str, received: Received, offset: int) -> None:
     body, headers = signed_delivery(SECRET, event_payload("106"), str(int(NOW) + offset))
     assert post(url, body, headers).status_code == 400
     assert received == []

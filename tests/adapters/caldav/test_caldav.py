@@ -77,10 +77,12 @@ def _auth(server: CalendarServer) -> tuple[str, str] | None:
 
 def _hrefs(target: Target) -> list[str]:
     response = requests.request(
-        "PROPFIND", target.url, auth=_auth(target.server), timeout=5,
+        "PROPFIND",
+        target.url,
+        auth=_auth(target.server),
+        timeout=5,
         headers={"Depth": "1", "Content-Type": "application/xml"},
-        data='<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop>'
-        "</d:propfind>",
+        data='<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>',
     )
     assert response.status_code == 207
     root = ET.fromstring(response.content)
@@ -94,8 +96,11 @@ def _get(target: Target, name: str) -> requests.Response:
 
 def _put(target: Target, name: str, text: str) -> int:
     response = requests.put(
-        target.url + name, data=text.encode(), auth=_auth(target.server),
-        headers={"Content-Type": "text/calendar"}, timeout=5,
+        target.url + name,
+        data=text.encode(),
+        auth=_auth(target.server),
+        headers={"Content-Type": "text/calendar"},
+        timeout=5,
     )
     return response.status_code
 
@@ -273,14 +278,16 @@ def test_url_of_an_event_is_not_a_calendar(target: Target) -> None:
     backend = _backend(target)
     backend.deliver_invites([invite()])
     wrong = from_settings(
-        {"url": target.url + "cc-plan1-conv1.ics",
-         **({"user": target.server.user, "password_env": ENV} if target.server.password
-            else {})},
+        {
+            "url": target.url + "cc-plan1-conv1.ics",
+            **({"user": target.server.user, "password_env": ENV} if target.server.password else {}),
+        },
         environ={ENV: target.server.password},
     )
     [outcome] = wrong.deliver_invites([invite("cc-2")])
     assert outcome.status is OutcomeStatus.FAILED
     assert "not a calendar" in outcome.reason
+
 
 def test_wrong_password_is_a_failure_that_names_the_fix_not_the_secret(
     radicale: CalendarServer,
@@ -347,9 +354,7 @@ def silent_server() -> Iterator[int]:
 
 
 def test_slow_server_times_out_and_retries(silent_server: int) -> None:
-    backend = from_settings(
-        {"url": f"http://127.0.0.1:{silent_server}/mara/career/", "timeout": "0.5"}
-    )
+    backend = from_settings({"url": f"http://127.0.0.1:{silent_server}/mara/career/", "timeout": "0.5"})
     began = time.monotonic()
     [outcome] = backend.deliver_invites([invite()])
     assert time.monotonic() - began < 5
@@ -384,9 +389,7 @@ def test_server_error_is_a_retry_with_retry_after() -> None:
     assert "503" in outcome.reason
 
 
-def _mails_from_xandikos(
-    server: CalendarServer, smtp: SmtpServer, view: InviteView
-) -> list[EmailMessage]:
+def _mails_from_xandikos(server: CalendarServer, smtp: SmtpServer, view: InviteView) -> list[EmailMessage]:
     backend = from_settings({"url": server.home_url + "calendars/calendar/"})
     backend.deliver_invites([view])
     backend.deliver_invites([view])
@@ -413,7 +416,9 @@ def test_xandikos_mails_imip_for_the_events_it_stores(imip_mails: list[EmailMess
     view = invite()
     mails = imip_mails
     assert [_calendar_part(m).get_param("method") for m in mails] == [
-        "REQUEST", "REQUEST", "CANCEL",
+        "REQUEST",
+        "REQUEST",
+        "CANCEL",
     ]
     for mail in mails:
         cal = icalendar.Calendar.from_ical(_calendar_part(mail).get_content())
@@ -421,9 +426,7 @@ def test_xandikos_mails_imip_for_the_events_it_stores(imip_mails: list[EmailMess
         assert event["UID"] == view.uid
         assert str(event["DTSTART"].params["TZID"]) == "Europe/Berlin"
     sequences = [
-        next(iter(icalendar.Calendar.from_ical(_calendar_part(m).get_content()).walk("VEVENT")))[
-            "SEQUENCE"
-        ]
+        next(iter(icalendar.Calendar.from_ical(_calendar_part(m).get_content()).walk("VEVENT")))["SEQUENCE"]
         for m in mails
     ]
     assert sequences[:2] == [0, 1]
@@ -525,8 +528,11 @@ def test_a_lost_answer_is_retried_without_a_duplicate(
 
 def test_no_password_reaches_the_server_log_or_its_storage(radicale: CalendarServer) -> None:
     backend = from_settings(
-        {"url": radicale.home_url + f"career-{uuid.uuid4().hex[:8]}/", "user": radicale.user,
-         "password_env": ENV},
+        {
+            "url": radicale.home_url + f"career-{uuid.uuid4().hex[:8]}/",
+            "user": radicale.user,
+            "password_env": ENV,
+        },
         environ={ENV: radicale.password},
     )
     assert backend.deliver_invites([invite()])[0].ok

@@ -150,10 +150,7 @@ def test_csv_accepts_bom_optional_columns_and_quoted_cells(tmp_path: Path) -> No
     comps = tmp_path / "c.csv"
     roles = tmp_path / "r.csv"
     comps.write_bytes(
-        "\ufeffid,name,group\r\n"
-        'talks,"Talks, clearly",Comms\r\n'
-        "\r\n"
-        "writes,Writes,Comms\r\n".encode()
+        '\ufeffid,name,group\r\ntalks,"Talks, clearly",Comms\r\n\r\nwrites,Writes,Comms\r\n'.encode()
     )
     roles.write_text(
         "function,id,title,competency_ids\nsales,seller,Seller, writes ; talks \n",
@@ -184,43 +181,85 @@ GOOD_ROLES = "id,title,function,competency_ids,onet_codes,description\nr,Role,sa
     ("comps", "roles", "file", "row", "column", "expected_words"),
     [
         pytest.param(
-            "id,group,description\na,G,\n", GOOD_ROLES,
-            "competencies.csv", 1, "name", "header row", id="missing-column",
+            "id,group,description\na,G,\n",
+            GOOD_ROLES,
+            "competencies.csv",
+            1,
+            "name",
+            "header row",
+            id="missing-column",
         ),
         pytest.param(
             GOOD_COMPS,
             "id,title,function,competency_ids\nr,Role,sales,a\nq,Q,sales,a;zzz\n",
-            "roles.csv", 3, "competency_ids", "competencies file", id="unknown-competency",
+            "roles.csv",
+            3,
+            "competency_ids",
+            "competencies file",
+            id="unknown-competency",
         ),
         pytest.param(
             "id,name,group\n" + "".join(f"c{i},C{i},G\n" for i in range(11)),
-            "id,title,function,competency_ids\nr,Role,sales,"
-            + ";".join(f"c{i}" for i in range(11)),
-            "roles.csv", 2, "competency_ids", "1 to 10", id="eleven-competencies",
+            "id,title,function,competency_ids\nr,Role,sales," + ";".join(f"c{i}" for i in range(11)),
+            "roles.csv",
+            2,
+            "competency_ids",
+            "1 to 10",
+            id="eleven-competencies",
         ),
         pytest.param(
-            "id,name,group\na,Alpha,G\nb,Beta,G\na,Again,G\n", GOOD_ROLES,
-            "competencies.csv", 4, "id", "unique id", id="duplicate-competency",
+            "id,name,group\na,Alpha,G\nb,Beta,G\na,Again,G\n",
+            GOOD_ROLES,
+            "competencies.csv",
+            4,
+            "id",
+            "unique id",
+            id="duplicate-competency",
         ),
         pytest.param(
-            GOOD_COMPS, GOOD_ROLES + "r,Again,sales,a,,\n",
-            "roles.csv", 3, "id", "unique id", id="duplicate-role",
+            GOOD_COMPS,
+            GOOD_ROLES + "r,Again,sales,a,,\n",
+            "roles.csv",
+            3,
+            "id",
+            "unique id",
+            id="duplicate-role",
         ),
         pytest.param(
-            GOOD_COMPS, "id,title,function,competency_ids\nr,Role,,a\n",
-            "roles.csv", 2, "function", "a value", id="empty-cell",
+            GOOD_COMPS,
+            "id,title,function,competency_ids\nr,Role,,a\n",
+            "roles.csv",
+            2,
+            "function",
+            "a value",
+            id="empty-cell",
         ),
         pytest.param(
-            GOOD_COMPS, "id,title,function,competency_ids,onet_code\nr,Role,sales,a,x\n",
-            "roles.csv", 1, "onet_code", "onet_codes", id="misspelled-column",
+            GOOD_COMPS,
+            "id,title,function,competency_ids,onet_code\nr,Role,sales,a,x\n",
+            "roles.csv",
+            1,
+            "onet_code",
+            "onet_codes",
+            id="misspelled-column",
         ),
         pytest.param(
-            GOOD_COMPS, "id,title,function,competency_ids\nr,Role,sales,a,extra\n",
-            "roles.csv", 2, "5", "at most 4 cells", id="extra-cell",
+            GOOD_COMPS,
+            "id,title,function,competency_ids\nr,Role,sales,a,extra\n",
+            "roles.csv",
+            2,
+            "5",
+            "at most 4 cells",
+            id="extra-cell",
         ),
         pytest.param(
-            GOOD_COMPS, "id,title,function,competency_ids\nr,Role,sales,a;a\n",
-            "roles.csv", 2, "competency_ids", "each competency once", id="repeated-competency",
+            GOOD_COMPS,
+            "id,title,function,competency_ids\nr,Role,sales,a;a\n",
+            "roles.csv",
+            2,
+            "competency_ids",
+            "each competency once",
+            id="repeated-competency",
         ),
     ],
 )

@@ -41,15 +41,15 @@ def backend(tmp_path: Path) -> IcsCalendar:
 def test_golden_request_cancel_and_person_files() -> None:
     view = invite()
     request = mapping.to_text(mapping.invite_calendar(view, sequence=0, stamp=STAMP))
-    cancel = mapping.to_text(
-        mapping.invite_calendar(cancelled(view), sequence=1, stamp=STAMP)
-    )
+    cancel = mapping.to_text(mapping.invite_calendar(cancelled(view), sequence=1, stamp=STAMP))
     person = mapping.to_text(
         mapping.person_calendar(
             [
                 mapping.invite_event(view, sequence=0, stamp=STAMP, person_ids=True),
                 mapping.invite_event(
-                    moved(invite("cc-plan1-conv2"), hours=24 * 7), sequence=1, stamp=STAMP,
+                    moved(invite("cc-plan1-conv2"), hours=24 * 7),
+                    sequence=1,
+                    stamp=STAMP,
                     person_ids=True,
                 ),
             ],
@@ -195,9 +195,7 @@ def test_person_file_failure_retries_and_is_rebuilt_next_time(
     check_ics(backend.person_path("r1").read_text(), expect_events=1)
 
 
-def test_permission_error_fails_with_the_fix(
-    backend: IcsCalendar, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_permission_error_fails_with_the_fix(backend: IcsCalendar, monkeypatch: pytest.MonkeyPatch) -> None:
     def denied(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 

@@ -31,9 +31,7 @@ pytestmark = pytest.mark.servers
 ENV = "CAREERCONV_TEST_SMTP_PASSWORD"
 
 # aiosmtpd warns when AUTH is offered without TLS; on loopback in a test that is intended.
-plain_auth = pytest.mark.filterwarnings(
-    "ignore:Requiring AUTH while not requiring TLS:UserWarning"
-)
+plain_auth = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 
 def _imip(smtp: SmtpServer, **extra: str) -> ImipCalendar:
@@ -111,9 +109,7 @@ def test_update_and_cancel_keep_the_uid(smtp_server: SmtpServer) -> None:
     assert len(ids) == 3
 
 
-def test_with_state_an_unchanged_invite_is_not_mailed_again(
-    smtp_server: SmtpServer, tmp_path: Path
-) -> None:
+def test_with_state_an_unchanged_invite_is_not_mailed_again(smtp_server: SmtpServer, tmp_path: Path) -> None:
     backend = _imip(smtp_server, state_directory=str(tmp_path / "sent"))
     view = invite()
     assert backend.deliver_invites([view])[0].status is OutcomeStatus.DELIVERED
@@ -123,9 +119,7 @@ def test_with_state_an_unchanged_invite_is_not_mailed_again(
     later = moved(view)
     backend.deliver_invites([evolve(later, sequence=view.sequence)])
     assert len(smtp_server.messages) == 2
-    [event] = check_ics(_calendar_part(smtp_server.messages[1].message).get_content()).walk(
-        "VEVENT"
-    )
+    [event] = check_ics(_calendar_part(smtp_server.messages[1].message).get_content()).walk("VEVENT")
     assert event["SEQUENCE"] == 1
 
 
@@ -158,9 +152,7 @@ def test_server_down_is_a_retry_for_every_invite() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    backend = imip_from_settings(
-        {"host": "127.0.0.1", "port": str(port), "security": "none", "timeout": "2"}
-    )
+    backend = imip_from_settings({"host": "127.0.0.1", "port": str(port), "security": "none", "timeout": "2"})
     outcomes = backend.deliver_invites([invite(), invite("cc-plan1-conv2")])
     assert [o.status for o in outcomes] == [OutcomeStatus.RETRY] * 2
     assert all("could not talk to the SMTP server" in o.reason for o in outcomes)
@@ -176,8 +168,13 @@ def test_login_with_the_password_from_the_environment(smtp_auth_server: SmtpServ
 @plain_auth
 def test_wrong_password_fails_with_the_fix_and_no_secret(smtp_auth_server: SmtpServer) -> None:
     backend = imip_from_settings(
-        {"host": "127.0.0.1", "port": str(smtp_auth_server.port), "security": "none",
-         "user": SMTP_USER, "password_env": ENV},
+        {
+            "host": "127.0.0.1",
+            "port": str(smtp_auth_server.port),
+            "security": "none",
+            "user": SMTP_USER,
+            "password_env": ENV,
+        },
         environ={ENV: "not-the-password"},
     )
     [outcome] = backend.deliver_invites([invite()])
@@ -203,8 +200,12 @@ def test_imip_cannot_tell_busy_times(smtp_server: SmtpServer) -> None:
 
 def test_smtp_notifier_mails_each_notice(smtp_server: SmtpServer) -> None:
     notifier = smtp_from_settings(
-        {"host": "127.0.0.1", "port": str(smtp_server.port), "security": "none",
-         "from_address": "careers@example.com"}
+        {
+            "host": "127.0.0.1",
+            "port": str(smtp_server.port),
+            "security": "none",
+            "from_address": "careers@example.com",
+        }
     )
     other = Participant("r2", "Rae Other", "rae@example.com")
     smtp_server.refuse.add("rae@example.com")
@@ -224,8 +225,13 @@ def test_smtp_notifier_mails_each_notice(smtp_server: SmtpServer) -> None:
 def test_smtp_sent_log_keeps_a_repeated_delivery_from_mailing_twice(
     smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
-    settings = {"host": "127.0.0.1", "port": str(smtp_server.port), "security": "none",
-                "from_address": "careers@example.com", "state_directory": str(tmp_path / "sent")}
+    settings = {
+        "host": "127.0.0.1",
+        "port": str(smtp_server.port),
+        "security": "none",
+        "from_address": "careers@example.com",
+        "state_directory": str(tmp_path / "sent"),
+    }
     first = smtp_from_settings(settings).deliver_notices([_notice()])
     # A new notifier (a restarted dispatcher) gets the same notice again.
     again = smtp_from_settings(settings).deliver_notices([_notice()])
@@ -285,9 +291,7 @@ def test_settings_are_checked_with_the_fix(tmp_path: Path) -> None:
     assert isinstance(host.create(AdapterKind.CALENDAR, "imip", {"host": "h"}), CalendarBackend)
     made = host.create(AdapterKind.NOTIFIER, "mailfiles", {"directory": str(tmp_path)})
     assert isinstance(made, Notifier)
-    made = host.create(
-        AdapterKind.NOTIFIER, "smtp", {"host": "h", "from_address": "c@example.com"}
-    )
+    made = host.create(AdapterKind.NOTIFIER, "smtp", {"host": "h", "from_address": "c@example.com"})
     assert isinstance(made, Notifier)
 
 
@@ -295,8 +299,14 @@ def test_starttls_then_login_then_mail(
     smtp_starttls_server: SmtpServer, tls_certificate: tuple[Path, Path]
 ) -> None:
     backend = imip_from_settings(
-        {"host": "127.0.0.1", "port": str(smtp_starttls_server.port), "security": "starttls",
-         "user": SMTP_USER, "password_env": ENV, "ca_file": str(tls_certificate[0])},
+        {
+            "host": "127.0.0.1",
+            "port": str(smtp_starttls_server.port),
+            "security": "starttls",
+            "user": SMTP_USER,
+            "password_env": ENV,
+            "ca_file": str(tls_certificate[0]),
+        },
         environ={ENV: SMTP_PASSWORD},
     )
     assert backend.deliver_invites([invite()])[0].status is OutcomeStatus.DELIVERED
@@ -305,8 +315,13 @@ def test_starttls_then_login_then_mail(
 
 def test_implicit_tls(smtp_tls_server: SmtpServer, tls_certificate: tuple[Path, Path]) -> None:
     notifier = smtp_from_settings(
-        {"host": "127.0.0.1", "port": str(smtp_tls_server.port), "security": "tls",
-         "from_address": "careers@example.com", "ca_file": str(tls_certificate[0])}
+        {
+            "host": "127.0.0.1",
+            "port": str(smtp_tls_server.port),
+            "security": "tls",
+            "from_address": "careers@example.com",
+            "ca_file": str(tls_certificate[0]),
+        }
     )
     assert notifier.deliver_notices([_notice()])[0].status is OutcomeStatus.DELIVERED
     assert len(smtp_tls_server.messages) == 1

@@ -41,8 +41,13 @@ LEASE = T0 + timedelta(minutes=5)
 def entry(eid: str) -> OutboxEntry:
     """A pending entry due at T0, each for its own thing."""
     return OutboxEntry(
-        id=eid, key=f"k-{eid}", channel=Channel.TRACKER, payload="{}", plan_id="p1",
-        created_at=T0, next_attempt_at=T0,
+        id=eid,
+        key=f"k-{eid}",
+        channel=Channel.TRACKER,
+        payload="{}",
+        plan_id="p1",
+        created_at=T0,
+        next_attempt_at=T0,
     )
 
 
@@ -69,10 +74,7 @@ def test_dispatcher_processes_never_deliver_an_entry_twice(postgres_dsn: str) ->
     # spawn, not fork: a forked child would share the parent's sockets.
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Barrier(4), ctx.Queue()
-    workers = [
-        ctx.Process(target=drain_in_process, args=(postgres_dsn, 4, start, out))
-        for _ in range(4)
-    ]
+    workers = [ctx.Process(target=drain_in_process, args=(postgres_dsn, 4, start, out)) for _ in range(4)]
     for worker in workers:
         worker.start()
     results = [out.get(timeout=60) for _ in workers]
@@ -91,9 +93,7 @@ def test_dispatcher_threads_never_deliver_an_entry_twice(postgres_dsn: str) -> N
     with PostgresStore(postgres_dsn) as store:
         store.commit(PlanChange(outbox=tuple(entry(f"e{n:04}") for n in range(400))))
     results: list[list[str]] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(drain(postgres_dsn, 3))) for _ in range(6)
-    ]
+    threads = [threading.Thread(target=lambda: results.append(drain(postgres_dsn, 3))) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -117,12 +117,13 @@ def test_the_dispatcher_in_several_threads_sends_each_notice_once(postgres_dsn: 
 
     def notice(n: int) -> OutboxEntry:
         view = NoticeView(
-            key=f"notice-{n:03}", kind=NoticeKind.PROPOSAL,
+            key=f"notice-{n:03}",
+            kind=NoticeKind.PROPOSAL,
             recipient=Participant(f"r{n}", f"Report {n}", f"r{n}@example.com"),
-            subject="Career Conversations", body="Your manager proposed Career Conversations.",
+            subject="Career Conversations",
+            body="Your manager proposed Career Conversations.",
         )
-        return evolve(entry(f"n{n:03}"), key=view.key, channel=Channel.NOTIFIER,
-                      payload=dumps(view))
+        return evolve(entry(f"n{n:03}"), key=view.key, channel=Channel.NOTIFIER, payload=dumps(view))
 
     with PostgresStore(postgres_dsn) as store:
         store.commit(PlanChange(outbox=tuple(notice(n) for n in range(150))))
@@ -130,7 +131,8 @@ def test_the_dispatcher_in_several_threads_sends_each_notice_once(postgres_dsn: 
     def run() -> None:
         with PostgresStore(postgres_dsn) as store:
             dispatcher = Dispatcher(
-                store=store, adapters={Channel.NOTIFIER: [("counting", CountingNotifier())]},
+                store=store,
+                adapters={Channel.NOTIFIER: [("counting", CountingNotifier())]},
                 clock=lambda: T0,
             )
             while dispatcher.run_once(limit=4).claimed:
@@ -229,9 +231,7 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(postgres_dsn: str) -
     with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_version")]
         assert versions == list(range(1, schema.SCHEMA_VERSION + 1))
-        conn.execute(
-            "INSERT INTO schema_version (version) VALUES (%s)", (schema.SCHEMA_VERSION + 1,)
-        )
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (schema.SCHEMA_VERSION + 1,))
     with pytest.raises(ConfigurationError, match="newer than this careerconv"):
         PostgresStore(postgres_dsn)
 

@@ -64,7 +64,10 @@ def test_fallbacks_name_email_time_zone() -> None:
     person = map_user(user).person
     assert person is not None
     assert (person.name, person.email, person.time_zone, person.manager_id) == (
-        "Sam Lee", "sam@example.com", "UTC", None,
+        "Sam Lee",
+        "sam@example.com",
+        "UTC",
+        None,
     )
 
 

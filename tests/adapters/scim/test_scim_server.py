@@ -209,9 +209,7 @@ def test_a_wrong_token_is_a_clear_error_without_the_token(
         assert scim_tenant.token not in text
 
 
-def test_plugin_reads_through_entry_point(
-    scim_tenant: ScimAdmin, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_plugin_reads_through_entry_point(scim_tenant: ScimAdmin, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = small_org(scim_tenant)
     monkeypatch.setenv("ACME_SCIM_TOKEN", scim_tenant.token)
     host = make_plugin_manager()

@@ -27,8 +27,13 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 def entry(eid: str, key: str | None = None) -> OutboxEntry:
     """A pending calendar entry due at T0."""
     return OutboxEntry(
-        id=eid, key=key or f"k-{eid}", channel=Channel.CALENDAR, payload="{}", plan_id="p1",
-        created_at=T0, next_attempt_at=T0,
+        id=eid,
+        key=key or f"k-{eid}",
+        channel=Channel.CALENDAR,
+        payload="{}",
+        plan_id="p1",
+        created_at=T0,
+        next_attempt_at=T0,
     )
 
 
@@ -36,8 +41,7 @@ def reviewed_plan() -> CareerPlan:
     """A plan with its three conversations held on T0."""
     plan = CareerPlan.propose("p1", "r1", "m1", T0).accept(Actor.REPORT, T0, True)
     plan = plan.confirm_readiness(Actor.MANAGER, True, True, T0)
-    for kind in (ConversationKind.LIFE_STORY, ConversationKind.PINNACLE,
-                 ConversationKind.GROW_REVIEW):
+    for kind in (ConversationKind.LIFE_STORY, ConversationKind.PINNACLE, ConversationKind.GROW_REVIEW):
         plan = plan.record_held(kind, T0)
     return plan
 
@@ -77,9 +81,7 @@ def test_a_new_file_is_migrated_and_runs_in_wal_mode(tmp_path: Path) -> None:
         assert {"plans", "people", "due", "outbox", "cursors"} <= tables
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"due_day", "due_manager_day", "outbox_ready"} <= indexes
-        plan = conn.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM due WHERE due <= '2026-01-01'"
-        ).fetchall()
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT * FROM due WHERE due <= '2026-01-01'").fetchall()
         assert "due_day" in str(plan)
     finally:
         conn.close()
