@@ -16,13 +16,12 @@ your module under the ``careerconv`` entry-point group.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Generic, TypeVar
 
 import pluggy
-from attrs import field, frozen
+from attrs import frozen
 
-from careerconv_core.domain.events import EventName
+from careerconv_core.domain.events import DomainEvent, EventName
 from careerconv_core.ports import (
     AdapterConfig,
     AdapterKind,
@@ -79,20 +78,6 @@ class AdapterSpec(Generic[T]):
     factory: Callable[[AdapterConfig], T]
     summary: str = ""
     settings: tuple[str, ...] = ()
-
-
-@frozen
-class DomainEvent:
-    """Something that happened to a plan, as observers see it: names and ids only.
-
-    ``name`` is one of ``EventName`` (a string enum, so it also compares
-    equal to its plain string value such as ``"plan.accepted"``).
-    """
-
-    name: EventName = field(converter=EventName)
-    plan_id: str
-    at: datetime
-    detail: tuple[tuple[str, str], ...] = ()
 
 
 @_hookspec

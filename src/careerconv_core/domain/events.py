@@ -1,4 +1,4 @@
-"""The names of domain events: what observers (``careerconv_domain_event``) are told.
+"""Domain events: what observers (``careerconv_domain_event``) are told, and their names.
 
 Each use case that commits a step emits exactly one of these. The values
 are stable strings (``plan.accepted``); observers may compare them with
@@ -9,6 +9,9 @@ the list and this enum agree.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
+
+from attrs import field, frozen
 
 
 class EventName(enum.StrEnum):
@@ -58,3 +61,17 @@ class EventName(enum.StrEnum):
     PLAN_REPORT_LEFT = "plan.report_left"
     # M16
     FEEDBACK_GIVEN = "feedback.given"
+
+
+@frozen
+class DomainEvent:
+    """Something that happened to a plan, as observers see it: names and ids only.
+
+    ``name`` is one of ``EventName`` (a string enum, so it also compares
+    equal to its plain string value such as ``"plan.accepted"``).
+    """
+
+    name: EventName = field(converter=EventName)
+    plan_id: str
+    at: datetime
+    detail: tuple[tuple[str, str], ...] = ()

@@ -19,7 +19,7 @@ from careerconv_core import projections, serialization
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationLengths
-from careerconv_core.domain.events import EventName
+from careerconv_core.domain.events import DomainEvent, EventName
 from careerconv_core.domain.grow import GrowRules
 from careerconv_core.domain.notices import NOTICE_TEXTS, NoticeKind
 from careerconv_core.domain.people import Person
@@ -27,7 +27,6 @@ from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.errors import CareerconvError, NotFound
-from careerconv_core.hookspecs import DomainEvent
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import CalendarBackend, PlanChange, PlanStore
 from careerconv_core.views import NoticeView
