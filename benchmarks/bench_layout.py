@@ -6,6 +6,11 @@ Prints, each the median of ``--runs`` fresh interpreters:
 - ``import careerconv_core.services`` (every use case), total microseconds;
 - wall time of ``careerconv --help``;
 
+each with bytecode, as an installed package runs: the runs share a bytecode
+cache in a temporary folder (``PYTHONPYCACHEPREFIX``) and one warm-up run
+fills it, whatever ``PYTHONDONTWRITEBYTECODE`` says, so nothing is written
+into the checkout;
+
 then the largest modules under ``src/`` and how many are over 500 lines, and,
 when the ``duplicates`` command is on PATH, how many pairs of places under
 ``src/`` share six or more lines (the same, or alike but for names).
@@ -16,11 +21,13 @@ when the ``duplicates`` command is on PATH, how many pairs of places under
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,16 +35,26 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 
 
+CACHE = tempfile.mkdtemp(prefix="careerconv-bench-pycache-")
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "PYTHONPYCACHEPREFIX": CACHE,
+}
+
+
 def import_micros(module: str, runs: int) -> float:
     """Median cumulative import time of ``module`` in a fresh interpreter, in microseconds."""
     totals = []
-    for _ in range(runs):
+    for n in range(runs + 1):
         out = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", f"import {module}"],
             capture_output=True,
             text=True,
             check=True,
+            env=ENV,
         )
+        if n == 0:
+            continue  # the warm-up run writes the bytecode
         for line in out.stderr.splitlines():
             parts = [p.strip() for p in line.split("|")]
             if len(parts) == 3 and parts[2] == module:
@@ -49,10 +66,11 @@ def help_seconds(runs: int) -> float:
     """Median wall time of ``careerconv --help``."""
     script = Path(sys.executable).with_name("careerconv")
     times = []
-    for _ in range(runs):
+    for n in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run([str(script), "--help"], capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
+        subprocess.run([str(script), "--help"], capture_output=True, check=True, env=ENV)
+        if n:  # the first run only warms the bytecode cache
+            times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 

@@ -247,49 +247,22 @@ class Port(Generic[T]):
 class AdapterKind:
     """The ports by name: ``AdapterKind.CALENDAR`` is the calendar port. ``PORTS`` lists them."""
 
-    CALENDAR: Final = Port[CalendarBackend](
-        "calendar",
-        "careerconv_calendar_backends",
-        CalendarBackend,
-        many=True,
-        channel=Channel.CALENDAR,
-        view=InviteView,
-        deliver="deliver_invites",
-        key="uid",
-    )
-    TRACKER: Final = Port[TicketTracker](
-        "tracker",
-        "careerconv_ticket_trackers",
-        TicketTracker,
-        many=True,
-        channel=Channel.TRACKER,
-        view=TicketView,
-        deliver="deliver_tickets",
-        key="key",
-    )
+    # One row a port: name, provider hook, protocol, then for delivering ports whether the
+    # configuration lists several, the outbox channel, its view, the deliver method and key.
+    # fmt: off
+    CALENDAR: Final = Port[CalendarBackend]("calendar", "careerconv_calendar_backends", CalendarBackend,
+                                            True, Channel.CALENDAR, InviteView, "deliver_invites", "uid")
+    TRACKER: Final = Port[TicketTracker]("tracker", "careerconv_ticket_trackers", TicketTracker,
+                                         True, Channel.TRACKER, TicketView, "deliver_tickets", "key")
     HRIS_SOURCE: Final = Port[HrisSource]("hris_source", "careerconv_hris_sources", HrisSource)
-    HRIS_WRITER: Final = Port[HrisRecordWriter](
-        "hris_writer",
-        "careerconv_hris_writers",
-        HrisRecordWriter,
-        many=True,
-        channel=Channel.HRIS,
-        view=HrisSummaryView,
-        deliver="deliver_summaries",
-        key="external_id",
-    )
+    HRIS_WRITER: Final = Port[HrisRecordWriter]("hris_writer", "careerconv_hris_writers", HrisRecordWriter,
+                                                True, Channel.HRIS, HrisSummaryView, "deliver_summaries",
+                                                "external_id")
     STORE: Final = Port[PlanStore]("store", "careerconv_plan_stores", PlanStore)
     CATALOG: Final = Port[CompetencyCatalog]("catalog", "careerconv_competency_catalogs", CompetencyCatalog)
-    NOTIFIER: Final = Port[Notifier](
-        "notifier",
-        "careerconv_notifiers",
-        Notifier,
-        many=True,
-        channel=Channel.NOTIFIER,
-        view=NoticeView,
-        deliver="deliver_notices",
-        key="key",
-    )
+    NOTIFIER: Final = Port[Notifier]("notifier", "careerconv_notifiers", Notifier,
+                                     True, Channel.NOTIFIER, NoticeView, "deliver_notices", "key")
+    # fmt: on
 
 
 PORTS: Final[tuple[Port[Any], ...]] = (

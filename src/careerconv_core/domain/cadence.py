@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from attrs import evolve, frozen
 
 from careerconv_core.domain.clock import Interval, add_months, require_aware
-from careerconv_core.domain.conversations import Conversation, ConversationKind, ConversationStatus
+from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.handoff import Handoff, HandoffState
+from careerconv_core.domain.plan_part import PlanPart
 from careerconv_core.domain.status import PlanStatus
 from careerconv_core.domain.visibility import private
 from careerconv_core.errors import InvalidInput
@@ -105,29 +106,19 @@ class CheckIn:
     notes: str = private(default="")
 
 
-class CadenceSteps:
+class CadenceSteps(PlanPart):
     """The plan's follow-up steps and what falls due on it (M10); part of ``CareerPlan``."""
 
     __slots__ = ()
 
-    if TYPE_CHECKING:  # what the steps read of the plan they are part of
-        id: str
-        report_id: str
-        manager_id: str
-        status: PlanStatus
-        conversations: tuple[Conversation, ...]
+    if TYPE_CHECKING:  # what these steps read of the plan besides what every part does
         check_ins: tuple[CheckIn, ...]
         follow_ups: tuple[FollowUp, ...]
         grow_updated_at: datetime | None
-        last_touched_at: datetime | None
         more_conversation_declined_at: datetime | None
 
         @property
         def current_handoff(self) -> Handoff | None: ...
-        def conversation(self, kind: ConversationKind) -> Conversation: ...
-        def _changed(self, **changes: Any) -> Self: ...
-        def _require_active(self, step: str) -> None: ...
-        def _require_held(self, kind: ConversationKind, step: str) -> None: ...
 
     def check_in(
         self,

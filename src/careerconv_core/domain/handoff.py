@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from attrs import evolve, frozen
 
 from careerconv_core.domain.clock import require_aware
-from careerconv_core.domain.conversations import Conversation, fresh_conversations
+from careerconv_core.domain.conversations import fresh_conversations
+from careerconv_core.domain.plan_part import PlanPart
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.status import EndReason, PlanStatus
 from careerconv_core.errors import InvalidInput, RuleViolation
@@ -148,21 +149,14 @@ class Handoff:
         return evolve(self, state=HandoffState.SUPERSEDED)
 
 
-class HandoffSteps:
+class HandoffSteps(PlanPart):
     """The plan's steps through a manager change (M12, M13); part of ``CareerPlan``."""
 
     __slots__ = ()
 
-    if TYPE_CHECKING:  # what the steps read of the plan they are part of
-        id: str
-        report_id: str
-        manager_id: str
-        status: PlanStatus
+    if TYPE_CHECKING:  # what these steps read of the plan besides what every part does
         handoffs: tuple[Handoff, ...]
-        conversations: tuple[Conversation, ...]
 
-        def _changed(self, **changes: Any) -> Self: ...
-        def _cancel_scheduled(self) -> Self: ...
         def decline(self, by: Actor, at: datetime) -> Self: ...
 
     @property
