@@ -18,6 +18,7 @@ import careerconv_core.domain
 from careerconv_core import projections, serialization
 from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueItem, DueKind
 from careerconv_core.domain.catalog import Catalog, CatalogCompetency, RoleProfile
+from careerconv_core.domain.events import DomainEvent, EventName
 from careerconv_core.domain.feedback import FeedbackAggregate, FeedbackRating
 from careerconv_core.domain.grow import Finding, FindingKind, GrowRules, stress_test
 from careerconv_core.domain.handoff import NewManagerPath
@@ -60,6 +61,7 @@ def samples() -> list[Any]:
             (RoleProfile("r", "R", "eng", ("c",), ("11-1011.00",)),),
         ),
         DueItem("p", "r", "m", DueKind.PROBE, date(2027, 1, 1)),
+        DomainEvent(EventName.HANDOFF_SHARED, "p", at(21), (("handoff", "h1"),)),
         OutboxEntry("e", "k", Channel.CALENDAR, "{}", "p", at(0), at(0)),
         Finding(FindingKind.NOT_EMBEDDED, "m", "a1"),
         *stress_test(plan.grow),
