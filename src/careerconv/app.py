@@ -10,10 +10,10 @@ their settings name.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from attrs import define, field
 
@@ -23,12 +23,12 @@ from careerconv.facade import Careerconv, new_id, plugin_host
 from careerconv_core.dispatch import Dispatcher
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.errors import ConfigurationError
+from careerconv_core.outbox import Channel
 from careerconv_core.plugins import PluginHost
-from careerconv_core.ports import PORTS, AdapterKind
+from careerconv_core.ports import DELIVERING, AdapterKind, HrisSource, PlanStore, Port
 from careerconv_core.services import OrgSyncReport, Settings
 
-_DELIVERING = {port.name: port for port in PORTS if port.channel is not None}
-"""The delivering ports by their config table: [[calendar]], [[tracker]], [[notifier]], [[hris_writer]]."""
+T = TypeVar("T")
 
 
 def system_clock() -> datetime:
@@ -55,7 +55,7 @@ class App:
     config: Mapping[str, Any]
     host: PluginHost
     clock: Callable[[], datetime] = system_clock
-    _store: Any = None
+    _store: PlanStore | None = None
     _adapters: dict[str, list[tuple[str, object]]] = field(factory=dict)
 
     @classmethod
@@ -77,7 +77,7 @@ class App:
         return adapter_settings(raw, where, self.home)
 
     @property
-    def store(self) -> Any:
+    def store(self) -> PlanStore:
         """The configured plan store, opened once."""
         if self._store is None:
             section = config.section(self.config, "store")
@@ -88,15 +88,15 @@ class App:
             )
         return self._store
 
-    def adapters(self, channel_name: str) -> list[tuple[str, object]]:
-        """The adapters configured for one channel, built once, in config order."""
-        if channel_name not in self._adapters:
-            kind = _DELIVERING[channel_name]
-            self._adapters[channel_name] = [
+    def adapters(self, kind: Port[T]) -> list[tuple[str, T]]:
+        """The adapters configured for a delivering port (``[[calendar]]``, ...), built once,
+        in config order, each with its adapter name."""
+        if kind.name not in self._adapters:
+            self._adapters[kind.name] = [
                 (name, self.host.create(kind, name, self._settings(entry.get("settings"), where)))
-                for name, entry, where in config.entries(self.config, channel_name)
+                for name, entry, where in config.entries(self.config, kind.name)
             ]
-        return self._adapters[channel_name]
+        return cast("list[tuple[str, T]]", self._adapters[kind.name])
 
     @property
     def settings(self) -> Settings:
@@ -109,28 +109,26 @@ class App:
         ``dispatch()`` on the result delivers through every configured adapter,
         built only when first asked for.
         """
-        calendars = self.adapters("calendar")
+        calendars = self.adapters(AdapterKind.CALENDAR)
         return Careerconv(
             self.store,
             self.clock,
             new_id,
             self.settings,
             observe=self.host.notify,
-            calendar=calendars[0][1] if calendars else None,  # type: ignore[arg-type]
+            calendar=calendars[0][1] if calendars else None,
             make_dispatcher=self.dispatcher,
         )
 
     def dispatcher(self) -> Dispatcher:
         """A dispatcher over every configured delivering adapter."""
         policy = config.retry_policy_from(config.table(self.config, "dispatch"))
-        adapters = {
-            port.channel: self.adapters(name)
-            for name, port in _DELIVERING.items()
-            if port.channel is not None
+        adapters: dict[Channel, Sequence[tuple[str, object]]] = {
+            channel: self.adapters(port) for channel, port in DELIVERING.items()
         }
         return Dispatcher(self.store, adapters, self.clock, policy)
 
-    def hris_source(self, **overrides: str) -> Any:
+    def hris_source(self, **overrides: str) -> HrisSource:
         """The configured HRIS source, with settings overridden (an org file's path)."""
         section = config.section(self.config, "hris_source")
         settings = self._settings({**section.get("settings", {}), **overrides}, "[hris_source]")

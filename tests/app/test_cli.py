@@ -345,3 +345,9 @@ def test_reciprocity_and_the_team_life_story(cli: Cli) -> None:
     for email in ("jonas.weber@example.com", "hannah", "priya"):
         assert email in unfolded
     assert any("manager's life story" in t.lower() for t in invites)
+
+
+def test_proposing_to_someone_without_a_manager_names_the_fix(cli: Cli) -> None:
+    out = cli("propose", "helena", code=2)  # helena heads the example org
+    assert "'helena' has no manager in the org" in out and "--manager" in out
+    assert "None" not in out

@@ -52,10 +52,12 @@ def cmd_action(args: argparse.Namespace, inv: Invocation) -> None:
 def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
     """Read ticket statuses back from each tracker; a deleted ticket is reported, not recreated."""
     app = inv.app()
+    from careerconv_core.ports import AdapterKind
+
     svc = app.services()
     keys = svc.ticket_keys()
-    for name, tracker in app.adapters("tracker"):
-        statuses = tracker.pull_statuses(keys)  # type: ignore[attr-defined]
+    for name, tracker in app.adapters(AdapterKind.TRACKER):
+        statuses = tracker.pull_statuses(keys)
         deleted = svc.pull_ticket_statuses(statuses)
         inv.out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
         for key in deleted:

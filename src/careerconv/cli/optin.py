@@ -28,6 +28,11 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
         raise UsageError("name the reports, or --team MANAGER")
     for report_id in report_ids:
         manager = args.manager or args.team or app.store.load_person(report_id).manager_id
+        if manager is None:
+            raise UsageError(
+                f"{report_id!r} has no manager in the org; add their manager to the org file "
+                "and import it again, or name the manager with --manager"
+            )
         step_done(inv, app.services().propose(manager, report_id))
 
 
