@@ -33,7 +33,7 @@ from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.plan import Consent
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.ports import PlanChange
+from careerconv_core.ports import DELIVERING, PlanChange
 from careerconv_core.testing import FixedClock, SequentialIds
 from careerconv_core.views import HrisSummaryView, InviteMethod, InviteView, NoticeView, TicketView
 from careerconv_plugins.ics import mapping as ics_mapping
@@ -112,8 +112,8 @@ base_seconds = 30
 
 
 def _close_adapters(app: App) -> None:
-    for name in ("calendar", "tracker", "notifier", "hris_writer"):
-        for _n, adapter in app.adapters(name):
+    for port in DELIVERING.values():
+        for _n, adapter in app.adapters(port):
             closer = getattr(adapter, "close", None)
             if callable(closer):
                 closer()
