@@ -92,9 +92,13 @@ class InMemoryStore:
             version = serialization.loads(stored, CareerPlan).version if stored else 0
             if version != plan.version - 1:
                 raise ConcurrentChange(plan.id, plan.version - 1)
-        ids = [e.id for e in change.outbox]
-        if len(set(ids)) != len(ids) or any(i in self.entries for i in ids):
-            raise InvalidInput("outbox entry id", "an id not used before", "duplicate id")
+        seen: set[str] = set()
+        for n, entry in enumerate(change.outbox):  # refused as the SQL stores refuse it
+            if entry.id in seen or entry.id in self.entries:
+                raise InvalidInput(
+                    f"outbox[{n}].id", "an id not yet in the outbox", f"duplicate id {entry.id!r}"
+                )
+            seen.add(entry.id)
         if self.fail_next_commit is not None:
             exc, self.fail_next_commit = self.fail_next_commit, None
             raise exc

@@ -3,8 +3,12 @@
 ``write_atomic`` writes to a temporary file in the same folder, flushes it to
 disk (``fsync``), renames it over the target (``os.replace``, atomic on
 POSIX and Windows) and then flushes the folder, so that the rename itself
-survives a power cut. A crash or a full disk leaves the old file or the new
-one, never half of either, and never a stray temporary file.
+survives a power cut; a folder it creates is flushed into its parent too. A
+crash or a full disk leaves the old file or the new one, never half of
+either; a crash between the temporary file and the rename can leave a
+``.<name>.*.tmp`` beside it, which no reader takes for the file. A new file
+is readable by its owner only (career data); a file that is replaced keeps
+the permissions it had.
 
 Which ``OSError`` is worth trying again is decided here, once:
 
@@ -23,6 +27,7 @@ Which ``OSError`` is worth trying again is decided here, once:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -59,13 +64,19 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         survive a power cut, so the caller reports a retry.
     """
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
+    # Text that cannot be UTF-8 (a lone surrogate from hostile input) is written with a
+    # replacement character rather than failing the whole delivery.
+    body = data.encode("utf-8", "replace") if isinstance(data, str) else data
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode() if isinstance(data, str) else data)
+            handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
+        # A replaced file keeps its mode; a new one keeps mkstemp's owner-only mode.
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temp, path.stat().st_mode & 0o7777)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -73,12 +84,31 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     _sync_folder(folder)
 
 
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, flushing each new entry into its parent."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for new in reversed(missing):
+        try:
+            new.mkdir()
+        except FileExistsError:
+            continue  # made meanwhile by another process: its entry is that process's to flush
+        _sync_folder(new.parent)
+
+
 def _sync_folder(folder: Path) -> None:
     """Flush the folder's entries, so the rename is on disk (POSIX; Windows has no folder handles)."""
     flags = getattr(os, "O_DIRECTORY", None)
     if flags is None:
         return
-    fd = os.open(folder, os.O_RDONLY | flags)
+    try:
+        fd = os.open(folder, os.O_RDONLY | flags)
+    except PermissionError:
+        return  # a folder we may write but not read (mode -wx) cannot be flushed: best effort
+
     try:
         os.fsync(fd)
     except OSError as exc:
@@ -90,9 +120,14 @@ def _sync_folder(folder: Path) -> None:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's UTF-8 text, or None when it does not exist."""
+    """The file's UTF-8 text, or None when it does not exist.
+
+    Bytes that are not UTF-8 (a file edited or damaged by hand) read as
+    replacement characters: such a file compares as different from anything
+    careerconv writes, so it is written again instead of failing the port.
+    """
     try:
-        return path.read_bytes().decode("utf-8")
+        return path.read_bytes().decode("utf-8", "replace")
     except FileNotFoundError:
         return None
 

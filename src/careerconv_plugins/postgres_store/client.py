@@ -56,8 +56,11 @@ class PostgresClient(Dialect):
     # OF c: only the outbox rows being claimed are locked, not those the
     # NOT EXISTS test reads.
     claim_lock = " FOR UPDATE OF c SKIP LOCKED"
-    duplicate_key = errors.UniqueViolation
     rows = mapping.ROWS
+
+    def is_duplicate_key(self, exc: Exception) -> bool:
+        """A unique or primary-key clash (SQLSTATE 23505), and no other integrity error."""
+        return isinstance(exc, errors.UniqueViolation)
 
     def __init__(self, dsn: str, *, connect_timeout: int = 10, lock_timeout: float = 10.0) -> None:
         self._dsn = dsn

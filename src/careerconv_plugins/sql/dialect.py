@@ -54,8 +54,9 @@ class Dialect(ABC):
     one by one (PostgreSQL), so a claimer skips what another is taking.
     """
 
-    duplicate_key: ClassVar[type[Exception]]
-    """The driver's error for an INSERT that clashes with a unique key."""
+    @abstractmethod
+    def is_duplicate_key(self, exc: Exception) -> bool:
+        """Whether the driver's ``exc`` says an INSERT clashed with a unique key, and nothing else."""
 
     rows: ClassVar[RowCodec]
     """How this database carries instants, days and JSON lists."""

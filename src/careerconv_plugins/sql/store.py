@@ -174,7 +174,9 @@ class SqlStore:
                 db.execute(_SUPERSEDE, (row[1], row[2]))
             try:
                 db.execute(_INSERT_OUTBOX, row)
-            except db.duplicate_key:
+            except Exception as exc:
+                if not db.is_duplicate_key(exc):
+                    raise  # translated by the dialect, like every other driver error
                 raise InvalidInput(
                     f"outbox[{n}].id", "an id not yet in the outbox", f"duplicate id {row[0]!r}"
                 ) from None

@@ -36,8 +36,14 @@ class SqliteClient(Dialect):
     """The SQLite file at ``path``, opened (created if missing) and migrated."""
 
     adapter = ADAPTER
-    duplicate_key = sqlite3.IntegrityError
     rows = mapping.ROWS
+
+    def is_duplicate_key(self, exc: Exception) -> bool:
+        """A primary-key or unique clash; NOT NULL, CHECK and foreign keys are other errors."""
+        return isinstance(exc, sqlite3.IntegrityError) and getattr(exc, "sqlite_errorname", "") in (
+            "SQLITE_CONSTRAINT_PRIMARYKEY",
+            "SQLITE_CONSTRAINT_UNIQUE",
+        )
 
     def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         self.path = path

@@ -41,6 +41,39 @@ def test_the_file_and_then_its_folder_are_flushed(tmp_path: Path, monkeypatch: p
     assert synced == [False, True]  # the data before the rename, the folder after it
 
 
+def test_new_folders_are_flushed_into_their_parents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushed: list[str] = []
+    real = os.fsync
+
+    def recording(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(files.os, "fsync", recording)
+    files.write_atomic(tmp_path / "a" / "b" / "x.ics", "x")
+    # tmp_path gets "a", "a" gets "b", then "b" gets the renamed file.
+    assert flushed == [str(tmp_path), str(tmp_path / "a"), str(tmp_path / "a" / "b")]
+
+
+def test_a_new_file_is_private_and_a_replaced_one_keeps_its_mode(tmp_path: Path) -> None:
+    new, shared = tmp_path / "new.ics", tmp_path / "shared.ics"
+    files.write_atomic(new, "x")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    shared.write_text("old", encoding="utf-8")
+    shared.chmod(0o644)
+    files.write_atomic(shared, "new")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o644 and shared.read_text(encoding="utf-8") == "new"
+
+
+def test_text_that_is_not_utf8_neither_crashes_a_read_nor_a_write(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.ics"
+    damaged.write_bytes(b"BEGIN:VCALENDAR\n\xff\xfe")
+    assert files.read_text(damaged) == "BEGIN:VCALENDAR\n\ufffd\ufffd"
+    files.write_atomic(tmp_path / "hostile.json", '{"title": "\ud800"}')  # a lone surrogate
+    assert (tmp_path / "hostile.json").read_bytes() == b'{"title": "?"}'
+
+
 def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "a.txt"
     files.write_atomic(target, "old")
