@@ -84,6 +84,8 @@ def read_config(home: Path) -> Mapping[str, Any]:
         ) from None
     except UnicodeDecodeError:
         raise ConfigurationError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:  # a folder in its place, no permission to read it, ...
+        raise ConfigurationError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"{path}: not valid TOML ({exc})") from None
 
@@ -101,6 +103,8 @@ def section(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = config.get(name)
     if not isinstance(value, Mapping) or not isinstance(value.get("adapter"), str):
         raise ConfigurationError(f'careerconv.toml: [{name}] needs adapter = "<name>"')
+    if not isinstance(value.get("settings", {}), Mapping):
+        raise InvalidInput(f"careerconv.toml [{name}].settings", "a table of settings")
     return value
 
 
@@ -154,6 +158,13 @@ def _number(
     return value
 
 
+def _at_least_one(values: Mapping[str, Any], key: str, default: int) -> int:
+    value = int(_number(values, key, default))
+    if value < 1:
+        raise InvalidInput(f"careerconv.toml [method] {key}", "a whole number of 1 or more", str(value))
+    return value
+
+
 def _flag(values: Mapping[str, Any], key: str, default: bool) -> bool:
     value = values.get(key, default)
     if not isinstance(value, bool):
@@ -199,7 +210,7 @@ def settings_from(method: Mapping[str, Any]) -> Settings:
             _number(method, "horizon_months", 6), _number(method, "actions_per_month", 1.0, float)
         ),
         cadence=CadenceRules(probe_after_months=_number(method, "probe_after_months", 3)),
-        handoff_answer_days=_number(method, "handoff_answer_days", 14),
+        handoff_answer_days=_at_least_one(method, "handoff_answer_days", 14),
         link_base=str(link) if link else None,
         scheduling=scheduling,
     )

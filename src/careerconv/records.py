@@ -31,6 +31,8 @@ def read_document(path: Path) -> dict[str, Any]:
         raise InvalidInput(str(path), "an existing file", "file not found") from None
     except UnicodeDecodeError:
         raise InvalidInput(str(path), "a UTF-8 text file", "not UTF-8") from None
+    except OSError as exc:  # a folder, or a file we may not read
+        raise InvalidInput(str(path), "a readable file", exc.strerror or type(exc).__name__) from None
     try:
         data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:

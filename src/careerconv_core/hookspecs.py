@@ -152,7 +152,7 @@ def careerconv_notifiers() -> Iterable[AdapterSpec[Notifier]]:  # type: ignore[e
 
 @_hookspec
 def careerconv_domain_event(event: DomainEvent) -> None:
-    """Observe a committed domain event (``plan.accepted``, ``handoff.consent_granted``, ...).
+    """Observe a committed domain event (``plan.accepted``, ``handoff.shared``, ...).
 
     Called once per event after the change is committed. Return nothing; an
     exception is logged with the plugin's name and does not stop the other

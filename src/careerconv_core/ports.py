@@ -237,7 +237,6 @@ class Port(Generic[T]):
     name: str  # the kind's name: in listings, errors and ``careerconv.toml``
     hook: str  # the provider hook that registers adapters of this kind
     protocol: type  # the Protocol its adapters implement (``T``; a class, for isinstance)
-    many: bool = False  # ``[[calendar]]`` lists several adapters; ``[store]`` names one
     channel: Channel | None = None  # the outbox channel it delivers, for delivering ports
     view: type | None = None  # the view type of that channel's entries
     deliver: str = ""  # the method that takes a batch of views
@@ -247,21 +246,21 @@ class Port(Generic[T]):
 class AdapterKind:
     """The ports by name: ``AdapterKind.CALENDAR`` is the calendar port. ``PORTS`` lists them."""
 
-    # One row a port: name, provider hook, protocol, then for delivering ports whether the
-    # configuration lists several, the outbox channel, its view, the deliver method and key.
+    # One row a port: name, provider hook, protocol, then for delivering ports (configured
+    # as a list, [[calendar]]) the outbox channel, its view, the deliver method and the key.
     # fmt: off
     CALENDAR: Final = Port[CalendarBackend]("calendar", "careerconv_calendar_backends", CalendarBackend,
-                                            True, Channel.CALENDAR, InviteView, "deliver_invites", "uid")
+                                            Channel.CALENDAR, InviteView, "deliver_invites", "uid")
     TRACKER: Final = Port[TicketTracker]("tracker", "careerconv_ticket_trackers", TicketTracker,
-                                         True, Channel.TRACKER, TicketView, "deliver_tickets", "key")
+                                         Channel.TRACKER, TicketView, "deliver_tickets", "key")
     HRIS_SOURCE: Final = Port[HrisSource]("hris_source", "careerconv_hris_sources", HrisSource)
     HRIS_WRITER: Final = Port[HrisRecordWriter]("hris_writer", "careerconv_hris_writers", HrisRecordWriter,
-                                                True, Channel.HRIS, HrisSummaryView, "deliver_summaries",
+                                                Channel.HRIS, HrisSummaryView, "deliver_summaries",
                                                 "external_id")
     STORE: Final = Port[PlanStore]("store", "careerconv_plan_stores", PlanStore)
     CATALOG: Final = Port[CompetencyCatalog]("catalog", "careerconv_competency_catalogs", CompetencyCatalog)
     NOTIFIER: Final = Port[Notifier]("notifier", "careerconv_notifiers", Notifier,
-                                     True, Channel.NOTIFIER, NoticeView, "deliver_notices", "key")
+                                     Channel.NOTIFIER, NoticeView, "deliver_notices", "key")
     # fmt: on
 
 

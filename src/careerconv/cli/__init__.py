@@ -107,4 +107,7 @@ def main(
     except KeyboardInterrupt:
         inv.err("interrupted; nothing half-done was committed")
         return 130
+    except EOFError:  # the answers typed at a prompt ran out
+        inv.err(f"careerconv {args.command}: the input ended before every answer; nothing recorded")
+        return 2
     return 0

@@ -121,6 +121,23 @@ def add_as(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive(kind: type[int] | type[float], *, zero: bool = False) -> Callable[[str], float]:
+    """An argparse type: a number above zero (or zero too), refused in one line otherwise."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(
+                f"expected a number {'of 0 or more' if zero else 'above 0'}, got {text!r}"
+            )
+        return value
+
+    return parse
+
+
 def parse_date(text: str) -> date:
     """An argument ``YYYY-MM-DD``."""
     try:

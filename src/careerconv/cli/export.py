@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from careerconv.cli._common import Invocation, add_as, add_command, plan_of
+from careerconv.cli._common import Invocation, UsageError, add_as, add_command, plan_of
 
 
 def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
@@ -21,7 +21,12 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
     text = (export.html if args.format == "html" else export.markdown)(plan, report, manager)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write {args.out} ({exc.strerror}); give a file in a folder that exists"
+            ) from None
         inv.out(f"wrote {args.out}")
     else:
         inv.stdout.write(text)

@@ -27,6 +27,8 @@ def show_org_report(inv: Invocation, report: Any) -> None:
     inv.out(f"org: {len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed")
     for plan_id in report.handoffs:
         inv.out(f"  manager change on plan {plan_id}: the report is asked for consent first (M12)")
+    for plan_id in report.lapsed:
+        inv.out(f"  manager change on plan {plan_id}: the proposal, not yet accepted, lapsed (M1)")
     for plan_id in report.ended:
         inv.out(f"  plan {plan_id} ended: the report left")
 

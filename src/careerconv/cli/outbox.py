@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import Invocation, add_command
+from careerconv.cli._common import Invocation, add_command, positive
 
 
 def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
@@ -64,9 +64,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``dispatch``, ``status`` and ``retry``."""
     p = add_command(sub, "dispatch", cmd_dispatch, "deliver queued invites, tickets, summaries and notices")
     p.add_argument("--loop", action="store_true", help="keep running")
-    p.add_argument("--interval", type=float, default=30.0, help="seconds between runs with --loop")
-    p.add_argument("--runs", type=int, default=0, help="stop after this many runs with --loop")
-    p.add_argument("--limit", type=int, default=200, help="entries per run")
+    p.add_argument("--interval", type=positive(float), default=30.0, help="seconds between runs with --loop")
+    p.add_argument(
+        "--runs", type=positive(int, zero=True), default=0, help="stop after this many runs with --loop"
+    )
+    p.add_argument("--limit", type=positive(int), default=200, help="entries per run")
     add_command(sub, "status", cmd_status, "what is pending or failed in the outbox, and why")
     p = add_command(sub, "retry", cmd_retry, "queue failed outbox entries again")
     p.add_argument("entries", nargs="*", metavar="ENTRY_ID")

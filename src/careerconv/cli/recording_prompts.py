@@ -27,6 +27,14 @@ class _Questions:
     def many(self, prompt: str) -> list[str]:
         return [x.strip() for x in self.one(f"{prompt} (comma-separated)").split(",") if x.strip()]
 
+    def rating(self, prompt: str, default: str) -> int:
+        """A whole number, asked again until one is typed (the scale itself is checked later)."""
+        while True:
+            answer = self.one(prompt, default)
+            if answer.lstrip("-").isdigit():
+                return int(answer)
+            self._ask(f"  {answer!r} is not a whole number; press Enter and type one, such as 3 ")
+
 
 def outcome_from_answers(
     name: str, *, ask: Ask, catalog: Callable[[], Catalog], as_report: bool
@@ -61,7 +69,7 @@ def _pinnacle(q: _Questions, catalog: Catalog, as_report: bool) -> dict[str, Any
     for cid in comp_ids[:10]:
         entry: dict[str, Any] = {"competency_id": cid}
         if as_report:
-            entry["self_rating"] = int(q.one(f"  your rating for {cid}, 1-5", "3"))
+            entry["self_rating"] = q.rating(f"  your rating for {cid}, 1-5", "3")
         comps.append(entry)
     table: dict[str, Any] = {
         "dream": q.one("The dream, in a sentence"),

@@ -1,7 +1,7 @@
 """What is due when (M10): check-ins, quarterly reviews, plan updates, the probe.
 
 The values (``DueItem``, ``CheckIn``, ``FollowUp``...) and the plan's own
-cadence steps (``CadenceSteps``, part of ``CareerPlan``): holding a check-in,
+cadence steps (``CadencePart``, part of ``CareerPlan``): holding a check-in,
 placing the follow-ups, and working out what falls due.
 """
 
@@ -106,7 +106,7 @@ class CheckIn:
     notes: str = private(default="")
 
 
-class CadenceSteps(PlanPart):
+class CadencePart(PlanPart):
     """The plan's follow-up steps and what falls due on it (M10); part of ``CareerPlan``."""
 
     __slots__ = ()

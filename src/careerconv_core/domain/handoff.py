@@ -1,6 +1,6 @@
 """A report's move to a new manager (M12, M13): consent first, then share, then meet.
 
-``Handoff`` is one manager change; ``HandoffSteps`` are the plan's steps
+``Handoff`` is one manager change; ``HandoffPart`` are the plan's steps
 through it (``CareerPlan`` takes them from here), so the whole of M12 and
 M13 on the plan's side is in this module.
 
@@ -149,7 +149,7 @@ class Handoff:
         return evolve(self, state=HandoffState.SUPERSEDED)
 
 
-class HandoffSteps(PlanPart):
+class HandoffPart(PlanPart):
     """The plan's steps through a manager change (M12, M13); part of ``CareerPlan``."""
 
     __slots__ = ()

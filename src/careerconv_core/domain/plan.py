@@ -15,7 +15,7 @@ from typing import Any
 from attrs import evolve, field, frozen
 
 from careerconv_core.domain.cadence import (
-    CadenceSteps,
+    CadencePart,
     CheckIn,
     FollowUp,
     FollowUpStatus,
@@ -31,7 +31,7 @@ from careerconv_core.domain.conversations import (
 )
 from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, validate_grow
-from careerconv_core.domain.handoff import Handoff, HandoffSteps
+from careerconv_core.domain.handoff import Handoff, HandoffPart
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.roles import Actor, actor_of
@@ -89,7 +89,7 @@ class Meeting:
 
 
 @frozen
-class CareerPlan(CadenceSteps, HandoffSteps):
+class CareerPlan(CadencePart, HandoffPart):
     """One report's Career Conversations with one manager, and the plan they produce."""
 
     id: str
@@ -374,7 +374,6 @@ class CareerPlan(CadenceSteps, HandoffSteps):
             )
         return evolve(self, consent=consent)
 
-    # ---------------------------------------------------------------- M10
     # ------------------------------------------------------------ M12, M13
     def schedule_meeting(
         self, kind: MeetingKind | str, start: datetime, end: datetime, at: datetime

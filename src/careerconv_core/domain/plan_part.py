@@ -1,7 +1,7 @@
 """The base of the plan's steps that live beside their rules (cadence, handoff).
 
-``CareerPlan`` takes its M10 steps from ``cadence.CadenceSteps`` and its
-M12-M13 steps from ``handoff.HandoffSteps``. Each of those is a
+``CareerPlan`` takes its M10 steps from ``cadence.CadencePart`` and its
+M12-M13 steps from ``handoff.HandoffPart``. Each of those is a
 ``PlanPart``: it declares, for the type checker only, what every part
 reads of the plan and the few helpers the plan gives them.
 """

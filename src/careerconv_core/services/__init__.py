@@ -5,7 +5,7 @@ into the one object a host or the facade holds:
 
 - ``optin``: proposing, the double opt-in, declining, pausing, the trust gate (M1, M2)
 - ``conversations``: placing and recording the three conversations, ratings, focus, GROW (M3-M9)
-- ``cadence``: check-ins, quarterly reviews, what is due, nudges (M10, M11)
+- ``cadence``: check-ins, quarterly reviews, what is due, nudges (M10)
 - ``team``: scheduling a whole team in one month, moving a conversation (M4, M11)
 - ``handoff``: a manager change, consent first, the new manager's path, reciprocity (M12-M14)
 - ``org``: the org from the HRIS, people who left

@@ -26,7 +26,7 @@ from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling import SchedulingRules
-from careerconv_core.errors import CareerconvError, NotFound
+from careerconv_core.errors import CareerconvError, InvalidInput, NotFound
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import CalendarBackend, PlanChange, PlanStore
 from careerconv_core.views import NoticeView
@@ -52,9 +52,24 @@ class Settings:
     scheduling: SchedulingRules = SchedulingRules()
 
     def __attrs_post_init__(self) -> None:
-        # The rules take the lengths from here, so no second set of minutes can differ.
-        if self.scheduling.lengths is not self.lengths:
+        # The rules take the lengths from here, so no second set of minutes can differ; rules
+        # that name other minutes than these are refused rather than quietly overwritten.
+        given = self.scheduling.lengths
+        if given != self.lengths and given != ConversationLengths():
+            raise InvalidInput(
+                "settings.scheduling.lengths",
+                "the same minutes as settings.lengths (set the lengths there only)",
+                f"{given.life_story}/{given.pinnacle}/{given.grow_review} against "
+                f"{self.lengths.life_story}/{self.lengths.pinnacle}/{self.lengths.grow_review}",
+            )
+        if given is not self.lengths:
             object.__setattr__(self, "scheduling", evolve(self.scheduling, lengths=self.lengths))
+        if self.handoff_answer_days < 1 or self.handoff_meeting_minutes < 1:
+            raise InvalidInput(
+                "settings.handoff_answer_days",
+                "at least one day to answer, and a meeting of at least one minute",
+                f"{self.handoff_answer_days} day(s), {self.handoff_meeting_minutes} minute(s)",
+            )
 
 
 @frozen

@@ -1,4 +1,4 @@
-"""M10-M11: monthly check-ins, quarterly reviews, what is due, and nudges."""
+"""M10: monthly check-ins, quarterly reviews, what is due, and nudges."""
 
 from __future__ import annotations
 
@@ -15,9 +15,14 @@ from careerconv_core.errors import RuleViolation
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase, StepReport
 
+_HELD = {
+    CheckInKind.CHECK_IN: EventName.CHECK_IN_HELD,
+    CheckInKind.EXTENDED_REVIEW: EventName.EXTENDED_REVIEW_HELD,
+}
+
 
 class CadenceSteps(ServiceBase):
-    """Check-ins, reviews, what is due and the nudges (M10, M11)."""
+    """Check-ins, reviews, what is due and the nudges (M10)."""
 
     __slots__ = ()
 
@@ -54,7 +59,7 @@ class CadenceSteps(ServiceBase):
                     at,
                 )
             )
-        return self._commit(plan, after, EventName(f"checkin.{kind.value}"), at, notices=notices)
+        return self._commit(plan, after, _HELD[kind], at, notices=notices)
 
     def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
         """Put the first year's check-ins and quarterly reviews on the calendar (M10).

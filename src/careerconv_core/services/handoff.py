@@ -18,6 +18,16 @@ from careerconv_core.outbox import Channel
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase, StepReport
 
+_PATH_CHOSEN = {
+    NewManagerPath.FULL_CONVERSATIONS: EventName.PATH_FULL_CONVERSATIONS,
+    NewManagerPath.ABBREVIATED_SESSION: EventName.PATH_ABBREVIATED_SESSION,
+    NewManagerPath.CONTINUE_PLAN: EventName.PATH_CONTINUE_PLAN,
+}
+_MEETING_PLACED = {
+    MeetingKind.ABBREVIATED_SESSION: EventName.ABBREVIATED_SESSION_SCHEDULED,
+    MeetingKind.MANAGER_LIFE_STORY: EventName.MANAGER_LIFE_STORY_SCHEDULED,
+}
+
 
 class HandoffSteps(ServiceBase):
     """A report's move to a new manager, consent first, and the meetings around it (M12-M14)."""
@@ -145,7 +155,7 @@ class HandoffSteps(ServiceBase):
         return self._step(
             plan_id,
             person_id,
-            EventName(f"handoff.path_{path.value}"),
+            _PATH_CHOSEN[path],
             lambda p, a, t: p.choose_path(path, a, t),
         )
 
@@ -160,7 +170,7 @@ class HandoffSteps(ServiceBase):
         return self._step(
             plan_id,
             person_id,
-            EventName(f"meeting.{meeting.value}"),
+            _MEETING_PLACED[meeting],
             lambda p, _a, t: p.schedule_meeting(meeting, start, end, t),
         )
 

@@ -66,17 +66,19 @@ class OrgSync(HandoffSteps):
             added=tuple(p.id for p in added),
             updated=tuple(p.id for p in updated),
             removed=leaving,
-            handoffs=tuple(r.plan.id for r in handoffs),
+            handoffs=tuple(r.plan.id for r in handoffs if EventName.PLAN_LAPSED not in r.events),
             ended=tuple(r.plan.id for r in left),
+            lapsed=tuple(r.plan.id for r in handoffs if EventName.PLAN_LAPSED in r.events),
         )
 
 
 @frozen
 class OrgSyncReport:
-    """What an org sync changed: people, handoffs started, plans ended."""
+    """What an org sync changed: people, handoffs started, plans ended, proposals lapsed."""
 
     added: tuple[str, ...]
     updated: tuple[str, ...]
     removed: tuple[str, ...]
-    handoffs: tuple[str, ...]
-    ended: tuple[str, ...]
+    handoffs: tuple[str, ...]  # the report is asked for consent first (M12)
+    ended: tuple[str, ...]  # the report left
+    lapsed: tuple[str, ...] = ()  # a proposal not yet accepted lapses with the old manager

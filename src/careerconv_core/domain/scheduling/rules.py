@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from attrs import field, frozen
 
-from careerconv_core.domain.clock import add_months
 from careerconv_core.domain.conversations import ConversationKind, ConversationLengths
 from careerconv_core.domain.scheduling.candidates import Shape
 from careerconv_core.errors import InvalidInput
@@ -65,10 +63,6 @@ class SchedulingRules:
     def length(self, kind: ConversationKind) -> int:
         """Minutes of one conversation."""
         return self.lengths.minutes(kind)
-
-    def window(self, start: date) -> tuple[date, date]:
-        """First day and the exclusive last day of the one-month window from ``start``."""
-        return start, add_months(start, 1)
 
     def shape(self) -> Shape:
         """The numbers the search needs."""

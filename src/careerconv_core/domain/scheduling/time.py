@@ -79,11 +79,6 @@ def _minute_of_day(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
-def working_spans(person: Person, first: int, last: int) -> tuple[Span, ...]:
-    """UTC spans of ``person``'s working hours on local dates ``first``..``last`` (ordinals)."""
-    return zone_working_spans(person.time_zone, person.working_hours, first, last)
-
-
 @lru_cache(maxsize=65536)
 def zone_working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -> tuple[Span, ...]:
     """UTC spans of ``hours`` in ``zone_name`` on local dates ``first``..``last`` (ordinals)."""
