@@ -142,7 +142,7 @@ def templates() -> list[tuple[str, list[tuple[str, str, str, str, str]]]]:
     out = []
     for n in range(1000):
         plan = _template(n)
-        out.append((dumps(plan), sqlite_mapping.due_rows(plan)))
+        out.append((dumps(plan), sqlite_mapping.ROWS.due_rows(plan)))
     return out
 
 

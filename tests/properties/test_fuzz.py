@@ -52,7 +52,7 @@ from careerconv_core.domain.roles import Actor
 from careerconv_core.errors import CareerconvError
 from careerconv_plugins.bamboohr.mapping import signature
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp
-from careerconv_plugins.catalog import mapping as csvformat
+from careerconv_plugins.catalog import mapping as catalog_mapping
 from careerconv_plugins.orgfile.mapping import COLUMNS, parse_csv, parse_org, parse_toml
 from support import plans
 
@@ -467,11 +467,11 @@ def test_catalog_csv_round_trips_or_is_refused(comps: list[tuple[str, ...]], dat
     )
     if catalog is None:
         return
-    comp_text = value_or_own_error(lambda: csvformat.format_competencies(catalog))
-    role_text = value_or_own_error(lambda: csvformat.format_roles(catalog))
+    comp_text = value_or_own_error(lambda: catalog_mapping.format_competencies(catalog))
+    role_text = value_or_own_error(lambda: catalog_mapping.format_roles(catalog))
     if comp_text is None or role_text is None:
         return
-    back = value_or_own_error(lambda: csvformat.parse_catalog(comp_text, role_text))
+    back = value_or_own_error(lambda: catalog_mapping.parse_catalog(comp_text, role_text))
     if back is not None:  # text that survives writing must read back as the same catalog
         assert back == catalog
 
@@ -479,10 +479,10 @@ def test_catalog_csv_round_trips_or_is_refused(comps: list[tuple[str, ...]], dat
 @FAST
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_any_text_as_catalog_csv_gives_our_own_error_at_worst(comps: str, roles: str) -> None:
-    value_or_own_error(lambda: csvformat.parse_competencies(comps))
-    value_or_own_error(lambda: csvformat.parse_roles(roles, {"c1"}))
+    value_or_own_error(lambda: catalog_mapping.parse_competencies(comps))
+    value_or_own_error(lambda: catalog_mapping.parse_roles(roles, {"c1"}))
     value_or_own_error(
-        lambda: csvformat.decode(comps.encode("utf-8", "surrogatepass")[:50] + b"\xff", "x.csv")
+        lambda: catalog_mapping.decode(comps.encode("utf-8", "surrogatepass")[:50] + b"\xff", "x.csv")
     )
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, add_command
+from careerconv.cli._common import Invocation, UsageError, add_command
 
 if TYPE_CHECKING:
     from careerconv.app import App
@@ -57,7 +56,12 @@ def _import(args: argparse.Namespace, inv: Invocation, app: App) -> None:
     inv.out(f"checked: {len(catalog.competencies)} competencies, {len(catalog.roles)} roles")
     config = inv.home / CONFIG_NAME
     text = with_catalog_table(config.read_text(encoding="utf-8"), "csv", settings, str(config))
-    _replace_file(config, text)
+    from careerconv_plugins.files import write_atomic  # the one durable, atomic file write
+
+    try:
+        write_atomic(config, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {config} ({exc.strerror}); nothing was changed") from None
     inv.out(f"{config} now uses your catalog")
 
 
@@ -133,14 +137,6 @@ def _toml_string(value: str) -> str:
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and move it over, so a failed write leaves the old file."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.chmod(partial, path.stat().st_mode & 0o7777)
-    os.replace(partial, path)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

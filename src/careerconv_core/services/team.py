@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from careerconv_core.domain.clock import Interval, add_months, require_aware
+from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
@@ -18,7 +18,7 @@ from careerconv_core.domain.scheduling import (
     reschedule_later,
     schedule_team,
 )
-from careerconv_core.domain.scheduling.validity import plan_window
+from careerconv_core.domain.scheduling.validity import month_window, plan_window
 from careerconv_core.errors import CareerconvError, InvalidInput, RuleViolation
 from careerconv_core.services.base import StepReport, safe_message
 from careerconv_core.services.conversations import ConversationSteps
@@ -76,10 +76,8 @@ class TeamScheduling(ConversationSteps):
                 not_ready[person.id] = "already scheduled; use reschedule to move a conversation"
                 continue
             ready.append((person, plan))
-        window_end = add_months(start, 1)
-        lo = datetime.combine(start, datetime.min.time(), tzinfo=manager.zone)
-        hi = datetime.combine(window_end, datetime.min.time(), tzinfo=manager.zone)
-        busy, note = self._busy([manager, *(p for p, _ in ready)], lo, hi)
+        month = month_window(start, manager.zone)
+        busy, note = self._busy([manager, *(p for p, _ in ready)], month.start, month.end)
         result = schedule_team(
             manager,
             [p for p, _ in ready],

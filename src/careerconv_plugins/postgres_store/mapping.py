@@ -38,8 +38,3 @@ ROWS = RowCodec(
     from_list=_same_list,
 )
 """The PostgreSQL row codec."""
-
-due_rows = ROWS.due_rows
-due_item = ROWS.due_item
-outbox_row = ROWS.outbox_row
-outbox_entry = ROWS.outbox_entry

@@ -50,10 +50,6 @@ class MappedUser:
     last_modified: datetime | None
 
 
-parse_timestamp = parse_instant
-"""``meta.lastModified`` (RFC 3339) as an aware UTC datetime; ``ValueError`` otherwise."""
-
-
 def format_cursor(moment: datetime) -> str:
     """A cursor: the UTC instant in RFC 3339 with microseconds."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -124,7 +120,7 @@ def map_user(user: Mapping[str, Any]) -> MappedUser:
     modified: datetime | None = None
     if isinstance(meta.get("lastModified"), str):
         try:
-            modified = parse_timestamp(meta["lastModified"])
+            modified = parse_instant(meta["lastModified"])
         except ValueError:
             modified = None  # an odd server clock format only costs a full read later
     if user.get("active") is False:

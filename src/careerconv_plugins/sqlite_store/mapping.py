@@ -40,8 +40,3 @@ ROWS = RowCodec(
     from_list=json.loads,
 )
 """The SQLite row codec."""
-
-due_rows = ROWS.due_rows
-due_item = ROWS.due_item
-outbox_row = ROWS.outbox_row
-outbox_entry = ROWS.outbox_entry

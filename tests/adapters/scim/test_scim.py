@@ -9,6 +9,7 @@ import pytest
 
 from careerconv_core.domain.people import Person
 from careerconv_core.errors import ConfigurationError, InvalidInput
+from careerconv_plugins.hris_mapping import parse_instant
 from careerconv_plugins.scim.mapping import (
     ENTERPRISE_USER,
     changed_since_filter,
@@ -16,7 +17,6 @@ from careerconv_plugins.scim.mapping import (
     latest,
     map_user,
     map_users,
-    parse_timestamp,
 )
 from careerconv_plugins.scim.plugin import make_source
 
@@ -109,7 +109,7 @@ def test_cursor_is_normalised_to_utc() -> None:
         changed_since_filter("2026-03-01T10:00:00.123456789+01:00")
         == 'meta.lastModified gt "2026-03-01T09:00:00.123456Z"'
     )
-    assert parse_timestamp("2026-03-01T10:00:00z") == datetime(2026, 3, 1, 10, tzinfo=UTC)
+    assert parse_instant("2026-03-01T10:00:00z") == datetime(2026, 3, 1, 10, tzinfo=UTC)
 
 
 def test_ids_in_a_filter_are_quoted() -> None:

@@ -57,16 +57,16 @@ def test_datetimes_are_stored_as_sortable_utc_text() -> None:
 
 def test_due_rows_are_the_plans_due_items() -> None:
     plan = reviewed_plan()
-    rows = mapping.due_rows(plan)
+    rows = mapping.ROWS.due_rows(plan)
     assert ("p1", "r1", "m1", DueKind.CHECK_IN.value, "2026-02-05") in rows
-    assert [mapping.due_item(r) for r in rows] == list(plan.due_items())
+    assert [mapping.ROWS.due_item(r) for r in rows] == list(plan.due_items())
 
 
 def test_outbox_rows_round_trip() -> None:
     done = entry("e1").delivered(("ics", "caldav"))
-    row = mapping.outbox_row(done)
+    row = mapping.ROWS.outbox_row(done)
     assert row[9] == '["ics", "caldav"]'
-    assert mapping.outbox_entry(row) == done
+    assert mapping.ROWS.outbox_entry(row) == done
 
 
 # ------------------------------------------------------------------ schema

@@ -41,7 +41,7 @@ import careerconv_plugins.jira.adapter  # noqa: F401
 from careerconv.app import App
 from careerconv_core.plugins import PluginHost, make_plugin_manager
 from careerconv_plugins.localfiles.client import JsonFolder
-from careerconv_plugins.mail import notifier_adapter as mail_backend
+from careerconv_plugins.mail import notifier_adapter
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 
 _HOST: list[PluginHost] = []
@@ -87,7 +87,7 @@ class Tripwire:
         """Wire every point where the dispatcher touches the world or the store."""
         self.wrap(requests.Session, "send")  # CalDAV and Jira
         self.wrap(smtplib.SMTP, "sendmail")  # SMTP notices and iMIP
-        self.wrap(mail_backend, "write_atomic")  # .eml files
+        self.wrap(notifier_adapter, "write_atomic")  # .eml files
         self.wrap(JsonFolder, "write")  # HRIS summary files
         self.wrap(SqliteStore, "commit")  # a use case's one transaction (an org sync)
         self.wrap(SqliteStore, "claim_outbox")

@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from attrs import field, frozen
 
@@ -67,6 +67,7 @@ __all__ = [
     "Timed",
     "booked_usage",
     "from_conversations",
+    "month_window",
     "outside_hours",
     "plan_window",
     "require_within_hours",
@@ -75,7 +76,7 @@ __all__ = [
     "within_working_hours",
 ]
 
-_LATER = "or move the later conversations too (reschedule_later)"
+_LATER = "or move the later conversations too (reschedule --shift-later)"
 _LIFE_STORY, _PINNACLE, _GROW_REVIEW = ORDER
 _POSITION = {kind: n for n, kind in enumerate(ORDER)}
 
@@ -119,15 +120,22 @@ def from_conversations(conversations: Iterable[Conversation]) -> tuple[Timed, ..
     return tuple(out)
 
 
+def month_window(day: date, zone: tzinfo | None) -> Interval:
+    """The one month (M4) from ``day``: its midnight to midnight of the same date a month later
+    (clamped to the month's end), in ``zone``. The team scheduler's ``window_of`` is the same
+    month on the minute grid."""
+    return Interval(datetime.combine(day, time(0), zone), datetime.combine(add_months(day, 1), time(0), zone))
+
+
 def plan_window(first: datetime) -> Interval:
     """The one-month window a plan's conversations keep to, from its first one's start.
 
-    From midnight of that date to the end of the same date a month later,
-    in the first start's own time zone.
+    The month from that date (``month_window``) with its last date kept whole: a
+    conversation placed or moved by hand may end on the same date a month later, as
+    the plan has always allowed. The team scheduler searches ``month_window`` only.
     """
-    day, zone = first.date(), first.tzinfo
-    last = add_months(day, 1) + timedelta(days=1)
-    return Interval(datetime.combine(day, time(0), zone), datetime.combine(last, time(0), zone))
+    month = month_window(first.date(), first.tzinfo)
+    return Interval(month.start, month.end + timedelta(days=1))
 
 
 def booked_usage(manager: Person, booked: Iterable[Interval]) -> dict[int, int]:
