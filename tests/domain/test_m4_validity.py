@@ -262,3 +262,13 @@ def test_one_add_months_and_one_source_of_lengths() -> None:
     assert chosen.scheduling.weekly_cap_minutes == 300
     assert chosen.scheduling.length(LS) == 90
     assert not hasattr(Settings, "rules")
+
+
+def test_a_check_built_directly_checks_as_much_as_one_built_with_of() -> None:
+    manager = Person("mgr", "M", "mgr@example.com", "Europe/Berlin")
+    report = Person("ann", "A", "a@example.com", "Europe/Berlin")
+    night = [Timed(LS, Interval(datetime(2026, 12, 2, 2, tzinfo=UTC), datetime(2026, 12, 2, 3, tzinfo=UTC)))]
+    direct = Check(manager=manager, report=report, rules=SchedulingRules())
+    built = Check.of(manager=manager, report=report, rules=SchedulingRules())
+    assert built.first(night) is not None  # 03:00 in Berlin: outside working hours
+    assert direct.first(night) is not None and direct.first(night) == built.first(night)

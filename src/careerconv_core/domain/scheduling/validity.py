@@ -52,6 +52,7 @@ from careerconv_core.domain.scheduling.time import (
     day_hours,
     earliest_review_day,
     holds,
+    interval,
     iso_week_label,
     local_ordinal,
     to_minute,
@@ -305,9 +306,24 @@ class Check:
     busy: Sequence[Span] = ()
     booked: Sequence[Span] = ()
     usage: Mapping[int, int] | None = None
-    busy_starts: Sequence[int] = ()
-    booked_starts: Sequence[int] = ()
-    hours: Sequence[tuple[Person, HoursIndex | None]] = field(default=())
+    # Lookups derived from the facts above, never given: a check built directly checks as
+    # much as one built with ``of``.
+    busy_starts: Sequence[int] = field(init=False)
+    booked_starts: Sequence[int] = field(init=False)
+    hours: Sequence[tuple[Person, HoursIndex | None]] = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        people = [p for p in (self.manager, self.report) if p is not None]
+        window = self.window
+        span = (to_minute(window.start), to_minute(window.end)) if window is not None else None
+        # With the window known, each person's hours are looked up once for all of it.
+        hours = [(p, window_hours(p, *span) if span is not None else None) for p in people]
+        object.__setattr__(self, "busy_starts", [s for s, _ in self.busy])
+        object.__setattr__(self, "booked_starts", [s for s, _ in self.booked])
+        object.__setattr__(self, "hours", hours)
+        if self.usage is None and self.manager is not None:
+            spans = [interval(start, end) for start, end in self.booked]
+            object.__setattr__(self, "usage", booked_usage(self.manager, spans))
 
     @classmethod
     def of(
@@ -321,22 +337,15 @@ class Check:
         booked: Sequence[Interval] = (),
     ) -> Check:
         """A check from intervals: ``busy`` of either person, ``booked`` of the manager."""
-        busy_at, booked_at = busy_spans(busy), busy_spans(booked)
-        # With the window known, each person's hours are looked up once for all of it.
-        people = [p for p in (manager, report) if p is not None]
-        span = (to_minute(window.start), to_minute(window.end)) if window is not None else None
-        hours = [(p, window_hours(p, *span) if span is not None else None) for p in people]
         return cls(
             window,
             manager,
             report,
             rules,
-            busy_at,
-            booked_at,
+            busy_spans(busy),
+            busy_spans(booked),
+            # Counted from the bookings themselves, before adjacent ones are merged.
             booked_usage(manager, booked) if manager is not None else None,
-            [s for s, _ in busy_at],
-            [s for s, _ in booked_at],
-            hours,
         )
 
     def problems(
