@@ -74,6 +74,9 @@ class AdapterError(CareerconvError):
 
     ``retryable`` says whether trying again later may succeed; ``retry_after``
     is the number of seconds the system asked us to wait, when it said so.
+    ``misconfigured`` says the fault is the adapter's configuration (an unknown
+    project, a wrong token): no entry is to blame, so none is dead-lettered for
+    it; the entries wait until a person fixes the setting the reason names.
     The message never contains request or response bodies, secrets or notes.
     """
 
@@ -84,11 +87,13 @@ class AdapterError(CareerconvError):
         *,
         retryable: bool = False,
         retry_after: float | None = None,
+        misconfigured: bool = False,
     ) -> None:
         self.adapter = adapter
         self.reason = reason
         self.retryable = retryable
         self.retry_after = retry_after
+        self.misconfigured = misconfigured
         super().__init__(f"{adapter}: {reason}")
 
 
