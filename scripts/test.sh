@@ -6,6 +6,7 @@
 # and PostgreSQL on 127.0.0.1 as fixtures).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/check-prerequisites.sh
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[all,test]"

@@ -43,6 +43,14 @@ from fakes.jira_fixtures import (  # noqa: F401 - fixtures used by name
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _spec_present() -> None:
+    """Every test here reads Atlassian's description: skip, naming it, where it is absent."""
+    jira_spec.require_spec()
+
+
 USED_RESOURCES = {
     "serverInfo", "field", "project/{projectIdOrKey}", "issue/bulk", "issue",
     "issue/{issueIdOrKey}", "issue/{issueIdOrKey}/properties/{propertyKey}",
@@ -141,6 +149,7 @@ def prism_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     a temporary copy of the description holding each used path under both names.
     Yields Prism's URL, its log file and the fake behind it.
     """
+    jira_spec.require_spec()
     binary = prism_bin()
     tmp = tmp_path_factory.mktemp("prism")
     document = json.loads(jira_spec.spec_path().read_text(encoding="utf-8"))

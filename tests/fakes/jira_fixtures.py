@@ -13,7 +13,7 @@ from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.client import JiraClient, RetryPolicy
 from careerconv_plugins.jira.settings import parse_settings
 from fakes.fake_jira import FakeJira
-from fakes.jira_spec import violations
+from fakes.jira_spec import require_spec, violations
 
 ANA = Participant("p-ana", "Ana Report", "ana@example.com")
 MAX = Participant("p-max", "Max Manager", "max@example.com")
@@ -45,6 +45,7 @@ class Sleeps(list[float]):
 @pytest.fixture(params=["Cloud", "Server"], ids=["cloud", "datacenter"])
 def fake_jira(request: pytest.FixtureRequest) -> Iterator[FakeJira]:
     """A fake Jira (Cloud, then Data Center) whose every exchange must match the spec."""
+    require_spec()
     with FakeJira(request.param) as fake:
         yield fake
         problems = violations(fake.requests())
