@@ -47,9 +47,14 @@ def participant(person: Person) -> Participant:
     return Participant(person.id, person.name, person.email, person.time_zone)
 
 
-def invite_uid(plan_id: str, what: str) -> str:
-    """A stable calendar UID for one meeting of one plan."""
-    return f"{plan_id}-{what}@{UID_DOMAIN}"
+def invite_uid(plan_id: str, what: str, era: str = "") -> str:
+    """A stable calendar UID for one meeting of one plan, placed by the manager of ``era``.
+
+    The first manager's meetings keep the plain form; a later manager's carry
+    the handoff's id, so their meetings are new events with their own SEQUENCE
+    and never updates of an event another organizer sent (M12, RFC 5546).
+    """
+    return f"{plan_id}-{what}{'-' + era if era else ''}@{UID_DOMAIN}"
 
 
 def summary_id(plan_id: str) -> str:
@@ -97,12 +102,18 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
     """Every calendar event the plan implies now, by uid (cancelled ones as CANCEL)."""
     out: dict[str, InviteView] = {}
     manager, report = people[plan.manager_id], people[plan.report_id]
+
+    def organizer(era: str) -> Person:
+        # Who placed it updates and cancels it; one who left the org has no calendar to send from.
+        return people.get(plan.manager_in(era), manager)
+
     for conv in plan.conversations:
         if conv.start is None or conv.end is None:
             continue
         if conv.status not in (ConversationStatus.SCHEDULED, ConversationStatus.CANCELLED):
             continue  # a held conversation's invite stays as it was
-        uid = invite_uid(plan.id, conv.kind.value)
+        uid = invite_uid(plan.id, conv.kind.value, conv.era)
+        host = organizer(conv.era)
         out[uid] = _invite(
             uid,
             conv.sequence,
@@ -111,11 +122,12 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             conv.kind.title,
             conv.start,
             conv.end,
-            manager,
-            (manager, report),
+            host,
+            (host, report),
         )
     for f in plan.follow_ups:
-        uid = invite_uid(plan.id, f"followup-{f.number}")
+        uid = invite_uid(plan.id, f"followup-{f.number}", f.era)
+        host = organizer(f.era)
         out[uid] = _invite(
             uid,
             f.sequence,
@@ -124,11 +136,12 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             _FOLLOW_UP_TITLES[f.kind.value],
             f.start,
             f.end,
-            manager,
-            (manager, report),
+            host,
+            (host, report),
         )
     for m in plan.meetings:
-        uid = invite_uid(plan.id, m.kind)
+        uid = invite_uid(plan.id, m.kind, m.era)
+        host = organizer(m.era)
         out[uid] = _invite(
             uid,
             m.sequence,
@@ -137,8 +150,8 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             _MEETING_TITLES[m.kind],
             m.start,
             m.end,
-            manager,
-            (manager, report),
+            host,
+            (host, report),
         )
     for h in plan.handoffs:
         if h.meeting_start is None or h.meeting_end is None:
@@ -146,7 +159,7 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
         uid = invite_uid(plan.id, f"handoff-{h.id}")
         old, new = people.get(h.old_manager_id), people.get(h.new_manager_id)
         attendees = tuple(p for p in (report, old, new) if p is not None)
-        organizer = old if old is not None else manager
+        placer = people.get(h.meeting_organizer_id or h.old_manager_id) or old or manager
         out[uid] = _invite(
             uid,
             h.meeting_sequence,
@@ -155,7 +168,7 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             _HANDOFF_TITLE,
             h.meeting_start,
             h.meeting_end,
-            organizer,
+            placer,
             attendees,
         )
     return out

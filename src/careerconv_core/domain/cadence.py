@@ -63,7 +63,8 @@ class FollowUp:
     """A placed monthly check-in or quarterly extended review (M10).
 
     ``number`` counts the follow-ups after conversation 3 (1 is the first
-    month); ``sequence`` counts real changes to its calendar invite.
+    month); ``sequence`` counts real changes to its calendar invite; ``era``
+    is the handoff under which it was placed, as for a conversation (M12).
     """
 
     number: int
@@ -72,6 +73,7 @@ class FollowUp:
     end: datetime
     sequence: int = 0
     status: FollowUpStatus = FollowUpStatus.SCHEDULED
+    era: str = ""
 
     @property
     def interval(self) -> Interval:
@@ -120,6 +122,9 @@ class CadencePart(PlanPart):
         @property
         def current_handoff(self) -> Handoff | None: ...
 
+        @property
+        def era(self) -> str: ...
+
     def check_in(
         self,
         kind: CheckInKind,
@@ -157,11 +162,13 @@ class CadencePart(PlanPart):
             follow_ups = tuple(f for f in follow_ups if f.kind is CheckInKind.CHECK_IN)
         old = {f.number: f for f in self.follow_ups}
         placed = []
-        for new in follow_ups:
+        for given in follow_ups:
+            new = evolve(given, era=self.era, status=FollowUpStatus.SCHEDULED)
             prev = old.get(new.number)
-            if prev is None:
-                placed.append(new)
-            elif (prev.start, prev.end, prev.kind) != (new.start, new.end, new.kind):
+            if prev is None or prev.era != new.era:  # a new organizer's follow-up is a new event
+                placed.append(evolve(new, sequence=0))
+            elif (prev.start, prev.end, prev.kind, prev.status) != (new.start, new.end, new.kind, new.status):
+                # moved, or placed again after a cancellation: the same event, one revision on
                 placed.append(evolve(new, sequence=prev.sequence + 1))
             else:
                 placed.append(prev)

@@ -87,6 +87,9 @@ class Conversation:
     """One of the three conversations: when it is, whether it was held.
 
     ``sequence`` counts real changes to its calendar invite (RFC 5545 SEQUENCE).
+    ``era`` is the handoff through which its organizer held the plan when it
+    was placed ("" for the manager who proposed it): the invite's organizer
+    and UID follow from it, so a new manager's meeting is a new event (M12).
     """
 
     kind: ConversationKind
@@ -95,8 +98,9 @@ class Conversation:
     end: datetime | None = None
     held_at: datetime | None = None
     sequence: int = 0
+    era: str = ""
 
-    def scheduled(self, start: datetime, end: datetime) -> Conversation:
+    def scheduled(self, start: datetime, end: datetime, era: str = "") -> Conversation:
         """This conversation placed at ``start``-``end``; a move counts as a change."""
         require_aware(start, f"{self.kind.value}.start")
         require_aware(end, f"{self.kind.value}.end")
@@ -108,6 +112,10 @@ class Conversation:
             )
         if end <= start:
             raise InvalidInput(f"{self.kind.value}.end", "an end after the start")
+        if era != self.era:  # another organizer's event: a new one, never theirs updated (M12)
+            return evolve(
+                self, status=ConversationStatus.SCHEDULED, start=start, end=end, sequence=0, era=era
+            )
         if (start, end) == (self.start, self.end) and self.status is ConversationStatus.SCHEDULED:
             return self
         # A move, or a new invite after a cancellation, is a new revision (RFC 5545 SEQUENCE).

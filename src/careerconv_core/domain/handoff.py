@@ -24,7 +24,7 @@ from attrs import evolve, frozen
 from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.conversations import fresh_conversations
 from careerconv_core.domain.plan_part import PlanPart
-from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.roles import AccessEnded, Actor, NotSharedYet
 from careerconv_core.domain.status import EndReason, PlanStatus
 from careerconv_core.errors import InvalidInput, RuleViolation
 
@@ -41,6 +41,9 @@ class HandoffState(enum.Enum):
     PATH_CHOSEN = "path_chosen"
     SUPERSEDED = "superseded"
 
+
+SHARED_STATES = frozenset({HandoffState.SHARED, HandoffState.MEETING_SCHEDULED, HandoffState.PATH_CHOSEN})
+"""The plan went over to the new manager in these states."""
 
 OPEN_STATES = frozenset(
     {
@@ -75,6 +78,7 @@ class Handoff:
     meeting_end: datetime | None = None
     meeting_sequence: int = 0
     path: NewManagerPath | None = None
+    meeting_organizer_id: str | None = None  # whoever placed the three-way meeting
 
     @property
     def is_open(self) -> bool:
@@ -121,8 +125,12 @@ class Handoff:
         self._require(HandoffState.CONSENT_GRANTED, step="share the plan")
         return evolve(self, state=HandoffState.SHARED)
 
-    def meeting(self, start: datetime, end: datetime) -> Handoff:
-        """The three-way meeting (report, old and new manager) is placed."""
+    def meeting(self, start: datetime, end: datetime, organizer_id: str | None = None) -> Handoff:
+        """The three-way meeting (report, old and new manager) is placed.
+
+        Its organizer is whoever placed it first; a move keeps that organizer,
+        since an event is only ever updated by its own organizer (RFC 5546).
+        """
         require_aware(start, "meeting.start")
         require_aware(end, "meeting.end")
         self._require(
@@ -137,6 +145,7 @@ class Handoff:
             meeting_start=start,
             meeting_end=end,
             meeting_sequence=self.meeting_sequence + 1 if moved else 0,
+            meeting_organizer_id=self.meeting_organizer_id if moved else organizer_id,
         )
 
     def path_chosen(self, path: NewManagerPath) -> Handoff:
@@ -157,12 +166,65 @@ class HandoffPart(PlanPart):
     if TYPE_CHECKING:  # what these steps read of the plan besides what every part does
         handoffs: tuple[Handoff, ...]
 
+        ended_reason: EndReason | None
+
         def decline(self, by: Actor, at: datetime) -> Self: ...
 
     @property
     def current_handoff(self) -> Handoff | None:
         """The latest handoff, if any."""
         return self.handoffs[-1] if self.handoffs else None
+
+    @property
+    def era(self) -> str:
+        """The handoff through which the current manager holds the plan; "" for its first manager.
+
+        Every meeting placed records the era it was placed in: its organizer
+        and UID follow from it (``manager_in``), so the new manager's meetings
+        are new events and the old manager's are cancelled by the old manager.
+        """
+        for handoff in reversed(self.handoffs):
+            if handoff.state in SHARED_STATES:
+                return handoff.id
+        return ""
+
+    def manager_in(self, era: str) -> str:
+        """The manager who held the plan in ``era``: the organizer of what was placed then."""
+        if era:
+            for handoff in self.handoffs:
+                if handoff.id == era:
+                    return handoff.new_manager_id
+        return self.handoffs[0].old_manager_id if self.handoffs else self.manager_id
+
+    def former_managers(self) -> frozenset[str]:
+        """Managers who handed this plan over with the report's consent."""
+        return frozenset(h.old_manager_id for h in self.handoffs if h.state in SHARED_STATES) - {
+            self.manager_id
+        }
+
+    def access_refusal(self, person_id: str) -> RuleViolation | None:
+        """Why ``person_id`` may not see or act on this plan because of a manager change (M12).
+
+        None when a handoff has nothing to say about them (the report, the
+        current manager, or a stranger, whom ``actor_of`` refuses under M1).
+        """
+        if person_id == self.report_id:
+            return None
+        ended = self.status is PlanStatus.ENDED and self.ended_reason in (
+            EndReason.HANDOFF_REFUSED,
+            EndReason.HANDOFF_EXPIRED,
+        )
+        if (ended and person_id == self.manager_id) or person_id in self.former_managers():
+            return AccessEnded(person_id, self.id)
+        current = self.current_handoff
+        if (
+            current is not None
+            and person_id == current.new_manager_id
+            and person_id != self.manager_id
+            and not current.consented
+        ):
+            return NotSharedYet(person_id, self.id, current.state)
+        return None
 
     def start_handoff(self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime) -> Self:
         """The report got a new manager: ask the report first (M12). Nothing is shared yet.
@@ -272,9 +334,11 @@ class HandoffPart(PlanPart):
             )
         )
 
-    def schedule_handoff_meeting(self, start: datetime, end: datetime) -> Self:
-        """The three-way meeting: report, old and new manager (M12)."""
-        return self._with_handoff(self._require_handoff().meeting(start, end))
+    def schedule_handoff_meeting(
+        self, start: datetime, end: datetime, organizer_id: str | None = None
+    ) -> Self:
+        """The three-way meeting: report, old and new manager (M12); its organizer is who placed it."""
+        return self._with_handoff(self._require_handoff().meeting(start, end, organizer_id))
 
     def choose_path(self, path: NewManagerPath, by: Actor, at: datetime) -> Self:
         """The new manager and the report pick how to go on (M13)."""

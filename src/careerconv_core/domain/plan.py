@@ -86,6 +86,7 @@ class Meeting:
     end: datetime
     sequence: int = 0
     cancelled: bool = False
+    era: str = ""  # the handoff under which it was placed: its organizer (M12)
 
 
 @frozen
@@ -250,7 +251,7 @@ class CareerPlan(CadencePart, HandoffPart):
         self._require_gates()
         convs = list(self.conversations)
         for kind, (start, end) in slots.items():
-            convs[ORDER.index(kind)] = convs[ORDER.index(kind)].scheduled(start, end)
+            convs[ORDER.index(kind)] = convs[ORDER.index(kind)].scheduled(start, end, self.era)
         Check().require(from_conversations(convs))
         return evolve(self, conversations=tuple(convs), last_touched_at=at)
 
@@ -385,12 +386,16 @@ class CareerPlan(CadencePart, HandoffPart):
         require_aware(at, "at")
         self._require_active("schedule a meeting")
         meetings = list(self.meetings)
-        for n, m in enumerate(meetings):
-            if m.kind == kind and not m.cancelled:
-                meetings[n] = evolve(m, start=start, end=end, sequence=m.sequence + 1)
+        # One event per kind and organizer: moved, or placed again after a cancellation, it
+        # keeps its UID with SEQUENCE one up; a new manager's is a new event (M12).
+        for n in range(len(meetings) - 1, -1, -1):
+            m = meetings[n]
+            if m.kind == kind and m.era == self.era:
+                if (m.start, m.end, m.cancelled) != (start, end, False):
+                    meetings[n] = evolve(m, start=start, end=end, sequence=m.sequence + 1, cancelled=False)
                 break
         else:
-            meetings.append(Meeting(kind, start, end))
+            meetings.append(Meeting(kind, start, end, era=self.era))
         return evolve(self, meetings=tuple(meetings))
 
     def report_left(self, at: datetime) -> CareerPlan:
@@ -408,20 +413,31 @@ class CareerPlan(CadencePart, HandoffPart):
         )
 
     def actor(self, person_id: str) -> Actor:
-        """Whether ``person_id`` takes a step as this plan's report or its manager (M1)."""
+        """Whether ``person_id`` takes a step as this plan's report or its manager.
+
+        A former manager is refused with "your access ended" and a new manager
+        before the report's yes with "not shared" (both M12); anyone else under M1.
+        """
+        refusal = self.access_refusal(person_id)
+        if refusal is not None:
+            raise refusal
         return actor_of(person_id, report_id=self.report_id, manager_id=self.manager_id, plan_id=self.id)
 
-    def can_view(self, person_id: str) -> bool:
-        """Whether ``person_id`` may see the plan's private fields.
+    def require_viewer(self, person_id: str) -> Actor:
+        """Raise the rule that keeps ``person_id`` from reading this plan; what they read it as.
 
         The report always; the manager while the plan is theirs; nobody else.
-        A handoff the report refused or left unanswered ends the manager's access.
+        Every read path (listings, exports) asks this before showing plan content.
         """
-        if person_id == self.report_id:
-            return True
-        if self.ended_reason in (EndReason.HANDOFF_REFUSED, EndReason.HANDOFF_EXPIRED):
+        return self.actor(person_id)
+
+    def can_view(self, person_id: str) -> bool:
+        """Whether ``person_id`` may see the plan's private fields (``require_viewer`` says why not)."""
+        try:
+            self.require_viewer(person_id)
+        except RuleViolation:
             return False
-        return person_id == self.manager_id
+        return True
 
     # ---------------------------------------------------------------- M14
     def request_manager_life_story(self, by: Actor, at: datetime) -> CareerPlan:

@@ -9,6 +9,7 @@ from careerconv_core.domain.cadence import CheckInKind, DueItem, FollowUp
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.notices import NUDGES, NoticeKind
+from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.scheduling import follow_ups
 from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import RuleViolation
@@ -19,6 +20,21 @@ _HELD = {
     CheckInKind.CHECK_IN: EventName.CHECK_IN_HELD,
     CheckInKind.EXTENDED_REVIEW: EventName.EXTENDED_REVIEW_HELD,
 }
+
+
+def planned_follow_ups(svc: ServiceBase, plan: CareerPlan) -> tuple[FollowUp, ...]:
+    """The first year's check-ins and quarterly reviews for the plan's pair, from now (M10).
+
+    Placed after conversation 3, in both people's working hours, around their
+    busy time where a calendar tells it.
+    """
+    review = plan.conversation(ConversationKind.GROW_REVIEW)
+    manager, report = svc.store.load_person(plan.manager_id), svc.store.load_person(plan.report_id)
+    start = max(review.held_at, svc.now()) if review.held_at else svc.now()
+    rules = svc.settings.scheduling
+    end = start + timedelta(days=31 * (rules.follow_up_months + 1))
+    busy, _note = svc._busy([manager, report], start, end)
+    return tuple(follow_ups(manager, report, start, rules, busy))
 
 
 class CadenceSteps(ServiceBase):
@@ -86,15 +102,7 @@ class CadenceSteps(ServiceBase):
                 "check-ins start after conversation 3",
                 "hold and record conversation 3 first",
             )
-        manager, report = (
-            self.store.load_person(plan.manager_id),
-            self.store.load_person(plan.report_id),
-        )
-        after = max(review.held_at, self.now())
-        rules = self.settings.scheduling
-        end = after + timedelta(days=31 * (rules.follow_up_months + 1))
-        busy, _note = self._busy([manager, report], after, end)
-        return self.place_follow_ups(plan_id, person_id, follow_ups(manager, report, after, rules, busy))
+        return self.place_follow_ups(plan_id, person_id, planned_follow_ups(self, plan))
 
     def due(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """What is due on or before ``day`` (overdue included)."""

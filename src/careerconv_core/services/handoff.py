@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from careerconv_core import projections
 from careerconv_core.domain.cadence import DueKind
 from careerconv_core.domain.clock import Interval, require_aware
+from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.notices import NoticeKind
@@ -17,6 +18,7 @@ from careerconv_core.errors import InvalidInput, RuleViolation
 from careerconv_core.outbox import Channel
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase, StepReport
+from careerconv_core.services.cadence import planned_follow_ups
 
 _PATH_CHOSEN = {
     NewManagerPath.FULL_CONVERSATIONS: EventName.PATH_FULL_CONVERSATIONS,
@@ -123,8 +125,14 @@ class HandoffSteps(ServiceBase):
                 continue
             plan = self.store.load_plan(item.plan_id)
             after = plan.expire_handoff(at)
-            if after is not plan:
-                reports.append(self._commit(plan, after, EventName.HANDOFF_EXPIRED, at))
+            if after is plan:
+                continue
+            notices = []
+            handoff = after.current_handoff
+            if handoff is not None:  # told, as after a no: their access ended (M12)
+                old = self.store.load_person(handoff.old_manager_id)
+                notices.append(self._notice(after, NoticeKind.ACCESS_ENDED, old, at, tag=handoff.id))
+            reports.append(self._commit(plan, after, EventName.HANDOFF_EXPIRED, at, notices=notices))
         return reports
 
     def _require_within_hours(self, person_ids: Iterable[str], start: datetime, end: datetime) -> None:
@@ -147,17 +155,23 @@ class HandoffSteps(ServiceBase):
             plan_id,
             person_id,
             EventName.HANDOFF_MEETING_SCHEDULED,
-            lambda p, _a, _t: p.schedule_handoff_meeting(start, stop),
+            lambda p, _a, _t: p.schedule_handoff_meeting(start, stop, person_id),
         )
 
     def choose_path(self, plan_id: str, person_id: str, path: NewManagerPath) -> StepReport:
-        """The new manager records how they and the report go on (M13)."""
-        return self._step(
-            plan_id,
-            person_id,
-            _PATH_CHOSEN[path],
-            lambda p, a, t: p.choose_path(path, a, t),
-        )
+        """The new manager records how they and the report go on (M13).
+
+        Going on with the plan (continue, or after an abbreviated session) puts
+        the monthly check-ins and quarterly reviews on the calendar again, now
+        with the new manager, when conversation 3 was held: the old ones were
+        cancelled when the plan was shared. The full path starts over (M3).
+        """
+        plan = self.store.load_plan(plan_id)
+        at = self.now()
+        after = plan.choose_path(path, self.actor(plan, person_id), at)
+        if path is not NewManagerPath.FULL_CONVERSATIONS and after.held(ConversationKind.GROW_REVIEW):
+            after = after.place_follow_ups(planned_follow_ups(self, after), at)
+        return self._commit(plan, after, _PATH_CHOSEN[path], at)
 
     def schedule_meeting(
         self, plan_id: str, person_id: str, kind: MeetingKind | str, start: datetime, minutes: int
