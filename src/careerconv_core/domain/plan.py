@@ -32,6 +32,7 @@ from careerconv_core.domain.conversations import (
 from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, validate_grow
 from careerconv_core.domain.handoff import Handoff, HandoffPart
+from careerconv_core.domain.ids import id_field
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.roles import Actor, actor_of
@@ -92,9 +93,9 @@ class Meeting:
 class CareerPlan(CadencePart, HandoffPart):
     """One report's Career Conversations with one manager, and the plan they produce."""
 
-    id: str
-    report_id: str
-    manager_id: str
+    id: str = field(validator=id_field)
+    report_id: str = field(validator=id_field)
+    manager_id: str = field(validator=id_field)
     proposed_at: datetime
     status: PlanStatus = PlanStatus.PROPOSED
     version: int = 1

@@ -39,7 +39,8 @@ class OrgSync(HandoffSteps):
         known = {p.id: p for p in self.store.list_people()}
         if complete:
             merged = tuple(snapshot.people)
-            leaving = tuple(pid for pid in known if pid not in {p.id for p in merged})
+            present = {p.id for p in merged}  # built once: a set per person made re-imports quadratic
+            leaving = tuple(pid for pid in known if pid not in present)
         else:
             leaving = tuple(pid for pid in snapshot.removed if pid in known)
             merged = apply_snapshot(tuple(known.values()), snapshot.people, leaving)
