@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
 from attrs import evolve, field, frozen
 
@@ -62,7 +63,7 @@ class ActionStatus(enum.Enum):
     DONE = "done"
 
 
-def _owner(_instance: object, attribute: object, value: object) -> None:
+def _owner(_instance: object, attribute: object, value: Any) -> None:
     if value != "":  # no owner named yet: the stress test reports it (M8)
         id_field(_instance, attribute, value)
 

@@ -59,12 +59,12 @@ def _refuse(field: str, value: str) -> str:
     raise InvalidInput(field, f"an id of {ID_RULE}", problem)
 
 
-def id_field(_instance: object, attribute: Any, value: object) -> None:
+def id_field(_instance: object, attribute: Any, value: Any) -> None:
     """An attrs validator: the attribute is an id."""
     check_id(attribute.name, value)
 
 
-def optional_id_field(_instance: object, attribute: Any, value: object) -> None:
+def optional_id_field(_instance: object, attribute: Any, value: Any) -> None:
     """An attrs validator: the attribute is an id or None."""
     if value is not None:
         check_id(attribute.name, value)

@@ -34,12 +34,12 @@ def _check_zone(_instance: object, _attribute: object, value: str) -> None:
     zone(value)
 
 
-def _check_text(_instance: object, attribute: Any, value: object) -> None:
+def _check_text(_instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
         raise InvalidInput(attribute.name, "text", f"got a {type(value).__name__}")
 
 
-def _check_hours(_instance: object, _attribute: object, value: object) -> None:
+def _check_hours(_instance: object, _attribute: object, value: Any) -> None:
     if not isinstance(value, WorkingHours):
         raise InvalidInput("working_hours", "a WorkingHours", f"got a {type(value).__name__}")
 
