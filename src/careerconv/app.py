@@ -134,16 +134,23 @@ class App:
         settings = self._settings({**section.get("settings", {}), **overrides}, "[hris_source]")
         return self.host.create(AdapterKind.HRIS_SOURCE, section["adapter"], settings)
 
-    def sync_org(self, *, full: bool = False) -> OrgSyncReport:
+    def sync_org(
+        self, *, full: bool = False, remove_missing: bool = False, dry_run: bool = False
+    ) -> OrgSyncReport:
         """Read the org from the configured HRIS source and take it in (M12 starts here).
 
         A poll from the stored cursor, or everyone when ``full`` or when there is
-        no cursor yet (then whoever is missing has left). This is what
-        ``careerconv org sync`` runs, and what a webhook receiver should call.
+        no cursor yet. People the source says left are removed; people a full
+        read lacks are removed only with ``remove_missing`` (reported as missing
+        otherwise). ``dry_run`` reports what would change and changes nothing.
+        This is what ``careerconv org sync`` runs, and what a webhook receiver
+        should call.
         """
         cursor = None if full else self.store.cursor("org")
         snapshot = self.hris_source().read_people(cursor)
-        return self.services().sync_org(snapshot, complete=cursor is None)
+        return self.services().sync_org(
+            snapshot, complete=cursor is None, remove_missing=remove_missing, dry_run=dry_run
+        )
 
     def catalog(self) -> Catalog:
         """The configured competency catalog, loaded."""

@@ -19,6 +19,7 @@ from attrs import field, frozen
 
 from careerconv_core.dispatch import Dispatcher, DispatchReport, RetryPolicy
 from careerconv_core.domain.people import Person
+from careerconv_core.errors import InvalidInput
 from careerconv_core.hookspecs import DomainEvent
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import BLOCK_ENV, PluginHost, make_plugin_manager
@@ -54,14 +55,27 @@ class Careerconv(Services):
     # Built on first use: a host that only records steps never opens a tracker or a mail server.
     make_dispatcher: Callable[[], Dispatcher] | None = field(default=None, kw_only=True)
 
-    def sync_people(self, people: Iterable[Person], *, complete: bool = False) -> OrgSyncReport:
+    def sync_people(
+        self,
+        people: Iterable[Person],
+        *,
+        complete: bool = False,
+        remove_missing: bool = False,
+        dry_run: bool = False,
+    ) -> OrgSyncReport:
         """Take people in, checked as an org (unknown managers, cycles, duplicate emails).
 
-        ``complete`` says these are everyone: whoever is stored but missing has
-        left. A changed manager starts the consent-first handoff (M12). A bad
+        ``complete`` says these are everyone: whoever is stored but missing is
+        reported as ``missing`` and kept, or, with ``remove_missing``, has left
+        (their plans end). A changed manager starts the consent-first handoff
+        (M12). ``dry_run`` reports what would change and changes nothing. A bad
         set of people changes nothing.
         """
-        return self.sync_org(OrgSnapshot(tuple(people)), complete=complete)
+        if isinstance(people, str | bytes | Person) or not isinstance(people, Iterable):
+            raise InvalidInput("people", "a list of Person", f"got {type(people).__name__}")
+        return self.sync_org(
+            OrgSnapshot(tuple(people)), complete=complete, remove_missing=remove_missing, dry_run=dry_run
+        )
 
     def dispatch(self, limit: int = 200) -> DispatchReport:
         """Deliver up to ``limit`` queued invites, tickets, summaries and notices, per adapter."""

@@ -16,6 +16,7 @@ from careerconv_core.domain.events import EventName
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.plan import Consent
 from careerconv_core.hookspecs import DomainEvent
+from careerconv_core.ports import OrgSnapshot
 from careerconv_core.services import StepReport
 from careerconv_core.views import TicketStatus
 from support.flows import through_review
@@ -92,6 +93,10 @@ def walk_the_method(world: World) -> list[StepReport]:
     left = _ready(world, "r2")
     steps += svc.report_left("r2")
     assert world.store.load_plan(left).status.value == "ended"
+    everyone = world.store.list_people()
+    svc.sync_org(OrgSnapshot(tuple(p for p in everyone if p.id != "r2")), complete=True, remove_missing=True)
+    svc.sync_org(OrgSnapshot(tuple(everyone)), complete=True)  # back within the grace period
+    assert world.store.load_plan(left).status.value == "active"
     return steps
 
 

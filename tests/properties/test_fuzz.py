@@ -66,7 +66,12 @@ nasty = st.text(
 ) | st.sampled_from(
     ["", " ", "a,b", "a;b", '"', "\r\n", "line\nbreak", "\x00", "é", "Zoë \u2013 ü", "=cmd()", "[x]"]
 )
-ident = st.text(alphabet=string.ascii_lowercase + string.digits + "-_", min_size=1, max_size=8)
+# Ids keep the one id rule (careerconv_core.domain.ids): a letter or digit first.
+ident = st.builds(
+    str.__add__,
+    st.sampled_from(string.ascii_lowercase + string.digits),
+    st.text(alphabet=string.ascii_lowercase + string.digits + "-_", max_size=7),
+)
 
 
 def readable(exc: CareerconvError) -> None:

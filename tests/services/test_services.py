@@ -371,7 +371,7 @@ def test_full_org_read_finds_who_left_and_a_bad_read_changes_nothing() -> None:
     with pytest.raises(InvalidInput, match="cycle"):
         world.services.sync_org(OrgSnapshot(cycle), complete=True)
     assert world.store.people == before
-    report = world.services.sync_org(OrgSnapshot(without_r1), complete=True)
+    report = world.services.sync_org(OrgSnapshot(without_r1), complete=True, remove_missing=True)
     assert report.removed == ("r1",) and report.ended == (plan_id,)
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from careerconv.cli._common import Invocation, add_command
+
+if TYPE_CHECKING:  # building the parser loads no core
+    from careerconv_core.services import OrgSyncReport
 
 
 def cmd_org_import(args: argparse.Namespace, inv: Invocation) -> None:
@@ -14,23 +18,54 @@ def cmd_org_import(args: argparse.Namespace, inv: Invocation) -> None:
     app = inv.app()
     source = app.hris_source(path=str(Path(args.file).resolve()))
     snapshot = source.read_people()
-    show_org_report(inv, app.services().sync_org(snapshot, complete=True))
+    report = app.services().sync_org(
+        snapshot, complete=True, remove_missing=args.remove_missing, dry_run=args.dry_run
+    )
+    show_org_report(inv, report)
 
 
 def cmd_org_sync(args: argparse.Namespace, inv: Invocation) -> None:
     """Read what changed from the configured HRIS source."""
-    show_org_report(inv, inv.app().sync_org(full=args.full))
+    report = inv.app().sync_org(full=args.full, remove_missing=args.remove_missing, dry_run=args.dry_run)
+    show_org_report(inv, report)
 
 
-def show_org_report(inv: Invocation, report: Any) -> None:
-    """Who was added, updated, removed; which plans start a handoff or end."""
-    inv.out(f"org: {len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed")
+_SHOWN_IDS = 20  # ids listed per line; the count is always whole
+
+
+def _ids(ids: Sequence[str]) -> str:
+    listed = ", ".join(ids[:_SHOWN_IDS])
+    return listed + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
+
+
+def show_org_report(inv: Invocation, report: OrgSyncReport) -> None:
+    """Who was added, updated, removed or kept; which plans start a handoff, end or reopen."""
+    dry = report.dry_run
+    would = "would be " if dry else ""
+    head = "org (dry run, nothing changed)" if dry else "org"
+    inv.out(
+        f"{head}: {len(report.added)} {would}added, {len(report.updated)} {would}updated, "
+        f"{len(report.removed)} {would}removed"
+    )
+    if dry:
+        for label, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+            if ids:
+                inv.out(f"  {label}: {_ids(ids)}")
+    handoff = "would be" if dry else "is"
     for plan_id in report.handoffs:
-        inv.out(f"  manager change on plan {plan_id}: the report is asked for consent first (M12)")
+        inv.out(f"  manager change on plan {plan_id}: the report {handoff} asked for consent first (M12)")
+    lapse = "would lapse" if dry else "lapsed"
     for plan_id in report.lapsed:
-        inv.out(f"  manager change on plan {plan_id}: the proposal, not yet accepted, lapsed (M1)")
+        inv.out(f"  manager change on plan {plan_id}: the proposal, not yet accepted, {lapse} (M1)")
     for plan_id in report.ended:
-        inv.out(f"  plan {plan_id} ended: the report left")
+        inv.out(f"  plan {plan_id} {would}ended: the report left")
+    for plan_id in report.restored:
+        inv.out(f"  plan {plan_id} {would}reopened: the report is back within the grace period")
+    if report.missing:
+        inv.out(
+            f"  {len(report.missing)} stored people are not in this read and were kept "
+            f"({_ids(report.missing)}); to remove them and end their plans, add --remove-missing"
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "starts the consent-first handoff (M12)",
     )
     p.add_argument("file", help="org file, .toml or .csv")
+    _removal_options(p)
     p.set_defaults(fn=cmd_org_import)
     p = org_sub.add_parser(
         "sync",
@@ -52,4 +88,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "source; the first sync, or --full, reads everyone and finds who left",
     )
     p.add_argument("--full", action="store_true", help="read the whole org, not only changes")
+    _removal_options(p)
     p.set_defaults(fn=cmd_org_sync)
+
+
+def _removal_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--remove-missing",
+        action="store_true",
+        help="remove stored people this read lacks and end their plans (otherwise they are kept and counted)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be added, changed, removed and handed off; change nothing",
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
+from careerconv_core.domain.ids import id_field
 from careerconv_core.errors import InvalidInput
 
 
@@ -20,7 +21,7 @@ def _non_empty(_instance: object, attribute: object, value: str) -> None:
 class CatalogCompetency:
     """A competency: a stable id, a short name, its group and what it means."""
 
-    id: str = field(validator=_non_empty)
+    id: str = field(validator=id_field)
     name: str = field(validator=_non_empty)
     group: str = field(validator=_non_empty)
     description: str = ""
@@ -35,7 +36,7 @@ class RoleProfile:
     catalog) the profile draws on.
     """
 
-    id: str = field(validator=_non_empty)
+    id: str = field(validator=id_field)
     title: str = field(validator=_non_empty)
     function: str = field(validator=_non_empty)
     competency_ids: tuple[str, ...] = field(converter=tuple)

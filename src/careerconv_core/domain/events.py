@@ -59,6 +59,7 @@ class EventName(enum.StrEnum):
     MANAGER_LIFE_STORY_SCHEDULED = "meeting.manager_life_story"
     RECIPROCITY_REQUESTED = "reciprocity.requested"
     PLAN_REPORT_LEFT = "plan.report_left"
+    PLAN_REPORT_RETURNED = "plan.report_returned"  # back within the grace period: the plan reopens
     # M16
     FEEDBACK_GIVEN = "feedback.given"
 

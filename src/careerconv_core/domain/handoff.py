@@ -19,10 +19,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Self
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
 from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.conversations import fresh_conversations
+from careerconv_core.domain.ids import id_field
 from careerconv_core.domain.plan_part import PlanPart
 from careerconv_core.domain.roles import AccessEnded, Actor, NotSharedYet
 from careerconv_core.domain.status import EndReason, PlanStatus
@@ -67,9 +68,9 @@ class NewManagerPath(enum.Enum):
 class Handoff:
     """One manager change on one plan."""
 
-    id: str
-    old_manager_id: str
-    new_manager_id: str
+    id: str = field(validator=id_field)
+    old_manager_id: str = field(validator=id_field)
+    new_manager_id: str = field(validator=id_field)
     state: HandoffState
     asked_at: datetime
     answer_by: datetime

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
 
+from careerconv_core.domain.ids import id_field, optional_id_field, shown
 from careerconv_core.errors import InvalidInput
 
 PersonId = str
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# fullmatch, and no control characters: a trailing line break must not pass into a mail header.
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 
 
 def zone(name: str) -> ZoneInfo:
@@ -26,12 +29,25 @@ def zone(name: str) -> ZoneInfo:
 
 
 def _check_zone(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput("time_zone", "an IANA time zone such as 'Europe/Berlin'", "not text")
     zone(value)
 
 
+def _check_text(_instance: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(attribute.name, "text", f"got a {type(value).__name__}")
+
+
+def _check_hours(_instance: object, _attribute: object, value: Any) -> None:
+    if not isinstance(value, WorkingHours):
+        raise InvalidInput("working_hours", "a WorkingHours", f"got a {type(value).__name__}")
+
+
 def _check_email(_instance: object, _attribute: object, value: str) -> None:
-    if not _EMAIL.match(value):
-        raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {value!r}")
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value):
+        got = shown(value) if isinstance(value, str) else f"a {type(value).__name__}"
+        raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {got}")
 
 
 @frozen
@@ -65,12 +81,12 @@ class WorkingHours:
 class Person:
     """Someone in the org: a manager, a report, or both."""
 
-    id: PersonId
-    name: str
+    id: PersonId = field(validator=id_field)
+    name: str = field(validator=_check_text)
     email: str = field(validator=_check_email)
     time_zone: str = field(default="UTC", validator=_check_zone)
-    working_hours: WorkingHours = WorkingHours()
-    manager_id: PersonId | None = None
+    working_hours: WorkingHours = field(default=WorkingHours(), validator=_check_hours)
+    manager_id: PersonId | None = field(default=None, validator=optional_id_field)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attrs import evolve, field, frozen
 
+from careerconv_core.domain.ids import id_field, optional_id_field
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.visibility import private, shared
 from careerconv_core.errors import InvalidInput, RuleViolation
@@ -33,10 +34,10 @@ def check_rating(value: int | None, field_name: str) -> None:
 class PinnacleRole:
     """A dream role: which role, at which kind of company, decades from now (M5)."""
 
-    id: str
+    id: str = field(validator=id_field)
     title: str = shared()
     company: str = shared(default="")
-    catalog_role_id: str | None = None
+    catalog_role_id: str | None = field(default=None, validator=optional_id_field)
 
 
 @frozen
@@ -47,7 +48,7 @@ class CompetencyRating:
     replaces it.
     """
 
-    competency_id: str
+    competency_id: str = field(validator=id_field)
     name: str
     self_rating: int | None = private(default=None)
     manager_observation: str = private(default="")
@@ -65,7 +66,7 @@ class Pinnacle:
     dream: str = private(default="")
     roles: tuple[PinnacleRole, ...] = field(default=())
     crossed_out: tuple[str, ...] = private(default=())
-    chosen_role_id: str | None = None
+    chosen_role_id: str | None = field(default=None, validator=optional_id_field)
     competencies: tuple[CompetencyRating, ...] = field(default=())
     focus: tuple[str, ...] = field(default=())
 

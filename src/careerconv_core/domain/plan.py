@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from attrs import evolve, field, frozen
@@ -32,6 +32,7 @@ from careerconv_core.domain.conversations import (
 from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, validate_grow
 from careerconv_core.domain.handoff import Handoff, HandoffPart
+from careerconv_core.domain.ids import id_field
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.roles import Actor, actor_of
@@ -93,9 +94,9 @@ class Meeting:
 class CareerPlan(CadencePart, HandoffPart):
     """One report's Career Conversations with one manager, and the plan they produce."""
 
-    id: str
-    report_id: str
-    manager_id: str
+    id: str = field(validator=id_field)
+    report_id: str = field(validator=id_field)
+    manager_id: str = field(validator=id_field)
     proposed_at: datetime
     status: PlanStatus = PlanStatus.PROPOSED
     version: int = 1
@@ -411,6 +412,36 @@ class CareerPlan(CadencePart, HandoffPart):
             ended_reason=EndReason.REPORT_LEFT,
             handoffs=handoffs,
         )
+
+    def left_within(self, at: datetime, grace: timedelta) -> bool:
+        """Whether the plan ended because the report left, no longer than ``grace`` before ``at``."""
+        require_aware(at, "at")
+        return (
+            self.status is PlanStatus.ENDED
+            and self.ended_reason is EndReason.REPORT_LEFT
+            and self.ended_at is not None
+            and at - self.ended_at <= grace
+        )
+
+    def report_returned(self, at: datetime, grace: timedelta) -> CareerPlan:
+        """The report came back within ``grace`` of leaving: the plan is theirs again.
+
+        It opens as it was when they left (proposed, active or paused). What the
+        leave called off stays called off: the manager schedules anew, as after a pause.
+        """
+        if not self.left_within(at, grace):
+            raise RuleViolation(
+                "M1",
+                "the plan did not end with the report leaving, or the grace period is over",
+                "propose a new plan",
+            )
+        if self.paused_at is not None:
+            status = PlanStatus.PAUSED
+        elif self.accepted_at is not None:
+            status = PlanStatus.ACTIVE
+        else:
+            status = PlanStatus.PROPOSED
+        return evolve(self, status=status, ended_at=None, ended_reason=None, last_touched_at=at)
 
     def actor(self, person_id: str) -> Actor:
         """Whether ``person_id`` takes a step as this plan's report or its manager.

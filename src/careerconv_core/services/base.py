@@ -48,6 +48,8 @@ class Settings:
     cadence: CadenceRules = CadenceRules()
     handoff_answer_days: int = 14
     handoff_meeting_minutes: int = 45
+    # A report removed from the org and back within this many days gets their plan back.
+    return_grace_days: int = 30
     link_base: str | None = None
     scheduling: SchedulingRules = SchedulingRules()
 
@@ -70,6 +72,10 @@ class Settings:
                 "at least one day to answer, and a meeting of at least one minute",
                 f"{self.handoff_answer_days} day(s), {self.handoff_meeting_minutes} minute(s)",
             )
+        if isinstance(self.return_grace_days, bool) or not isinstance(self.return_grace_days, int):
+            raise InvalidInput("settings.return_grace_days", "a whole number of days", "not a whole number")
+        if self.return_grace_days < 0:
+            raise InvalidInput("settings.return_grace_days", "0 days or more", f"{self.return_grace_days}")
 
 
 @frozen
