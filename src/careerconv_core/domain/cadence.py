@@ -15,6 +15,7 @@ from attrs import evolve, frozen
 
 from careerconv_core.domain.clock import Interval, add_months, require_aware
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
+from careerconv_core.domain.grow import ActionStatus, GrowPlan
 from careerconv_core.domain.handoff import Handoff, HandoffState
 from careerconv_core.domain.plan_part import PlanPart
 from careerconv_core.domain.status import PlanStatus
@@ -31,6 +32,7 @@ class DueKind(enum.Enum):
     PLAN_UPDATE = "plan_update"  # the plan updated quarterly (M10)
     PROBE = "probe"  # 3-4 months without touching the plan (M10)
     HANDOFF_CONSENT = "handoff_consent"  # the report's answer on sharing is awaited (M12)
+    ACTION = "action"  # a GROW action still open on its due date (M8)
 
 
 @frozen
@@ -115,6 +117,7 @@ class CadencePart(PlanPart):
 
     if TYPE_CHECKING:  # what these steps read of the plan besides what every part does
         check_ins: tuple[CheckIn, ...]
+        grow: GrowPlan | None
         follow_ups: tuple[FollowUp, ...]
         grow_updated_at: datetime | None
         more_conversation_declined_at: datetime | None
@@ -194,8 +197,14 @@ class CadencePart(PlanPart):
         if review.held_at is None:
             return tuple(items)
         anchor = review.held_at.date()
+        if self.grow is not None:
+            for action in self.grow.actions:
+                if action.status is ActionStatus.OPEN and action.due is not None:
+                    due(DueKind.ACTION, action.due)
         last_any = max([anchor, *(c.at.date() for c in self.check_ins)])
-        due(DueKind.CHECK_IN, add_months(last_any, rules.check_in_months))
+        placed = self.next_follow_up(last_any)
+        # A placed check-in is the one date: its invite and ``due`` name the same day.
+        due(DueKind.CHECK_IN, placed.start.date() if placed else add_months(last_any, rules.check_in_months))
         declined = self.more_conversation_declined_at is not None
         if not declined:
             last_review = max(
@@ -204,12 +213,27 @@ class CadencePart(PlanPart):
                     *(c.at.date() for c in self.check_ins if c.kind is CheckInKind.EXTENDED_REVIEW),
                 ]
             )
-            due(DueKind.EXTENDED_REVIEW, add_months(last_review, rules.extended_review_months))
+            placed = self.next_follow_up(last_review, CheckInKind.EXTENDED_REVIEW)
+            due(
+                DueKind.EXTENDED_REVIEW,
+                placed.start.date() if placed else add_months(last_review, rules.extended_review_months),
+            )
             touched = (self.last_touched_at or review.held_at).date()
             due(DueKind.PROBE, add_months(touched, rules.probe_after_months))
         updated = (self.grow_updated_at or review.held_at).date()
         due(DueKind.PLAN_UPDATE, add_months(updated, rules.plan_update_months))
         return tuple(items)
+
+    def next_follow_up(self, after: date, kind: CheckInKind | None = None) -> FollowUp | None:
+        """The first scheduled follow-up (of ``kind``, or any) on a day after ``after``."""
+        later = [
+            f
+            for f in self.follow_ups
+            if f.status is FollowUpStatus.SCHEDULED
+            and f.start.date() > after
+            and (kind is None or f.kind is kind)
+        ]
+        return min(later, key=lambda f: f.start, default=None)
 
     def _cancel_reviews(self) -> Self:
         follow = tuple(

@@ -1,8 +1,11 @@
 """What careerconv tells people, and in which words: one table keyed by notice kind.
 
-Every notice a use case queues takes its subject and body from here, so the
-method's voice (voluntary, no judgement, the report decides) is kept in one
-place. Texts name dates and nothing else: never anyone's notes.
+Every notice a use case queues takes its subject, body and next step from
+here, so the method's voice (voluntary, no judgement, the report decides) is
+kept in one place. A notice is something its reader can act on: it names the
+report, what is due, when (in the reader's own time zone) and what to do (the
+command to type, and a link where one is configured). Texts name people,
+dates and ids and nothing else: never anyone's notes.
 """
 
 from __future__ import annotations
@@ -27,79 +30,136 @@ class NoticeKind(enum.Enum):
     REVIEW_DUE = "review_due"
     PLAN_UPDATE_DUE = "plan_update_due"
     PROBE = "probe"
+    CONVERSATION_OVERDUE = "conversation_overdue"
+    ACTION_OVERDUE = "action_overdue"
     SUGGEST_OTHERS = "suggest_others"
     HOMEWORK = "homework"
     FEEDBACK_REQUEST = "feedback_request"
 
 
+FIELDS = ("report", "report_id", "manager", "manager_id", "reader_id", "when")
+"""The fields every notice is given; some kinds take more (``conversation``, ``action``)."""
+
+
 @frozen
 class NoticeText:
-    """A notice's subject and body; ``{name}`` fields are filled in by ``render``."""
+    """A notice's subject, body and next step; ``{name}`` fields are filled in by ``render``.
+
+    ``do`` is what to type: a ``careerconv`` command line the reader can run as it is.
+    """
 
     subject: str
     body: str
+    do: str
 
-    def render(self, **fields: str) -> tuple[str, str]:
-        """Subject and body with the fields filled in; a missing field is a programming error."""
-        return self.subject.format(**fields), self.body.format(**fields)
+    def render(self, link: str | None = None, **fields: str) -> tuple[str, str]:
+        """Subject and body with the fields filled in; a missing field is a programming error.
+
+        The body ends with when it is due, what to type and, where a link is
+        configured, where to go instead.
+        """
+        body = [
+            self.body.format(**fields),
+            "",
+            f"Report: {fields['report']} ({fields['report_id']}); manager: {fields['manager']}.",
+            f"When: {fields['when']}",
+            f"What to do: {self.do.format(**fields)}",
+        ]
+        if link:
+            body.append(f"Or open: {link}")
+        return self.subject.format(**fields), "\n".join(body)
 
 
 NOTICE_TEXTS: Mapping[NoticeKind, NoticeText] = MappingProxyType(
     {
         NoticeKind.PROPOSAL: NoticeText(  # M1
-            "Career Conversations: would you like to?",
-            "Your manager proposes a series of three career conversations to help you define your "
-            "long-term goals and next steps. It is voluntary: accept or decline as you wish.",
+            "Career Conversations with {manager}: would you like to?",
+            "{manager}, your manager, proposes a series of three career conversations to help "
+            "you define your long-term goals and next steps. It is voluntary: accept or decline "
+            "as you wish, and say no to the first conversation (your life story) if you prefer.",
+            "answer with 'careerconv accept {report_id} --as {report_id}' (add --no-life-story "
+            "to skip conversation 1), or 'careerconv decline {report_id} --as {report_id}'",
         ),
         NoticeKind.HOMEWORK: NoticeText(  # M9
-            "Your GROW homework before conversation 3",
+            "Your GROW homework before conversation 3 with {manager}",
             "Fill in the rest of your GROW plan: the Goal you picked, where you are today (your "
             "ratings), the Options for developing the competencies you chose, and the Will: "
             "concrete next steps with an owner, a date and a 'done when'.",
+            "write it in a file (see the record files in the docs) and run "
+            "'careerconv record {report_id} grow --file grow.toml --as {report_id}'",
         ),
         NoticeKind.FEEDBACK_REQUEST: NoticeText(  # M16
-            "How were the career conversations?",
+            "How were the career conversations of {report} and {manager}?",
             "If you like, rate the three conversations from 0 to 10. HR only ever sees "
             "aggregates over groups of five or more people.",
+            "'careerconv feedback {report_id} 8 --as {reader_id}' (any score from 0 to 10)",
         ),
         NoticeKind.SUGGEST_OTHERS: NoticeText(  # M10: a decline is respected
             "Talking about your career, your way",
-            "You said you do not want a longer career conversation now, and that is fine. If it "
-            "helps, someone else inside or outside the company may be a good person to talk "
-            "your plan through with. Your monthly check-in stays a short agenda item.",
+            "You said you do not want a longer career conversation with {manager} now, and "
+            "that is fine. If it helps, someone else inside or outside the company may be a "
+            "good person to talk your plan through with. Your monthly check-in stays a short "
+            "agenda item.",
+            "nothing, unless you want to take your plan along: "
+            "'careerconv export {report_id} --as {report_id} --out plan.md'",
         ),
         NoticeKind.CHECK_IN_DUE: NoticeText(  # M10
-            "Career plan check-in due",
-            "Add a 5-10 minute career check-in early in your next 1:1: are the "
-            "next steps on track, and is there anything new to talk about?",
+            "Career plan check-in with {report} due {when}",
+            "Add a 5-10 minute career check-in with {report} early in your next 1:1, not "
+            "last: are the next steps on track, and is there anything new to talk about?",
+            "after the 1:1, 'careerconv checkin {report_id} --on-track yes' (or --on-track no)",
         ),
         NoticeKind.REVIEW_DUE: NoticeText(  # M10
-            "Quarterly career review due",
-            "Time for the quarterly career review (about 30 minutes).",
+            "Quarterly career review with {report} due {when}",
+            "Time for the quarterly career review with {report} (about 30 minutes).",
+            "after it, 'careerconv checkin {report_id} --review'",
         ),
         NoticeKind.PLAN_UPDATE_DUE: NoticeText(  # M10
-            "Career plan update due",
-            "The GROW plan has not been updated this quarter.",
+            "Career plan update for {report} due {when}",
+            "The GROW plan of {report} has not been updated this quarter. The plan is "
+            "theirs: ask them whether it still says what they want.",
+            "{report} updates it with 'careerconv record {report_id} grow --file grow.toml --as {report_id}'",
         ),
         NoticeKind.PROBE: NoticeText(  # M10
-            "It has been a while since you looked at the plan",
-            "Three months or more without touching the career plan. Stay curious a "
-            "little longer: is all well, or would a separate conversation help?",
+            "A while since you and {report} looked at the career plan",
+            "Three months or more without touching the career plan of {report}. Stay curious "
+            "a little longer: is all well, or would a separate conversation help?",
+            "talk with {report}, then 'careerconv checkin {report_id} --review'",
+        ),
+        NoticeKind.CONVERSATION_OVERDUE: NoticeText(  # M3, M4
+            "{conversation} with {report} is not recorded",
+            "{conversation} with {report} was on the calendar and has not been recorded as "
+            "held. If it took place, record it; if not, move it.",
+            "'careerconv record {report_id} {conversation_id}' if it was held, or "
+            "'careerconv reschedule {report_id} {conversation_id} --to 2030-01-15T10:00'",
+        ),
+        NoticeKind.ACTION_OVERDUE: NoticeText(  # M8
+            "A GROW action of {report} is past its due date",
+            "The GROW action {action} in the plan of {report} is still open after its due "
+            "date. Is it done, or does it need a new date?",
+            "'careerconv action done {report_id}:{action}' if it is done; a new date goes "
+            "into the GROW plan with "
+            "'careerconv record {report_id} grow --file grow.toml --as {report_id}'",
         ),
         NoticeKind.CONSENT_REQUEST: NoticeText(  # M12: the report is asked first
             "May your career plan go to your new manager?",
             "You have a new manager. Your career plan is shared with them only if you say "
             "yes. If you do not answer by {answer_by}, nothing is shared.",
+            "'careerconv handoff consent {report_id} yes --as {report_id}' (or no instead of yes)",
         ),
         NoticeKind.PLAN_SHARED: NoticeText(  # M12, after a yes only
-            "A career plan was shared with you",
-            "Your new report agreed to share their career plan. A three-way meeting with "
+            "{report} shared their career plan with you",
+            "{report} agreed to share their career plan with you. A three-way meeting with "
             "them and their previous manager will walk you through it.",
+            "place the three-way meeting with "
+            "'careerconv handoff meeting {report_id} --at 2030-01-15T10:00 --as {reader_id}', "
+            "and read the plan with 'careerconv export {report_id} --as {reader_id}'",
         ),
         NoticeKind.ACCESS_ENDED: NoticeText(  # M12, after a no
-            "Your access to a career plan ended",
-            "Your former report chose not to share their career plan with their new manager. "
-            "Your access to it has ended.",
+            "Your access to the career plan of {report} ended",
+            "{report} chose not to share their career plan with their new manager. Your "
+            "access to it has ended.",
+            "nothing; the plan stays with {report}",
         ),
     }
 )
@@ -112,6 +172,11 @@ NUDGES: Mapping[DueKind, NoticeKind] = MappingProxyType(
         DueKind.EXTENDED_REVIEW: NoticeKind.REVIEW_DUE,
         DueKind.PLAN_UPDATE: NoticeKind.PLAN_UPDATE_DUE,
         DueKind.PROBE: NoticeKind.PROBE,
+        DueKind.CONVERSATION: NoticeKind.CONVERSATION_OVERDUE,
+        DueKind.ACTION: NoticeKind.ACTION_OVERDUE,
     }
 )
-"""Which due items the manager is nudged about, and with which notice (M10)."""
+"""Which due items someone is nudged about, and with which notice (M10)."""
+
+ONLY_WHEN_OVERDUE = frozenset({DueKind.CONVERSATION, DueKind.ACTION})
+"""Kinds nudged only once their day has passed: a conversation or action due today is in hand."""

@@ -26,6 +26,7 @@ from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling import SchedulingRules
+from careerconv_core.domain.when import day, local
 from careerconv_core.errors import CareerconvError, InvalidInput, NotFound
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import CalendarBackend, PlanChange, PlanStore
@@ -183,12 +184,36 @@ class ServiceBase:
         at: datetime,
         *,
         due: date | None = None,
+        when_at: datetime | None = None,
+        when: str = "",
         tag: str = "",
         **fields: str,
     ) -> OutboxEntry:
-        """A notice from the method's table (``domain.notices``), keyed so a re-run sends it once."""
+        """A notice from the method's table (``domain.notices``), keyed so a re-run sends it once.
+
+        It names the report and the manager, and says when: ``when_at`` in the
+        reader's own time zone, else the day ``due``, else ``when`` as given.
+        """
         key = f"{plan.id}-{kind.value}-{recipient.id}{('-' + tag) if tag else ''}"
-        subject, body = NOTICE_TEXTS[kind].render(**fields)
+        report, manager = (
+            recipient if recipient.id == pid else self.store.load_person(pid)
+            for pid in (plan.report_id, plan.manager_id)
+        )
+        if when_at is not None:
+            when = local(when_at, recipient.time_zone)
+        elif due is not None:
+            when = day(due) + (when and f" ({when})")
+        link = self.settings.link_base
+        subject, body = NOTICE_TEXTS[kind].render(
+            f"{link.rstrip('/')}/plans/{plan.id}" if link else None,
+            report=report.name,
+            report_id=report.id,
+            manager=manager.name,
+            manager_id=manager.id,
+            reader_id=recipient.id,
+            when=when or "whenever suits you",
+            **fields,
+        )
         view = NoticeView(key, kind, projections.participant(recipient), subject, body, due)
         return self._entry(Channel.NOTIFIER, key, view, plan.id, at)
 

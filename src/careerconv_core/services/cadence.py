@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from careerconv_core.domain.cadence import CheckInKind, DueItem, FollowUp
-from careerconv_core.domain.conversations import ConversationKind
+from careerconv_core.domain.cadence import CheckInKind, DueItem, DueKind, FollowUp, FollowUpStatus
+from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.events import EventName
-from careerconv_core.domain.notices import NUDGES, NoticeKind
+from careerconv_core.domain.grow import ActionStatus
+from careerconv_core.domain.notices import NUDGES, ONLY_WHEN_OVERDUE, NoticeKind
+from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.scheduling import follow_ups
 from careerconv_core.domain.scheduling.validity import require_within_hours
-from careerconv_core.errors import RuleViolation
+from careerconv_core.errors import NotFound, RuleViolation
+from careerconv_core.outbox import OutboxEntry
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase, StepReport
+
+_FOLLOW_UP_KINDS = {  # which placed follow-ups a due item is held in
+    DueKind.CHECK_IN: frozenset(CheckInKind),
+    DueKind.EXTENDED_REVIEW: frozenset({CheckInKind.EXTENDED_REVIEW}),
+}
 
 _HELD = {
     CheckInKind.CHECK_IN: EventName.CHECK_IN_HELD,
@@ -73,6 +81,7 @@ class CadenceSteps(ServiceBase):
                     NoticeKind.SUGGEST_OTHERS,
                     report,
                     at,
+                    when="whenever it helps you",
                 )
             )
         return self._commit(plan, after, _HELD[kind], at, notices=notices)
@@ -109,15 +118,18 @@ class CadenceSteps(ServiceBase):
         return self.store.due_on(day, manager_id)
 
     def send_nudges(self, day: date, manager_id: str | None = None) -> list[str]:
-        """Queue a notice per due check-in, review, update or probe (M10); one per item and day.
+        """Queue a notice per due check-in, review, update or probe, and per overdue
+        conversation or GROW action (M10); one per item and day.
 
-        Returns the outbox keys queued. Re-running on the same day queues the
-        same keys, which the notifier delivers once.
+        The manager hears about the plan's rhythm and its conversations; an
+        action's owner hears about their action. Returns the outbox keys queued.
+        Re-running on the same day queues the same keys, which the notifier
+        delivers once.
         """
         at = self.now()
         by_plan: dict[str, list[DueItem]] = {}
         for item in self.store.due_on(day, manager_id):
-            if item.kind in NUDGES:
+            if item.kind in NUDGES and (item.kind not in ONLY_WHEN_OVERDUE or item.due < day):
                 by_plan.setdefault(item.plan_id, []).append(item)
         queued: list[str] = []
         for plan_id, items in by_plan.items():
@@ -125,16 +137,82 @@ class CadenceSteps(ServiceBase):
             manager = self.store.load_person(plan.manager_id)
             entries = []
             for item in items:
-                entries.append(
-                    self._notice(
-                        plan,
-                        NUDGES[item.kind],
-                        manager,
-                        at,
-                        due=item.due,
-                        tag=f"{item.kind.value}-{item.due.isoformat()}",
-                    )
-                )
+                entries += self._nudges(plan, item, manager, day, at)
             self.store.commit(PlanChange(outbox=tuple(entries)))
             queued += [e.key for e in entries]
         return queued
+
+    def _nudges(
+        self, plan: CareerPlan, item: DueItem, manager: Person, day: date, at: datetime
+    ) -> list[OutboxEntry]:
+        tag = f"{item.kind.value}-{item.due.isoformat()}"
+        late = "overdue" if item.due < day else ""
+        kind = NUDGES[item.kind]
+        if item.kind is DueKind.ACTION:
+            if plan.grow is None:
+                return []
+            found = []
+            for action in plan.grow.actions:
+                if action.status is not ActionStatus.OPEN or action.due != item.due:
+                    continue
+                try:
+                    owner = self.store.load_person(action.owner_id)
+                except NotFound:
+                    owner = manager  # someone outside the org: the manager follows it up
+                found.append(
+                    self._notice(
+                        plan,
+                        kind,
+                        owner,
+                        at,
+                        due=item.due,
+                        when=late,
+                        tag=f"{tag}-{action.id}",
+                        action=action.id,
+                    )
+                )
+            return found
+        if item.kind is DueKind.CONVERSATION:
+            conv = next(
+                (c for c in plan.conversations if c.status is ConversationStatus.SCHEDULED and c.start),
+                None,
+            )
+            if conv is None:
+                return []
+            return [
+                self._notice(
+                    plan,
+                    kind,
+                    manager,
+                    at,
+                    due=item.due,
+                    when_at=conv.start,
+                    tag=tag,
+                    conversation=conv.kind.title,
+                    conversation_id=conv.kind.value,
+                )
+            ]
+        placed = None
+        if item.kind in _FOLLOW_UP_KINDS:
+            placed = next(
+                (
+                    f
+                    for f in plan.follow_ups
+                    if f.status is FollowUpStatus.SCHEDULED
+                    and f.start.date() == item.due
+                    and f.kind in _FOLLOW_UP_KINDS[item.kind]
+                ),
+                None,
+            )
+        return [
+            self._notice(
+                plan,
+                kind,
+                manager,
+                at,
+                due=item.due,
+                when_at=placed.start if placed else None,
+                when=late,
+                tag=tag,
+            )
+        ]

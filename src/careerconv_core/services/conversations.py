@@ -93,6 +93,8 @@ class ConversationSteps(ServiceBase):
                     NoticeKind.HOMEWORK,
                     report,
                     at,
+                    when_at=after.conversation(ConversationKind.GROW_REVIEW).start,
+                    when="before conversation 3 (not yet scheduled)",
                 )
             )
         return self._commit(plan, after, EventName.PINNACLE_HELD, at, notices=notices)
@@ -156,6 +158,7 @@ class ConversationSteps(ServiceBase):
                 NoticeKind.FEEDBACK_REQUEST,
                 people[pid],
                 at,
+                when="any time you like; it is optional",
             )
             for pid in (after.report_id, after.manager_id)
         ]

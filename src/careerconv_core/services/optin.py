@@ -38,6 +38,7 @@ class OptInSteps(ServiceBase):
             NoticeKind.PROPOSAL,
             report,
             at,
+            when="whenever you are ready: nothing is scheduled until you accept",
         )
         return self._commit(None, plan, EventName.PLAN_PROPOSED, at, notices=(notice,))
 
