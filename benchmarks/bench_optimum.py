@@ -22,9 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from careerconv_core.domain.scheduling import TeamSchedule, first_fit, schedule_team
 from yardstick import checker, exact
 from yardstick.instances import Instance, instances
+
+from careerconv_core.domain.scheduling import TeamSchedule, first_fit, schedule_team
 
 
 def _starts(result: TeamSchedule) -> dict[str, tuple]:
@@ -57,7 +58,12 @@ def main() -> None:
         naive = first_fit(inst.manager, inst.reports, inst.start, inst.rules, inst.busy, inst.booked)
         began = time.process_time()
         ours = schedule_team(
-            inst.manager, inst.reports, inst.start, inst.rules, inst.busy, inst.booked,
+            inst.manager,
+            inst.reports,
+            inst.start,
+            inst.rules,
+            inst.busy,
+            inst.booked,
             with_follow_ups=False,
         )
         took = time.process_time() - began

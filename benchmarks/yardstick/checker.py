@@ -20,7 +20,7 @@ from yardstick.rules import (
 Starts = Sequence[datetime]  # the starts of conversations 1, 2 and 3, in UTC
 
 
-def problems(inst: Instance, solution: Mapping[str, Starts]) -> list[str]:
+def problems(inst: Instance, solution: Mapping[str, Starts]) -> list[str]:  # noqa: PLR0912 - one branch per rule, read side by side with the rules
     """Every rule ``solution`` breaks, as sentences; empty when it keeps them all."""
     out: list[str] = []
     rules = inst.rules
@@ -57,9 +57,7 @@ def problems(inst: Instance, solution: Mapping[str, Starts]) -> list[str]:
             for who in (manager, report):
                 if local_date(who, spans[1][0]) <= local_date(who, spans[0][0]):
                     out.append(f"{rid}: life story and pinnacle not on separate days for {who.id}")
-        gap = working_days_between(
-            report, local_date(report, spans[1][0]), local_date(report, spans[2][0])
-        )
+        gap = working_days_between(report, local_date(report, spans[1][0]), local_date(report, spans[2][0]))
         if gap < rules.homework_gap_working_days:
             out.append(f"{rid}: only {gap} working days of homework")
     for week, used in sorted(per_week.items()):

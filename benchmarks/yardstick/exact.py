@@ -55,7 +55,7 @@ def _feasible_starts(inst: Instance, report_index: int, length: int) -> list[int
     return out
 
 
-def solve(
+def solve(  # noqa: PLR0912, PLR0915 - the model is one list of constraints, kept in one place
     inst: Instance,
     *,
     seconds: float = 60.0,

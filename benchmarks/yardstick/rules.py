@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person
-
 from yardstick.instances import Instance
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
