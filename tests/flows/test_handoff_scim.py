@@ -81,7 +81,9 @@ def test_a_manager_change_in_scim_asks_the_report_and_shares_only_on_yes(
     cli("handoff", "consent", ids["jonas"], "yes", "--as", ids["jonas"])
     cli("handoff", "meeting", ids["jonas"], "--at", "2027-01-08T15:00Z", "--as", ids["daniel"])
     cli("dispatch")
-    assert mails_to(cli, "daniel@example.com") == ["A career plan was shared with you"]
+    assert mails_to(cli, "daniel@example.com") == [
+        "Jonas shared their career plan with you"
+    ]  # names the report (M10)
     meeting = next((cli.home / "invites").rglob("*handoff*.ics"), None) or next(
         p for p in (cli.home / "invites").rglob("*.ics") if "Handing over" in p.read_text()
     )
