@@ -29,6 +29,65 @@ ACCEPTING = ("jonas", "aylin", "sofia", "emil", "priya", "marcus")
 RECORDED, MOVING = "jonas", "priya"
 
 
+DEMO_FILES = frozenset(
+    {CONFIG_NAME, "careerconv.db", "careerconv.db-wal", "careerconv.db-shm", "careerconv.db-journal"}
+    | {f"jonas-plan.{fmt}" for fmt in ("md", "html")}
+)
+"""The files the demo writes at the top of its home: the embedded defaults and the two exports."""
+
+DEMO_FOLDERS = {
+    "invites": frozenset({".ics"}),
+    "mail": frozenset({".eml", ".sent"}),
+    "tickets": frozenset({".json"}),
+    "hris": frozenset({".json"}),
+}
+"""The folders the embedded defaults write into, and the kinds of file each holds."""
+
+
+def _stray(home: Path) -> list[Path]:
+    """What in ``home`` the demo did not write: a file or folder careerconv never makes."""
+    stray = []
+    for entry in sorted(home.iterdir()):
+        if entry.name in DEMO_FILES and (entry.is_file() and not entry.is_symlink()):
+            continue
+        kinds = DEMO_FOLDERS.get(entry.name)
+        if kinds is None or entry.is_symlink() or not entry.is_dir():
+            stray.append(entry)
+            continue
+        for inner in sorted(entry.rglob("*")):
+            if inner.is_symlink() or not (inner.is_dir() or _written(inner, kinds)):
+                stray.append(inner)
+    return stray
+
+
+def _written(path: Path, kinds: frozenset[str]) -> bool:
+    """A file of a kind the adapter writes, or the temporary file of an interrupted write."""
+    return path.is_file() and (path.suffix in kinds or (path.name.startswith(".") and path.suffix == ".tmp"))
+
+
+def clear_demo_home(home: Path) -> None:
+    """Delete what an earlier demo wrote in ``home``, and nothing else.
+
+    :raises ConfigurationError: ``home`` holds anything careerconv does not
+        write there (``--home .`` in a project folder, a file of your own): then
+        nothing is deleted.
+    """
+    stray = _stray(home)
+    if stray:
+        shown = ", ".join(str(p) for p in stray[:3]) + (
+            f" and {len(stray) - 3} more" if len(stray) > 3 else ""
+        )
+        raise ConfigurationError(
+            f"demo: {home} holds files careerconv did not write ({shown}); nothing was deleted. "
+            "Give --home a folder of its own for the demo"
+        )
+    for entry in home.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def run_demo(  # noqa: PLR0915 - the demo is one script of steps, in order
     example: Path,
     home: Path,
@@ -42,17 +101,25 @@ def run_demo(  # noqa: PLR0915 - the demo is one script of steps, in order
     Each step is ``run_cli(["--home", home, ...], clock)`` with a clock that
     stands at the step's moment, from ``START`` on (the example records'
     dates belong to that calendar); a step that exits non-zero stops the demo.
+    With ``force``, what an earlier demo wrote in ``home`` is deleted first
+    (:func:`clear_demo_home`), and a home that holds anything else is refused.
     """
     org, later, records = example / "org.toml", example / "org-later.toml", example / "records"
     for needed in (org, later, records):
         if not needed.exists():
             raise ConfigurationError(f"demo: {needed} is missing; pass the examples folder of the repository")
+    if home.exists() and not home.is_dir():
+        raise ConfigurationError(f"demo: {home} is a file; give --home a folder")
     if (home / CONFIG_NAME).exists():
         if not force:
             raise ConfigurationError(
                 f"demo: {home} already holds a careerconv setup; use --force to start over"
             )
-        shutil.rmtree(home)
+        clear_demo_home(home)
+    elif home.is_dir() and any(home.iterdir()):
+        raise ConfigurationError(
+            f"demo: {home} is not empty and holds no careerconv setup; give --home a new or empty folder"
+        )
 
     def run(when: datetime, *argv: str) -> None:
         say(f"\n$ careerconv {' '.join(argv)}")

@@ -7,8 +7,8 @@ survives a power cut; a folder it creates is flushed into its parent too. A
 crash or a full disk leaves the old file or the new one, never half of
 either; a crash between the temporary file and the rename can leave a
 ``.<name>.*.tmp`` beside it, which no reader takes for the file. A new file
-is readable by its owner only (career data); a file that is replaced keeps
-the permissions it had.
+is readable by its owner only (career data), and so is a folder it creates;
+a file that is replaced keeps the permissions it had.
 
 Which ``OSError`` is worth trying again is decided here, once:
 
@@ -93,7 +93,7 @@ def _make_folder(folder: Path) -> None:
         current = current.parent
     for new in reversed(missing):
         try:
-            new.mkdir()
+            new.mkdir(mode=0o700)  # career data: the folder is its owner's only
         except FileExistsError:
             continue  # made meanwhile by another process: its entry is that process's to flush
         _sync_folder(new.parent)

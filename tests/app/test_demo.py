@@ -15,7 +15,7 @@ import careerconv.demo
 from careerconv.app import App
 from careerconv.cli import main
 from careerconv.config import NOW_ENV
-from careerconv.demo import START, run_demo
+from careerconv.demo import START, clear_demo_home, run_demo
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.services import Clock
@@ -87,3 +87,68 @@ def test_the_demo_module_imports_no_command_line_and_writes_no_environment() -> 
     }
     assert not {name for name in imported if name and name.startswith("careerconv.cli")}
     assert "os" not in imported and "environ" not in source
+
+
+def _old_demo_home(home: Path) -> None:
+    """What an earlier demo leaves: the config, the store, the exports and the adapters' files."""
+    for name in ("careerconv.toml", "careerconv.db", "careerconv.db-wal", "jonas-plan.md"):
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text("x")
+    for name in ("invites/invites/a.ics", "invites/people/jonas.ics", "mail/1.eml", "tickets/t.json"):
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text("x")
+
+
+def test_demo_force_in_a_project_folder_deletes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    _old_demo_home(project)  # `careerconv init --home .` was once run in it, then the demo
+    (project / "src" / "app").mkdir(parents=True)
+    (project / "src" / "app" / "main.py").write_text("print('mine')\n")
+    err = io.StringIO()
+    code = main(["--home", str(project), "demo", str(EXAMPLES), "--force"], stdout=io.StringIO(), stderr=err)
+    assert code == 1
+    assert (
+        "did not write" in err.getvalue()
+        and "src" in err.getvalue()
+        and "nothing was deleted" in err.getvalue()
+    )
+    assert (project / "src" / "app" / "main.py").read_text() == "print('mine')\n"
+    assert (project / "careerconv.db").exists() and (project / "invites" / "invites" / "a.ics").exists()
+
+
+@pytest.mark.parametrize(
+    "own", ["notes.txt", "invites/people/my-calendar.txt", "mail/drafts/letter.doc", "careerconv.db.bak"]
+)
+def test_demo_force_refuses_a_home_with_a_file_careerconv_never_writes(tmp_path: Path, own: str) -> None:
+    home = tmp_path / "home"
+    _old_demo_home(home)
+    (home / own).parent.mkdir(parents=True, exist_ok=True)
+    (home / own).write_text("mine")
+    with pytest.raises(ConfigurationError, match="did not write"):
+        run_demo(EXAMPLES, home, run_cli=RecordingCli(), force=True, say=lambda _: None)
+    assert (home / own).read_text() == "mine" and (home / "careerconv.toml").exists()
+
+
+def test_demo_force_deletes_exactly_what_an_earlier_demo_wrote(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _old_demo_home(home)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine")
+    (home / "invites" / "link.ics").symlink_to(outside)  # a link is never followed nor taken for ours
+    with pytest.raises(ConfigurationError, match="did not write"):
+        clear_demo_home(home)
+    (home / "invites" / "link.ics").unlink()
+    clear_demo_home(home)
+    assert list(home.iterdir()) == [] and outside.read_text() == "mine"
+
+
+def test_demo_refuses_a_folder_that_is_not_a_careerconv_home(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    for force in (False, True):
+        with pytest.raises(ConfigurationError, match="not empty and holds no careerconv setup"):
+            run_demo(EXAMPLES, tmp_path, run_cli=RecordingCli(), force=force, say=lambda _: None)
+    assert (tmp_path / "src").is_dir()
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(ConfigurationError, match="is a file"):
+        run_demo(EXAMPLES, afile, run_cli=RecordingCli(), force=True, say=lambda _: None)

@@ -159,6 +159,23 @@ def parse_datetime(text: str) -> datetime:
     return value
 
 
+def output_file(text: str) -> Path:
+    """A file to write that a command was given: its folder must exist, and it must not be one.
+
+    :raises UsageError: the name is a folder, its folder is missing or is a file.
+    """
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{text} is a folder; give a file name, such as {path / 'plan.md'}")
+    folder = path.parent
+    if not folder.is_dir():
+        problem = "is a file" if folder.exists() else "does not exist"
+        raise UsageError(
+            f"cannot write {text}: its folder {folder} {problem}; give a file in a folder that exists"
+        )
+    return path
+
+
 def plan_of(app: App, report_id: str) -> CareerPlan:
     """The report's current plan: the open one, else the latest."""
     from careerconv_core.errors import NotFound

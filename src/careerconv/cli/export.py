@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from careerconv.cli._common import Invocation, UsageError, add_as, add_command, plan_of
 
@@ -21,8 +20,11 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
     text = (export.html if args.format == "html" else export.markdown)(plan, report, manager)
     if args.out:
+        from careerconv.cli._common import output_file
+        from careerconv_plugins.files import write_atomic  # owner-only, never half-written
+
         try:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_atomic(output_file(args.out), text)
         except OSError as exc:
             raise UsageError(
                 f"cannot write {args.out} ({exc.strerror}); give a file in a folder that exists"

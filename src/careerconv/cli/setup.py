@@ -16,13 +16,20 @@ if TYPE_CHECKING:
 def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
     """Write careerconv.toml with embedded defaults and create the store."""
     from careerconv.config import CONFIG_NAME, DEFAULT_CONFIG
+    from careerconv_plugins.files import write_atomic  # owner-only file in owner-only folders
 
     home = inv.home
     config = home / CONFIG_NAME
+    if home.exists() and not home.is_dir():
+        raise UsageError(f"--home {home} is not a folder; give a folder (it is created if missing)")
     if config.exists() and not args.force:
         raise UsageError(f"{config} exists; use --force to overwrite it")
-    home.mkdir(parents=True, exist_ok=True)
-    config.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    try:
+        write_atomic(config, DEFAULT_CONFIG)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {config} ({exc.strerror}); give --home a folder you can write to"
+        ) from None
     app = inv.app()
     app.store  # noqa: B018 - opening the store creates and migrates it
     app.close()
