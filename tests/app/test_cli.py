@@ -219,10 +219,15 @@ def test_handoff_flow(cli: Cli) -> None:
     assert "asked for consent first (M12)" in out
     assert "consent_asked" in cli("handoff", "status", "priya")
     assert "M12: only the report can consent" in cli("handoff", "consent", "priya", "yes", code=1)
+    before = cli("export", "priya", "--as", "daniel", code=1)
+    assert "M12: 'daniel' is the report's new manager" in before and "not shared" in before
     cli("handoff", "consent", "priya", "yes", "--as", "priya")
+    assert "# Career plan" in cli("export", "priya", "--as", "maya"), "M12: maya walks daniel through it"
     assert "handoff.meeting_scheduled" in cli(
         "handoff", "meeting", "priya", "--at", "2027-01-12T15:00Z", "--as", "daniel"
     )
+    cli.now("2027-01-12T16:00:00+00:00")  # the three-way meeting is over
+    assert "your access ended (M12)" in cli("export", "priya", "--as", "maya", code=1)
     assert "path_continue_plan" in cli("handoff", "path", "priya", "continue", "--as", "daniel")
     assert "0 handoff(s) expired" in cli("handoff", "expire")
     cli("dispatch")

@@ -16,7 +16,7 @@ from careerconv_core.domain.conversations import (
 )
 from careerconv_core.domain.feedback import FeedbackRating, aggregate
 from careerconv_core.domain.grow import ActionStatus, FindingKind, GrowRules, stress_test
-from careerconv_core.domain.handoff import HandoffState, NewManagerPath
+from careerconv_core.domain.handoff import WALK_THROUGH_DAYS, HandoffState, NewManagerPath
 from careerconv_core.domain.pinnacle import CompetencyRating, Pinnacle, PinnacleRole
 from careerconv_core.domain.plan import CareerPlan, EndReason, PlanStatus
 from careerconv_core.domain.roles import Actor
@@ -339,7 +339,7 @@ def test_m12_consent_is_asked_first_and_nothing_moves_before_it() -> None:
     plan = handed(None)
     assert plan.current_handoff is not None
     assert plan.current_handoff.state is HandoffState.CONSENT_ASKED
-    assert plan.manager_id == MANAGER and not plan.can_view("m2")
+    assert plan.manager_id == MANAGER and not plan.can_view("m2", at(20))
     with pytest.raises(RuleViolation, match="M12: cannot share the plan: the handoff is consent_asked"):
         plan.share_with_new_manager(at(21))
     with pytest.raises(RuleViolation, match="M12: only the report can consent"):
@@ -348,11 +348,31 @@ def test_m12_consent_is_asked_first_and_nothing_moves_before_it() -> None:
 
 def test_m12_yes_shares_and_the_three_way_meeting_follows() -> None:
     plan = handed(True).share_with_new_manager(at(21))
-    assert plan.manager_id == "m2" and plan.can_view("m2") and not plan.can_view(MANAGER)
+    assert plan.manager_id == "m2" and plan.can_view("m2", at(21))
     met = plan.schedule_handoff_meeting(at(22), at(22, 0.75))
     assert met.current_handoff is not None
     assert met.current_handoff.state is HandoffState.MEETING_SCHEDULED
     assert met.current_handoff.old_manager_id == MANAGER
+
+
+def test_m12_the_old_manager_reads_until_the_three_way_meeting_has_ended() -> None:
+    plan = handed(True).share_with_new_manager(at(21))
+    assert plan.require_viewer(MANAGER, at(21)) is Actor.MANAGER  # to prepare the walk-through
+    with pytest.raises(RuleViolation, match=r"your access ended \(M12\)"):
+        plan.actor(MANAGER)  # reading only: no step on the plan
+    met = plan.schedule_handoff_meeting(at(22), at(22, 0.75))
+    assert met.can_view(MANAGER, at(22, 0.5))
+    assert not met.can_view(MANAGER, at(22, 0.75)) and met.can_view("m2", at(22, 0.75))
+    with pytest.raises(RuleViolation, match=r"your access ended \(M12\)"):
+        met.require_viewer(MANAGER, at(23))
+
+
+def test_m12_without_a_meeting_the_old_manager_reads_until_the_deadline() -> None:
+    plan = handed(True).share_with_new_manager(at(21))
+    assert plan.can_view(MANAGER, at(21 + WALK_THROUGH_DAYS, -0.01))
+    assert not plan.can_view(MANAGER, at(21 + WALK_THROUGH_DAYS))
+    met = plan.schedule_handoff_meeting(at(21 + WALK_THROUGH_DAYS + 5), at(21 + WALK_THROUGH_DAYS + 5, 1))
+    assert not met.can_view(MANAGER, at(21 + WALK_THROUGH_DAYS + 1)), "a late meeting does not extend it"
 
 
 @pytest.mark.parametrize("answer", [False, None])
@@ -360,7 +380,11 @@ def test_m12_no_or_no_answer_shares_nothing_and_ends_access(answer: bool | None)
     plan = handed(False) if answer is False else handed(None).expire_handoff(at(35))
     assert plan.status is PlanStatus.ENDED
     assert plan.ended_reason in (EndReason.HANDOFF_REFUSED, EndReason.HANDOFF_EXPIRED)
-    assert not plan.can_view(MANAGER) and not plan.can_view("m2") and plan.can_view(REPORT)
+    assert (
+        not plan.can_view(MANAGER, at(36))
+        and not plan.can_view("m2", at(36))
+        and plan.can_view(REPORT, at(36))
+    )
     with pytest.raises(RuleViolation, match="M12"):
         plan.share_with_new_manager(at(36))
 

@@ -39,10 +39,26 @@ def test_m12_expiry_tells_the_old_manager_and_refuses_them_with_access_ended() -
     plan_id = through_review(world)
     world.services.manager_changed("r1", "m2")
     with pytest.raises(RuleViolation, match="M12: 'm2' is the report's new manager"):
-        world.store.load_plan(plan_id).require_viewer("m2")
+        world.store.load_plan(plan_id).require_viewer("m2", world.clock())
     world.clock.advance(days=15)
     world.services.expire_handoffs()
     world.dispatcher().run_once()
-    assert [n.recipient.person_id for n in world.notifier.sent if n.kind is NoticeKind.ACCESS_ENDED] == ["m1"]
+    ended = [n for n in world.notifier.sent if n.kind is NoticeKind.ACCESS_ENDED]
+    assert [n.recipient.person_id for n in ended] == ["m1"]
+    handoff = world.store.load_plan(plan_id).current_handoff
+    assert handoff is not None
+    assert f"did not answer by {handoff.answer_by.date().isoformat()}" in ended[0].body
+    assert "chose not" not in ended[0].body
     with pytest.raises(RuleViolation, match=r"your access ended \(M12\)"):
-        world.store.load_plan(plan_id).require_viewer("m1")
+        world.store.load_plan(plan_id).require_viewer("m1", world.clock())
+
+
+def test_m12_a_refusal_tells_the_old_manager_the_report_chose_not_to_share() -> None:
+    world = World()
+    plan_id = through_review(world)
+    world.services.manager_changed("r1", "m2")
+    world.services.answer_handoff(plan_id, "r1", False)
+    world.dispatcher().run_once()
+    ended = [n for n in world.notifier.sent if n.kind is NoticeKind.ACCESS_ENDED]
+    assert [n.recipient.person_id for n in ended] == ["m1"]
+    assert "chose not to share their career plan" in ended[0].body

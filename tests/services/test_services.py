@@ -180,7 +180,7 @@ def test_manager_change_asks_consent_first_then_shares_and_meets() -> None:
     assert sync.handoffs == (plan_id,) and sync.updated == ("r1",)
     assert world.store.cursor("org") == "c1"
     plan = world.store.load_plan(plan_id)
-    assert plan.manager_id == "m1" and not plan.can_view("m2")
+    assert plan.manager_id == "m1" and not plan.can_view("m2", world.clock())
     world.dispatcher().run_once()
     consent = [n for n in world.notifier.sent if n.kind is NoticeKind.CONSENT_REQUEST]
     assert [n.recipient.person_id for n in consent] == ["r1"]
@@ -205,7 +205,8 @@ def test_refused_or_unanswered_handoff_shares_nothing() -> None:
     ended = world.services.expire_handoffs()
     assert [r.plan.id for r in ended] == [plan_id]
     plan = world.store.load_plan(plan_id)
-    assert plan.status is PlanStatus.ENDED and not plan.can_view("m1") and not plan.can_view("m2")
+    assert plan.status is PlanStatus.ENDED and not plan.can_view("m1", world.clock())
+    assert not plan.can_view("m2", world.clock())
     world.dispatcher().run_once()
     assert not [n for n in world.notifier.sent if n.recipient.person_id == "m2"]
 

@@ -10,13 +10,12 @@ from careerconv.cli._common import Invocation, UsageError, add_as, add_command, 
 def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     """Write the plan for one of its two participants, to a file or standard output."""
     from careerconv_core import export
-    from careerconv_core.domain.roles import NotAParticipant
 
     app = inv.app()
     plan = plan_of(app, args.report)
-    viewer = args.as_ or plan.manager_id
-    if not plan.can_view(viewer):
-        raise NotAParticipant(viewer, plan.id)
+    # The one rule of who reads a plan: a new manager before the report's yes
+    # and a former manager are refused under M12, anyone else under M1.
+    plan.require_viewer(args.as_ or plan.manager_id, app.clock())
     report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
     text = (export.html if args.format == "html" else export.markdown)(plan, report, manager)
     if args.out:

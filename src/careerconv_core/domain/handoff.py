@@ -16,7 +16,7 @@ manager before the report said yes:
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Self
 
 from attrs import evolve, field, frozen
@@ -54,6 +54,15 @@ OPEN_STATES = frozenset(
         HandoffState.MEETING_SCHEDULED,
     }
 )
+
+
+WALK_THROUGH_DAYS = 30
+"""How long after the report's yes the old manager may still read the shared plan (M12).
+
+The old manager walks the new one through the plan in the three-way meeting,
+so they keep read access until that meeting has ended; when no meeting is
+held, this deadline ends it. They never act on the plan again.
+"""
 
 
 class NewManagerPath(enum.Enum):
@@ -154,6 +163,19 @@ class Handoff:
         self._require(HandoffState.SHARED, HandoffState.MEETING_SCHEDULED, step="choose how to go on")
         return evolve(self, state=HandoffState.PATH_CHOSEN, path=path)
 
+    def walk_through_until(self) -> datetime | None:
+        """Until when the old manager may read the shared plan (M12); None: not at all.
+
+        The end of the three-way meeting, or ``WALK_THROUGH_DAYS`` after the
+        report's yes, whichever comes first.
+        """
+        if self.state not in SHARED_STATES or self.answered_at is None:
+            return None
+        deadline = self.answered_at + timedelta(days=WALK_THROUGH_DAYS)
+        if self.meeting_end is not None:
+            return min(self.meeting_end, deadline)
+        return deadline
+
     def superseded(self) -> Handoff:
         """Called off: the manager changed again, or the report left."""
         return evolve(self, state=HandoffState.SUPERSEDED)
@@ -226,6 +248,19 @@ class HandoffPart(PlanPart):
         ):
             return NotSharedYet(person_id, self.id, current.state)
         return None
+
+    def reads_for_walk_through(self, person_id: str, at: datetime) -> bool:
+        """Whether ``person_id`` is the old manager who may still read the plan (M12).
+
+        Only through the latest handoff, only while the plan is open, and only
+        until the three-way meeting has ended or its deadline passed.
+        """
+        require_aware(at, "at")
+        current = self.current_handoff
+        if current is None or person_id != current.old_manager_id or not self.status.is_open:
+            return False
+        until = current.walk_through_until()
+        return until is not None and at < until
 
     def start_handoff(self, handoff_id: str, new_manager_id: str, at: datetime, answer_by: datetime) -> Self:
         """The report got a new manager: ask the report first (M12). Nothing is shared yet.

@@ -155,15 +155,21 @@ NOTICE_TEXTS: Mapping[NoticeKind, NoticeText] = MappingProxyType(
             "'careerconv handoff meeting {report_id} --at 2030-01-15T10:00 --as {reader_id}', "
             "and read the plan with 'careerconv export {report_id} --as {reader_id}'",
         ),
-        NoticeKind.ACCESS_ENDED: NoticeText(  # M12, after a no
+        NoticeKind.ACCESS_ENDED: NoticeText(  # M12, after a no or no answer
             "Your access to the career plan of {report} ended",
-            "{report} chose not to share their career plan with their new manager. Your "
-            "access to it has ended.",
+            "{report} has a new manager, and {why}. Your access to the career plan has "
+            "ended; nothing of it was shared.",
             "nothing; the plan stays with {report}",
         ),
     }
 )
 """The words of every notice, by kind; a test checks that every kind has its text."""
+
+REFUSED = "chose not to share their career plan with them"
+"""Why an old manager's access ended (``{why}`` of ACCESS_ENDED): the report said no."""
+
+UNANSWERED = "did not answer by {answer_by} whether to share their career plan, which counts as no"
+"""Why an old manager's access ended: the deadline passed without an answer (M12)."""
 
 
 NUDGES: Mapping[DueKind, NoticeKind] = MappingProxyType(

@@ -454,18 +454,22 @@ class CareerPlan(CadencePart, HandoffPart):
             raise refusal
         return actor_of(person_id, report_id=self.report_id, manager_id=self.manager_id, plan_id=self.id)
 
-    def require_viewer(self, person_id: str) -> Actor:
+    def require_viewer(self, person_id: str, at: datetime) -> Actor:
         """Raise the rule that keeps ``person_id`` from reading this plan; what they read it as.
 
-        The report always; the manager while the plan is theirs; nobody else.
-        Every read path (listings, exports) asks this before showing plan content.
+        The report always; the manager while the plan is theirs; the old
+        manager, read only, until the three-way meeting of a handoff (M12);
+        nobody else. Every read path (listings, exports) asks this before
+        showing plan content.
         """
+        if self.reads_for_walk_through(person_id, at):
+            return Actor.MANAGER
         return self.actor(person_id)
 
-    def can_view(self, person_id: str) -> bool:
+    def can_view(self, person_id: str, at: datetime) -> bool:
         """Whether ``person_id`` may see the plan's private fields (``require_viewer`` says why not)."""
         try:
-            self.require_viewer(person_id)
+            self.require_viewer(person_id, at)
         except RuleViolation:
             return False
         return True

@@ -11,7 +11,7 @@ from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.handoff import NewManagerPath
-from careerconv_core.domain.notices import NoticeKind
+from careerconv_core.domain.notices import REFUSED, UNANSWERED, NoticeKind
 from careerconv_core.domain.plan import MeetingKind
 from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import InvalidInput, RuleViolation
@@ -111,6 +111,7 @@ class HandoffSteps(ServiceBase):
                     old,
                     at,
                     tag=handoff.id,
+                    why=REFUSED,
                 )
             )
             event = EventName.HANDOFF_REFUSED
@@ -131,7 +132,8 @@ class HandoffSteps(ServiceBase):
             handoff = after.current_handoff
             if handoff is not None:  # told, as after a no: their access ended (M12)
                 old = self.store.load_person(handoff.old_manager_id)
-                notices.append(self._notice(after, NoticeKind.ACCESS_ENDED, old, at, tag=handoff.id))
+                why = UNANSWERED.format(answer_by=handoff.answer_by.date().isoformat())
+                notices.append(self._notice(after, NoticeKind.ACCESS_ENDED, old, at, tag=handoff.id, why=why))
             reports.append(self._commit(plan, after, EventName.HANDOFF_EXPIRED, at, notices=notices))
         return reports
 
