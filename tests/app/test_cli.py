@@ -60,13 +60,36 @@ def test_proposal_opt_ins_and_declines(cli: Cli) -> None:
     assert out.count("plan.proposed") == 8
     assert "M1: only the report can accept" in cli("accept", "jonas", code=1)
     assert "plan.accepted" in cli("accept", "jonas", "--as", "jonas", "--no-life-story")
-    assert "M1: the report has not opted in" in cli("schedule", "jonas", code=0)
+    assert "M1: the report has not opted in" in cli("schedule", "jonas", code=1)
     cli("opt-in", "jonas", "--as", "jonas")
     assert "M2: the manager does not feel equipped" in cli("ready", "jonas", "--no-trust", code=1)
     cli("ready", "jonas")
     assert "plan.declined" in cli("decline", "lukas", "--as", "lukas")
     assert "plan.paused" in cli("pause", "jonas", "--as", "jonas")
     assert "plan.resumed" in cli("resume", "jonas", "--as", "maya")
+
+
+def test_schedule_refuses_a_named_report_held_back_by_a_rule_on_standard_error(cli: Cli) -> None:
+    cli("propose", "--team", "maya")
+    cli("accept", "jonas", "--as", "jonas")
+    cli("accept", "aylin", "--as", "aylin")
+    cli("ready", "aylin")
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--home", str(cli.home), "schedule", "jonas", "aylin", "--start", "2027-01-05"]
+    assert main(argv, stdout=out, stderr=err) == 1
+    assert err.getvalue().startswith("error: M2: the manager has not confirmed")
+    assert "'careerconv ready jonas'" in err.getvalue() and "M2" not in out.getvalue()
+    assert "aylin: " in out.getvalue() and "1 placed" in out.getvalue(), "aylin is still placed"
+    # In a --team run the not-ready are the team's overview, not a refusal.
+    assert "not ready: M2" in cli("schedule", "--team", "maya", "--start", "2027-01-05")
+
+
+def test_conversation_3_before_2_is_refused_under_the_sequence_rule(cli: Cli) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    cli("record", "jonas", "life_story", "--file", str(EXAMPLES / "records" / "jonas-life-story.toml"))
+    out = cli("record", "jonas", "grow_review", code=1)
+    assert "M3: conversation 3 (grow_review) cannot come before conversation 2" in out
 
 
 def test_schedule_team_and_reschedule(cli: Cli) -> None:
@@ -164,6 +187,11 @@ def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
     out = cli("record", "jonas", "grow_review")
     assert "conversation.grow_review_held" in out and "followups.scheduled" in out
     assert "jonas:mentor" in cli("actions", "--report", "jonas")
+    assert "jonas:mentor" in cli("actions", "--report", "jonas", "--as", "jonas")
+    # Every read path asks who reads (M1): another manager sees none of jonas's actions.
+    refused = cli("actions", "--report", "jonas", "--as", "daniel", code=1)
+    assert "M1: 'daniel' is neither the report nor the manager" in refused and "mentor" not in refused
+    assert cli("actions", "--as", "daniel") == "no GROW actions yet\n"
     assert "action.done" in cli("action", "done", "jonas:mentor", "--as", "jonas")
     assert "REPORT:ACTION" in cli("action", "done", "mentor", code=2)
     cli("dispatch")

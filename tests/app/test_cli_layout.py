@@ -18,7 +18,7 @@ COMMANDS = {
     "": ["--home", "--version"],
     "accept": ["--as", "--no-life-story", "reports"],
     "action": ["--as", "action_id", "state"],
-    "actions": ["--report"],
+    "actions": ["--as", "--report"],
     "adapters": [],
     "catalog": [],
     "catalog import": ["--competencies", "--roles"],

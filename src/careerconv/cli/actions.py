@@ -16,9 +16,20 @@ from careerconv.cli._common import (
 
 
 def cmd_actions(args: argparse.Namespace, inv: Invocation) -> None:
-    """List the GROW actions, report by report."""
+    """List the GROW actions, report by report, of the plans the reader may read.
+
+    The reader is ``--as`` (default: each plan's manager). For one named report
+    the plan's refusal is the error (M1, M12); across all plans, those the
+    reader may not read are left out.
+    """
     app = inv.app()
-    plans = app.store.find_plans(report_id=args.report) if args.report else app.store.find_plans()
+    now = app.clock()
+    if args.report:
+        plan = plan_of(app, args.report)
+        plan.require_viewer(args.as_ or plan.manager_id, now)
+        plans = [plan]
+    else:
+        plans = [p for p in app.store.find_plans() if p.can_view(args.as_ or p.manager_id, now)]
     rows = 0
     for plan in sorted(plans, key=lambda p: p.report_id):
         if plan.grow is None:
@@ -71,6 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``actions``, ``action`` and ``sync-tickets``."""
     p = add_command(sub, "actions", cmd_actions, "list GROW actions (the embedded tracker)")
     p.add_argument("--report")
+    add_as(p)
     p = add_command(sub, "action", cmd_action, "mark a GROW action done or reopen it")
     p.add_argument(
         "state",

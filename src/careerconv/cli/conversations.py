@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from careerconv.cli._common import (
 
 if TYPE_CHECKING:
     from careerconv.app import App
+    from careerconv_core.errors import CareerconvError
     from careerconv_core.services import TeamScheduleReport
 
 CONVERSATIONS = ("life_story", "pinnacle", "grow", "grow_review")
@@ -45,15 +47,41 @@ def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
             existing.append(report_id)
     if not groups:
         raise UsageError("name reports to schedule, or --team MANAGER")
+    refusals: list[CareerconvError] = []
     for manager_id, reports in groups.items():
         result = app.services().schedule_team(
             manager_id, start, reports, progress=inv.progress(f"scheduling {manager_id}'s team")
         )
-        _show_team_schedule(inv, app, manager_id, start, result)
+        # A report named by hand whose plan a rule holds back is a refusal (exit 1, on
+        # standard error); in a --team run they are part of the team's overview.
+        held = {r: _refusal(app, r) for r in reports or () if r in result.not_ready}
+        refusals += [exc for exc in held.values() if exc is not None]
+        _show_team_schedule(inv, app, manager_id, start, result, skip={r for r, e in held.items() if e})
+    for exc in refusals[:-1]:
+        inv.err(f"error: {exc}")
+    if refusals:
+        raise refusals[-1]
+
+
+def _refusal(app: App, report_id: str) -> CareerconvError | None:
+    """The rule that keeps a named report from being scheduled; None when already scheduled."""
+    from careerconv_core.errors import CareerconvError
+
+    try:
+        plan_of(app, report_id).check_schedulable()
+    except CareerconvError as exc:
+        return exc
+    return None
 
 
 def _show_team_schedule(
-    inv: Invocation, app: App, manager_id: str, start: date, result: TeamScheduleReport
+    inv: Invocation,
+    app: App,
+    manager_id: str,
+    start: date,
+    result: TeamScheduleReport,
+    *,
+    skip: Collection[str] = (),
 ) -> None:
     inv.out(
         f"{manager_id}: {len(result.placed)} placed, {len(result.unplaced)} could not fit, "
@@ -65,6 +93,8 @@ def _show_team_schedule(
     for report_id, blocker in sorted(result.unplaced.items()):
         inv.out(f"  {report_id}: not placed: {blocker.reason}. Fix: {blocker.fix}")
     for report_id, reason in sorted(result.not_ready.items()):
+        if report_id in skip:
+            continue  # told as a refusal on standard error
         inv.out(f"  {report_id}: not ready: {reason}")
     if result.note:
         inv.out(f"  note: {result.note}")

@@ -268,13 +268,15 @@ class CareerPlan(CadencePart, HandoffPart):
             raise RuleViolation(
                 "M1",
                 "the report has not opted in to conversation 1 (life story)",
-                "ask the report; record their yes with opt_in_life_story",
+                f"ask the report; they say yes with 'careerconv opt-in {self.report_id} "
+                f"--as {self.report_id}'",
             )
         if self.readiness is None:
             raise RuleViolation(
                 "M2",
                 "the manager has not confirmed feeling equipped and that trust is in place",
-                "confirm readiness first; if trust is missing, repair trust first",
+                f"confirm it with 'careerconv ready {self.report_id}'; if trust is missing, "
+                "repair trust first",
             )
 
     def record_held(self, kind: ConversationKind, at: datetime) -> CareerPlan:

@@ -144,13 +144,14 @@ class ConversationSteps(ServiceBase):
         plan = self.store.load_plan(plan_id)
         at = self.now()
         self.actor(plan, person_id)
+        after = plan.record_held(ConversationKind.GROW_REVIEW, at)  # the sequence first (M3)
         if plan.grow is None:
             raise RuleViolation(
                 "M9",
                 "conversation 3 reviews the report's GROW plan, and there is none yet",
-                "the report writes the GROW plan first (homework after conversation 2)",
+                f"the report writes it first (homework after conversation 2): 'careerconv record "
+                f"{plan.report_id} grow --file grow.toml --as {plan.report_id}'",
             )
-        after = plan.record_held(ConversationKind.GROW_REVIEW, at)
         people = self._people(after)
         notices = [
             self._notice(
