@@ -212,6 +212,26 @@ def test_m6_report_rerecording_keeps_manager_observations() -> None:
     assert (comp.self_rating, comp.manager_observation) == (4, "mentors new hires")
 
 
+def test_m6_m7_a_manager_record_without_some_competencies_keeps_the_reports_work() -> None:
+    plan = after_pinnacle().write_grow(grow_plan(), Actor.REPORT, at(5))
+    fewer = evolve(pinnacle_for_manager(), competencies=(CompetencyRating("story", "Storytelling"),))
+    again = plan.record_pinnacle(fewer, Actor.MANAGER, at(6))
+    kept = {c.competency_id: c.self_rating for c in again.pinnacle.competencies}
+    assert kept == {"story": None, "strategy": 2, "people": 3}, "only the report removes their ratings"
+    assert again.pinnacle.focus == ("strategy", "people")
+    unrated = after_pinnacle().record_pinnacle(fewer, Actor.MANAGER, at(6))
+    assert unrated.pinnacle.competency("strategy").self_rating == 2
+
+
+def test_m8_the_report_cannot_drop_a_focus_the_grow_plan_still_develops() -> None:
+    plan = after_pinnacle().write_grow(grow_plan(), Actor.REPORT, at(5))
+    with pytest.raises(RuleViolation, match="M8: the GROW plan still has an option for 'strategy'"):
+        plan.choose_focus(("people",), Actor.REPORT, at(6))
+    with pytest.raises(RuleViolation, match="M8: the GROW plan still has an option"):
+        plan.record_pinnacle(evolve(plan.pinnacle, focus=("people",)), Actor.REPORT, at(6))
+    assert plan.choose_focus(("strategy",), Actor.REPORT, at(6)).pinnacle.focus == ("strategy",)
+
+
 # ---------------------------------------------------------------- M7
 def test_m7_only_the_report_chooses_focus() -> None:
     plan = after_pinnacle()

@@ -118,7 +118,9 @@ class Pinnacle:
         The manager records roles and competencies; self-ratings and focus in
         a manager's record are refused unless they only repeat what the report
         set. The report's ratings and focus, and the manager's observations,
-        are kept unless their owner changes them.
+        are kept unless their owner changes them: a competency the report rated
+        or chose as a focus stays listed when the manager's record leaves it
+        out, since only the report removes their own work.
         """
         old = {c.competency_id: c for c in self.competencies}
         if by is Actor.MANAGER:
@@ -134,7 +136,14 @@ class Pinnacle:
                 evolve(c, self_rating=old[c.competency_id].self_rating) if c.competency_id in old else c
                 for c in recorded.competencies
             )
-            focus = tuple(f for f in self.focus if f in {c.competency_id for c in merged})
+            listed = {c.competency_id for c in merged}
+            merged += tuple(
+                c
+                for c in self.competencies
+                if c.competency_id not in listed
+                and (c.self_rating is not None or c.competency_id in self.focus)
+            )
+            focus = self.focus
         else:
             merged = tuple(
                 evolve(

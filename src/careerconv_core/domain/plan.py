@@ -314,7 +314,7 @@ class CareerPlan(CadencePart, HandoffPart):
         (``Pinnacle.merged`` holds the M6 and M7 checks)."""
         require_aware(at, "at")
         self._require_held(ConversationKind.LIFE_STORY, "record the pinnacle conversation")
-        return evolve(self, pinnacle=self.pinnacle.merged(pinnacle, by), last_touched_at=at)
+        return self._with_pinnacle(self.pinnacle.merged(pinnacle, by), at)
 
     def rate(self, competency_id: str, rating: int, by: Actor, at: datetime) -> CareerPlan:
         """The report rates their current ability on one competency (M6)."""
@@ -332,7 +332,21 @@ class CareerPlan(CadencePart, HandoffPart):
     def choose_focus(self, competency_ids: tuple[str, ...], by: Actor, at: datetime) -> CareerPlan:
         """The report picks which competencies to develop now (M7)."""
         require_aware(at, "at")
-        return evolve(self, pinnacle=self.pinnacle.focused(competency_ids, by), last_touched_at=at)
+        return self._with_pinnacle(self.pinnacle.focused(competency_ids, by), at)
+
+    def _with_pinnacle(self, pinnacle: Pinnacle, at: datetime) -> CareerPlan:
+        """A new conversation 2 outcome, refused while the GROW plan still develops a dropped focus (M8)."""
+        if self.grow is not None:
+            for option in self.grow.options:
+                if option.competency_id not in pinnacle.focus:
+                    raise RuleViolation(
+                        "M8",
+                        f"the GROW plan still has an option for {option.competency_id!r}, which "
+                        "would no longer be a focus",
+                        f"keep it in focus, or first drop the option from the GROW plan: "
+                        f"'careerconv record {self.report_id} grow --file grow.toml --as {self.report_id}'",
+                    )
+        return evolve(self, pinnacle=pinnacle, last_touched_at=at)
 
     def write_grow(self, grow: GrowPlan, by: Actor, at: datetime) -> CareerPlan:
         """The report writes or revises the GROW plan (M8, M9): homework after conversation 2."""
