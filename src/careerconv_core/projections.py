@@ -10,7 +10,7 @@ the summary the report agreed to for the HRIS.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from careerconv_core.domain.agendas import AGENDAS, MENTORING_NOTE
 from careerconv_core.domain.cadence import DueKind, FollowUpStatus
@@ -226,18 +226,40 @@ def tickets(
 
 
 def summary(plan: CareerPlan) -> HrisSummaryView | None:
-    """The HR record the report agreed to, or None when they did not (never notes or ratings)."""
+    """The HR record the report agreed to, or None when they did not (never notes or ratings).
+
+    ``last_updated`` is the day the plan last moved on: the latest of the GROW
+    plan's revision, conversation 3 (when the plan started) and the check-ins
+    held since, so it is never before ``plan_started``.
+    """
     if not plan.consent.summary_to_hris or plan.grow is None or plan.grow_updated_at is None:
         return None
     focus_names = {c.competency_id: c.name for c in plan.pinnacle.competencies}
     reviews = [i.due for i in plan.due_items() if i.kind is DueKind.EXTENDED_REVIEW]
     review = plan.conversation(ConversationKind.GROW_REVIEW)
+    moments = [plan.grow_updated_at, *(c.at for c in plan.check_ins)]
+    if review.held_at is not None:
+        moments.append(review.held_at)
     return HrisSummaryView(
         external_id=summary_id(plan.id),
         person_id=plan.report_id,
         goal=plan.grow.goal.statement if plan.consent.goal_in_summary else None,
         focus_competencies=tuple(focus_names.get(c, c) for c in plan.pinnacle.focus),
         plan_started=review.held_at.date() if review.held_at else None,
-        last_updated=plan.grow_updated_at.date(),
+        last_updated=max(moments).date(),
         next_review=min(reviews) if reviews else None,
+    )
+
+
+def retraction(sent: HrisSummaryView, on: date) -> HrisSummaryView:
+    """What replaces a summary the report no longer agrees to share: remove it (section 4)."""
+    return HrisSummaryView(
+        external_id=sent.external_id,
+        person_id=sent.person_id,
+        goal=None,
+        focus_competencies=(),
+        plan_started=None,
+        last_updated=on,
+        next_review=None,
+        withdrawn=True,
     )

@@ -298,7 +298,10 @@ class RecordingHris:
         self.records: dict[str, HrisSummaryView] = {}
 
     def deliver_summaries(self, summaries: Sequence[HrisSummaryView]) -> Sequence[DeliveryOutcome]:
-        """Keep each summary."""
+        """Keep each summary; a withdrawn one removes the record."""
         for s in summaries:
-            self.records[s.external_id] = s
+            if s.withdrawn:
+                self.records.pop(s.external_id, None)
+            else:
+                self.records[s.external_id] = s
         return [DeliveryOutcome(s.external_id, OutcomeStatus.DELIVERED) for s in summaries]

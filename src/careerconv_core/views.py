@@ -124,6 +124,8 @@ class HrisSummaryView:
     """What the report agreed may reach the HR system: never notes, never ratings.
 
     ``external_id`` is deterministic from the plan, so writing twice updates.
+    ``withdrawn`` says the report took their consent back: the writer removes
+    the record, and such a view carries nothing else.
     """
 
     external_id: str
@@ -133,6 +135,7 @@ class HrisSummaryView:
     plan_started: date | None
     last_updated: date
     next_review: date | None
+    withdrawn: bool = False
 
 
 @frozen

@@ -152,6 +152,8 @@ class ServiceBase:
         link = self.settings.link_base
         old_summary = projections.summary(before) if before else None
         new_summary = projections.summary(after)
+        if old_summary is not None and new_summary is None:  # consent withdrawn: retract it
+            new_summary = projections.retraction(old_summary, at.date())
         pairs: list[tuple[Channel, Mapping[str, object], Mapping[str, object]]] = [
             (
                 Channel.CALENDAR,

@@ -30,7 +30,7 @@ class BambooHrSummaryWriter:
     for the same key are deleted after, so the record never goes without a
     summary and a re-run never leaves two. The service hands a view here only
     when the report agreed to share it (M12/section 4); the file holds the
-    view and nothing else.
+    view and nothing else. A withdrawn view deletes every file of its summary.
     """
 
     def __init__(self, client: BambooHrClient, category: str, share: bool = True) -> None:
@@ -51,10 +51,16 @@ class BambooHrSummaryWriter:
 
     def _deliver(self, view: HrisSummaryView) -> DeliveryOutcome:
         employee = quote(view.person_id, safe="")
-        content = render_summary(view)
-        name = file_name(view, content)
         listing = self.client.get_json(f"/employees/{employee}/files/view")
         ours = summary_files(listing, file_prefix(view.external_id))
+        if view.withdrawn:  # the report took their consent back: every file of it goes
+            for file_id, _name in ours:
+                self.client.request("DELETE", f"/employees/{employee}/files/{quote(file_id, safe='')}")
+            return DeliveryOutcome(
+                view.external_id, OutcomeStatus.DELIVERED if ours else OutcomeStatus.UNCHANGED
+            )
+        content = render_summary(view)
+        name = file_name(view, content)
         current = [file_id for file_id, existing in ours if existing == name]
         reference: str | None
         if current:

@@ -68,6 +68,16 @@ class JsonFolder:
             raise write_error(self.adapter, target, exc) from exc
         return True
 
+    def remove(self, key: str) -> DeliveryOutcome:
+        """Delete the file for ``key`` as an outcome: DELIVERED, UNCHANGED (already gone) or an error."""
+        try:
+            self.path(key).unlink()
+        except FileNotFoundError:
+            return DeliveryOutcome(key, OutcomeStatus.UNCHANGED)
+        except OSError as exc:
+            return error_outcome(key, write_error(self.adapter, self.path(key), exc))
+        return DeliveryOutcome(key, OutcomeStatus.DELIVERED)
+
     def deliver(self, key: str, document: dict[str, Any], *, named: bool = False) -> DeliveryOutcome:
         """``write`` as an outcome: DELIVERED, UNCHANGED (the file already held it), RETRY or FAILED.
 

@@ -17,5 +17,10 @@ class FileSummaries:
         self.folder = JsonFolder("files hris", settings.get("directory"))
 
     def deliver_summaries(self, summaries: Sequence[HrisSummaryView]) -> Sequence[DeliveryOutcome]:
-        """Write each summary; the same summary twice writes once."""
-        return [self.folder.deliver(s.external_id, serialization.unstructure(s)) for s in summaries]
+        """Write each summary; the same summary twice writes once; a withdrawn one is deleted."""
+        return [
+            self.folder.remove(s.external_id)
+            if s.withdrawn
+            else self.folder.deliver(s.external_id, serialization.unstructure(s))
+            for s in summaries
+        ]
