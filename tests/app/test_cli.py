@@ -58,7 +58,7 @@ def test_org_import_reports_changes_and_rejects_bad_files(cli: Cli, tmp_path: Pa
 def test_proposal_opt_ins_and_declines(cli: Cli) -> None:
     out = cli("propose", "--team", "maya")
     assert out.count("plan.proposed") == 8
-    assert "M1: only the report can accept" in cli("accept", "jonas", code=1)
+    assert "M1: only the report can accept" in cli("accept", "jonas", "--as", "maya", code=1)
     assert "plan.accepted" in cli("accept", "jonas", "--as", "jonas", "--no-life-story")
     assert "M1: the report has not opted in" in cli("schedule", "jonas", code=1)
     cli("opt-in", "jonas", "--as", "jonas")
@@ -79,7 +79,7 @@ def test_schedule_refuses_a_named_report_held_back_by_a_rule_on_standard_error(c
     assert main(argv, stdout=out, stderr=err) == 1
     assert err.getvalue().startswith("error: M2: the manager has not confirmed")
     assert "'careerconv ready jonas'" in err.getvalue() and "M2" not in out.getvalue()
-    assert "aylin: " in out.getvalue() and "1 placed" in out.getvalue(), "aylin is still placed"
+    assert "aylin:" in out.getvalue() and "1 placed" in out.getvalue(), "aylin is still placed"
     # In a --team run the not-ready are the team's overview, not a refusal.
     assert "not ready: M2" in cli("schedule", "--team", "maya", "--start", "2027-01-05")
 
@@ -92,6 +92,16 @@ def test_conversation_3_before_2_is_refused_under_the_sequence_rule(cli: Cli) ->
     assert "M3: conversation 3 (grow_review) cannot come before conversation 2" in out
 
 
+def test_steps_only_the_report_takes_default_to_the_report(cli: Cli) -> None:
+    out = cli("propose", "jonas")
+    assert "plan.proposed: plan " in out and " of jonas " in out, "propose says whose plan it is"
+    assert "plan.accepted" in cli("accept", "jonas", "--no-life-story")
+    assert "plan.life_story_opt_in" in cli("opt-in", "jonas")
+    assert "consent.changed" in cli("consent", "jonas", "--goal-on-tickets")
+    # Steps the manager takes still default to the manager.
+    assert "plan.readiness_confirmed" in cli("ready", "jonas")
+
+
 def test_schedule_team_and_reschedule(cli: Cli) -> None:
     ready_team(cli)
     out = cli("schedule", "--team", "maya", "--start", "2027-01-05")
@@ -101,7 +111,13 @@ def test_schedule_team_and_reschedule(cli: Cli) -> None:
     assert "already scheduled" in cli("schedule", "jonas", "--start", "2027-01-05")
     moved = cli("reschedule", "jonas", "grow_review", "--to", "2027-01-05T01:00+00:00", code=1)
     assert "M4" in moved
-    assert "has no UTC offset" in cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-05T10:00", code=2)
+    # Without an offset, a time is the wall clock of whoever moves it: maya, in Berlin. 15:00 there
+    # fits both people's hours; 15:00 UTC (16:00 in Berlin) would run past jonas's 16:30.
+    moved = cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-20T15:00", "--shift-later")
+    assert "plan.scheduled" in moved and "2 effect(s) queued" in moved, moved
+    late = cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-20T15:00Z", "--shift-later", code=1)
+    assert "outside the working hours of jonas" in late
+    assert "expected a date-time like" in cli("reschedule", "jonas", "pinnacle", "--to", "soon", code=2)
 
 
 def record_jonas(cli: Cli) -> None:
@@ -182,7 +198,14 @@ def test_interactive_record_on_the_streams_given_to_main(cli: Cli) -> None:
 def test_grow_review_actions_tickets_and_followups(cli: Cli) -> None:
     record_jonas(cli)
     assert "M9" in cli(
-        "record", "jonas", "grow", "--file", str(EXAMPLES / "records" / "jonas-grow.toml"), code=1
+        "record",
+        "jonas",
+        "grow",
+        "--file",
+        str(EXAMPLES / "records" / "jonas-grow.toml"),
+        "--as",
+        "maya",
+        code=1,
     )
     out = cli("record", "jonas", "grow_review")
     assert "conversation.grow_review_held" in out and "followups.scheduled" in out
@@ -227,7 +250,7 @@ def test_due_nudges_consent_and_export(cli: Cli, tmp_path: Path) -> None:
     assert "check_in" in out and "probe" in out and "nudge(s) queued" in out
     assert "nothing due" in cli("due", "--manager", "daniel")
     cli("consent", "jonas", "--summary-to-hris", "--as", "jonas")
-    assert "only the report decides" in cli("consent", "jonas", "--summary-to-hris", code=1)
+    assert "only the report decides" in cli("consent", "jonas", "--summary-to-hris", "--as", "maya", code=1)
     cli("dispatch")
     summary = json.loads(next((cli.home / "hris").glob("*.json")).read_text())
     assert summary["person_id"] == "jonas" and summary["goal"] is None
@@ -246,7 +269,9 @@ def test_handoff_flow(cli: Cli) -> None:
     out = cli("org", "import", str(EXAMPLES / "org-later.toml"))
     assert "asked for consent first (M12)" in out
     assert "consent_asked" in cli("handoff", "status", "priya")
-    assert "M12: only the report can consent" in cli("handoff", "consent", "priya", "yes", code=1)
+    assert "M12: only the report can consent" in cli(
+        "handoff", "consent", "priya", "yes", "--as", "maya", code=1
+    )
     before = cli("export", "priya", "--as", "daniel", code=1)
     assert "M12: 'daniel' is the report's new manager" in before and "not shared" in before
     cli("handoff", "consent", "priya", "yes", "--as", "priya")
@@ -357,7 +382,7 @@ def test_console_script_and_demo(tmp_path: Path) -> None:
 
 def test_reciprocity_and_the_team_life_story(cli: Cli) -> None:
     record_jonas(cli)
-    assert "M14" in cli("reciprocity", "jonas", code=1)  # the request is the report's
+    assert "M14" in cli("reciprocity", "jonas", "--as", "maya", code=1)  # the request is the report's
     assert "reciprocity.requested" in cli("reciprocity", "jonas", "--as", "jonas")
     # Jonas works 08:00-16:30 in Berlin: an hour from 16:00 there is refused.
     late = cli("meeting", "jonas", "manager_life_story", "--at", "2027-01-21T15:00Z", code=1)

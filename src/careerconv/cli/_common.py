@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -111,14 +111,15 @@ def add_reports(parser: argparse.ArgumentParser, many: bool = True) -> None:
     )
 
 
-def add_as(parser: argparse.ArgumentParser) -> None:
-    """``--as PERSON``: who takes the step."""
-    parser.add_argument(
-        "--as",
-        dest="as_",
-        metavar="PERSON",
-        help="who takes the step (default: the report's manager)",
-    )
+def add_as(parser: argparse.ArgumentParser, *, report_step: bool = False) -> None:
+    """``--as PERSON``: who takes the step; by default the one the method gives it to.
+
+    ``report_step``: only the report takes this step (accept, consent, ...), so
+    without ``--as`` it is the report; otherwise the report's manager.
+    """
+    default = "the report" if report_step else "the report's manager"
+    parser.add_argument("--as", dest="as_", metavar="PERSON", help=f"who takes the step (default: {default})")
+    parser.set_defaults(report_step=report_step)
 
 
 def positive(kind: type[int] | type[float], *, zero: bool = False) -> Callable[[str], float]:
@@ -147,16 +148,32 @@ def parse_date(text: str) -> date:
 
 
 def parse_datetime(text: str) -> datetime:
-    """An argument date-time that must carry a UTC offset."""
+    """An argument date-time: with a UTC offset, or local (naive) to be placed by ``local_time``."""
     try:
-        value = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a date-time like 2026-12-03T10:00+01:00, got {text!r}"
+            f"expected a date-time like 2026-12-03T10:00 (your local time) or 2026-12-03T10:00+01:00, "
+            f"got {text!r}"
         ) from None
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} has no UTC offset; add one, e.g. {text}+01:00 or {text}Z")
-    return value
+
+
+def local_time(app: App, value: datetime, person_id: str) -> datetime:
+    """``value`` as given, or, without an offset, the wall-clock time in ``person_id``'s zone.
+
+    :raises UsageError: that wall-clock time does not exist there (skipped by a
+        daylight-saving change).
+    """
+    if value.tzinfo is not None:
+        return value
+    zone = app.store.load_person(person_id).zone
+    placed = value.replace(tzinfo=zone)
+    if placed.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+        raise UsageError(
+            f"{value:%Y-%m-%dT%H:%M} does not exist in {zone.key} (the clocks jump forward); "
+            "give a time an hour later, or one with a UTC offset"
+        )
+    return placed
 
 
 def output_file(text: str) -> Path:
@@ -189,16 +206,24 @@ def plan_of(app: App, report_id: str) -> CareerPlan:
     return chosen
 
 
-def who(args: argparse.Namespace, plan: CareerPlan) -> str:
-    """The person named by ``--as``, else the plan's manager."""
-    return str(getattr(args, "as_", None) or plan.manager_id)
+def who(args: argparse.Namespace, plan: CareerPlan, *, report_step: bool | None = None) -> str:
+    """The person named by ``--as``, else whom the step belongs to: the report or the manager.
+
+    ``report_step`` overrides the command's own default (``record grow`` is the report's).
+    """
+    named = getattr(args, "as_", None)
+    if named:
+        return str(named)
+    mine = getattr(args, "report_step", False) if report_step is None else report_step
+    return plan.report_id if mine else plan.manager_id
 
 
 def step_done(inv: Invocation, report: Any) -> None:
     """A step's report: its event, the plan's state, what was queued, stress-test findings."""
     plan = report.plan
     inv.out(
-        f"{report.events[0]}: plan {plan.id} ({plan.status.value}), {len(report.queued)} effect(s) queued"
+        f"{report.events[0]}: plan {plan.id} of {plan.report_id} ({plan.status.value}), "
+        f"{len(report.queued)} effect(s) queued"
     )
     for finding in report.findings:
         inv.out(f"  stress test: {finding}")

@@ -15,6 +15,7 @@ from careerconv.cli._common import (
     add_command,
     add_reports,
     each_report,
+    local_time,
     parse_date,
     parse_datetime,
     plan_of,
@@ -87,9 +88,19 @@ def _show_team_schedule(
         f"{manager_id}: {len(result.placed)} placed, {len(result.unplaced)} could not fit, "
         f"{len(result.not_ready)} not ready (window {start} + one month)"
     )
+    from careerconv_core.domain.when import local
+
+    manager_zone = app.store.load_person(manager_id).time_zone
     for report_id, placement in sorted(result.placements.items()):
-        times = ", ".join(f"{s.kind.value} {s.interval.start:%a %Y-%m-%d %H:%M}Z" for s in placement.slots)
-        inv.out(f"  {report_id}: {times}")
+        report_zone = app.store.load_person(report_id).time_zone
+        inv.out(f"  {report_id}:")
+        for slot in placement.slots:  # each person reads their own time (the manager's first)
+            theirs = (
+                ""
+                if report_zone == manager_zone
+                else f"; {report_id}: {local(slot.interval.start, report_zone)}"
+            )
+            inv.out(f"    {slot.kind.value} {local(slot.interval.start, manager_zone)}{theirs}")
     for report_id, blocker in sorted(result.unplaced.items()):
         inv.out(f"  {report_id}: not placed: {blocker.reason}. Fix: {blocker.fix}")
     for report_id, reason in sorted(result.not_ready.items()):
@@ -120,11 +131,12 @@ def cmd_reschedule(args: argparse.Namespace, inv: Invocation) -> None:
 
     app = inv.app()
     plan = plan_of(app, args.report)
+    actor = who(args, plan)
     report = app.services().reschedule(
         plan.id,
-        who(args, plan),
+        actor,
         ConversationKind(args.conversation),
-        args.to,
+        local_time(app, args.to, actor),
         shift_later=args.shift_later,
     )
     step_done(inv, report)
@@ -136,7 +148,7 @@ def cmd_record(args: argparse.Namespace, inv: Invocation) -> None:
 
     app = inv.app()
     plan = plan_of(app, args.report)
-    actor = who(args, plan)
+    actor = who(args, plan, report_step=args.conversation == "grow")  # the GROW plan is the report's
     svc = app.services()
     if args.conversation == "grow_review":
         step_done(inv, svc.record_grow_review(plan.id, actor))
@@ -198,7 +210,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("report")
     p.add_argument("conversation", choices=("life_story", "pinnacle", "grow_review"))
-    p.add_argument("--to", type=parse_datetime, required=True, help="new start, e.g. 2026-12-10T14:00+01:00")
+    p.add_argument(
+        "--to",
+        type=parse_datetime,
+        required=True,
+        help="new start in your local time, e.g. 2026-12-10T14:00, or with an offset",
+    )
     p.add_argument(
         "--shift-later",
         action="store_true",
@@ -216,7 +233,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "conversation",
         choices=CONVERSATIONS,
-        help="life_story, pinnacle, grow (the report's homework) or grow_review (conversation 3 held)",
+        help="life_story, pinnacle, grow (the report's homework: --as defaults to the report) or "
+        "grow_review (conversation 3 held)",
     )
     p.add_argument("--file", help="TOML or JSON with a [life_story], [pinnacle] or [grow] table")
     add_as(p)
@@ -225,7 +243,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         sub, "consent", cmd_consent, "the report decides what leaves the pair (tickets, HR record)"
     )
     add_reports(p)
-    add_as(p)
+    add_as(p, report_step=True)
     p.add_argument("--goal-on-tickets", action="store_true", help="show the goal on tickets")
     p.add_argument("--summary-to-hris", action="store_true", help="write a plan summary to the HRIS")
     p.add_argument("--goal-in-summary", action="store_true", help="include the goal in that summary")

@@ -10,6 +10,7 @@ from careerconv.cli._common import (
     add_command,
     add_reports,
     each_report,
+    local_time,
     parse_datetime,
     plan_of,
     step_done,
@@ -32,7 +33,7 @@ def cmd_handoff(args: argparse.Namespace, inv: Invocation) -> None:
     if args.handoff_command == "consent":
         step_done(inv, svc.answer_handoff(plan.id, actor, args.answer == "yes"))
     elif args.handoff_command == "meeting":
-        step_done(inv, svc.schedule_handoff_meeting(plan.id, actor, args.at))
+        step_done(inv, svc.schedule_handoff_meeting(plan.id, actor, local_time(app, args.at, actor)))
     elif args.handoff_command == "path":
         paths = {
             "full": NewManagerPath.FULL_CONVERSATIONS,
@@ -41,7 +42,8 @@ def cmd_handoff(args: argparse.Namespace, inv: Invocation) -> None:
         }
         step_done(inv, svc.choose_path(plan.id, actor, paths[args.path]))
         if args.path == "abbreviated" and args.at:
-            step_done(inv, svc.schedule_meeting(plan.id, actor, "abbreviated_session", args.at, 60))
+            start = local_time(app, args.at, actor)
+            step_done(inv, svc.schedule_meeting(plan.id, actor, "abbreviated_session", start, 60))
     else:
         handoff = plan.current_handoff
         if handoff is None:
@@ -63,16 +65,16 @@ def cmd_meeting(args: argparse.Namespace, inv: Invocation) -> None:
     """Place the manager's life story or the abbreviated session."""
     app = inv.app()
     plan = plan_of(app, args.report)
-    step_done(
-        inv,
-        app.services().schedule_meeting(plan.id, who(args, plan), args.kind, args.at, args.minutes),
-    )
+    actor = who(args, plan)
+    start = local_time(app, args.at, actor)
+    step_done(inv, app.services().schedule_meeting(plan.id, actor, args.kind, start, args.minutes))
 
 
 def cmd_team_story(args: argparse.Namespace, inv: Invocation) -> None:
     """A team life-story segment: one invite to the whole team."""
     app = inv.app()
-    uid = app.services().schedule_team_life_story(args.manager, args.at, args.minutes)
+    start = local_time(app, args.at, args.manager)
+    uid = app.services().schedule_team_life_story(args.manager, start, args.minutes)
     inv.out(f"team life story segment queued: {uid}; run 'careerconv dispatch' to send the invites")
 
 
@@ -83,10 +85,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = hs.add_parser("consent", help="the report's answer: may the plan be shared?")
     p.add_argument("report")
     p.add_argument("answer", choices=("yes", "no"))
-    add_as(p)
+    add_as(p, report_step=True)
     p = hs.add_parser("meeting", help="schedule the three-way meeting")
     p.add_argument("report")
-    p.add_argument("--at", type=parse_datetime, required=True)
+    p.add_argument(
+        "--at", type=parse_datetime, required=True, help="start in your local time, or with an offset"
+    )
     add_as(p)
     p = hs.add_parser("path", help="how the new manager goes on (M13)")
     p.add_argument("report")
@@ -105,7 +109,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the report asks to hear the manager's own life story (M14)",
     )
     add_reports(p)
-    add_as(p)
+    add_as(p, report_step=True)
     p = add_command(
         sub,
         "meeting",
@@ -114,7 +118,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("report")
     p.add_argument("kind", choices=("manager_life_story", "abbreviated_session"))
-    p.add_argument("--at", type=parse_datetime, required=True, help="start, e.g. 2027-01-20T15:00+01:00")
+    p.add_argument(
+        "--at",
+        type=parse_datetime,
+        required=True,
+        help="start in your local time, e.g. 2027-01-20T15:00, or with an offset",
+    )
     p.add_argument("--minutes", type=int, default=60)
     add_as(p)
     p = add_command(
@@ -124,5 +133,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "a 15-minute team life-story segment for a manager's team (M14)",
     )
     p.add_argument("manager")
-    p.add_argument("--at", type=parse_datetime, required=True, help="start, e.g. 2027-01-20T10:00+01:00")
+    p.add_argument(
+        "--at",
+        type=parse_datetime,
+        required=True,
+        help="start in the manager's local time, e.g. 2027-01-20T10:00, or with an offset",
+    )
     p.add_argument("--minutes", type=int, default=15)

@@ -94,7 +94,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the report accepts (M1); add --no-life-story to decline conversation 1",
     )
     add_reports(p)
-    add_as(p)
+    add_as(p, report_step=True)
     p.add_argument("--no-life-story", action="store_true", help="accept, but not conversation 1 (yet)")
     for name, handler, text in (
         ("decline", cmd_decline, "either side declines (M1); invites are cancelled"),
@@ -106,7 +106,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         add_as(p)
     p = add_command(sub, "opt-in", cmd_opt_in, "the report's own yes (or --no) to conversation 1 (M1)")
     add_reports(p)
-    add_as(p)
+    add_as(p, report_step=True)
     p.add_argument("--no", action="store_true", help="say no to conversation 1")
     p = add_command(sub, "ready", cmd_ready, "the manager's trust gate before conversation 1 (M2)")
     add_reports(p)
