@@ -118,6 +118,8 @@ def test_schedule_team_and_reschedule(cli: Cli) -> None:
     late = cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-20T15:00Z", "--shift-later", code=1)
     assert "outside the working hours of jonas" in late
     assert "expected a date-time like" in cli("reschedule", "jonas", "pinnacle", "--to", "soon", code=2)
+    gap = cli("reschedule", "jonas", "pinnacle", "--to", "2027-03-28T02:30", code=2)
+    assert "does not exist in Europe/Berlin" in gap and "Traceback" not in gap
 
 
 def record_jonas(cli: Cli) -> None:
