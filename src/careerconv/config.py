@@ -80,7 +80,7 @@ def read_config(home: Path) -> Mapping[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigurationError(
-            f"no {CONFIG_NAME} in {home}; run 'careerconv init --home {home}' first"
+            f"no {CONFIG_NAME} in {home}; run 'careerconv --home {home} init' first"
         ) from None
     except UnicodeDecodeError:
         raise ConfigurationError(f"{path}: not UTF-8 text; save it as UTF-8") from None

@@ -38,7 +38,11 @@ def ready_team(cli: Cli) -> None:
 def test_init_refuses_to_overwrite_and_commands_need_init(tmp_path: Path, cli: Cli) -> None:
     assert "exists; use --force" in cli("init", code=2)
     other = Cli(tmp_path / "empty", cli.capsys, cli.monkeypatch)
-    assert "run 'careerconv init" in other("due", code=1)
+    told = other("due", code=1)
+    fix = told.split("run '", 1)[1].split("'", 1)[0]
+    assert fix == f"careerconv --home {other.home} init", told
+    other(*fix.split()[3:])  # the fix as given works: 'init' on that home
+    assert "nothing due" in other("due")
 
 
 def test_adapters_lists_the_builtin_ones(cli: Cli) -> None:

@@ -160,7 +160,9 @@ class Pinnacle:
 
     def rated(self, competency_id: str, rating: int, by: Actor) -> Pinnacle:
         """The report's own rating of one competency (M6). Only the report rates."""
-        _only_the_report_rates(by, "add an observation with observe() instead; the report rates themselves")
+        _only_the_report_rates(
+            by, "add your view as manager_observation in the pinnacle record; the report rates themselves"
+        )
         check_rating(rating, f"competencies[{competency_id}].self_rating")
         comp = self.competency(competency_id)
         return self._replace(evolve(comp, self_rating=rating))
@@ -168,7 +170,11 @@ class Pinnacle:
     def observed(self, competency_id: str, observation: str, rating: int | None, by: Actor) -> Pinnacle:
         """The manager's observation beside the report's rating (M6); it replaces nothing."""
         if by is not Actor.MANAGER:
-            raise RuleViolation("M6", "observations are the manager's view", "the report rates with rate()")
+            raise RuleViolation(
+                "M6",
+                "observations are the manager's view",
+                "as the report, give your own rating as self_rating in your pinnacle record",
+            )
         check_rating(rating, f"competencies[{competency_id}].manager_rating")
         comp = self.competency(competency_id)
         return self._replace(evolve(comp, manager_observation=observation, manager_rating=rating))
