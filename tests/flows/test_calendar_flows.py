@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from xml.etree import ElementTree
 
-import icalendar
 import pytest
-import requests
 
 from servers.calendars import CalendarServer
+from support.caldav import events
 from support.cli import Cli
 from tests_support_paths import EXAMPLES
 
@@ -57,28 +55,6 @@ def caldav_cli(
         cli("accept", report, "--as", report)
         cli("ready", report)
     return cli, url, server
-
-
-def events(url: str, server: CalendarServer) -> dict[str, icalendar.Event]:
-    """Every VEVENT in the collection, by UID, read with PROPFIND and GET."""
-    auth = (server.user, server.password) if server.password else None
-    listing = requests.request("PROPFIND", url, headers={"Depth": "1"}, auth=auth, timeout=10)
-    assert listing.status_code == 207
-    hrefs = [
-        e.text
-        for e in ElementTree.fromstring(listing.content).iter("{DAV:}href")
-        if e.text and e.text.endswith(".ics")
-    ]
-    found: dict[str, icalendar.Event] = {}
-    base = url.split("/", 3)[:3]
-    for href in hrefs:
-        body = requests.get("/".join(base) + href if href.startswith("/") else href, auth=auth, timeout=10)
-        body.raise_for_status()
-        for event in icalendar.Calendar.from_ical(body.content).walk("VEVENT"):
-            uid = str(event["UID"])
-            assert uid not in found, f"duplicate event {uid}"
-            found[uid] = event
-    return found
 
 
 def test_schedule_move_pause_and_decline_keep_the_calendar_consistent(
