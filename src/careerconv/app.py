@@ -25,7 +25,7 @@ from careerconv_core.domain.catalog import Catalog
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import PluginHost
-from careerconv_core.ports import DELIVERING, AdapterKind, HrisSource, PlanStore, Port
+from careerconv_core.ports import DELIVERING, AdapterKind, Clocked, HrisSource, PlanStore, Port
 from careerconv_core.services import OrgSyncReport, Settings
 
 T = TypeVar("T")
@@ -92,10 +92,13 @@ class App:
         """The adapters configured for a delivering port (``[[calendar]]``, ...), built once,
         in config order, each with its adapter name."""
         if kind.name not in self._adapters:
-            self._adapters[kind.name] = [
-                (name, self.host.create(kind, name, self._settings(entry.get("settings"), where)))
-                for name, entry, where in config.entries(self.config, kind.name)
-            ]
+            built: list[tuple[str, object]] = []
+            for name, entry, where in config.entries(self.config, kind.name):
+                adapter = self.host.create(kind, name, self._settings(entry.get("settings"), where))
+                if isinstance(adapter, Clocked):  # one clock for every date written
+                    adapter.clock = self.clock
+                built.append((name, adapter))
+            self._adapters[kind.name] = built
         return cast("list[tuple[str, T]]", self._adapters[kind.name])
 
     @property

@@ -10,7 +10,7 @@ outcome) leaves a port.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -114,6 +114,18 @@ class HrisSource(Protocol):
     def read_people(self, cursor: str | None = None) -> OrgSnapshot:
         """Everyone (``cursor`` None) or only changes since ``cursor``."""
         ...
+
+
+@runtime_checkable
+class Clocked(Protocol):
+    """An adapter that stamps what it writes (a mail's ``Date:``, an event's ``DTSTAMP``).
+
+    The composition root sets ``clock`` to the application's own clock, the
+    one the use cases take as now, so every date careerconv writes has one
+    source (``$CAREERCONV_NOW`` or an injected clock included).
+    """
+
+    clock: Callable[[], datetime]
 
 
 @runtime_checkable

@@ -415,3 +415,26 @@ def test_proposing_to_someone_without_a_manager_names_the_fix(cli: Cli) -> None:
     out = cli("propose", "helena", code=2)  # helena heads the example org
     assert "'helena' has no manager in the org" in out and "--manager" in out
     assert "None" not in out
+
+
+def test_mail_date_and_ics_dtstamp_come_from_the_application_clock(cli: Cli) -> None:
+    cli("propose", "jonas")
+    cli("accept", "jonas")
+    cli("ready", "jonas")
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    cli.now("2027-01-04T09:30:00+00:00")  # $CAREERCONV_NOW, not the wall clock
+    cli("dispatch")
+    stamps = {
+        line
+        for path in (cli.home / "invites").rglob("*.ics")
+        for line in path.read_text().splitlines()
+        if line.startswith("DTSTAMP")
+    }
+    assert stamps == {"DTSTAMP:20270104T093000Z"}
+    dates = {
+        line
+        for path in (cli.home / "mail").glob("*.eml")
+        for line in path.read_text().splitlines()
+        if line.startswith("Date:")
+    }
+    assert dates == {"Date: Mon, 04 Jan 2027 09:30:00 +0000"}
