@@ -19,7 +19,7 @@ from attrs import field, frozen
 
 from careerconv_core import serialization
 from careerconv_core.domain.clock import require_aware
-from careerconv_core.errors import AdapterError, CareerconvError
+from careerconv_core.errors import AdapterError, CareerconvError, InvalidInput
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import DELIVERING, DeliveryOutcome, OutboxStore, OutcomeStatus
 
@@ -92,6 +92,10 @@ class Dispatcher:
 
     def run_once(self, limit: int = 200) -> DispatchReport:
         """Claim up to ``limit`` due entries and deliver them. Never raises for an adapter's fault."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            # A limit of 0 claims nothing and a caller looping "until a run claims fewer than
+            # the limit" would spin for ever.
+            raise InvalidInput("limit", "a whole number of 1 or more", f"got {limit!r}")
         now = require_aware(self.clock(), "clock()")
         entries = self.store.claim_outbox(now, limit, now + timedelta(seconds=self.lease_seconds))
         tallies: dict[str, dict[str, int]] = {}

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -438,3 +439,29 @@ def test_mail_date_and_ics_dtstamp_come_from_the_application_clock(cli: Cli) -> 
         if line.startswith("Date:")
     }
     assert dates == {"Date: Mon, 04 Jan 2027 09:30:00 +0000"}
+
+
+def test_retry_of_an_unknown_or_pending_entry_is_refused_and_queues_nothing(cli: Cli) -> None:
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    lines = cli("status").splitlines()
+    pending = next(line.split()[1] for line in lines if line.strip().startswith("pending"))
+    out = cli("retry", "nope", pending, code=1)
+    assert "no outbox entry 'nope'" in out and f"{pending!r} is pending, not failed" in out
+    assert "careerconv status" in out and "queued again" not in out
+    assert "Traceback" not in out
+
+
+def test_a_dispatch_limit_below_one_is_refused_by_the_library_too() -> None:
+    import careerconv
+    from careerconv_core.errors import InvalidInput
+    from careerconv_core.testing import InMemoryStore
+
+    app = careerconv.connect(InMemoryStore(), clock=lambda: datetime(2027, 1, 4, 9, tzinfo=UTC))
+    try:
+        for bad in (0, -3, True, "5", 2.5):
+            with pytest.raises(InvalidInput, match="limit"):
+                app.dispatch(bad)  # type: ignore[arg-type]
+        assert app.dispatch(1).claimed == 0
+    finally:
+        app.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from careerconv.cli._common import Invocation, add_command, positive
+from careerconv_core.errors import CareerconvError
+from careerconv_core.outbox import OutboxStatus
 
 
 def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
@@ -56,6 +58,21 @@ def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
 def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:
     """Queue failed entries (all, or those named) again."""
     app = inv.app()
+    if args.entries:
+        # Name every id that cannot be queued again before touching any, so a typo is
+        # never reported as success and a half-applied retry never happens.
+        known = {e.id: e.status for e in app.store.outbox()}
+        problems = [
+            f"{ident!r} is {known[ident].value}, not failed"
+            if ident in known
+            else f"no outbox entry {ident!r}"
+            for ident in dict.fromkeys(args.entries)
+            if known.get(ident) is not OutboxStatus.FAILED
+        ]
+        if problems:
+            raise CareerconvError(
+                f"cannot retry: {'; '.join(problems)}. Fix: 'careerconv status' lists the failed entries' ids"
+            )
     count = app.store.requeue(args.entries or None, now=app.clock())
     inv.out(f"{count} failed entr{'y' if count == 1 else 'ies'} queued again")
 
