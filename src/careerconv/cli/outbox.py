@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from careerconv.cli._common import Invocation, add_command, positive
-from careerconv_core.errors import CareerconvError
-from careerconv_core.outbox import OutboxStatus
 
 
 def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
@@ -57,6 +55,9 @@ def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:
     """Queue failed entries (all, or those named) again."""
+    from careerconv_core.errors import CareerconvError
+    from careerconv_core.outbox import OutboxStatus
+
     app = inv.app()
     if args.entries:
         # Name every id that cannot be queued again before touching any, so a typo is
