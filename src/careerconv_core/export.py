@@ -7,12 +7,41 @@ chart of the self-ratings with the focus competencies marked.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from careerconv_core.domain.conversations import ConversationStatus
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.pinnacle import RATING_SCALE
 from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.domain.text import one_line, without_controls
+
+# Every ASCII punctuation character CommonMark lets a backslash escape and that could
+# start markup inline: emphasis, code, links, raw HTML, entities, table cells.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!#])")
+# What else makes a line a list item, a rule or a setext underline (``#``, ``>`` and ``*``
+# are escaped wherever they stand); leading spaces would make it code.
+_MD_BLOCK_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
+def _md(text: object) -> str:
+    """``text`` for one line of Markdown (a heading, a list item, a table cell): literal, no markup."""
+    return _MD_INLINE.sub(r"\\\1", one_line(str(text)))
+
+
+def _md_block(text: str) -> str:
+    """Many lines of the pair's own text as literal Markdown paragraphs: line breaks kept."""
+    lines = []
+    for line in without_controls(text).split("\n"):
+        escaped = _MD_INLINE.sub(r"\\\1", line.strip())
+        escaped = _MD_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
+        lines.append(escaped + ("  " if escaped else ""))
+    return "\n".join(lines).rstrip()
+
+
+def _h(text: object) -> str:
+    """``text`` for HTML: escaped, without the control characters HTML does not allow."""
+    return escape(without_controls(str(text)))
 
 
 def _when(plan: CareerPlan) -> list[tuple[str, str]]:
@@ -29,31 +58,32 @@ def _when(plan: CareerPlan) -> list[tuple[str, str]]:
 
 
 def markdown(plan: CareerPlan, report: Person, manager: Person) -> str:
-    """The plan as Markdown."""
+    """The plan as Markdown; everything people wrote is escaped, so it reads literally."""
+    m = _md
     out = [
-        f"# Career plan: {report.name}",
+        f"# Career plan: {m(report.name)}",
         "",
-        f"Manager: {manager.name}. Status: {plan.status.value}.",
+        f"Manager: {m(manager.name)}. Status: {plan.status.value}.",
         "",
     ]
-    out += ["## Conversations", ""] + [f"- {title}: {state}" for title, state in _when(plan)] + [""]
+    out += ["## Conversations", ""] + [f"- {m(title)}: {m(state)}" for title, state in _when(plan)] + [""]
     if plan.life_story.notes or plan.life_story.drives or plan.life_story.values:
-        out += ["## Life story", "", plan.life_story.notes, ""]
+        out += ["## Life story", "", _md_block(plan.life_story.notes), ""]
         if plan.life_story.drives:
-            out.append("Drives: " + ", ".join(plan.life_story.drives))
+            out.append("Drives: " + ", ".join(m(d) for d in plan.life_story.drives))
         if plan.life_story.values:
-            out.append("Values: " + ", ".join(plan.life_story.values))
+            out.append("Values: " + ", ".join(m(v) for v in plan.life_story.values))
         out.append("")
     p = plan.pinnacle
     if p.roles or p.dream:
         out += ["## The pinnacle", ""]
         if p.dream:
-            out += [f"Dream: {p.dream}", ""]
+            out += [f"Dream: {m(p.dream)}", ""]
         for role in p.roles:
             chosen = " (goal)" if role.id == p.chosen_role_id else ""
-            out.append(f"- {role.title}{' at ' + role.company if role.company else ''}{chosen}")
+            out.append(f"- {m(role.title)}{' at ' + m(role.company) if role.company else ''}{chosen}")
         if p.crossed_out:
-            out += ["", "Crossed out: " + ", ".join(p.crossed_out)]
+            out += ["", "Crossed out: " + ", ".join(m(c) for c in p.crossed_out)]
         out.append("")
     if p.competencies:
         out += [
@@ -67,7 +97,8 @@ def markdown(plan: CareerPlan, report: Person, manager: Person) -> str:
                 f"{c.self_rating} ({RATING_SCALE[c.self_rating].split(':')[0]})" if c.self_rating else "-"
             )
             view = "; ".join(x for x in (str(c.manager_rating or ""), c.manager_observation) if x) or "-"
-            out.append(f"| {c.name} | {rating} | {view} | {'yes' if c.competency_id in p.focus else ''} |")
+            focus = "yes" if c.competency_id in p.focus else ""
+            out.append(f"| {m(c.name)} | {m(rating)} | {m(view)} | {focus} |")
         out.append("")
     if plan.grow is not None:
         g = plan.grow
@@ -76,11 +107,14 @@ def markdown(plan: CareerPlan, report: Person, manager: Person) -> str:
             "",
             f"Horizon: {g.starts} to {g.horizon_end} (revision {g.revision})",
             "",
-            f"- **Goal:** {g.goal.statement or g.goal.role_id}",
+            f"- **Goal:** {m(g.goal.statement or g.goal.role_id)}",
             "- **Reality:** "
-            + (", ".join(f"{c.name} {c.self_rating or '-'}" for c in p.competencies) or "-"),
+            + (", ".join(f"{m(c.name)} {c.self_rating or '-'}" for c in p.competencies) or "-"),
             "- **Options:** "
-            + ("; ".join(f"{o.competency_id}: {', '.join(o.ways)}" for o in g.options) or "-"),
+            + (
+                "; ".join(f"{m(o.competency_id)}: {', '.join(m(w) for w in o.ways)}" for o in g.options)
+                or "-"
+            ),
             "",
             "| Will: action | Owner | Due | Done when | In the current job | Status |",
             "|---|---|---|---|---|---|",
@@ -91,7 +125,8 @@ def markdown(plan: CareerPlan, report: Person, manager: Person) -> str:
                 if a.opportunity
                 else "-"
             )
-            out.append(f"| {a.title} | {a.owner_id} | {a.due} | {a.done_when} | {where} | {a.status.value} |")
+            cells = (m(a.title), m(a.owner_id), str(a.due), m(a.done_when), m(where), a.status.value)
+            out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)
 
@@ -117,10 +152,10 @@ def _chart(plan: CareerPlan) -> str:
         focus = c.competency_id in plan.pinnacle.focus
         width = bar_w * (c.self_rating or 0) / 5
         colour = "#2a7d4f" if focus else "#8aa4c8"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(c.name)}</text>')
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_h(c.name)}</text>')
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{width:.0f}" height="20" fill="{colour}">'
-            f"<title>{escape(c.name)}: {c.self_rating or 'not rated'}</title></rect>"
+            f"<title>{_h(c.name)}: {c.self_rating or 'not rated'}</title></rect>"
         )
         if focus:
             parts.append(
@@ -139,7 +174,7 @@ _CSS = (
 
 def html(plan: CareerPlan, report: Person, manager: Person) -> str:
     """The plan as one self-contained HTML page with a competency chart and the GROW table."""
-    e = escape
+    e = _h
     p = plan.pinnacle
     body = [
         f"<h1>Career plan: {e(report.name)}</h1>",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, frozen
 
 from careerconv_core.domain.ids import id_field, optional_id_field, shown
+from careerconv_core.domain.text import has_controls
 from careerconv_core.errors import InvalidInput
 
 PersonId = str
@@ -37,6 +38,18 @@ def _check_zone(_instance: object, _attribute: object, value: str) -> None:
 def _check_text(_instance: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
         raise InvalidInput(attribute.name, "text", f"got a {type(value).__name__}")
+
+
+def _check_name(_instance: object, attribute: Any, value: Any) -> None:
+    _check_text(_instance, attribute, value)
+    if has_controls(value):
+        # A name is written into mail headers and calendar properties, where a NUL or a
+        # line break would end the line or inject another.
+        raise InvalidInput(
+            attribute.name,
+            "a name on one line, without control characters",
+            f"{shown(value)} holds a control character or a line break",
+        )
 
 
 def _check_hours(_instance: object, _attribute: object, value: Any) -> None:
@@ -82,7 +95,7 @@ class Person:
     """Someone in the org: a manager, a report, or both."""
 
     id: PersonId = field(validator=id_field)
-    name: str = field(validator=_check_text)
+    name: str = field(validator=_check_name)
     email: str = field(validator=_check_email)
     time_zone: str = field(default="UTC", validator=_check_zone)
     working_hours: WorkingHours = field(default=WorkingHours(), validator=_check_hours)

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
+from careerconv_core.domain.text import one_line, without_controls
 from careerconv_core.errors import InvalidInput
 from careerconv_core.views import InviteMethod, InviteView, Participant
 
@@ -142,7 +143,7 @@ PERSON_ID = "X-CAREERCONV-ID"
 def _person(person: Participant, *, attendee: bool, with_id: bool) -> icalendar.vCalAddress:
     address = icalendar.vCalAddress(f"mailto:{person.email.strip()}")
     # A parameter value may hold neither line breaks nor double quotes (RFC 5545 3.2).
-    address.params["CN"] = " ".join(person.name.replace('"', "'").split())
+    address.params["CN"] = one_line(person.name.replace('"', "'"))
     if with_id:
         address.params[PERSON_ID] = person.person_id
     if attendee:
@@ -171,8 +172,9 @@ def invite_event(
     event.add("SEQUENCE", sequence)
     event.add("DTSTART", view.start.astimezone(tz))
     event.add("DTEND", view.end.astimezone(tz))
-    event.add("SUMMARY", view.title)
-    event.add("DESCRIPTION", view.description)
+    # Control characters have no escape in iCalendar TEXT; they are dropped, never written.
+    event.add("SUMMARY", one_line(view.title))
+    event.add("DESCRIPTION", without_controls(view.description))
     event.add("STATUS", "CANCELLED" if view.method is InviteMethod.CANCEL else "CONFIRMED")
     event.add("TRANSP", "OPAQUE")
     event.add("CLASS", "PRIVATE")

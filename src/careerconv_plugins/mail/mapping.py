@@ -18,6 +18,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from careerconv_core.domain.text import one_line, without_controls
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, NoticeView, Participant
 from careerconv_plugins.ics import mapping
@@ -26,8 +27,9 @@ MAILER = "careerconv"
 
 
 def _one_line(text: str) -> str:
-    # A line break in a header would end it (or inject another); keep headers on one line.
-    return " ".join(text.split())
+    # A line break in a header would end it (or inject another), a NUL truncates it in
+    # some readers: keep headers on one line, without control characters.
+    return one_line(text)
 
 
 def _address(person: Participant) -> Address:
@@ -96,7 +98,7 @@ def invite_message(view: InviteView, *, sequence: int, stamp: datetime, sender: 
         view.uid, str(sequence), view.method.value, domain=_domain(sender or view.organizer.email)
     )
     message["X-Mailer"] = MAILER
-    message.set_content(invite_text(view))
+    message.set_content(without_controls(invite_text(view)))
     message.add_alternative(
         mapping.to_text(cal).encode(),
         maintype="text",
@@ -126,7 +128,7 @@ def notice_message(notice: NoticeView, *, sender: str, stamp: datetime) -> Email
     message["Message-ID"] = _message_id(notice.key, notice.kind.value, domain=_domain(sender))
     message["X-Mailer"] = MAILER
     message["X-Careerconv-Notice"] = notice.kind.value
-    message.set_content(notice_text(notice))
+    message.set_content(without_controls(notice_text(notice)))
     return message
 
 
