@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, urlsplit
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import PlanStore
 from careerconv_plugins.settings import shown_env
+
+_KEYWORD_PASSWORD = re.compile(r"(?:^|\s)password\s*=", re.IGNORECASE)
+
+
+def _has_password(dsn: str) -> bool:
+    """Whether a libpq connection string, in either form, carries a password."""
+    if "://" in dsn:
+        parts = urlsplit(dsn)
+        query = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        return parts.password is not None or "password" in query
+    return _KEYWORD_PASSWORD.search(dsn) is not None
 
 
 def dsn_from_settings(settings: Mapping[str, str]) -> str:
@@ -32,6 +45,12 @@ def dsn_from_settings(settings: Mapping[str, str]) -> str:
                 "empty or unset; export it with the dsn, for example "
                 "'host=db.example.com dbname=careerconv user=careerconv'"
             )
+    elif dsn and _has_password(dsn):
+        # careerconv.toml is a file people share and commit; a secret there is refused.
+        raise ConfigurationError(
+            "postgres store: setting 'dsn' holds a password; remove it and put the whole dsn in an "
+            "environment variable named by 'dsn_env' (or use a ~/.pgpass file or PGPASSWORD)"
+        )
     if not dsn:
         raise ConfigurationError(
             "postgres store: setting 'dsn' (or 'dsn_env') is missing; give a libpq "

@@ -253,6 +253,26 @@ def test_settings_take_a_dsn_or_the_name_of_a_variable_holding_it(
     store.close()
 
 
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "host=db dbname=cc user=cc password=s3cret",
+        "host=db dbname=cc user=cc PASSWORD = s3cret",
+        "postgresql://cc:s3cret@db/cc",
+        "postgres://db/cc?user=cc&password=s3cret",
+    ],
+)
+def test_a_password_inline_in_the_config_dsn_is_refused_without_echoing_it(dsn: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"holds a password.*'dsn_env'") as caught:
+        dsn_from_settings({"dsn": dsn})
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_dsn_without_a_password_is_taken_as_it_is() -> None:
+    for dsn in ("host=db dbname=cc user=cc", "postgresql://cc@db/cc", "host=db dbname=password_db"):
+        assert dsn_from_settings({"dsn": dsn}) == dsn
+
+
 def test_a_missing_database_is_a_configuration_error(postgres_dsn: str) -> None:
     dsn = postgres_dsn.replace("dbname=", "dbname=nonexistent_")
     with pytest.raises(ConfigurationError, match="no such database"):
