@@ -154,14 +154,30 @@ def _person(person: Participant, *, attendee: bool, with_id: bool) -> icalendar.
     return address
 
 
+def is_ambiguous(moment: datetime, tz: ZoneInfo) -> bool:
+    """Whether ``moment``'s wall-clock time in ``tz`` happens twice (the repeated hour of a fall-back)."""
+    local = moment.astimezone(tz)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def calendar_time(moment: datetime, tz: ZoneInfo) -> datetime:
+    """``moment`` as DTSTART/DTEND write it: local time in ``tz``, or UTC where that is ambiguous.
+
+    ``DTSTART;TZID=Europe/Berlin:20271031T024500`` names two instants, and RFC 5545
+    has readers take the first; in UTC the instant is the one we meant.
+    """
+    return moment.astimezone(UTC) if is_ambiguous(moment, tz) else moment.astimezone(tz)
+
+
 def invite_event(
     view: InviteView, *, sequence: int, stamp: datetime, person_ids: bool = False
 ) -> icalendar.Event:
     """The VEVENT for ``view`` with the given ``SEQUENCE`` and ``DTSTAMP``.
 
-    Times are written in the organizer's zone (``DTSTART;TZID=...``); a
-    cancelled invite gets ``STATUS:CANCELLED``. The description is the view's
-    agenda and coaching questions, nothing else. With ``person_ids`` each
+    Times are written in the organizer's zone (``DTSTART;TZID=...``), or in UTC
+    when that local time happens twice (``calendar_time``); a cancelled invite
+    gets ``STATUS:CANCELLED``. The description is the view's agenda and coaching
+    questions, nothing else. With ``person_ids`` each
     ORGANIZER and ATTENDEE carries an ``X-CAREERCONV-ID`` parameter so local
     files can be sorted per person; mailed and server copies leave it out.
     """
@@ -170,8 +186,8 @@ def invite_event(
     event.add("UID", view.uid)
     event.add("DTSTAMP", stamp.astimezone(UTC))
     event.add("SEQUENCE", sequence)
-    event.add("DTSTART", view.start.astimezone(tz))
-    event.add("DTEND", view.end.astimezone(tz))
+    event.add("DTSTART", calendar_time(view.start, tz))
+    event.add("DTEND", calendar_time(view.end, tz))
     # Control characters have no escape in iCalendar TEXT; they are dropped, never written.
     event.add("SUMMARY", one_line(view.title))
     event.add("DESCRIPTION", without_controls(view.description))

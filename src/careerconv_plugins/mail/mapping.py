@@ -50,6 +50,9 @@ def _when(view: InviteView) -> str:
     zone = mapping.organizer_zone(view)
     local = view.start.astimezone(zone)
     end = view.end.astimezone(zone)
+    if mapping.is_ambiguous(view.start, zone) or mapping.is_ambiguous(view.end, zone):
+        # The repeated hour of a fall-back: the abbreviation (CEST or CET) says which one.
+        return f"{local:%A %d %B %Y, %H:%M %Z}-{end:%H:%M %Z} ({view.time_zone})"
     return f"{local:%A %d %B %Y, %H:%M}-{end:%H:%M} ({view.time_zone})"
 
 

@@ -561,3 +561,14 @@ def test_without_the_extra_the_plugin_loads_and_the_factory_names_the_fix(
     assert "caldav" in host.adapters(AdapterKind.CALENDAR)
     with pytest.raises(ConfigurationError, match=r"careerconv\[caldav\]"):
         host.create(AdapterKind.CALENDAR, "caldav", {"url": "https://dav.example.com/c/"})
+
+
+def test_an_event_in_the_repeated_hour_is_stored_as_the_instant_we_meant(target: Target) -> None:
+    from datetime import UTC, datetime
+
+    start = datetime(2027, 10, 31, 1, 45, tzinfo=UTC)  # 02:45 CET, the second 02:45 in Berlin
+    _backend(target).deliver_invites([invite(start=start)])
+    response = _get(target, "cc-plan1-conv1.ics")
+    assert response.status_code == 200
+    [event] = check_ics(response.text, expect_events=1).walk("VEVENT")
+    assert event["DTSTART"].dt == start and event["DTEND"].dt == start + timedelta(hours=1)

@@ -266,3 +266,32 @@ def test_a_bad_invite_fails_alone(backend: IcsCalendar) -> None:
     outcomes = backend.deliver_invites([bad, invite()])
     assert [o.status for o in outcomes] == [OutcomeStatus.FAILED, OutcomeStatus.DELIVERED]
     assert "time_zone" in outcomes[0].reason
+
+
+# Berlin falls back on 2027-10-31 at 01:00Z: 02:00-03:00 local happens twice.
+REPEATED_HOUR = [datetime(2027, 10, 31, 0, 45, tzinfo=UTC), datetime(2027, 10, 31, 1, 45, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("start", REPEATED_HOUR, ids=["first-02:45", "second-02:45"])
+def test_an_event_in_the_repeated_hour_of_a_fall_back_means_one_instant_to_every_parser(
+    start: datetime,
+) -> None:
+    import vobject
+    from ical.calendar_stream import IcsCalendarStream
+
+    view = invite(start=start, minutes=30)
+    text = mapping.to_text(mapping.invite_calendar(view, sequence=0, stamp=STAMP))
+    check_ics(text, expect_events=1)
+    (event,) = mapping.events_of(text)
+    assert event["DTSTART"].dt == start and event["DTSTART"].dt.utcoffset() == timedelta(0)
+    assert "TZID" not in event["DTSTART"].params
+    assert vobject.readOne(text).vevent.dtstart.value == start
+    (strict,) = IcsCalendarStream.calendar_from_ics(text).events
+    assert strict.dtstart == start and strict.dtend == start + timedelta(minutes=30)
+
+
+def test_an_event_outside_the_repeated_hour_keeps_the_organizer_zone() -> None:
+    start = datetime(2027, 10, 31, 2, 15, tzinfo=UTC)  # 03:15 CET, once
+    text = mapping.to_text(mapping.invite_calendar(invite(start=start), sequence=0, stamp=STAMP))
+    (event,) = mapping.events_of(text)
+    assert str(event["DTSTART"].params["TZID"]) == "Europe/Berlin" and event["DTSTART"].dt == start

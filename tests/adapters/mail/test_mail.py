@@ -351,3 +351,15 @@ def test_line_breaks_in_names_and_titles_stay_out_of_headers(smtp_server: SmtpSe
     assert message["Subject"] == "Invitation: Career conversation X-Injected: yes"
     [event] = check_ics(_calendar_part(message).get_content(), expect_events=1).walk("VEVENT")
     assert event["ATTENDEE"].params["CN"] == "Eve Bcc: someone@evil.example"
+
+
+def test_an_invite_in_the_repeated_hour_says_which_02_45_it_means() -> None:
+    from datetime import UTC, datetime
+
+    from careerconv_plugins.mail.mapping import invite_text
+
+    first = invite_text(invite(start=datetime(2027, 10, 31, 0, 45, tzinfo=UTC)))
+    second = invite_text(invite(start=datetime(2027, 10, 31, 1, 45, tzinfo=UTC)))
+    assert "02:45 CEST-02:45 CET" in first
+    assert "02:45 CET-03:45 CET" in second
+    assert "CET" not in invite_text(invite())  # an ordinary time stays as it was
