@@ -36,6 +36,7 @@ STATE = "X-CAREERCONV-STATE"
 KIND = "X-CAREERCONV-KIND"
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+_HASHED_NAME = re.compile(r"^cc-[0-9a-f]{40}$")
 
 
 def resource_name(uid: str, suffix: str = ".ics") -> str:
@@ -44,8 +45,9 @@ def resource_name(uid: str, suffix: str = ".ics") -> str:
     A UID made of letters, digits, dots, dashes and underscores is used as it is
     so people can find the file; anything else (an ``@``, a slash) is hashed.
     """
-    if _SAFE_NAME.match(uid):
+    if _SAFE_NAME.match(uid) and not _HASHED_NAME.match(uid):
         return f"{uid}{suffix}"
+    # A UID that looks like a hashed name is hashed too, so it cannot take another's name.
     return f"cc-{hashlib.sha256(uid.encode()).hexdigest()[:40]}{suffix}"
 
 

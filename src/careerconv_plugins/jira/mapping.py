@@ -35,6 +35,9 @@ _NOT_LABEL = re.compile(r"[^A-Za-z0-9_-]+")
 # --- labels and JQL ---------------------------------------------------------
 
 
+_HASHED_LABEL = re.compile(r"-[0-9a-f]{10}$")
+
+
 def label_for(prefix: str, key: str) -> str:
     """The label that finds the ticket for ``key``: prefix + key, reduced to [A-Za-z0-9_-].
 
@@ -43,7 +46,8 @@ def label_for(prefix: str, key: str) -> str:
     """
     clean = _NOT_LABEL.sub("_", key).strip("_")
     label = f"{prefix}{clean}"
-    if clean != key or len(label) > 255:
+    # A key that already ends like a hashed label is hashed too, so it cannot take another's label.
+    if clean != key or len(label) > 255 or _HASHED_LABEL.search(label):
         digest = hashlib.sha256(key.encode()).hexdigest()[:10]
         label = f"{label[:240]}-{digest}"
     return label
