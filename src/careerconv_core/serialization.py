@@ -158,6 +158,41 @@ def dumps(obj: Any) -> str:
     return json.dumps(unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _first_difference(ours: Any, back: Any, path: str) -> str | None:
+    """The path of the first value that reads back differently, or None."""
+    if isinstance(ours, Mapping) and isinstance(back, Mapping):
+        for key in sorted(set(ours) | set(back), key=str):
+            found = _first_difference(ours.get(key), back.get(key), f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(ours, list) and isinstance(back, list) and len(ours) == len(back):
+        for n, (a, b) in enumerate(zip(ours, back, strict=True)):
+            found = _first_difference(a, b, f"{path}[{n}]")
+            if found:
+                return found
+        return None
+    return None if ours == back and type(ours) is type(back) else path
+
+
+def dumps_readable(obj: T, cls: type[T], root: str) -> str:
+    """``dumps(obj)``, checked to read back as ``obj``: what a store may commit.
+
+    A value of the wrong type given to a library call (``"yes"`` for a bool, an
+    int for an id) would be written and then break every later read of that
+    plan; refusing it here names the field before anything is stored.
+
+    :raises InvalidDocument: the text would not read back, or would read back as
+        something else; each problem names the field.
+    """
+    text = dumps(obj)
+    back = loads(text, cls, root)
+    if back != obj:
+        where = _first_difference(unstructure(obj), unstructure(back), root) or root
+        raise InvalidDocument([f"{where}: a value of the wrong type, which would not read back as it is"])
+    return text
+
+
 def loads(text: str | bytes, cls: type[T], root: str | None = None) -> T:
     """Parse JSON ``text`` into ``cls``; every error names the field and what was expected."""
     where = root or cls.__name__.lower()

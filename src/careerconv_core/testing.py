@@ -87,6 +87,10 @@ class InMemoryStore:
 
     def commit(self, change: PlanChange) -> None:
         """Apply the whole change or nothing."""
+        # Refused as the SQL stores refuse it: nothing is kept that would not read back.
+        bodies = {plan.id: serialization.dumps_readable(plan, CareerPlan, "plan") for plan in change.plans}
+        for person in change.people:
+            serialization.dumps_readable(person, Person, "person")
         for plan in change.plans:
             stored = self.plans.get(plan.id)
             version = serialization.loads(stored, CareerPlan).version if stored else 0
@@ -102,8 +106,8 @@ class InMemoryStore:
         if self.fail_next_commit is not None:
             exc, self.fail_next_commit = self.fail_next_commit, None
             raise exc
-        for plan in change.plans:
-            self.plans[plan.id] = serialization.dumps(plan)
+        for plan_id, body in bodies.items():
+            self.plans[plan_id] = body
         for person in change.people:
             self.people[person.id] = person
         for pid in change.removed_people:

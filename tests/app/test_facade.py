@@ -90,3 +90,46 @@ def test_adapter_builds_an_installed_adapter_by_kind_and_name(tmp_path: Path) ->
     assert (tmp_path / "cc.db").exists()
     with pytest.raises(careerconv.ConfigurationError, match="no store adapter named 'nosuch'"):
         careerconv.adapter(careerconv.AdapterKind.STORE, "nosuch")
+
+
+@pytest.mark.parametrize("store_kind", ["sqlite", "memory"])
+def test_a_wrongly_typed_call_is_refused_before_it_is_stored(store_kind: str, tmp_path: Path) -> None:
+    """``accept(plan, report, "yes")`` used to commit a plan no later step could read."""
+    from careerconv_plugins.sqlite_store.adapter import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "s.db")) if store_kind == "sqlite" else InMemoryStore()
+    cc = careerconv.connect(store, clock=lambda: NOW)
+    try:
+        cc.sync_people([MAYA, JONAS])
+        plan = cc.propose("maya", "jonas").plan
+        with pytest.raises(InvalidInput, match=r"^plan\.life_story_opt_in: expected true or false") as caught:
+            cc.accept(plan.id, "jonas", "yes")  # type: ignore[arg-type]
+        assert "Traceback" not in str(caught.value)
+        # Nothing was stored: the plan reads, and the right call goes through.
+        assert store.load_plan(plan.id).version == plan.version
+        cc.accept(plan.id, "jonas", life_story_opt_in=True)
+        cc.decline(plan.id, "jonas")
+        assert store.load_plan(plan.id).status.value == "declined"
+    finally:
+        cc.close()
+
+
+def test_a_person_that_would_not_read_back_is_refused_and_the_org_stays_readable(tmp_path: Path) -> None:
+    from attrs import evolve
+
+    from careerconv_plugins.sqlite_store.adapter import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "s.db"))
+    cc = careerconv.connect(store, clock=lambda: NOW)
+    try:
+        with pytest.raises(InvalidInput, match="id"):
+            careerconv.Person(42, "Answer", "a@example.com")  # type: ignore[arg-type]
+        # A value slipped past the validators (attrs.evolve re-runs them; object.__setattr__ does not).
+        odd = evolve(JONAS)
+        object.__setattr__(odd, "time_zone", ["Europe/Berlin"])
+        with pytest.raises(InvalidInput, match=r"^person\.time_zone"):
+            cc.sync_people([MAYA, odd])
+        cc.sync_people([MAYA, JONAS])
+        assert {p.id for p in store.list_people()} == {"maya", "jonas"}
+    finally:
+        cc.close()

@@ -18,7 +18,7 @@ from careerconv_core.domain.cadence import DueItem, DueKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
-from careerconv_core.serialization import dumps, loads
+from careerconv_core.serialization import dumps_readable, loads
 
 PlanRow = tuple[str, str, str, str, int, str]
 PersonRow = tuple[str, str | None, str]
@@ -45,7 +45,8 @@ DUE_KINDS = {kind.value: kind for kind in DueKind}  # a dict lookup is faster th
 
 def plan_row(plan: CareerPlan) -> PlanRow:
     """``(id, report_id, manager_id, status, version, body)`` for ``plan``."""
-    return (plan.id, plan.report_id, plan.manager_id, plan.status.value, plan.version, dumps(plan))
+    body = dumps_readable(plan, CareerPlan, "plan")
+    return (plan.id, plan.report_id, plan.manager_id, plan.status.value, plan.version, body)
 
 
 def plan_from_body(body: object) -> CareerPlan:
@@ -55,7 +56,7 @@ def plan_from_body(body: object) -> CareerPlan:
 
 def person_row(person: Person) -> PersonRow:
     """``(id, manager_id, body)`` for ``person``."""
-    return (person.id, person.manager_id, dumps(person))
+    return (person.id, person.manager_id, dumps_readable(person, Person, "person"))
 
 
 def person_from_body(body: object) -> Person:
