@@ -19,6 +19,7 @@ from attrs import define, field
 
 from careerconv import config
 from careerconv.config import NOW_ENV, adapter_settings
+from careerconv.config_check import problems
 from careerconv.facade import Careerconv, new_id, plugin_host
 from careerconv_core.dispatch import Dispatcher
 from careerconv_core.domain.catalog import Catalog
@@ -71,10 +72,18 @@ class App:
         ``clock`` is what the use cases take as now (default: :func:`system_clock`).
         """
         table = config.read_config(home)
-        return cls(home, table, host or plugin_host(), clock or system_clock)
+        host = host or plugin_host()
+        found = problems(table, host, home)
+        if found:  # the first problem; the check lists them all
+            more = (
+                f" ({len(found) - 1} more problems: run 'careerconv config check')" if len(found) > 1 else ""
+            )
+            raise ConfigurationError(found[0] + more)
+        return cls(home, table, host, clock or system_clock)
 
-    def _settings(self, raw: Any, where: str) -> dict[str, str]:
-        return adapter_settings(raw, where, self.home)
+    def _settings(self, kind: Port[Any], adapter: str, raw: Any, where: str) -> dict[str, str]:
+        declared = self.host.adapter_spec(kind, adapter).declared_settings
+        return adapter_settings(raw, where, self.home, declared)
 
     @property
     def store(self) -> PlanStore:
@@ -84,7 +93,7 @@ class App:
             self._store = self.host.create(
                 AdapterKind.STORE,
                 section["adapter"],
-                self._settings(section.get("settings"), "[store]"),
+                self._settings(AdapterKind.STORE, section["adapter"], section.get("settings"), "[store]"),
             )
         return self._store
 
@@ -94,7 +103,8 @@ class App:
         if kind.name not in self._adapters:
             built: list[tuple[str, object]] = []
             for name, entry, where in config.entries(self.config, kind.name):
-                adapter = self.host.create(kind, name, self._settings(entry.get("settings"), where))
+                settings = self._settings(kind, name, entry.get("settings"), where)
+                adapter = self.host.create(kind, name, settings)
                 if isinstance(adapter, Clocked):  # one clock for every date written
                     adapter.clock = self.clock
                 built.append((name, adapter))
@@ -134,7 +144,12 @@ class App:
     def hris_source(self, **overrides: str) -> HrisSource:
         """The configured HRIS source, with settings overridden (an org file's path)."""
         section = config.section(self.config, "hris_source")
-        settings = self._settings({**section.get("settings", {}), **overrides}, "[hris_source]")
+        settings = self._settings(
+            AdapterKind.HRIS_SOURCE,
+            section["adapter"],
+            {**section.get("settings", {}), **overrides},
+            "[hris_source]",
+        )
         return self.host.create(AdapterKind.HRIS_SOURCE, section["adapter"], settings)
 
     def sync_org(
@@ -161,7 +176,7 @@ class App:
         adapter = self.host.create(
             AdapterKind.CATALOG,
             section["adapter"],
-            self._settings(section.get("settings"), "[catalog]"),
+            self._settings(AdapterKind.CATALOG, section["adapter"], section.get("settings"), "[catalog]"),
         )
         return adapter.load()
 

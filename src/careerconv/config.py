@@ -20,6 +20,7 @@ from careerconv_core.domain.grow import GrowRules
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.services import Settings
+from careerconv_core.setting import Setting, SettingType, declared, problem_with
 
 CONFIG_NAME = "careerconv.toml"
 NOW_ENV = "CAREERCONV_NOW"
@@ -123,109 +124,120 @@ def entries(config: Mapping[str, Any], name: str) -> list[tuple[str, Mapping[str
     return out
 
 
-def adapter_settings(raw: Any, where: str, home: Path) -> dict[str, str]:
-    """An adapter's ``settings`` as strings; relative paths are taken from ``home``."""
+def adapter_settings(
+    raw: Any, where: str, home: Path, declared: Sequence[Setting] | None = None
+) -> dict[str, str]:
+    """An adapter's ``settings`` as the strings its factory reads, checked against ``declared``.
+
+    Each value must have its declared type; a path has ``~`` expanded and is
+    taken from ``home`` when relative. Without declarations (an adapter that
+    declares none) only text is taken.
+    """
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
         raise InvalidInput(f"careerconv.toml {where}.settings", "a table of settings")
+    by_name = {s.name: s for s in declared or ()}
     out: dict[str, str] = {}
     for key, value in raw.items():
-        text = str(value)
-        if key.endswith(("path", "directory")) and text and not Path(text).is_absolute():
-            text = str(home / text)
-        out[str(key)] = text
+        setting = by_name.get(key) or declared_setting(str(key))
+        expected = problem_with(setting, value, numbers_as_text=True)
+        if expected:
+            raise InvalidInput(f"careerconv.toml {where} setting {key!r}", expected, f"got {value!r}"[:80])
+        out[str(key)] = _as_text(setting, value, home)
     return out
 
 
-def _number(
-    values: Mapping[str, Any],
-    key: str,
-    default: float,
-    kind: type = int,
-    *,
-    table_name: str = "method",
-) -> Any:
-    value = values.get(key, default)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or (kind is int and not isinstance(value, int))
-    ):
-        raise InvalidInput(
-            f"careerconv.toml [{table_name}] {key}", f"a {'whole ' if kind is int else ''}number"
-        )
-    return value
+def declared_setting(name: str) -> Setting:
+    """The declaration a bare name stands for (text, or a path by its name)."""
+    return declared((name,))[0]
 
 
-def _at_least_one(values: Mapping[str, Any], key: str, default: int) -> int:
-    value = int(_number(values, key, default))
-    if value < 1:
-        raise InvalidInput(f"careerconv.toml [method] {key}", "a whole number of 1 or more", str(value))
-    return value
+def _as_text(setting: Setting, value: Any, home: Path) -> str:
+    if setting.type is SettingType.FLAG and isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if setting.type is SettingType.PATH and text:
+        path = Path(text).expanduser()
+        text = str(path if path.is_absolute() else home / path)
+    return text
 
 
-def _flag(values: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = values.get(key, default)
-    if not isinstance(value, bool):
-        raise InvalidInput(f"careerconv.toml [method] {key}", "true or false")
-    return value
+METHOD_SETTINGS: tuple[Setting, ...] = (
+    Setting("life_story_minutes", SettingType.INTEGER, "length of conversation 1", 60, 1, 600),
+    Setting("pinnacle_minutes", SettingType.INTEGER, "length of conversation 2", 60, 1, 600),
+    Setting("grow_review_minutes", SettingType.INTEGER, "length of conversation 3", 45, 1, 600),
+    Setting("weekly_cap_hours", SettingType.NUMBER, "most hours of conversations a week", 4.0, 0.5, 168),
+    Setting(
+        "homework_gap_working_days",
+        SettingType.INTEGER,
+        "working days between conversations 2 and 3",
+        2,
+        0,
+        60,
+    ),
+    Setting("horizon_months", SettingType.INTEGER, "how far a GROW plan looks ahead", 6, 1, 60),
+    Setting("actions_per_month", SettingType.NUMBER, "GROW actions a month", 1.0, 0.1, 31),
+    Setting("probe_after_months", SettingType.INTEGER, "months before a check-in probes", 3, 1, 60),
+    Setting("handoff_answer_days", SettingType.INTEGER, "days a new manager has to answer", 14, 1, 365),
+    Setting("handoff_meeting_minutes", SettingType.INTEGER, "length of a handoff meeting", 45, 1, 600),
+    Setting(
+        "return_grace_days",
+        SettingType.INTEGER,
+        "a report back in the org within this many days gets their plan back",
+        30,
+        0,
+        3650,
+    ),
+    Setting("link_base", SettingType.TEXT, "base URL of links in mail and tickets"),
+    Setting("separate_days_1_2", SettingType.FLAG, "conversations 1 and 2 on different days", True),
+)
+"""The ``[method]`` table: every key it may hold."""
+
+DISPATCH_SETTINGS: tuple[Setting, ...] = (
+    Setting("max_attempts", SettingType.INTEGER, "deliveries tried before dead-lettering", 6, 1, 100),
+    Setting("base_seconds", SettingType.NUMBER, "first retry delay, doubled each time", 30.0, 0.001, 86400),
+)
+"""The ``[dispatch]`` table: every key it may hold."""
+
+
+def checked_table(values: Mapping[str, Any], name: str, declared: Sequence[Setting]) -> dict[str, Any]:
+    """A plain table such as ``[method]``: every key declared, every value fitting, defaults filled in."""
+    by_name = {s.name: s for s in declared}
+    for key, value in values.items():
+        setting = by_name.get(key)
+        if setting is None:
+            raise InvalidInput(
+                f"careerconv.toml [{name}] {key}", f"a key among {sorted(by_name)}", "unknown key"
+            )
+        expected = problem_with(setting, value)
+        if expected:
+            raise InvalidInput(f"careerconv.toml [{name}] {key}", expected, f"got {value!r}"[:80])
+    return {s.name: values.get(s.name, s.default) for s in declared}
 
 
 def settings_from(method: Mapping[str, Any]) -> Settings:
     """The use cases' settings from the ``[method]`` table; each key is checked."""
-    known = {
-        "life_story_minutes",
-        "pinnacle_minutes",
-        "grow_review_minutes",
-        "weekly_cap_hours",
-        "homework_gap_working_days",
-        "horizon_months",
-        "actions_per_month",
-        "probe_after_months",
-        "handoff_answer_days",
-        "link_base",
-        "separate_days_1_2",
-    }
-    unknown = set(method) - known
-    if unknown:
-        raise InvalidInput(
-            "careerconv.toml [method]", f"keys among {sorted(known)}", f"unknown {sorted(unknown)}"
-        )
-    lengths = ConversationLengths(
-        _number(method, "life_story_minutes", 60),
-        _number(method, "pinnacle_minutes", 60),
-        _number(method, "grow_review_minutes", 45),
-    )
-    cap = _number(method, "weekly_cap_hours", 4.0, float)
+    m = checked_table(method, "method", METHOD_SETTINGS)
+    lengths = ConversationLengths(m["life_story_minutes"], m["pinnacle_minutes"], m["grow_review_minutes"])
     scheduling = SchedulingRules(
-        weekly_cap_minutes=round(cap * 60),
-        homework_gap_working_days=_number(method, "homework_gap_working_days", 2),
-        separate_days_1_2=_flag(method, "separate_days_1_2", True),
+        weekly_cap_minutes=round(m["weekly_cap_hours"] * 60),
+        homework_gap_working_days=m["homework_gap_working_days"],
+        separate_days_1_2=m["separate_days_1_2"],
     )
-    link = method.get("link_base")
     return Settings(
         lengths=lengths,
-        grow=GrowRules(
-            _number(method, "horizon_months", 6), _number(method, "actions_per_month", 1.0, float)
-        ),
-        cadence=CadenceRules(probe_after_months=_number(method, "probe_after_months", 3)),
-        handoff_answer_days=_at_least_one(method, "handoff_answer_days", 14),
-        link_base=str(link) if link else None,
+        grow=GrowRules(m["horizon_months"], m["actions_per_month"]),
+        cadence=CadenceRules(probe_after_months=m["probe_after_months"]),
+        handoff_answer_days=m["handoff_answer_days"],
+        handoff_meeting_minutes=m["handoff_meeting_minutes"],
+        return_grace_days=m["return_grace_days"],
+        link_base=m["link_base"] or None,
         scheduling=scheduling,
     )
 
 
 def retry_policy_from(dispatch: Mapping[str, Any]) -> RetryPolicy:
     """The dispatcher's retries from the ``[dispatch]`` table; each key is checked."""
-    known = {"max_attempts", "base_seconds"}
-    unknown = set(dispatch) - known
-    if unknown:
-        raise InvalidInput(
-            "careerconv.toml [dispatch]", f"keys among {sorted(known)}", f"unknown {sorted(unknown)}"
-        )
-    attempts = _number(dispatch, "max_attempts", 6, table_name="dispatch")
-    base = _number(dispatch, "base_seconds", 30.0, float, table_name="dispatch")
-    if attempts < 1 or base <= 0:
-        raise InvalidInput("careerconv.toml [dispatch]", "max_attempts of 1 or more and base_seconds above 0")
-    return RetryPolicy(max_attempts=attempts, base_seconds=float(base))
+    d = checked_table(dispatch, "dispatch", DISPATCH_SETTINGS)
+    return RetryPolicy(max_attempts=d["max_attempts"], base_seconds=float(d["base_seconds"]))

@@ -34,6 +34,7 @@ from careerconv_core.ports import (
     Port,
     TicketTracker,
 )
+from careerconv_core.setting import Setting, SettingType, declared
 
 __all__ = [  # the hooks, in the order the reference shows them, and what plugins import
     "PROJECT",
@@ -41,6 +42,8 @@ __all__ = [  # the hooks, in the order the reference shows them, and what plugin
     "AdapterSpec",
     "DomainEvent",
     "EventName",
+    "Setting",
+    "SettingType",
     "careerconv_calendar_backends",
     "careerconv_competency_catalogs",
     "careerconv_domain_event",
@@ -71,13 +74,21 @@ class AdapterSpec(Generic[T]):
     and returns an object that implements that port's protocol (see
     ``careerconv_core.ports``); mypy checks the two agree. ``name`` is what
     configuration uses to pick it; two adapters of one kind may not share a name.
+    ``settings`` declares every setting it reads (a ``Setting``, or a bare name
+    for a text one): careerconv.toml is checked against them and the settings
+    reference is generated from them.
     """
 
     kind: Port[T]
     name: str
     factory: Callable[[AdapterConfig], T]
     summary: str = ""
-    settings: tuple[str, ...] = ()
+    settings: tuple[str | Setting, ...] = ()
+
+    @property
+    def declared_settings(self) -> tuple[Setting, ...]:
+        """The settings as declarations, bare names included."""
+        return declared(self.settings)
 
 
 @_hookspec

@@ -83,7 +83,7 @@ def test_an_org_sync_says_a_proposal_lapsed_rather_than_that_consent_was_asked(c
         ),
         (
             ("handoff_answer_days = 14", "handoff_answer_days = 0"),
-            "handoff_answer_days: 0; expected a whole number of 1 or more",
+            "handoff_answer_days: got 0; expected a whole number from 1 to 365",
         ),
     ],
 )

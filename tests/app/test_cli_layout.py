@@ -25,6 +25,8 @@ COMMANDS = {
     "catalog list": ["--competencies", "--roles"],
     "catalog show": ["role"],
     "checkin": ["--as", "--decline-more", "--notes", "--on-track", "--review", "reports"],
+    "config": [],
+    "config check": [],
     "consent": ["--as", "--goal-in-summary", "--goal-on-tickets", "--summary-to-hris", "reports"],
     "decline": ["--as", "reports"],
     "demo": ["--force", "example"],
@@ -63,7 +65,7 @@ COMMANDS = {
 # The order `careerconv --help` lists the commands in: group by group, the way through the
 # method (the flat parser had `demo` last and `due` after `sync-tickets`).
 HELP_ORDER = [
-    "init", "adapters", "demo", "org", "propose", "accept", "decline", "pause", "resume",
+    "init", "config", "adapters", "demo", "org", "propose", "accept", "decline", "pause", "resume",
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",

@@ -26,17 +26,23 @@ CALENDAR = '[[calendar]]\nadapter = "ics"\nsettings = { directory = "invites" }\
     [
         (
             ("max_attempts = 6", 'max_attempts = "six"'),
-            "[dispatch] max_attempts: invalid value; expected a whole number",
+            "[dispatch] max_attempts: got 'six'; expected a whole number",
         ),
-        (("max_attempts = 6", "max_attempts = 0"), "max_attempts of 1 or more"),
-        (("base_seconds = 30", "base_seconds = -1"), "base_seconds above 0"),
+        (
+            ("max_attempts = 6", "max_attempts = 0"),
+            "max_attempts: got 0; expected a whole number from 1 to 100",
+        ),
+        (
+            ("base_seconds = 30", "base_seconds = -1"),
+            "base_seconds: got -1; expected a number from 0.001 to 86400",
+        ),
         (
             ("base_seconds = 30", "base_seconds = 30\nretries = 2"),
-            "[dispatch]: unknown ['retries']; expected keys among",
+            "[dispatch]: unknown key 'retries'; valid keys: max_attempts, base_seconds",
         ),
         (
             ("handoff_answer_days = 14", 'handoff_answer_days = 14\nseparate_days_1_2 = "yes"'),
-            "separate_days_1_2: invalid value; expected true or false",
+            "separate_days_1_2: got 'yes'; expected true or false",
         ),
         ((CALENDAR, ""), "must be tables"),
         (('[store]\nadapter = "sqlite"', "[store]\nadapter = 3"), '[store] needs adapter = "<name>"'),
@@ -74,5 +80,5 @@ def test_the_defaults_read_back_as_the_method_s_numbers() -> None:
     settings = settings_from({})
     assert settings.lengths.total == 165 and settings.handoff_answer_days == 14
     assert retry_policy_from({}).max_attempts == 6
-    with pytest.raises(InvalidInput, match=r"weekly_cap_hours: invalid value; expected a number"):
+    with pytest.raises(InvalidInput, match=r"weekly_cap_hours: got '4h'; expected a number"):
         settings_from({"weekly_cap_hours": "4h"})

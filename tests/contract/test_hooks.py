@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from careerconv_core.hookspecs import AdapterKind, AdapterSpec, DomainEvent, hookimpl
+from careerconv_core.hookspecs import AdapterKind, AdapterSpec, DomainEvent, Setting, hookimpl
 from careerconv_core.plugins import PluginHost, make_plugin_manager
 from careerconv_core.ports import OrgSnapshot, Port
 from careerconv_core.testing import (
@@ -66,7 +66,7 @@ def check_provider(port: Port[Any], third_party: object, tmp_path: Path) -> None
     assert specs, f"no built-in implementation of {port.hook}"
     for spec in specs:
         assert isinstance(spec, AdapterSpec) and spec.kind == port
-        assert spec.summary and all(isinstance(s, str) for s in spec.settings)
+        assert spec.summary and all(isinstance(s, str | Setting) for s in spec.settings)
     made = 0
     for spec in specs:
         settings = SETTINGS.get(spec.name)

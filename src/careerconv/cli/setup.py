@@ -44,8 +44,24 @@ def cmd_adapters(args: argparse.Namespace, inv: Invocation) -> None:
     host = plugin_host()
     for kind in PORTS:
         for name, spec in host.adapters(kind).items():
-            settings = f" [settings: {', '.join(spec.settings)}]" if spec.settings else ""
+            names = ", ".join(s.name for s in spec.declared_settings)
+            settings = f" [settings: {names}]" if names else ""
             inv.out(f"{kind.name:12} {name:10} {spec.summary}{settings}")
+
+
+def cmd_config_check(args: argparse.Namespace, inv: Invocation) -> None:
+    """Check careerconv.toml against every adapter's declared settings; print OK or each problem."""
+    from careerconv.config import CONFIG_NAME, read_config
+    from careerconv.config_check import problems
+    from careerconv.facade import plugin_host
+    from careerconv_core.errors import ConfigurationError
+
+    found = problems(read_config(inv.home), plugin_host(), inv.home)
+    for problem in found:
+        inv.out(problem)
+    if found:
+        raise ConfigurationError(f"{len(found)} problem(s) in {inv.home / CONFIG_NAME}; fix each line above")
+    inv.out(f"OK: {inv.home / CONFIG_NAME}")
 
 
 def cmd_demo(args: argparse.Namespace, inv: Invocation) -> None:
@@ -60,9 +76,14 @@ def cmd_demo(args: argparse.Namespace, inv: Invocation) -> None:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``init``, ``adapters`` and ``demo``."""
+    """Add ``init``, ``config check``, ``adapters`` and ``demo``."""
     p = add_command(sub, "init", cmd_init, "create careerconv.toml with embedded defaults and an empty store")
     p.add_argument("--force", action="store_true", help="overwrite an existing careerconv.toml")
+    p = add_command(sub, "config", None, "check careerconv.toml")
+    cs = p.add_subparsers(dest="config_command", required=True, metavar="SUBCOMMAND")
+    cs.add_parser("check", help="check every table and setting; print OK or each problem").set_defaults(
+        fn=cmd_config_check
+    )
     add_command(sub, "adapters", cmd_adapters, "list the installed adapters and their settings")
     p = add_command(sub, "demo", cmd_demo, "run the example team end to end on embedded defaults")
     p.add_argument("example", nargs="?", default="examples", help="folder with org.toml (default ./examples)")

@@ -24,6 +24,7 @@ from careerconv_core.domain.people import zone
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisRecordWriter, HrisSource
+from careerconv_core.setting import Setting, SettingType
 from careerconv_plugins.bamboohr.mapping import EmployeeEvent
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
 from careerconv_plugins.settings import shown_env
@@ -49,7 +50,12 @@ def _client_class() -> type[BambooHrClient]:
 DEFAULT_KEY_ENV = "CAREERCONV_BAMBOOHR_API_KEY"
 DEFAULT_SECRET_ENV = "CAREERCONV_BAMBOOHR_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-_COMMON = ("company", "api_key_env", "base_url", "timeout")
+_COMMON = (
+    "company",
+    "api_key_env",
+    "base_url",
+    Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
+)
 
 
 def _secret(settings: Mapping[str, str], setting: str, default: str) -> str:

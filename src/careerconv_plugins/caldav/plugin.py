@@ -12,14 +12,15 @@ from collections.abc import Iterable, Mapping
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend
+from careerconv_core.setting import Setting, SettingType
 
 SETTINGS = (
     "url",
     "user",
     "password_env",
-    "timeout",
+    Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
     "on_cancel",
-    "create_calendar",
+    Setting("create_calendar", SettingType.FLAG, "create the calendar collection when missing"),
     "calendar_name",
     "busy_urls",
 )

@@ -14,6 +14,7 @@ from typing import Literal
 from attrs import field, frozen
 
 from careerconv_core.errors import ConfigurationError
+from careerconv_core.setting import Setting, SettingType, declared
 from careerconv_plugins.settings import shown_env
 
 Deployment = Literal["cloud", "datacenter"]
@@ -81,9 +82,9 @@ SETTINGS = (
     "due_field",
     "done_when_field",
     "done_transition",
-    "timeout",
-    "max_attempts",
-    "max_retry_wait",
+    Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
+    Setting("max_attempts", SettingType.INTEGER, "tries of one request"),
+    Setting("max_retry_wait", SettingType.NUMBER, "most seconds to wait for a retry"),
 )
 
 
@@ -109,9 +110,10 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
     """
     # Numbers from a TOML file (timeout = 10) are taken as their text.
     raw = {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for k, v in raw.items()}
-    unknown = sorted(set(raw) - set(SETTINGS))
+    names = [setting.name for setting in declared(SETTINGS)]
+    unknown = sorted(set(raw) - set(names))
     if unknown:
-        raise _bad(unknown[0], "is not a Jira setting", f"use one of: {', '.join(SETTINGS)}")
+        raise _bad(unknown[0], "is not a Jira setting", f"use one of: {', '.join(names)}")
 
     def get(name: str, default: str = "") -> str:
         value = raw.get(name, default)

@@ -7,17 +7,18 @@ from collections.abc import Iterable
 
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend, Notifier
+from careerconv_core.setting import Setting, SettingType
 from careerconv_plugins.mail.calendar_adapter import imip_from_settings
 from careerconv_plugins.mail.notifier_adapter import mailfiles_from_settings, smtp_from_settings
 
 SMTP_SETTINGS = (
     "host",
-    "port",
+    Setting("port", SettingType.INTEGER, "the SMTP port (default by security)"),
     "security",
     "user",
     "password_env",
     "from_address",
-    "timeout",
+    Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
     "ca_file",
 )
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisSource
+from careerconv_core.setting import Setting, SettingType
 from careerconv_plugins.settings import shown_env
 
 if TYPE_CHECKING:
@@ -83,6 +84,11 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:
             name="scim",
             factory=make_source,
             summary="People and managers from a SCIM 2.0 server (Okta, Entra ID, ...)",
-            settings=("url", "token_env", "page_size", "timeout"),
+            settings=(
+                "url",
+                "token_env",
+                Setting("page_size", SettingType.INTEGER, "people asked for per page"),
+                Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
+            ),
         )
     ]
