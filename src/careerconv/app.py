@@ -99,15 +99,19 @@ class App:
 
     def adapters(self, kind: Port[T]) -> list[tuple[str, T]]:
         """The adapters configured for a delivering port (``[[calendar]]``, ...), built once,
-        in config order, each with its adapter name."""
+        in config order, each with the name its outcomes are kept under (``name``, else the
+        adapter's name; ``config.instance_names``)."""
         if kind.name not in self._adapters:
             built: list[tuple[str, object]] = []
-            for name, entry, where in config.entries(self.config, kind.name):
+            listed = config.entries(self.config, kind.name)
+            for instance, (name, entry, where) in zip(
+                config.instance_names(listed, kind.name), listed, strict=True
+            ):
                 settings = self._settings(kind, name, entry.get("settings"), where)
                 adapter = self.host.create(kind, name, settings)
                 if isinstance(adapter, Clocked):  # one clock for every date written
                     adapter.clock = self.clock
-                built.append((name, adapter))
+                built.append((instance, adapter))
             self._adapters[kind.name] = built
         return cast("list[tuple[str, T]]", self._adapters[kind.name])
 

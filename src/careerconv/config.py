@@ -17,6 +17,7 @@ from careerconv_core.dispatch import RetryPolicy
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.conversations import ConversationLengths
 from careerconv_core.domain.grow import GrowRules
+from careerconv_core.domain.ids import is_id
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.services import Settings
@@ -122,6 +123,32 @@ def entries(config: Mapping[str, Any], name: str) -> list[tuple[str, Mapping[str
             raise ConfigurationError(f'careerconv.toml {where}: needs adapter = "<name>"')
         out.append((str(entry["adapter"]), entry, where))
     return out
+
+
+def instance_names(listed: Sequence[tuple[str, Mapping[str, Any], str]], table_name: str) -> list[str]:
+    """The name each listed adapter's outcomes are kept under: its ``name``, else its adapter name.
+
+    The dispatcher records who delivered an entry by this name, so two adapters of
+    one table under one name would let the second's success hide the first's
+    failure. Such a table is refused, with the fix.
+    """
+    names: list[str] = []
+    for adapter, entry, where in listed:
+        name = entry.get("name", adapter)
+        if not isinstance(name, str) or not is_id(name):
+            raise ConfigurationError(
+                f"careerconv.toml {where}.name: expected a short name of letters, digits, '.', '_' "
+                f"or '-', such as \"{adapter}-team\""
+            )
+        if name in names:
+            first = listed[names.index(name)][2]
+            raise ConfigurationError(
+                f"careerconv.toml {where}: a second adapter named {name!r} in [[{table_name}]] (the first is "
+                f'{first}); give each its own name, such as name = "{adapter}-2", so their deliveries '
+                "are kept apart"
+            )
+        names.append(name)
+    return names
 
 
 def adapter_settings(

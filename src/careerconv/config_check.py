@@ -18,6 +18,7 @@ from careerconv.config import (
     METHOD_SETTINGS,
     adapter_settings,
     entries,
+    instance_names,
     retry_policy_from,
     section,
     settings_from,
@@ -88,8 +89,14 @@ def _listed(config: Mapping[str, Any], port: Port[Any], *, host: PluginHost, hom
     except CareerconvError as exc:
         return [str(exc)]
     found: list[str] = []
+    try:
+        instance_names(listed, port.name)
+    except CareerconvError as exc:
+        found.append(str(exc))
     for adapter, entry, where in listed:
-        found += _entry(port, adapter, entry, where, host=host, home=home)
+        found += _entry(
+            port, adapter, {k: v for k, v in entry.items() if k != "name"}, where, host=host, home=home
+        )
     return found
 
 

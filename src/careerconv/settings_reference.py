@@ -25,6 +25,12 @@ against exactly this list (an unknown table or key is named with the closest val
 every command refuses a file that fails it. Paths may start with `~` and are taken from the
 folder holding `careerconv.toml` when relative. Adapters read numbers and flags written as text
 too (`timeout = "10"`). This page is generated from the adapters' declarations.
+
+Each entry of a list table (`[[calendar]]`, `[[tracker]]`, `[[notifier]]`, `[[hris_writer]]`)
+may also have a `name`: what its deliveries are recorded under, and what `dispatch` and
+`status` show. It defaults to the adapter's name, so two entries of one adapter in one table
+(two `ics` calendars in two folders) need a `name` each; a table where two entries share one
+is refused, since the second one's success would hide the first one's failure.
 """
 
 

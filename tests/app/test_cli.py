@@ -465,3 +465,43 @@ def test_a_dispatch_limit_below_one_is_refused_by_the_library_too() -> None:
         assert app.dispatch(1).claimed == 0
     finally:
         app.close()
+
+
+def _second_ics_calendar(cli: Cli, name_lines: tuple[str, str]) -> None:
+    config = cli.home / "careerconv.toml"
+    text = config.read_text().replace(
+        '[[calendar]]\nadapter = "ics"\n', f'[[calendar]]\nadapter = "ics"\n{name_lines[0]}'
+    )
+    text += f'\n[[calendar]]\nadapter = "ics"\n{name_lines[1]}settings = {{ directory = "invites-2" }}\n'
+    config.write_text(text)
+
+
+def test_two_adapters_of_one_name_in_a_table_are_refused_with_the_fix(cli: Cli) -> None:
+    _second_ics_calendar(cli, ("", ""))
+    out = cli("status", code=1)
+    assert "a second adapter named 'ics' in [[calendar]]" in out and 'name = "ics-2"' in out
+    assert "[[calendar]] #1" in out
+    check = cli("config", "check", code=1)
+    assert "a second adapter named 'ics'" in check
+
+
+def test_each_named_adapter_keeps_its_own_outcome_so_one_failure_stays_visible(cli: Cli) -> None:
+    _second_ics_calendar(cli, ('name = "team"\n', 'name = "backup"\n'))
+    ready_team(cli)
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    invites = cli.home / "invites"
+    blocker = invites / "invites"
+    invites.mkdir(exist_ok=True)
+    blocker.write_text("a file where the adapter's folder goes")  # fails for root too
+    out = cli("dispatch")
+    assert "backup     delivered 3" in out and "team       delivered 0" in out
+    status = cli("status")
+    assert "0 pending, 0 failed" not in status  # the first folder's failure is not hidden
+    blocker.unlink()
+    cli("retry")
+    cli.now("2027-01-05T08:00:00+00:00")
+    again = cli("dispatch")
+    assert "team       delivered 3" in again and "backup     delivered 0" in again  # not asked twice
+    assert "0 pending, 0 failed" in cli("status")
+    assert len(list(invites.rglob("invites/*.ics"))) == 3
+    assert len(list((cli.home / "invites-2").rglob("invites/*.ics"))) == 3
