@@ -50,16 +50,16 @@ def test_the_embedded_defaults_check_ok(home: Path, capsys: pytest.CaptureFixtur
             "unknown key 'state_directroy' (did you mean 'state_directory'?)",
         ),
         (
-            '\n[[calendar]]\nadapter = "ics"\nsettings = { directory = 5 }\n',
+            '\n[[calendar]]\nadapter = "ics"\nname = "ics-2"\nsettings = { directory = 5 }\n',
             "setting 'directory': got 5; expected a path in quotes",
         ),
         (
-            '\n[[calendar]]\nadapter = "ics"\nsettings = { directory = ["a", "b"] }\n',
+            '\n[[calendar]]\nadapter = "ics"\nname = "ics-2"\nsettings = { directory = ["a", "b"] }\n',
             "setting 'directory': got ['a', 'b']; expected a path in quotes",
         ),
         (SMTP.format(extra='port = "abc"'), "setting 'port': got 'abc'; expected a whole number"),
         ('\n[[calendar]]\nadapter = "icss"\n', "no calendar adapter named 'icss'"),
-        ('\n[[calendar]]\nadapter = "ics"\nfolder = "x"\n', "unknown key 'folder'"),
+        ('\n[[calendar]]\nadapter = "ics"\nname = "ics-2"\nfolder = "x"\n', "unknown key 'folder'"),
     ],
 )
 def test_a_problem_is_named_with_the_fix_and_every_command_refuses_it(

@@ -177,6 +177,7 @@ settings = {{ url = "{radicale.home_url}secrets/", user = "{radicale.user}", pas
 
 [[calendar]]
 adapter = "caldav"
+name = "caldav-down"
 settings = {{ url = "http://127.0.0.1:{free_port()}/x/", user = "u", password_env = "CC_SEC_CALDAV", \
 timeout = "1" }}
 
