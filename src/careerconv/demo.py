@@ -61,8 +61,13 @@ def _stray(home: Path) -> list[Path]:
 
 
 def _written(path: Path, kinds: frozenset[str]) -> bool:
-    """A file of a kind the adapter writes, or the temporary file of an interrupted write."""
-    return path.is_file() and (path.suffix in kinds or (path.name.startswith(".") and path.suffix == ".tmp"))
+    """A file of a kind the adapter writes, the temporary file of an interrupted write, or a lock."""
+    from careerconv_plugins.files import LOCK_NAME  # noqa: PLC0415 (the demo's only use of it)
+
+    if not path.is_file():
+        return False
+    hidden = path.name.startswith(".")
+    return path.suffix in kinds or (hidden and path.suffix == ".tmp") or path.name == LOCK_NAME
 
 
 def clear_demo_home(home: Path) -> None:

@@ -8,7 +8,14 @@ crash or a full disk leaves the old file or the new one, never half of
 either; a crash between the temporary file and the rename can leave a
 ``.<name>.*.tmp`` beside it, which no reader takes for the file. A new file
 is readable by its owner only (career data), and so is a folder it creates;
-a file that is replaced keeps the permissions it had.
+a file that is replaced keeps the permissions it had. Such leftovers (and a
+store's ``.<name>.*.new``) older than ``STALE_AFTER`` are removed the first
+time a process writes into that folder, and so are those of a process that
+is gone (``remove_stale_temporaries``): a restart after a crash cleans up.
+
+A file that is read, changed and written back from several others (the ics
+adapter's per-person calendars) is rebuilt under ``folder_lock``, so two
+dispatchers side by side cannot each write a version missing the other's event.
 
 Which ``OSError`` is worth trying again is decided here, once:
 
@@ -29,9 +36,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
+import re
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from careerconv_core.errors import AdapterError, ConfigurationError
@@ -56,6 +66,88 @@ RETRY_AFTER = 60.0
 """Seconds to wait at least before writing again: a full disk does not clear in a moment."""
 
 
+STALE_AFTER = 600.0
+"""Seconds after which a temporary file of ours is a crash's leftover, not a write in progress."""
+
+LOCK_NAME = ".careerconv.lock"
+"""The lock file ``folder_lock`` holds in a folder; it is never removed (removing it would race)."""
+
+# ".<target>.<pid>-<random>.tmp" (or ".new"): the writer's process id tells a leftover
+# of a dead process from a write in progress, so a restart cleans up at once.
+_TEMPORARY = re.compile(r"^\..+\.(?P<pid>[0-9]+)-[^.]+\.(?:tmp|new)$")
+_OLDER_TEMPORARY = re.compile(r"^\..+\.(?:tmp|new)$")
+
+_swept: set[Path] = set()
+
+
+def temporary_prefix(name: str) -> str:
+    """The ``mkstemp`` prefix of a temporary file for ``name``: hidden, with this process's id."""
+    return f".{name}.{os.getpid()}-"
+
+
+def _writer_is_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, someone else's: leave it to the age rule
+    return False
+
+
+def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove this folder's leftover temporary files of interrupted writes; return them.
+
+    A temporary file is a leftover when the process that made it is gone, or
+    when it is older than ``STALE_AFTER`` (a writer on another machine sharing
+    the folder, or a name from before process ids were part of it). Only names
+    our own writers make are touched; a folder that cannot be listed is left as it is.
+    """
+    removed: list[Path] = []
+    cutoff = (time.time() if now is None else now) - STALE_AFTER
+    try:
+        candidates = [p for p in folder.iterdir() if _OLDER_TEMPORARY.match(p.name)]
+    except OSError:
+        return removed
+    for path in candidates:
+        match = _TEMPORARY.match(path.name)
+        with contextlib.suppress(OSError):
+            if not path.is_file() or path.is_symlink():
+                continue
+            if (match and _writer_is_gone(int(match["pid"]))) or path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _sweep_once(folder: Path) -> None:
+    """Clean ``folder`` the first time this process writes there (a restart after a crash)."""
+    if folder not in _swept:
+        _swept.add(folder)
+        remove_stale_temporaries(folder)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (``flock`` on its ``LOCK_NAME``) while the block runs.
+
+    Advisory: every careerconv process that rebuilds a file there takes it, so
+    their read-modify-write steps run one after the other. The kernel drops the
+    lock when a holder dies, so a killed dispatcher never leaves it held.
+
+    :raises OSError: the folder or its lock file cannot be made or opened.
+    """
+    _make_folder(folder)
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` atomically and durably; create its folder.
 
@@ -65,10 +157,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     """
     folder = path.parent
     _make_folder(folder)
+    _sweep_once(folder)
     # Text that cannot be UTF-8 (a lone surrogate from hostile input) is written with a
     # replacement character rather than failing the whole delivery.
     body = data.encode("utf-8", "replace") if isinstance(data, str) else data
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, temp = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(body)

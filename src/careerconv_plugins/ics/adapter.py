@@ -24,7 +24,14 @@ from careerconv_core.domain.clock import Interval
 from careerconv_core.errors import CareerconvError
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
-from careerconv_plugins.files import os_error_outcome, read_text, required_folder, write_atomic
+from careerconv_plugins.files import (
+    LOCK_NAME,
+    folder_lock,
+    os_error_outcome,
+    read_text,
+    required_folder,
+    write_atomic,
+)
 from careerconv_plugins.ics import mapping
 
 
@@ -137,9 +144,16 @@ class IcsCalendar:
         """Write each invite's file when it changed, then rebuild the affected people's files."""
         touched: set[str] = set()
         latest = mapping.latest_per_uid(invites)
-        done = {uid: self._deliver_one(view, touched) for uid, view in latest.items()}
+        try:
+            # One dispatcher at a time writes invites and rebuilds people's files from them:
+            # otherwise a rebuild that listed the folder before another's write drops its event.
+            with folder_lock(self.directory):
+                done = {uid: self._deliver_one(view, touched) for uid, view in latest.items()}
+                failures = self._rebuild_people(touched)
+        except OSError as lock_error:
+            lock = self.directory / LOCK_NAME
+            return [os_error_outcome(view.uid, lock, lock_error) for view in invites]
         outcomes = [done[view.uid] for view in invites]
-        failures = self._rebuild_people(touched)
         if not failures:
             return outcomes
         # A person's file that could not be rebuilt makes the invites touching

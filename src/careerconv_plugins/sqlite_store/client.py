@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from careerconv_core.errors import AdapterError, CareerconvError, ConfigurationError
+from careerconv_plugins.files import remove_stale_temporaries, temporary_prefix
 from careerconv_plugins.sql.dialect import Dialect, Rows
 from careerconv_plugins.sqlite_store import mapping
 from careerconv_plugins.sqlite_store.schema import migrate
@@ -47,8 +48,9 @@ def _create_private(path: Path, where: str) -> None:
     """
     if path.exists() or path.is_symlink():
         return
+    remove_stale_temporaries(path.parent)  # a creation killed before its cleanup ran
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=".new", dir=path.parent)
     except OSError as exc:
         raise open_error(where, exc, creating=True) from None
     os.close(fd)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -145,3 +148,59 @@ def test_folder_settings(tmp_path: Path) -> None:
         files.folder_setting({"d": str(tmp_path / "a-file")}, "d", where="w")
     with pytest.raises(ConfigurationError, match='for example directory = "calendars"'):
         files.required_folder({}, "directory", where="w", purpose=".ics files", example="calendars")
+
+
+def _leftover(folder: Path, name: str, age: float) -> Path:
+    path = folder / name
+    path.write_text("half a write")
+    then = path.stat().st_mtime - age
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_dead_writers_and_an_old_temporary_file_are_removed_on_the_next_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "_swept", set())
+    argv = [sys.executable, "-c", "import os; print(os.getpid())"]
+    dead = subprocess.run(argv, capture_output=True, text=True, check=True)
+    gone = int(dead.stdout)  # a process that has ended: its id is (almost surely) free now
+    tmp_path.mkdir(exist_ok=True)
+    killed = _leftover(tmp_path, f".a.ics.{gone}-x1y2.tmp", age=1)
+    live = _leftover(tmp_path, f".b.ics.{os.getppid()}-x1y2.tmp", age=1)  # a writer still running
+    old = _leftover(tmp_path, ".c.json.k3j4.tmp", age=files.STALE_AFTER + 5)  # an older name
+    young = _leftover(tmp_path, ".d.json.k3j4.tmp", age=5)
+    store = _leftover(tmp_path, f".careerconv.db.{gone}-q1.new", age=1)
+    theirs = _leftover(tmp_path, "notes.tmp", age=files.STALE_AFTER + 5)  # not a name of ours
+    files.write_atomic(tmp_path / "e.ics", "new")
+    assert not killed.exists() and not old.exists() and not store.exists()
+    assert live.exists() and young.exists() and theirs.exists()
+    assert (tmp_path / "e.ics").read_text() == "new"
+
+
+def test_a_folder_is_cleaned_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "_swept", set())
+    files.write_atomic(tmp_path / "a.ics", "one")
+    late = _leftover(tmp_path, ".x.ics.k3j4.tmp", age=files.STALE_AFTER + 5)
+    files.write_atomic(tmp_path / "a.ics", "two")  # the listing is not repeated on every write
+    assert late.exists()
+    assert files.remove_stale_temporaries(tmp_path) == [late] and not late.exists()
+
+
+def test_the_folder_lock_lets_one_holder_in_at_a_time(tmp_path: Path) -> None:
+    holding = tmp_path / "held"
+    script = (
+        "import sys, time; from pathlib import Path; from careerconv_plugins import files\n"
+        "with files.folder_lock(Path(sys.argv[1])):\n"
+        "    Path(sys.argv[2]).write_text('in'); time.sleep(0.5); Path(sys.argv[2]).write_text('out')\n"
+    )
+    other = subprocess.Popen([sys.executable, "-c", script, str(tmp_path), str(holding)])
+    try:
+        while not holding.exists() and other.poll() is None:
+            time.sleep(0.01)
+        with files.folder_lock(tmp_path):
+            seen = holding.read_text()
+    finally:
+        other.wait(timeout=30)
+    assert seen == "out"  # let in only after the other holder finished its step
+    assert (tmp_path / files.LOCK_NAME).stat().st_mode & 0o777 == 0o600

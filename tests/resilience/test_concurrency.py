@@ -1,0 +1,88 @@
+"""careerconv processes side by side on one home: nothing lost, nothing doubled.
+
+Each test starts real processes (``python -m careerconv.cli``) at once, so
+their steps interleave the way two terminals or two cron jobs would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from careerconv_plugins.ics import mapping
+from support.cli import NOW, Cli
+from tests_support_paths import EXAMPLES
+
+TEAM = ("jonas", "aylin", "lukas", "sofia", "emil", "priya", "marcus", "hannah")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    runner = Cli(tmp_path / "home", capsys, monkeypatch)
+    runner("init")
+    runner("org", "import", str(EXAMPLES / "org.toml"))
+    runner("propose", "--team", "maya")
+    for report in TEAM:
+        runner("accept", report, "--as", report)
+    runner("ready", *TEAM)
+    yield runner
+
+
+def at_once(home: Path, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    """Start every command before waiting for any; their output, in order."""
+    env = {**os.environ, "CAREERCONV_NOW": NOW, "PYTHONPATH": os.pathsep.join(sys.path)}
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "careerconv.cli", "--home", str(home), *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for argv in commands
+    ]
+    done = []
+    for process, argv in zip(started, commands, strict=True):
+        out, err = process.communicate(timeout=120)
+        done.append(subprocess.CompletedProcess(argv, process.returncode, out, err))
+    return done
+
+
+def uids_in(path: Path) -> set[str]:
+    """The UIDs of the events in one calendar file."""
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(event["UID"]) for event in cal.walk("VEVENT")}
+
+
+def participants(path: Path) -> set[str]:
+    """The person ids one invite file names."""
+    event = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+    return set(mapping.participant_ids(event))
+
+
+def test_dispatchers_side_by_side_leave_every_persons_file_complete(cli: Cli) -> None:
+    cli("schedule", "--team", "maya", "--start", "2027-01-05")
+    for _ in range(12):  # rounds of three one-entry dispatchers, until nothing is left
+        runs = at_once(cli.home, *[["dispatch", "--limit", "1"]] * 3)
+        assert all(r.returncode == 0 and "Traceback" not in r.stderr for r in runs), runs
+        if "0 pending, 0 failed" in cli("status"):
+            break
+    assert "0 pending, 0 failed" in cli("status")
+    ics = cli.home / "invites"
+    invites = {path: uids_in(path) for path in (ics / "invites").glob("*.ics")}
+    every = set().union(*invites.values())
+    assert len(every) >= 3 * 3  # three conversations for each report the weekly cap let in
+    assert uids_in(ics / "people" / "maya.ics") == every  # the manager's file has each one
+    for report in TEAM:
+        mine = {uid for path, uids in invites.items() if report in participants(path) for uid in uids}
+        person = ics / "people" / f"{report}.ics"
+        if mine:
+            assert uids_in(person) == mine, f"{report}'s file lost {sorted(mine - uids_in(person))}"
+        else:
+            assert not person.exists()
