@@ -140,10 +140,11 @@ class App:
     def dispatcher(self) -> Dispatcher:
         """A dispatcher over every configured delivering adapter."""
         policy = config.retry_policy_from(config.table(self.config, "dispatch"))
-        adapters: dict[Channel, Sequence[tuple[str, object]]] = {
-            channel: self.adapters(port) for channel, port in DELIVERING.items()
-        }
-        return Dispatcher(self.store, adapters, self.clock, policy)
+        return Dispatcher(self.store, self.delivering(), self.clock, policy)
+
+    def delivering(self) -> dict[Channel, Sequence[tuple[str, object]]]:
+        """Every configured delivering adapter by channel, each with its instance name."""
+        return {channel: self.adapters(port) for channel, port in DELIVERING.items()}
 
     def hris_source(self, **overrides: str) -> HrisSource:
         """The configured HRIS source, with settings overridden (an org file's path)."""

@@ -129,6 +129,22 @@ class Clocked(Protocol):
 
 
 @runtime_checkable
+class Rebuildable(Protocol):
+    """An adapter whose output is files it owns, each written from the views it was given.
+
+    ``rebuild`` takes the latest view it took of every key and writes every
+    file that derives from them, whether or not the file is still there (its
+    folder may have been deleted): ``careerconv rebuild`` restores an adapter's
+    files from the store. Adapters whose output others change on purpose (a
+    ticket deleted by a person, a mail that was sent) are not rebuildable.
+    """
+
+    def rebuild(self, views: Sequence[Any]) -> Sequence[DeliveryOutcome]:
+        """Write every file ``views`` determine; one outcome per view."""
+        ...
+
+
+@runtime_checkable
 class HrisRecordWriter(Protocol):
     """Writes the plan summary the report agreed to share into the HR system."""
 

@@ -51,6 +51,7 @@ COMMANDS = {
     "pause": ["--as", "reports"],
     "propose": ["--manager", "--team", "reports"],
     "ready": ["--as", "--no-trust", "--not-equipped", "reports"],
+    "rebuild": ["--adapter"],
     "reciprocity": ["--as", "reports"],
     "record": ["--as", "--file", "conversation", "report"],
     "reschedule": ["--as", "--shift-later", "--to", "conversation", "report"],
@@ -69,7 +70,7 @@ HELP_ORDER = [
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
-    "retry",
+    "retry", "rebuild",
 ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Delivering the side effects: ``dispatch`` the outbox, its ``status``, ``retry`` the failed."""
+"""Delivering the side effects: ``dispatch`` the outbox, its ``status``, ``retry`` the failed,
+``rebuild`` the files an adapter owns."""
 
 from __future__ import annotations
 
@@ -78,8 +79,46 @@ def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:
     inv.out(f"{count} failed entr{'y' if count == 1 else 'ies'} queued again")
 
 
+def cmd_rebuild(args: argparse.Namespace, inv: Invocation) -> None:
+    """Write every file the file-owning adapters made again, from what the outbox delivered."""
+    from careerconv_core.errors import CareerconvError
+    from careerconv_core.rebuild import rebuild
+
+    app = inv.app()
+    delivering = app.delivering()
+    configured = [(channel, name) for channel, named in delivering.items() for name, _ in named]
+    if args.adapter is not None and args.adapter not in {name for _, name in configured}:
+        listed = ", ".join(dict.fromkeys(name for _, name in configured)) or "none"
+        raise CareerconvError(
+            f"no adapter named {args.adapter!r} in careerconv.toml (configured: {listed}). "
+            "Fix: give one of those names, or leave --adapter out to rebuild them all"
+        )
+    tallies = rebuild(app.store, delivering, only=args.adapter)
+    failed = 0
+    for channel, name in configured:
+        if args.adapter is not None and name != args.adapter:
+            continue
+        label = f"{channel.value} {name}"
+        tally = tallies.get((channel, name))
+        if tally is None:
+            inv.out(f"{label:20} left as it is: what it sent or wrote is not careerconv's to write again")
+            continue
+        inv.out(
+            f"{label:20} {tally.views} view(s) written again: "
+            f"{tally.written} file(s) restored or corrected, {tally.unchanged} already right"
+        )
+        for reason in tally.failures:
+            inv.out(f"  failed: {reason}")
+        failed += len(tally.failures)
+    if failed:
+        raise CareerconvError(
+            f"{failed} view(s) could not be written back (listed above). "
+            "Fix: make the folders named there writable, then run 'careerconv rebuild' again"
+        )
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``dispatch``, ``status`` and ``retry``."""
+    """Add ``dispatch``, ``status``, ``retry`` and ``rebuild``."""
     p = add_command(sub, "dispatch", cmd_dispatch, "deliver queued invites, tickets, summaries and notices")
     p.add_argument("--loop", action="store_true", help="keep running")
     p.add_argument("--interval", type=positive(float), default=30.0, help="seconds between runs with --loop")
@@ -90,3 +129,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_command(sub, "status", cmd_status, "what is pending or failed in the outbox, and why")
     p = add_command(sub, "retry", cmd_retry, "queue failed outbox entries again")
     p.add_argument("entries", nargs="*", metavar="ENTRY_ID")
+    p = add_command(
+        sub, "rebuild", cmd_rebuild, "write every file an adapter owns again from the store (ics, files)"
+    )
+    p.add_argument("--adapter", metavar="NAME", help="only this configured adapter (its name or 'name')")

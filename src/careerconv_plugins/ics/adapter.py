@@ -169,6 +169,15 @@ class IcsCalendar:
                 result.append(outcome)
         return result
 
+    def rebuild(self, views: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """Write every invite's file and each participant's file again (``ports.Rebuildable``).
+
+        Delivering already writes a missing or damaged file and leaves a current
+        one alone, and rebuilds the participants' files either way, so rebuilding
+        is delivering the latest views once more.
+        """
+        return self.deliver_invites(views)
+
     def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
         """Busy intervals from each person's file; unavailable when none of them has one.
 

@@ -24,3 +24,7 @@ class FileSummaries:
             else self.folder.deliver(s.external_id, serialization.unstructure(s))
             for s in summaries
         ]
+
+    def rebuild(self, summaries: Sequence[HrisSummaryView]) -> Sequence[DeliveryOutcome]:
+        """Write every summary's file again (``ports.Rebuildable``): a missing one is restored."""
+        return self.deliver_summaries(summaries)
