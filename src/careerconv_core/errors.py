@@ -61,6 +61,22 @@ class ConcurrentChange(CareerconvError):
         )
 
 
+class BookingsChanged(CareerconvError):
+    """A manager's booked conversations changed between reading them and committing a placement.
+
+    Another process placed or moved one of the manager's conversations at the
+    same time; the placement was checked against bookings that are no longer
+    all there is, so it was not committed.
+    """
+
+    def __init__(self, manager_id: str) -> None:
+        self.manager_id = manager_id
+        super().__init__(
+            f"{manager_id!r}'s conversations were booked or moved by another careerconv at the same "
+            "time; nothing was placed. Fix: run the command again, it checks the new bookings",
+        )
+
+
 class ConfigurationError(CareerconvError):
     """A setting is missing or wrong; the message names the setting."""
 

@@ -10,7 +10,7 @@ outcome) leaves a port.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
@@ -172,12 +172,35 @@ class CompetencyCatalog(Protocol):
 
 
 @frozen
+class BookingsRead:
+    """What a placement was checked against: every plan of one manager, by id and version.
+
+    A change carrying it commits only if, inside the store's transaction, the
+    manager's plans other than those the change writes are still exactly
+    these: otherwise another process booked or moved one of the manager's
+    conversations meanwhile (double-booking them, or breaking the weekly cap),
+    and the store raises ``BookingsChanged``.
+    """
+
+    manager_id: str
+    versions: tuple[tuple[str, int], ...]
+
+    def still_holds(self, stored: Mapping[str, int], written: Iterable[str]) -> bool:
+        """Whether ``stored`` (the manager's plans now, id to version) is what was read."""
+        left_out = set(written)
+        return {k: v for k, v in stored.items() if k not in left_out} == {
+            k: v for k, v in self.versions if k not in left_out
+        }
+
+
+@frozen
 class PlanChange:
     """Everything one use case changes, committed at once or not at all.
 
     Each plan carries its new ``version``; the store refuses the change with
     ``ConcurrentChange`` unless the stored version is ``version - 1`` (or the
-    plan is new and ``version == 1``).
+    plan is new and ``version == 1``), and with ``BookingsChanged`` unless
+    each of ``bookings`` still holds.
     """
 
     plans: tuple[CareerPlan, ...] = ()
@@ -185,6 +208,7 @@ class PlanChange:
     removed_people: tuple[str, ...] = ()
     outbox: tuple[OutboxEntry, ...] = ()
     cursors: tuple[tuple[str, str], ...] = ()
+    bookings: tuple[BookingsRead, ...] = ()
 
 
 @runtime_checkable

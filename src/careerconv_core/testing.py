@@ -18,7 +18,7 @@ from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
-from careerconv_core.errors import ConcurrentChange, InvalidInput, NotFound
+from careerconv_core.errors import BookingsChanged, ConcurrentChange, InvalidInput, NotFound
 from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import (
     BusyReport,
@@ -85,9 +85,9 @@ class InMemoryStore:
     def close(self) -> None:
         """Nothing to close."""
 
-    def commit(self, change: PlanChange) -> None:
-        """Apply the whole change or nothing."""
-        # Refused as the SQL stores refuse it: nothing is kept that would not read back.
+    def _refuse_unreadable_or_stale(self, change: PlanChange) -> dict[str, str]:
+        """Raise as the SQL stores do, before anything is applied; the plans' bodies otherwise."""
+        # Nothing is kept that would not read back.
         bodies = {plan.id: serialization.dumps_readable(plan, CareerPlan, "plan") for plan in change.plans}
         for person in change.people:
             serialization.dumps_readable(person, Person, "person")
@@ -96,6 +96,14 @@ class InMemoryStore:
             version = serialization.loads(stored, CareerPlan).version if stored else 0
             if version != plan.version - 1:
                 raise ConcurrentChange(plan.id, plan.version - 1)
+        for read in change.bookings:
+            versions = {
+                plan.id: plan.version
+                for plan in (serialization.loads(b, CareerPlan) for b in self.plans.values())
+                if plan.manager_id == read.manager_id
+            }
+            if not read.still_holds(versions, bodies):
+                raise BookingsChanged(read.manager_id)
         seen: set[str] = set()
         for n, entry in enumerate(change.outbox):  # refused as the SQL stores refuse it
             if entry.id in seen or entry.id in self.entries:
@@ -103,6 +111,11 @@ class InMemoryStore:
                     f"outbox[{n}].id", "an id not yet in the outbox", f"duplicate id {entry.id!r}"
                 )
             seen.add(entry.id)
+        return bodies
+
+    def commit(self, change: PlanChange) -> None:
+        """Apply the whole change or nothing."""
+        bodies = self._refuse_unreadable_or_stale(change)
         if self.fail_next_commit is not None:
             exc, self.fail_next_commit = self.fail_next_commit, None
             raise exc

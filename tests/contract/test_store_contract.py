@@ -8,6 +8,7 @@ it. A new store must pass this whole file unchanged.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,11 +23,11 @@ from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan, PlanStatus
 from careerconv_core.domain.roles import Actor
-from careerconv_core.errors import AdapterError, ConcurrentChange, InvalidInput, NotFound
+from careerconv_core.errors import AdapterError, BookingsChanged, ConcurrentChange, InvalidInput, NotFound
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.plugins import make_plugin_manager
-from careerconv_core.ports import PlanChange, PlanStore
+from careerconv_core.ports import BookingsRead, PlanChange, PlanStore
 from careerconv_core.testing import InMemoryStore
 from careerconv_plugins.postgres_store import plugin as postgres_plugin
 from careerconv_plugins.sqlite_store import plugin as sqlite_plugin
@@ -190,6 +191,51 @@ def test_each_commit_must_carry_the_next_version(store: Any) -> None:
     with pytest.raises(ConcurrentChange):  # a plan never stored, claiming version 2
         store.commit(PlanChange(plans=(evolve(proposed("p9"), version=2),)))
     assert store.load_plan("p1") == v2
+
+
+def test_a_placement_checked_against_bookings_that_moved_on_is_refused(store: Any) -> None:
+    store.commit(PlanChange(plans=(proposed("p1"), proposed("p2", "r2"), proposed("p9", "r9", "m9"))))
+    read = BookingsRead("m1", (("p1", 1), ("p2", 1)))
+    store.commit(PlanChange(plans=(evolve(store.load_plan("p2"), version=2),)))  # another placement
+    before = snapshot(store)
+    with pytest.raises(BookingsChanged, match=r"'m1'.*run the command again"):
+        store.commit(PlanChange(plans=(evolve(proposed("p1"), version=2),), bookings=(read,)))
+    assert snapshot(store) == before
+    fresh = BookingsRead("m1", (("p1", 1), ("p2", 2)))
+    store.commit(PlanChange(plans=(evolve(proposed("p9", "r9", "m9"), version=2),)))  # not m1's
+    store.commit(PlanChange(plans=(evolve(proposed("p1"), version=2),), bookings=(fresh,)))
+    moved_in = evolve(store.load_plan("p9"), manager_id="m1", version=3)  # a handoff to m1
+    store.commit(PlanChange(plans=(moved_in,)))
+    later = BookingsRead("m1", (("p1", 2), ("p2", 2)))
+    with pytest.raises(BookingsChanged):
+        store.commit(PlanChange(plans=(evolve(proposed("p1"), version=3),), bookings=(later,)))
+
+
+def test_placements_committed_at_once_against_one_reading_take_turns(open_store: StoreOpener) -> None:
+    """Eight writers checked their placements against the same bookings: one commits."""
+    first = open_store()
+    plans = [proposed(f"p{n}", f"r{n}") for n in range(8)]
+    first.commit(PlanChange(plans=tuple(plans)))
+    read = BookingsRead("m1", tuple((p.id, 1) for p in plans))
+    stores = [open_store() for _ in plans]
+    start = threading.Barrier(len(plans))
+    outcomes: list[str] = []
+
+    def place(store: Any, plan: CareerPlan) -> None:
+        start.wait()
+        try:
+            store.commit(PlanChange(plans=(evolve(plan, version=2),), bookings=(read,)))
+            outcomes.append("committed")
+        except BookingsChanged:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=place, args=pair) for pair in zip(stores, plans, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["committed"] + ["refused"] * 7
+    assert sum(first.load_plan(p.id).version == 2 for p in plans) == 1
 
 
 def test_two_stores_on_one_place_see_each_others_writes(open_store: StoreOpener) -> None:

@@ -6,15 +6,21 @@ their steps interleave the way two terminals or two cron jobs would.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 
+from careerconv.app import App
+from careerconv_core.domain.conversations import ConversationStatus
 from careerconv_plugins.ics import mapping
 from support.cli import NOW, Cli
 from tests_support_paths import EXAMPLES
@@ -86,3 +92,35 @@ def test_dispatchers_side_by_side_leave_every_persons_file_complete(cli: Cli) ->
             assert uids_in(person) == mine, f"{report}'s file lost {sorted(mine - uids_in(person))}"
         else:
             assert not person.exists()
+
+
+def manager_bookings(home: Path, manager_id: str) -> list[tuple[datetime, datetime]]:
+    """Every scheduled conversation of the manager's plans, as the store has it."""
+    app = App.load(home)
+    try:
+        return sorted(
+            (conv.start, conv.end)
+            for plan in app.store.find_plans(manager_id=manager_id)
+            for conv in plan.conversations
+            if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end
+        )
+    finally:
+        app.close()
+
+
+def test_schedules_side_by_side_never_double_book_the_manager_or_break_the_weekly_cap(cli: Cli) -> None:
+    runs = at_once(cli.home, *[["schedule", report, "--start", "2027-01-05"] for report in TEAM])
+    for run in runs:
+        assert run.returncode in (0, 1) and "Traceback" not in run.stdout + run.stderr, run
+    booked = manager_bookings(cli.home, "maya")
+    assert len(booked) >= 3 * 3  # most reports got their three conversations
+    for (_, end), (start, _) in itertools.pairwise(booked):
+        assert end <= start, f"maya is booked twice at {start:%Y-%m-%d %H:%M}Z"
+    berlin = ZoneInfo("Europe/Berlin")
+    minutes: collections.Counter[tuple[int, int]] = collections.Counter()
+    for start, end in booked:
+        week = start.astimezone(berlin).isocalendar()
+        minutes[week.year, week.week] += int((end - start).total_seconds() // 60)
+    assert max(minutes.values()) <= 4 * 60, minutes  # weekly_cap_hours = 4.0
+    placed = {r for r in TEAM if f"{r}:" in "".join(run.stdout for run in runs)}
+    assert placed, runs

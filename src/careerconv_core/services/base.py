@@ -29,7 +29,7 @@ from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.domain.when import day, local
 from careerconv_core.errors import CareerconvError, InvalidInput, NotFound
 from careerconv_core.outbox import Channel, OutboxEntry
-from careerconv_core.ports import CalendarBackend, PlanChange, PlanStore
+from careerconv_core.ports import BookingsRead, CalendarBackend, PlanChange, PlanStore
 from careerconv_core.views import NoticeView
 
 Clock = Callable[[], datetime]
@@ -229,13 +229,14 @@ class ServiceBase:
         notices: Iterable[OutboxEntry] = (),
         extra_people: Iterable[str] = (),
         findings: tuple[str, ...] = (),
+        bookings: tuple[BookingsRead, ...] = (),
     ) -> StepReport:
         plan = evolve(after, version=1 if before is None else before.version + 1)
         people = self._people(plan, *extra_people)
         if before is not None:
             people.update(self._people(before))
         entries = [*self._effects(before, plan, people, at), *notices]
-        self.store.commit(PlanChange(plans=(plan,), outbox=tuple(entries)))
+        self.store.commit(PlanChange(plans=(plan,), outbox=tuple(entries), bookings=bookings))
         self.observe(DomainEvent(event, plan.id, at))
         return StepReport(plan, (event,), tuple(e.key for e in entries), findings)
 

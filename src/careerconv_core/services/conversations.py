@@ -15,8 +15,12 @@ from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.plan import CareerPlan, Consent
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling.validity import Check, from_conversations
-from careerconv_core.errors import RuleViolation
+from careerconv_core.errors import BookingsChanged, ConcurrentChange, RuleViolation
+from careerconv_core.ports import BookingsRead
 from careerconv_core.services.base import ServiceBase, StepReport
+
+_PLACING_ATTEMPTS = 5
+"""How often a placement is checked again when other processes keep booking the same manager."""
 
 
 class ConversationSteps(ServiceBase):
@@ -26,20 +30,27 @@ class ConversationSteps(ServiceBase):
 
     def _booked(self, manager_id: str, skip_plan: str | None = None) -> list[Interval]:
         """The manager's career conversations on the calendar, leaving out ``skip_plan``'s."""
-        booked = []
-        for plan in self.store.find_plans(manager_id=manager_id):
-            if plan.id == skip_plan:
-                continue
-            for conv in plan.conversations:
-                if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end:
-                    booked.append(Interval(conv.start, conv.end))
-        return booked
+        return self._bookings(manager_id, skip_plan)[0]
+
+    def _bookings(self, manager_id: str, skip_plan: str | None = None) -> tuple[list[Interval], BookingsRead]:
+        """The manager's booked conversations (but ``skip_plan``'s), and what they were read from."""
+        plans = self.store.find_plans(manager_id=manager_id)
+        booked = [
+            Interval(conv.start, conv.end)
+            for plan in plans
+            if plan.id != skip_plan
+            for conv in plan.conversations
+            if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end
+        ]
+        return booked, BookingsRead(manager_id, tuple((plan.id, plan.version) for plan in plans))
 
     def place_conversations(
         self,
         plan_id: str,
         person_id: str,
         slots: Mapping[ConversationKind, tuple[datetime, datetime]],
+        *,
+        expected_version: int | None = None,
     ) -> StepReport:
         """Put conversations on the calendar (or move them): invites go out, moved ones updated.
 
@@ -47,12 +58,36 @@ class ConversationSteps(ServiceBase):
         working hours, the separate days, the homework gap, and the weekly cap
         and overlaps with the manager's other career conversations (M11).
         Busy time in the calendars is the scheduler's to avoid (``reschedule``).
+        The store commits the placement only if the manager's bookings are
+        still those it was checked against; when another process booked one
+        meanwhile, the check runs again on the new bookings (and then refuses
+        an overlap or a full week by the rule it breaks). With
+        ``expected_version`` the plan must still be at that version (what a
+        caller planned from), else ``ConcurrentChange``.
         """
+        attempt = 1
+        while True:
+            try:
+                return self._place_once(plan_id, person_id, slots, expected_version)
+            except BookingsChanged:
+                if attempt >= _PLACING_ATTEMPTS:
+                    raise
+                attempt += 1
+
+    def _place_once(
+        self,
+        plan_id: str,
+        person_id: str,
+        slots: Mapping[ConversationKind, tuple[datetime, datetime]],
+        expected_version: int | None,
+    ) -> StepReport:
         plan = self.store.load_plan(plan_id)
+        if expected_version is not None and plan.version != expected_version:
+            raise ConcurrentChange(plan_id, expected_version)
         at = self.now()
         self.actor(plan, person_id)
         after = plan.schedule(slots, at)
-        booked = self._booked(plan.manager_id, skip_plan=plan.id)
+        booked, read = self._bookings(plan.manager_id, skip_plan=plan.id)
         check = Check.of(
             manager=self.store.load_person(plan.manager_id),
             report=self.store.load_person(plan.report_id),
@@ -60,7 +95,7 @@ class ConversationSteps(ServiceBase):
             booked=booked,
         )
         check.require(from_conversations(after.conversations), tuple(slots))
-        return self._commit(plan, after, EventName.PLAN_SCHEDULED, at)
+        return self._commit(plan, after, EventName.PLAN_SCHEDULED, at, bookings=(read,))
 
     def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
         """Conversation 1 was held; keep what was learned (pair only)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 
-from attrs import frozen
+from attrs import define, field, frozen
 
 from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
@@ -19,9 +19,21 @@ from careerconv_core.domain.scheduling import (
     schedule_team,
 )
 from careerconv_core.domain.scheduling.validity import month_window, plan_window
-from careerconv_core.errors import CareerconvError, InvalidInput, RuleViolation
+from careerconv_core.errors import (
+    BookingsChanged,
+    CareerconvError,
+    ConcurrentChange,
+    InvalidInput,
+    RuleViolation,
+)
 from careerconv_core.services.base import StepReport, safe_message
 from careerconv_core.services.conversations import ConversationSteps
+
+_PLANNING_ROUNDS = 3
+"""How often a team is planned again around bookings other processes made meanwhile."""
+
+_CHANGED_MEANWHILE = "placed or changed by another careerconv run at the same time; nothing placed here"
+_RUN_AGAIN = "run the schedule again: it plans around the bookings made meanwhile"
 
 
 class TeamScheduling(ConversationSteps):
@@ -41,9 +53,52 @@ class TeamScheduling(ConversationSteps):
         Reports whose plan is not ready (no plan, not accepted, no opt-in to
         conversation 1, trust gate open) are listed with the rule that holds
         them; reports that do not fit are listed with the constraint that
-        blocks them. Nobody is dropped silently.
+        blocks them. Nobody is dropped silently. Each placement is committed
+        on its own, checked against the manager's bookings as they are then.
         """
         manager = self.store.load_person(manager_id)
+        ready, not_ready = self._ready_reports(manager_id, report_ids)
+        month = month_window(start, manager.zone)
+        busy, note = self._busy([manager, *(p for p, _ in ready)], month.start, month.end)
+        team = _TeamRun(manager_id, len(ready), progress)
+        todo = ready
+        for planning in range(1, _PLANNING_ROUNDS + 1):
+            # Planned against the bookings committed so far; a report whose time another
+            # process took meanwhile is planned again, in the next round, around that booking.
+            result = schedule_team(
+                manager,
+                [p for p, _ in todo],
+                start,
+                self.settings.scheduling,
+                busy,
+                self._booked(manager_id),
+                with_follow_ups=False,
+            )
+            team.minutes = dict(result.minutes_per_week)
+            team.unplaced.update(result.unplaced)
+            again = [
+                (person, plan)
+                for person, plan in todo
+                if not self._place_one(team, person, plan, result.placements.get(person.id), planning)
+            ]
+            if not again:
+                break
+            todo = again
+        not_ready.update(team.changed)
+        return TeamScheduleReport(
+            manager_id=manager_id,
+            placed=team.placed,
+            placements=team.placements,
+            unplaced=team.unplaced,
+            not_ready=not_ready,
+            minutes_per_week=team.minutes,
+            note=note,
+        )
+
+    def _ready_reports(
+        self, manager_id: str, report_ids: Sequence[str] | None
+    ) -> tuple[list[tuple[Person, CareerPlan]], dict[str, str]]:
+        """The manager's reports (or those named) whose plan can be scheduled, and why the others not."""
         candidates = [p for p in self.store.list_people() if p.manager_id == manager_id]
         if report_ids is not None:
             wanted = set(report_ids)
@@ -76,34 +131,28 @@ class TeamScheduling(ConversationSteps):
                 not_ready[person.id] = "already scheduled; use reschedule to move a conversation"
                 continue
             ready.append((person, plan))
-        month = month_window(start, manager.zone)
-        busy, note = self._busy([manager, *(p for p, _ in ready)], month.start, month.end)
-        result = schedule_team(
-            manager,
-            [p for p, _ in ready],
-            start,
-            self.settings.scheduling,
-            busy,
-            self._booked(manager_id),
-            with_follow_ups=False,
-        )
-        placed: dict[str, str] = {}
-        for n, (person, plan) in enumerate(ready, 1):
-            placement = result.placements.get(person.id)
-            if placement is not None:
-                self.place_conversations(plan.id, manager_id, _slots(placement))
-                placed[person.id] = plan.id
-            if progress is not None:
-                progress(n, len(ready))
-        return TeamScheduleReport(
-            manager_id=manager_id,
-            placed=placed,
-            placements=dict(result.placements),
-            unplaced=dict(result.unplaced),
-            not_ready=not_ready,
-            minutes_per_week=dict(result.minutes_per_week),
-            note=note,
-        )
+        return ready, not_ready
+
+    def _place_one(
+        self, team: _TeamRun, person: Person, plan: CareerPlan, placement: Placement | None, planning: int
+    ) -> bool:
+        """Commit one report's placement; False when it is to be planned again."""
+        if placement is not None:
+            try:
+                self.place_conversations(
+                    plan.id, team.manager_id, _slots(placement), expected_version=plan.version
+                )
+            except ConcurrentChange:
+                team.changed[person.id] = _CHANGED_MEANWHILE
+            except (RuleViolation, BookingsChanged) as exc:
+                if planning < _PLANNING_ROUNDS:
+                    return False
+                team.unplaced[person.id] = Blocker(person.id, "manager_time", safe_message(exc), _RUN_AGAIN)
+            else:
+                team.placed[person.id] = plan.id
+                team.placements[person.id] = placement
+        team.step()
+        return True
 
     def reschedule(
         self,
@@ -159,6 +208,27 @@ class TeamScheduleReport:
     not_ready: Mapping[str, str]
     minutes_per_week: Mapping[str, int]
     note: str = ""
+
+
+@define
+class _TeamRun:
+    """What one ``schedule_team`` run has done so far, across its planning rounds."""
+
+    manager_id: str
+    total: int
+    progress: Callable[[int, int], object] | None
+    done: int = 0
+    placed: dict[str, str] = field(factory=dict)
+    placements: dict[str, Placement] = field(factory=dict)
+    unplaced: dict[str, Blocker] = field(factory=dict)
+    changed: dict[str, str] = field(factory=dict)
+    minutes: dict[str, int] = field(factory=dict)
+
+    def step(self) -> None:
+        """One more report is settled: placed, blocked or left to another run."""
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def _slots(placement: Placement) -> dict[ConversationKind, tuple[datetime, datetime]]:

@@ -56,6 +56,7 @@ class PostgresClient(Dialect):
     # OF c: only the outbox rows being claimed are locked, not those the
     # NOT EXISTS test reads.
     claim_lock = " FOR UPDATE OF c SKIP LOCKED"
+    row_lock = " FOR UPDATE"
     rows = mapping.ROWS
 
     def is_duplicate_key(self, exc: Exception) -> bool:

@@ -54,6 +54,14 @@ class Dialect(ABC):
     one by one (PostgreSQL), so a claimer skips what another is taking.
     """
 
+    row_lock: ClassVar[str] = ""
+    """Appended to a read inside a write transaction that the transaction's outcome depends on.
+
+    Empty where the write transaction excludes other writers already (SQLite);
+    ``FOR UPDATE`` where rows are locked one by one (PostgreSQL), so a second
+    writer reading the same rows waits for the first and then sees its change.
+    """
+
     @abstractmethod
     def is_duplicate_key(self, exc: Exception) -> bool:
         """Whether the driver's ``exc`` says an INSERT clashed with a unique key, and nothing else."""

@@ -24,7 +24,7 @@ from typing import Any, Self
 from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
-from careerconv_core.errors import ConcurrentChange, InvalidInput, NotFound
+from careerconv_core.errors import BookingsChanged, ConcurrentChange, InvalidInput, NotFound
 from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_plugins.sql import rows
@@ -137,6 +137,8 @@ class SqlStore:
 
         :raises ConcurrentChange: a plan's stored version is not ``version - 1``
             (or a plan with ``version == 1`` already exists).
+        :raises BookingsChanged: a manager's plans changed since a placement in
+            the change was checked against them (``PlanChange.bookings``).
         :raises InvalidInput: an outbox entry's id is already in the outbox.
         """
         # Serialize before taking the write lock: the transaction stays short.
@@ -144,10 +146,27 @@ class SqlStore:
         people = [rows.person_row(p) for p in change.people]
         entries = [self._rows.outbox_row(e) for e in change.outbox]
         with self._writing("commit") as db:
+            self._check_bookings(db, change)
             self._write_plans(db, plans)
             self._write_people(db, people, change.removed_people)
             self._write_outbox(db, entries)
             self._write_cursors(db, change.cursors)
+
+    def _check_bookings(self, db: Dialect, change: PlanChange) -> None:
+        """Refuse the change when a manager's plans moved on since its placement was checked.
+
+        Read inside the write transaction, with the rows locked where the
+        database locks rows (``row_lock``), so two placements for one manager
+        are checked one after the other, never both against the old bookings.
+        """
+        written = [p.id for p in change.plans]
+        for read in change.bookings:
+            found = db.execute(
+                f"SELECT id, version FROM plans WHERE manager_id = ? ORDER BY id{db.row_lock}",  # noqa: S608 - constant
+                (read.manager_id,),
+            ).fetchall()
+            if not read.still_holds({str(r[0]): int(r[1]) for r in found}, written):
+                raise BookingsChanged(read.manager_id)
 
     def _write_plans(self, db: Dialect, plans: Sequence[tuple[rows.PlanRow, list[rows.DueRow]]]) -> None:
         for row, dues in plans:

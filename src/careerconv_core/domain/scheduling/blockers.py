@@ -71,5 +71,5 @@ def diagnose(
         "weekly_cap",
         f"weekly cap of {rules.weekly_cap_minutes / 60:.1f} h reached in every week of the window "
         "that could hold the three conversations",
-        "start this report's conversations next month, or raise weekly_cap_minutes",
+        "start this report's conversations next month, or raise [method] weekly_cap_hours in careerconv.toml",
     )
