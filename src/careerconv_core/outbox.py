@@ -48,6 +48,7 @@ class OutboxEntry:
     ``payload`` is the JSON of a view from ``careerconv_core.views``; nothing
     else is ever stored for delivery. ``delivered_to`` lists the adapters that
     already took it, so a retry goes only to the ones that did not.
+    ``leased_until`` is set on entries read while a dispatcher holds them.
     """
 
     id: str
@@ -61,6 +62,13 @@ class OutboxEntry:
     attempts: int = 0
     delivered_to: tuple[str, ...] = ()
     last_error: str = ""
+    # Not part of what the entry is: the store's note, on reads, that a dispatcher took it
+    # and until when (a dispatcher that died frees it then). Never written back.
+    leased_until: datetime | None = field(default=None, eq=False)
+
+    def leased_at(self, now: datetime) -> bool:
+        """Whether a dispatcher holds this entry at ``now`` (so no other will take it yet)."""
+        return self.leased_until is not None and self.leased_until > now
 
     def delivered(self, adapters: tuple[str, ...]) -> OutboxEntry:
         """This entry, taken by every adapter in ``adapters``."""

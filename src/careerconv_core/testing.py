@@ -217,7 +217,11 @@ class InMemoryStore:
 
     def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
         """Entries, oldest first, optionally filtered by status value."""
-        chosen = [e for e in self.entries.values() if statuses is None or e.status.value in statuses]
+        chosen = [
+            evolve(e, leased_until=self.leases.get(e.id))
+            for e in self.entries.values()
+            if statuses is None or e.status.value in statuses
+        ]
         return sorted(chosen, key=self._age)
 
     def cursor(self, name: str) -> str | None:

@@ -34,7 +34,7 @@ from careerconv.cli import (
     outbox,
     setup,
 )
-from careerconv.cli._common import Invocation, UsageError
+from careerconv.cli._common import Interrupted, Invocation, UsageError
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -104,8 +104,11 @@ def main(
     except CareerconvError as exc:
         inv.err(f"error: {exc}")
         return 1
+    except Interrupted:
+        return 130
     except KeyboardInterrupt:
-        inv.err("interrupted; nothing half-done was committed")
+        # Each change is one transaction: what committed before the interrupt stays whole.
+        inv.err("interrupted; every change committed before stays whole, none is half-done")
         return 130
     except EOFError:  # the answers typed at a prompt ran out
         inv.err(f"careerconv {args.command}: the input ended before every answer; nothing recorded")

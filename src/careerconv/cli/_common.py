@@ -28,6 +28,10 @@ class UsageError(Exception):
     """A command was called wrongly; the message says how to call it."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a command that has already told what it committed before it."""
+
+
 class Invocation:
     """One run of ``careerconv``: where the data lives, the clock, the terminal's streams.
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careerconv.cli._common import (
+    Interrupted,
     Invocation,
     UsageError,
     add_as,
@@ -49,10 +50,15 @@ def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
     if not groups:
         raise UsageError("name reports to schedule, or --team MANAGER")
     refusals: list[CareerconvError] = []
+    before = _scheduled(app, groups)
     for manager_id, reports in groups.items():
-        result = app.services().schedule_team(
-            manager_id, start, reports, progress=inv.progress(f"scheduling {manager_id}'s team")
-        )
+        try:
+            result = app.services().schedule_team(
+                manager_id, start, reports, progress=inv.progress(f"scheduling {manager_id}'s team")
+            )
+        except KeyboardInterrupt:
+            _tell_interrupted(inv, sorted(_scheduled(app, groups) - before), groups)
+            raise Interrupted from None
         # A report named by hand whose plan a rule holds back is a refusal (exit 1, on
         # standard error); in a --team run they are part of the team's overview.
         held = {r: _refusal(app, r) for r in reports or () if r in result.not_ready}
@@ -62,6 +68,33 @@ def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
         inv.err(f"error: {exc}")
     if refusals:
         raise refusals[-1]
+
+
+def _scheduled(app: App, groups: dict[str, list[str] | None]) -> set[str]:
+    """The reports of ``groups`` whose open plan has a conversation on the calendar, as stored now."""
+    from careerconv_core.domain.conversations import ConversationStatus
+
+    found = set()
+    for manager_id, reports in groups.items():
+        for plan in app.store.find_plans(manager_id=manager_id):
+            wanted = reports is None or plan.report_id in reports
+            booked = any(c.status is ConversationStatus.SCHEDULED for c in plan.conversations)
+            if wanted and plan.status.is_open and booked:
+                found.add(plan.report_id)
+    return found
+
+
+def _tell_interrupted(inv: Invocation, placed: list[str], groups: dict[str, list[str] | None]) -> None:
+    """What an interrupted schedule committed: each placed report is whole, with its invites queued."""
+    again = " ".join(f"--team {m}" if r is None else " ".join(r) for m, r in groups.items())
+    if placed:
+        inv.err(
+            f"interrupted after placing {len(placed)} report(s), committed with their invites queued: "
+            f"{', '.join(placed)}; the others are not placed. Run 'careerconv schedule {again}' "
+            "again to place the rest"
+        )
+    else:
+        inv.err("interrupted before any report was placed; nothing was committed")
 
 
 def _refusal(app: App, report_id: str) -> CareerconvError | None:

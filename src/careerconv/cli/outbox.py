@@ -4,50 +4,103 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from careerconv.cli._common import Invocation, add_command, positive
+
+if TYPE_CHECKING:
+    from careerconv.app import App
+    from careerconv_core.dispatch import DispatchReport
+
+
+BUSY_WAIT = 5.0
+"""Seconds ``dispatch --loop`` waits when another writer holds the store, before trying again."""
 
 
 def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
     """Deliver queued entries once, or keep running with ``--loop``."""
     import time
 
+    from careerconv_core.errors import AdapterError
+
     app = inv.app()
     runs = 0
+    report: DispatchReport | None = None
     while True:
-        report = app.dispatcher().run_once(args.limit)
+        try:
+            report = app.dispatcher().run_once(args.limit)
+        except AdapterError as exc:
+            # Another process holding the store for a moment is no reason to stop a loop.
+            if not (args.loop and exc.retryable):
+                raise
+            wait = min(BUSY_WAIT, args.interval)
+            inv.err(f"{exc}; trying again in {wait:g} s")
+            time.sleep(wait)
+            continue
         runs += 1
-        for name, tally in sorted(report.adapters.items()):
-            inv.out(
-                f"{name:10} delivered {tally.delivered}, unchanged {tally.unchanged}, "
-                f"retrying {tally.retried}, failed {tally.failed}"
-            )
-            for reason in tally.reasons:
-                inv.out(f"  failed: {reason}")
-        if report.skipped:
-            inv.out(f"{len(report.skipped)} entries wait for an adapter that is not configured")
+        _show_run(inv, report)
         if not args.loop and report.claimed < args.limit:
             break
         if args.loop and args.runs and runs >= args.runs:
             break
         if args.loop:
             time.sleep(args.interval)
-    if report.claimed == 0 and runs == 1:
+    if report is not None and report.claimed == 0 and runs == 1:
+        _show_nothing_due(inv, app)
+
+
+def _show_run(inv: Invocation, report: DispatchReport) -> None:
+    for name, tally in sorted(report.adapters.items()):
+        inv.out(
+            f"{name:10} delivered {tally.delivered}, unchanged {tally.unchanged}, "
+            f"retrying {tally.retried}, failed {tally.failed}"
+        )
+        for reason in tally.reasons:
+            inv.out(f"  failed: {reason}")
+    if report.skipped:
+        inv.out(f"{len(report.skipped)} entries wait for an adapter that is not configured")
+
+
+def _show_nothing_due(inv: Invocation, app: App) -> None:
+    """Why a run took nothing, when entries are pending: out with a dispatcher, or not due yet."""
+    now = app.clock()
+    pending = app.store.outbox(["pending"])
+    leased = [e for e in pending if e.leased_at(now)]
+    waiting = [e for e in pending if not e.leased_at(now) and e.next_attempt_at > now]
+    if not leased and not waiting:
         inv.out("nothing to deliver")
+        return
+    inv.out("nothing to deliver now:")
+    if leased:
+        until = max(e.leased_until for e in leased if e.leased_until is not None)
+        inv.out(
+            f"  {len(leased)} entr{'y is' if len(leased) == 1 else 'ies are'} out with another dispatcher "
+            f"until {until:%Y-%m-%d %H:%M}Z at the latest (if it stopped, they are free again then)"
+        )
+    if waiting:
+        first = min(e.next_attempt_at for e in waiting)
+        inv.out(
+            f"  {len(waiting)} entr{'y waits' if len(waiting) == 1 else 'ies wait'} for a later attempt, "
+            f"the first at {first:%Y-%m-%d %H:%M}Z ('careerconv status' lists them)"
+        )
 
 
 def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
     """What is pending or failed in the outbox, and why."""
     app = inv.app()
+    now = app.clock()
     entries = app.store.outbox(["pending", "failed"])
     pending = [e for e in entries if e.status.value == "pending"]
     failed = [e for e in entries if e.status.value == "failed"]
     inv.out(f"outbox: {len(pending)} pending, {len(failed)} failed")
     for e in pending:
         why = f" (last: {e.last_error})" if e.last_error else ""
-        inv.out(
-            f"  pending {e.id} {e.key} attempt {e.attempts + 1} at {e.next_attempt_at:%Y-%m-%d %H:%M}Z{why}"
+        when = (
+            f"out with a dispatcher until {e.leased_until:%Y-%m-%d %H:%M}Z"
+            if e.leased_at(now) and e.leased_until is not None
+            else f"attempt {e.attempts + 1} at {e.next_attempt_at:%Y-%m-%d %H:%M}Z"
         )
+        inv.out(f"  pending {e.id} {e.key} {when}{why}")
     for e in failed:
         inv.out(f"  failed  {e.id} {e.key} after {e.attempts} attempt(s): {e.last_error}")
     if failed:

@@ -106,8 +106,8 @@ class RowCodec:
             entry.last_error,
         )
 
-    def outbox_entry(self, row: Sequence[Any]) -> OutboxEntry:
-        """An ``OutboxEntry`` from the values of ``OUTBOX_COLUMNS``."""
+    def outbox_entry(self, row: Sequence[Any], *, leased_until: Any = None) -> OutboxEntry:
+        """An ``OutboxEntry`` from the values of ``OUTBOX_COLUMNS`` (and its lease, when read)."""
         return OutboxEntry(
             id=row[0],
             key=row[1],
@@ -120,4 +120,5 @@ class RowCodec:
             attempts=int(row[8]),
             delivered_to=tuple(self.from_list(row[9])),
             last_error=row[10],
+            leased_until=None if leased_until is None else self.from_moment(leased_until),
         )

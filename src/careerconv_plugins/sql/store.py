@@ -299,7 +299,7 @@ class SqlStore:
 
     def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
         """Entries, oldest first, optionally only those with the given status values."""
-        sql = f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - column names are ours
+        sql = f"SELECT {_COLUMNS}, lease_until FROM outbox"  # noqa: S608 - column names are ours
         args: list[str] = []
         if statuses is not None:
             if not statuses:
@@ -308,7 +308,7 @@ class SqlStore:
             sql += f" WHERE status IN {_marks(len(args))}"
         with self._reading("read outbox") as db:
             found = db.execute(sql + " ORDER BY created_at, seq", args).fetchall()
-        return [self._rows.outbox_entry(r) for r in found]
+        return [self._rows.outbox_entry(r[:-1], leased_until=r[-1]) for r in found]
 
     def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
         """Put failed entries (all, or those in ``entry_ids``) back in the queue at ``now``.
