@@ -414,6 +414,16 @@ def test_save_outbox_records_the_attempt_and_ends_the_lease(store: Any) -> None:
         store.save_outbox([entry("ghost")])
 
 
+def test_the_outbox_read_shows_which_entries_are_out_and_until_when(store: Any) -> None:
+    store.commit(PlanChange(outbox=(entry("a", key="ka"), entry("b", key="kb"))))
+    (a,) = store.claim_outbox(at(1), 1, at(1, 0.5))
+    leased = {e.id: e.leased_until for e in store.outbox()}
+    assert leased == {"a": at(1, 0.5), "b": None}
+    assert next(e for e in store.outbox() if e.id == "a").leased_at(at(1, 0.25))
+    store.save_outbox([a.delivered(("ics",))])
+    assert all(e.leased_until is None for e in store.outbox())
+
+
 def test_an_entry_superseded_while_out_is_not_put_back(store: Any) -> None:
     store.commit(PlanChange(outbox=(entry("old", key="k"),)))
     (old,) = store.claim_outbox(at(1), 10, at(2))
