@@ -20,7 +20,7 @@ import icalendar
 import pytest
 
 from careerconv.app import App
-from careerconv_core.domain.conversations import ConversationStatus
+from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_plugins.ics import mapping
 from support.cli import NOW, Cli
 from tests_support_paths import EXAMPLES
@@ -124,3 +124,19 @@ def test_schedules_side_by_side_never_double_book_the_manager_or_break_the_weekl
     assert max(minutes.values()) <= 4 * 60, minutes  # weekly_cap_hours = 4.0
     placed = {r for r in TEAM if f"{r}:" in "".join(run.stdout for run in runs)}
     assert placed, runs
+
+
+def test_steps_on_one_plan_at_once_all_take_effect_instead_of_conflicting(cli: Cli) -> None:
+    cli("schedule", "jonas", "--start", "2027-01-05")
+    story = str(EXAMPLES / "records" / "jonas-life-story.toml")
+    record = ["record", "jonas", "life_story", "--file", story, "--as", "maya"]
+    opt_in = ["opt-in", "jonas", "--as", "jonas"]
+    runs = at_once(cli.home, *[record] * 6, opt_in, opt_in)
+    for run in runs:
+        assert run.returncode == 0, run  # each is read again and applied to the plan as it is then
+    app = App.load(cli.home)
+    try:
+        (plan,) = app.store.find_plans(report_id="jonas")
+    finally:
+        app.close()
+    assert plan.life_story is not None and plan.held(ConversationKind.LIFE_STORY)

@@ -10,8 +10,10 @@ plus the notices a step sends, written to the outbox and delivered later by
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
 
 from attrs import evolve, field, frozen
 
@@ -27,13 +29,46 @@ from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.domain.when import day, local
-from careerconv_core.errors import CareerconvError, InvalidInput, NotFound
+from careerconv_core.errors import CareerconvError, ConcurrentChange, InvalidInput, NotFound
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import BookingsRead, CalendarBackend, PlanChange, PlanStore
 from careerconv_core.views import NoticeView
 
 Clock = Callable[[], datetime]
 IdFactory = Callable[[], str]
+
+
+STEP_ATTEMPTS = 10
+"""How often a one-plan step is tried when other processes keep changing that plan.
+
+Every round one of the contenders commits, so a step among fewer than ten
+writers of one plan at once always gets its turn."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_plan_step(step: Callable[P, R]) -> Callable[P, R]:
+    """Run ``step`` again, from a fresh read, when its plan changed meanwhile (``ConcurrentChange``).
+
+    For steps that read one plan, decide from it and the people alone, and
+    commit once: run again, the step decides from the plan as another process
+    left it and every rule is checked again, so two people acting on one plan
+    at the same time both get their step, or a rule's refusal, not a conflict.
+    """
+
+    @functools.wraps(step)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        attempt = 1
+        while True:
+            try:
+                return step(*args, **kwargs)
+            except ConcurrentChange:
+                if attempt >= STEP_ATTEMPTS:
+                    raise
+                attempt += 1
+
+    return run
 
 
 @frozen
@@ -240,6 +275,7 @@ class ServiceBase:
         self.observe(DomainEvent(event, plan.id, at))
         return StepReport(plan, (event,), tuple(e.key for e in entries), findings)
 
+    @one_plan_step
     def _step(
         self,
         plan_id: str,

@@ -17,7 +17,7 @@ from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import NotFound, RuleViolation
 from careerconv_core.outbox import OutboxEntry
 from careerconv_core.ports import PlanChange
-from careerconv_core.services.base import ServiceBase, StepReport
+from careerconv_core.services.base import ServiceBase, StepReport, one_plan_step
 
 _FOLLOW_UP_KINDS = {  # which placed follow-ups a due item is held in
     DueKind.CHECK_IN: frozenset(CheckInKind),
@@ -50,6 +50,7 @@ class CadenceSteps(ServiceBase):
 
     __slots__ = ()
 
+    @one_plan_step
     def check_in(
         self,
         plan_id: str,
@@ -86,6 +87,7 @@ class CadenceSteps(ServiceBase):
             )
         return self._commit(plan, after, _HELD[kind], at, notices=notices)
 
+    @one_plan_step
     def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
         """Put the first year's check-ins and quarterly reviews on the calendar (M10).
 

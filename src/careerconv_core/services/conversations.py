@@ -17,9 +17,9 @@ from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling.validity import Check, from_conversations
 from careerconv_core.errors import BookingsChanged, ConcurrentChange, RuleViolation
 from careerconv_core.ports import BookingsRead
-from careerconv_core.services.base import ServiceBase, StepReport
+from careerconv_core.services.base import ServiceBase, StepReport, one_plan_step
 
-_PLACING_ATTEMPTS = 5
+_PLACING_ATTEMPTS = 10
 """How often a placement is checked again when other processes keep booking the same manager."""
 
 
@@ -60,7 +60,7 @@ class ConversationSteps(ServiceBase):
         Busy time in the calendars is the scheduler's to avoid (``reschedule``).
         The store commits the placement only if the manager's bookings are
         still those it was checked against; when another process booked one
-        meanwhile, the check runs again on the new bookings (and then refuses
+        meanwhile, the check runs again on the new bookings (up to ten times) (and then refuses
         an overlap or a full week by the rule it breaks). With
         ``expected_version`` the plan must still be at that version (what a
         caller planned from), else ``ConcurrentChange``.
@@ -74,6 +74,7 @@ class ConversationSteps(ServiceBase):
                     raise
                 attempt += 1
 
+    @one_plan_step
     def _place_once(
         self,
         plan_id: str,
@@ -107,6 +108,7 @@ class ConversationSteps(ServiceBase):
 
         return self._step(plan_id, person_id, EventName.LIFE_STORY_HELD, apply)
 
+    @one_plan_step
     def record_pinnacle(self, plan_id: str, person_id: str, pinnacle: Pinnacle) -> StepReport:
         """Conversation 2 was held: roles, crossed-out careers, competencies (M5-M7).
 
@@ -163,6 +165,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t),
         )
 
+    @one_plan_step
     def write_grow(self, plan_id: str, person_id: str, grow: GrowPlan) -> StepReport:
         """The report writes or revises the GROW plan (M8, M9); tickets follow; the stress test reports."""
         plan = self.store.load_plan(plan_id)
@@ -174,6 +177,7 @@ class ConversationSteps(ServiceBase):
         event = EventName.GROW_REVISED if plan.grow is not None else EventName.GROW_WRITTEN
         return self._commit(plan, after, event, at, findings=findings)
 
+    @one_plan_step
     def record_grow_review(self, plan_id: str, person_id: str) -> StepReport:
         """Conversation 3 was held (M3); check-ins start and both sides may give feedback (M16)."""
         plan = self.store.load_plan(plan_id)

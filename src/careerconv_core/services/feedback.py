@@ -5,7 +5,7 @@ from __future__ import annotations
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.feedback import FeedbackAggregate, FeedbackRating, aggregate
 from careerconv_core.errors import NotFound
-from careerconv_core.services.base import ServiceBase, StepReport
+from careerconv_core.services.base import ServiceBase, StepReport, one_plan_step
 
 
 class FeedbackSteps(ServiceBase):
@@ -13,6 +13,7 @@ class FeedbackSteps(ServiceBase):
 
     __slots__ = ()
 
+    @one_plan_step
     def give_feedback(self, plan_id: str, person_id: str, score: int) -> StepReport:
         """A 0-10 rating of the three conversations (M16); HR sees only aggregates of 5+."""
         plan = self.store.load_plan(plan_id)

@@ -17,7 +17,7 @@ from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import InvalidInput, RuleViolation
 from careerconv_core.outbox import Channel
 from careerconv_core.ports import PlanChange
-from careerconv_core.services.base import ServiceBase, StepReport
+from careerconv_core.services.base import ServiceBase, StepReport, one_plan_step
 from careerconv_core.services.cadence import planned_follow_ups
 
 _PATH_CHOSEN = {
@@ -80,6 +80,7 @@ class HandoffSteps(ServiceBase):
             )
         return reports
 
+    @one_plan_step
     def answer_handoff(self, plan_id: str, person_id: str, granted: bool) -> StepReport:
         """The report's answer (M12). Yes: share and schedule nothing yet. No: nothing is shared."""
         plan = self.store.load_plan(plan_id)
@@ -160,6 +161,7 @@ class HandoffSteps(ServiceBase):
             lambda p, _a, _t: p.schedule_handoff_meeting(start, stop, person_id),
         )
 
+    @one_plan_step
     def choose_path(self, plan_id: str, person_id: str, path: NewManagerPath) -> StepReport:
         """The new manager records how they and the report go on (M13).
 

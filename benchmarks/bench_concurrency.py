@@ -1,0 +1,249 @@
+"""Processes side by side on one home: overlapping bookings, lost or doubled effects, tracebacks.
+
+Run from the project root::
+
+    python benchmarks/bench_concurrency.py                 # seeds 1-5, six rounds each
+    python benchmarks/bench_concurrency.py --seeds 20 --rounds 8
+
+Each seed starts a fresh home with Maya's eight reports ready for their
+conversations. Each round starts between two and eight careerconv processes
+at once (``python -m careerconv.cli``), drawn by the seed from: ``schedule``
+of one report, ``record`` of a scheduled report's life story, ``org import``
+of the unchanged org, ``dispatch --limit K`` and ``status``. After the last
+round a final ``dispatch`` empties the outbox, and the home is checked:
+
+- **overlaps**: two of the manager's booked conversations that overlap, and
+  weeks over the weekly cap (4 h);
+- **lost**: a scheduled conversation without its invite file at the time the
+  store says, or missing from a participant's calendar file; an outbox entry
+  still pending or failed;
+- **doubled**: a conversation with more than one invite file, or an event
+  twice in a person's file, or a notice mailed twice;
+- **tracebacks**: any process that printed one, or exited other than 0 or 1.
+
+Every figure must be 0; a refusal (exit 1 with a one-line reason, such as a
+report whose month is full) is counted, not an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import itertools
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from careerconv.app import App
+from careerconv_core.domain.conversations import ConversationStatus
+from careerconv_plugins.ics import mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+NOW = "2027-01-04T08:00:00+00:00"
+MANAGER = "maya"
+TEAM = ("jonas", "aylin", "lukas", "sofia", "emil", "priya", "marcus", "hannah")
+CAP_MINUTES = 4 * 60
+
+
+def careerconv(home: Path, *argv: str) -> list[str]:
+    """The command line of one careerconv process on ``home``."""
+    return [sys.executable, "-m", "careerconv.cli", "--home", str(home), *argv]
+
+
+def environment() -> dict[str, str]:
+    """The processes' environment: the fixed clock, and this checkout's sources."""
+    return {**os.environ, "CAREERCONV_NOW": NOW, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+
+
+def run(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """One process, waited for."""
+    return subprocess.run(careerconv(home, *argv), capture_output=True, text=True, env=environment(), check=False)
+
+
+def at_once(home: Path, commands: Sequence[Sequence[str]]) -> list[subprocess.CompletedProcess[str]]:
+    """Start every command before waiting for any."""
+    started = [
+        subprocess.Popen(
+            careerconv(home, *argv),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+        )
+        for argv in commands
+    ]
+    done = []
+    for process, argv in zip(started, commands, strict=True):
+        out, err = process.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(list(argv), process.returncode, out, err))
+    return done
+
+
+def prepared_home(folder: Path) -> Path:
+    """A home with the example org and Maya's eight reports ready for conversation 1."""
+    home = folder / "home"
+    steps = [
+        ["init"],
+        ["org", "import", str(EXAMPLES / "org.toml")],
+        ["propose", "--team", MANAGER],
+        *[["accept", report, "--as", report] for report in TEAM],
+        ["ready", *TEAM],
+    ]
+    for argv in steps:
+        done = run(home, *argv)
+        if done.returncode != 0:
+            raise SystemExit(f"setup step {' '.join(argv)} failed: {done.stderr}")
+    return home
+
+
+def draw(rng: random.Random, scheduled: set[str]) -> list[str]:
+    """One command for a round."""
+    unscheduled = [r for r in TEAM if r not in scheduled]
+    pool = ["dispatch", "dispatch", "status", "org"]
+    pool += ["schedule"] * (3 if unscheduled else 0)
+    pool += ["record"] * (2 if scheduled else 0)
+    kind = rng.choice(pool)
+    if kind == "schedule":
+        return ["schedule", rng.choice(unscheduled), "--start", "2027-01-05"]
+    if kind == "record":
+        report = rng.choice(sorted(scheduled))
+        life_story = str(EXAMPLES / "records" / "jonas-life-story.toml")
+        return ["record", report, "life_story", "--file", life_story, "--as", MANAGER]
+    if kind == "org":
+        return ["org", "import", str(EXAMPLES / "org.toml")]
+    if kind == "dispatch":
+        return ["dispatch", "--limit", str(rng.randint(1, 5))]
+    return ["status"]
+
+
+def bookings(home: Path) -> dict[tuple[str, str], tuple[datetime, datetime]]:
+    """Each scheduled conversation of the manager's plans: (plan id, kind) to its times."""
+    app = App.load(home)
+    try:
+        return {
+            (plan.id, conv.kind.value): (conv.start, conv.end)
+            for plan in app.store.find_plans(manager_id=MANAGER)
+            for conv in plan.conversations
+            if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end
+        }
+    finally:
+        app.close()
+
+
+def events(path: Path) -> list[icalendar.Event]:
+    """The events of one calendar file."""
+    return list(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+def check(home: Path) -> collections.Counter[str]:
+    """The figures of one finished home: every one should be 0."""
+    found: collections.Counter[str] = collections.Counter()
+    booked = bookings(home)
+    spans = sorted(booked.values())
+    found["overlaps"] += sum(end > start for (_, end), (start, _) in itertools.pairwise(spans))
+    berlin = ZoneInfo("Europe/Berlin")
+    weeks: collections.Counter[tuple[int, int]] = collections.Counter()
+    for start, end in spans:
+        iso = start.astimezone(berlin).isocalendar()
+        weeks[iso.year, iso.week] += int((end - start).total_seconds() // 60)
+    found["weeks over the cap"] += sum(minutes > CAP_MINUTES for minutes in weeks.values())
+    invites = home / "invites" / "invites"
+    by_conversation: collections.Counter[tuple[str, str]] = collections.Counter()
+    written: dict[str, tuple[datetime, set[str]]] = {}
+    for path in invites.glob("*.ics"):
+        event = events(path)[0]
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        uid = str(event["UID"])  # "<plan>-<kind>@careerconv"
+        plan_id, _, kind = uid.split("@")[0].rpartition("-")
+        by_conversation[plan_id, kind] += 1
+        written[uid] = (event.decoded("DTSTART"), set(mapping.participant_ids(event)))
+    for (plan_id, kind), (start, _) in booked.items():
+        uid = f"{plan_id}-{kind}@careerconv"
+        if uid not in written or written[uid][0] != start:
+            found["lost"] += 1
+    found["doubled"] += sum(n - 1 for n in by_conversation.values() if n > 1)
+    for person in invites.parent.glob("people/*.ics"):
+        uids = [str(e["UID"]) for e in events(person)]
+        found["doubled"] += len(uids) - len(set(uids))
+        person_id = person.stem
+        mine = {uid for uid, (_, who) in written.items() if person_id in who}
+        found["lost"] += len(mine - set(uids))
+    status = run(home, "status").stdout
+    found["lost"] += 0 if "outbox: 0 pending, 0 failed" in status else 1
+    mails = collections.Counter(p.read_text().split("\n\n")[0] for p in (home / "mail").rglob("*.eml"))
+    found["doubled"] += sum(n - 1 for n in mails.values() if n > 1)
+    return found
+
+
+def one_seed(seed: int, rounds: int, *, verbose: bool = False) -> tuple[collections.Counter[str], int, int, float]:
+    """Run one seed; its figures, how many processes ran, how many were refusals, seconds."""
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    figures: collections.Counter[str] = collections.Counter()
+    processes = refusals = 0
+    with tempfile.TemporaryDirectory() as folder:
+        home = prepared_home(Path(folder))
+        for _ in range(rounds):
+            scheduled = {plan_report for plan_report in _scheduled_reports(home)}
+            commands = [draw(rng, scheduled) for _ in range(rng.randint(2, 8))]
+            for done in at_once(home, commands):
+                processes += 1
+                text = done.stdout + done.stderr
+                if "Traceback" in text or done.returncode not in (0, 1):
+                    figures["tracebacks"] += 1
+                    print(f"  seed {seed}: {' '.join(done.args)} exited {done.returncode}:\n{text}")
+                elif done.returncode == 1:
+                    refusals += 1
+                    if verbose:
+                        print(f"  seed {seed}: refused: {' '.join(done.args[:2])}: {done.stderr.strip()}")
+        final = run(home, "dispatch")
+        figures["tracebacks"] += "Traceback" in final.stdout + final.stderr
+        figures.update(check(home))
+    return figures, processes, refusals, time.perf_counter() - started
+
+
+def _scheduled_reports(home: Path) -> set[str]:
+    app = App.load(home)
+    try:
+        return {
+            plan.report_id
+            for plan in app.store.find_plans(manager_id=MANAGER)
+            if any(c.status is ConversationStatus.SCHEDULED for c in plan.conversations)
+        }
+    finally:
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5, help="seeds 1..N")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds of processes per seed")
+    parser.add_argument("--verbose", action="store_true", help="print each refusal's reason")
+    args = parser.parse_args()
+    total: collections.Counter[str] = collections.Counter()
+    keys = ("overlaps", "weeks over the cap", "lost", "doubled", "tracebacks")
+    runs = refused = 0
+    for seed in range(1, args.seeds + 1):
+        figures, processes, refusals, seconds = one_seed(seed, args.rounds, verbose=args.verbose)
+        total.update(figures)
+        runs += processes
+        refused += refusals
+        shown = ", ".join(f"{k} {figures[k]}" for k in keys)
+        print(f"seed {seed}: {processes} processes ({refusals} refused), {shown}; {seconds:.1f}s", flush=True)
+    shown = ", ".join(f"{k} {total[k]}" for k in keys)
+    print(f"all {args.seeds} seeds: {runs} processes ({refused} refused in one line), {shown}")
+
+
+if __name__ == "__main__":
+    main()
