@@ -109,8 +109,8 @@ def prepared_home(folder: Path) -> Path:
 def draw(rng: random.Random, scheduled: set[str]) -> list[str]:
     """One command for a round."""
     unscheduled = [r for r in TEAM if r not in scheduled]
-    pool = ["dispatch", "dispatch", "status", "org"]
-    pool += ["schedule"] * (3 if unscheduled else 0)
+    pool = ["dispatch"] * 4 + ["status", "org"]
+    pool += ["schedule"] * (5 if unscheduled else 0)
     pool += ["record"] * (2 if scheduled else 0)
     kind = rng.choice(pool)
     if kind == "schedule":
