@@ -19,6 +19,7 @@ round a final ``dispatch`` empties the outbox, and the home is checked:
   still pending or failed;
 - **doubled**: a conversation with more than one invite file, or an event
   twice in a person's file, or a notice mailed twice;
+- **leftover temporary files** of interrupted writes;
 - **tracebacks**: any process that printed one, or exited other than 0 or 1.
 
 Every figure must be 0; a refusal (exit 1 with a one-line reason, such as a
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import itertools
 import os
 import random
 import subprocess
@@ -37,17 +37,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-import icalendar
 
 from careerconv.app import App
 from careerconv_core.domain.conversations import ConversationStatus
-from careerconv_plugins.ics import mapping
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the home check the crash tests use too
+
+from support.home_check import FIGURES, check_home  # noqa: E402 - after the path above
+
 EXAMPLES = ROOT / "examples"
 NOW = "2027-01-04T08:00:00+00:00"
 MANAGER = "maya"
@@ -62,12 +61,18 @@ def careerconv(home: Path, *argv: str) -> list[str]:
 
 def environment() -> dict[str, str]:
     """The processes' environment: the fixed clock, and this checkout's sources."""
-    return {**os.environ, "CAREERCONV_NOW": NOW, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+    return {
+        **os.environ,
+        "CAREERCONV_NOW": NOW,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path]),
+    }
 
 
 def run(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """One process, waited for."""
-    return subprocess.run(careerconv(home, *argv), capture_output=True, text=True, env=environment(), check=False)
+    return subprocess.run(
+        careerconv(home, *argv), capture_output=True, text=True, env=environment(), check=False
+    )
 
 
 def at_once(home: Path, commands: Sequence[Sequence[str]]) -> list[subprocess.CompletedProcess[str]]:
@@ -126,67 +131,9 @@ def draw(rng: random.Random, scheduled: set[str]) -> list[str]:
     return ["status"]
 
 
-def bookings(home: Path) -> dict[tuple[str, str], tuple[datetime, datetime]]:
-    """Each scheduled conversation of the manager's plans: (plan id, kind) to its times."""
-    app = App.load(home)
-    try:
-        return {
-            (plan.id, conv.kind.value): (conv.start, conv.end)
-            for plan in app.store.find_plans(manager_id=MANAGER)
-            for conv in plan.conversations
-            if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end
-        }
-    finally:
-        app.close()
-
-
-def events(path: Path) -> list[icalendar.Event]:
-    """The events of one calendar file."""
-    return list(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
-
-
-def check(home: Path) -> collections.Counter[str]:
-    """The figures of one finished home: every one should be 0."""
-    found: collections.Counter[str] = collections.Counter()
-    booked = bookings(home)
-    spans = sorted(booked.values())
-    found["overlaps"] += sum(end > start for (_, end), (start, _) in itertools.pairwise(spans))
-    berlin = ZoneInfo("Europe/Berlin")
-    weeks: collections.Counter[tuple[int, int]] = collections.Counter()
-    for start, end in spans:
-        iso = start.astimezone(berlin).isocalendar()
-        weeks[iso.year, iso.week] += int((end - start).total_seconds() // 60)
-    found["weeks over the cap"] += sum(minutes > CAP_MINUTES for minutes in weeks.values())
-    invites = home / "invites" / "invites"
-    by_conversation: collections.Counter[tuple[str, str]] = collections.Counter()
-    written: dict[str, tuple[datetime, set[str]]] = {}
-    for path in invites.glob("*.ics"):
-        event = events(path)[0]
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        uid = str(event["UID"])  # "<plan>-<kind>@careerconv"
-        plan_id, _, kind = uid.split("@")[0].rpartition("-")
-        by_conversation[plan_id, kind] += 1
-        written[uid] = (event.decoded("DTSTART"), set(mapping.participant_ids(event)))
-    for (plan_id, kind), (start, _) in booked.items():
-        uid = f"{plan_id}-{kind}@careerconv"
-        if uid not in written or written[uid][0] != start:
-            found["lost"] += 1
-    found["doubled"] += sum(n - 1 for n in by_conversation.values() if n > 1)
-    for person in invites.parent.glob("people/*.ics"):
-        uids = [str(e["UID"]) for e in events(person)]
-        found["doubled"] += len(uids) - len(set(uids))
-        person_id = person.stem
-        mine = {uid for uid, (_, who) in written.items() if person_id in who}
-        found["lost"] += len(mine - set(uids))
-    status = run(home, "status").stdout
-    found["lost"] += 0 if "outbox: 0 pending, 0 failed" in status else 1
-    mails = collections.Counter(p.read_text().split("\n\n")[0] for p in (home / "mail").rglob("*.eml"))
-    found["doubled"] += sum(n - 1 for n in mails.values() if n > 1)
-    return found
-
-
-def one_seed(seed: int, rounds: int, *, verbose: bool = False) -> tuple[collections.Counter[str], int, int, float]:
+def one_seed(
+    seed: int, rounds: int, *, verbose: bool = False
+) -> tuple[collections.Counter[str], int, int, float]:
     """Run one seed; its figures, how many processes ran, how many were refusals, seconds."""
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -195,7 +142,7 @@ def one_seed(seed: int, rounds: int, *, verbose: bool = False) -> tuple[collecti
     with tempfile.TemporaryDirectory() as folder:
         home = prepared_home(Path(folder))
         for _ in range(rounds):
-            scheduled = {plan_report for plan_report in _scheduled_reports(home)}
+            scheduled = _scheduled_reports(home)
             commands = [draw(rng, scheduled) for _ in range(rng.randint(2, 8))]
             for done in at_once(home, commands):
                 processes += 1
@@ -209,7 +156,7 @@ def one_seed(seed: int, rounds: int, *, verbose: bool = False) -> tuple[collecti
                         print(f"  seed {seed}: refused: {' '.join(done.args[:2])}: {done.stderr.strip()}")
         final = run(home, "dispatch")
         figures["tracebacks"] += "Traceback" in final.stdout + final.stderr
-        figures.update(check(home))
+        figures.update(check_home(home, MANAGER, cap_minutes=CAP_MINUTES))
     return figures, processes, refusals, time.perf_counter() - started
 
 
@@ -232,7 +179,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print each refusal's reason")
     args = parser.parse_args()
     total: collections.Counter[str] = collections.Counter()
-    keys = ("overlaps", "weeks over the cap", "lost", "doubled", "tracebacks")
+    keys = (*FIGURES, "tracebacks")
     runs = refused = 0
     for seed in range(1, args.seeds + 1):
         figures, processes, refusals, seconds = one_seed(seed, args.rounds, verbose=args.verbose)

@@ -10,8 +10,9 @@ either; a crash between the temporary file and the rename can leave a
 is readable by its owner only (career data), and so is a folder it creates;
 a file that is replaced keeps the permissions it had. Such leftovers (and a
 store's ``.<name>.*.new``) older than ``STALE_AFTER`` are removed the first
-time a process writes into that folder, and so are those of a process that
-is gone (``remove_stale_temporaries``): a restart after a crash cleans up.
+time a process writes into that folder or builds an adapter on it
+(``sweep_owned``), and so are those of a process that is gone
+(``remove_stale_temporaries``): a restart after a crash cleans up.
 
 A file that is read, changed and written back from several others (the ics
 adapter's per-person calendars) is rebuilt under ``folder_lock``, so two
@@ -127,6 +128,19 @@ def _sweep_once(folder: Path) -> None:
     if folder not in _swept:
         _swept.add(folder)
         remove_stale_temporaries(folder)
+
+
+def sweep_owned(folder: Path) -> None:
+    """Clean an adapter's folder and the folders in it, once per process, when it is built.
+
+    So the next run after a crash cleans every folder a configured adapter
+    writes into, also one it has nothing new to write to.
+    """
+    _sweep_once(folder)
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                _sweep_once(child)
 
 
 @contextlib.contextmanager
@@ -269,6 +283,7 @@ def folder_setting(settings: Mapping[str, str], name: str, *, where: str) -> Pat
         raise ConfigurationError(
             f"{where}: setting {name!r} points to {path}, which is a file; give a folder instead"
         )
+    sweep_owned(path)
     return path
 
 

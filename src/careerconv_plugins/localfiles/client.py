@@ -14,7 +14,7 @@ from typing import Any
 
 from careerconv_core.errors import AdapterError, ConfigurationError
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
-from careerconv_plugins.files import is_retryable, write_atomic, write_error
+from careerconv_plugins.files import is_retryable, sweep_owned, write_atomic, write_error
 from careerconv_plugins.names import file_stem
 from careerconv_plugins.outcomes import error_outcome
 
@@ -29,6 +29,7 @@ class JsonFolder:
             raise ConfigurationError(f"{adapter}: set 'directory' to the folder to write files into")
         self.adapter = adapter
         self.root = Path(directory)
+        sweep_owned(self.root)  # a crashed run's temporary files
 
     def path(self, key: str) -> Path:
         """The file for ``key``: an injective encoding of it (``names.file_stem``)."""
