@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from careerconv.cli._common import Invocation, add_command
 
 if TYPE_CHECKING:  # building the parser loads no core
+    from careerconv.app import App
+    from careerconv_core.domain.plan import CareerPlan
     from careerconv_core.services import OrgSyncReport
 
 
@@ -21,13 +23,14 @@ def cmd_org_import(args: argparse.Namespace, inv: Invocation) -> None:
     report = app.services().sync_org(
         snapshot, complete=True, remove_missing=args.remove_missing, dry_run=args.dry_run
     )
-    show_org_report(inv, report)
+    show_org_report(inv, report, app)
 
 
 def cmd_org_sync(args: argparse.Namespace, inv: Invocation) -> None:
     """Read what changed from the configured HRIS source."""
-    report = inv.app().sync_org(full=args.full, remove_missing=args.remove_missing, dry_run=args.dry_run)
-    show_org_report(inv, report)
+    app = inv.app()
+    report = app.sync_org(full=args.full, remove_missing=args.remove_missing, dry_run=args.dry_run)
+    show_org_report(inv, report, app)
 
 
 _SHOWN_IDS = 20  # ids listed per line; the count is always whole
@@ -38,7 +41,31 @@ def _ids(ids: Sequence[str]) -> str:
     return listed + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
 
 
-def show_org_report(inv: Invocation, report: OrgSyncReport) -> None:
+def _plan(app: App, plan_id: str) -> CareerPlan | None:
+    from careerconv_core.errors import NotFound
+
+    try:
+        return app.store.load_plan(plan_id)
+    except NotFound:
+        return None
+
+
+def _whose(app: App, plan_id: str) -> str:
+    """``jonas's plan 1a2b3c`` (the report named: a plan id alone tells a reader nothing)."""
+    plan = _plan(app, plan_id)
+    return f"plan {plan_id}" if plan is None else f"{plan.report_id}'s plan {plan_id}"
+
+
+def _has_conversations(app: App, plan_id: str, status: str) -> bool:
+    """Whether the plan has conversations in ``status`` (``scheduled``, ``cancelled``)."""
+    from careerconv_core.domain.conversations import ConversationStatus
+
+    plan = _plan(app, plan_id)
+    wanted = ConversationStatus(status)
+    return plan is not None and any(c.status is wanted for c in plan.conversations)
+
+
+def show_org_report(inv: Invocation, report: OrgSyncReport, app: App) -> None:
     """Who was added, updated, removed or kept; which plans start a handoff, end or reopen."""
     dry = report.dry_run
     would = "would be " if dry else ""
@@ -53,14 +80,24 @@ def show_org_report(inv: Invocation, report: OrgSyncReport) -> None:
                 inv.out(f"  {label}: {_ids(ids)}")
     handoff = "would be" if dry else "is"
     for plan_id in report.handoffs:
-        inv.out(f"  manager change on plan {plan_id}: the report {handoff} asked for consent first (M12)")
+        inv.out(
+            f"  manager change on {_whose(app, plan_id)}: the report {handoff} asked for consent first (M12)"
+        )
     lapse = "would lapse" if dry else "lapsed"
     for plan_id in report.lapsed:
-        inv.out(f"  manager change on plan {plan_id}: the proposal, not yet accepted, {lapse} (M1)")
+        inv.out(f"  manager change on {_whose(app, plan_id)}: the proposal, not yet accepted, {lapse} (M1)")
     for plan_id in report.ended:
-        inv.out(f"  plan {plan_id} {would}ended: the report left")
+        booked = dry and _has_conversations(app, plan_id, "scheduled")
+        cancel = "; its booked conversations would be cancelled" if booked else ""
+        inv.out(f"  {_whose(app, plan_id)} {would}ended: the report left{cancel}")
     for plan_id in report.restored:
-        inv.out(f"  plan {plan_id} {would}reopened: the report is back within the grace period")
+        again = ""
+        if _has_conversations(app, plan_id, "cancelled"):
+            plan = _plan(app, plan_id)
+            report_id = plan.report_id if plan else "REPORT"
+            again = f"; its conversations were cancelled: 'careerconv schedule {report_id}' places them again"
+        back = "the report is back within the grace period"
+        inv.out(f"  {_whose(app, plan_id)} {would}reopened: {back}{again}")
     if report.missing:
         inv.out(
             f"  {len(report.missing)} stored people are not in this read and were kept "
