@@ -505,3 +505,17 @@ def test_each_named_adapter_keeps_its_own_outcome_so_one_failure_stays_visible(c
     assert "0 pending, 0 failed" in cli("status")
     assert len(list(invites.rglob("invites/*.ics"))) == 3
     assert len(list((cli.home / "invites-2").rglob("invites/*.ics"))) == 3
+
+
+def test_a_team_proposal_keeps_open_plans_and_proposes_to_the_rest(cli: Cli) -> None:
+    cli("propose", "jonas", "aylin")
+    out = cli("propose", "--team", "maya")
+    assert "aylin: already has plan" in out and "kept as it is" in out and "jonas: already has plan" in out
+    assert out.count("plan.proposed") == 6  # the other six reports
+
+
+def test_one_report_refused_does_not_stop_the_others(cli: Cli) -> None:
+    cli("propose", "jonas", "aylin")
+    out = cli("accept", "jonas", "nobody", "aylin", code=1)
+    assert "plan.accepted" in out and "of jonas" in out and "of aylin" in out
+    assert "no person with id 'nobody'" in out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -236,5 +236,25 @@ def step_done(inv: Invocation, report: Any) -> None:
 def each_report(args: argparse.Namespace, inv: Invocation, step: Callable[[App, CareerPlan], Any]) -> None:
     """Take ``step`` on the current plan of each report named, showing each report."""
     app = inv.app()
-    for report_id in args.reports:
-        step_done(inv, step(app, plan_of(app, report_id)))
+    for_each(inv, args.reports, lambda report_id: step_done(inv, step(app, plan_of(app, report_id))))
+
+
+def for_each(inv: Invocation, report_ids: Sequence[str], step: Callable[[str], object]) -> None:
+    """Run ``step`` for every report, also after one is refused; then raise the last refusal.
+
+    One report's refusal (a rule, a typo) must not leave the others untouched
+    without a word: every refusal is told, each on its own line, and the
+    command exits 1.
+    """
+    from careerconv_core.errors import CareerconvError
+
+    refusals: list[CareerconvError] = []
+    for report_id in report_ids:
+        try:
+            step(report_id)
+        except CareerconvError as exc:
+            refusals.append(exc)
+    for refusal in refusals[:-1]:
+        inv.err(f"error: {refusal}")
+    if refusals:
+        raise refusals[-1]

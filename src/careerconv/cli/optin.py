@@ -11,6 +11,7 @@ from careerconv.cli._common import (
     add_command,
     add_reports,
     each_report,
+    for_each,
     step_done,
     who,
 )
@@ -26,7 +27,15 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
             raise UsageError(f"{args.team!r} has no direct reports in the org; import the org first")
     if not report_ids:
         raise UsageError("name the reports, or --team MANAGER")
-    for report_id in report_ids:
+    if args.team:
+        # A team proposal is for those who have no plan yet; the others keep theirs.
+        open_plans = {p.report_id: p for p in app.store.find_plans(manager_id=args.team) if p.status.is_open}
+        for report_id in [r for r in report_ids if r in open_plans]:
+            plan = open_plans[report_id]
+            inv.out(f"{report_id}: already has plan {plan.id} ({plan.status.value}); kept as it is")
+        report_ids = [r for r in report_ids if r not in open_plans]
+
+    def propose(report_id: str) -> None:
         manager = args.manager or args.team or app.store.load_person(report_id).manager_id
         if manager is None:
             raise UsageError(
@@ -34,6 +43,8 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
                 "and import it again, or name the manager with --manager"
             )
         step_done(inv, app.services().propose(manager, report_id))
+
+    for_each(inv, report_ids, propose)
 
 
 def cmd_accept(args: argparse.Namespace, inv: Invocation) -> None:
