@@ -519,3 +519,15 @@ def test_one_report_refused_does_not_stop_the_others(cli: Cli) -> None:
     out = cli("accept", "jonas", "nobody", "aylin", code=1)
     assert "plan.accepted" in out and "of jonas" in out and "of aylin" in out
     assert "no person with id 'nobody'" in out
+
+
+def test_a_deleted_ticket_is_told_with_the_resync_command_that_brings_it_back(cli: Cli) -> None:
+    record_jonas(cli)
+    cli("dispatch")
+    (ticket,) = [p for p in (cli.home / "tickets").glob("*.json") if "mentor" in p.name]
+    ticket.unlink()
+    out = cli("sync-tickets")
+    assert "1 deleted" in out and "run 'careerconv action resync jonas:mentor' to create it again" in out
+    cli("action", "resync", "jonas:mentor", "--as", "jonas")
+    cli("dispatch")
+    assert ticket.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from careerconv.cli._common import (
     Invocation,
@@ -13,6 +14,9 @@ from careerconv.cli._common import (
     step_done,
     who,
 )
+
+if TYPE_CHECKING:
+    from careerconv.app import App
 
 
 def cmd_actions(args: argparse.Namespace, inv: Invocation) -> None:
@@ -72,10 +76,23 @@ def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
         deleted = svc.pull_ticket_statuses(statuses)
         inv.out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
         for key in deleted:
+            named = _action_name(app, key)
             inv.out(
                 f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action, "
-                "or run 'careerconv action resync REPORT:ACTION' to create it again"
+                f"or run 'careerconv action resync {named}' to create it again"
             )
+
+
+def _action_name(app: App, key: str) -> str:
+    """``REPORT:ACTION`` for a ticket key, as ``action`` takes it; the key's own form when unknown."""
+    from careerconv_core.domain.tickets import parse_ticket_key
+    from careerconv_core.errors import CareerconvError
+
+    try:
+        plan_id, action_id = parse_ticket_key(key)
+        return f"{app.store.load_plan(plan_id).report_id}:{action_id}"
+    except CareerconvError:
+        return "REPORT:ACTION"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
