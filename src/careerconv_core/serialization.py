@@ -223,9 +223,14 @@ def unstructure(obj: Any) -> Any:
     return converter.unstructure(obj)
 
 
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on every
+# call; made once, as a store commits thousands of objects at a time.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(obj: Any) -> str:
     """Compact, key-sorted JSON for ``obj``: the same object always gives the same text."""
-    return json.dumps(unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(unstructure(obj))
 
 
 def _first_difference(ours: Any, back: Any, path: str) -> str | None:
