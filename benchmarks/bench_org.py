@@ -5,13 +5,15 @@ Run from the project root::
     python benchmarks/bench_org.py                  # 100,000 people, SQLite store
     python benchmarks/bench_org.py --people 20000   # quicker
     python benchmarks/bench_org.py --store memory   # the in-memory store
+    python benchmarks/bench_org.py --zones 40       # people spread over 40 time zones
 
 Each step reads the org file (CSV, as a spreadsheet exports it) and takes it
 in with ``sync_org`` as ``org import`` does, and prints the time of the read,
 the time of the sync, the process's peak resident memory so far (``ru_maxrss``)
 and the writes it made (people and plans committed, people
 removed). An unchanged re-import must write nothing. The org is a tree:
-managers of ten reports each, a realistic spread of time zones.
+managers of ten reports each, spread over five time zones (``--zones`` up to
+40: a company across many offices).
 """
 
 from __future__ import annotations
@@ -34,17 +36,28 @@ from careerconv_plugins.sqlite_store.adapter import SqliteStore
 
 T = TypeVar("T")
 
-ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney")
+# The first five are the default spread; the rest are offices a larger company adds.
+ZONES = (
+    *("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"),
+    *("Europe/London", "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Europe/Warsaw"),
+    *("Europe/Stockholm", "Europe/Dublin", "Europe/Lisbon", "Europe/Zurich", "Europe/Istanbul"),
+    *("America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto", "America/Sao_Paulo"),
+    *("America/Mexico_City", "America/Bogota", "America/Vancouver", "America/Halifax", "Asia/Kolkata"),
+    *("Asia/Singapore", "Asia/Shanghai", "Asia/Seoul", "Asia/Dubai", "Asia/Jakarta"),
+    *("Asia/Manila", "Asia/Bangkok", "Asia/Jerusalem", "Africa/Lagos", "Africa/Johannesburg"),
+    *("Africa/Nairobi", "Africa/Cairo", "Australia/Melbourne", "Australia/Perth", "Pacific/Auckland"),
+)
 
 
-def org_csv(people: int, changed: int = 0) -> str:
-    """A CSV org of ``people``; the last ``changed`` people get another time zone."""
+def org_csv(people: int, changed: int = 0, zones: int = 5) -> str:
+    """A CSV org of ``people`` over the first ``zones`` zones; the last ``changed`` get another zone."""
+    spread = ZONES[:zones]
     lines = ["id,name,email,time_zone,working_hours,weekdays,manager"]
     for n in range(people):
         manager = "" if n == 0 else f"p{(n - 1) // 10}"
-        zone = ZONES[n % len(ZONES)]
+        zone = spread[n % len(spread)]
         if n >= people - changed:
-            zone = ZONES[(n + 1) % len(ZONES)]
+            zone = spread[(n + 1) % len(spread)]
         lines.append(f"p{n},Person {n},p{n}@example.com,{zone},09:00-17:00,Mon-Fri,{manager}")
     return "\n".join(lines) + "\n"
 
@@ -83,6 +96,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=100)
     parser.add_argument("--store", choices=("sqlite", "memory"), default="sqlite")
+    parser.add_argument("--zones", type=int, choices=range(2, len(ZONES) + 1), default=5, metavar="2-40")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,10 +107,13 @@ def main() -> None:
         store = CountingStore(inner)
         services = connect(store, clock=lambda: datetime(2027, 3, 1, 9, tzinfo=UTC))  # type: ignore[arg-type]
         unchanged = folder / "org.csv"
-        unchanged.write_text(org_csv(args.people), encoding="utf-8")
+        unchanged.write_text(org_csv(args.people, zones=args.zones), encoding="utf-8")
         changed = folder / "org-changed.csv"
-        changed.write_text(org_csv(args.people, args.changes), encoding="utf-8")
-        print(f"{args.people:,} people, {args.store} store, Python {sys.version.split()[0]}")
+        changed.write_text(org_csv(args.people, args.changes, args.zones), encoding="utf-8")
+        print(
+            f"{args.people:,} people, {args.zones} time zones, {args.store} store, "
+            f"Python {sys.version.split()[0]}"
+        )
         steps = (
             ("first import", unchanged),
             ("unchanged re-import", unchanged),

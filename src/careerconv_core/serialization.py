@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import attrs
@@ -18,6 +19,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.errors import CareerconvError, InvalidInput
 
 T = TypeVar("T")
@@ -106,7 +108,75 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
+    _register_people(conv)
     return conv
+
+
+# People come by the hundred thousand (a store's list of people, each person an org
+# import writes and reads back), nearly always in the shape dumps writes. The generated
+# hook calls a hook per field and builds each person's working hours anew; this one
+# takes that shape directly and leaves anything else (a missing or extra key, another
+# type, a value the domain refuses) to the generated hook, so every error is reported
+# exactly as before. The domain's validators run either way.
+
+# Named here, not read from the classes: a field added later makes its documents take the
+# generated hook (extra key) or be built with its default (missing key), as the generated
+# hook does; a field with no default makes Person() refuse, and the generated hook report it.
+_PERSON_KEYS = frozenset({"id", "name", "email", "time_zone", "working_hours", "manager_id"})
+_HOURS_KEYS = frozenset({"start", "end", "weekdays"})
+
+
+@lru_cache(maxsize=256)
+def _working_hours(start: str, end: str, weekdays: tuple[int, ...]) -> WorkingHours:
+    """The (frozen, so shareable) working hours stored as ``start``, ``end``, ``weekdays``."""
+    # The converter=frozenset of weekdays types as an unsolved generic under mypy.
+    return WorkingHours(
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        weekdays=weekdays,  # type: ignore[arg-type]
+    )
+
+
+def _person_from_stored(data: Any) -> Person | None:
+    """The person ``data`` holds when it has exactly the stored shape; None otherwise."""
+    if type(data) is not dict or data.keys() != _PERSON_KEYS:
+        return None
+    hours = data["working_hours"]
+    if type(hours) is not dict or hours.keys() != _HOURS_KEYS:
+        return None
+    start, end, weekdays = hours["start"], hours["end"], hours["weekdays"]
+    if type(start) is not str or type(end) is not str or type(weekdays) is not list:
+        return None
+    if not all(type(day) is int for day in weekdays):  # not bool, which the generated hook refuses
+        return None
+    try:
+        working_hours = _working_hours(start, end, tuple(weekdays))
+        # Person's validators check the other values' types as well as their rules.
+        return Person(
+            id=data["id"],
+            name=data["name"],
+            email=data["email"],
+            time_zone=data["time_zone"],
+            working_hours=working_hours,
+            manager_id=data["manager_id"],
+        )
+    except (ValueError, TypeError, CareerconvError):
+        return None  # the generated hook says what is wrong, and where
+
+
+def _register_people(conv: cattrs.Converter) -> None:
+    """A structure hook for ``Person`` (that class only, not subclasses): the stored shape fast."""
+    generated = conv.get_structure_hook(Person)  # the converter's own, taken before ours replaces it
+
+    def structure_person(data: Any, _type: type) -> Person:
+        person = _person_from_stored(data)
+        return generated(data, Person) if person is None else person
+
+    conv.register_structure_hook_func(_is_person, structure_person)
+
+
+def _is_person(cls: Any) -> bool:
+    return cls is Person
 
 
 converter = make_converter()
@@ -153,9 +223,14 @@ def unstructure(obj: Any) -> Any:
     return converter.unstructure(obj)
 
 
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on every
+# call; made once, as a store commits thousands of objects at a time.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(obj: Any) -> str:
     """Compact, key-sorted JSON for ``obj``: the same object always gives the same text."""
-    return json.dumps(unstructure(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(unstructure(obj))
 
 
 def _first_difference(ours: Any, back: Any, path: str) -> str | None:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, find_org_problems
@@ -76,13 +75,9 @@ def required(label: str, field: str, value: str, expected: str) -> str:
     return value
 
 
-@contextmanager
-def on_record(label: str) -> Iterator[None]:
-    """Re-home the core's ``InvalidInput`` raised inside on the record ``label``."""
-    try:
-        yield
-    except InvalidInput as exc:
-        raise InvalidInput(f"{label}: {exc.field}", exc.expected, exc.problem) from None
+def record_error(label: str, exc: InvalidInput) -> InvalidInput:
+    """The core's ``exc`` re-homed on the record ``label``: its field becomes ``label: field``."""
+    return InvalidInput(f"{label}: {exc.field}", exc.expected, exc.problem)
 
 
 def build_person(
@@ -96,7 +91,7 @@ def build_person(
     working_hours: WorkingHours | None = None,
 ) -> Person:
     """The person from one record; an email or time zone the core refuses names ``label``."""
-    with on_record(label):
+    try:
         return Person(
             id=person_id,
             name=name,
@@ -105,6 +100,8 @@ def build_person(
             working_hours=working_hours or WorkingHours(),
             manager_id=manager,
         )
+    except InvalidInput as exc:
+        raise record_error(label, exc) from None
 
 
 def org_problem(exc: InvalidInput, place: str | None = None) -> OrgProblem:

@@ -176,3 +176,45 @@ def test_any_json_gives_a_plan_or_our_own_error(data: Any) -> None:
 def test_datetimes_keep_their_instant(moment: datetime) -> None:
     entry = OutboxEntry("e", "k", Channel.HRIS, "{}", "p", moment, moment)
     assert serialization.loads(serialization.dumps(entry), OutboxEntry) == entry
+
+
+def _stored_person(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(serialization.dumps(PEOPLE[2]))
+    data.update(changes)
+    return data
+
+
+def test_people_in_the_stored_shape_are_read_with_their_working_hours_shared() -> None:
+    """An org's people are read by the hundred thousand: one WorkingHours per distinct form."""
+    first = serialization.loads(json.dumps(_stored_person()), Person, "person")
+    second = serialization.loads(json.dumps(_stored_person(id="r9", email="r9@example.com")), Person)
+    assert first == PEOPLE[2]
+    assert first.working_hours is second.working_hours
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_stored_person(id="r 1"), "person: id: the id 'r 1' holds ' '"),
+        (_stored_person(manager_id=7), "person.manager_id: expected a text string"),
+        (_stored_person(time_zone="Nowhere/Here"), "person: time_zone: unknown time zone 'Nowhere/Here'"),
+        (_stored_person(extra=1), "person: unknown field(s) ['extra']"),
+        (
+            _stored_person(working_hours={"start": "25:00", "end": "17:00", "weekdays": [0]}),
+            "person.working_hours.start: expected a time HH:MM",
+        ),
+        (
+            _stored_person(working_hours={"start": "09:00", "end": "17:00", "weekdays": [True]}),
+            "person.working_hours.weekdays[0]: expected a whole number",
+        ),
+        (
+            _stored_person(working_hours={"start": "17:00", "end": "09:00", "weekdays": [0]}),
+            "person.working_hours: working_hours: start is not before end",
+        ),
+    ],
+)
+def test_a_damaged_stored_person_names_the_field(data: dict[str, Any], problem: str) -> None:
+    """The stored shape's quick path leaves every damaged document to the full check."""
+    with pytest.raises(InvalidDocument) as exc:
+        serialization.loads(json.dumps(data), Person, "person")
+    assert exc.value.problems[0].startswith(problem)

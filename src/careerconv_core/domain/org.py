@@ -97,9 +97,10 @@ def find_org_problems(
     problems: list[OrgProblem] = []
     by_id: dict[PersonId, Person] = {}
     emails: dict[str, PersonId] = {}
+    # Labels are looked up, and aliases built, only for a problem: most orgs have none.
     for person in people:
-        where = _label(labels, person.id)
         if person.id in by_id:
+            where = _label(labels, person.id)
             problems.append(OrgProblem(where, "id", f"duplicate id {person.id!r}", "each id once"))
             continue
         by_id[person.id] = person
@@ -107,7 +108,7 @@ def find_org_problems(
         if email in emails:
             problems.append(
                 OrgProblem(
-                    where,
+                    _label(labels, person.id),
                     "email",
                     f"email already used by {_label(labels, emails[email])}",
                     "one email per person",
@@ -115,12 +116,14 @@ def find_org_problems(
             )
         else:
             emails[email] = person.id
-    # A manager named by email or by name is a common slip: point at the id.
-    aliases = {key: p.id for p in by_id.values() for key in (p.email.casefold(), p.name.casefold())}
+    aliases: dict[str, PersonId] | None = None
     for person in by_id.values():
         manager = person.manager_id
         if manager is None or manager in by_id or manager in known_ids:
             continue
+        if aliases is None:
+            # A manager named by email or by name is a common slip: point at the id.
+            aliases = {key: p.id for p in by_id.values() for key in (p.email.casefold(), p.name.casefold())}
         expected = "the id of a person in the org, or no manager"
         if manager.casefold() in aliases:
             expected += f" (did you mean {aliases[manager.casefold()]!r}?)"

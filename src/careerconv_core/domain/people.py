@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,10 +20,16 @@ PersonId = str
 _EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 
 
+# ZoneInfo keeps only the 8 zones used last alive; an org with more zones than that
+# read the zone's file from disk again for nearly every person it checked. There are
+# about 600 IANA names, so every valid one fits; a name refused is not kept.
+_zone = lru_cache(maxsize=1024)(ZoneInfo)
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the IANA time zone called ``name`` or raise ``InvalidInput``."""
     try:
-        return ZoneInfo(name)
+        return _zone(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
         raise InvalidInput(
             "time_zone", "an IANA time zone such as 'Europe/Berlin'", f"unknown time zone {name!r}"

@@ -17,17 +17,20 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import time
+from functools import lru_cache
 
 from attrs import frozen
 
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
 from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.errors import InvalidInput
-from careerconv_plugins.hris_mapping import build_person, manager_id, on_record, org_problem, required
+from careerconv_plugins.hris_mapping import build_person, manager_id, org_problem, record_error, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
 OPTIONAL = ("working_hours", "weekdays", "manager")
 COLUMNS = REQUIRED + OPTIONAL
+_COLUMN_SET = frozenset(COLUMNS)
+_EXTRA = "(extra cells)"  # where a row's cells beyond the header go, as csv.DictReader's restkey
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A hyphen, or the en or em dash word processors put in its place.
@@ -77,44 +80,60 @@ def parse_weekdays(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
-def _row_person(row: Mapping[str, object], where: str) -> Person:
-    """One person from one row; every error names ``where`` and the column."""
-
-    def text(key: str) -> str:
-        value = row.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise InvalidInput(f"{where}: {key}", "text", f"got a {type(value).__name__}")
+def _cell(row: Mapping[str, object], key: str, where: str) -> str:
+    """The stripped text under ``key`` ("" when absent); ``InvalidInput`` when it is not text."""
+    value = row.get(key)
+    if isinstance(value, str):
         return value.strip()
+    if value is None:
+        return ""
+    raise InvalidInput(f"{where}: {key}", "text", f"got a {type(value).__name__}")
 
-    unknown = sorted(set(row) - set(COLUMNS))
-    if unknown:
-        raise InvalidInput(
-            f"{where}: {unknown[0]}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
-        )
-    for key in REQUIRED:
-        required(where, key, text(key), _EXPECTED[key])
-    hours_text = text("working_hours") or "09:00-17:00"
-    days_text = text("weekdays") or "Mon-Fri"
+
+@lru_cache(maxsize=256)
+def _hours(hours_text: str, days_text: str) -> WorkingHours:
+    """The working hours ``"09:00-17:00"``, ``"Mon-Fri"`` name; errors name the field only.
+
+    An org repeats a few forms for everyone, and ``WorkingHours`` is frozen, so
+    each form is parsed and checked once and its value shared. A refusal is not
+    kept: it is raised again for each row that has it.
+    """
     try:
         start, end = parse_hours(hours_text)
     except ValueError as exc:
-        raise InvalidInput(f"{where}: working_hours", "'09:00-17:00'", str(exc)) from None
+        raise InvalidInput("working_hours", "'09:00-17:00'", str(exc)) from None
     try:
         weekdays = parse_weekdays(days_text)
     except ValueError as exc:
-        raise InvalidInput(f"{where}: weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
-    with on_record(where):
-        # The core's converter=frozenset types as an unsolved generic under mypy.
-        hours = WorkingHours(start, end, weekdays)  # type: ignore[arg-type]
+        raise InvalidInput("weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
+    # The core's converter=frozenset types as an unsolved generic under mypy.
+    return WorkingHours(start, end, weekdays)  # type: ignore[arg-type]
+
+
+def _row_person(row: Mapping[str, object], where: str) -> Person:
+    """One person from one row; every error names ``where`` and the column."""
+    unknown = row.keys() - _COLUMN_SET
+    if unknown:
+        raise InvalidInput(
+            f"{where}: {min(unknown)}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
+        )
+    # In this order, so that a row with several problems reports the same one first.
+    person_id, name, email, time_zone = (
+        required(where, key, _cell(row, key, where), _EXPECTED[key]) for key in REQUIRED
+    )
+    hours_text = _cell(row, "working_hours", where) or "09:00-17:00"
+    days_text = _cell(row, "weekdays", where) or "Mon-Fri"
+    try:
+        hours = _hours(hours_text, days_text)
+    except InvalidInput as exc:
+        raise record_error(where, exc) from None
     return build_person(
         where,
-        person_id=text("id"),
-        name=text("name"),
-        email=text("email"),
-        time_zone=text("time_zone"),
-        manager=manager_id(text("manager")),
+        person_id=person_id,
+        name=name,
+        email=email,
+        time_zone=time_zone,
+        manager=manager_id(_cell(row, "manager", where)),
         working_hours=hours,
     )
 
@@ -155,7 +174,7 @@ def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
     # Spreadsheets in many locales save CSV with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     # newline="" lets the csv module see bare CR line ends and quoted line breaks itself.
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restkey="(extra cells)")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restkey=_EXTRA)
     try:
         header = [name.strip() for name in reader.fieldnames or ()]
     except csv.Error as exc:
@@ -164,16 +183,19 @@ def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
         expected = f"a header row: {','.join(COLUMNS)}"
         raise InvalidInput(f"{source} row 1", expected, "no 'id' column")
     reader.fieldnames = header
+    unnamed = "" in header
 
     def rows() -> Iterable[tuple[str, Mapping[str, object]]]:
         try:
             for row in reader:
-                if not any((v or "").strip() for k, v in row.items() if isinstance(v, str)):
+                if not any(v.strip() for v in row.values() if isinstance(v, str)):
                     continue  # blank line
                 where = f"{source} row {reader.line_num}"
-                if "(extra cells)" in row:
+                if _EXTRA in row:
                     raise InvalidInput(where, f"{len(header)} cells", "more cells than columns")
-                yield where, {k: v for k, v in row.items() if k}
+                if unnamed:
+                    del row[""]  # a column without a name is not read
+                yield where, row
         except csv.Error as exc:
             where = f"{source} row {reader.line_num}"
             raise InvalidInput(where, "well-formed CSV (check the quotes)", str(exc)) from None

@@ -126,6 +126,21 @@ def test_all_problems_are_collected_in_one_error() -> None:
     assert [p.where for p in caught.value.problems] == ["org.csv row 2", "org.csv row 3"]
 
 
+def test_each_form_of_hours_is_read_once_and_a_bad_one_is_named_on_every_row() -> None:
+    content = (
+        HEADER + "a,A,a@example.com,UTC,08:00-16:00,Mon-Thu,\nb,B,b@example.com,UTC,08:00-16:00,Mon-Thu,a\n"
+    )
+    first, second = parse_csv(content).people
+    assert first.working_hours is second.working_hours  # frozen, so shared
+    content = HEADER + "a,A,a@example.com,UTC,9-5,,\nb,B,b@example.com,UTC,9-5,,\n"
+    with pytest.raises(OrgInvalid) as caught:
+        parse_csv(content)
+    assert [(p.where, p.field) for p in caught.value.problems] == [
+        ("org.csv row 2", "working_hours"),
+        ("org.csv row 3", "working_hours"),
+    ]
+
+
 def test_reimport_detects_a_manager_change(tmp_path: Path) -> None:
     path = tmp_path / "org.toml"
     original = (EXAMPLES / "org.toml").read_text()
