@@ -16,8 +16,9 @@ from careerconv_core.domain.agendas import AGENDAS, MENTORING_NOTE
 from careerconv_core.domain.cadence import DueKind, FollowUpStatus
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.grow import ActionStatus
+from careerconv_core.domain.meetings import MeetingKind
 from careerconv_core.domain.people import Person
-from careerconv_core.domain.plan import CareerPlan, MeetingKind
+from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.tickets import ticket_key
 from careerconv_core.views import (
     HrisSummaryView,

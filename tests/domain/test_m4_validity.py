@@ -19,8 +19,8 @@ from careerconv_core.domain import cadence, clock, grow
 from careerconv_core.domain.cadence import CheckInKind, FollowUp
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.conversations import ConversationKind, ConversationLengths
+from careerconv_core.domain.meetings import Meeting, MeetingKind
 from careerconv_core.domain.people import Person
-from careerconv_core.domain.plan import Meeting, MeetingKind
 from careerconv_core.domain.scheduling import (
     Check,
     Placement,

@@ -22,8 +22,9 @@ from careerconv_core.domain.events import DomainEvent, EventName
 from careerconv_core.domain.feedback import FeedbackAggregate, FeedbackRating
 from careerconv_core.domain.grow import Finding, FindingKind, GrowRules, stress_test
 from careerconv_core.domain.handoff import NewManagerPath
+from careerconv_core.domain.meetings import Meeting
 from careerconv_core.domain.people import Person, WorkingHours
-from careerconv_core.domain.plan import CareerPlan, CheckIn, FollowUp, Meeting
+from careerconv_core.domain.plan import CareerPlan, CheckIn, FollowUp
 from careerconv_core.domain.roles import Actor
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.serialization import InvalidDocument

@@ -7,9 +7,8 @@ nothing. Time comes in as an argument; nothing here reads a clock.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from attrs import evolve, field, frozen
@@ -33,7 +32,9 @@ from careerconv_core.domain.feedback import FeedbackRating
 from careerconv_core.domain.grow import ActionStatus, GrowPlan, validate_grow
 from careerconv_core.domain.handoff import Handoff, HandoffPart
 from careerconv_core.domain.ids import id_field
+from careerconv_core.domain.leaving import LeavingPart
 from careerconv_core.domain.life_story import LifeStory
+from careerconv_core.domain.meetings import Meeting, MeetingKind
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.roles import Actor, actor_of
 from careerconv_core.domain.scheduling.validity import Check, from_conversations
@@ -59,39 +60,8 @@ class Consent:
     goal_in_summary: bool = False
 
 
-class MeetingKind(enum.StrEnum):
-    """The one-off meetings a plan can hold; the values are the stored text."""
-
-    ABBREVIATED_SESSION = "abbreviated_session"  # M13: 60 minutes on life and dreams
-    MANAGER_LIFE_STORY = "manager_life_story"  # M14: the manager's own life story
-
-    @classmethod
-    def of(cls, value: MeetingKind | str) -> MeetingKind:
-        """The kind named ``value``, or ``InvalidInput`` naming the kinds there are."""
-        try:
-            return cls(value)
-        except ValueError:
-            raise InvalidInput("kind", " or ".join(k.value for k in cls), str(value)) from None
-
-
-def _meeting_kind(value: MeetingKind | str) -> MeetingKind:
-    return MeetingKind.of(value)  # a named function: mypy's attrs plugin takes no classmethod
-
-
 @frozen
-class Meeting:
-    """A one-off meeting on the plan: an abbreviated session (M13) or a life-story request (M14)."""
-
-    kind: MeetingKind = field(converter=_meeting_kind)
-    start: datetime
-    end: datetime
-    sequence: int = 0
-    cancelled: bool = False
-    era: str = ""  # the handoff under which it was placed: its organizer (M12)
-
-
-@frozen
-class CareerPlan(CadencePart, HandoffPart):
+class CareerPlan(CadencePart, HandoffPart, LeavingPart):
     """One report's Career Conversations with one manager, and the plan they produce."""
 
     id: str = field(validator=id_field)
@@ -414,50 +384,6 @@ class CareerPlan(CadencePart, HandoffPart):
         else:
             meetings.append(Meeting(kind, start, end, era=self.era))
         return evolve(self, meetings=tuple(meetings))
-
-    def report_left(self, at: datetime) -> CareerPlan:
-        """The report left the company: everything is called off."""
-        require_aware(at, "at")
-        handoffs = self.handoffs
-        if self.current_handoff is not None and self.current_handoff.is_open:
-            handoffs = (*handoffs[:-1], self.current_handoff.superseded())
-        return evolve(
-            self._cancel_scheduled(),
-            status=PlanStatus.ENDED,
-            ended_at=at,
-            ended_reason=EndReason.REPORT_LEFT,
-            handoffs=handoffs,
-        )
-
-    def left_within(self, at: datetime, grace: timedelta) -> bool:
-        """Whether the plan ended because the report left, no longer than ``grace`` before ``at``."""
-        require_aware(at, "at")
-        return (
-            self.status is PlanStatus.ENDED
-            and self.ended_reason is EndReason.REPORT_LEFT
-            and self.ended_at is not None
-            and at - self.ended_at <= grace
-        )
-
-    def report_returned(self, at: datetime, grace: timedelta) -> CareerPlan:
-        """The report came back within ``grace`` of leaving: the plan is theirs again.
-
-        It opens as it was when they left (proposed, active or paused). What the
-        leave called off stays called off: the manager schedules anew, as after a pause.
-        """
-        if not self.left_within(at, grace):
-            raise RuleViolation(
-                "M1",
-                "the plan did not end with the report leaving, or the grace period is over",
-                "propose a new plan",
-            )
-        if self.paused_at is not None:
-            status = PlanStatus.PAUSED
-        elif self.accepted_at is not None:
-            status = PlanStatus.ACTIVE
-        else:
-            status = PlanStatus.PROPOSED
-        return evolve(self, status=status, ended_at=None, ended_reason=None, last_touched_at=at)
 
     def actor(self, person_id: str) -> Actor:
         """Whether ``person_id`` takes a step as this plan's report or its manager.

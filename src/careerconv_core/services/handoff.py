@@ -11,8 +11,8 @@ from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.handoff import NewManagerPath
+from careerconv_core.domain.meetings import MeetingKind
 from careerconv_core.domain.notices import REFUSED, UNANSWERED, NoticeKind
-from careerconv_core.domain.plan import MeetingKind
 from careerconv_core.domain.scheduling.validity import require_within_hours
 from careerconv_core.errors import InvalidInput, RuleViolation
 from careerconv_core.outbox import Channel
