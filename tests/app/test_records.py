@@ -22,6 +22,7 @@ from careerconv import records
 from careerconv_core import shapes
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import InvalidInput
+from tests_support_paths import ROOT
 
 ACTION_FIELDS = (
     "id, title, owner_id, due, done_when, opportunity, competency_id, status, done_at, ticket_deleted"
@@ -273,3 +274,29 @@ def test_every_field_of_every_stored_class_is_described_in_words() -> None:
             where = f"{cls.__qualname__}.{attribute.name}: {said}"
             assert not PYTHON_NAMES.search(said), where
             assert said != "a value of another kind", where
+
+
+def test_the_refusals_the_docs_show_are_the_ones_given() -> None:
+    """The lines under "When a file is refused" in docs/records.md are what careerconv says."""
+    page = (ROOT / "docs" / "records.md").read_text(encoding="utf-8")
+    shown = page.split("## When a file is refused", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    given = {
+        read("grow", {"goal": GOAL, "actions": [{"id": "a", "title": "t", "titel": "t"}]}, "jonas-grow.toml"),
+        read("grow", {"goal": "be a VP"}, "jonas-grow.toml"),
+        read("grow", {"goal": GOAL, "actions": {"id": "a"}}, "jonas-grow.toml"),
+        read(
+            "grow",
+            {"goal": GOAL, "actions": [{"id": "a", "title": "t", "opportunity": {"kind": "job"}}]},
+            "jonas-grow.toml",
+        ),
+        read(
+            "pinnacle",
+            {"competencies": [COMP, {**COMP, "competency_id": "b", "self_rating": 6}]},
+            "jonas-pinnacle-report.toml",
+        ),
+        read("life_story", {"drives": "craft"}, "jonas-life-story.toml"),
+    }
+    with pytest.raises(InvalidInput) as caught:
+        records.outcome({"life-story": {}}, "life_story", "jonas-life-story.toml")
+    given.add(str(caught.value))
+    assert set(shown.splitlines()) == given
