@@ -1,8 +1,11 @@
 """Conversation outcomes from files (TOML or JSON) into domain values, with readable errors.
 
 A record file holds one table per outcome: ``[life_story]``, ``[pinnacle]``
-or ``[grow]``, with the domain's own field names. Competencies may name a
-catalog id alone; the name is filled in from the catalog.
+or ``[grow]``, with the domain's own field names (docs/records.md). Competencies
+may name a catalog id alone; the name is filled in from the catalog. Errors
+name the field's path and say what it takes in words, listing the valid fields
+for an unknown one; the JSON Schemas in docs/schemas/ are generated from the
+same classes (``careerconv.record_schema``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from careerconv_core import serialization
+from careerconv_core import serialization, shapes
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.grow import GrowPlan
+from careerconv_core.domain.ids import shown
 from careerconv_core.domain.life_story import LifeStory
-from careerconv_core.domain.pinnacle import Pinnacle
+from careerconv_core.domain.pinnacle import CompetencyRating, Pinnacle
 from careerconv_core.errors import InvalidInput
+from careerconv_core.serialization import InvalidDocument
 
 OUTCOMES = ("life_story", "pinnacle", "grow")
+OUTCOME_TYPES: dict[str, type] = {"life_story": LifeStory, "pinnacle": Pinnacle, "grow": GrowPlan}
+"""The domain class each outcome's table becomes."""
+FILLED_IN: dict[type, dict[str, str]] = {
+    GrowPlan: {"starts": "today"},
+    CompetencyRating: {"name": "the catalog's name for the competency_id"},
+}
+"""Fields a record file may leave out although the class needs them, and what fills them in."""
+SCHEMA_KEY = "$schema"
+"""A top-level key naming the file's JSON Schema, for editors; ignored when reading."""
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -46,12 +60,21 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def outcome(data: dict[str, Any], name: str, source: str) -> dict[str, Any]:
     """The table ``name`` of a record document."""
-    unknown = set(data) - set(OUTCOMES)
+    unknown = sorted(set(data) - {*OUTCOMES, SCHEMA_KEY})
     if unknown:
-        raise InvalidInput(source, f"tables among {list(OUTCOMES)}", f"unknown {sorted(unknown)}")
-    table = data.get(name)
+        raise InvalidDocument(
+            [
+                f"{source}: unknown table {shown(key)}; valid tables: {', '.join(OUTCOMES)}"
+                f"{shapes.closest(key, OUTCOMES)}"
+                for key in unknown
+            ]
+        )
+    if name not in data:
+        fields = ", ".join(a.name for a in shapes.fields_of(OUTCOME_TYPES[name]))
+        raise InvalidInput(source, f"a [{name}] table with fields {fields}", f"no [{name}] table")
+    table = data[name]
     if not isinstance(table, dict):
-        raise InvalidInput(source, f"a [{name}] table", "missing")
+        raise InvalidInput(f"{source} {name}", shapes.words(OUTCOME_TYPES[name]), "not a table")
     return table
 
 
@@ -67,15 +90,17 @@ def pinnacle(table: dict[str, Any], source: str, catalog: Catalog | None) -> Pin
         filled = []
         for n, given in enumerate(comps):
             comp = given
-            if isinstance(given, dict) and "name" not in given and catalog is not None:
-                cid = given.get("competency_id")
+            # Without an id there is nothing to look up: the structure check names the missing field.
+            looked_up = isinstance(given, dict) and "name" not in given and "competency_id" in given
+            if looked_up and catalog is not None:
+                cid = given["competency_id"]
                 try:
                     comp = {**given, "name": catalog.competency(str(cid)).name}
                 except InvalidInput:
                     raise InvalidInput(
                         f"{source} pinnacle.competencies[{n}].competency_id",
                         "a catalog id, or give a name",
-                        f"unknown id {cid!r}",
+                        f"unknown id {shown(str(cid))}",
                     ) from None
             filled.append(comp)
         table = {**table, "competencies": filled}

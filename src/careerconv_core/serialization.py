@@ -1,9 +1,11 @@
 """JSON at the edges: one cattrs converter for every domain object and view.
 
-Bad input is reported with the path of the bad field and what was expected
-(``plan.pinnacle.roles[3]: ...``), never as a traceback. Unknown fields are
-refused, so a typo in a plan file is caught instead of silently dropped.
-Values are never echoed into messages: they may be someone's notes.
+Bad input is reported with the path of the bad field and what it takes, in
+words (``plan.pinnacle.roles[3].title: required field missing; expected a
+text in quotes``; see ``careerconv_core.shapes``), never as a traceback or a
+Python type. Unknown fields are refused with the valid ones listed, so a typo
+in a plan or record file is caught instead of silently dropped. Values are
+never echoed into messages: they may be someone's notes.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from careerconv_core import shapes
 from careerconv_core.domain.clock import require_aware
+from careerconv_core.domain.ids import shown
 from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.errors import CareerconvError, InvalidInput
 
@@ -92,6 +97,27 @@ def _strict_bool(value: Any, _type: type) -> bool:
     return value
 
 
+def _is_list_of(t: Any) -> bool:
+    origin = getattr(t, "__origin__", None)
+    return origin is tuple and shapes.item_type(t) is not None
+
+
+def _lists_only(t: Any, conv: cattrs.Converter) -> Any:
+    """The tuple hook, refusing a text or a table where a list belongs.
+
+    Left to itself a tuple hook iterates whatever it is given: ``drives =
+    "craft"`` would read as five one-letter drives, a table as its keys.
+    """
+    base = homogenous_tuple_structure_factory(t, conv)
+
+    def structure_list(value: Any, _type: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError("expected a list")
+        return base(value, _type)
+
+    return structure_list
+
+
 def make_converter() -> cattrs.Converter:
     """A converter that refuses unknown keys and wrong types, and writes ISO dates."""
     conv = cattrs.Converter(forbid_extra_keys=True)
@@ -108,7 +134,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
-    _register_people(conv)
+    conv.register_structure_hook_factory(_is_list_of, _lists_only)
+    _register_people(conv)  # last: it falls back to the hook the rules above generate
     return conv
 
 
@@ -182,36 +209,69 @@ def _is_person(cls: Any) -> bool:
 converter = make_converter()
 
 
-def _describe(exc: BaseException, _type: Any) -> str:
+def _describe(exc: BaseException, tp: Any, attribute: attrs.Attribute[Any] | None = None) -> str:
+    """What went wrong with one value of type ``tp`` (the field ``attribute``), in words."""
+    if isinstance(exc, InvalidInput) and not isinstance(exc, InvalidDocument):
+        return f"{exc.problem}; expected {exc.expected}"  # the path is told by the caller
     if isinstance(exc, CareerconvError):
         return str(exc)
-    if isinstance(exc, KeyError):
-        return "required field missing"
+    missing = "required field missing; " if isinstance(exc, KeyError) else ""
+    if tp is None and attribute is None:
+        # No type to describe: keep our own hooks' wording, never cattrs' or Python's,
+        # which may quote the bad value.
+        text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else ""
+        return missing + (text if text.startswith("expected") else "invalid value")
+    return f"{missing}expected {shapes.words(tp, attribute)}"
+
+
+def _in_class(exc: BaseException, path: str, cls: type) -> list[str]:
+    """A problem of the table at ``path`` as a whole: unknown fields, or a check of ``cls``."""
+    known = [a.name for a in shapes.fields_of(cls)] if attrs.has(cls) else []
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown field(s) {sorted(exc.extra_fields)}; remove them or check the spelling"
-    if isinstance(exc, (ValueError, TypeError)) and exc.args and isinstance(exc.args[0], str):
-        text = exc.args[0]
-        # cattrs and enum messages may quote the bad value; keep only our own wording.
-        if text.startswith("expected"):
-            return text
-        if "is not a valid" in text:
-            return f"not one of the allowed values for {getattr(_type, '__name__', 'this field')}"
-    name = getattr(_type, "__name__", str(_type))
-    return f"invalid value; expected {name}"
+        return [
+            f"{path}: unknown field {shown(str(key))}; valid fields: {', '.join(known)}"
+            f"{shapes.closest(str(key), known)}"
+            for key in sorted(exc.extra_fields, key=str)
+        ]
+    if isinstance(exc, InvalidInput) and not isinstance(exc, InvalidDocument):
+        # A validator or a check of the class names its field last ("competencies[x].self_rating").
+        name = exc.field.rpartition(".")[2]
+        if name in known:
+            return [f"{path}.{name}: {exc.problem}; expected {exc.expected}"]
+    if isinstance(exc, CareerconvError):
+        return [f"{path}: {exc}"]
+    return [f"{path}: {_describe(exc, cls if attrs.has(cls) else None)}"]
+
+
+def _problems(
+    exc: BaseException, path: str, tp: Any = None, attribute: attrs.Attribute[Any] | None = None
+) -> list[str]:
+    """Every problem in ``exc`` as ``path: what is wrong; expected what``."""
+    found: list[str] = []
+    if isinstance(exc, ClassValidationError):
+        fields = {a.name: a for a in shapes.fields_of(exc.cl)} if attrs.has(exc.cl) else {}
+        noted, plain = exc.group_exceptions()
+        for sub, note in noted:
+            found += _problems(sub, f"{path}.{note.name}", note.type, fields.get(note.name))
+        for sub in plain:
+            found += _in_class(sub, path, exc.cl)
+        return found
+    if isinstance(exc, IterableValidationError):
+        items, plain = exc.group_exceptions()
+        for sub, item in items:
+            found += _problems(sub, f"{path}[{item.index!r}]", item.type)
+        return found + [f"{path}: {_describe(sub, tp, attribute)}" for sub in plain]
+    return [f"{path}: {_describe(exc, tp, attribute)}"]
 
 
 def structure(data: Any, cls: type[T], root: str) -> T:
     """Build ``cls`` from plain data; raise ``InvalidDocument`` naming each bad field."""
     if attrs.has(cls) and not isinstance(data, Mapping):
-        raise InvalidDocument([f"{root}: expected an object with the fields of {cls.__name__}"])
+        raise InvalidDocument([f"{root}: expected {shapes.words(cls)}"])
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as exc:
-        problems = cattrs.transform_error(exc, path=root, format_exception=_describe)
-        # "msg @ path" reads better as "path: msg".
-        raise InvalidDocument(
-            [f"{p.rpartition(' @ ')[2]}: {p.rpartition(' @ ')[0]}" for p in problems]
-        ) from None
+        raise InvalidDocument(_problems(exc, root, cls)) from None
     except CareerconvError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -46,7 +46,7 @@ def built_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_docs_build_without_warnings(built_html: Path) -> None:
-    for page in ("index", "concepts", "method", "plugins", "hooks", "adapters/index"):
+    for page in ("index", "concepts", "method", "plugins", "hooks", "records", "adapters/index"):
         assert (built_html / f"{page}.html").is_file(), page
 
 

@@ -63,7 +63,8 @@ class ActionStatus(enum.Enum):
     DONE = "done"
 
 
-def _owner(_instance: object, attribute: object, value: Any) -> None:
+def owner_field(_instance: object, attribute: object, value: Any) -> None:
+    """An attrs validator of an action's owner: an id, or empty while nobody is named."""
     if value != "":  # no owner named yet: the stress test reports it (M8)
         id_field(_instance, attribute, value)
 
@@ -74,7 +75,7 @@ class Action:
 
     id: str = field(validator=id_field)
     title: str = shared()
-    owner_id: str = field(default="", validator=_owner)
+    owner_id: str = field(default="", validator=owner_field)
     due: date | None = None
     done_when: str = shared(default="")
     opportunity: Opportunity | None = None
@@ -82,6 +83,17 @@ class Action:
     status: ActionStatus = ActionStatus.OPEN
     done_at: date | None = None
     ticket_deleted: bool = False  # someone deleted its ticket: reported, never recreated silently
+
+
+MAX_HORIZON_MONTHS = 24
+HORIZON_WORDS = f"a whole number of months from 1 to {MAX_HORIZON_MONTHS}"
+"""What a GROW plan's horizon takes, as messages and the record schemas say it."""
+
+
+def horizon_field(_instance: object, attribute: Any, value: Any) -> None:
+    """An attrs validator of a plan's horizon: 1 to 24 months (M8)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_HORIZON_MONTHS:
+        raise InvalidInput(f"grow.{attribute.name}", HORIZON_WORDS, "outside the range")
 
 
 @frozen
@@ -108,7 +120,7 @@ class GrowPlan:
     starts: date
     options: tuple[DevelopmentOption, ...] = field(default=())
     actions: tuple[Action, ...] = field(default=())
-    horizon_months: int = 6
+    horizon_months: int = field(default=6, validator=horizon_field)
     revision: int = 1
 
     @property
@@ -135,7 +147,7 @@ class GrowPlan:
         return evolve(self, actions=tuple(changed if a.id == action_id else a for a in self.actions))
 
 
-def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, str]) -> None:  # noqa: PLR0912 - one check per M8 requirement
+def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, str]) -> None:
     """Refuse a GROW plan that breaks M8; the error names the field and the fix.
 
     ``participants`` are the report's and the manager's ids: an action's owner
@@ -148,8 +160,6 @@ def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, s
             f"the goal's role {grow.goal.role_id!r} is not one of the pinnacle roles",
             f"pick the goal from the pinnacle roles {role_ids} (conversation 2)",
         )
-    if not 1 <= grow.horizon_months <= 24:
-        raise InvalidInput("grow.horizon_months", "1 to 24 months", str(grow.horizon_months))
     for n, option in enumerate(grow.options):
         if option.competency_id not in pinnacle.focus:
             raise RuleViolation(

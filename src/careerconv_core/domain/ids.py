@@ -21,7 +21,9 @@ ID_MAX_LENGTH = 128
 ID_CHARACTERS = "ASCII letters, digits and . _ - @ + : / = ~"
 ID_RULE = f"1 to {ID_MAX_LENGTH} {ID_CHARACTERS}, starting with a letter or digit"
 
-_ID = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._@+:/=~-]{{0,{ID_MAX_LENGTH - 1}}}", re.ASCII)
+ID_PATTERN = rf"[A-Za-z0-9][A-Za-z0-9._@+:/=~-]{{0,{ID_MAX_LENGTH - 1}}}"
+"""The rule as a regular expression a whole id matches (the record schemas use it too)."""
+_ID = re.compile(ID_PATTERN, re.ASCII)
 _SHOWN = 40  # characters of a refused id shown in a message
 
 

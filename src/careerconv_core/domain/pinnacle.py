@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import evolve, field, frozen
 
 from careerconv_core.domain.ids import id_field, optional_id_field
@@ -21,13 +23,22 @@ RATING_SCALE: dict[int, str] = {
 }
 """The self-rating scale for competencies (M6): whole numbers 1 to 5."""
 
+RATING_WORDS = "a whole number from 1 (new to me) to 5 (exemplary)"
+"""What a rating takes, as messages and the record schemas say it."""
+
 
 def check_rating(value: int | None, field_name: str) -> None:
     """Raise ``InvalidInput`` unless ``value`` is on the 1-5 scale (or None)."""
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value not in RATING_SCALE:
-        raise InvalidInput(field_name, "a whole number from 1 (new to me) to 5 (exemplary)", "off the scale")
+        raise InvalidInput(field_name, RATING_WORDS, "off the scale")
+
+
+def rating_field(instance: Any, attribute: Any, value: Any) -> None:
+    """An attrs validator of a competency's rating: on the 1-5 scale, or None."""
+    # attrs runs validators once every field is set, so the competency id is there to name.
+    check_rating(value, f"competencies[{instance.competency_id}].{attribute.name}")
 
 
 @frozen
@@ -50,13 +61,9 @@ class CompetencyRating:
 
     competency_id: str = field(validator=id_field)
     name: str
-    self_rating: int | None = private(default=None)
+    self_rating: int | None = private(default=None, validator=rating_field)
     manager_observation: str = private(default="")
-    manager_rating: int | None = private(default=None)
-
-    def __attrs_post_init__(self) -> None:
-        check_rating(self.self_rating, f"competencies[{self.competency_id}].self_rating")
-        check_rating(self.manager_rating, f"competencies[{self.competency_id}].manager_rating")
+    manager_rating: int | None = private(default=None, validator=rating_field)
 
 
 @frozen
