@@ -179,11 +179,24 @@ def local_time(app: App, value: datetime, person_id: str) -> datetime:
 def output_file(text: str) -> Path:
     """A file to write that a command was given: its folder must exist, and it must not be one.
 
-    :raises UsageError: the name is a folder, its folder is missing or is a file.
+    :raises UsageError: the name is a folder, a device or a pipe, or its folder is missing or is a
+        file.
     """
+    import stat
+
     path = Path(text).expanduser()
-    if path.is_dir():
+    try:
+        mode: int | None = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    except OSError as exc:  # a folder we may not enter, a loop of links
+        raise UsageError(f"cannot write {text}: {_why(exc)}; give another file name") from None
+    if mode is not None and stat.S_ISDIR(mode):
         raise UsageError(f"{text} is a folder; give a file name, such as {path / 'plan.md'}")
+    if mode is not None and not stat.S_ISREG(mode):
+        # The write renames a new file over the old one: over /dev/null or a pipe it would
+        # put a plain file in the device's place.
+        raise UsageError(f"{text} is not a plain file (a device or a pipe); give a file name to write")
     folder = path.parent
     if not folder.is_dir():
         problem = "is a file" if folder.exists() else "does not exist"
@@ -191,6 +204,11 @@ def output_file(text: str) -> Path:
             f"cannot write {text}: its folder {folder} {problem}; give a file in a folder that exists"
         )
     return path
+
+
+def _why(exc: OSError) -> str:
+    """An OS error's reason in a few words (never its repr)."""
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def plan_of(app: App, report_id: str) -> CareerPlan:
