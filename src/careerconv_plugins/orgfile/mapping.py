@@ -22,7 +22,7 @@ from attrs import frozen
 
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
 from careerconv_core.domain.people import Person, WorkingHours
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, label
 from careerconv_plugins.hris_mapping import build_person, manager_id, on_record, org_problem, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
@@ -91,7 +91,7 @@ def _row_person(row: Mapping[str, object], where: str) -> Person:
     unknown = sorted(set(row) - set(COLUMNS))
     if unknown:
         raise InvalidInput(
-            f"{where}: {unknown[0]}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
+            f"{where}: {label(str(unknown[0]))}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
         )
     for key in REQUIRED:
         required(where, key, text(key), _EXPECTED[key])
