@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import time
 
@@ -23,6 +22,7 @@ from attrs import frozen
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
 from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.errors import InvalidInput, label
+from careerconv_plugins.documents import read_toml
 from careerconv_plugins.hris_mapping import build_person, manager_id, on_record, org_problem, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
@@ -183,10 +183,7 @@ def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
 
 def parse_toml(content: str, source: str = "org.toml") -> ParsedOrg:
     """Parse TOML text holding ``[[person]]`` tables."""
-    try:
-        data = tomllib.loads(content)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(source, "valid TOML with [[person]] tables", str(exc)) from None
+    data = read_toml(content, source)
     extra = sorted(set(data) - {"person"})
     people = data.get("person")
     if extra or not isinstance(people, list):
