@@ -34,7 +34,7 @@ from careerconv.cli import (
     outbox,
     setup,
 )
-from careerconv.cli._common import Invocation, UsageError
+from careerconv.cli._common import Invocation, Parser, UsageError, path_arg
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -48,13 +48,14 @@ _GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: the global options, then each group's commands."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="careerconv",
         description="Career Conversations: three structured conversations with each report, a GROW "
         "plan they own, kept alive with check-ins, and kept private.",
     )
     parser.add_argument(
         "--home",
+        type=path_arg,
         default=os.environ.get(HOME_ENV, "careerconv-data"),
         help=f"folder with careerconv.toml and the data (default ${HOME_ENV} or ./careerconv-data)",
     )

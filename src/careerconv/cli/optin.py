@@ -11,6 +11,7 @@ from careerconv.cli._common import (
     add_command,
     add_reports,
     each_report,
+    shown,
     step_done,
     who,
 )
@@ -23,14 +24,14 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
     if args.team:
         report_ids = sorted(p.id for p in app.store.list_people() if p.manager_id == args.team)
         if not report_ids:
-            raise UsageError(f"{args.team!r} has no direct reports in the org; import the org first")
+            raise UsageError(f"{shown(args.team)} has no direct reports in the org; import the org first")
     if not report_ids:
         raise UsageError("name the reports, or --team MANAGER")
     for report_id in report_ids:
         manager = args.manager or args.team or app.store.load_person(report_id).manager_id
         if manager is None:
             raise UsageError(
-                f"{report_id!r} has no manager in the org; add their manager to the org file "
+                f"{shown(report_id)} has no manager in the org; add their manager to the org file "
                 "and import it again, or name the manager with --manager"
             )
         step_done(inv, app.services().propose(manager, report_id))
