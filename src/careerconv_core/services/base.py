@@ -16,6 +16,7 @@ from datetime import date, datetime
 from attrs import evolve, field, frozen
 
 from careerconv_core import projections, serialization
+from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.clock import Interval, require_moment
 from careerconv_core.domain.conversations import ConversationLengths
@@ -111,6 +112,7 @@ class ServiceBase:
         """The current moment, checked to carry a time zone and to lie in the years careerconv plans in."""
         return require_moment(self.clock(), "clock()")
 
+    @checked
     def actor(self, plan: CareerPlan, person_id: str) -> Actor:
         """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise)."""
         return plan.actor(person_id)

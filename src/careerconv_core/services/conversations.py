@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.events import EventName
@@ -35,6 +36,7 @@ class ConversationSteps(ServiceBase):
                     booked.append(Interval(conv.start, conv.end))
         return booked
 
+    @checked
     def place_conversations(
         self,
         plan_id: str,
@@ -62,6 +64,7 @@ class ConversationSteps(ServiceBase):
         check.require(from_conversations(after.conversations), tuple(slots))
         return self._commit(plan, after, EventName.PLAN_SCHEDULED, at)
 
+    @checked
     def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
         """Conversation 1 was held; keep what was learned (pair only)."""
 
@@ -72,6 +75,7 @@ class ConversationSteps(ServiceBase):
 
         return self._step(plan_id, person_id, EventName.LIFE_STORY_HELD, apply)
 
+    @checked
     def record_pinnacle(self, plan_id: str, person_id: str, pinnacle: Pinnacle) -> StepReport:
         """Conversation 2 was held: roles, crossed-out careers, competencies (M5-M7).
 
@@ -99,6 +103,7 @@ class ConversationSteps(ServiceBase):
             )
         return self._commit(plan, after, EventName.PINNACLE_HELD, at, notices=notices)
 
+    @checked
     def rate(self, plan_id: str, person_id: str, competency_id: str, rating: int) -> StepReport:
         """The report rates their ability on one competency, 1-5 (M6)."""
         return self._step(
@@ -108,6 +113,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.rate(competency_id, rating, a, t),
         )
 
+    @checked
     def observe_competency(
         self, plan_id: str, person_id: str, competency_id: str, observation: str, rating: int | None
     ) -> StepReport:
@@ -119,6 +125,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.observe(competency_id, observation, rating, a, t),
         )
 
+    @checked
     def choose_focus(self, plan_id: str, person_id: str, competency_ids: Sequence[str]) -> StepReport:
         """The report picks the competencies to develop now (M7)."""
         return self._step(
@@ -128,6 +135,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t),
         )
 
+    @checked
     def write_grow(self, plan_id: str, person_id: str, grow: GrowPlan) -> StepReport:
         """The report writes or revises the GROW plan (M8, M9); tickets follow; the stress test reports."""
         plan = self.store.load_plan(plan_id)
@@ -139,6 +147,7 @@ class ConversationSteps(ServiceBase):
         event = EventName.GROW_REVISED if plan.grow is not None else EventName.GROW_WRITTEN
         return self._commit(plan, after, event, at, findings=findings)
 
+    @checked
     def record_grow_review(self, plan_id: str, person_id: str) -> StepReport:
         """Conversation 3 was held (M3); check-ins start and both sides may give feedback (M16)."""
         plan = self.store.load_plan(plan_id)
@@ -165,6 +174,7 @@ class ConversationSteps(ServiceBase):
         ]
         return self._commit(plan, after, EventName.GROW_REVIEW_HELD, at, notices=notices)
 
+    @checked
     def set_consent(self, plan_id: str, person_id: str, consent: Consent) -> StepReport:
         """The report decides what leaves the pair: goal on tickets, summary to the HRIS."""
         return self._step(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from attrs import frozen
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.people import Person
@@ -29,6 +30,7 @@ class TeamScheduling(ConversationSteps):
 
     __slots__ = ()
 
+    @checked
     def schedule_team(
         self,
         manager_id: str,
@@ -105,6 +107,7 @@ class TeamScheduling(ConversationSteps):
             note=note,
         )
 
+    @checked
     def reschedule(
         self,
         plan_id: str,
