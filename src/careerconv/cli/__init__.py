@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -39,9 +40,14 @@ from careerconv.cli._common import Invocation, Parser, UsageError, path_arg
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
 
-__all__ = ["HOME_ENV", "UsageError", "build_parser", "main"]
+__all__ = ["DEBUG_ENV", "EXIT_CLOSED_PIPE", "HOME_ENV", "UsageError", "build_parser", "main"]
 
 HOME_ENV = "CAREERCONV_HOME"
+DEBUG_ENV = "CAREERCONV_DEBUG"
+"""Set to let an unexpected error (a bug) raise with its traceback instead of one line."""
+EXIT_CLOSED_PIPE = 141
+"""The exit code when standard output was closed early (``careerconv status | head -1``), as a
+shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
 _GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox)
 
@@ -85,7 +91,11 @@ def main(
             streams.enter_context(contextlib.redirect_stdout(stdout))
         if stderr is not None:
             streams.enter_context(contextlib.redirect_stderr(stderr))
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help or a usage error, said; into a closed pipe it ends quietly too
+            _flush(stdout or sys.stdout)
+            raise
     inv = Invocation(Path(args.home), clock=clock, stdin=stdin, stdout=stdout, stderr=stderr)
     if args.version:
         from careerconv import __version__
@@ -99,6 +109,7 @@ def main(
 
     try:
         args.fn(args, inv)
+        inv.stdout.flush()  # here, so that a reader gone away is noticed below
     except UsageError as exc:
         inv.err(f"careerconv {args.command}: {exc}")
         return 2
@@ -111,4 +122,32 @@ def main(
     except EOFError:  # the answers typed at a prompt ran out
         inv.err(f"careerconv {args.command}: the input ended before every answer; nothing recorded")
         return 2
+    except BrokenPipeError:  # the reader of standard output went away: stop without a word
+        _flush(inv.stdout)
+        return EXIT_CLOSED_PIPE
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        # A bug. The user gets one line, never a traceback; the type says where to look, and the
+        # message is left out, since it may quote someone's notes.
+        inv.err(
+            f"careerconv {args.command}: internal error ({type(exc).__name__}); please report it with "
+            f"the command line that caused it (set {DEBUG_ENV}=1 to see where it happened)"
+        )
+        return 1
     return 0
+
+
+def _flush(stream: TextIO) -> None:
+    """Flush ``stream``; if its reader went away, point it at the null device, so that
+    Python's own flush at exit does not complain about the closed pipe either."""
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError):  # not a file (a test's StringIO): nothing left to flush
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
