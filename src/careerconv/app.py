@@ -23,7 +23,8 @@ from careerconv.config_check import problems
 from careerconv.facade import Careerconv, new_id, plugin_host
 from careerconv_core.dispatch import Dispatcher
 from careerconv_core.domain.catalog import Catalog
-from careerconv_core.errors import ConfigurationError
+from careerconv_core.domain.clock import FIRST_YEAR, LAST_YEAR, YEARS
+from careerconv_core.errors import ConfigurationError, shown
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import PluginHost
 from careerconv_core.ports import DELIVERING, AdapterKind, Clocked, HrisSource, PlanStore, Port
@@ -40,10 +41,12 @@ def system_clock() -> datetime:
             value = datetime.fromisoformat(fixed)
         except ValueError:
             raise ConfigurationError(
-                f"{NOW_ENV} must be an ISO date-time with offset, got {fixed!r}"
+                f"{NOW_ENV} must be an ISO date-time with offset, got {shown(fixed)}"
             ) from None
         if value.tzinfo is None:
             raise ConfigurationError(f"{NOW_ENV} needs a UTC offset, such as 2026-12-01T09:00:00+00:00")
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ConfigurationError(f"{NOW_ENV} must be a date-time {YEARS}, got {shown(fixed)}")
         return value
     return datetime.now(UTC)
 

@@ -60,10 +60,12 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
         else:
             name = f"`{action.metavar or action.dest}`"
         choices = f" (one of: {', '.join(map(str, action.choices))})" if action.choices else ""
+        help_text = (action.help or "") % {"default": action.default, "prog": parser.prog}
         default = ""
-        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS, [], ""):
+        given = action.default not in (None, False, argparse.SUPPRESS, [], "")
+        if action.option_strings and given and "default" not in help_text:
             default = f" (default {action.default})"
-        rows.append(f"| {name} | {_cell(action.help or '')}{choices}{default} |")
+        rows.append(f"| {name} | {_cell(help_text)}{choices}{default} |")
     if not rows:
         return []
     return ["| argument | meaning |", "|---|---|", *rows, ""]

@@ -8,7 +8,6 @@ are relative to the folder holding careerconv.toml.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.services import Settings
 from careerconv_core.setting import Setting, SettingType, declared, problem_with
+from careerconv_plugins.documents import read_toml
 
 CONFIG_NAME = "careerconv.toml"
 NOW_ENV = "CAREERCONV_NOW"
@@ -79,7 +79,7 @@ def read_config(home: Path) -> Mapping[str, Any]:
     """``home/careerconv.toml`` as a table; a missing file says to run ``careerconv init``."""
     path = home / CONFIG_NAME
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigurationError(
             f"no {CONFIG_NAME} in {home}; run 'careerconv --home {home} init' first"
@@ -88,8 +88,10 @@ def read_config(home: Path) -> Mapping[str, Any]:
         raise ConfigurationError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:  # a folder in its place, no permission to read it, ...
         raise ConfigurationError(f"{path}: cannot be read ({exc.strerror}); check the file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        return read_toml(text, str(path))
+    except InvalidInput as exc:  # not TOML, nested too deeply, a number too long
+        raise ConfigurationError(str(exc)) from None
 
 
 def table(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:

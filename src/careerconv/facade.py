@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from attrs import field, frozen
 
+from careerconv_core.boundary import checked
 from careerconv_core.dispatch import Dispatcher, DispatchReport, RetryPolicy
 from careerconv_core.domain.people import Person
 from careerconv_core.errors import InvalidInput
@@ -35,6 +36,9 @@ from careerconv_core.ports import (
 from careerconv_core.services import OrgSyncReport, Services, Settings
 
 T = TypeVar("T")
+
+MOST_PER_RUN = 1_000_000
+"""The most outbox entries one ``dispatch`` may claim."""
 
 
 def new_id() -> str:
@@ -55,6 +59,7 @@ class Careerconv(Services):
     # Built on first use: a host that only records steps never opens a tracker or a mail server.
     make_dispatcher: Callable[[], Dispatcher] | None = field(default=None, kw_only=True)
 
+    @checked
     def sync_people(
         self,
         people: Iterable[Person],
@@ -77,8 +82,12 @@ class Careerconv(Services):
             OrgSnapshot(tuple(people)), complete=complete, remove_missing=remove_missing, dry_run=dry_run
         )
 
+    @checked
     def dispatch(self, limit: int = 200) -> DispatchReport:
         """Deliver up to ``limit`` queued invites, tickets, summaries and notices, per adapter."""
+        if limit > MOST_PER_RUN:  # beyond what a store can count
+            raise InvalidInput("limit", f"a whole number from 1 to {MOST_PER_RUN}", f"got {limit}")
+        self.now()  # a clock off the calendar is refused before anything is claimed
         if self.make_dispatcher is None:  # nothing to deliver to: entries wait, reported as skipped
             return Dispatcher(self.store, {}, self.clock).run_once(limit)
         return self.make_dispatcher().run_once(limit)

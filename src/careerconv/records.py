@@ -10,8 +10,6 @@ same classes (``careerconv.record_schema``).
 
 from __future__ import annotations
 
-import json
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,11 +17,11 @@ from typing import Any
 from careerconv_core import serialization, shapes
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.grow import GrowPlan
-from careerconv_core.domain.ids import shown
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.pinnacle import CompetencyRating, Pinnacle
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, shown
 from careerconv_core.serialization import InvalidDocument
+from careerconv_plugins.documents import read_toml
 
 OUTCOMES = ("life_story", "pinnacle", "grow")
 OUTCOME_TYPES: dict[str, type] = {"life_story": LifeStory, "pinnacle": Pinnacle, "grow": GrowPlan}
@@ -47,12 +45,8 @@ def read_document(path: Path) -> dict[str, Any]:
         raise InvalidInput(str(path), "a UTF-8 text file", "not UTF-8") from None
     except OSError as exc:  # a folder, or a file we may not read
         raise InvalidInput(str(path), "a readable file", exc.strerror or type(exc).__name__) from None
-    try:
-        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(str(path), "valid JSON", f"line {exc.lineno}, column {exc.colno}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(str(path), "valid TOML", str(exc)) from None
+    read = serialization.read_json if path.suffix.lower() == ".json" else read_toml
+    data: Any = read(text, str(path))
     if not isinstance(data, dict):
         raise InvalidInput(str(path), "a table (TOML) or an object (JSON) at the top")
     return data

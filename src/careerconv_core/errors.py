@@ -7,6 +7,25 @@ at the adapter boundary and never cross a port.
 
 from __future__ import annotations
 
+SHOWN_CHARACTERS = 40
+"""How much of a value a message shows before cutting it short."""
+
+
+def shown(value: object) -> str:
+    """``value`` as a message may show it: quoted and escaped (no line breaks or control
+    codes), and cut short, so a hostile id never floods a terminal or a log."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
+        return ascii(value[:SHOWN_CHARACTERS] + "...")
+    return ascii(value)
+
+
+def label(value: str) -> str:
+    """``value`` as a name in a field's path (``row 1, column onet_code``): as it is when it is
+    short and printable, else as ``shown`` (quoted, escaped, cut short)."""
+    if value.isprintable() and len(value) <= SHOWN_CHARACTERS:
+        return value
+    return shown(value)
+
 
 class CareerconvError(Exception):
     """Root of every error careerconv raises on purpose."""
@@ -46,7 +65,7 @@ class NotFound(CareerconvError):
     def __init__(self, what: str, ident: str) -> None:
         self.what = what
         self.ident = ident
-        super().__init__(f"no {what} with id {ident!r}")
+        super().__init__(f"no {what} with id {shown(ident)}")
 
 
 class ConcurrentChange(CareerconvError):

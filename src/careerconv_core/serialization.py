@@ -23,9 +23,8 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from careerconv_core import shapes
 from careerconv_core.domain.clock import require_aware
-from careerconv_core.domain.ids import shown
 from careerconv_core.domain.people import Person, WorkingHours
-from careerconv_core.errors import CareerconvError, InvalidInput
+from careerconv_core.errors import CareerconvError, InvalidInput, shown
 
 T = TypeVar("T")
 
@@ -331,8 +330,25 @@ def dumps_readable(obj: T, cls: type[T], root: str) -> str:
 def loads(text: str | bytes, cls: type[T], root: str | None = None) -> T:
     """Parse JSON ``text`` into ``cls``; every error names the field and what was expected."""
     where = root or cls.__name__.lower()
+    return structure(read_json(text, where), cls, where)
+
+
+# Python reads a document nested a thousand levels deep by recursing (RecursionError), and
+# refuses to turn more than 4300 digits into a number (ValueError): both are a bad document.
+TOO_DEEP = "nested more deeply than careerconv reads; flatten it"
+"""What is wrong with a document nested too deeply to read (JSON here, TOML at the edges)."""
+TOO_LONG = "a number of more than 4300 digits; write it shorter"
+"""What is wrong with a document holding a number too long to read."""
+
+
+def read_json(text: str | bytes, where: str) -> Any:
+    """JSON ``text`` as plain data; ``InvalidDocument`` naming ``where`` when it is not JSON,
+    is nested too deeply or holds a number too long to read."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidDocument([f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno})"]) from None
-    return structure(data, cls, where)
+    except RecursionError:
+        raise InvalidDocument([f"{where}: {TOO_DEEP}"]) from None
+    except ValueError:
+        raise InvalidDocument([f"{where}: {TOO_LONG}"]) from None

@@ -47,6 +47,17 @@ def test_an_export_into_a_folder_that_does_not_exist(cli: Cli, tmp_path: Path) -
     one_line_error(out)
 
 
+def test_an_export_onto_a_device_is_refused_and_the_device_is_left_as_it_is(cli: Cli) -> None:
+    """The write renames a new file over the target: over /dev/null it would replace the device."""
+    import stat
+
+    cli("propose", "jonas")
+    out = cli("export", "jonas", "--out", "/dev/null", code=2)
+    assert "not a plain file" in out
+    one_line_error(out)
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
 @pytest.mark.parametrize(
     "option", [["--limit", "0"], ["--limit", "-3"], ["--interval", "-1"], ["--runs", "x"]]
 )

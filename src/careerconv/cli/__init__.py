@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -34,27 +35,33 @@ from careerconv.cli import (
     outbox,
     setup,
 )
-from careerconv.cli._common import Interrupted, Invocation, UsageError
+from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, path_arg
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
 
-__all__ = ["HOME_ENV", "UsageError", "build_parser", "main"]
+__all__ = ["DEBUG_ENV", "EXIT_CLOSED_PIPE", "HOME_ENV", "UsageError", "build_parser", "main"]
 
 HOME_ENV = "CAREERCONV_HOME"
+DEBUG_ENV = "CAREERCONV_DEBUG"
+"""Set to let an unexpected error (a bug) raise with its traceback instead of one line."""
+EXIT_CLOSED_PIPE = 141
+"""The exit code when standard output was closed early (``careerconv status | head -1``), as a
+shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
 _GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: the global options, then each group's commands."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="careerconv",
         description="Career Conversations: three structured conversations with each report, a GROW "
         "plan they own, kept alive with check-ins, and kept private.",
     )
     parser.add_argument(
         "--home",
+        type=path_arg,
         default=os.environ.get(HOME_ENV, "careerconv-data"),
         help=f"folder with careerconv.toml and the data (default ${HOME_ENV} or ./careerconv-data)",
     )
@@ -84,7 +91,11 @@ def main(
             streams.enter_context(contextlib.redirect_stdout(stdout))
         if stderr is not None:
             streams.enter_context(contextlib.redirect_stderr(stderr))
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help or a usage error, said; into a closed pipe it ends quietly too
+            _flush(stdout or sys.stdout)
+            raise
     inv = Invocation(Path(args.home), clock=clock, stdin=stdin, stdout=stdout, stderr=stderr)
     if args.version:
         from careerconv import __version__
@@ -94,23 +105,56 @@ def main(
     if not getattr(args, "fn", None):
         parser.print_help(inv.stdout)
         return 2
+    return _run(args, inv)
+
+
+def _run(args: argparse.Namespace, inv: Invocation) -> int:
+    """Run the parsed command; every way it can end becomes an exit code and at most one line."""
     from careerconv_core.errors import CareerconvError
 
     try:
         args.fn(args, inv)
+        inv.stdout.flush()  # here, so that a reader gone away is noticed below
     except UsageError as exc:
         inv.err(f"careerconv {args.command}: {exc}")
         return 2
     except CareerconvError as exc:
         inv.err(f"error: {exc}")
         return 1
-    except Interrupted:
-        return 130
-    except KeyboardInterrupt:
-        # Each change is one transaction: what committed before the interrupt stays whole.
-        inv.err("interrupted; every change committed before stays whole, none is half-done")
+    except KeyboardInterrupt as exc:
+        if not isinstance(exc, Interrupted):  # which has told what it committed itself
+            # Each change is one transaction: what committed before the interrupt stays whole.
+            inv.err("interrupted; every change committed before stays whole, none is half-done")
         return 130
     except EOFError:  # the answers typed at a prompt ran out
         inv.err(f"careerconv {args.command}: the input ended before every answer; nothing recorded")
         return 2
+    except BrokenPipeError:  # the reader of standard output went away: stop without a word
+        _flush(inv.stdout)
+        return EXIT_CLOSED_PIPE
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        # A bug. The user gets one line, never a traceback; the type says where to look, and the
+        # message is left out, since it may quote someone's notes.
+        inv.err(
+            f"careerconv {args.command}: internal error ({type(exc).__name__}); please report it with "
+            f"the command line that caused it (set {DEBUG_ENV}=1 to see where it happened)"
+        )
+        return 1
     return 0
+
+
+def _flush(stream: TextIO) -> None:
+    """Flush ``stream``; if its reader went away, point it at the null device, so that
+    Python's own flush at exit does not complain about the closed pipe either."""
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError):  # not a file (a test's StringIO): nothing left to flush
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)

@@ -8,12 +8,14 @@ that ``careerconv --help`` stays fast; the application is loaded by
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from careerconv.app import App
@@ -28,8 +30,32 @@ class UsageError(Exception):
     """A command was called wrongly; the message says how to call it."""
 
 
-class Interrupted(Exception):
+class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a command that has already told what it committed before it."""
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line a terminal shows as it is: control characters (line breaks, escape
+    sequences) written as escapes. Errors quote what was given, and it may be hostile."""
+    return "".join(ascii(c)[1:-1] if (c < " " and c != "\t") or c == "\x7f" else c for c in text.rstrip("\n"))
+
+
+# argparse quotes what it refuses whole: a choice that is none, arguments it did not expect.
+_ECHOES = (
+    (re.compile(r"(invalid choice: ')(.{40}).*?(' \(choose from)", re.DOTALL), r"\1\2...\3"),
+    (re.compile(r"(unrecognized arguments: )(.{40}).+", re.DOTALL), r"\1\2..."),
+    (re.compile(r"(invalid [\w ]+ value: ')(.{40}).*(')$", re.DOTALL), r"\1\2...\3"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, telling a wrongly called command in one line: the problem, then where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with ``prog: problem; see 'prog --help'`` on standard error (no usage block)."""
+        for echo, cut in _ECHOES:
+            message = echo.sub(cut, message)
+        self.exit(2, f"{one_line(f'{self.prog}: {message}')}; see '{self.prog} --help'\n")
 
 
 class Invocation:
@@ -66,8 +92,8 @@ class Invocation:
         self.stdout.write(text + "\n")
 
     def err(self, text: str) -> None:
-        """One line on standard error."""
-        self.stderr.write(text + "\n")
+        """One line on standard error, its control characters escaped."""
+        self.stderr.write(one_line(text) + "\n")
 
     def ask(self, prompt: str) -> str:
         """One answer typed at the terminal, without its line end; EOFError at end of input."""
@@ -126,40 +152,96 @@ def add_as(parser: argparse.ArgumentParser, *, report_step: bool = False) -> Non
     parser.set_defaults(report_step=report_step)
 
 
-def positive(kind: type[int] | type[float], *, zero: bool = False) -> Callable[[str], float]:
-    """An argparse type: a number above zero (or zero too), refused in one line otherwise."""
+MOST = 1_000_000
+"""The largest number a count given on the command line may be (entries per run, runs, minutes)."""
+
+
+def positive(
+    kind: type[int] | type[float], *, zero: bool = False, most: float = MOST
+) -> Callable[[str], float]:
+    """An argparse type: a finite number above zero (or zero too) and at most ``most``.
+
+    ``nan``, ``inf`` and numbers too big to sleep, count or store are refused
+    in one line, as are words.
+    """
+    noun = "whole number" if kind is int else "number"
 
     def parse(text: str) -> float:
         try:
             value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if value < 0 or (value == 0 and not zero):
-            raise argparse.ArgumentTypeError(
-                f"expected a number {'of 0 or more' if zero else 'above 0'}, got {text!r}"
+        except ValueError:  # a word, or more than 4300 digits
+            raise argparse.ArgumentTypeError(f"expected a {noun}, got {shown(text)}") from None
+        if not (math.isfinite(value) and (value > 0 or (zero and value == 0)) and value <= most):
+            top = int(most) if float(most).is_integer() else most
+            span = (
+                f"from {0 if zero else 1} to {top}" if zero or kind is int else f"above 0 and at most {top}"
             )
+            raise argparse.ArgumentTypeError(f"expected a {noun} {span}, got {shown(text)}")
         return value
 
     return parse
 
 
+def shown(value: object) -> str:
+    """``value`` quoted, escaped and cut short for a message (``careerconv_core.errors.shown``)."""
+    from careerconv_core import errors
+
+    return errors.shown(value)
+
+
+def _years(value: date, text: str) -> None:
+    from careerconv_core.domain.clock import FIRST_YEAR, LAST_YEAR, YEARS
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"expected a date {YEARS}, got {shown(text)}")
+
+
 def parse_date(text: str) -> date:
-    """An argument ``YYYY-MM-DD``."""
+    """An argument ``YYYY-MM-DD``, in the years careerconv plans in."""
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {shown(text)}") from None
+    _years(value, text)
+    return value
 
 
 def parse_datetime(text: str) -> datetime:
     """An argument date-time: with a UTC offset, or local (naive) to be placed by ``local_time``."""
     try:
-        return datetime.fromisoformat(text)
+        value = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a date-time like 2026-12-03T10:00 (your local time) or 2026-12-03T10:00+01:00, "
-            f"got {text!r}"
+            f"got {shown(text)}"
         ) from None
+    _years(value, text)
+    return value
+
+
+NAME_MAX = 255  # bytes in one file or folder name, on the file systems careerconv runs on
+PATH_MAX = 4095
+
+
+def path_arg(text: str) -> str:
+    """An argparse type: a file or folder name the system can look up.
+
+    Empty names, a NUL character and names longer than file systems hold are
+    refused here, in one line, instead of as an OS error later.
+    """
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file or folder name, got an empty one")
+    try:
+        raw = os.fsencode(text)
+    except UnicodeError:
+        raw = b"\0"
+    if b"\0" in raw:
+        raise argparse.ArgumentTypeError(f"{shown(text)} holds a character no file name may hold")
+    if len(raw) > PATH_MAX or any(len(part) > NAME_MAX for part in raw.split(b"/")):
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)} is too long for a file name ({NAME_MAX} bytes a name, {PATH_MAX} in all)"
+        )
+    return text
 
 
 def local_time(app: App, value: datetime, person_id: str) -> datetime:
@@ -183,11 +265,24 @@ def local_time(app: App, value: datetime, person_id: str) -> datetime:
 def output_file(text: str) -> Path:
     """A file to write that a command was given: its folder must exist, and it must not be one.
 
-    :raises UsageError: the name is a folder, its folder is missing or is a file.
+    :raises UsageError: the name is a folder, a device or a pipe, or its folder is missing or is a
+        file.
     """
+    import stat
+
     path = Path(text).expanduser()
-    if path.is_dir():
+    try:
+        mode: int | None = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    except OSError as exc:  # a folder we may not enter, a loop of links
+        raise UsageError(f"cannot write {text}: {_why(exc)}; give another file name") from None
+    if mode is not None and stat.S_ISDIR(mode):
         raise UsageError(f"{text} is a folder; give a file name, such as {path / 'plan.md'}")
+    if mode is not None and not stat.S_ISREG(mode):
+        # The write renames a new file over the old one: over /dev/null or a pipe it would
+        # put a plain file in the device's place.
+        raise UsageError(f"{text} is not a plain file (a device or a pipe); give a file name to write")
     folder = path.parent
     if not folder.is_dir():
         problem = "is a file" if folder.exists() else "does not exist"
@@ -195,6 +290,11 @@ def output_file(text: str) -> Path:
             f"cannot write {text}: its folder {folder} {problem}; give a file in a folder that exists"
         )
     return path
+
+
+def _why(exc: OSError) -> str:
+    """An OS error's reason in a few words (never its repr)."""
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def plan_of(app: App, report_id: str) -> CareerPlan:
@@ -216,7 +316,7 @@ def who(args: argparse.Namespace, plan: CareerPlan, *, report_step: bool | None 
     ``report_step`` overrides the command's own default (``record grow`` is the report's).
     """
     named = getattr(args, "as_", None)
-    if named:
+    if named is not None:  # '--as ""' names nobody; it is refused, never taken as the default
         return str(named)
     mine = getattr(args, "report_step", False) if report_step is None else report_step
     return plan.report_id if mine else plan.manager_id

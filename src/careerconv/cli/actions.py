@@ -11,6 +11,7 @@ from careerconv.cli._common import (
     add_as,
     add_command,
     plan_of,
+    shown,
     step_done,
     who,
 )
@@ -30,10 +31,14 @@ def cmd_actions(args: argparse.Namespace, inv: Invocation) -> None:
     now = app.clock()
     if args.report:
         plan = plan_of(app, args.report)
-        plan.require_viewer(args.as_ or plan.manager_id, now)
+        plan.require_viewer(plan.manager_id if args.as_ is None else args.as_, now)
         plans = [plan]
     else:
-        plans = [p for p in app.store.find_plans() if p.can_view(args.as_ or p.manager_id, now)]
+        plans = [
+            p
+            for p in app.store.find_plans()
+            if p.can_view(p.manager_id if args.as_ is None else args.as_, now)
+        ]
     rows = 0
     for plan in sorted(plans, key=lambda p: p.report_id):
         if plan.grow is None:
@@ -53,7 +58,7 @@ def cmd_action(args: argparse.Namespace, inv: Invocation) -> None:
     report_id, sep, action_id = args.action_id.partition(":")
     if not sep or not action_id:
         raise UsageError(
-            f"name the action as REPORT:ACTION (see 'careerconv actions'), not {args.action_id!r}"
+            f"name the action as REPORT:ACTION (see 'careerconv actions'), not {shown(args.action_id)}"
         )
     app = inv.app()
     plan = plan_of(app, report_id)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, UsageError, add_command
+from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
 
 if TYPE_CHECKING:
     from careerconv.app import App
@@ -149,5 +149,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = cs.add_parser("show", help="a role with its top competencies")
     p.add_argument("role")
     p = cs.add_parser("import", help="check and use your own competencies.csv and roles.csv")
-    p.add_argument("--competencies", required=True)
-    p.add_argument("--roles", required=True)
+    p.add_argument("--competencies", type=path_arg, required=True)
+    p.add_argument("--roles", type=path_arg, required=True)

@@ -19,7 +19,9 @@ from careerconv.cli._common import (
     local_time,
     parse_date,
     parse_datetime,
+    path_arg,
     plan_of,
+    shown,
     step_done,
     who,
 )
@@ -43,7 +45,7 @@ def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
     for report_id in args.reports:
         manager_id = app.store.load_person(report_id).manager_id
         if manager_id is None:
-            raise UsageError(f"{report_id!r} has no manager in the org")
+            raise UsageError(f"{shown(report_id)} has no manager in the org")
         existing = groups.setdefault(manager_id, [])
         if existing is not None:
             existing.append(report_id)
@@ -269,7 +271,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="life_story, pinnacle, grow (the report's homework: --as defaults to the report) or "
         "grow_review (conversation 3 held)",
     )
-    p.add_argument("--file", help="TOML or JSON with a [life_story], [pinnacle] or [grow] table")
+    p.add_argument(
+        "--file", type=path_arg, help="TOML or JSON with a [life_story], [pinnacle] or [grow] table"
+    )
     add_as(p)
 
     p = add_command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import Invocation, UsageError, add_as, add_command, plan_of
+from careerconv.cli._common import Invocation, UsageError, add_as, add_command, path_arg, plan_of
 
 
 def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
@@ -15,7 +15,7 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     plan = plan_of(app, args.report)
     # The one rule of who reads a plan: a new manager before the report's yes
     # and a former manager are refused under M12, anyone else under M1.
-    plan.require_viewer(args.as_ or plan.manager_id, app.clock())
+    plan.require_viewer(plan.manager_id if args.as_ is None else args.as_, app.clock())
     report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
     text = (export.html if args.format == "html" else export.markdown)(plan, report, manager)
     if args.out:
@@ -38,5 +38,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add_command(sub, "export", cmd_export, "the plan as Markdown or one self-contained HTML page")
     p.add_argument("report")
     p.add_argument("--format", choices=("md", "html"), default="md")
-    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--out", type=path_arg, help="file to write (default: standard output)")
     add_as(p)

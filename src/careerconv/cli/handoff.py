@@ -13,6 +13,7 @@ from careerconv.cli._common import (
     local_time,
     parse_datetime,
     plan_of,
+    positive,
     step_done,
     who,
 )
@@ -124,7 +125,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         required=True,
         help="start in your local time, e.g. 2027-01-20T15:00, or with an offset",
     )
-    p.add_argument("--minutes", type=int, default=60)
+    p.add_argument("--minutes", type=positive(int), default=60, help="length (default 60)")
     add_as(p)
     p = add_command(
         sub,
@@ -139,4 +140,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         required=True,
         help="start in the manager's local time, e.g. 2027-01-20T10:00, or with an offset",
     )
-    p.add_argument("--minutes", type=int, default=15)
+    p.add_argument("--minutes", type=positive(int), default=15, help="length, 5 to 60 (default 15)")

@@ -12,6 +12,7 @@ from careerconv.cli._common import (
     add_reports,
     each_report,
     for_each,
+    shown,
     step_done,
     who,
 )
@@ -24,7 +25,7 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
     if args.team:
         report_ids = sorted(p.id for p in app.store.list_people() if p.manager_id == args.team)
         if not report_ids:
-            raise UsageError(f"{args.team!r} has no direct reports in the org; import the org first")
+            raise UsageError(f"{shown(args.team)} has no direct reports in the org; import the org first")
     if not report_ids:
         raise UsageError("name the reports, or --team MANAGER")
     if args.team:
@@ -39,7 +40,7 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
         manager = args.manager or args.team or app.store.load_person(report_id).manager_id
         if manager is None:
             raise UsageError(
-                f"{report_id!r} has no manager in the org; add their manager to the org file "
+                f"{shown(report_id)} has no manager in the org; add their manager to the org file "
                 "and import it again, or name the manager with --manager"
             )
         step_done(inv, app.services().propose(manager, report_id))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, add_command
+from careerconv.cli._common import Invocation, add_command, path_arg
 
 if TYPE_CHECKING:  # building the parser loads no core
     from careerconv.app import App
@@ -115,7 +115,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="import (or re-import) an org file (TOML or CSV); a changed manager "
         "starts the consent-first handoff (M12)",
     )
-    p.add_argument("file", help="org file, .toml or .csv")
+    p.add_argument("file", type=path_arg, help="org file, .toml or .csv")
     _removal_options(p)
     p.set_defaults(fn=cmd_org_import)
     p = org_sub.add_parser(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, add_command, positive
+from careerconv.cli._common import Invocation, add_command, positive, shown
 
 if TYPE_CHECKING:
     from careerconv.app import App
@@ -118,9 +118,9 @@ def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:
         # never reported as success and a half-applied retry never happens.
         known = {e.id: e.status for e in app.store.outbox()}
         problems = [
-            f"{ident!r} is {known[ident].value}, not failed"
+            f"{shown(ident)} is {known[ident].value}, not failed"
             if ident in known
-            else f"no outbox entry {ident!r}"
+            else f"no outbox entry {shown(ident)}"
             for ident in dict.fromkeys(args.entries)
             if known.get(ident) is not OutboxStatus.FAILED
         ]
@@ -143,7 +143,7 @@ def cmd_rebuild(args: argparse.Namespace, inv: Invocation) -> None:
     if args.adapter is not None and args.adapter not in {name for _, name in configured}:
         listed = ", ".join(dict.fromkeys(name for _, name in configured)) or "none"
         raise CareerconvError(
-            f"no adapter named {args.adapter!r} in careerconv.toml (configured: {listed}). "
+            f"no adapter named {shown(args.adapter)} in careerconv.toml (configured: {listed}). "
             "Fix: give one of those names, or leave --adapter out to rebuild them all"
         )
     tallies = rebuild(app.store, delivering, only=args.adapter)
@@ -174,7 +174,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``dispatch``, ``status``, ``retry`` and ``rebuild``."""
     p = add_command(sub, "dispatch", cmd_dispatch, "deliver queued invites, tickets, summaries and notices")
     p.add_argument("--loop", action="store_true", help="keep running")
-    p.add_argument("--interval", type=positive(float), default=30.0, help="seconds between runs with --loop")
+    p.add_argument(
+        "--interval", type=positive(float, most=86_400), default=30.0, help="seconds between runs with --loop"
+    )
     p.add_argument(
         "--runs", type=positive(int, zero=True), default=0, help="stop after this many runs with --loop"
     )

@@ -6,6 +6,7 @@ The answers come back in the same shape as a record file (``[life_story]``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,16 @@ if TYPE_CHECKING:
 
 Ask = Callable[[str], str]
 """Shows a prompt and returns the line typed."""
+
+_WHOLE = re.compile(r"-?[0-9]{1,6}", re.ASCII)
+
+
+def whole(answer: str) -> int | None:
+    """``answer`` as a whole number of a few ASCII digits, else None.
+
+    ``str.isdigit`` is no test: it takes '²' and 5000 digits, which ``int`` refuses.
+    """
+    return int(answer) if _WHOLE.fullmatch(answer) else None
 
 
 class _Questions:
@@ -29,11 +40,14 @@ class _Questions:
 
     def rating(self, prompt: str, default: str) -> int:
         """A whole number, asked again until one is typed (the scale itself is checked later)."""
+        from careerconv_core.errors import shown
+
         while True:
             answer = self.one(prompt, default)
-            if answer.lstrip("-").isdigit():
-                return int(answer)
-            self._ask(f"  {answer!r} is not a whole number; press Enter and type one, such as 3 ")
+            number = whole(answer)
+            if number is not None:
+                return number
+            self._ask(f"  {shown(answer)} is not a whole number; press Enter and type one, such as 3 ")
 
 
 def outcome_from_answers(
@@ -77,8 +91,9 @@ def _pinnacle(q: _Questions, catalog: Catalog, as_report: bool) -> dict[str, Any
         "crossed_out": q.many("Careers crossed out"),
         "competencies": comps,
     }
-    if roles and chosen.isdigit() and 1 <= int(chosen) <= len(roles):
-        table["chosen_role_id"] = f"role{chosen}"
+    number = whole(chosen)
+    if roles and number is not None and 1 <= number <= len(roles):
+        table["chosen_role_id"] = f"role{number}"
     if as_report:
         table["focus"] = q.many("Which competencies do you choose to develop now")
     return table

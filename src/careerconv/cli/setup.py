@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, UsageError, add_command
+from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -86,5 +86,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_command(sub, "adapters", cmd_adapters, "list the installed adapters and their settings")
     p = add_command(sub, "demo", cmd_demo, "run the example team end to end on embedded defaults")
-    p.add_argument("example", nargs="?", default="examples", help="folder with org.toml (default ./examples)")
+    p.add_argument(
+        "example",
+        nargs="?",
+        type=path_arg,
+        default="examples",
+        help="folder with org.toml (default ./examples)",
+    )
     p.add_argument("--force", action="store_true", help="start over in an existing --home")

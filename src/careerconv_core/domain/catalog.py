@@ -9,7 +9,7 @@ from __future__ import annotations
 from attrs import field, frozen
 
 from careerconv_core.domain.ids import id_field
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, shown
 
 
 def _non_empty(_instance: object, attribute: object, value: str) -> None:
@@ -84,11 +84,11 @@ class Catalog:
         for comp in self.competencies:
             if comp.id == competency_id:
                 return comp
-        raise InvalidInput("competency", "an id from the catalog", f"unknown id {competency_id!r}")
+        raise InvalidInput("competency", "an id from the catalog", f"unknown id {shown(competency_id)}")
 
     def role(self, role_id: str) -> RoleProfile:
         """The role profile with this id, or ``InvalidInput`` naming it."""
         for role in self.roles:
             if role.id == role_id:
                 return role
-        raise InvalidInput("role", "an id from the catalog", f"unknown id {role_id!r}")
+        raise InvalidInput("role", "an id from the catalog", f"unknown id {shown(role_id)}")

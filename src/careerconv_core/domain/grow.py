@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
-from careerconv_core.domain.clock import add_months
+from careerconv_core.domain.clock import add_months, day_field
 from careerconv_core.domain.ids import id_field, optional_id_field
 from careerconv_core.domain.pinnacle import Pinnacle
 from careerconv_core.domain.visibility import private, shared, summary
@@ -117,7 +117,7 @@ class GrowPlan:
     """The GROW plan the report owns. ``starts`` opens the horizon."""
 
     goal: Goal
-    starts: date
+    starts: date = field(validator=day_field)  # the horizon is counted from it
     options: tuple[DevelopmentOption, ...] = field(default=())
     actions: tuple[Action, ...] = field(default=())
     horizon_months: int = field(default=6, validator=horizon_field)

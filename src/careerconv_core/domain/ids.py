@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, shown
 
 ID_MAX_LENGTH = 128
 ID_CHARACTERS = "ASCII letters, digits and . _ - @ + : / = ~"
@@ -24,13 +24,6 @@ ID_RULE = f"1 to {ID_MAX_LENGTH} {ID_CHARACTERS}, starting with a letter or digi
 ID_PATTERN = rf"[A-Za-z0-9][A-Za-z0-9._@+:/=~-]{{0,{ID_MAX_LENGTH - 1}}}"
 """The rule as a regular expression a whole id matches (the record schemas use it too)."""
 _ID = re.compile(ID_PATTERN, re.ASCII)
-_SHOWN = 40  # characters of a refused id shown in a message
-
-
-def shown(value: str) -> str:
-    """``value`` as a message may show it: escaped (no line breaks or control codes), cut short."""
-    cut = value if len(value) <= _SHOWN else value[:_SHOWN] + "..."
-    return ascii(cut)
 
 
 def is_id(value: object) -> bool:

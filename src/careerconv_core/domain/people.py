@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
 
-from careerconv_core.domain.ids import id_field, optional_id_field, shown
+from careerconv_core.domain.ids import id_field, optional_id_field
 from careerconv_core.domain.text import has_controls
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, shown
 
 PersonId = str
 

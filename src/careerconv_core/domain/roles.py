@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from careerconv_core.errors import RuleViolation
+from careerconv_core.errors import RuleViolation, shown
 
 
 class Actor(enum.Enum):
@@ -20,7 +20,7 @@ class NotAParticipant(RuleViolation):
     def __init__(self, person_id: str, plan_id: str) -> None:
         super().__init__(
             "M1",
-            f"{person_id!r} is neither the report nor the manager of plan {plan_id!r}",
+            f"{shown(person_id)} is neither the report nor the manager of plan {shown(plan_id)}",
             "act as the plan's report or its current manager",
         )
 

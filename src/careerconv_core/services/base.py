@@ -18,8 +18,9 @@ from typing import ParamSpec, TypeVar
 from attrs import evolve, field, frozen
 
 from careerconv_core import projections, serialization
+from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CadenceRules
-from careerconv_core.domain.clock import Interval, require_aware
+from careerconv_core.domain.clock import Interval, require_moment
 from careerconv_core.domain.conversations import ConversationLengths
 from careerconv_core.domain.events import DomainEvent, EventName
 from careerconv_core.domain.grow import GrowRules
@@ -143,9 +144,10 @@ class ServiceBase:
     calendar: CalendarBackend | None = None  # read for free/busy only; writes go through the outbox
 
     def now(self) -> datetime:
-        """The current moment, checked to carry a time zone."""
-        return require_aware(self.clock(), "clock()")
+        """The current moment, checked to carry a time zone and to lie in the years careerconv plans in."""
+        return require_moment(self.clock(), "clock()")
 
+    @checked
     def actor(self, plan: CareerPlan, person_id: str) -> Actor:
         """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise)."""
         return plan.actor(person_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CheckInKind, DueItem, DueKind, FollowUp, FollowUpStatus
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.events import EventName
@@ -50,6 +51,7 @@ class CadenceSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     @one_plan_step
     def check_in(
         self,
@@ -87,6 +89,7 @@ class CadenceSteps(ServiceBase):
             )
         return self._commit(plan, after, _HELD[kind], at, notices=notices)
 
+    @checked
     @one_plan_step
     def place_follow_ups(self, plan_id: str, person_id: str, follow_ups: Sequence[FollowUp]) -> StepReport:
         """Put the first year's check-ins and quarterly reviews on the calendar (M10).
@@ -102,6 +105,7 @@ class CadenceSteps(ServiceBase):
             require_within_hours(pair, item.interval, f"follow_ups[{n}]")
         return self._commit(plan, after, EventName.FOLLOW_UPS_SCHEDULED, at)
 
+    @checked
     def schedule_follow_ups(self, plan_id: str, person_id: str) -> StepReport:
         """Place the first year's monthly check-ins and quarterly reviews after conversation 3 (M10)."""
         plan = self.store.load_plan(plan_id)
@@ -115,10 +119,12 @@ class CadenceSteps(ServiceBase):
             )
         return self.place_follow_ups(plan_id, person_id, planned_follow_ups(self, plan))
 
+    @checked
     def due(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """What is due on or before ``day`` (overdue included)."""
         return self.store.due_on(day, manager_id)
 
+    @checked
     def send_nudges(self, day: date, manager_id: str | None = None) -> list[str]:
         """Queue a notice per due check-in, review, update or probe, and per overdue
         conversation or GROW action (M10); one per item and day.

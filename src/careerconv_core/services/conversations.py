@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.events import EventName
@@ -44,6 +45,7 @@ class ConversationSteps(ServiceBase):
         ]
         return booked, BookingsRead(manager_id, tuple((plan.id, plan.version) for plan in plans))
 
+    @checked
     def place_conversations(
         self,
         plan_id: str,
@@ -98,6 +100,7 @@ class ConversationSteps(ServiceBase):
         check.require(from_conversations(after.conversations), tuple(slots))
         return self._commit(plan, after, EventName.PLAN_SCHEDULED, at, bookings=(read,))
 
+    @checked
     def record_life_story(self, plan_id: str, person_id: str, story: LifeStory) -> StepReport:
         """Conversation 1 was held; keep what was learned (pair only)."""
 
@@ -108,6 +111,7 @@ class ConversationSteps(ServiceBase):
 
         return self._step(plan_id, person_id, EventName.LIFE_STORY_HELD, apply)
 
+    @checked
     @one_plan_step
     def record_pinnacle(self, plan_id: str, person_id: str, pinnacle: Pinnacle) -> StepReport:
         """Conversation 2 was held: roles, crossed-out careers, competencies (M5-M7).
@@ -136,6 +140,7 @@ class ConversationSteps(ServiceBase):
             )
         return self._commit(plan, after, EventName.PINNACLE_HELD, at, notices=notices)
 
+    @checked
     def rate(self, plan_id: str, person_id: str, competency_id: str, rating: int) -> StepReport:
         """The report rates their ability on one competency, 1-5 (M6)."""
         return self._step(
@@ -145,6 +150,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.rate(competency_id, rating, a, t),
         )
 
+    @checked
     def observe_competency(
         self, plan_id: str, person_id: str, competency_id: str, observation: str, rating: int | None
     ) -> StepReport:
@@ -156,6 +162,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.observe(competency_id, observation, rating, a, t),
         )
 
+    @checked
     def choose_focus(self, plan_id: str, person_id: str, competency_ids: Sequence[str]) -> StepReport:
         """The report picks the competencies to develop now (M7)."""
         return self._step(
@@ -165,6 +172,7 @@ class ConversationSteps(ServiceBase):
             lambda p, a, t: p.choose_focus(tuple(competency_ids), a, t),
         )
 
+    @checked
     @one_plan_step
     def write_grow(self, plan_id: str, person_id: str, grow: GrowPlan) -> StepReport:
         """The report writes or revises the GROW plan (M8, M9); tickets follow; the stress test reports."""
@@ -177,6 +185,7 @@ class ConversationSteps(ServiceBase):
         event = EventName.GROW_REVISED if plan.grow is not None else EventName.GROW_WRITTEN
         return self._commit(plan, after, event, at, findings=findings)
 
+    @checked
     @one_plan_step
     def record_grow_review(self, plan_id: str, person_id: str) -> StepReport:
         """Conversation 3 was held (M3); check-ins start and both sides may give feedback (M16)."""
@@ -204,6 +213,7 @@ class ConversationSteps(ServiceBase):
         ]
         return self._commit(plan, after, EventName.GROW_REVIEW_HELD, at, notices=notices)
 
+    @checked
     def set_consent(self, plan_id: str, person_id: str, consent: Consent) -> StepReport:
         """The report decides what leaves the pair: goal on tickets, summary to the HRIS."""
         return self._step(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.feedback import FeedbackAggregate, FeedbackRating, aggregate
 from careerconv_core.errors import NotFound
@@ -13,6 +14,7 @@ class FeedbackSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     @one_plan_step
     def give_feedback(self, plan_id: str, person_id: str, score: int) -> StepReport:
         """A 0-10 rating of the three conversations (M16); HR sees only aggregates of 5+."""
@@ -21,6 +23,7 @@ class FeedbackSteps(ServiceBase):
         rating = FeedbackRating(self.actor(plan, person_id), person_id, score, at)
         return self._commit(plan, plan.give_feedback(rating), EventName.FEEDBACK_GIVEN, at)
 
+    @checked
     def feedback_report(self, manager_id: str | None = None) -> FeedbackAggregate:
         """What HR may see of the feedback (M16): medians over at least five people, never scores.
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from careerconv_core import projections
+from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import DueKind
 from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind
@@ -25,6 +26,8 @@ _PATH_CHOSEN = {
     NewManagerPath.ABBREVIATED_SESSION: EventName.PATH_ABBREVIATED_SESSION,
     NewManagerPath.CONTINUE_PLAN: EventName.PATH_CONTINUE_PLAN,
 }
+MEETING_MINUTES = (5, 240)
+"""The shortest and the longest one-off meeting (M13, M14), in minutes."""
 _MEETING_PLACED = {
     MeetingKind.ABBREVIATED_SESSION: EventName.ABBREVIATED_SESSION_SCHEDULED,
     MeetingKind.MANAGER_LIFE_STORY: EventName.MANAGER_LIFE_STORY_SCHEDULED,
@@ -36,6 +39,7 @@ class HandoffSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     def manager_changed(self, report_id: str, new_manager_id: str) -> list[StepReport]:
         """The org says ``report_id`` now reports to ``new_manager_id``: ask the report first (M12).
 
@@ -80,6 +84,7 @@ class HandoffSteps(ServiceBase):
             )
         return reports
 
+    @checked
     @one_plan_step
     def answer_handoff(self, plan_id: str, person_id: str, granted: bool) -> StepReport:
         """The report's answer (M12). Yes: share and schedule nothing yet. No: nothing is shared."""
@@ -143,6 +148,7 @@ class HandoffSteps(ServiceBase):
         people = [self.store.load_person(pid) for pid in sorted(set(person_ids))]
         require_within_hours(people, Interval(start, end))
 
+    @checked
     def schedule_handoff_meeting(
         self, plan_id: str, person_id: str, start: datetime, end: datetime | None = None
     ) -> StepReport:
@@ -161,6 +167,7 @@ class HandoffSteps(ServiceBase):
             lambda p, _a, _t: p.schedule_handoff_meeting(start, stop, person_id),
         )
 
+    @checked
     @one_plan_step
     def choose_path(self, plan_id: str, person_id: str, path: NewManagerPath) -> StepReport:
         """The new manager records how they and the report go on (M13).
@@ -177,11 +184,17 @@ class HandoffSteps(ServiceBase):
             after = after.place_follow_ups(planned_follow_ups(self, after), at)
         return self._commit(plan, after, _PATH_CHOSEN[path], at)
 
+    @checked
     def schedule_meeting(
         self, plan_id: str, person_id: str, kind: MeetingKind | str, start: datetime, minutes: int
     ) -> StepReport:
         """An abbreviated session (M13) or the manager's life story for the report (M14)."""
         meeting = MeetingKind.of(kind)
+        if not MEETING_MINUTES[0] <= minutes <= MEETING_MINUTES[1]:
+            low, high = MEETING_MINUTES
+            raise InvalidInput(
+                "minutes", f"{low} to {high} minutes (the abbreviated session is 60)", str(minutes)
+            )
         end = start + timedelta(minutes=minutes)
         plan = self.store.load_plan(plan_id)
         self._require_within_hours((plan.report_id, plan.manager_id), start, end)
@@ -192,6 +205,7 @@ class HandoffSteps(ServiceBase):
             lambda p, _a, t: p.schedule_meeting(meeting, start, end, t),
         )
 
+    @checked
     def schedule_team_life_story(self, manager_id: str, start: datetime, minutes: int = 15) -> str:
         """Put a team "life story" segment in the manager's team meeting (M14); returns its uid.
 
@@ -211,6 +225,7 @@ class HandoffSteps(ServiceBase):
         self.store.commit(PlanChange(outbox=(entry,)))
         return view.uid
 
+    @checked
     def request_manager_life_story(self, plan_id: str, person_id: str) -> StepReport:
         """The report asks to hear the manager's life story (M14)."""
         return self._step(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.notices import NoticeKind
 from careerconv_core.domain.plan import CareerPlan
@@ -14,6 +15,7 @@ class OptInSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     def propose(self, manager_id: str, report_id: str) -> StepReport:
         """The manager proposes Career Conversations to a direct report (M1)."""
         at = self.now()
@@ -42,12 +44,14 @@ class OptInSteps(ServiceBase):
         )
         return self._commit(None, plan, EventName.PLAN_PROPOSED, at, notices=(notice,))
 
+    @checked
     def accept(self, plan_id: str, person_id: str, life_story_opt_in: bool) -> StepReport:
         """The report accepts, and says yes or no to conversation 1 (M1)."""
         return self._step(
             plan_id, person_id, EventName.PLAN_ACCEPTED, lambda p, a, t: p.accept(a, t, life_story_opt_in)
         )
 
+    @checked
     def opt_in_life_story(self, plan_id: str, person_id: str, yes: bool = True) -> StepReport:
         """The report's own answer on conversation 1 (M1)."""
         return self._step(
@@ -57,18 +61,22 @@ class OptInSteps(ServiceBase):
             lambda p, a, t: p.opt_in_life_story(a, t, yes),
         )
 
+    @checked
     def decline(self, plan_id: str, person_id: str) -> StepReport:
         """Either side declines (M1); scheduled invites are cancelled."""
         return self._step(plan_id, person_id, EventName.PLAN_DECLINED, lambda p, a, t: p.decline(a, t))
 
+    @checked
     def pause(self, plan_id: str, person_id: str) -> StepReport:
         """Either side pauses (M1); scheduled invites are cancelled."""
         return self._step(plan_id, person_id, EventName.PLAN_PAUSED, lambda p, a, t: p.pause(a, t))
 
+    @checked
     def resume(self, plan_id: str, person_id: str) -> StepReport:
         """A paused plan goes on; schedule the conversations again."""
         return self._step(plan_id, person_id, EventName.PLAN_RESUMED, lambda p, a, t: p.resume(a, t))
 
+    @checked
     def confirm_readiness(
         self, plan_id: str, person_id: str, equipped: bool, trust_in_place: bool
     ) -> StepReport:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from attrs import frozen
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.ids import check_id
 from careerconv_core.domain.org import apply_snapshot, diff_org, validate_org
@@ -90,6 +91,7 @@ class OrgSync(HandoffSteps):
 
     __slots__ = ()
 
+    @checked
     def report_left(self, report_id: str) -> list[StepReport]:
         """The report left: cancel everything on their plans."""
         at = self.now()
@@ -99,6 +101,7 @@ class OrgSync(HandoffSteps):
             if plan.status.is_open
         ]
 
+    @checked
     def sync_org(
         self,
         snapshot: OrgSnapshot,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from attrs import define, field, frozen
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.clock import Interval, require_aware
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
 from careerconv_core.domain.people import Person
@@ -41,6 +42,7 @@ class TeamScheduling(ConversationSteps):
 
     __slots__ = ()
 
+    @checked
     def schedule_team(
         self,
         manager_id: str,
@@ -154,6 +156,7 @@ class TeamScheduling(ConversationSteps):
         team.step()
         return True
 
+    @checked
     def reschedule(
         self,
         plan_id: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from careerconv_core.boundary import checked
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.grow import ActionStatus
 from careerconv_core.domain.tickets import parse_ticket_key, ticket_key
@@ -17,6 +18,7 @@ class TicketSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     def set_action_status(self, plan_id: str, person_id: str, action_id: str, done: bool) -> StepReport:
         """Mark a GROW action done or reopen it; its ticket follows."""
         status = ActionStatus.DONE if done else ActionStatus.OPEN
@@ -36,6 +38,7 @@ class TicketSteps(ServiceBase):
             for action in plan.grow.actions
         ]
 
+    @checked
     def pull_ticket_statuses(self, statuses: Mapping[str, TicketStatus]) -> list[str]:
         """Apply ticket statuses from the tracker: done closes an action, reopened reopens it.
 
@@ -75,6 +78,7 @@ class TicketSteps(ServiceBase):
                 self._commit(plan, after, EventName.ACTIONS_SYNCED, at)
         return deleted
 
+    @checked
     def resync_action(self, plan_id: str, person_id: str, action_id: str) -> StepReport:
         """Ask the tracker to create an action's ticket again after it was deleted there."""
         return self._step(

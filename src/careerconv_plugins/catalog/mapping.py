@@ -17,7 +17,7 @@ import io
 from collections.abc import Iterator, Sequence
 
 from careerconv_core.domain.catalog import Catalog, CatalogCompetency, RoleProfile
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, label
 
 COMPETENCY_COLUMNS = ("id", "name", "group", "description")
 """Columns of ``competencies.csv``, in the order written."""
@@ -63,7 +63,7 @@ def _check_header(
     for name in header:
         if name not in columns:
             raise InvalidInput(
-                _where(source, 1, name or "(blank)"),
+                _where(source, 1, label(name) if name else "(blank)"),
                 f"only the columns {', '.join(columns)}",
                 "unknown column",
             )

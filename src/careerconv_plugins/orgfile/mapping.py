@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import time
 from functools import lru_cache
@@ -23,7 +22,8 @@ from attrs import frozen
 
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
 from careerconv_core.domain.people import Person, WorkingHours
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import InvalidInput, label
+from careerconv_plugins.documents import read_toml
 from careerconv_plugins.hris_mapping import build_person, manager_id, org_problem, record_error, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
@@ -115,7 +115,7 @@ def _row_person(row: Mapping[str, object], where: str) -> Person:
     unknown = row.keys() - _COLUMN_SET
     if unknown:
         raise InvalidInput(
-            f"{where}: {min(unknown)}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
+            f"{where}: {label(str(min(unknown)))}", f"only the columns {', '.join(COLUMNS)}", "unknown column"
         )
     # In this order, so that a row with several problems reports the same one first.
     person_id, name, email, time_zone = (
@@ -205,10 +205,7 @@ def parse_csv(content: str, source: str = "org.csv") -> ParsedOrg:
 
 def parse_toml(content: str, source: str = "org.toml") -> ParsedOrg:
     """Parse TOML text holding ``[[person]]`` tables."""
-    try:
-        data = tomllib.loads(content)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(source, "valid TOML with [[person]] tables", str(exc)) from None
+    data = read_toml(content, source)
     extra = sorted(set(data) - {"person"})
     people = data.get("person")
     if extra or not isinstance(people, list):
