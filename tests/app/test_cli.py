@@ -305,10 +305,22 @@ def test_catalog_commands(cli: Cli, tmp_path: Path) -> None:
     roles.write_text(
         "id,title,function,competency_ids,onet_codes,description\nr1,Gardener,operations,k1,,Grows\n"
     )
-    assert "1 competencies, 1 roles" in cli(
+    assert "1 competencies, 1 roles (0 with target levels)" in cli(
         "catalog", "import", "--competencies", str(comps), "--roles", str(roles)
     )
     assert "Gardener" in cli("catalog", "list")
+    own = EXAMPLES / "catalog"
+    out = cli(
+        "catalog",
+        "import",
+        "--competencies",
+        str(own / "competencies.csv"),
+        "--roles",
+        str(own / "roles.csv"),
+    )
+    assert "3 roles (2 with target levels)" in out
+    shown = cli("catalog", "show", "vp-engineering")
+    assert "Budgets and headcount [budgets-and-headcount] (calls for 3 of 5)" in shown
 
 
 def test_the_catalog_table_is_rewritten_in_place_and_read_back() -> None:
