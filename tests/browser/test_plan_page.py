@@ -165,8 +165,12 @@ def test_the_role_level_is_marked_beside_each_self_rating(page: Any) -> None:
     assert page.locator(".legend").inner_text().count("the level the role calls for") == 1
 
 
+A4_CONTENT_WIDTH = 688  # CSS pixels between the page's 14 mm margins on A4 paper
+
+
 def test_printed_the_page_keeps_its_marks_and_labels(page: Any) -> None:
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": min(A4_CONTENT_WIDTH, page.viewport_size["width"]), "height": 900})
     assert page.get_by_role("note").is_visible()
     assert page.locator(".scale .target").count() == len(_competencies())
     for n in range(page.locator(".scale .target").count()):
@@ -175,6 +179,10 @@ def test_printed_the_page_keeps_its_marks_and_labels(page: Any) -> None:
     labels = page.locator("table.chart tbody th.comp-name")
     for n in range(labels.count()):
         assert labels.nth(n).evaluate("e => e.scrollWidth <= e.clientWidth")
+    spilling = page.locator("td, th").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth).map(c => c.innerText)"
+    )
+    assert spilling == []
     assert page.pdf(format="A4")[:5] == b"%PDF-"
 
 

@@ -39,8 +39,9 @@ margin-left:-1.5px}
 .legend .swatch{display:inline-block;width:1.6rem;height:.7rem;vertical-align:middle;border:1px solid #8c959f}
 .legend .line{display:inline-block;height:1rem;vertical-align:middle;border-left:3px solid var(--target);
 margin:0 .4rem}
-.actions .what{width:28%}
-.actions .who,.actions .due{width:12%}
+.actions .what{width:26%}
+.actions .who{width:12%}
+.actions .due{width:14%}
 .actions .state{width:10%}
 dl.grow{display:grid;grid-template-columns:7rem 1fr;gap:.3rem .8rem}
 dl.grow dt{font-weight:600}
