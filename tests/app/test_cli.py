@@ -310,18 +310,6 @@ def test_catalog_commands(cli: Cli, tmp_path: Path) -> None:
         "catalog", "import", "--competencies", str(comps), "--roles", str(roles)
     )
     assert "Gardener" in cli("catalog", "list")
-    own = EXAMPLES / "catalog"
-    out = cli(
-        "catalog",
-        "import",
-        "--competencies",
-        str(own / "competencies.csv"),
-        "--roles",
-        str(own / "roles.csv"),
-    )
-    assert "3 roles (2 with target levels)" in out
-    shown = cli("catalog", "show", "vp-engineering")
-    assert "Budgets and headcount [budgets-and-headcount] (calls for 3 of 5)" in shown
 
 
 def test_the_catalog_table_is_rewritten_in_place_and_read_back() -> None:

@@ -1,4 +1,4 @@
-"""``careerconv export`` end to end: the goal's catalog profile gives the levels, check-ins are listed.
+"""``catalog`` and ``export`` end to end: the goal's catalog profile gives the levels, check-ins are listed.
 
 The example records are recorded as they are, except that the goal names a
 profile of the example organisation's catalog (``catalog_role_id``), which is
@@ -59,6 +59,22 @@ def _jonas_with_a_checkin(cli: Cli, folder: Path) -> None:
     cli("record", "jonas", "grow_review")
     cli.now("2027-02-25T08:00:00+00:00")
     cli("checkin", "jonas", "--on-track", "yes", "--notes", "Interviews <started>")
+
+
+def test_catalog_import_and_show_give_the_levels_a_role_calls_for(cli: Cli) -> None:
+    own = EXAMPLES / "catalog"
+    out = cli(
+        "catalog",
+        "import",
+        "--competencies",
+        str(own / "competencies.csv"),
+        "--roles",
+        str(own / "roles.csv"),
+    )
+    assert "6 competencies, 3 roles (2 with target levels)" in out
+    shown = cli("catalog", "show", "vp-engineering")
+    assert "Budgets and headcount [budgets-and-headcount] (calls for 3 of 5)" in shown
+    assert "(calls for" not in cli("catalog", "show", "staff-engineer")
 
 
 def test_the_export_shows_the_roles_levels_names_and_check_ins(cli: Cli, tmp_path: Path) -> None:
