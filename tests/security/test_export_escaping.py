@@ -13,6 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from careerconv_core import export
+from careerconv_core.domain.cadence import CheckInKind
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.people import Person
@@ -41,7 +42,10 @@ def hostile_plan() -> CareerPlan:
     plan = plan.record_pinnacle(pinnacle, Actor.MANAGER, at(3, 1))
     plan = plan.rate("strategy", 2, Actor.REPORT, at(3, 1)).rate("people", 3, Actor.REPORT, at(3, 1))
     plan = plan.choose_focus(("strategy",), Actor.REPORT, at(3, 1))
-    return plan.write_grow(grow_plan(title=HOSTILE, done_when=HOSTILE), Actor.REPORT, at(5))
+    plan = plan.observe("people", HOSTILE, 4, Actor.MANAGER, at(3, 1))
+    plan = plan.write_grow(grow_plan(title=HOSTILE, done_when=HOSTILE), Actor.REPORT, at(5))
+    plan = plan.record_held(ConversationKind.GROW_REVIEW, at(8, 1))
+    return plan.check_in(CheckInKind.CHECK_IN, at(40), on_track=True, notes=BLOCK + "\n" + HOSTILE)
 
 
 REPORT = Person("r1", "Rae <b>Report</b> | x", "r1@example.com")
@@ -77,8 +81,8 @@ def test_markdown_export_renders_every_hostile_text_literally() -> None:
     assert "\x00" not in text and "\r" not in text
     rendered = _read(MarkdownIt("commonmark").enable("table").render(text))
     assert set(rendered.tags) <= ALLOWED, set(rendered.tags) - ALLOWED
-    # Each table keeps its columns: 4 in the competencies, 6 in the actions, on every row.
-    assert sorted(set(rendered.rows)) == [4, 6]
+    # Each table keeps its columns: 5 in the competencies, 6 in the actions, on every row.
+    assert sorted(set(rendered.rows)) == [5, 6]
     shown = "".join(rendered.text)
     assert "<script>alert(1)</script>" in shown and "*bold*" in shown and "[link](http://x)" in shown
     assert "# heading" in shown and "- item" in shown and "1. first" in shown

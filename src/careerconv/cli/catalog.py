@@ -31,7 +31,9 @@ def cmd_catalog(args: argparse.Namespace, inv: Invocation) -> None:
             inv.out(f"  {role.description}")
         for n, cid in enumerate(role.competency_ids, 1):
             comp = catalog.competency(cid)
-            inv.out(f"  {n:2}. {comp.name} [{comp.id}]: {comp.description}")
+            level = role.target_level(cid)
+            calls_for = f" (calls for {level} of 5)" if level is not None else ""
+            inv.out(f"  {n:2}. {comp.name} [{comp.id}]{calls_for}: {comp.description}")
         if role.evidence:
             inv.out(f"  evidence: {', '.join(role.evidence)}")
         return
@@ -53,7 +55,11 @@ def _import(args: argparse.Namespace, inv: Invocation, app: App) -> None:
         "roles_path": str(Path(args.roles).resolve()),
     }
     catalog = app.host.create(AdapterKind.CATALOG, "csv", settings).load()
-    inv.out(f"checked: {len(catalog.competencies)} competencies, {len(catalog.roles)} roles")
+    levelled = sum(1 for r in catalog.roles if any(n is not None for n in r.target_levels))
+    inv.out(
+        f"checked: {len(catalog.competencies)} competencies, {len(catalog.roles)} roles "
+        f"({levelled} with target levels)"
+    )
     config = inv.home / CONFIG_NAME
     text = with_catalog_table(config.read_text(encoding="utf-8"), "csv", settings, str(config))
     from careerconv_plugins.files import write_atomic  # the one durable, atomic file write

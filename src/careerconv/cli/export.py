@@ -17,7 +17,12 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     # and a former manager are refused under M12, anyone else under M1.
     plan.require_viewer(plan.manager_id if args.as_ is None else args.as_, app.clock())
     report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
-    text = (export.html if args.format == "html" else export.markdown)(plan, report, manager)
+    p = plan.pinnacle
+    # The catalog is read only when the goal names a catalog role: it gives the levels that role calls for.
+    linked = any(r.id == p.chosen_role_id and r.catalog_role_id for r in p.roles)
+    catalog = app.catalog() if linked else None
+    write = export.html if args.format == "html" else export.markdown
+    text = write(plan, report, manager, catalog=catalog, now=app.clock())
     if args.out:
         from careerconv.cli._common import output_file
         from careerconv_plugins.files import write_atomic  # owner-only, never half-written

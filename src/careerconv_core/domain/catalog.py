@@ -9,6 +9,7 @@ from __future__ import annotations
 from attrs import field, frozen
 
 from careerconv_core.domain.ids import id_field
+from careerconv_core.domain.pinnacle import check_rating
 from careerconv_core.errors import InvalidInput, shown
 
 
@@ -33,7 +34,10 @@ class RoleProfile:
 
     ``competency_ids`` are ordered, most important first, at most ten (M6).
     ``evidence`` lists the occupation codes (O*NET-SOC for the built-in
-    catalog) the profile draws on.
+    catalog) the profile draws on. ``target_levels`` says, competency by
+    competency in the same order, the level of the 1-5 self-rating scale
+    the role calls for (None where the profile gives none); an empty tuple,
+    as in profiles written before levels existed, gives none at all.
     """
 
     id: str = field(validator=id_field)
@@ -42,6 +46,7 @@ class RoleProfile:
     competency_ids: tuple[str, ...] = field(converter=tuple)
     evidence: tuple[str, ...] = field(default=())
     description: str = ""
+    target_levels: tuple[int | None, ...] = field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if not 1 <= len(self.competency_ids) <= 10:
@@ -50,6 +55,19 @@ class RoleProfile:
                 "1 to 10 competencies (M6)",
                 f"{len(self.competency_ids)} given",
             )
+        if self.target_levels and len(self.target_levels) != len(self.competency_ids):
+            raise InvalidInput(
+                f"role {self.id}: target_levels",
+                f"one level per competency ({len(self.competency_ids)}), or none at all",
+                f"{len(self.target_levels)} given",
+            )
+        for cid, level in zip(self.competency_ids, self.target_levels, strict=False):
+            check_rating(level, f"role {self.id}: target level of {cid}")
+
+    def target_level(self, competency_id: str) -> int | None:
+        """The 1-5 level this role calls for in ``competency_id``, or None if it names none."""
+        levels = dict(zip(self.competency_ids, self.target_levels, strict=False))
+        return levels.get(competency_id)
 
 
 @frozen

@@ -2,8 +2,14 @@
 
 ``competencies.csv`` has the columns ``id, name, group, description``;
 ``roles.csv`` has ``id, title, function, competency_ids, onet_codes,
-description``. List cells are separated by ``;``; ``competency_ids`` is
-ordered, most important first, with one to ten ids (M6).
+description`` and, optionally, ``target_levels`` or ``onet_levels``. List
+cells are separated by ``;``; ``competency_ids`` is ordered, most important
+first, with one to ten ids (M6). ``target_levels`` pairs a competency id with
+the 1-5 level the role calls for (``coaching-others=4``); ``onet_levels``
+pairs it with the O*NET level and importance of the element it maps to
+(``coaching-others=5.12/4.25``), turned into a 1-5 level by the one rule in
+``careerconv_core.domain.target_levels``. A competency a row leaves out has
+no target level; files without either column stay valid.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1. Every
 error is an ``InvalidInput`` whose ``field`` names the file, the row and the
@@ -17,18 +23,25 @@ import io
 from collections.abc import Iterator, Sequence
 
 from careerconv_core.domain.catalog import Catalog, CatalogCompetency, RoleProfile
+from careerconv_core.domain.pinnacle import check_rating
+from careerconv_core.domain.target_levels import target_from_onet
 from careerconv_core.errors import InvalidInput, label
 
 COMPETENCY_COLUMNS = ("id", "name", "group", "description")
 """Columns of ``competencies.csv``, in the order written."""
 
 ROLE_COLUMNS = ("id", "title", "function", "competency_ids", "onet_codes", "description")
-"""Columns of ``roles.csv``, in the order written."""
+"""Columns of ``roles.csv``, in the order written (``target_levels`` follows when a role has levels)."""
+
+LEVEL_COLUMNS = ("target_levels", "onet_levels")
+"""The optional columns that give each role's target levels: directly, or as O*NET figures."""
 
 _COMPETENCY_REQUIRED = ("id", "name", "group")
 _ROLE_REQUIRED = ("id", "title", "function", "competency_ids")
 MAX_ROLE_COMPETENCIES = 10  # M6: the top ten competencies of a pinnacle role
 LIST_SEPARATOR = ";"
+PAIR_SEPARATOR = "="
+FIGURE_SEPARATOR = "/"
 
 
 def _where(source: str, row: int | None = None, column: str | None = None) -> str:
@@ -152,7 +165,7 @@ def parse_roles(text: str, known_competencies: Sequence[str], source: str = "rol
     """
     known = set(known_competencies)
     roles = []
-    for row, rec in _unique_records(text, source, ROLE_COLUMNS, _ROLE_REQUIRED):
+    for row, rec in _unique_records(text, source, ROLE_COLUMNS + LEVEL_COLUMNS, _ROLE_REQUIRED):
         ids = _split(rec["competency_ids"])
         where = _where(source, row, "competency_ids")
         if not 1 <= len(ids) <= MAX_ROLE_COMPETENCIES:
@@ -179,9 +192,54 @@ def parse_roles(text: str, known_competencies: Sequence[str], source: str = "rol
                 competency_ids=tuple(ids),  # type: ignore[arg-type]
                 evidence=tuple(_split(rec["onet_codes"])),
                 description=rec["description"],
+                target_levels=_levels(rec, ids, source, row),  # type: ignore[arg-type]
             )
         )
     return roles
+
+
+def _levels(rec: dict[str, str], ids: Sequence[str], source: str, row: int) -> tuple[int | None, ...]:
+    """The row's target levels in the order of its competencies; empty when it gives none."""
+    if rec["target_levels"] and rec["onet_levels"]:
+        raise InvalidInput(
+            _where(source, row, "onet_levels"),
+            "levels in one column only: target_levels (1-5) or onet_levels (O*NET figures)",
+            "both columns filled",
+        )
+    column = "target_levels" if rec["target_levels"] else "onet_levels"
+    if not rec[column]:
+        return ()
+    where = _where(source, row, column)
+    given: dict[str, int | None] = {}
+    for part in _split(rec[column]):
+        cid, sep, value = (piece.strip() for piece in part.partition(PAIR_SEPARATOR))
+        if not sep or not value:
+            example = "coaching-others=4" if column == "target_levels" else "coaching-others=5.12/4.25"
+            raise InvalidInput(where, f"competency=level pairs separated by ';' ({example})", repr(part))
+        if cid not in ids:
+            raise InvalidInput(where, "ids from this row's competency_ids", f"unknown competency {cid!r}")
+        if cid in given:
+            raise InvalidInput(where, "each competency once", f"{cid!r} listed twice")
+        given[cid] = _level(value, column, where, cid)
+    return tuple(given.get(cid) for cid in ids)
+
+
+def _level(value: str, column: str, where: str, cid: str) -> int | None:
+    if column == "onet_levels":
+        level, sep, importance = value.partition(FIGURE_SEPARATOR)
+        if not sep:
+            raise InvalidInput(where, "LEVEL/IMPORTANCE, as O*NET prints them (5.12/4.25)", f"{cid}={value}")
+        try:
+            return target_from_onet(level, importance)
+        except InvalidInput as exc:
+            raise InvalidInput(where, exc.expected, f"{cid}: {exc.problem}") from None
+    if not value.isdigit():
+        raise InvalidInput(where, "a whole number from 1 to 5", f"{cid}={value}")
+    try:
+        check_rating(int(value), cid)
+    except InvalidInput:
+        raise InvalidInput(where, "a whole number from 1 to 5", f"{cid}={value}") from None
+    return int(value)
 
 
 def parse_catalog(
@@ -218,18 +276,25 @@ def format_competencies(catalog: Catalog) -> str:
 
 
 def format_roles(catalog: Catalog) -> str:
-    """The catalog's role profiles as the text of ``roles.csv``."""
-    return _write(
-        ROLE_COLUMNS,
-        [
-            (
-                r.id,
-                r.title,
-                r.function,
-                LIST_SEPARATOR.join(r.competency_ids),
-                LIST_SEPARATOR.join(r.evidence),
-                r.description,
-            )
-            for r in catalog.roles
-        ],
-    )
+    """The catalog's role profiles as the text of ``roles.csv``.
+
+    Target levels are written as ``target_levels`` (whatever they were read
+    from), and only when some role has them, so a catalog without levels
+    keeps the columns it always had.
+    """
+    with_levels = any(any(level is not None for level in r.target_levels) for r in catalog.roles)
+    rows = []
+    for r in catalog.roles:
+        row = [
+            r.id,
+            r.title,
+            r.function,
+            LIST_SEPARATOR.join(r.competency_ids),
+            LIST_SEPARATOR.join(r.evidence),
+            r.description,
+        ]
+        if with_levels:
+            pairs = zip(r.competency_ids, r.target_levels, strict=False)
+            row.append(LIST_SEPARATOR.join(f"{c}{PAIR_SEPARATOR}{n}" for c, n in pairs if n is not None))
+        rows.append(row)
+    return _write(ROLE_COLUMNS + (("target_levels",) if with_levels else ()), rows)

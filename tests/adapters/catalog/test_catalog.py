@@ -21,7 +21,7 @@ from careerconv_plugins.catalog import (
     write_catalog,
 )
 from careerconv_plugins.catalog import plugin as catalog_plugin
-from tests_support_paths import ROOT
+from tests_support_paths import EXAMPLES, ROOT
 
 FUNCTIONS = {
     "engineering",
@@ -314,3 +314,68 @@ def test_missing_settings_and_files_are_configuration_errors(tmp_path: Path) -> 
     )
     with pytest.raises(ConfigurationError, match=r"competencies_path .*nope\.csv"):
         catalog.load()
+
+
+LEVEL_COMPS = "id,name,group\na,Alpha,G\nb,Beta,G\nc,Gamma,G\n"
+
+
+def test_roles_take_target_levels_directly_or_as_onet_figures(tmp_path: Path) -> None:
+    roles = (
+        "id,title,function,competency_ids,target_levels,onet_levels\n"
+        "direct,Direct,sales,a;b;c, c=2 ; a=5 ,\n"
+        "onet,From O*NET,sales,a;b;c,,a=6.25/4.50;b=3.10/2.40;c=1.00/3.00\n"
+        "none,Without levels,sales,a,,\n"
+    )
+    catalog = _files(tmp_path, LEVEL_COMPS, roles).load()
+    assert catalog.role("direct").target_levels == (5, None, 2)
+    # O*NET figures go through the one rule: 6.25 -> 5; importance 2.40 is below important -> none.
+    assert catalog.role("onet").target_levels == (5, None, 2)
+    assert catalog.role("none").target_levels == ()
+
+
+def test_levels_round_trip_as_target_levels_and_old_files_keep_their_columns(tmp_path: Path) -> None:
+    roles = "id,title,function,competency_ids,onet_levels\nr,Role,sales,a;b,b=4.40/3.5\n"
+    catalog = _files(tmp_path, LEVEL_COMPS, roles).load()
+    text = format_roles(catalog)
+    assert text.splitlines() == [
+        "id,title,function,competency_ids,onet_codes,description,target_levels",
+        "r,Role,sales,a;b,,,b=4",
+    ]
+    write_catalog(catalog, tmp_path / "c2.csv", tmp_path / "r2.csv")
+    assert CsvCatalog(tmp_path / "c2.csv", tmp_path / "r2.csv").load() == catalog
+    old = _files(tmp_path, GOOD_COMPS, GOOD_ROLES).load()
+    assert old.role("r").target_levels == ()
+    assert format_roles(old) == GOOD_ROLES
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "expected_words"),
+    [
+        pytest.param("target_levels\nr,Role,sales,a;b,a=6", "target_levels", "1 to 5", id="off-scale"),
+        pytest.param("target_levels\nr,Role,sales,a;b,a=high", "target_levels", "1 to 5", id="not-a-number"),
+        pytest.param("target_levels\nr,Role,sales,a;b,c=3", "target_levels", "this row's", id="not-listed"),
+        pytest.param("target_levels\nr,Role,sales,a;b,a=3;a=4", "target_levels", "once", id="twice"),
+        pytest.param("target_levels\nr,Role,sales,a;b,4;3", "target_levels", "pairs", id="no-ids"),
+        pytest.param("onet_levels\nr,Role,sales,a;b,a=5.5", "onet_levels", "IMPORTANCE", id="one-figure"),
+        pytest.param("onet_levels\nr,Role,sales,a;b,a=7.5/4", "onet_levels", "0 to 7", id="onet-level"),
+        pytest.param("onet_levels\nr,Role,sales,a;b,a=5/6", "onet_levels", "1 to 5", id="onet-importance"),
+        pytest.param(
+            "target_levels,onet_levels\nr,Role,sales,a;b,a=3,a=5/4", "onet_levels", "one column", id="both"
+        ),
+    ],
+)
+def test_bad_levels_name_file_row_and_column(
+    tmp_path: Path, cells: str, column: str, expected_words: str
+) -> None:
+    roles = "id,title,function,competency_ids," + cells + "\n"
+    with pytest.raises(InvalidInput) as info:
+        _files(tmp_path, LEVEL_COMPS, roles).load()
+    assert info.value.field == f"{tmp_path / 'roles.csv'}, row 2, column {column}"
+    assert expected_words in info.value.expected
+
+
+def test_the_example_organisation_catalog_imports_with_levels() -> None:
+    catalog = CsvCatalog(EXAMPLES / "catalog" / "competencies.csv", EXAMPLES / "catalog" / "roles.csv").load()
+    vp = catalog.role("vp-engineering")
+    assert all(level is not None for level in vp.target_levels)
+    assert catalog.role("staff-engineer").target_levels == ()
