@@ -22,6 +22,8 @@ order of the method, who acts (`--as`), times and record files.
 
 Options every command takes come before the command: `--home HOME` (the folder holding
 `careerconv.toml`; default `$CAREERCONV_HOME`, else `./careerconv-data`) and `--version`.
+`-v`/`--verbose` (what each adapter does; `-vv` every HTTP request too, never a body) and
+`-q`/`--quiet` (errors only, no progress) go before or after any command.
 """
 
 
@@ -54,6 +56,8 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
     for action in parser._actions:
         if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
             continue
+        if action.dest in ("verbose", "quiet"):
+            continue  # every command takes them: said once, at the top
         if action.option_strings:
             metavar = "" if action.nargs == 0 else f" {action.metavar or action.dest.upper()}"
             name = ", ".join(f"`{o}{metavar}`" for o in action.option_strings)

@@ -188,6 +188,10 @@ class Dispatcher:
             out[entry.id] = by_key.get(key) or DeliveryOutcome(
                 key, OutcomeStatus.RETRY, "adapter gave no outcome for this key"
             )
+            # Keys and reasons carry no notes (DeliveryOutcome's promise): safe to log.
+            log.info(
+                "%s %s: %s %s %s", channel.value, name, out[entry.id].status.value, key, out[entry.id].reason
+            )
         return out
 
     def _settle(

@@ -13,6 +13,8 @@ its client classifies their statuses with the same ``is_retryable_status``.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -22,6 +24,8 @@ from urllib.parse import urlsplit
 import requests
 
 from careerconv_core.errors import AdapterError
+
+log = logging.getLogger("careerconv_plugins.http")
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 """The statuses after which the same request may succeed later, unchanged.
@@ -116,10 +120,21 @@ def send(
 
     :raises AdapterError: retryable, when no answer came (``transport_error``).
     """
+    started = time.monotonic()
     try:
-        return session.request(method, url, timeout=timeout, **options)
+        response = session.request(method, url, timeout=timeout, **options)
     except requests.RequestException as exc:
+        log.debug("%s %s: no answer (%s)", method, _shown_url(url), type(exc).__name__)
         raise transport_error(adapter, where(method, url), url, exc, timeout=timeout) from None
+    spent = (time.monotonic() - started) * 1000
+    log.debug("%s %s -> %d in %.0f ms", method, _shown_url(url), response.status_code, spent)
+    return response
+
+
+def _shown_url(url: str) -> str:
+    """``https://host/path`` of ``url``: never its query (tokens), fragment or user:password@."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path or '/'}"
 
 
 def refused(

@@ -85,6 +85,8 @@ def commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, lis
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction | argparse._HelpAction):
             continue
+        if action.dest in VERBOSITY:
+            continue  # every command takes them: checked on their own below
         options.extend(action.option_strings or [action.dest])
     found[prefix] = sorted(options)
     for name, sub in subcommands(parser).items():
@@ -92,8 +94,26 @@ def commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, lis
     return found
 
 
+VERBOSITY = ("verbose", "quiet")
+
+
 def test_every_command_and_option_of_the_old_parser_is_still_there() -> None:
     assert commands(build_parser()) == COMMANDS
+
+
+def test_every_command_takes_verbose_and_quiet_before_and_after_it() -> None:
+    parser = build_parser()
+    leaves = [parser]
+    todo = list(subcommands(parser).values())
+    while todo:
+        sub = todo.pop()
+        children = subcommands(sub)
+        todo += children.values()
+        if not children:
+            leaves.append(sub)
+    for leaf in leaves:
+        taken = {o for a in leaf._actions for o in a.option_strings}
+        assert {"-v", "--verbose", "-q", "--quiet"} <= taken, leaf.prog
 
 
 def test_help_lists_the_commands_group_by_group() -> None:

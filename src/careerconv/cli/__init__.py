@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from careerconv.cli import _verbosity as verbosity
 from careerconv.cli import (
     actions,
     cadence,
@@ -35,7 +36,7 @@ from careerconv.cli import (
     outbox,
     setup,
 )
-from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, path_arg
+from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -66,10 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"folder with careerconv.toml and the data (default ${HOME_ENV} or ./careerconv-data)",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    add_verbosity(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in _GROUPS:  # --help lists the commands group by group, the way through the method
         group.register(sub)
+    _verbosity_everywhere(parser)
     return parser
+
+
+def _verbosity_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``-v`` and ``-q`` after every command and subcommand too (``careerconv org import -v F``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                add_verbosity(child, after_command=True)
+                _verbosity_everywhere(child)
 
 
 def main(
@@ -97,6 +109,8 @@ def main(
             _flush(stdout or sys.stdout)
             raise
     inv = Invocation(Path(args.home), clock=clock, stdin=stdin, stdout=stdout, stderr=stderr)
+    inv.quiet = bool(args.quiet)
+    verbosity.configure(inv.stderr, -1 if args.quiet else args.verbose)
     if args.version:
         from careerconv import __version__
 

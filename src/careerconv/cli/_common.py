@@ -76,6 +76,7 @@ class Invocation:
     ) -> None:
         self.home = home
         self.clock = clock
+        self.quiet = False  # set from -q: no progress either
         # Read at call time, so a test that swaps sys.stdout is honoured.
         self.stdin = sys.stdin if stdin is None else stdin
         self.stdout = sys.stdout if stdout is None else stdout
@@ -110,6 +111,8 @@ class Invocation:
         """A progress callback for long runs, shown on a terminal (or with ``$CAREERCONV_PROGRESS``)."""
 
         def show(done: int, total: int) -> None:
+            if self.quiet:
+                return
             if self.stderr.isatty() or os.environ.get(PROGRESS_ENV):
                 end = "\n" if done == total else "\r"
                 self.stderr.write(f"{label} {done}/{total}{end}")
@@ -132,6 +135,30 @@ def add_command(
     parser = sub.add_parser(name, help=help_, description=help_)
     parser.set_defaults(fn=handler)
     return parser
+
+
+def add_verbosity(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
+    """``-v``/``--verbose`` (twice for every HTTP request) and ``-q``/``--quiet``.
+
+    Taken before the command and after it alike; after it, an option left out
+    does not reset what was given before (``SUPPRESS``).
+    """
+    default: Any = argparse.SUPPRESS if after_command else 0
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default,
+        help="say what is done: -v what each adapter does, -vv every HTTP request too (never a body)",
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS if after_command else False,
+        help="only errors: no progress, no warnings",
+    )
 
 
 def add_reports(parser: argparse.ArgumentParser, many: bool = True) -> None:

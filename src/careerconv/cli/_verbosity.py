@@ -1,0 +1,35 @@
+"""How much the command line says besides its answer: ``-q``, the default, ``-v``, ``-vv``.
+
+Log records of careerconv and its adapters (loggers under ``careerconv``)
+go to standard error, one line each. Nothing logged carries a note, a body
+or a secret: adapters log what they do (``careerconv_plugins.http``: method, host,
+path, status, time; never the query, credentials or a body).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TextIO
+
+LOGGERS = ("careerconv", "careerconv_core", "careerconv_plugins")
+"""The loggers the switches set; every module logs under one of them (``__name__``)."""
+
+_LEVELS = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}
+
+
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Ours, so configuring again (a test, a host calling main twice) replaces it."""
+
+
+def configure(stream: TextIO, verbosity: int) -> None:
+    """Log to ``stream`` at the level ``verbosity`` asks for (-1 quiet, 0, 1 -v, 2 or more -vv)."""
+    level = _LEVELS.get(verbosity, logging.DEBUG)
+    handler = _Handler(stream)
+    handler.setFormatter(logging.Formatter("careerconv: %(levelname)s: %(name)s: %(message)s"))
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = True  # a host's own logging configuration still sees them
