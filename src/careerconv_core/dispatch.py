@@ -18,12 +18,15 @@ from datetime import datetime, timedelta
 from attrs import field, frozen
 
 from careerconv_core import serialization
-from careerconv_core.domain.clock import require_aware
-from careerconv_core.errors import AdapterError, CareerconvError, InvalidInput
+from careerconv_core.domain.clock import require_moment
+from careerconv_core.errors import AdapterError, CareerconvError, InvalidInput, shown
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import DELIVERING, DeliveryOutcome, OutboxStore, OutcomeStatus
 
 log = logging.getLogger(__name__)
+
+MOST_PER_RUN = 1_000_000
+"""The most outbox entries one run may claim: far beyond a batch, well within what a store counts."""
 
 
 def view_key(channel: Channel, view: object) -> str:
@@ -92,11 +95,11 @@ class Dispatcher:
 
     def run_once(self, limit: int = 200) -> DispatchReport:
         """Claim up to ``limit`` due entries and deliver them. Never raises for an adapter's fault."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MOST_PER_RUN:
             # A limit of 0 claims nothing and a caller looping "until a run claims fewer than
-            # the limit" would spin for ever.
-            raise InvalidInput("limit", "a whole number of 1 or more", f"got {limit!r}")
-        now = require_aware(self.clock(), "clock()")
+            # the limit" would spin for ever; one past what a store can count overflows it.
+            raise InvalidInput("limit", f"a whole number from 1 to {MOST_PER_RUN}", f"got {shown(limit)}")
+        now = require_moment(self.clock(), "clock()")
         entries = self.store.claim_outbox(now, limit, now + timedelta(seconds=self.lease_seconds))
         tallies: dict[str, dict[str, int]] = {}
         reasons: dict[str, list[str]] = {}
