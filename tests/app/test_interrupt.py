@@ -11,21 +11,14 @@ from typing import Any
 import pytest
 
 from careerconv_core.services.conversations import ConversationSteps
-from support.cli import Cli
-from tests_support_paths import EXAMPLES
+from support.cli import Cli, ready_home
 
 TEAM = ("aylin", "emil", "jonas", "lukas", "priya")
 
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    runner = Cli(tmp_path / "home", capsys, monkeypatch)
-    runner("init")
-    runner("org", "import", str(EXAMPLES / "org.toml"))
-    runner("propose", "--team", "maya")
-    for report in TEAM:
-        runner("accept", report, "--as", report)
-    runner("ready", *TEAM)
+    runner = ready_home(Cli(tmp_path / "home", capsys, monkeypatch), TEAM)
     yield runner
 
 

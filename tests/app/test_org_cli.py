@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from careerconv.app import App
-from support.cli import Cli
+from support.cli import Cli, ready_home
 from tests_support_paths import EXAMPLES
 
 KEPT = ("helena", "maya", "jonas")
@@ -27,13 +27,7 @@ def partial_org(folder: Path) -> Path:
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    runner = Cli(tmp_path / "home", capsys, monkeypatch)
-    runner("init")
-    runner("org", "import", str(EXAMPLES / "org.toml"))
-    runner("propose", "--team", "maya")
-    for report in ("jonas", "aylin"):
-        runner("accept", report, "--as", report)
-    runner("ready", "jonas", "aylin")
+    runner = ready_home(Cli(tmp_path / "home", capsys, monkeypatch), ("jonas", "aylin"))
     runner("schedule", "jonas", "aylin", "--start", "2027-01-05")
     yield runner
 

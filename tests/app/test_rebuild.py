@@ -8,21 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from support.cli import Cli
-from tests_support_paths import EXAMPLES
+from support.cli import Cli, ready_home
 
 TEAM = ("jonas", "aylin", "priya")
 
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    runner = Cli(tmp_path / "home", capsys, monkeypatch)
-    runner("init")
-    runner("org", "import", str(EXAMPLES / "org.toml"))
-    runner("propose", "--team", "maya")
-    for report in TEAM:
-        runner("accept", report, "--as", report)
-    runner("ready", *TEAM)
+    runner = ready_home(Cli(tmp_path / "home", capsys, monkeypatch), TEAM)
     runner("schedule", "--team", "maya", "--start", "2027-01-05")
     runner("dispatch")
     runner("reschedule", "jonas", "grow_review", "--to", "2027-02-10T14:00", "--as", "maya")

@@ -12,21 +12,14 @@ import pytest
 import requests
 
 from careerconv_plugins import http as shared_http
-from support.cli import Cli
-from tests_support_paths import EXAMPLES
+from support.cli import Cli, ready_home
 
 NOTE = "PRIVATE-NOTE-MARKER-71"
 
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    runner = Cli(tmp_path / "home", capsys, monkeypatch)
-    runner("init")
-    runner("org", "import", str(EXAMPLES / "org.toml"))
-    runner("propose", "--team", "maya")
-    for report in ("jonas", "aylin", "lukas"):
-        runner("accept", report, "--as", report)
-    runner("ready", "jonas", "aylin", "lukas")
+    runner = ready_home(Cli(tmp_path / "home", capsys, monkeypatch), ("jonas", "aylin", "lukas"))
     yield runner
 
 

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,9 +19,10 @@ import icalendar
 import pytest
 
 from careerconv.app import App
-from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
+from careerconv_core.domain.conversations import ConversationKind
 from careerconv_plugins.ics import mapping
-from support.cli import NOW, Cli
+from support.cli import NOW, Cli, ready_home
+from support.home_check import bookings
 from tests_support_paths import EXAMPLES
 
 TEAM = ("jonas", "aylin", "lukas", "sofia", "emil", "priya", "marcus", "hannah")
@@ -30,13 +30,7 @@ TEAM = ("jonas", "aylin", "lukas", "sofia", "emil", "priya", "marcus", "hannah")
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    runner = Cli(tmp_path / "home", capsys, monkeypatch)
-    runner("init")
-    runner("org", "import", str(EXAMPLES / "org.toml"))
-    runner("propose", "--team", "maya")
-    for report in TEAM:
-        runner("accept", report, "--as", report)
-    runner("ready", *TEAM)
+    runner = ready_home(Cli(tmp_path / "home", capsys, monkeypatch), TEAM)
     yield runner
 
 
@@ -94,25 +88,11 @@ def test_dispatchers_side_by_side_leave_every_persons_file_complete(cli: Cli) ->
             assert not person.exists()
 
 
-def manager_bookings(home: Path, manager_id: str) -> list[tuple[datetime, datetime]]:
-    """Every scheduled conversation of the manager's plans, as the store has it."""
-    app = App.load(home)
-    try:
-        return sorted(
-            (conv.start, conv.end)
-            for plan in app.store.find_plans(manager_id=manager_id)
-            for conv in plan.conversations
-            if conv.status is ConversationStatus.SCHEDULED and conv.start and conv.end
-        )
-    finally:
-        app.close()
-
-
 def test_schedules_side_by_side_never_double_book_the_manager_or_break_the_weekly_cap(cli: Cli) -> None:
     runs = at_once(cli.home, *[["schedule", report, "--start", "2027-01-05"] for report in TEAM])
     for run in runs:
         assert run.returncode in (0, 1) and "Traceback" not in run.stdout + run.stderr, run
-    booked = manager_bookings(cli.home, "maya")
+    booked = sorted(bookings(cli.home, "maya").values())
     assert len(booked) >= 3 * 3  # most reports got their three conversations
     for (_, end), (start, _) in itertools.pairwise(booked):
         assert end <= start, f"maya is booked twice at {start:%Y-%m-%d %H:%M}Z"

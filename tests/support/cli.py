@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from careerconv.cli import main
+from tests_support_paths import EXAMPLES
 
 NOW = "2027-01-04T08:00:00+00:00"
 
@@ -33,3 +34,15 @@ class Cli:
         out, err = self.capsys.readouterr()
         assert got == code, f"careerconv {' '.join(argv)} exited {got}: {err or out}"
         return out + err
+
+
+def ready_home(runner: Cli, reports: tuple[str, ...], manager: str = "maya") -> Cli:
+    """``runner``'s home with the example org, and ``reports`` through M1 and M2: accepted
+    with conversation 1 and past the manager's trust gate, ready to be scheduled."""
+    runner("init")
+    runner("org", "import", str(EXAMPLES / "org.toml"))
+    runner("propose", "--team", manager)
+    for report in reports:
+        runner("accept", report, "--as", report)
+    runner("ready", *reports)
+    return runner
