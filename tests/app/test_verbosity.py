@@ -71,3 +71,15 @@ def test_very_verbose_logs_each_request_without_query_credentials_or_body(
     (line,) = [r.getMessage() for r in caplog.records]
     assert line.startswith(f"GET http://{server}/v2/Users -> 204 in ") and line.endswith(" ms")
     assert "s3cret" not in line and "token" not in line and NOTE not in line
+
+
+def test_a_dispatch_of_several_batches_shows_how_far_it_is_unless_quiet(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("schedule", "jonas", "aylin", "--start", "2027-01-05")
+    monkeypatch.setenv("CAREERCONV_PROGRESS", "1")
+    assert "delivering" not in cli("-q", "dispatch", "--limit", "2")  # quiet: none
+    cli("reschedule", "jonas", "grow_review", "--to", "2027-02-10T14:00", "--as", "maya")
+    cli("reschedule", "aylin", "grow_review", "--to", "2027-02-11T14:00", "--as", "maya")
+    out = cli("dispatch", "--limit", "1")
+    assert "delivering 1/2" in out and "delivering 2/2" in out

@@ -24,8 +24,10 @@ def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
     from careerconv_core.errors import AdapterError
 
     app = inv.app()
-    runs = 0
+    runs = claimed = 0
     report: DispatchReport | None = None
+    due = _due_count(app)
+    shown = inv.progress("delivering") if not args.loop and due > args.limit else None
     while True:
         try:
             report = app.dispatcher().run_once(args.limit)
@@ -38,6 +40,9 @@ def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
             time.sleep(wait)
             continue
         runs += 1
+        claimed += report.claimed
+        if shown is not None:  # several batches: say how far (on a terminal; -q silences it)
+            shown(min(claimed, due), due)
         _show_run(inv, report)
         if not args.loop and report.claimed < args.limit:
             break
@@ -47,6 +52,13 @@ def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
             time.sleep(args.interval)
     if report is not None and report.claimed == 0 and runs == 1:
         _show_nothing_due(inv, app)
+
+
+def _due_count(app: App) -> int:
+    """How many pending entries a dispatch can take now: the total its progress counts to."""
+    now = app.clock()
+    pending = app.store.outbox(["pending"])
+    return sum(1 for e in pending if e.next_attempt_at <= now and not e.leased_at(now))
 
 
 def _show_run(inv: Invocation, report: DispatchReport) -> None:
