@@ -329,10 +329,13 @@ class JiraTracker:
                     fields["assignee"] = mapping.assignee_value(self.settings, user)
                 if fields:
                     self.client.edit(issue_key, fields)
-            # Which side changed last: careerconv asks done and the ticket is open -> close it;
-            # careerconv reopened an action whose ticket it had closed -> reopen it. A ticket
-            # closed in Jira while careerconv still asks open is Jira's newer change: left alone.
-            to_done = view.status is TicketStatus.DONE and in_jira is TicketStatus.OPEN
+            # Which side changed last: careerconv now asks done (it did not before) and the
+            # ticket is open -> close it; careerconv reopened an action whose ticket it had
+            # closed -> reopen it. A ticket closed or reopened in Jira while careerconv still
+            # asks what it asked last time is Jira's newer change: left alone.
+            to_done = (
+                view.status is TicketStatus.DONE and in_jira is TicketStatus.OPEN and last_asked != "done"
+            )
             reopen = (
                 view.status is TicketStatus.OPEN and in_jira is TicketStatus.DONE and last_asked == "done"
             )

@@ -251,3 +251,16 @@ def test_a_long_retry_after_is_honoured_for_the_rest_of_the_run(
         tracker.pull_statuses([view(1).key])
     assert len(fake_jira.requests()) == asked
     assert sleeps == []
+
+
+def test_a_ticket_reopened_in_jira_is_not_closed_again_by_an_older_done(
+    fake_jira: FakeJira, make_tracker: TrackerFactory
+) -> None:
+    tracker = make_tracker()
+    (created,) = tracker.deliver_tickets([view(1)])
+    tracker.deliver_tickets([view(1, status=TicketStatus.DONE)])  # closed by careerconv
+    fake_jira.set_status(str(created.reference), "To Do")  # reopened in Jira afterwards
+    (outcome,) = tracker.deliver_tickets([view(1, status=TicketStatus.DONE, title="Renamed")])
+    assert outcome.status is OutcomeStatus.DELIVERED and "moved" not in outcome.reason
+    assert fake_jira.state.issues[str(created.reference)]["status"] == "10000"
+    assert tracker.pull_statuses([view(1).key]) == {view(1).key: TicketStatus.OPEN}
