@@ -402,6 +402,15 @@ class JiraTracker:
                 raise AdapterError(
                     "jira", f"unexpected {type(exc).__name__} while reading statuses"
                 ) from None
+            unseen = sum(1 for key in batch if not found.issues[key] and key not in found.gone)
+            if unseen and self.known.path is None and "unseen" not in self._reported:
+                self._reported.add("unseen")
+                log.warning(
+                    "jira: %d ticket(s) not found; without the setting state_directory a ticket "
+                    "deleted in Jira cannot be told from one never made or not yet searchable, so "
+                    "none is reported deleted",
+                    unseen,
+                )
             for key in batch:
                 issues = found.issues[key]
                 if key in found.gone:

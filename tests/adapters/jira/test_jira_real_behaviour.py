@@ -264,3 +264,15 @@ def test_a_ticket_reopened_in_jira_is_not_closed_again_by_an_older_done(
     assert outcome.status is OutcomeStatus.DELIVERED and "moved" not in outcome.reason
     assert fake_jira.state.issues[str(created.reference)]["status"] == "10000"
     assert tracker.pull_statuses([view(1).key]) == {view(1).key: TicketStatus.OPEN}
+
+
+def test_without_state_directory_missing_tickets_are_named_once_not_deleted(
+    fake_jira: FakeJira, make_tracker: TrackerFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="careerconv_plugins.jira")
+    (created,) = make_tracker().deliver_tickets([view(1)])
+    fake_jira.delete_issue(str(created.reference))
+    later = make_tracker()  # another process, and nothing recorded
+    assert dict(later.pull_statuses([view(n).key for n in range(120)])) == {}
+    warned = [r for r in caplog.records if "state_directory" in r.getMessage()]
+    assert len(warned) == 1
