@@ -103,6 +103,7 @@ class FakeJiraState:
     """Issues one bulk create takes; Data Center's jira.bulk.create.max.issues.per.request."""
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_id: int = 10000
+    key_numbers: dict[str, int] = field(default_factory=dict)
     page_size: int = 100
     log: list[Exchange] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
@@ -620,9 +621,11 @@ class FakeJira:
             x for x in self.state.projects.values() if x["id"] == fields["project"].get("id")
         )
         self.state.next_id += 1
-        number = sum(1 for k in self.state.issues if k.startswith(project["key"] + "-")) + 1
+        # Jira never gives a key again, not even the key of a deleted issue.
+        number = self.state.key_numbers.get(project["key"], 0) + 1
         while f"{project['key']}-{number}" in self.state.issues:
             number += 1
+        self.state.key_numbers[project["key"]] = number
         key = f"{project['key']}-{number}"
         fields.pop("project")
         fields.pop("issuetype")

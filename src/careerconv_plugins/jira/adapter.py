@@ -42,6 +42,11 @@ DELETED_REASON = (
     "REPORT:ACTION' to create it again, or close the action"
 )
 
+UNREPORTED_REASON = (
+    "ticket deleted in Jira; it is not recreated: run 'careerconv sync-tickets', then "
+    "'careerconv action resync REPORT:ACTION' to create it again, or close the action"
+)
+
 CONFIGURATION_RETRY = 3600.0
 """Seconds before entries held back by a configuration error are tried again (once it is fixed,
 ``careerconv dispatch`` after the wait, or at once after ``retry``, delivers them)."""
@@ -88,9 +93,11 @@ class JiraTracker:
         """The label that marks the ticket of action ``key``."""
         return mapping.label_for(self.settings.label_prefix, key)
 
-    def _remember(self, tickets: Mapping[str, tuple[str, str]]) -> None:
+    def _remember(
+        self, tickets: Mapping[str, tuple[str, str]], reported: Mapping[str, str] | None = None
+    ) -> None:
         try:
-            self.known.remember(tickets)
+            self.known.remember(tickets, reported)
         except OSError as exc:
             # The issues exist; only the record of them could not be written. Searches still
             # find them once indexed, so this is logged, not failed.
@@ -242,6 +249,14 @@ class JiraTracker:
                 outcomes[view.key] = self._update(view, issues[0])
             elif view.status is TicketStatus.DELETED:
                 outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, DELETED_REASON)
+            elif (
+                view.key in found.gone
+                and view.status is TicketStatus.OPEN
+                and not self.known.reported_deleted(view.key)
+            ):
+                # Deleted in Jira, and the plan does not know yet: never resurrected silently.
+                # Once sync-tickets has reported it, an open view is the report's resync.
+                outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, UNREPORTED_REASON)
             elif view.status is TicketStatus.DONE:
                 outcomes[view.key] = DeliveryOutcome(
                     view.key,
@@ -411,6 +426,8 @@ class JiraTracker:
                     "none is reported deleted",
                     unseen,
                 )
+            reported = {k: pair[0] for k in found.gone if (pair := self.known.get(k)) is not None}
+            self._remember({}, reported)
             for key in batch:
                 issues = found.issues[key]
                 if key in found.gone:

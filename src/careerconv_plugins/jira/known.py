@@ -29,28 +29,31 @@ class KnownTickets:
         digest = hashlib.sha256(f"{site.rstrip('/')}\n{project}".encode()).hexdigest()[:12]
         self.path = folder / f"{FILE_PREFIX}{digest}.json" if folder is not None else None
         self._tickets: dict[str, tuple[str, str]] = {}
+        self._reported: dict[str, str] = {}  # action key -> id of the issue reported deleted
         self._loaded = False
 
-    def _read(self) -> dict[str, tuple[str, str]]:
+    def _read(self) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         if self.path is None:
-            return {}
+            return {}, {}
         text = files.read_text(self.path)
         try:
             raw = json.loads(text) if text else {}
         except ValueError:
-            return {}  # a damaged file: what searches find is learnt again
+            return {}, {}  # a damaged file: what searches find is learnt again
         tickets = raw.get("tickets") if isinstance(raw, dict) else None
-        if not isinstance(tickets, dict):
-            return {}
+        reported = raw.get("reported_deleted") if isinstance(raw, dict) else None
         out: dict[str, tuple[str, str]] = {}
-        for key, pair in tickets.items():
+        for key, pair in (tickets if isinstance(tickets, dict) else {}).items():
             if isinstance(pair, list) and len(pair) == 2 and str(pair[0]).isdigit():
                 out[str(key)] = (str(pair[0]), str(pair[1]))
-        return out
+        gone = {str(k): str(v) for k, v in (reported if isinstance(reported, dict) else {}).items()}
+        return out, gone
 
     def _load(self) -> None:
         if not self._loaded:
-            self._tickets.update(self._read())
+            tickets, reported = self._read()
+            self._tickets.update(tickets)
+            self._reported.update(reported)
             self._loaded = True
 
     def get(self, key: str) -> tuple[str, str] | None:
@@ -63,21 +66,42 @@ class KnownTickets:
         found = (self.get(k) for k in keys)
         return [int(pair[0]) for pair in found if pair is not None]
 
-    def remember(self, tickets: Mapping[str, tuple[str, str]]) -> None:
-        """Record issues (id, key) per action key; written through at once when kept in a file.
+    def reported_deleted(self, key: str) -> bool:
+        """Whether the known issue of ``key`` was reported deleted (``pull_statuses``) already.
+
+        From then on the plan holds the action's ticket as deleted until the report asks
+        for it again (``action resync``): an open view after that is the resync.
+        """
+        known = self.get(key)
+        return known is not None and self._reported.get(key) == known[0]
+
+    def remember(
+        self, tickets: Mapping[str, tuple[str, str]], reported: Mapping[str, str] | None = None
+    ) -> None:
+        """Record issues (id, key) per action key, and the ids reported deleted; written
+        through at once when kept in a file.
 
         :raises OSError: the file could not be written (the caller reports a retry).
         """
         self._load()
         new = {k: v for k, v in tickets.items() if self._tickets.get(k) != v}
-        if not new:
+        gone = {k: v for k, v in (reported or {}).items() if self._reported.get(k) != v}
+        if not new and not gone:
             return
         self._tickets.update(new)
+        self._reported.update(gone)
         if self.path is None or self.folder is None:
             return
         with files.folder_lock(self.folder):
             # Another process may have written meanwhile: merge, then write the union.
-            merged = {**self._read(), **self._tickets}
-            body = {"v": 1, "tickets": {k: list(v) for k, v in sorted(merged.items())}}
+            disk_tickets, disk_reported = self._read()
+            merged = {**disk_tickets, **self._tickets}
+            merged_reported = {**disk_reported, **self._reported}
+            body = {
+                "v": 1,
+                "tickets": {k: list(v) for k, v in sorted(merged.items())},
+                "reported_deleted": dict(sorted(merged_reported.items())),
+            }
             files.write_atomic(self.path, json.dumps(body, indent=0, ensure_ascii=True))
         self._tickets = merged
+        self._reported = merged_reported

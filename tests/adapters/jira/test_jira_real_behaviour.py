@@ -276,3 +276,26 @@ def test_without_state_directory_missing_tickets_are_named_once_not_deleted(
     assert dict(later.pull_statuses([view(n).key for n in range(120)])) == {}
     warned = [r for r in caplog.records if "state_directory" in r.getMessage()]
     assert len(warned) == 1
+
+
+def test_a_deleted_ticket_is_not_resurrected_before_the_plan_knows_and_a_resync_recreates_it(
+    fake_jira: FakeJira, make_tracker: TrackerFactory, tmp_path: Path
+) -> None:
+    tracker = make_tracker(state_directory=str(tmp_path))
+    (created,) = tracker.deliver_tickets([view(1)])
+    fake_jira.delete_issue(str(created.reference))
+    # An edit in careerconv before sync-tickets noticed the deletion: no new issue.
+    (edited,) = make_tracker(state_directory=str(tmp_path)).deliver_tickets([view(1, title="Renamed")])
+    assert edited.status is OutcomeStatus.FAILED and "sync-tickets" in edited.reason
+    assert fake_jira.state.issues == {}
+    later = make_tracker(state_directory=str(tmp_path))
+    assert dict(later.pull_statuses([view(1).key])) == {view(1).key: TicketStatus.DELETED}
+    (held,) = later.deliver_tickets([view(1, status=TicketStatus.DELETED)])
+    assert held.status is OutcomeStatus.FAILED
+    # 'careerconv action resync' clears the mark: the next view is open, and it is created.
+    (again,) = make_tracker(state_directory=str(tmp_path)).deliver_tickets([view(1)])
+    assert again.status is OutcomeStatus.DELIVERED and again.reference != created.reference
+    assert len(fake_jira.state.issues) == 1
+    assert dict(make_tracker(state_directory=str(tmp_path)).pull_statuses([view(1).key])) == {
+        view(1).key: TicketStatus.OPEN
+    }
