@@ -3,7 +3,10 @@
 Prints, per deployment: HTTP requests for syncing 500 new actions (against the
 target of ceil(500/50) bulk creates plus one search per batch plus what the
 client itself needs), the time it took, and the requests for re-syncing the
-same 500 unchanged (target: no write). Run from the project root:
+same 500 unchanged (target: no write); then a status read-back by a new
+process right after creation while the search lags 5 s behind (target: 0
+false deletions), and 500 new actions on a site that takes 10 issues per bulk
+create (target: 50 bulk creates, 0 failures). Run from the project root:
 
     python benchmarks/bench_jira.py
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import math
 import sys
+import tempfile
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -24,7 +28,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "src"))
 from careerconv_core.views import Participant, TicketView
 from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.mapping import BATCH_SIZE
-from careerconv_plugins.jira.settings import parse_settings
+from careerconv_plugins.jira.settings import JiraSettings, parse_settings
 from fakes.fake_jira import Exchange, FakeJira
 
 N = 500
@@ -49,27 +53,40 @@ def kinds(exchanges: list[Exchange]) -> Counter[str]:
     return out
 
 
+def _owners(fake: FakeJira) -> list[Participant]:
+    owners = []
+    for n in range(OWNERS):
+        email = f"owner{n}@example.com"
+        fake.add_user(f"Owner {n}", email, f"acc-{n}", f"owner{n}")
+        owners.append(Participant(f"p-{n}", f"Owner {n}", email))
+    return owners
+
+
+def _views(owners: list[Participant]) -> list[TicketView]:
+    return [
+        TicketView(
+            key=f"cc-plan{n // 5}-a-{n % 5}", plan_key=f"plan{n // 5}",
+            title=f"Lead the design review {n}", due=date(2027, 1, 1) + timedelta(days=n % 180),
+            owner=owners[n % OWNERS], done_when="the review checklist is in use",
+            link=f"https://careers.example.com/plans/plan{n // 5}",
+        )
+        for n in range(N)
+    ]  # fmt: skip
+
+
+def _settings(fake: FakeJira, **extra: str) -> JiraSettings:
+    cloud = fake.state.deployment == "Cloud"
+    raw = {"url": fake.url, "project": "CAREER", "email": "bot@example.com",
+           "deployment": "cloud" if cloud else "datacenter", "token_env": "T", **extra}  # fmt: skip
+    return parse_settings(raw, {"T": fake.state.token})
+
+
 def run(deployment: str) -> None:
     """Sync 500 new actions, then the same 500 again, and print the figures."""
+    cloud = deployment == "Cloud"
     with FakeJira(deployment) as fake:
-        owners = []
-        for n in range(OWNERS):
-            email = f"owner{n}@example.com"
-            fake.add_user(f"Owner {n}", email, f"acc-{n}", f"owner{n}")
-            owners.append(Participant(f"p-{n}", f"Owner {n}", email))
-        views = [
-            TicketView(
-                key=f"cc-plan{n // 5}-a-{n % 5}", plan_key=f"plan{n // 5}",
-                title=f"Lead the design review {n}", due=date(2027, 1, 1) + timedelta(days=n % 180),
-                owner=owners[n % OWNERS], done_when="the review checklist is in use",
-                link=f"https://careers.example.com/plans/plan{n // 5}",
-            )
-            for n in range(N)
-        ]  # fmt: skip
-        cloud = deployment == "Cloud"
-        raw = {"url": fake.url, "project": "CAREER", "email": "bot@example.com",
-               "deployment": "cloud" if cloud else "datacenter", "token_env": "T"}  # fmt: skip
-        settings = parse_settings(raw, {"T": fake.state.token})
+        views = _views(_owners(fake))
+        settings = _settings(fake)
 
         tracker = JiraTracker(settings)
         start = time.perf_counter()
@@ -105,6 +122,48 @@ def run(deployment: str) -> None:
         again.close()
 
 
+def lagging(deployment: str) -> None:
+    """Create 500, then read their statuses from a new process while the search lags 5 s."""
+    with FakeJira(deployment) as fake, tempfile.TemporaryDirectory() as state:
+        fake.state.search_lag = 5.0
+        views = _views(_owners(fake))
+        settings = _settings(fake, state_directory=state)
+        maker = JiraTracker(settings)
+        maker.deliver_tickets(views)
+        maker.close()  # the process ends; the next one has only the record in state_directory
+        fake.clear_log()
+        reader = JiraTracker(settings)
+        statuses = reader.pull_statuses([v.key for v in views])
+        reader.close()
+        false = sum(s.value == "deleted" for s in statuses.values())
+        seen = sum(s.value == "open" for s in statuses.values())
+        print(
+            f"  sync-tickets right after creation, search {fake.state.search_lag:g} s behind: "
+            f"{seen} open, {false} false deletions, {len(fake.requests())} requests "
+            f"({dict(sorted(kinds(fake.requests()).items()))})"
+        )
+
+
+def limited(deployment: str) -> None:
+    """500 new actions on a site that takes 10 issues per bulk create."""
+    with FakeJira(deployment) as fake:
+        fake.state.bulk_limit = 10
+        views = _views(_owners(fake))
+        tracker = JiraTracker(_settings(fake))
+        outcomes = tracker.deliver_tickets(views)
+        tracker.close()
+        bulks = [e for e in fake.requests("POST") if e.path.endswith("/issue/bulk")]
+        made = sum(e.status == 201 for e in bulks)
+        refused = sum(e.status == 400 for e in bulks)
+        failures = sum(o.status.value != "delivered" for o in outcomes)
+        print(
+            f"  site limited to 10 per bulk create: {made} bulk creates (+{refused} refused, then "
+            f"split), {failures} failures, {len(fake.state.issues)} issues"
+        )
+
+
 if __name__ == "__main__":
     for deployment in ("Cloud", "Server"):
         run(deployment)
+        lagging(deployment)
+        limited(deployment)

@@ -79,6 +79,22 @@ def is_retryable_status(status: int) -> bool:
     return status in RETRYABLE_STATUSES
 
 
+def json_session(
+    *, auth: tuple[str, str] | None = None, headers: Mapping[str, str] | None = None
+) -> requests.Session:
+    """A ``requests`` session that sends and accepts JSON, with ``auth`` or extra ``headers``.
+
+    Adapters use it for the plain requests a client library has no public method for,
+    instead of reaching into that library's own session.
+    """
+    session = requests.Session()
+    session.headers.update({"Accept": "application/json", "Content-Type": "application/json"})
+    session.headers.update(dict(headers or {}))
+    if auth is not None:
+        session.auth = auth
+    return session
+
+
 def where(method: str, url: str) -> str:
     """``METHOD /path`` for messages: never the host's credentials or the query."""
     return f"{method} {urlsplit(url).path or '/'}"

@@ -5,9 +5,14 @@ It implements what the careerconv Jira adapter uses, on both ``/rest/api/2``
 ``/rest/api/3`` (Cloud shapes: ADF description, ``/search/jql`` with page
 tokens): server info, fields, project, create and bulk create, get, edit,
 delete, JQL search on labels with pagination, transitions, issue properties
-and user search. Every exchange is recorded so tests can check it against
-Atlassian's OpenAPI description (``tests/fakes/jira_spec.py``). Faults (429,
-5xx, slow answers) are injected per request.
+and user search. It has real Jira's awkward sides, each configurable: a search
+that does not see new issues for ``search_lag`` seconds unless their ids are in
+``reconcileIssues``, a per-site ``bulk_limit`` below 50 (refused as a whole),
+workflows whose transitions depend on the current status
+(``stepwise_workflow``), and a ``serverInfo`` anyone may read. Every exchange
+is recorded so tests can check it against Atlassian's OpenAPI description
+(``tests/fakes/jira_spec.py``). Faults (429, 5xx, slow answers) are injected
+per request.
 
 It is strict where real Jira is strict and the adapter could get it wrong:
 summaries are single-line and at most 255 characters, labels have no spaces,
@@ -84,15 +89,21 @@ class FakeJiraState:
             "10001": ("Done", "done"),
         }
     )
-    transitions: list[tuple[str, str, str]] = field(
+    # (id, name, to status id[, from status ids]): without "from" a global transition.
+    transitions: list[tuple[Any, ...]] = field(
         default_factory=lambda: [
             ("11", "To Do", "10000"),
             ("21", "In Progress", "3"),
             ("31", "Done", "10001"),
         ]
     )
+    search_lag: float = 0.0
+    """Seconds after a create before a search sees the issue (Cloud: unless reconciled)."""
+    bulk_limit: int = 50
+    """Issues one bulk create takes; Data Center's jira.bulk.create.max.issues.per.request."""
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_id: int = 10000
+    key_numbers: dict[str, int] = field(default_factory=dict)
     page_size: int = 100
     log: list[Exchange] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
@@ -217,6 +228,22 @@ class FakeJira:
             sid = next(i for i, (n, _) in self.state.statuses.items() if n == status_name)
             self.state.issues[key]["status"] = sid
 
+    def stepwise_workflow(self) -> None:
+        """To Do -> In Progress -> Done, and back, with no direct To Do -> Done (a common workflow)."""
+        with self.lock:
+            self.state.transitions = [
+                ("11", "Start Progress", "3", {"10000"}),
+                ("21", "Stop Progress", "10000", {"3"}),
+                ("31", "Done", "10001", {"3"}),
+                ("41", "Reopen", "10000", {"10001"}),
+            ]
+
+    def index_all(self) -> None:
+        """Let the search see every issue now, as once Cloud's index caught up."""
+        with self.lock:
+            for issue in self.state.issues.values():
+                issue["indexed_at"] = 0.0
+
     def by_label(self, label: str) -> list[dict[str, Any]]:
         """Stored issues that carry ``label``."""
         with self.lock:
@@ -325,11 +352,13 @@ class FakeJira:
             if fault.status:
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 return fault.status, {"errorMessages": ["injected fault"], "errors": {}}, extra
-        if not self._authorized(headers):
-            return 401, {"errorMessages": ["You are not authenticated."], "errors": {}}, {}
         m = re.match(r"^/rest/api/(2|3)/(.*)$", path)
         if not m:
             return 404, {"errorMessages": ["no such resource"], "errors": {}}, {}
+        # serverInfo answers anyone (Jira documents it as accessible anonymously).
+        public = m.group(2) == "serverInfo" and method == "GET"
+        if not public and not self._authorized(headers):
+            return 401, {"errorMessages": ["You are not authenticated."], "errors": {}}, {}
         version, rest = m.group(1), m.group(2)
         if version == "3" and self.state.deployment != "Cloud":
             return 404, {"errorMessages": ["no such resource"], "errors": {}}, {}
@@ -592,9 +621,11 @@ class FakeJira:
             x for x in self.state.projects.values() if x["id"] == fields["project"].get("id")
         )
         self.state.next_id += 1
-        number = sum(1 for k in self.state.issues if k.startswith(project["key"] + "-")) + 1
+        # Jira never gives a key again, not even the key of a deleted issue.
+        number = self.state.key_numbers.get(project["key"], 0) + 1
         while f"{project['key']}-{number}" in self.state.issues:
             number += 1
+        self.state.key_numbers[project["key"]] = number
         key = f"{project['key']}-{number}"
         fields.pop("project")
         fields.pop("issuetype")
@@ -606,6 +637,7 @@ class FakeJira:
             "fields": fields,
             "status": "10000",
             "properties": props,
+            "indexed_at": time.monotonic() + self.state.search_lag,
         }
         return {
             "id": str(self.state.next_id),
@@ -623,12 +655,17 @@ class FakeJira:
         updates = (body or {}).get("issueUpdates")
         if not isinstance(updates, list) or not updates:
             return 400, {"errorMessages": ["issueUpdates is required"], "errors": {}}, {}
-        if len(updates) > 50:
-            return (
-                400,
-                {"errorMessages": ["Bulk create is limited to 50 issues."], "errors": {}},
-                {},
-            )
+        limit = min(50, self.state.bulk_limit)
+        if len(updates) > limit:
+            # Refused as a whole: every element fails, naming no field (what a site with a
+            # lower limit answers), and nothing is created.
+            message = f"You can create at most {limit} issues in one bulk request."
+            failed_all = [
+                {"status": 400, "failedElementNumber": n,
+                 "elementErrors": {"errorMessages": [message], "errors": {}}}
+                for n in range(len(updates))
+            ]  # fmt: skip
+            return 400, {"issues": [], "errors": failed_all}, {}
         created: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         for n, update in enumerate(updates):
@@ -676,8 +713,20 @@ class FakeJira:
         labels = parse_label_jql(body["jql"])
         if labels is None:
             return "The JQL query could not be parsed by this fake."
+        reconcile = body.get("reconcileIssues") or []
+        if len(reconcile) > 50:
+            return "reconcileIssues accepts at most 50 ids."
+        now = time.monotonic()
+        wanted = {str(i) for i in reconcile}
+        # Eventually consistent: a new issue is not in the index until its lag passed,
+        # unless the search names its id in reconcileIssues (search/jql only).
         found = sorted(
-            (i for i in self.state.issues.values() if labels & set(i["fields"].get("labels", []))),
+            (
+                i
+                for i in self.state.issues.values()
+                if labels & set(i["fields"].get("labels", []))
+                and (i.get("indexed_at", 0.0) <= now or i["id"] in wanted)
+            ),
             key=lambda i: int(i["key"].rsplit("-", 1)[1]),
         )
         size = min(int(body.get("maxResults", 50)), self.state.page_size)
@@ -814,8 +863,8 @@ class FakeJira:
                 "isConditional": False,
                 "isLooped": False,
             }
-            for tid, name, to in self.state.transitions
-            if to != current
+            for tid, name, to, *froms in self.state.transitions
+            if to != current and (not froms or current in froms[0])
         ]
 
     def _get_transitions(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:

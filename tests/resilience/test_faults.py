@@ -190,6 +190,53 @@ def test_jira_500_backs_off_then_dead_letters_then_retry_delivers_once(
     assert "0 pending, 0 failed" in cli(capsys, monkeypatch, home, now, "status")[1]
 
 
+def test_an_unset_jira_token_holds_back_only_the_tickets(
+    tmp_path: Path,
+    jira: FakeJira,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home = write_home(tmp_path / "home", ICS_TABLE, jira_table(jira), attempts=3)
+    fill(home)
+    monkeypatch.delenv(JIRA_ENV)
+    code, out = cli(capsys, monkeypatch, home, LATER, "dispatch")
+    assert code == 0 and "Traceback" not in out
+    [ticket] = entries(home, Channel.TRACKER)
+    assert ticket.status is OutboxStatus.PENDING and JIRA_ENV in ticket.last_error
+    others = entries(home, Channel.CALENDAR) + entries(home, Channel.NOTIFIER)
+    assert others and all(e.status is OutboxStatus.DELIVERED for e in others)
+    assert jira.requests() == []  # nothing was sent without a token
+
+
+def test_jira_sync_tickets_never_deletes_what_was_not_made_and_advises_resync(
+    tmp_path: Path,
+    jira: FakeJira,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    jira.state.search_lag = 600.0  # Cloud's index does not see the new issue during this test
+    home = write_home(tmp_path / "home", ICS_TABLE, jira_table(jira, state_directory="jira"), attempts=3)
+    fill(home)
+    code, out = cli(capsys, monkeypatch, home, LATER, "sync-tickets")  # before any dispatch
+    assert code == 0 and "0 ticket(s) read, 0 deleted" in out
+    code, out = cli(capsys, monkeypatch, home, LATER, "dispatch")
+    assert code == 0 and "jira       delivered 1" in out
+    code, out = cli(capsys, monkeypatch, home, LATER, "sync-tickets")  # inside the lag window
+    assert code == 0 and "1 ticket(s) read, 0 deleted" in out
+    [issue] = jira.state.issues
+    jira.delete_issue(issue)  # now really deleted in Jira
+    code, out = cli(capsys, monkeypatch, home, LATER, "sync-tickets")
+    assert code == 0 and "1 ticket(s) read, 1 deleted" in out
+    code, out = cli(capsys, monkeypatch, home, LATER, "action", "done", "r1:a1")
+    assert code == 0
+    cli(capsys, monkeypatch, home, LATER, "dispatch")
+    code, out = cli(capsys, monkeypatch, home, LATER, "status")
+    assert "ticket deleted in Jira" in out
+    assert "careerconv action resync REPORT:ACTION" in out
+    assert "run 'careerconv retry'" not in out
+    assert jira.state.issues == {}
+
+
 def test_jira_429_retry_after_is_honoured_and_shown(
     tmp_path: Path,
     jira: FakeJira,

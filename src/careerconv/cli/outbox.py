@@ -115,8 +115,12 @@ def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
         inv.out(f"  pending {e.id} {e.key} {when}{why}")
     for e in failed:
         inv.out(f"  failed  {e.id} {e.key} after {e.attempts} attempt(s): {e.last_error}")
-    if failed:
+    # 'retry' sends a deleted ticket's entry again and fails again; a resync is what works.
+    deleted = [e for e in failed if "ticket deleted in" in e.last_error]
+    if len(deleted) < len(failed):
         inv.out("run 'careerconv retry' to queue the failed ones again")
+    if deleted:
+        inv.out("for a ticket deleted in the tracker: 'careerconv action resync REPORT:ACTION'")
 
 
 def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:

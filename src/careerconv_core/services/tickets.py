@@ -44,7 +44,8 @@ class TicketSteps(ServiceBase):
 
         A deleted ticket is recorded on its action and returned, so the
         tracker is never asked to recreate it silently; ``resync_action``
-        asks for it again.
+        asks for it again. A ticket reported deleted and then seen again
+        clears the mark. A key the tracker gives no status for is left as it is.
         """
         deleted: list[str] = []
         by_plan: dict[str, dict[str, TicketStatus]] = {}
@@ -71,6 +72,9 @@ class TicketSteps(ServiceBase):
                     if not action.ticket_deleted:
                         after = after.set_ticket_deleted(action_id, True, at)
                     continue
+                if action.ticket_deleted:
+                    # Seen again (a search that had not caught up, or restored in the tracker).
+                    after = after.set_ticket_deleted(action_id, False, at)
                 want = ActionStatus.DONE if status is TicketStatus.DONE else ActionStatus.OPEN
                 if action.status is not want:
                     after = after.set_action_status(action_id, want, at.date(), at)

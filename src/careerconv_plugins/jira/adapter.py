@@ -4,103 +4,227 @@ Each action has a deterministic key. The key is stored on its issue twice: as
 a label (so one JQL search finds a whole batch) and as an issue property
 (authoritative: a label copied onto another issue, by cloning for example,
 does not make that issue ours). A delivery searches once per batch of 50,
-creates what is missing with one bulk request, and writes only the fields
-whose fingerprint changed since the last write; a re-run with nothing changed
-sends no write at all.
+creates what is missing with bulk requests, and writes only the fields whose
+fingerprint changed since the last write; a re-run with nothing changed sends
+no write at all.
+
+Jira Cloud's search is eventually consistent, so the search alone never
+decides that an issue is missing: the id of every issue the tracker made or
+found is kept (``known``), passed to the search as ``reconcileIssues``, and
+an issue still missing is read by id. Only a 404 on a known issue is a
+deletion; an action whose issue was never made has no status to report.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from careerconv_core.errors import AdapterError, CareerconvError
+from careerconv_core.errors import AdapterError, CareerconvError, ConfigurationError
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import TicketStatus, TicketView
 from careerconv_plugins.jira import mapping
 from careerconv_plugins.jira.client import JiraClient, JiraRequestError
+from careerconv_plugins.jira.known import KnownTickets
 from careerconv_plugins.jira.settings import JiraSettings
+from careerconv_plugins.jira.workflow import Workflow
 from careerconv_plugins.outcomes import error_outcome
 
 log = logging.getLogger(__name__)
 
 DELETED_REASON = (
-    "ticket deleted in Jira; recreate with a delivery of the action as open "
-    "(reopen the action) or close the action"
+    "ticket deleted in Jira; it is not recreated: run 'careerconv action resync "
+    "REPORT:ACTION' to create it again, or close the action"
 )
+
+UNREPORTED_REASON = (
+    "ticket deleted in Jira; it is not recreated: run 'careerconv sync-tickets', then "
+    "'careerconv action resync REPORT:ACTION' to create it again, or close the action"
+)
+
+CONFIGURATION_RETRY = 3600.0
+"""Seconds before entries held back by a configuration error are tried again (once it is fixed,
+``careerconv dispatch`` after the wait, or at once after ``retry``, delivers them)."""
+
+SEARCH_FIELDS = ("labels", "status")
+
+
+class _Found:
+    """What was found for one batch: issues per key, and keys whose known issue is gone (404)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.issues: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+        self.gone: set[str] = set()
 
 
 class JiraTracker:
-    """A ``careerconv_core.ports.TicketTracker`` backed by Jira Cloud or Data Center."""
+    """A ``careerconv_core.ports.TicketTracker`` backed by Jira Cloud or Data Center.
 
-    def __init__(self, settings: JiraSettings, client: JiraClient | None = None) -> None:
+    :param state_directory: where the issues it made are recorded (see ``known``);
+        without it they are known for the life of the tracker only.
+    :param unusable: why the tracker cannot talk to Jira at all (an unset token);
+        every delivery is then held back with that reason, reported once.
+    """
+
+    def __init__(
+        self,
+        settings: JiraSettings,
+        client: JiraClient | None = None,
+        *,
+        state_directory: Path | None = None,
+        unusable: str | None = None,
+    ) -> None:
         self.settings = settings
         self.client = client or JiraClient(settings)
-
-    @property
-    def _search_fields(self) -> list[str]:
-        return ["labels", "status"]
+        folder = state_directory or (Path(settings.state_directory) if settings.state_directory else None)
+        self.known = KnownTickets(folder, settings.url, settings.project)
+        self.workflow = Workflow(self.client, settings.done_transition)
+        self.unusable = unusable
+        self._reported: set[str] = set()
+        self._quiet_until = 0.0  # time.monotonic() before which Jira asked not to be called
+        self.monotonic = time.monotonic
 
     def label(self, key: str) -> str:
         """The label that marks the ticket of action ``key``."""
         return mapping.label_for(self.settings.label_prefix, key)
 
-    def _find(self, keys: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        """Issues per key: those whose property names the key first, then label-only ones."""
+    def _remember(
+        self, tickets: Mapping[str, tuple[str, str]], reported: Mapping[str, str] | None = None
+    ) -> None:
+        try:
+            self.known.remember(tickets, reported)
+        except OSError as exc:
+            # The issues exist; only the record of them could not be written. Searches still
+            # find them once indexed, so this is logged, not failed.
+            log.warning("jira: could not record %d issue id(s): %s", len(tickets), type(exc).__name__)
+
+    def _find(self, keys: Sequence[str]) -> _Found:
+        """Issues per key: those whose property names the key first, then label-only ones.
+
+        A known issue the search did not return is read by id: found, it is used
+        (the search had not indexed it yet); 404, its key is in ``gone``.
+        """
         labels = {self.label(k): k for k in keys}
-        found: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+        result = _Found(keys)
         loose: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
-        for issue in self.client.search(mapping.jql_for_labels(labels), self._search_fields):
+        reconcile = self.known.ids(keys) if self.settings.deployment == "cloud" else []
+        for issue in self.client.search(mapping.jql_for_labels(labels), SEARCH_FIELDS, reconcile):
             prop = mapping.issue_property(issue)
             if prop is not None:
                 owner = prop.get("key")
-                if owner in found and labels.get(self.label(str(owner))) == owner:
-                    found[str(owner)].append(issue)
+                if owner in result.issues and labels.get(self.label(str(owner))) == owner:
+                    result.issues[str(owner)].append(issue)
                 continue  # the property belongs to another action: not ours
             for label in mapping.issue_labels(issue):
                 if label in labels:
                     loose[labels[label]].append(issue)
+        learnt: dict[str, tuple[str, str]] = {}
         for key in keys:
-            if not found[key] and len(loose[key]) == 1:
-                found[key] = loose[key]  # label only (property lost): adopt and repair
-            elif not found[key] and loose[key]:
-                found[key] = loose[key]  # several label-only issues: reported as a conflict
-        return found
+            issues = result.issues[key]
+            if not issues and loose[key]:
+                # Label only (property lost): one is adopted and repaired, several are a conflict.
+                issues = result.issues[key] = loose[key]
+            if not issues:
+                known = self.known.get(key)
+                if known is not None:
+                    read = self.client.get_issue(known[0], SEARCH_FIELDS)
+                    if read is None:
+                        result.gone.add(key)
+                    else:
+                        result.issues[key] = [read]
+            if len(result.issues[key]) == 1:
+                issue = result.issues[key][0]
+                learnt[key] = (str(issue.get("id")), str(issue.get("key")))
+        self._remember({k: v for k, v in learnt.items() if v[0].isdigit()})
+        return result
 
     # -- delivering -------------------------------------------------------------
+
+    def _held(self, key: str, error: CareerconvError) -> DeliveryOutcome:
+        """A configuration error: the same for every ticket, so reported once and held back.
+
+        The entry stays pending (``RETRY``), not dead-lettered: nothing is wrong
+        with the ticket, and it goes out once the setting is fixed.
+        """
+        reason = error.reason if isinstance(error, AdapterError) else str(error)
+        if reason not in self._reported:
+            self._reported.add(reason)
+            log.error("jira: %s (deliveries are held back until this is fixed)", reason)
+        return DeliveryOutcome(key, OutcomeStatus.RETRY, f"configuration: {reason}", CONFIGURATION_RETRY)
+
+    def _quiet(self, error: AdapterError) -> None:
+        """Jira asked for a wait longer than a delivery may block: keep it for the whole run."""
+        if (
+            error.retryable
+            and error.retry_after is not None
+            and error.retry_after > self.client.retry.max_wait
+        ):
+            self._quiet_until = max(self._quiet_until, self.monotonic() + error.retry_after)
+
+    def _waiting(self) -> float | None:
+        """Seconds still to wait before Jira may be called again in this run, or None."""
+        left = self._quiet_until - self.monotonic()
+        return left if left > 0 else None
+
+    def _outcome(self, key: str, error: CareerconvError, reference: str | None = None) -> DeliveryOutcome:
+        if isinstance(error, AdapterError):
+            self._quiet(error)
+        if isinstance(error, ConfigurationError) or (
+            isinstance(error, JiraRequestError) and error.configuration
+        ):
+            return self._held(key, error)
+        if isinstance(error, AdapterError):
+            return error_outcome(key, error, reference=reference)
+        return DeliveryOutcome(key, OutcomeStatus.FAILED, str(error), None, reference)
+
+    @staticmethod
+    def _checked(tickets: Sequence[TicketView]) -> tuple[dict[str, DeliveryOutcome], list[TicketView]]:
+        """Outcomes for views refused before any request, and the views to deliver."""
+        counts = Counter(view.key for view in tickets)
+        outcomes: dict[str, DeliveryOutcome] = {}
+        unique: list[TicketView] = []
+        for view in tickets:
+            if counts[view.key] > 1:
+                reason = "the same key was given twice in one delivery; nothing was written"
+                outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason)
+            elif not view.key.strip():
+                outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, "empty key")
+            elif not mapping.summary_of(view):
+                reason = "the action has no title; give it one"
+                outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason)
+            else:
+                unique.append(view)
+        return outcomes, unique
 
     def deliver_tickets(self, tickets: Sequence[TicketView]) -> Sequence[DeliveryOutcome]:
         """Create or update one issue per view, found by its key; write only what changed.
 
         Answers one outcome per view, in the order given.
         """
-        counts = Counter(view.key for view in tickets)
-        early: dict[str, DeliveryOutcome] = {}
-        unique: list[TicketView] = []
-        for view in tickets:
-            if counts[view.key] > 1:
-                reason = "the same key was given twice in one delivery; nothing was written"
-                early[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason)
-            elif not view.key.strip():
-                early[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, "empty key")
-            elif not mapping.summary_of(view):
-                reason = "the action has no title; give it one"
-                early[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason)
-            else:
-                unique.append(view)
-        outcomes: dict[str, DeliveryOutcome] = dict(early)
+        outcomes, unique = self._checked(tickets)
+        if self.unusable is not None:
+            held = ConfigurationError(self.unusable)
+            outcomes.update({view.key: self._held(view.key, held) for view in unique})
+            return [outcomes[view.key] for view in tickets]
         for batch in mapping.batches(unique):
+            wait = self._waiting()
+            if wait is not None:
+                # Jira asked this run to wait (Retry-After): no request until then, not even
+                # from the next batch or the dispatcher's next claim.
+                reason = f"Jira asked to wait (Retry-After); not called again for {math.ceil(wait)} s"
+                for view in batch:
+                    outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.RETRY, reason, wait)
+                continue
             try:
                 outcomes.update(self._deliver_batch(batch))
-            except AdapterError as error:
-                for view in batch:
-                    outcomes.setdefault(view.key, error_outcome(view.key, error))
             except CareerconvError as error:
                 for view in batch:
-                    failed = DeliveryOutcome(view.key, OutcomeStatus.FAILED, str(error))
-                    outcomes.setdefault(view.key, failed)
+                    outcomes.setdefault(view.key, self._outcome(view.key, error))
             except Exception as exc:  # noqa: BLE001 - nothing but outcomes may leave the port
                 log.error("jira delivery failed unexpectedly: %s", type(exc).__name__)
                 reason = f"unexpected {type(exc).__name__} in the Jira adapter; see the log"
@@ -113,7 +237,7 @@ class JiraTracker:
         outcomes: dict[str, DeliveryOutcome] = {}
         to_create: list[TicketView] = []
         for view in batch:
-            issues = found[view.key]
+            issues = found.issues[view.key]
             if len(issues) > 1:
                 refs = ", ".join(sorted(str(i.get("key")) for i in issues))
                 outcomes[view.key] = DeliveryOutcome(
@@ -125,6 +249,14 @@ class JiraTracker:
                 outcomes[view.key] = self._update(view, issues[0])
             elif view.status is TicketStatus.DELETED:
                 outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, DELETED_REASON)
+            elif (
+                view.key in found.gone
+                and view.status is TicketStatus.OPEN
+                and not self.known.reported_deleted(view.key)
+            ):
+                # Deleted in Jira, and the plan does not know yet: never resurrected silently.
+                # Once sync-tickets has reported it, an open view is the report's resync.
+                outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, UNREPORTED_REASON)
             elif view.status is TicketStatus.DONE:
                 outcomes[view.key] = DeliveryOutcome(
                     view.key,
@@ -136,10 +268,10 @@ class JiraTracker:
         if to_create:
             try:
                 outcomes.update(self._create(to_create))
-            except AdapterError as error:
+            except CareerconvError as error:
                 # Only the views still to create are affected; updates above stand.
                 for view in to_create:
-                    outcomes.setdefault(view.key, error_outcome(view.key, error))
+                    outcomes.setdefault(view.key, self._outcome(view.key, error))
         return outcomes
 
     def _assignee(self, view: TicketView) -> str | None:
@@ -166,10 +298,12 @@ class JiraTracker:
         if not payloads:
             return outcomes
         results = self.client.bulk_create(payloads)
-        for view, (issue_key, refused) in zip(sent, results, strict=True):
-            if issue_key:
+        made: dict[str, tuple[str, str]] = {}
+        for view, (issue, refused) in zip(sent, results, strict=True):
+            if issue is not None:
+                made[view.key] = (str(issue["id"]), str(issue["key"]))
                 outcomes[view.key] = DeliveryOutcome(
-                    view.key, OutcomeStatus.DELIVERED, "created", None, issue_key
+                    view.key, OutcomeStatus.DELIVERED, "created", None, str(issue["key"])
                 )
             else:
                 outcomes[view.key] = DeliveryOutcome(
@@ -177,14 +311,21 @@ class JiraTracker:
                     OutcomeStatus.FAILED,
                     mapping.explain_field_errors(refused, self.settings),
                 )
+        # Recorded at once: a crash before the outbox saves these outcomes must not lead
+        # the next run, whose search may not see them yet, to create them again.
+        self._remember(made)
         return outcomes
 
-    def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:
+    def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:  # noqa: PLR0912
         issue_key = str(issue.get("key"))
         stored = mapping.issue_property(issue)
         wanted = mapping.field_prints(view, self.settings)
         changed = mapping.changed_fields(wanted, stored)
-        wrote = False
+        last_asked = stored.get("status") if stored else None
+        asked = mapping.asked_status(view) if view.status is not TicketStatus.DELETED else last_asked
+        in_jira = mapping.issue_status(issue)
+        status_id = str(((issue.get("fields") or {}).get("status") or {}).get("id", ""))
+        moved: list[str] = []
         try:
             if changed:
                 desired = mapping.desired_fields(view, self.settings)
@@ -203,72 +344,100 @@ class JiraTracker:
                     fields["assignee"] = mapping.assignee_value(self.settings, user)
                 if fields:
                     self.client.edit(issue_key, fields)
-                self.client.set_property(issue_key, mapping.property_value(view, wanted))
-                wrote = True
-            is_open = mapping.issue_status(issue) is TicketStatus.OPEN
-            if view.status is TicketStatus.DONE and is_open:
-                failure = self._close(issue_key)
-                if failure is not None:
-                    return DeliveryOutcome(view.key, OutcomeStatus.FAILED, failure, None, issue_key)
-                wrote = True
+            # Which side changed last: careerconv now asks done (it did not before) and the
+            # ticket is open -> close it; careerconv reopened an action whose ticket it had
+            # closed -> reopen it. A ticket closed or reopened in Jira while careerconv still
+            # asks what it asked last time is Jira's newer change: left alone.
+            to_done = (
+                view.status is TicketStatus.DONE and in_jira is TicketStatus.OPEN and last_asked != "done"
+            )
+            reopen = (
+                view.status is TicketStatus.OPEN and in_jira is TicketStatus.DONE and last_asked == "done"
+            )
+            if to_done or reopen:
+                walk = self.workflow.walk(issue_key, status_id, to_done=to_done)
+                moved = list(walk.taken)
+                if walk.failure is not None:
+                    return DeliveryOutcome(view.key, OutcomeStatus.FAILED, walk.failure, None, issue_key)
+            # An issue made before the status was kept has none: no write just to add it.
+            status_news = asked != last_asked and not (last_asked is None and asked == "open")
+            if changed or status_news:
+                self.client.set_property(issue_key, mapping.property_value(view, wanted, asked))
         except JiraRequestError as error:
             if error.fields and not error.retryable:
                 reason = f"{issue_key}: " + mapping.explain_field_errors(error.fields, self.settings)
                 return DeliveryOutcome(view.key, OutcomeStatus.FAILED, reason, None, issue_key)
-            return error_outcome(view.key, error, reference=issue_key)
-        except AdapterError as error:
-            return error_outcome(view.key, error, reference=issue_key)
-        if wrote:
-            what = ", ".join(changed) if changed else "status"
-            return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, f"updated {what}", None, issue_key)
+            return self._outcome(view.key, error, issue_key)
+        except CareerconvError as error:
+            return self._outcome(view.key, error, issue_key)
+        done: list[str] = []
+        if changed:
+            done.append("updated " + ", ".join(changed))
+        if moved:
+            done.append("moved through " + " -> ".join(moved))
+        if done:
+            return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "; ".join(done), None, issue_key)
+        if status_news:
+            return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "recorded status", None, issue_key)
         return DeliveryOutcome(view.key, OutcomeStatus.UNCHANGED, "", None, issue_key)
-
-    def _close(self, issue_key: str) -> str | None:
-        """Move the issue to a done status; the reason it could not, or None."""
-        options = self.client.transitions(issue_key)
-        wanted = self.settings.done_transition
-        for transition in options:
-            to = transition.get("to") or {}
-            category = (to.get("statusCategory") or {}).get("key")
-            named = wanted is not None and str(transition.get("name", "")).lower() == wanted.lower()
-            if named or (wanted is None and category == "done"):
-                self.client.transition(issue_key, str(transition.get("id")))
-                return None
-        names = ", ".join(sorted(str(t.get("name")) for t in options)) or "none"
-        target = f"named {wanted!r}" if wanted else "to a done status"
-        return (
-            f"the workflow of {issue_key} has no transition {target} from its current status "
-            f"(available: {names}); set 'done_transition' or close the ticket in Jira"
-        )
 
     # -- pulling status back ----------------------------------------------------
 
     def pull_statuses(self, keys: Sequence[str]) -> Mapping[str, TicketStatus]:
         """DONE for issues in a done status category, OPEN otherwise, DELETED when gone.
 
+        DELETED only for an issue this tracker knows (it made or saw it) and that
+        answers 404 when read by id; a key with no issue known and none found has
+        no status and is left out (its ticket was never made).
+
         :raises AdapterError: when Jira cannot be searched (nothing is guessed).
+        :raises ConfigurationError: the tracker cannot be used (an unset token).
         """
+        if self.unusable is not None:
+            raise ConfigurationError(self.unusable)
+        wait = self._waiting()
+        if wait is not None:
+            raise AdapterError(
+                "jira",
+                f"Jira asked to wait (Retry-After); not called again for {math.ceil(wait)} s",
+                retryable=True,
+                retry_after=wait,
+            )
         wanted = list(dict.fromkeys(k for k in keys if k.strip()))
         statuses: dict[str, TicketStatus] = {}
         for batch in mapping.batches(wanted):
             try:
                 found = self._find(batch)
+            except AdapterError as error:
+                self._quiet(error)
+                raise
             except CareerconvError:
                 raise
             except Exception as exc:  # noqa: BLE001 - only careerconv errors leave a port
                 raise AdapterError(
                     "jira", f"unexpected {type(exc).__name__} while reading statuses"
                 ) from None
+            unseen = sum(1 for key in batch if not found.issues[key] and key not in found.gone)
+            if unseen and self.known.path is None and "unseen" not in self._reported:
+                self._reported.add("unseen")
+                log.warning(
+                    "jira: %d ticket(s) not found; without the setting state_directory a ticket "
+                    "deleted in Jira cannot be told from one never made or not yet searchable, so "
+                    "none is reported deleted",
+                    unseen,
+                )
+            reported = {k: pair[0] for k in found.gone if (pair := self.known.get(k)) is not None}
+            self._remember({}, reported)
             for key in batch:
-                issues = found[key]
-                if not issues:
+                issues = found.issues[key]
+                if key in found.gone:
                     statuses[key] = TicketStatus.DELETED
-                else:
+                elif issues:
                     # With several claimants, any open one keeps the action open.
                     states = {mapping.issue_status(i) for i in issues}
                     statuses[key] = TicketStatus.OPEN if TicketStatus.OPEN in states else TicketStatus.DONE
         return statuses
 
     def close(self) -> None:
-        """Close the HTTP session."""
+        """Close the HTTP sessions."""
         self.client.close()

@@ -1,36 +1,39 @@
-"""The I/O half of the Jira tracker: one wrapper around the ``jira`` client.
+"""The I/O half of the Jira tracker: every request it makes, and only here.
 
-Everything that can go wrong on the wire is translated here into
-``careerconv_core.errors`` types. Messages carry the operation, the HTTP
-status and ids, never request or response bodies (they may hold personal
-data) and never the token. Retries are done here, not by the ``jira``
-client, so they are bounded, jittered, honour ``Retry-After`` and can be
-counted and tested without waiting.
+Operations the ``jira`` client has a public method for (fields, transitions,
+issue properties) go through it; everything else (search, bulk create, edit,
+reading an issue, users, server info) is a plain ``requests`` call on a
+session of our own (``careerconv_plugins.http.json_session``), never on the
+client's private ``_session``, which no release promises to keep. Answers are
+turned into ``careerconv_core.errors`` types by ``wire``. Retries are done
+here, not by the ``jira`` client, so they are bounded, jittered, honour
+``Retry-After`` and can be counted and tested without waiting.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import random
-import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
 import requests
-from attrs import define, field
 from jira import JIRA, JIRAError
 
-from careerconv_core.errors import AdapterError, ConfigurationError
+from careerconv_core.errors import ConfigurationError
 from careerconv_plugins import http
-from careerconv_plugins.jira.mapping import PROPERTY_KEY
+from careerconv_plugins.jira import wire
+from careerconv_plugins.jira.mapping import BATCH_SIZE, PROPERTY_KEY
 from careerconv_plugins.jira.settings import JiraSettings
+from careerconv_plugins.jira.wire import ADAPTER, JiraRequestError, RetryPolicy
+
+__all__ = ["ADAPTER", "JiraClient", "JiraRequestError", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
-ADAPTER = "jira"
 T = TypeVar("T")
 
 # Which statuses are retryable is careerconv_plugins.http's one rule. Of
@@ -39,62 +42,24 @@ T = TypeVar("T")
 # they go back to the outbox (RETRY) and the next delivery searches first.
 
 
-@define
-class RetryPolicy:
-    """Bounded, jittered retries inside one delivery.
+class _Answered(Exception):
+    """A plain request answered with an error status (turned into a JiraRequestError)."""
 
-    ``sleep`` and ``jitter`` are injectable so tests do not wait; ``jitter``
-    returns a factor in [0.5, 1.0).
-    """
-
-    max_attempts: int = 3
-    base_delay: float = 1.0
-    max_wait: float = 60.0
-    sleep: Callable[[float], None] = time.sleep
-    jitter: Callable[[], float] = field(factory=lambda: lambda: 0.5 + random.random() / 2)  # noqa: S311 - jitter, not security
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before attempt ``attempt + 1``."""
-        if retry_after is not None:
-            return float(min(retry_after, self.max_wait))
-        return float(min(self.base_delay * 2 ** (attempt - 1), self.max_wait) * self.jitter())
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
-def _error_fields(response: requests.Response | None) -> list[str]:
-    """The field names (not the messages) Jira named in an error body."""
-    if response is None:
-        return []
-    try:
-        body = response.json()
-    except ValueError:
-        return []
-    errors = body.get("errors") if isinstance(body, dict) else None
-    return sorted(k for k in errors if isinstance(k, str)) if isinstance(errors, dict) else []
-
-
-class JiraRequestError(AdapterError):
-    """A Jira request failed. ``status`` is the HTTP status (0 without one);
-    ``fields`` the field names Jira complained about (never their messages)."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        status: int = 0,
-        fields: Sequence[str] = (),
-        retryable: bool = False,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(ADAPTER, reason, retryable=retryable, retry_after=retry_after)
-        self.status = status
-        self.fields = tuple(fields)
+class _NotJson(Exception):
+    """A plain request answered with a body that is not JSON: not Jira."""
 
 
 class JiraClient:
-    """Talks to one Jira site through the ``jira`` client.
+    """Talks to one Jira site: the ``jira`` client's public methods and plain requests.
 
-    ``stats`` counts every HTTP request by method and by kind (``read``/``write``),
-    including those the ``jira`` client makes on its own (server info).
+    ``stats`` counts every HTTP request made (retries included) by method and by
+    kind (``read``/``write``; searches are reads). ``bulk_limit`` is the most
+    issues one bulk create takes on this site: 50, or less once the site said so.
     """
 
     def __init__(
@@ -109,20 +74,14 @@ class JiraClient:
         )
         self._connect = connect or self._default_connect
         self._jira: JIRA | None = None
+        self._http: requests.Session | None = None
         self.stats: Counter[str] = Counter()
         self._users: dict[str, str | None] = {}
-        self._recent: deque[int] = deque(maxlen=50)  # ids created by this process (Cloud)
         self.field_ids: frozenset[str] = frozenset()
+        self.bulk_limit = BATCH_SIZE
+        self.refused_bulks = 0
 
     # -- connection ---------------------------------------------------------
-
-    def _count(self, response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
-        method = (response.request.method or "GET").upper()
-        self.stats[method] += 1
-        # Jira's searches are POSTs that change nothing: count them as reads.
-        path = response.request.path_url.split("?")[0]
-        is_read = method == "GET" or path.endswith(("/search", "/search/jql"))
-        self.stats["read" if is_read else "write"] += 1
 
     def _default_connect(self, settings: JiraSettings) -> JIRA:
         options: dict[str, Any] = {"rest_api_version": settings.api_version, "check_update": False}
@@ -150,18 +109,37 @@ class JiraClient:
             self._jira = self._open()
         return self._jira
 
+    def _url(self, path: str, version: str | None = None) -> str:
+        return f"{self.settings.url}/rest/api/{version or self.settings.api_version}/{path}"
+
+    def _deployment_of_site(self) -> str:
+        """The site's ``deploymentType``, read without credentials (serverInfo is public).
+
+        Read first, so a wrong ``deployment`` is named as such rather than as
+        refused credentials (Cloud and Data Center authenticate differently).
+        """
+        anonymous = http.json_session()
+        try:
+            try:
+                info = self._call("read server info", lambda: self._plain(anonymous, "GET", "serverInfo"))
+            except JiraRequestError as exc:
+                if exc.status != 404 or self.settings.api_version == "2":
+                    raise
+                # v3 missing: perhaps a Data Center site (v2 only) set up as cloud.
+                try:
+                    info = self._call(
+                        "read server info",
+                        lambda: self._plain(anonymous, "GET", "serverInfo", version="2"),
+                    )
+                except JiraRequestError:
+                    raise exc from None
+        finally:
+            anonymous.close()
+        return str(self._object("read server info", info).get("deploymentType", "")).lower()
+
     def _open(self) -> JIRA:
         s = self.settings
-        try:
-            client = self._connect(s)
-        except JIRAError as exc:
-            raise self._translate("connect", exc) from None
-        except requests.RequestException as exc:
-            raise self._network("connect", exc) from None
-        client._session.hooks["response"].append(self._count)
-        # Not kept until every check passed: a failed check is repeated next time.
-        info = self._call("read server info", client.server_info)
-        deployment = str(info.get("deploymentType", "")).lower()
+        deployment = self._deployment_of_site()
         if s.deployment == "cloud" and deployment and deployment != "cloud":
             raise ConfigurationError(
                 f"jira setting 'deployment': {s.url} is a {deployment} site, not cloud. "
@@ -169,11 +147,17 @@ class JiraClient:
             )
         if s.deployment == "datacenter" and deployment == "cloud":
             raise ConfigurationError(
-                f"jira setting 'deployment': {s.url} is Jira Cloud. Fix: set deployment = "
-                '"cloud" and email = the account of the API token'
+                f"jira setting 'deployment': {s.url} is Jira Cloud, not Data Center. Fix: set "
+                'deployment = "cloud" and email = the account of the API token'
             )
-        client.deploymentType = info.get("deploymentType")
-        self._check_project(client)
+        try:
+            client = self._connect(s)
+        except JIRAError as exc:
+            raise wire.translate(s, "connect", int(exc.status_code or 0), exc.response) from None
+        except requests.RequestException as exc:
+            raise self._network("connect", exc) from None
+        # Not kept until every check passed: a failed check is repeated next time.
+        self._check_project()
         if s.custom_fields:
             found = self._call("read fields", client.fields)
             self.field_ids = frozenset(str(f.get("id")) for f in found if isinstance(f, dict))
@@ -190,10 +174,12 @@ class JiraClient:
                     )
         return client
 
-    def _check_project(self, client: JIRA) -> None:
+    def _check_project(self) -> None:
         s = self.settings
         try:
-            project = self._call("read project", lambda: self._get(client, f"project/{s.project}"))
+            project = self._object(
+                "read project", self._call("read project", lambda: self._get(f"project/{s.project}"))
+            )
         except JiraRequestError as exc:
             if exc.status == 404:
                 raise ConfigurationError(
@@ -209,10 +195,19 @@ class JiraClient:
             )
 
     def close(self) -> None:
-        """Close the HTTP session."""
+        """Close the HTTP sessions."""
         if self._jira is not None:
             self._jira.close()  # type: ignore[no-untyped-call]
             self._jira = None
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __del__(self) -> None:
+        # The composition root does not close adapters: a dropped client closes its sockets,
+        # as the jira client does for its own.
+        with contextlib.suppress(Exception):
+            self.close()
 
     # -- retries and translation ----------------------------------------------
 
@@ -224,48 +219,13 @@ class JiraClient:
     def _not_jira(self, op: str) -> JiraRequestError:
         return JiraRequestError(
             f"{op}: the answer from {self.settings.url} is not what Jira sends. Fix: check "
-            "that url is the site's base URL (without /rest/...) and that it is Jira"
+            "that url is the site's base URL (without /rest/...) and that it is Jira",
+            configuration=True,
         )
 
-    def _translate(self, op: str, exc: JIRAError) -> JiraRequestError:
-        status = int(exc.status_code or 0)
-        response = getattr(exc, "response", None)
-        fields = _error_fields(response)
-        s = self.settings
-        if status == 401:
-            why = (
-                f"Jira refused the credentials (HTTP 401). Fix: check email and the token in ${s.token_env}"
-                if s.deployment == "cloud"
-                else f"Jira refused the credentials (HTTP 401). Fix: check the personal access "
-                f"token in ${s.token_env}"
-            )
-            return JiraRequestError(f"{op}: {why}", status=status)
-        if status == 403:
-            return JiraRequestError(
-                f"{op}: the account may not do this (HTTP 403). Fix: grant it browse, create, "
-                f"edit and transition permissions in project {s.project}",
-                status=status,
-            )
-        if http.is_retryable_status(status):
-            return JiraRequestError(
-                f"{op}: Jira is busy (HTTP {status})",
-                status=status,
-                fields=fields,
-                retryable=True,
-                retry_after=http.retry_after_seconds(response.headers) if response is not None else None,
-            )
-        if status == 0:
-            return JiraRequestError(f"{op}: Jira client error ({type(exc).__name__})")
-        if status == 404 and op == "read server info":
-            return JiraRequestError(
-                f"{op}: {s.url} has no Jira REST API (HTTP 404). Fix: set url to the site's "
-                "base URL (with its context path, without /rest/...)",
-                status=status,
-            )
-        named = f" in field(s) {', '.join(fields)}" if fields else ""
-        return JiraRequestError(f"{op}: Jira answered HTTP {status}{named}", status=status, fields=fields)
-
-    def _call(self, op: str, action: Callable[[], T], *, safe_to_repeat: bool = True) -> T:
+    def _call(
+        self, op: str, action: Callable[[], T], *, safe_to_repeat: bool = True, write: bool = False
+    ) -> T:
         """Run ``action``, retrying answers that say Jira did not act on it, within the policy.
 
         A write that timed out may have happened: it is not repeated here
@@ -274,10 +234,15 @@ class JiraClient:
         attempt = 0
         while True:
             attempt += 1
+            self.stats["write" if write else "read"] += 1
             try:
                 return action()
+            except _Answered as answered:
+                error = wire.translate(self.settings, op, answered.response.status_code, answered.response)
             except JIRAError as exc:
-                error = self._translate(op, exc)
+                error = wire.translate(self.settings, op, int(exc.status_code or 0), exc.response)
+            except _NotJson:
+                raise self._not_jira(op) from None
             except requests.RequestException as exc:
                 if isinstance(exc, ValueError):  # a body that is not JSON: not Jira
                     raise self._not_jira(op) from None
@@ -302,29 +267,63 @@ class JiraClient:
             )
             self.retry.sleep(wait)
 
-    # -- raw JSON helpers (the client's authenticated, timed session) ---------
+    # -- plain requests (our own session; the client's is private) -------------
 
-    @staticmethod
-    def _get(client: JIRA, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        response = client._session.get(client._get_url(path), params=params)
-        return response.json() if response.content else None
+    def _plain(
+        self,
+        session: requests.Session,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        accept: frozenset[int] = frozenset(),
+        version: str | None = None,
+    ) -> Any:
+        response = session.request(
+            method,
+            self._url(path, version),
+            params=wire.params_text(params) or None,
+            data=json.dumps(body) if body is not None else None,
+            timeout=self.settings.timeout,
+        )
+        if response.status_code >= 400 and response.status_code not in accept:
+            raise _Answered(response)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise _NotJson from None
 
-    @staticmethod
-    def _send(client: JIRA, method: str, path: str, body: Any) -> Any:
-        call = client._session.post if method == "POST" else client._session.put
-        response = call(client._get_url(path), data=json.dumps(body))
-        return response.json() if response.content else None
+    @property
+    def _web(self) -> requests.Session:
+        """The authenticated session of the plain requests, made on first use."""
+        if self._http is None:
+            self._http = wire.session(self.settings)
+        return self._http
 
-    # -- operations the tracker uses ------------------------------------------
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self._plain(self._web, "GET", path, params=params)
 
-    def _json_object(self, op: str, answer: Any) -> dict[str, Any]:
+    def _send(self, method: str, path: str, body: Any, accept: frozenset[int] = frozenset()) -> Any:
+        return self._plain(self._web, method, path, body=body, accept=accept)
+
+    def _object(self, op: str, answer: Any) -> dict[str, Any]:
         if not isinstance(answer, dict):
             raise self._not_jira(op)
         return answer
 
-    def search(self, jql: str, fields: Sequence[str]) -> list[dict[str, Any]]:
-        """Every issue matching ``jql`` (all pages), with ``fields`` and our property."""
-        client = self.jira
+    # -- operations the tracker uses ------------------------------------------
+
+    def search(self, jql: str, fields: Sequence[str], reconcile: Sequence[int] = ()) -> list[dict[str, Any]]:
+        """Every issue matching ``jql`` (all pages), with ``fields`` and our property.
+
+        ``reconcile``: ids of issues to include even when the (eventually
+        consistent) Cloud search has not indexed them yet; at most 50. Data
+        Center has no such option; its callers read missing known issues by id.
+        """
+        self.jira  # noqa: B018 - connects and checks the site first
         issues: list[dict[str, Any]] = []
         if self.settings.deployment == "cloud":
             # Cloud retired /search; POST /search/jql pages by token.
@@ -334,13 +333,11 @@ class JiraClient:
                                         "properties": [PROPERTY_KEY]}  # fmt: skip
                 if token:
                     body["nextPageToken"] = token
-                if self._recent:
-                    # Cloud's search is eventually consistent: ask it to include what
-                    # this process just wrote, so a quick re-run still finds them.
-                    body["reconcileIssues"] = list(self._recent)
-                page = self._json_object(
-                    "search",
-                    self._call("search", partial(self._send, client, "POST", "search/jql", body)),
+                if reconcile:
+                    # The same list on every page, as the API asks.
+                    body["reconcileIssues"] = list(dict.fromkeys(reconcile))[:BATCH_SIZE]
+                page = self._object(
+                    "search", self._call("search", partial(self._send, "POST", "search/jql", body))
                 )
                 got = [i for i in page.get("issues", []) if isinstance(i, dict)]
                 issues += got
@@ -352,58 +349,94 @@ class JiraClient:
         while True:
             params = {"jql": jql, "fields": ",".join(fields), "properties": PROPERTY_KEY,
                       "startAt": start, "maxResults": 100}  # fmt: skip
-            page = self._json_object(
-                "search", self._call("search", partial(self._get, client, "search", params))
-            )
+            page = self._object("search", self._call("search", partial(self._get, "search", params)))
             got = [i for i in page.get("issues", []) if isinstance(i, dict)]
             issues += got
             start += len(got)
             if not got or start >= int(page.get("total", 0)):
                 return issues
 
-    def bulk_create(self, payloads: Sequence[dict[str, Any]]) -> list[tuple[str | None, list[str]]]:
-        """Create up to 50 issues in one request: per payload (issue key, refused fields)."""
-        client = self.jira
+    def get_issue(self, id_or_key: str, fields: Sequence[str]) -> dict[str, Any] | None:
+        """One issue read by id or key (always current, unlike a search), or None on 404."""
+        self.jira  # noqa: B018 - connects and checks the site first
+        params = {"fields": ",".join(fields), "properties": PROPERTY_KEY}
+        try:
+            answer = self._call(f"read issue {id_or_key}", lambda: self._get(f"issue/{id_or_key}", params))
+        except JiraRequestError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return self._object(f"read issue {id_or_key}", answer)
 
-        def post() -> Any:
-            try:
-                return self._send(client, "POST", "issue/bulk", {"issueUpdates": list(payloads)})
-            except JIRAError as exc:
+    def _bulk_post(
+        self, payloads: Sequence[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], dict[int, list[str]], int | None]:
+        """One bulk create: (issues created in order, refused field names per element,
+        a per-request limit Jira stated)."""
+        answer = self._object(
+            "bulk create",
+            self._call(
+                "bulk create",
                 # 400 means none was created; the body still says why, per element.
-                if exc.status_code == 400 and exc.response is not None:
-                    try:
-                        return exc.response.json()
-                    except ValueError:
-                        pass
-                raise
-
-        answer = self._call("bulk create", post, safe_to_repeat=False)
+                lambda: self._send("POST", "issue/bulk", {"issueUpdates": list(payloads)}, frozenset({400})),
+                safe_to_repeat=False,
+                write=True,
+            ),
+        )
         refused: dict[int, list[str]] = {}
-        for err in answer.get("errors", []) or []:
-            element = err.get("elementErrors") or {}
-            names = list((element.get("errors") or {}).keys())
-            refused[int(err.get("failedElementNumber", -1))] = names or ["?"]
-        answer = self._json_object("bulk create", answer)
-        created = iter(answer.get("issues", []) or [])
-        result: list[tuple[str | None, list[str]]] = []
-        for index in range(len(payloads)):
-            if index in refused:
-                result.append((None, refused[index]))
-            else:
-                issue = next(created, None)
-                if isinstance(issue, dict) and str(issue.get("id", "")).isdigit():
-                    self._recent.append(int(issue["id"]))
-                key = issue.get("key") if isinstance(issue, dict) else None
-                result.append((str(key) if key else None, [] if key else ["?"]))
-        return result
+        bodies: list[Any] = [answer]
+        errors = answer.get("errors")
+        for err in errors if isinstance(errors, list) else []:
+            if isinstance(err, dict):
+                element = err.get("elementErrors") or {}
+                bodies.append(element)
+                refused[int(err.get("failedElementNumber", -1))] = wire.error_fields(element)
+        created = [i for i in answer.get("issues", []) or [] if isinstance(i, dict)]
+        if not isinstance(errors, list) and not created:
+            refused = {n: [] for n in range(len(payloads))}  # refused as a whole (errorMessages only)
+        stated = [n for body in bodies if (n := wire.stated_limit(body, len(payloads))) is not None]
+        return created, refused, min(stated) if stated else None
+
+    def bulk_create(
+        self, payloads: Sequence[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any] | None, list[str]]]:
+        """Create the issues, ``bulk_limit`` a request: per payload (the issue created, refused fields).
+
+        A site whose limit is below 50 refuses a larger request as a whole, each
+        element without a field named: the request is then split (at the limit
+        Jira states, else in halves) and sent again, and the limit kept for the
+        rest of the run. A refused request created nothing, so resending is safe.
+        """
+        self.jira  # noqa: B018 - connects and checks the site first
+        results: list[tuple[dict[str, Any] | None, list[str]]] = [(None, ["?"])] * len(payloads)
+        queue = list(range(len(payloads)))
+        size = self.bulk_limit
+        while queue:
+            chunk, queue = queue[:size], queue[size:]
+            created, refused, stated = self._bulk_post([payloads[i] for i in chunk])
+            whole = not created and len(refused) == len(chunk) and not any(refused.values())
+            if whole and len(chunk) > 1:
+                self.refused_bulks += 1
+                size = stated or max(1, len(chunk) // 2)
+                queue = chunk + queue
+                continue
+            if created and size < self.bulk_limit:
+                self.bulk_limit = size  # this site takes this many: kept for the rest of the run
+            made = iter(created)
+            for n, index in enumerate(chunk):
+                if n in refused:
+                    results[index] = (None, refused[n] or ["?"])
+                else:
+                    issue = next(made, None)
+                    ok = issue is not None and issue.get("key") and str(issue.get("id", "")).isdigit()
+                    results[index] = (issue, []) if ok else (None, ["?"])
+        return results
 
     def edit(self, issue_key: str, fields: Mapping[str, Any]) -> None:
         """Set ``fields`` on one issue (only those given)."""
-        client = self.jira
-        self._call(
-            f"edit {issue_key}",
-            lambda: self._send(client, "PUT", f"issue/{issue_key}", {"fields": dict(fields)}),
-        )
+        self.jira  # noqa: B018 - connects and checks the site first
+        body = {"fields": dict(fields)}
+        self._call(f"edit {issue_key}", lambda: self._send("PUT", f"issue/{issue_key}", body), write=True)
 
     def set_property(self, issue_key: str, value: Mapping[str, Any]) -> None:
         """Write the careerconv issue property."""
@@ -411,6 +444,7 @@ class JiraClient:
         self._call(
             f"set property on {issue_key}",
             lambda: client.add_issue_property(issue_key, PROPERTY_KEY, dict(value)),
+            write=True,
         )
 
     def transitions(self, issue_key: str) -> list[dict[str, Any]]:
@@ -421,12 +455,13 @@ class JiraClient:
 
     def transition(self, issue_key: str, transition_id: str) -> None:
         """Move the issue through one transition."""
-        client = self.jira
+        self.jira  # noqa: B018 - connects and checks the site first
         body = {"transition": {"id": transition_id}}
         self._call(
             f"transition {issue_key}",
-            lambda: self._send(client, "POST", f"issue/{issue_key}/transitions", body),
+            lambda: self._send("POST", f"issue/{issue_key}/transitions", body),
             safe_to_repeat=False,
+            write=True,
         )
 
     def find_user(self, email: str) -> str | None:
@@ -434,9 +469,9 @@ class JiraClient:
         wanted = email.strip().lower()
         if wanted in self._users:
             return self._users[wanted]
-        client = self.jira
+        self.jira  # noqa: B018 - connects and checks the site first
         params = {"query": wanted} if self.settings.deployment == "cloud" else {"username": wanted}
-        found = self._call("search users", lambda: self._get(client, "user/search", params)) or []
+        found = self._call("search users", lambda: self._get("user/search", params)) or []
         users = [
             u
             for u in found

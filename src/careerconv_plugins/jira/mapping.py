@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -90,6 +91,19 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C"))
 
 
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# What may stay as it is in a URL: its structure (RFC 3986 reserved), unreserved, and escapes.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
+
+
+def link_text(link: str) -> str:
+    """The plan link, percent-encoded: a space, quote, newline or non-ASCII character in an id
+    is escaped instead of ending the link early or turning into text that names another action.
+    """
+    cleaned = _BARE_PERCENT.sub("%25", link.strip())
+    return urllib.parse.quote(cleaned, safe=_URL_SAFE)[:2000]
+
+
 def summary_of(view: TicketView) -> str:
     """The ticket summary: the action's title on one line, at most 255 characters."""
     return _one_line(view.title, SUMMARY_MAX)
@@ -101,7 +115,7 @@ def description_lines(view: TicketView, settings: JiraSettings) -> list[str]:
     if settings.done_when_field is None and view.done_when.strip():
         lines += ["", "Done when: " + _plain(view.done_when).strip()]
     if view.link:
-        lines += ["", "Plan: " + _one_line(view.link, 2000)]
+        lines += ["", "Plan: " + link_text(view.link)]
     if view.goal:
         lines += ["", "Goal (shared by the report): " + _plain(view.goal).strip()]
     lines += ["", f"Kept in sync by careerconv (action {view.key})."]
@@ -171,9 +185,26 @@ def field_prints(view: TicketView, settings: JiraSettings) -> dict[str, str]:
     return prints
 
 
-def property_value(view: TicketView, prints: Mapping[str, str]) -> dict[str, Any]:
-    """The issue property: which action this is and what was last written."""
-    return {"v": PROPERTY_VERSION, "key": view.key, "plan": view.plan_key, "fields": dict(prints)}
+def asked_status(view: TicketView) -> str:
+    """The status careerconv asks of the ticket, as kept in the property: ``done`` or ``open``."""
+    return "done" if view.status is TicketStatus.DONE else "open"
+
+
+def property_value(view: TicketView, prints: Mapping[str, str], status: str | None = None) -> dict[str, Any]:
+    """The issue property: which action this is, what was last written, the status last asked.
+
+    ``status`` (the one careerconv last asked for) tells a change made in
+    careerconv from one made in Jira: an action reopened in careerconv after
+    careerconv closed its ticket is a reopen to push; a ticket closed in Jira
+    while careerconv still asks ``open`` is Jira's newer change, left alone.
+    """
+    return {
+        "v": PROPERTY_VERSION,
+        "key": view.key,
+        "plan": view.plan_key,
+        "fields": dict(prints),
+        "status": status or asked_status(view),
+    }
 
 
 def create_payload(view: TicketView, settings: JiraSettings, label: str, user_ref: str) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class JiraSettings:
     timeout: float = 10.0
     max_attempts: int = 3
     max_retry_wait: float = 60.0
+    state_directory: str | None = None
 
     @property
     def assignee_by(self) -> str:
@@ -85,6 +86,12 @@ SETTINGS = (
     Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
     Setting("max_attempts", SettingType.INTEGER, "tries of one request"),
     Setting("max_retry_wait", SettingType.NUMBER, "most seconds to wait for a retry"),
+    Setting(
+        "state_directory",
+        SettingType.PATH,
+        "folder where the ids of the issues careerconv made are kept (tells a deleted issue "
+        "from one Cloud's search has not indexed yet)",
+    ),
 )
 
 
@@ -209,6 +216,7 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
             "use e.g. customfield_10042 (a single-line text field), or leave it out",
         )
     done_transition = get("done_transition") or None
+    state_directory = get("state_directory") or None
     return JiraSettings(
         url=url,
         project=project,
@@ -228,4 +236,5 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
         timeout=_number(raw, "timeout", 10.0, 0.1, 300.0),
         max_attempts=int(_number(raw, "max_attempts", 3, 1, 10)),
         max_retry_wait=_number(raw, "max_retry_wait", 60.0, 0.0, 3600.0),
+        state_directory=state_directory,
     )

@@ -187,9 +187,11 @@ def test_keys_with_odd_characters_get_distinct_safe_labels(
     assert {o.status for o in tracker.deliver_tickets(views)} == {OutcomeStatus.UNCHANGED}
 
 
-def test_unknown_project_is_a_clear_failure(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
+def test_unknown_project_is_held_back_naming_the_setting(
+    fake_jira: FakeJira, make_tracker: TrackerFactory
+) -> None:
     outcomes = make_tracker(project="NOPE").deliver_tickets([view(1)])
-    assert outcomes[0].status is OutcomeStatus.FAILED
+    assert outcomes[0].status is OutcomeStatus.RETRY
     assert "'project'" in outcomes[0].reason
     assert "NOPE" in outcomes[0].reason
     assert fake_jira.state.issues == {}
@@ -197,14 +199,14 @@ def test_unknown_project_is_a_clear_failure(fake_jira: FakeJira, make_tracker: T
 
 def test_unknown_issue_type_lists_the_known_ones(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     outcomes = make_tracker(issue_type="Storyy").deliver_tickets([view(1)])
-    assert outcomes[0].status is OutcomeStatus.FAILED
+    assert outcomes[0].status is OutcomeStatus.RETRY
     assert "'issue_type'" in outcomes[0].reason
     assert "Task" in outcomes[0].reason
 
 
 def test_unknown_custom_field_is_named(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     outcomes = make_tracker(done_when_field="customfield_99999").deliver_tickets([view(1)])
-    assert outcomes[0].status is OutcomeStatus.FAILED
+    assert outcomes[0].status is OutcomeStatus.RETRY
     assert "done_when_field" in outcomes[0].reason
 
 
@@ -289,7 +291,8 @@ def test_deleted_ticket_is_reported_not_recreated(fake_jira: FakeJira, make_trac
     fake_jira.delete_issue(created.reference)
     (outcome,) = tracker.deliver_tickets([view(1, status=TicketStatus.DELETED)])
     assert outcome.status is OutcomeStatus.FAILED
-    assert outcome.reason.startswith("ticket deleted in Jira; recreate with")
+    assert outcome.reason.startswith("ticket deleted in Jira; it is not recreated")
+    assert "careerconv action resync" in outcome.reason
     assert fake_jira.state.issues == {}
 
 
@@ -437,7 +440,7 @@ def test_bad_token_names_the_variable_not_the_token(
     tracker = make_tracker()
     fake_jira.state.token = "the-real-one"
     (outcome,) = tracker.deliver_tickets([view(1)])
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.status is OutcomeStatus.RETRY
     assert "CC_TEST_JIRA_TOKEN" in outcome.reason
     assert "HTTP 401" in outcome.reason
     assert "test-token-not-secret" not in outcome.reason
@@ -459,7 +462,7 @@ def test_nothing_private_in_logs_or_reasons(
 
 def test_wrong_context_path_says_to_fix_url(fake_jira: FakeJira, make_tracker: TrackerFactory) -> None:
     (outcome,) = make_tracker(url=fake_jira.url + "/jira").deliver_tickets([view(1)])
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.status is OutcomeStatus.RETRY
     assert "no Jira REST API (HTTP 404)" in outcome.reason
     assert "url" in outcome.reason
     fake_jira.clear_log()  # the wrong path is not Jira's: nothing to check against the spec
@@ -487,7 +490,7 @@ def test_a_site_that_is_not_jira_is_named_not_crashed_on(make_tracker: TrackerFa
     finally:
         server.shutdown()
         server.server_close()
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.status is OutcomeStatus.RETRY
     assert "not what Jira sends" in outcome.reason
     assert "PRIVATE-PAGE-MARKER" not in outcome.reason
 

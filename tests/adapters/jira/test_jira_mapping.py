@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
-from careerconv_core.ports import TicketTracker
+from careerconv_core.ports import OutcomeStatus, TicketTracker
 from careerconv_plugins.http import retry_after_seconds
 from careerconv_plugins.jira import mapping, plugin
 from careerconv_plugins.jira.client import RetryPolicy
@@ -149,6 +149,7 @@ GOLDEN_DC = {
                 },
                 "key": "cc-plan1-a-3",
                 "plan": "plan1",
+                "status": "open",
                 "v": 1,
             },
         }
@@ -241,8 +242,15 @@ def test_plugin_registers_a_tracker_that_implements_the_port(
     tracker = host.create(AdapterKind.TRACKER, "jira", BASE)
     assert isinstance(tracker, TicketTracker)
     monkeypatch.delenv("JIRA_API_TOKEN")
+    # An unset token stops this tracker only: it is built, holds deliveries back, refuses to pull.
+    held = host.create(AdapterKind.TRACKER, "jira", BASE)
+    (outcome,) = held.deliver_tickets([view(1)])
+    assert outcome.status is OutcomeStatus.RETRY
+    assert "JIRA_API_TOKEN" in outcome.reason
     with pytest.raises(ConfigurationError, match="JIRA_API_TOKEN"):
-        host.create(AdapterKind.TRACKER, "jira", BASE)
+        held.pull_statuses(["cc-plan1-a-1"])
+    with pytest.raises(ConfigurationError, match="'project'"):
+        host.create(AdapterKind.TRACKER, "jira", {**BASE, "project": "not a key"})
 
 
 def test_plugin_is_a_module_with_only_the_tracker_hook() -> None:
