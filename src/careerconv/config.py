@@ -163,7 +163,7 @@ def adapter_settings(
     declares none) only text is taken.
     """
     if raw is None:
-        return {}
+        raw = {}
     if not isinstance(raw, Mapping):
         raise InvalidInput(f"careerconv.toml {where}.settings", "a table of settings")
     by_name = {s.name: s for s in declared or ()}
@@ -174,6 +174,11 @@ def adapter_settings(
         if expected:
             raise InvalidInput(f"careerconv.toml {where} setting {key!r}", expected, f"got {value!r}"[:80])
         out[str(key)] = _as_text(setting, value, home)
+    for setting in by_name.values():
+        # A folder an adapter keeps its own state in defaults to one in the home: only the
+        # composition root knows the home, so the default is filled in here.
+        if setting.type is SettingType.PATH and isinstance(setting.default, str) and setting.default:
+            out.setdefault(setting.name, _as_text(setting, setting.default, home))
     return out
 
 

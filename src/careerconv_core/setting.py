@@ -40,7 +40,8 @@ _EXPECTED = {
 class Setting:
     """One setting an adapter reads, with what it takes; ``minimum``/``maximum`` bound numbers.
 
-    ``default`` is what an absent setting means, for the reference (None: no default).
+    ``default`` is what an absent setting means, for the reference (None: no default);
+    a path's default is taken from the home and handed to the adapter as if given.
     """
 
     name: str

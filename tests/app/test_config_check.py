@@ -13,6 +13,7 @@ from careerconv.facade import plugin_host
 from careerconv.settings_reference import settings_reference
 from careerconv_core.errors import InvalidInput
 from careerconv_core.hookspecs import AdapterKind
+from careerconv_core.setting import declared
 from tests_support_paths import ROOT
 
 SMTP = '\n[[notifier]]\nadapter = "smtp"\nsettings = {{ host = "localhost", {extra} }}\n'
@@ -125,3 +126,14 @@ def test_the_settings_reference_is_generated_from_the_declarations() -> None:
         "regenerate it: python -m careerconv.settings_reference > docs/settings.md"
     )
     assert "| `state_directory` | a path in quotes |" in page and "| `return_grace_days` |" in page
+
+
+def test_a_folder_an_adapter_keeps_its_state_in_defaults_to_one_in_the_home(tmp_path: Path) -> None:
+    jira = plugin_host().adapters(AdapterKind.TRACKER)["jira"].settings
+    given = {"url": "https://example.atlassian.net", "project": "CC"}
+    got = adapter_settings(given, "[[tracker]] #1", tmp_path, declared(jira))
+    assert got["state_directory"] == str(tmp_path / "jira-state")
+    mine = adapter_settings(
+        {**given, "state_directory": "elsewhere"}, "[[tracker]] #1", tmp_path, declared(jira)
+    )
+    assert mine["state_directory"] == str(tmp_path / "elsewhere")

@@ -26,8 +26,8 @@ def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
     app = inv.app()
     runs = claimed = 0
     report: DispatchReport | None = None
-    due = _due_count(app)
-    shown = inv.progress("delivering") if not args.loop and due > args.limit else None
+    due = 0 if args.loop else _due_count(app)
+    shown = inv.progress("delivering") if due > args.limit else None
     while True:
         try:
             report = app.dispatcher().run_once(args.limit)

@@ -90,7 +90,8 @@ SETTINGS = (
         "state_directory",
         SettingType.PATH,
         "folder where the ids of the issues careerconv made are kept (tells a deleted issue "
-        "from one Cloud's search has not indexed yet)",
+        "from one Cloud's search has not indexed yet); relative to the home",
+        "jira-state",
     ),
 )
 
