@@ -123,3 +123,24 @@ def test_scheduling_rules_with_other_minutes_than_the_settings_are_refused() -> 
         Settings(scheduling=SchedulingRules(lengths=ConversationLengths(90, 60, 60)))
     same = ConversationLengths(90, 60, 60)
     assert Settings(lengths=same, scheduling=SchedulingRules(lengths=same)).scheduling.lengths == same
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["due", "--manager", ""],
+        ["propose", "--team", " "],
+        ["propose", "jonas", "--manager", ""],
+        ["schedule", "--team", ""],
+        ["actions", "--report", ""],
+        ["feedback-report", "--manager", ""],
+        ["rebuild", "--adapter", ""],
+    ],
+)
+def test_an_empty_id_given_to_an_option_is_refused_not_taken_as_absent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--home", str(tmp_path), *argv])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and "expected an id or a name, got an empty value" in err

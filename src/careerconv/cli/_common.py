@@ -246,6 +246,14 @@ def parse_datetime(text: str) -> datetime:
     return value
 
 
+def named(text: str) -> str:
+    """An argparse type for an id or a name given with an option: an empty one is refused, so
+    that ``--manager ""`` never quietly means "no manager given"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected an id or a name, got an empty value")
+    return text
+
+
 NAME_MAX = 255  # bytes in one file or folder name, on the file systems careerconv runs on
 PATH_MAX = 4095
 

@@ -10,6 +10,7 @@ from careerconv.cli._common import (
     UsageError,
     add_as,
     add_command,
+    named,
     plan_of,
     shown,
     step_done,
@@ -103,7 +104,7 @@ def _action_name(app: App, key: str) -> str:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``actions``, ``action`` and ``sync-tickets``."""
     p = add_command(sub, "actions", cmd_actions, "list GROW actions (the embedded tracker)")
-    p.add_argument("--report")
+    p.add_argument("--report", type=named)
     add_as(p)
     p = add_command(sub, "action", cmd_action, "mark a GROW action done or reopen it")
     p.add_argument(

@@ -10,6 +10,7 @@ from careerconv.cli._common import (
     add_command,
     add_reports,
     each_report,
+    named,
     parse_date,
     who,
 )
@@ -85,6 +86,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         cmd_due,
         "what is due on or before a day: conversations, check-ins, reviews, probes",
     )
-    p.add_argument("--manager")
+    p.add_argument("--manager", type=named)
     p.add_argument("--on", type=parse_date, help="the day (default today)")
     p.add_argument("--nudge", action="store_true", help="queue nudges for what is due")

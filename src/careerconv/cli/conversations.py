@@ -17,6 +17,7 @@ from careerconv.cli._common import (
     add_reports,
     each_report,
     local_time,
+    named,
     parse_date,
     parse_datetime,
     path_arg,
@@ -234,7 +235,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "place conversations 1-3 within one month (M4), for reports or a team",
     )
     p.add_argument("reports", nargs="*", metavar="REPORT")
-    p.add_argument("--team", metavar="MANAGER", help="every ready report of MANAGER")
+    p.add_argument("--team", type=named, metavar="MANAGER", help="every ready report of MANAGER")
     p.add_argument("--start", type=parse_date, help="first day of the one-month window (default today)")
 
     p = add_command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import Invocation, add_as, add_command, each_report, who
+from careerconv.cli._common import Invocation, add_as, add_command, each_report, named, who
 
 
 def cmd_feedback(args: argparse.Namespace, inv: Invocation) -> None:
@@ -38,4 +38,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         cmd_feedback_report,
         "what HR may see of the feedback: medians over groups of five or more (M16)",
     )
-    p.add_argument("--manager", help="everyone under this manager (default: the whole org)")
+    p.add_argument("--manager", type=named, help="everyone under this manager (default: the whole org)")

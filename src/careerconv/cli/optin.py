@@ -12,6 +12,7 @@ from careerconv.cli._common import (
     add_reports,
     each_report,
     for_each,
+    named,
     shown,
     step_done,
     who,
@@ -96,8 +97,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``propose``, ``accept``, ``decline``, ``pause``, ``resume``, ``opt-in`` and ``ready``."""
     p = add_command(sub, "propose", cmd_propose, "the manager proposes Career Conversations (M1)")
     p.add_argument("reports", nargs="*", metavar="REPORT")
-    p.add_argument("--team", metavar="MANAGER", help="propose to every direct report of MANAGER")
-    p.add_argument("--manager", help="the proposing manager (default: the report's manager)")
+    p.add_argument("--team", type=named, metavar="MANAGER", help="propose to every direct report of MANAGER")
+    p.add_argument("--manager", type=named, help="the proposing manager (default: the report's manager)")
 
     p = add_command(
         sub,

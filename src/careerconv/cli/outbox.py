@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, add_command, positive, shown
+from careerconv.cli._common import Invocation, add_command, named, positive, shown
 
 if TYPE_CHECKING:
     from careerconv.app import App
@@ -203,4 +203,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add_command(
         sub, "rebuild", cmd_rebuild, "write every file an adapter owns again from the store (ics, files)"
     )
-    p.add_argument("--adapter", metavar="NAME", help="only this configured adapter (its name or 'name')")
+    p.add_argument(
+        "--adapter", type=named, metavar="NAME", help="only this configured adapter (its name or 'name')"
+    )
