@@ -83,3 +83,8 @@ def test_the_grace_period_is_read_from_the_config(cli: Cli, tmp_path: Path) -> N
     cli.now("2027-01-10T08:00:00+00:00")  # six days later: past the three days
     out = cli("org", "import", str(EXAMPLES / "org.toml"))
     assert "reopened" not in out and stored(cli.home)[1]["aylin"] == "ended"
+
+
+def test_an_org_file_of_another_kind_is_named_as_the_file_given(cli: Cli, tmp_path: Path) -> None:
+    out = cli("org", "import", "/dev/null", code=2)
+    assert "the org file must be a .toml or .csv file, got '/dev/null'" in out and "'path'" not in out

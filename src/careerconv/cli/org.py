@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, add_command, path_arg
+from careerconv.cli._common import Invocation, UsageError, add_command, path_arg, shown
 
 if TYPE_CHECKING:  # building the parser loads no core
     from careerconv.app import App
@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # building the parser loads no core
 
 def cmd_org_import(args: argparse.Namespace, inv: Invocation) -> None:
     """Import (or re-import) an org file as the whole org."""
+    if Path(args.file).suffix.lower() not in (".toml", ".csv"):
+        # Said of the file given here: the adapter's own message names its 'path' setting.
+        raise UsageError(f"the org file must be a .toml or .csv file, got {shown(args.file)}")
     app = inv.app()
     source = app.hris_source(path=str(Path(args.file).resolve()))
     snapshot = source.read_people()
