@@ -30,6 +30,7 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import BookingsRead, PlanChange, PlanStore
 from careerconv_core.testing import InMemoryStore
 from careerconv_plugins.postgres_store import plugin as postgres_plugin
+from careerconv_plugins.sql.sealing import KEY_SETTINGS, create_key_file
 from careerconv_plugins.sqlite_store import plugin as sqlite_plugin
 from servers import postgres_fixtures
 
@@ -89,6 +90,14 @@ def entry(
 
 StoreOpener = Callable[[], Any]
 
+
+def sealed_settings(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """Store settings with a master key file (every configured store is encrypted at rest)."""
+    key = tmp_path / "store.key"
+    create_key_file(key)
+    return {**settings, "key_file": str(key)}
+
+
 # The cluster fixtures, for this module (tests/conftest.py does not load them).
 postgres_server = postgres_fixtures.postgres_server
 postgres_dsn = postgres_fixtures.postgres_dsn
@@ -99,9 +108,9 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
     """Opens a store through its plugin; each call opens another on the same file or database."""
     host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     if request.param == "sqlite":
-        settings = {"path": str(tmp_path / "plans.db")}
+        settings = sealed_settings(tmp_path, path=str(tmp_path / "plans.db"))
     else:
-        settings = {"dsn": request.getfixturevalue("postgres_dsn")}
+        settings = sealed_settings(tmp_path, dsn=request.getfixturevalue("postgres_dsn"))
     opened: list[Any] = []
 
     def opener() -> Any:
@@ -122,9 +131,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         return
     host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     if request.param == "sqlite":
-        settings = {"path": str(tmp_path / "plans.db")}
+        settings = sealed_settings(tmp_path, path=str(tmp_path / "plans.db"))
     else:
-        settings = {"dsn": request.getfixturevalue("postgres_dsn")}
+        settings = sealed_settings(tmp_path, dsn=request.getfixturevalue("postgres_dsn"))
     opened = host.create(AdapterKind.STORE, request.param, settings)
     yield opened
     opened.close()
@@ -151,8 +160,8 @@ def snapshot(store: Any) -> tuple[object, ...]:
 def test_both_stores_register_through_careerconv_plan_stores() -> None:
     specs = [*sqlite_plugin.careerconv_plan_stores(), *postgres_plugin.careerconv_plan_stores()]
     assert {(s.kind, s.name, s.settings) for s in specs} == {
-        (AdapterKind.STORE, "sqlite", ("path",)),
-        (AdapterKind.STORE, "postgres", ("dsn", "dsn_env")),
+        (AdapterKind.STORE, "sqlite", ("path", *KEY_SETTINGS)),
+        (AdapterKind.STORE, "postgres", ("dsn", "dsn_env", *KEY_SETTINGS)),
     }
     host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     assert set(host.adapters(AdapterKind.STORE)) == {"sqlite", "postgres"}

@@ -36,6 +36,7 @@ from careerconv_core.outbox import Channel, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds
+from careerconv_plugins.sql.sealing import create_key_file
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from fakes.fake_jira import FakeJira
 from resilience.crash.scenario import T0, started, through_review
@@ -54,11 +55,12 @@ LATER = T0 + timedelta(days=10)  # every entry of the scenario is due by then
 def write_home(home: Path, calendar: str, tracker: str, attempts: int = 3) -> Path:
     """A careerconv home with the given calendar and tracker tables, files for the rest."""
     home.mkdir(parents=True, exist_ok=True)
+    create_key_file(home / "careerconv.key")
     (home / "careerconv.toml").write_text(
         f"""\
 [store]
 adapter = "sqlite"
-settings = {{ path = "careerconv.db" }}
+settings = {{ path = "careerconv.db", key_file = "careerconv.key" }}
 
 {calendar}
 
