@@ -42,6 +42,7 @@ from fakes.fake_jira import FakeJira
 from resilience.crash.scenario import T0, started, through_review
 from servers import free_port
 from servers.calendars import CalendarServer
+from support.sealed import home_key
 from support.world import PEOPLE
 
 pytestmark = pytest.mark.servers
@@ -139,7 +140,7 @@ def cli(
 
 
 def entries(home: Path, channel: Channel) -> list[Any]:
-    with SqliteStore(home / "careerconv.db") as store:
+    with SqliteStore(home / "careerconv.db", key=home_key(home)) as store:
         return [e for e in store.outbox() if e.channel is channel]
 
 

@@ -57,3 +57,8 @@ def raw(place: dict[str, Any], sql: str, *args: Any) -> Any:
             cur = pg.execute(sql.replace("?", "%s").encode(), args)
             row = cur.fetchone() if cur.description else None
     return None if row is None else row[0]
+
+
+def home_key(home: Path) -> MasterKey:
+    """The master key of the store in a careerconv home (``careerconv init`` wrote it)."""
+    return key_from_file(home / "careerconv.key", "test store")

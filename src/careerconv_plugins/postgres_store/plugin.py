@@ -66,13 +66,13 @@ def from_settings(settings: Mapping[str, str]) -> PlanStore:
     Encrypted at rest under the master key named by ``key_file`` or ``key_env``.
     """
     dsn = dsn_from_settings(settings)
-    key, rotating_to = keys_from_settings(settings, "postgres store")
     try:
         from careerconv_plugins.postgres_store.adapter import PostgresStore  # noqa: PLC0415
     except ImportError as exc:  # psycopg is an optional extra
         raise ConfigurationError(
             "postgres store: psycopg is not installed; pip install 'careerconv[postgres]'"
         ) from exc
+    key, rotating_to = keys_from_settings(settings, "postgres store")
     return PostgresStore(dsn, key=key, rotating_to=rotating_to)
 
 

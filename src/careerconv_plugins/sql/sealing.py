@@ -177,12 +177,13 @@ def keys_from_settings(settings: Mapping[str, str], store: str) -> tuple[MasterK
     return key, (key_from_settings(new, f"{store} (the new key)") if new else None)
 
 
-def create_key_file(path: Path) -> bool:
+def create_key_file(path: str | Path) -> bool:
     """Write a new master key to ``path``, owner-only, unless a file is there; True when written.
 
     The key is written to a temporary file and linked into place, so ``path``
     never holds half a key, and an existing key is never replaced.
     """
+    path = Path(path)
     if path.exists():
         return False
     temp = path.with_name(f".{path.name}.{os.getpid()}.new")

@@ -8,7 +8,7 @@ from pathlib import Path
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import PlanStore
-from careerconv_plugins.sql.sealing import KEY_SETTINGS, keys_from_settings
+from careerconv_plugins.sql.sealing import KEY_SETTINGS, create_key_file, keys_from_settings
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 
 
@@ -17,6 +17,8 @@ def from_settings(settings: Mapping[str, str]) -> SqliteStore:
 
     Encrypted at rest under the master key named by ``key_file`` or ``key_env``;
     without one it is refused, and the key is checked before anything is read.
+    A missing ``key_file`` is made (owner-only) for a new store only: an
+    existing store never gets a key it was not encrypted with.
     """
     path = settings.get("path", "").strip()
     if not path:
@@ -29,6 +31,9 @@ def from_settings(settings: Mapping[str, str]) -> SqliteStore:
         raise ConfigurationError(
             f"sqlite store: the folder of 'path' ({str(folder)!r}) does not exist; create it first"
         )
+    key_file = settings.get("key_file", "").strip()
+    if key_file and not settings.get("key_env") and not Path(path).expanduser().exists():
+        create_key_file(Path(key_file).expanduser())
     key, rotating_to = keys_from_settings(settings, "sqlite store")
     return SqliteStore(Path(path).expanduser(), key=key, rotating_to=rotating_to)
 
