@@ -137,8 +137,7 @@ def test_a_tampered_ciphertext_is_an_error_naming_the_plan(place: dict[str, Any]
     store = place["open"](new_key(tmp_path))
     _world, planter, plan_id = run_the_method(store)
     body = raw(place, "SELECT body FROM plans WHERE id = ?", plan_id)
-    flipped = body[:-8] + ("A" if body[-8] != "A" else "B") + body[-7:]
-    raw(place, "UPDATE plans SET body = ? WHERE id = ?", flipped, plan_id)
+    raw(place, "UPDATE plans SET body = ? WHERE id = ?", flip(body), plan_id)
     with pytest.raises(AdapterError) as broken:
         store.load_plan(plan_id)
     message = str(broken.value)
@@ -146,7 +145,26 @@ def test_a_tampered_ciphertext_is_an_error_naming_the_plan(place: dict[str, Any]
     assert markers_in(planter, message.encode()) == []
     raw(place, "UPDATE plans SET body = ? WHERE id = ?", body, plan_id)  # restored from a backup
     assert store.load_plan(plan_id).life_story.notes in planter.markers
+    wrapped = raw(place, "SELECT wrapped FROM plan_keys WHERE plan_id = ?", plan_id)
+    raw(place, "UPDATE plan_keys SET wrapped = ? WHERE plan_id = ?", flip(wrapped), plan_id)
+    with pytest.raises(AdapterError, match=f"plan {plan_id} cannot be decrypted: its wrapped data key"):
+        store.load_plan(plan_id)
+    raw(place, "UPDATE plan_keys SET wrapped = ? WHERE plan_id = ?", wrapped, plan_id)
+    entry = store.outbox()[0]
+    payload = raw(place, "SELECT payload FROM outbox WHERE id = ?", entry.id)
+    raw(place, "UPDATE outbox SET payload = ? WHERE id = ?", flip(payload), entry.id)
+    with pytest.raises(
+        AdapterError, match=f"outbox entry {entry.id} of plan {entry.plan_id} cannot be decrypted"
+    ):
+        store.outbox()
+    raw(place, "UPDATE outbox SET payload = ? WHERE id = ?", payload, entry.id)
+    assert store.outbox()[0] == entry  # nothing was lost meanwhile
     store.close()
+
+
+def flip(text: str) -> str:
+    """``text`` with one base64 character changed near its end (inside the tag)."""
+    return text[:-6] + ("A" if text[-6] != "A" else "B") + text[-5:]
 
 
 def test_a_body_moved_from_another_plan_or_replaced_by_clear_text_is_refused(

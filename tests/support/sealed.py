@@ -62,3 +62,10 @@ def raw(place: dict[str, Any], sql: str, *args: Any) -> Any:
 def home_key(home: Path) -> MasterKey:
     """The master key of the store in a careerconv home (``careerconv init`` wrote it)."""
     return key_from_file(home / "careerconv.key", "test store")
+
+
+def sealed_settings(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """Store settings with a master key file (every configured store is encrypted at rest)."""
+    key = tmp_path / "store.key"
+    create_key_file(key)
+    return {**settings, "key_file": str(key)}

@@ -59,6 +59,8 @@ def cmd_rotate_key(args: argparse.Namespace, inv: Invocation) -> None:
     rotating = {**settings, **{ROTATING_TO + k: v for k, v in new.items()}}
     store = app.host.create(AdapterKind.STORE, name, rotating)
     try:
+        if not callable(getattr(store, "rotate_key", None)):
+            raise UsageError(f"the {name!r} store does not encrypt at rest: there is no key to rotate")
         count = store.rotate_key()
     finally:
         store.close()

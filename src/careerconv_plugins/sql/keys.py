@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from careerconv_core.errors import AdapterError, ConcurrentChange, ConfigurationError
 from careerconv_plugins.sql.dialect import Dialect
-from careerconv_plugins.sql.sealing import MasterKey, Sealer, is_sealed, seal
+from careerconv_plugins.sql.sealing import MasterKey, Sealer, is_sealed, seal, unseal
 
 _CHUNK = 500
 _INSERT_KEY = (
@@ -79,6 +79,42 @@ def ciphers_for(
             )
         ciphers[key_id] = cipher
     return ciphers
+
+
+def opened(
+    sealer: Sealer | None,
+    db: Dialect,
+    found: Sequence[tuple[str, str, tuple[str, ...], object]],
+    *,
+    adapter: str,
+    where: str,
+) -> list[str]:
+    """The clear text of each stored ``(plan id, what, row ids, value)``, in order.
+
+    ``what`` names the row in messages; ``row ids`` are what the value was sealed
+    for. A value in clear text in an encrypted store is refused like a changed one:
+    only something outside careerconv writes it there.
+    """
+    if sealer is None:
+        if any(is_sealed(value) for *_, value in found):
+            raise AdapterError(adapter, f"{where}: encrypted content, and the store was opened without a key")
+        return [str(value) for *_, value in found]
+    stored = stored_keys(db, {item[0] for item in found})
+    out = []
+    for plan_id, what, ids, value in found:
+        if not is_sealed(value):
+            raise AdapterError(
+                adapter,
+                f"{where}: {what} is in clear text in an encrypted store (written or changed outside "
+                "careerconv); it was not read; restore the store from a backup",
+            )
+        if plan_id not in stored:
+            raise AdapterError(
+                adapter, f"{where}: the data key of {what} is gone (destroyed): its content is lost"
+            )
+        cipher = sealer.cipher(plan_id, *stored[plan_id], what)
+        out.append(unseal(cipher, str(value), ids, sealer, what))
+    return out
 
 
 def check_open(sealer: Sealer | None, db: Dialect, store: str, rotating_to: MasterKey | None) -> bool:

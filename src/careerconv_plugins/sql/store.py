@@ -31,7 +31,6 @@ from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import (
-    AdapterError,
     BookingsChanged,
     ConcurrentChange,
     ConfigurationError,
@@ -42,7 +41,7 @@ from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_plugins.sql import keys, rows
 from careerconv_plugins.sql.dialect import Dialect
-from careerconv_plugins.sql.sealing import MasterKey, Sealer, is_sealed, seal, unseal
+from careerconv_plugins.sql.sealing import MasterKey, Sealer, seal
 
 _PENDING = OutboxStatus.PENDING.value
 _SUPERSEDED = OutboxStatus.SUPERSEDED.value
@@ -216,35 +215,8 @@ class SqlStore:
         return sealed_plans, sealed_entries
 
     def _opened(self, db: Dialect, found: Sequence[tuple[str, str, tuple[str, ...], object]]) -> list[str]:
-        """The clear text of each stored ``(plan id, what, row ids, value)``, in order.
-
-        ``what`` names the row in messages; ``row ids`` are what the value was sealed for.
-        """
-        sealer = self._sealer
-        if sealer is None:
-            if any(is_sealed(value) for *_, value in found):
-                raise AdapterError(
-                    self._db.adapter,
-                    f"{self._db.where}: encrypted content, and the store was opened without a key",
-                )
-            return [str(value) for *_, value in found]
-        stored = keys.stored_keys(db, {item[0] for item in found})
-        out = []
-        for plan_id, what, ids, value in found:
-            if not is_sealed(value):
-                raise AdapterError(
-                    self._db.adapter,
-                    f"{self._db.where}: {what} is in clear text in an encrypted store (written or changed "
-                    "outside careerconv); it was not read; restore the store from a backup",
-                )
-            if plan_id not in stored:
-                raise AdapterError(
-                    self._db.adapter,
-                    f"{self._db.where}: the data key of {what} is gone (destroyed): its content is lost",
-                )
-            cipher = sealer.cipher(plan_id, *stored[plan_id], what)
-            out.append(unseal(cipher, str(value), ids, sealer, what))
-        return out
+        """The clear text of each stored ``(plan id, what, row ids, value)`` (``keys.opened``)."""
+        return keys.opened(self._sealer, db, found, adapter=self._db.adapter, where=self._db.where)
 
     def _plan_bodies(self, db: Dialect, found: Sequence[Sequence[Any]]) -> list[str]:
         """The clear JSON of each ``(id, body)`` row of ``plans``."""
