@@ -148,6 +148,8 @@ def check_open(sealer: Sealer | None, db: Dialect, store: str, rotating_to: Mast
                 f"{store}: a rotation to another new master key is half-way; run {_ROTATE} again with "
                 "that key to finish it first"
             )
+        if master == new:  # finished already: new data keys are wrapped by the new key
+            sealer.master = rotating_to
         if master in (key.fingerprint, new):
             return False
     elif upcoming is not None:
