@@ -26,6 +26,7 @@ from careerconv_core.ports import PlanChange
 from careerconv_plugins.sql.sealing import MasterKey, create_key_file, key_from_file
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from servers import postgres_fixtures
+from servers.postgres import find_bin_dir
 from support.privacy import Planter
 from support.sealed import markers_in, new_key, place
 from support.world import World
@@ -188,17 +189,57 @@ def test_a_clear_text_store_is_sealed_on_first_open_with_a_key(place: dict[str, 
     clear = place["open"](None)
     world = World(store=clear)
     plans = {pid: planter.plant(p) for pid, p in fill(clear, world, 3).items()}
-    clear.commit(PlanChange(plans=tuple(evolve(p, version=2) for p in plans.values())))
+    shared = next(iter(planter.markers))
+    at = world.clock()
+    view = OutboxEntry("e-view", "k-view", Channel.TRACKER, f'{{"title": "{shared}"}}', "p000", at, at)
+    clear.commit(PlanChange(plans=tuple(evolve(p, version=2) for p in plans.values()), outbox=(view,)))
     clear.close()
+    if place["kind"] == "sqlite":  # the markers are there to be found, in clear text
+        assert markers_in(planter, Path(place["target"]).read_bytes() + _side_files(place["target"]))
     key: MasterKey = new_key(tmp_path)
     sealed = place["open"](key)
     assert [p.id for p in sealed.find_plans()] == sorted(plans)
     assert all(sealed.load_plan(pid).life_story == p.life_story for pid, p in plans.items())
+    assert next(e for e in sealed.outbox() if e.id == "e-view").payload == view.payload
     sealed.close()
     if place["kind"] == "sqlite":
         db = place["target"]
         for name in (db, f"{db}-wal", f"{db}-shm"):
             if Path(name).exists():
                 assert markers_in(planter, Path(name).read_bytes()) == [], name
+    else:  # the tables; PostgreSQL's WAL keeps what it logged before (docs/adapters/stores.md)
+        dump = subprocess.run(
+            [str(find_bin_dir() / "pg_dump"), place["target"]], capture_output=True, check=True
+        ).stdout
+        assert b"cc1:" in dump and markers_in(planter, dump) == []
     with pytest.raises(ConfigurationError, match="encrypted and no master key"):
         place["open"](None)
+
+
+def _side_files(db: str) -> bytes:
+    return b"".join(
+        Path(f"{db}{side}").read_bytes() for side in ("-wal", "-shm") if Path(f"{db}{side}").exists()
+    )
+
+
+def test_the_cli_refuses_a_missing_or_wrong_key_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "init"]) == 0
+    key_file = home / "careerconv.key"
+    fill(SqliteStore(home / "careerconv.db", key=key_from_file(key_file, "s")), count=2)
+    key_file.rename(tmp_path / "saved.key")
+    capsys.readouterr()
+    assert main(["--home", str(home), "status"]) != 0
+    missing = capsys.readouterr().err.strip()
+    assert "\n" not in missing and "'key_file'" in missing and "does not exist; restore the key" in missing
+    create_key_file(key_file)  # a new key for an existing store: refused, nothing overwritten
+    assert main(["--home", str(home), "status"]) != 0
+    wrong = capsys.readouterr().err.strip()
+    assert "\n" not in wrong and "wrong master key" in wrong and "set 'key_file'" in wrong
+    (tmp_path / "saved.key").replace(key_file)
+    assert main(["--home", str(home), "status"]) == 0
+    store = SqliteStore(home / "careerconv.db", key=key_from_file(key_file, "s"))
+    assert len(store.find_plans()) == 2  # nothing was lost
+    store.close()
