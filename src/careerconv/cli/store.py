@@ -41,12 +41,17 @@ def _store_settings(inv: Invocation) -> tuple[Any, str, dict[str, str]]:
 def cmd_rotate_key(args: argparse.Namespace, inv: Invocation) -> None:
     """Re-wrap every data key under a new master key; crash-safe and resumable."""
     from careerconv_core.ports import AdapterKind
-    from careerconv_plugins.sql.sealing import ROTATING_TO, create_key_file
+    from careerconv_plugins.sql.sealing import ROTATING_TO, create_key_file, shown_path
 
     app, name, settings = _store_settings(inv)
     installing: tuple[Path, Path] | None = None
     if args.new_key_file:
         new = {"key_file": str(Path(args.new_key_file).expanduser().absolute())}
+        if not os.path.lexists(new["key_file"]):
+            raise UsageError(
+                f"--new-key-file {shown_path(args.new_key_file)} does not exist; "
+                "make it first with: careerconv store new-key --file PATH"
+            )
     elif args.new_key_env:
         new = {"key_env": args.new_key_env}
     elif "key_file" in settings:
@@ -82,7 +87,7 @@ def cmd_rotate_key(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_new_key(args: argparse.Namespace, inv: Invocation) -> None:
     """Write a new random master key to an owner-only file, or print it (for a ``key_env`` variable)."""
-    from careerconv_plugins.sql.sealing import create_key_file, new_key_text
+    from careerconv_plugins.sql.sealing import create_key_file, new_key_text, shown_path
 
     if args.file is None:
         inv.out(new_key_text())
@@ -90,12 +95,13 @@ def cmd_new_key(args: argparse.Namespace, inv: Invocation) -> None:
     path = Path(args.file).expanduser()
     try:
         made = create_key_file(path)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = getattr(exc, "strerror", None) or "not a path"
         raise UsageError(
-            f"cannot write {path} ({exc.strerror}); give a path in a folder you can write to"
+            f"cannot write {shown_path(path)} ({reason}); give a path in a folder you can write to"
         ) from None
     if not made:
-        raise UsageError(f"{path} exists; a key is never overwritten (the store may need it)")
+        raise UsageError(f"{shown_path(path)} exists; a key is never overwritten (the store may need it)")
     inv.out(f"wrote a new master key to {path} (owner-only)")
 
 

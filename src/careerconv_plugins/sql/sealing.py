@@ -108,36 +108,44 @@ def key_from_env(name: str, store: str) -> MasterKey:
     return MasterKey(secret, f"the variable {shown_env(name)} named by 'key_env'", "key_env")
 
 
+def shown_path(path: str | Path) -> str:
+    """``path`` quoted for a message, its middle left out when it is long (a message stays one short line)."""
+    text = str(path)
+    return repr(text if len(text) <= 120 else f"{text[:60]}...{text[-40:]}")
+
+
 def key_from_file(path: Path, store: str) -> MasterKey:
     """The master key in the owner-only file at ``path`` (named by ``key_file``)."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise ConfigurationError(
-                f"{store}: 'key_file' {str(path)!r} is not a file; point it at the key file"
+                f"{store}: 'key_file' {shown_path(path)} is not a file; point it at the key file"
             )
         if info.st_mode & 0o077:
             raise ConfigurationError(
-                f"{store}: 'key_file' {str(path)!r} can be read by others (mode "
+                f"{store}: 'key_file' {shown_path(path)} can be read by others (mode "
                 f"{stat.S_IMODE(info.st_mode):04o}); make it owner-only: chmod 600 {path}"
             )
         text = path.read_text(encoding="ascii")
     except FileNotFoundError:
         raise ConfigurationError(
-            f"{store}: 'key_file' {str(path)!r} does not exist; restore the key from your backup "
+            f"{store}: 'key_file' {shown_path(path)} does not exist; restore the key from your backup "
             "(the store cannot be read without it), or run 'careerconv init' to create one for a new store"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "not text"
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = getattr(exc, "strerror", None) or (
+            "not text" if isinstance(exc, UnicodeDecodeError) else "not a path"
+        )
         raise ConfigurationError(
-            f"{store}: 'key_file' {str(path)!r} cannot be read ({reason}); check the file"
+            f"{store}: 'key_file' {shown_path(path)} cannot be read ({reason}); check the file"
         ) from None
     secret = _decode_key(text)
     if secret is None:
         raise ConfigurationError(
-            f"{store}: 'key_file' {str(path)!r} does not hold a master key; it must be {_KEY_SHAPE}"
+            f"{store}: 'key_file' {shown_path(path)} does not hold a master key; it must be {_KEY_SHAPE}"
         )
-    return MasterKey(secret, f"'key_file' {str(path)!r}", "key_file")
+    return MasterKey(secret, f"'key_file' {shown_path(path)}", "key_file")
 
 
 def key_from_settings(settings: Mapping[str, str], store: str) -> MasterKey:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def from_settings(settings: Mapping[str, str]) -> SqliteStore:
         )
     key_file = settings.get("key_file", "").strip()
     if key_file and not settings.get("key_env") and not Path(path).expanduser().exists():
-        create_key_file(Path(key_file).expanduser())
+        with contextlib.suppress(OSError, ValueError):  # not made: reading it says what is wrong
+            create_key_file(Path(key_file).expanduser())
     key, rotating_to = keys_from_settings(settings, "sqlite store")
     return SqliteStore(Path(path).expanduser(), key=key, rotating_to=rotating_to)
 

@@ -152,6 +152,11 @@ def test_the_master_key_settings_refuse_each_mistake_with_its_fix(
     for message, settings in refusals.items():
         with pytest.raises(ConfigurationError, match=message):
             from_settings({"path": db, **settings})
+    with pytest.raises(ConfigurationError, match="cannot be read") as long_path:
+        from_settings({"path": db, "key_file": "k" * 5000})
+    assert len(str(long_path.value)) < 300  # the path's middle is left out: one short line
+    with pytest.raises(ConfigurationError, match="does not exist"):  # a new store's key in no folder
+        from_settings({"path": str(tmp_path / "new.db"), "key_file": str(tmp_path / "no" / "k.key")})
     key.write_text(first)
     key.chmod(0o644)
     with pytest.raises(ConfigurationError, match=r"can be read by others \(mode 0644\); .*chmod 600"):
