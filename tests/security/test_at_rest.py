@@ -12,6 +12,7 @@ plan's key destroyed.
 from __future__ import annotations
 
 import subprocess
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ __all__ = ["place"]  # the fixture, used by name
 
 def run_the_method(store: Any) -> tuple[World, Planter, str]:
     """Plant markers in a reviewed plan, run steps that write the outbox, dispatch it."""
-    planter = Planter()
+    # Markers of this run only: the cluster also holds other tests' databases (clear ones too).
+    planter = Planter(prefix=f"ATREST{uuid.uuid4().hex[:12].upper()}")
     world = World(store=store)
     plan_id = through_review(world)
     plan = store.load_plan(plan_id)
