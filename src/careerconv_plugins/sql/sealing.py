@@ -125,9 +125,10 @@ def key_from_file(path: Path, store: str) -> MasterKey:
         if info.st_mode & 0o077:
             raise ConfigurationError(
                 f"{store}: 'key_file' {shown_path(path)} can be read by others (mode "
-                f"{stat.S_IMODE(info.st_mode):04o}); make it owner-only: chmod 600 {path}"
+                f"{stat.S_IMODE(info.st_mode):04o}); make it owner-only: chmod 600 {shown_path(path)}"
             )
-        text = path.read_text(encoding="ascii")
+        with path.open(encoding="ascii") as file:
+            text = file.read(4096)  # a key is 44 characters: a big file is no key, and is not read whole
     except FileNotFoundError:
         raise ConfigurationError(
             f"{store}: 'key_file' {shown_path(path)} does not exist; restore the key from your backup "
