@@ -37,6 +37,7 @@ import argparse
 import json
 import multiprocessing
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -349,6 +350,7 @@ def sealing(kind: str, target: str) -> None:
     sealed_q = measure_query(kind, target)
     sealed_median, sealed_p95 = step_latency(kind, target)
     KEY_FILE.clear()
+    shutil.rmtree(folder)
     print(f"encryption at rest: first open with a key sealed {PLANS[0]:,} plans in {sealed_s:.1f} s")
     print(
         f"  due_on(today): {clear_q['best_s'] * 1000:.0f} ms clear, {sealed_q['best_s'] * 1000:.0f} ms "
