@@ -21,6 +21,11 @@ What it does, per store:
 4. PostgreSQL: delivers 20,000 outbox entries with 1, 2 and 4 dispatcher
    processes (claim 50, a no-op adapter, save) and checks every entry was
    delivered exactly once. SQLite: the same, on one file.
+5. Encryption at rest, on the same plans: the latency of committing one step
+   (a plan read, changed and committed; median and 95th percentile) in clear
+   text; then the store is opened with a master key, which seals every plan
+   (timed: what an existing store's first open with a key costs), and
+   ``due_on(today)`` and the step commit are timed again, encrypted.
 
 The PostgreSQL cluster is started by ``tests/servers/postgres.py`` with its
 durable defaults (fsync on), on 127.0.0.1; pass ``--dsn`` to use your own.
@@ -32,7 +37,9 @@ import argparse
 import json
 import multiprocessing
 import resource
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +49,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from attrs import evolve
 
 from careerconv_core.domain.cadence import CheckInKind
 from careerconv_core.domain.conversations import ConversationKind
@@ -66,7 +75,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 REPORTS_PER_MANAGER = 8
-PLAN, REPORT, MANAGER = "@@PLAN@@", "@@REPORT@@", "@@MANAGER@@"  # placeholders in template JSON
+PLAN, REPORT, MANAGER = "qqPLANqq", "qqREPORTqq", "qqMANAGERqq"  # placeholders in template JSON (valid ids)
+PLANS: list[int] = []  # how many plans this run loads (--plans)
 
 
 # ------------------------------------------------------------------ plans
@@ -213,15 +223,21 @@ def load_postgres(dsn: str, count: int) -> float:
 
 
 # ------------------------------------------------------------------ stores
+KEY_FILE: list[str] = []  # the master key file, once the store is encrypted (step 5)
+
+
 def open_store(kind: str, target: str) -> Any:
-    """A store of ``kind`` on ``target`` (a file path or a DSN)."""
+    """A store of ``kind`` on ``target`` (a file path or a DSN), encrypted once ``KEY_FILE`` is set."""
+    from careerconv_plugins.sql.sealing import key_from_file  # noqa: PLC0415
+
+    key = key_from_file(Path(KEY_FILE[0]), "bench") if KEY_FILE else None
     if kind == "sqlite":
         from careerconv_plugins.sqlite_store.adapter import SqliteStore  # noqa: PLC0415
 
-        return SqliteStore(target)
+        return SqliteStore(target, key=key)
     from careerconv_plugins.postgres_store.adapter import PostgresStore  # noqa: PLC0415
 
-    return PostgresStore(target)
+    return PostgresStore(target, key=key)
 
 
 def peak_rss_mb() -> float:
@@ -283,7 +299,7 @@ def query_child(kind: str, target: str) -> None:
 def measure_query(kind: str, target: str) -> dict[str, float]:
     """Run ``query_child`` in a new interpreter and return its figures."""
     out = subprocess.run(
-        [sys.executable, __file__, "--query-child", kind, target],
+        [sys.executable, __file__, "--query-child", kind, target, *KEY_FILE],
         capture_output=True,
         text=True,
         check=True,
@@ -302,6 +318,48 @@ def commit_throughput(kind: str, target: str, count: int = 1000) -> float:
     elapsed = time.perf_counter() - started
     store.close()
     return count / elapsed
+
+
+def step_latency(kind: str, target: str, count: int = 400) -> tuple[float, float]:
+    """Median and 95th percentile, in ms, of one step: a plan loaded, changed, committed."""
+    store = open_store(kind, target)
+    took = []
+    for n in range(count):
+        plan = store.load_plan(f"plan-{n * 97 % PLANS[0]:06}")
+        started = time.perf_counter()
+        store.commit(PlanChange(plans=(evolve(plan, version=plan.version + 1),)))
+        took.append((time.perf_counter() - started) * 1000)
+    store.close()
+    took.sort()
+    return statistics.median(took), took[int(len(took) * 0.95)]
+
+
+def sealing(kind: str, target: str) -> None:
+    """Step 5: the step commit in clear text; seal the store; due_on and the step commit sealed."""
+    from careerconv_plugins.sql.sealing import create_key_file  # noqa: PLC0415
+
+    folder = Path(tempfile.mkdtemp(prefix="careerconv-bench-key-"))
+
+    clear_q = measure_query(kind, target)
+    clear_median, clear_p95 = step_latency(kind, target)
+    create_key_file(folder / f"{kind}.key")
+    KEY_FILE.append(str(folder / f"{kind}.key"))
+    started = time.perf_counter()
+    open_store(kind, target).close()  # the first open with a key seals every plan
+    sealed_s = time.perf_counter() - started
+    sealed_q = measure_query(kind, target)
+    sealed_median, sealed_p95 = step_latency(kind, target)
+    KEY_FILE.clear()
+    shutil.rmtree(folder)
+    print(f"encryption at rest: first open with a key sealed {PLANS[0]:,} plans in {sealed_s:.1f} s")
+    print(
+        f"  due_on(today): {clear_q['best_s'] * 1000:.0f} ms clear, {sealed_q['best_s'] * 1000:.0f} ms "
+        f"encrypted ({sealed_q['best_s'] / clear_q['best_s']:.2f}x)"
+    )
+    print(
+        f"  commit of one step: median {clear_median:.2f} ms clear, {sealed_median:.2f} ms encrypted; "
+        f"p95 {clear_p95:.2f} ms clear, {sealed_p95:.2f} ms encrypted"
+    )
 
 
 # ------------------------------------------------------------------ outbox
@@ -384,6 +442,7 @@ def report(kind: str, target: str, load_s: float, plans: int, workers: list[int]
     for count in workers:
         rate, verdict = outbox_throughput(kind, target, count, 20000)
         print(f"outbox, {count} dispatcher process(es): {rate:,.0f} entries/s; {verdict}")
+    sealing(kind, target)
 
 
 def main() -> None:
@@ -392,10 +451,12 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=100_000)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--dsn", help="use this PostgreSQL database instead of a throwaway one")
-    parser.add_argument("--query-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--query-child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    PLANS.append(args.plans)
     if args.query_child:
-        query_child(*args.query_child)
+        KEY_FILE.extend(args.query_child[2:])
+        query_child(*args.query_child[:2])
         return
     print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, day {TODAY}")
     with tempfile.TemporaryDirectory(prefix="careerconv-bench-") as folder:

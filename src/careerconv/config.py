@@ -24,6 +24,8 @@ from careerconv_core.setting import Setting, SettingType, declared, problem_with
 from careerconv_plugins.documents import read_toml
 
 CONFIG_NAME = "careerconv.toml"
+KEY_NAME = "careerconv.key"
+"""The master key file the embedded defaults name (``key_file``), made by ``careerconv init``."""
 NOW_ENV = "CAREERCONV_NOW"
 """Set to an ISO date-time with offset to fix the clock (demos and tests)."""
 
@@ -32,9 +34,11 @@ DEFAULT_CONFIG = """\
 # lists the installed ones. Paths are relative to this file's folder.
 # Secrets never go here: settings ending in _env name the environment variable.
 
+# The store is encrypted at rest under the master key in careerconv.key (owner-only, made
+# by `careerconv init`): back it up apart from the database; without it the plans are lost.
 [store]
 adapter = "sqlite"
-settings = { path = "careerconv.db" }
+settings = { path = "careerconv.db", key_file = "careerconv.key" }
 
 [[calendar]]
 adapter = "ics"

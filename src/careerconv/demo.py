@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from careerconv.app import App
-from careerconv.config import CONFIG_NAME
+from careerconv.config import CONFIG_NAME, KEY_NAME
 from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.services import Clock
@@ -31,9 +31,11 @@ RECORDED, MOVING = "jonas", "priya"
 
 DEMO_FILES = frozenset(
     {CONFIG_NAME, "careerconv.db", "careerconv.db-wal", "careerconv.db-shm", "careerconv.db-journal"}
+    | {KEY_NAME, f"{KEY_NAME}.next"}
     | {f"jonas-plan.{fmt}" for fmt in ("md", "html")}
 )
-"""The files the demo writes at the top of its home: the embedded defaults and the two exports."""
+"""The files the demo writes at the top of its home: the embedded defaults (the store and its
+key) and the two exports."""
 
 DEMO_FOLDERS = {
     "invites": frozenset({".ics"}),

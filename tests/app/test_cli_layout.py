@@ -59,6 +59,10 @@ COMMANDS = {
     "retry": ["entries"],
     "schedule": ["--start", "--team", "reports"],
     "status": [],
+    "store": [],
+    "store key-status": [],
+    "store new-key": ["--file"],
+    "store rotate-key": ["--new-key-env", "--new-key-file"],
     "sync-tickets": [],
     "team-story": ["--at", "--minutes", "manager"],
 }
@@ -66,7 +70,7 @@ COMMANDS = {
 # The order `careerconv --help` lists the commands in: group by group, the way through the
 # method (the flat parser had `demo` last and `due` after `sync-tickets`).
 HELP_ORDER = [
-    "init", "config", "adapters", "demo", "org", "propose", "accept", "decline", "pause", "resume",
+    "init", "config", "adapters", "demo", "store", "org", "propose", "accept", "decline", "pause", "resume",
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",

@@ -13,6 +13,7 @@ import careerconv
 from careerconv.cli import main
 from careerconv_core.errors import InvalidInput
 from careerconv_core.testing import InMemoryStore, RecordingCalendar, RecordingNotifier
+from careerconv_plugins.sql.sealing import create_key_file
 
 MAYA = careerconv.Person("maya", "Maya Okafor", "maya@example.com", "Europe/Berlin")
 JONAS = careerconv.Person("jonas", "Jonas Weber", "jonas@example.com", "Europe/Berlin", manager_id="maya")
@@ -85,7 +86,13 @@ def test_open_wires_what_careerconv_toml_configures(tmp_path: Path) -> None:
 
 
 def test_adapter_builds_an_installed_adapter_by_kind_and_name(tmp_path: Path) -> None:
-    store = careerconv.adapter(careerconv.AdapterKind.STORE, "sqlite", path=str(tmp_path / "cc.db"))
+    create_key_file(tmp_path / "cc.key")
+    store = careerconv.adapter(
+        careerconv.AdapterKind.STORE,
+        "sqlite",
+        path=str(tmp_path / "cc.db"),
+        key_file=str(tmp_path / "cc.key"),
+    )
     store.list_people()
     assert (tmp_path / "cc.db").exists()
     with pytest.raises(careerconv.ConfigurationError, match="no store adapter named 'nosuch'"):

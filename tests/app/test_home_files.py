@@ -15,6 +15,7 @@ import pytest
 from careerconv_core.errors import AdapterError, ConfigurationError
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from support.cli import Cli
+from support.sealed import home_key
 from tests_support_paths import EXAMPLES
 
 
@@ -40,7 +41,13 @@ def test_every_file_with_plan_data_is_owner_only(cli: Cli, tmp_path: Path) -> No
     home = cli.home
     db = home / "careerconv.db"
     files = [p for p in home.rglob("*") if p.is_file()]
-    assert {db, home / "jonas.md", home / "jonas.html", home / "careerconv.toml"} <= set(files)
+    assert {
+        db,
+        home / "jonas.md",
+        home / "jonas.html",
+        home / "careerconv.toml",
+        home / "careerconv.key",
+    } <= set(files)
     assert any(p.suffix == ".ics" for p in files) and any(p.suffix == ".eml" for p in files)
     wrong = {str(p.relative_to(home)): oct(mode(p)) for p in files if mode(p) != 0o600}
     assert wrong == {}
@@ -49,7 +56,7 @@ def test_every_file_with_plan_data_is_owner_only(cli: Cli, tmp_path: Path) -> No
     assert {str(p): oct(mode(p)) for p in folders if mode(p) != 0o700} == {}
 
     # The write-ahead log and its index, while a connection holds them open.
-    store = SqliteStore(db)
+    store = SqliteStore(db, key=home_key(home))
     try:
         store.load_person("jonas")
         for side in ("careerconv.db-wal", "careerconv.db-shm"):

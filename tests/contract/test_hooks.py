@@ -25,6 +25,7 @@ from careerconv_core.testing import (
     RecordingNotifier,
     RecordingTracker,
 )
+from careerconv_plugins.sql.sealing import create_key_file
 from support.world import World
 
 # Settings that build each built-in adapter without reaching a server.
@@ -40,7 +41,7 @@ SETTINGS: Mapping[str, Mapping[str, str]] = {
         "email": "a@example.com",
         "token_env": "CAREERCONV_TEST_HOOK_TOKEN",
     },
-    "sqlite": {"path": "cc.db"},
+    "sqlite": {"path": "cc.db", "key_file": "cc.key"},
     "builtin": {},
     "mailfiles": {"directory": "mail", "from_address": "cc@example.com"},
     "smtp": {"host": "127.0.0.1", "from_address": "cc@example.com"},
@@ -72,7 +73,10 @@ def check_provider(port: Port[Any], third_party: object, tmp_path: Path) -> None
         settings = SETTINGS.get(spec.name)
         if settings is None:
             continue  # needs a server to build (postgres, scim, bamboohr): covered by their tests
-        resolved = {k: str(tmp_path / v) if k in ("path", "directory") else v for k, v in settings.items()}
+        paths = ("path", "directory", "key_file")
+        resolved = {k: str(tmp_path / v) if k in paths else v for k, v in settings.items()}
+        if "key_file" in resolved:
+            create_key_file(Path(resolved["key_file"]))
         (tmp_path / "org.toml").write_text(
             '[[person]]\nid = "m"\nname = "M"\nemail = "m@example.com"\ntime_zone = "UTC"\n'
         )

@@ -30,8 +30,10 @@ from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import BookingsRead, PlanChange, PlanStore
 from careerconv_core.testing import InMemoryStore
 from careerconv_plugins.postgres_store import plugin as postgres_plugin
+from careerconv_plugins.sql.sealing import KEY_SETTINGS
 from careerconv_plugins.sqlite_store import plugin as sqlite_plugin
 from servers import postgres_fixtures
+from support.sealed import sealed_settings
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 MARKER = "PRIVATE-MARKER-7f3a"  # planted in private fields; must never show in errors or logs
@@ -94,15 +96,18 @@ postgres_server = postgres_fixtures.postgres_server
 postgres_dsn = postgres_fixtures.postgres_dsn
 
 
+def _settings(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """The store's settings as configuration gives them, with a master key (stores are sealed)."""
+    if request.param == "sqlite":
+        return sealed_settings(tmp_path, path=str(tmp_path / "plans.db"))
+    return sealed_settings(tmp_path, dsn=request.getfixturevalue("postgres_dsn"))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreOpener]:
     """Opens a store through its plugin; each call opens another on the same file or database."""
     host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
-    if request.param == "sqlite":
-        settings = {"path": str(tmp_path / "plans.db")}
-    else:
-        settings = {"dsn": request.getfixturevalue("postgres_dsn")}
-    opened: list[Any] = []
+    settings, opened = _settings(request, tmp_path), []
 
     def opener() -> Any:
         store = host.create(AdapterKind.STORE, request.param, settings)
@@ -121,11 +126,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         yield InMemoryStore()
         return
     host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
-    if request.param == "sqlite":
-        settings = {"path": str(tmp_path / "plans.db")}
-    else:
-        settings = {"dsn": request.getfixturevalue("postgres_dsn")}
-    opened = host.create(AdapterKind.STORE, request.param, settings)
+    opened = host.create(AdapterKind.STORE, request.param, _settings(request, tmp_path))
     yield opened
     opened.close()
 
@@ -151,8 +152,8 @@ def snapshot(store: Any) -> tuple[object, ...]:
 def test_both_stores_register_through_careerconv_plan_stores() -> None:
     specs = [*sqlite_plugin.careerconv_plan_stores(), *postgres_plugin.careerconv_plan_stores()]
     assert {(s.kind, s.name, s.settings) for s in specs} == {
-        (AdapterKind.STORE, "sqlite", ("path",)),
-        (AdapterKind.STORE, "postgres", ("dsn", "dsn_env")),
+        (AdapterKind.STORE, "sqlite", ("path", *KEY_SETTINGS)),
+        (AdapterKind.STORE, "postgres", ("dsn", "dsn_env", *KEY_SETTINGS)),
     }
     host = make_plugin_manager(load_entry_points=False, plugins=[sqlite_plugin, postgres_plugin], blocked=[])
     assert set(host.adapters(AdapterKind.STORE)) == {"sqlite", "postgres"}

@@ -397,7 +397,9 @@ def _csv(rows: list[dict[str, str]], delimiter: str) -> str:
 
 def _toml(rows: list[dict[str, str]]) -> str:
     def quoted(text: str) -> str:
-        return json.dumps(text)  # a JSON string is a valid TOML basic string
+        # A JSON string is a TOML basic string once characters beyond U+FFFF stay themselves (JSON's
+        # ASCII form writes them as surrogate pairs, which TOML refuses) and DEL is escaped.
+        return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
     return "".join(
         "[[person]]\n" + "".join(f"{k} = {quoted(v)}\n" for k, v in row.items() if v) + "\n" for row in rows

@@ -36,11 +36,13 @@ from careerconv_core.outbox import Channel, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds
+from careerconv_plugins.sql.sealing import create_key_file
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from fakes.fake_jira import FakeJira
 from resilience.crash.scenario import T0, started, through_review
 from servers import free_port
 from servers.calendars import CalendarServer
+from support.sealed import home_key
 from support.world import PEOPLE
 
 pytestmark = pytest.mark.servers
@@ -54,11 +56,12 @@ LATER = T0 + timedelta(days=10)  # every entry of the scenario is due by then
 def write_home(home: Path, calendar: str, tracker: str, attempts: int = 3) -> Path:
     """A careerconv home with the given calendar and tracker tables, files for the rest."""
     home.mkdir(parents=True, exist_ok=True)
+    create_key_file(home / "careerconv.key")
     (home / "careerconv.toml").write_text(
         f"""\
 [store]
 adapter = "sqlite"
-settings = {{ path = "careerconv.db" }}
+settings = {{ path = "careerconv.db", key_file = "careerconv.key" }}
 
 {calendar}
 
@@ -137,7 +140,7 @@ def cli(
 
 
 def entries(home: Path, channel: Channel) -> list[Any]:
-    with SqliteStore(home / "careerconv.db") as store:
+    with SqliteStore(home / "careerconv.db", key=home_key(home)) as store:
         return [e for e in store.outbox() if e.channel is channel]
 
 

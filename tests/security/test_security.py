@@ -58,6 +58,7 @@ from careerconv_plugins.mail.calendar_adapter import ImipCalendar
 from careerconv_plugins.mail.client import SmtpSettings
 from careerconv_plugins.mail.notifier_adapter import SmtpNotifier
 from careerconv_plugins.scim import plugin as scim_plugin
+from careerconv_plugins.sql.sealing import create_key_file
 from fakes.fake_jira import FakeJira, parse_label_jql
 from resilience.crash.scenario import T0, started, through_review
 from servers import free_port
@@ -100,11 +101,12 @@ def decoded_mail(raw: bytes) -> str:
 
 def write_home(home: Path, tables: str) -> Path:
     home.mkdir(parents=True, exist_ok=True)
+    create_key_file(home / "careerconv.key")
     (home / "careerconv.toml").write_text(
         f"""\
 [store]
 adapter = "sqlite"
-settings = {{ path = "careerconv.db" }}
+settings = {{ path = "careerconv.db", key_file = "careerconv.key" }}
 
 {tables}
 

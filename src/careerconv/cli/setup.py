@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from careerconv.cli import store as store_commands
 from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
 
 if TYPE_CHECKING:
@@ -14,9 +15,10 @@ if TYPE_CHECKING:
 
 
 def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
-    """Write careerconv.toml with embedded defaults and create the store."""
-    from careerconv.config import CONFIG_NAME, DEFAULT_CONFIG
+    """Write careerconv.toml with embedded defaults, the store's master key, and create the store."""
+    from careerconv.config import CONFIG_NAME, DEFAULT_CONFIG, KEY_NAME
     from careerconv_plugins.files import write_atomic  # owner-only file in owner-only folders
+    from careerconv_plugins.sql.sealing import create_key_file
 
     home = inv.home
     config = home / CONFIG_NAME
@@ -26,6 +28,7 @@ def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
         raise UsageError(f"{config} exists; use --force to overwrite it")
     try:
         write_atomic(config, DEFAULT_CONFIG)
+        made_key = create_key_file(home / KEY_NAME)  # an existing key is kept: it opens the store
     except OSError as exc:
         raise UsageError(
             f"cannot write {config} ({exc.strerror}); give --home a folder you can write to"
@@ -34,6 +37,8 @@ def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
     app.store  # noqa: B018 - opening the store creates and migrates it
     app.close()
     inv.out(f"initialised {home} (embedded defaults: SQLite store, .ics files, mail files, file tracker)")
+    if made_key:
+        inv.out(f"the store is encrypted with the key in {home / KEY_NAME}: back it up apart from the store")
 
 
 def cmd_adapters(args: argparse.Namespace, inv: Invocation) -> None:
@@ -76,7 +81,7 @@ def cmd_demo(args: argparse.Namespace, inv: Invocation) -> None:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``init``, ``config check``, ``adapters`` and ``demo``."""
+    """Add ``init``, ``config check``, ``adapters``, ``demo`` and the ``store`` commands."""
     p = add_command(sub, "init", cmd_init, "create careerconv.toml with embedded defaults and an empty store")
     p.add_argument("--force", action="store_true", help="overwrite an existing careerconv.toml")
     p = add_command(sub, "config", None, "check careerconv.toml")
@@ -94,3 +99,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="folder with org.toml (default ./examples)",
     )
     p.add_argument("--force", action="store_true", help="start over in an existing --home")
+    store_commands.register(sub)

@@ -153,6 +153,15 @@ class PostgresClient(Dialect):
                 f"{action} on {self.where} failed: {type(exc).__name__} (SQLSTATE {exc.sqlstate})",
             ) from exc
 
+    def scrub(self) -> None:
+        """``VACUUM FULL`` the sealed tables: their clear-text row versions go with the old files.
+
+        The write-ahead log and backups made before keep what they held.
+        """
+        conn = self.connection()
+        for table in ("plans", "outbox"):
+            conn.execute(f"VACUUM FULL {table}".encode())
+
     def close(self) -> None:
         """Close the connection; later calls raise ``AdapterError``. Closing twice is fine."""
         self._closed = True

@@ -11,6 +11,7 @@ from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import PlanStore
 from careerconv_plugins.settings import shown_env
+from careerconv_plugins.sql.sealing import KEY_SETTINGS, keys_from_settings
 
 _KEYWORD_PASSWORD = re.compile(r"(?:^|\s)password\s*=", re.IGNORECASE)
 
@@ -60,7 +61,10 @@ def dsn_from_settings(settings: Mapping[str, str]) -> str:
 
 
 def from_settings(settings: Mapping[str, str]) -> PlanStore:
-    """A ``PostgresStore`` for the configured DSN; the schema is migrated on open."""
+    """A ``PostgresStore`` for the configured DSN; the schema is migrated on open.
+
+    Encrypted at rest under the master key named by ``key_file`` or ``key_env``.
+    """
     dsn = dsn_from_settings(settings)
     try:
         from careerconv_plugins.postgres_store.adapter import PostgresStore  # noqa: PLC0415
@@ -68,7 +72,8 @@ def from_settings(settings: Mapping[str, str]) -> PlanStore:
         raise ConfigurationError(
             "postgres store: psycopg is not installed; pip install 'careerconv[postgres]'"
         ) from exc
-    return PostgresStore(dsn)
+    key, rotating_to = keys_from_settings(settings, "postgres store")
+    return PostgresStore(dsn, key=key, rotating_to=rotating_to)
 
 
 @hookimpl
@@ -79,7 +84,7 @@ def careerconv_plan_stores() -> Iterable[AdapterSpec[PlanStore]]:
             kind=AdapterKind.STORE,
             name="postgres",
             factory=from_settings,
-            summary="PostgreSQL via psycopg 3; several dispatchers share one outbox",
-            settings=("dsn", "dsn_env"),
+            summary="PostgreSQL via psycopg 3, encrypted at rest; several dispatchers share one outbox",
+            settings=("dsn", "dsn_env", *KEY_SETTINGS),
         )
     ]

@@ -66,6 +66,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value TEXT NOT NULL
         )""",
     ),
+    # 2: encryption at rest: each plan's data key, wrapped by the master key, and the
+    # master's fingerprint (``careerconv_plugins.sql.keys``).
+    (
+        """CREATE TABLE plan_keys (
+            plan_id TEXT PRIMARY KEY,
+            master TEXT NOT NULL,
+            wrapped TEXT NOT NULL
+        )""",
+        "CREATE INDEX plan_keys_master ON plan_keys (master)",
+        """CREATE TABLE sealing (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

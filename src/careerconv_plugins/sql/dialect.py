@@ -89,5 +89,9 @@ class Dialect(ABC):
         """Turn the driver's exceptions raised inside into ``AdapterError`` naming ``action``."""
 
     @abstractmethod
+    def scrub(self) -> None:
+        """Rewrite the tables so that no freed page keeps text that was replaced (after sealing)."""
+
+    @abstractmethod
     def close(self) -> None:
         """Close the connection; later calls raise ``AdapterError``. Closing twice is fine."""

@@ -10,12 +10,18 @@ once; saving ends the lease; requeueing puts failed entries back.
 The database itself (the connection, how a transaction begins, how two
 claimers are kept apart, how driver errors read) is the ``Dialect`` given;
 driver exceptions never leave it untranslated.
+
+Given a master key, the store is sealed (``sealing``, ``keys``): plan bodies
+and outbox payloads are written encrypted under each plan's data key and
+opened on read; the columns the queries need (ids, status, version, the due
+index, the outbox's state) stay clear, so ``due_on`` and claiming never
+decrypt anything.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from types import TracebackType
@@ -24,11 +30,18 @@ from typing import Any, Self
 from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
-from careerconv_core.errors import BookingsChanged, ConcurrentChange, InvalidInput, NotFound
+from careerconv_core.errors import (
+    BookingsChanged,
+    ConcurrentChange,
+    ConfigurationError,
+    InvalidInput,
+    NotFound,
+)
 from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
-from careerconv_plugins.sql import rows
+from careerconv_plugins.sql import keys, rows
 from careerconv_plugins.sql.dialect import Dialect
+from careerconv_plugins.sql.sealing import MasterKey, Sealer, seal
 
 _PENDING = OutboxStatus.PENDING.value
 _SUPERSEDED = OutboxStatus.SUPERSEDED.value
@@ -112,12 +125,37 @@ class SqlStore:
 
     One connection, guarded by a lock, so one store may be shared by threads;
     each process opens its own store.
+
+    With ``key``, private content is sealed at rest (a store written in clear
+    text is sealed on this first open); the key is checked against the store
+    before anything is read. Without it the store is clear text, which an
+    encrypted store refuses: configuration always gives a key. ``rotating_to``
+    opens the store for ``rotate_key`` to that new key, also half-way through.
     """
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(
+        self, dialect: Dialect, key: MasterKey | None = None, *, rotating_to: MasterKey | None = None
+    ) -> None:
         self._db = dialect
         self._rows = dialect.rows
         self._lock = threading.RLock()
+        self._store = f"{dialect.adapter} store {dialect.where}"
+        self._rotating_to = rotating_to
+        self._sealer = None if key is None else Sealer(key, dialect.adapter, dialect.where, also=rotating_to)
+        try:
+            with self._writing("open") as db:
+                sealed_now = keys.check_open(self._sealer, db, self._store, rotating_to)
+            if sealed_now:  # the clear text it replaced must not linger in freed pages
+                with self._lock, self._db.translated("scrub"):
+                    self._db.scrub()
+        except BaseException:
+            dialect.close()
+            raise
+
+    @property
+    def sealed(self) -> bool:
+        """Whether this store encrypts private content at rest (it was given a master key)."""
+        return self._sealer is not None
 
     # ------------------------------------------------------------ plumbing
     @contextmanager
@@ -147,10 +185,59 @@ class SqlStore:
         entries = [self._rows.outbox_row(e) for e in change.outbox]
         with self._writing("commit") as db:
             self._check_bookings(db, change)
+            if self._sealer is not None:
+                plans, entries = self._seal(db, self._sealer, plans, entries)
             self._write_plans(db, plans)
             self._write_people(db, people, change.removed_people)
             self._write_outbox(db, entries)
             self._write_cursors(db, change.cursors)
+
+    def _seal(
+        self,
+        db: Dialect,
+        sealer: Sealer,
+        plans: list[tuple[rows.PlanRow, list[rows.DueRow]]],
+        entries: list[tuple[Any, ...]],
+    ) -> tuple[list[tuple[rows.PlanRow, list[rows.DueRow]]], list[tuple[Any, ...]]]:
+        """The rows with each body and payload sealed under its plan's data key (made if new).
+
+        Inside the transaction: the key read is the key stored, whatever another process did.
+        """
+        ids = {row[0] for row, _ in plans} | {str(e[4]) for e in entries}
+        new = {row[0] for row, _ in plans if row[4] == 1}
+        ciphers = keys.ciphers_for(sealer, db, ids, plans=new)
+        sealed_plans = [
+            ((*row[:5], seal(ciphers[row[0]], row[5], "plan", row[0])), dues) for row, dues in plans
+        ]
+        sealed_entries = [
+            (*e[:3], seal(ciphers[str(e[4])], e[3], "outbox", e[0], e[4]), *e[4:]) for e in entries
+        ]
+        return sealed_plans, sealed_entries
+
+    def _opened(self, db: Dialect, found: Sequence[tuple[str, str, tuple[str, ...], object]]) -> list[str]:
+        """The clear text of each stored ``(plan id, what, row ids, value)`` (``keys.opened``)."""
+        return keys.opened(self._sealer, db, found, adapter=self._db.adapter, where=self._db.where)
+
+    def _plan_bodies(self, db: Dialect, found: Sequence[Sequence[Any]]) -> list[str]:
+        """The clear JSON of each ``(id, body)`` row of ``plans``."""
+        return self._opened(db, [(str(r[0]), f"plan {r[0]}", ("plan", str(r[0])), r[1]) for r in found])
+
+    def _entries(
+        self, db: Dialect, found: Sequence[Sequence[Any]], *, leases: bool = False
+    ) -> list[OutboxEntry]:
+        """Outbox entries from rows of ``OUTBOX_COLUMNS`` (and ``lease_until`` last, with ``leases``)."""
+        payloads = self._opened(
+            db,
+            [
+                (str(r[4]), f"outbox entry {r[0]} of plan {r[4]}", ("outbox", str(r[0]), str(r[4])), r[3])
+                for r in found
+            ],
+        )
+        out = []
+        for r, payload in zip(found, payloads, strict=True):
+            row = (*r[:3], payload, *r[4 : len(rows.OUTBOX_COLUMNS)])
+            out.append(self._rows.outbox_entry(row, leased_until=r[-1] if leases else None))
+        return out
 
     def _check_bookings(self, db: Dialect, change: PlanChange) -> None:
         """Refuse the change when a manager's plans moved on since its placement was checked.
@@ -215,7 +302,12 @@ class SqlStore:
 
     def load_plan(self, plan_id: str) -> CareerPlan:
         """The plan with this id, or ``NotFound``."""
-        return rows.plan_from_body(self._body("plans", "plan", plan_id))
+        with self._reading("load plan") as db:
+            row = db.execute("SELECT id, body FROM plans WHERE id = ?", (plan_id,)).fetchone()
+            if row is None:
+                raise NotFound("plan", plan_id)
+            (body,) = self._plan_bodies(db, [row])
+        return rows.plan_from_body(body)
 
     def find_plans(
         self, *, report_id: str | None = None, manager_id: str | None = None
@@ -223,8 +315,9 @@ class SqlStore:
         """Plans for a report and/or a manager (all plans when both are None), by id."""
         where, args = _filters({"report_id": report_id, "manager_id": manager_id})
         with self._reading("find plans") as db:
-            found = db.execute(f"SELECT body FROM plans{where} ORDER BY id", args).fetchall()  # noqa: S608 - column names are ours
-        return [rows.plan_from_body(r[0]) for r in found]
+            found = db.execute(f"SELECT id, body FROM plans{where} ORDER BY id", args).fetchall()  # noqa: S608 - column names are ours
+            bodies = self._plan_bodies(db, found)
+        return [rows.plan_from_body(body) for body in bodies]
 
     def load_person(self, person_id: str) -> Person:
         """The person with this id, or ``NotFound``."""
@@ -270,7 +363,7 @@ class SqlStore:
                     f"UPDATE outbox SET lease_until = ? WHERE id IN {_marks(len(ids))}",  # noqa: S608 - placeholders only
                     (lease, *ids),
                 )
-        return [self._rows.outbox_entry(r) for r in found]
+            return self._entries(db, found)
 
     def save_outbox(self, entries: Sequence[OutboxEntry]) -> None:
         """Write the new state of entries after a delivery attempt and end their lease.
@@ -308,7 +401,7 @@ class SqlStore:
             sql += f" WHERE status IN {_marks(len(args))}"
         with self._reading("read outbox") as db:
             found = db.execute(sql + " ORDER BY created_at, seq", args).fetchall()
-        return [self._rows.outbox_entry(r[:-1], leased_until=r[-1]) for r in found]
+            return self._entries(db, found, leases=True)
 
     def requeue(self, entry_ids: Sequence[str] | None = None, *, now: datetime) -> int:
         """Put failed entries (all, or those in ``entry_ids``) back in the queue at ``now``.
@@ -327,6 +420,36 @@ class SqlStore:
                 db.execute(_REQUEUE_STALE.format(only=only), ids)
                 count += db.execute(_REQUEUE.format(only=only), (at, *ids)).rowcount
         return count
+
+    # ------------------------------------------------------------- sealing
+    def rotate_key(
+        self, new: MasterKey | None = None, progress: Callable[[str], object] | None = None
+    ) -> int:
+        """Re-wrap every plan's data key by ``new`` (default: ``rotating_to``); return how many.
+
+        One transaction per plan: killed half-way, nothing is lost, and running
+        it again (the store opened with ``rotating_to=new``) goes on where it
+        stopped. The sealed notes are neither decrypted nor rewritten. Stop other
+        careerconv processes on this store first: they hold the old key.
+        """
+        new = new or self._rotating_to
+        if self._sealer is None or new is None:
+            raise ConfigurationError(f"{self._store}: opened without a current and a new master key")
+        return keys.rotate(self._sealer, self._writing, new, progress)
+
+    def destroy_plan_key(self, plan_id: str) -> bool:
+        """Destroy the plan's data key, and with it every copy of its content; True when it had one.
+
+        The plan, its due rows and its outbox entries (sealed under that key) are
+        deleted in the same transaction; a backup of the store cannot open them either.
+        """
+        with self._writing("destroy plan key") as db:
+            return keys.destroy(db, plan_id)
+
+    def sealing_status(self) -> Mapping[str, object]:
+        """The master key's fingerprint, a rotation under way (``next``) and data keys by master."""
+        with self._reading("sealing status") as db:
+            return keys.status(db)
 
     # ----------------------------------------------------------- lifecycle
     def close(self) -> None:

@@ -170,6 +170,8 @@ class SqliteClient(Dialect):
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted and replaced content is overwritten with zeros, not left in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             migrate(conn, self.where)
         except CareerconvError:
             conn.close()
@@ -222,6 +224,12 @@ class SqliteClient(Dialect):
             raise AdapterError(
                 ADAPTER, f"{action} failed on {self.where}: {type(exc).__name__}: {exc}"
             ) from exc
+
+    def scrub(self) -> None:
+        """``VACUUM`` the file and empty the WAL: the clear text replaced by sealing is gone from both."""
+        conn = self._connection()
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Close the connection; later calls raise ``AdapterError``. Closing twice is fine."""

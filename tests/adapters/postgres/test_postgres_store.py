@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -28,6 +29,7 @@ from careerconv_plugins.postgres_store import schema
 from careerconv_plugins.postgres_store.adapter import PostgresStore
 from careerconv_plugins.postgres_store.client import describe_dsn
 from careerconv_plugins.postgres_store.plugin import dsn_from_settings, from_settings
+from careerconv_plugins.sql.sealing import create_key_file
 from servers import free_port, postgres_fixtures
 
 # The cluster fixtures, for this module (tests/conftest.py does not load them).
@@ -238,7 +240,7 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(postgres_dsn: str) -
 
 # ---------------------------------------------------------------- settings
 def test_settings_take_a_dsn_or_the_name_of_a_variable_holding_it(
-    postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
+    postgres_dsn: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("CAREERCONV_TEST_DSN", postgres_dsn)
     assert dsn_from_settings({"dsn_env": "CAREERCONV_TEST_DSN"}) == postgres_dsn
@@ -248,8 +250,11 @@ def test_settings_take_a_dsn_or_the_name_of_a_variable_holding_it(
         dsn_from_settings({"dsn_env": "CAREERCONV_UNSET"})
     with pytest.raises(ConfigurationError, match="'dsn'"):
         dsn_from_settings({})
-    store = from_settings({"dsn_env": "CAREERCONV_TEST_DSN"})
-    assert isinstance(store, PostgresStore)
+    with pytest.raises(ConfigurationError, match="postgres store: no master key"):
+        from_settings({"dsn_env": "CAREERCONV_TEST_DSN"})
+    create_key_file(tmp_path / "pg.key")
+    store = from_settings({"dsn_env": "CAREERCONV_TEST_DSN", "key_file": str(tmp_path / "pg.key")})
+    assert isinstance(store, PostgresStore) and store.sealed
     store.close()
 
 

@@ -17,6 +17,7 @@ from careerconv_core.domain.roles import Actor
 from careerconv_core.errors import AdapterError, ConfigurationError
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
+from careerconv_plugins.sql.sealing import create_key_file
 from careerconv_plugins.sqlite_store import mapping, schema
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
 from careerconv_plugins.sqlite_store.plugin import from_settings
@@ -123,11 +124,51 @@ def test_settings_need_a_path_in_an_existing_folder(tmp_path: Path) -> None:
         from_settings({})
     with pytest.raises(ConfigurationError, match="does not exist"):
         from_settings({"path": str(tmp_path / "missing" / "a.db")})
-    store = from_settings({"path": str(tmp_path / "a.db")})
+    with pytest.raises(ConfigurationError, match=r"no master key; .*set 'key_file'.*or 'key_env'"):
+        from_settings({"path": str(tmp_path / "a.db")})
+    assert not (tmp_path / "a.db").exists()  # refused before anything is made
+    key = tmp_path / "a.key"
+    create_key_file(key)
+    store = from_settings({"path": str(tmp_path / "a.db"), "key_file": str(key)})
     try:
-        assert store.path == tmp_path / "a.db"
+        assert store.path == tmp_path / "a.db" and store.sealed
     finally:
         store.close()
+
+
+def test_the_master_key_settings_refuse_each_mistake_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, key = str(tmp_path / "a.db"), tmp_path / "a.key"
+    from_settings({"path": db, "key_file": str(key)}).close()  # a new store's key file is made
+    assert key.stat().st_mode & 0o777 == 0o600
+    first = key.read_text()
+    key.unlink()
+    refusals = {
+        "does not exist; restore the key": {"key_file": str(key)},  # never for an existing store
+        "not both": {"key_file": str(key), "key_env": "CC_KEY"},
+        "CC_KEY named by 'key_env' is empty or unset": {"key_env": "CC_KEY"},
+    }
+    for message, settings in refusals.items():
+        with pytest.raises(ConfigurationError, match=message):
+            from_settings({"path": db, **settings})
+    with pytest.raises(ConfigurationError, match="cannot be read") as long_path:
+        from_settings({"path": db, "key_file": "k" * 5000})
+    assert len(str(long_path.value)) < 300  # the path's middle is left out: one short line
+    with pytest.raises(ConfigurationError, match="does not exist"):  # a new store's key in no folder
+        from_settings({"path": str(tmp_path / "new.db"), "key_file": str(tmp_path / "no" / "k.key")})
+    key.write_text(first)
+    key.chmod(0o644)
+    with pytest.raises(ConfigurationError, match=r"can be read by others \(mode 0644\); .*chmod 600"):
+        from_settings({"path": db, "key_file": str(key)})
+    monkeypatch.setenv("CC_KEY", "not-a-key-at-all")
+    with pytest.raises(ConfigurationError, match="does not hold a master key") as bad:
+        from_settings({"path": db, "key_env": "CC_KEY"})
+    assert "not-a-key-at-all" not in str(bad.value)  # a value in place of a key is never echoed
+    key.chmod(0o600)
+    monkeypatch.setenv("CC_KEY", key.read_text().strip())
+    from_settings({"path": db, "key_env": "CC_KEY"}).close()  # the same key, by either setting
+    from_settings({"path": db, "key_file": str(key)}).close()
 
 
 def test_the_plugin_is_registered_under_the_careerconv_entry_points() -> None:

@@ -41,6 +41,7 @@ from careerconv_plugins.jira.mapping import label_for
 from careerconv_plugins.localfiles.client import JsonFolder
 from careerconv_plugins.mail.mapping import notice_message
 from careerconv_plugins.mail.notifier_adapter import MailFilesNotifier
+from careerconv_plugins.sql.sealing import create_key_file
 from resilience.crash.child import host
 from support.plans import grow_plan, pinnacle_for_manager
 from support.world import PEOPLE
@@ -68,11 +69,12 @@ class Servers:
 def write_config(home: Path, servers: Servers, run: int) -> None:
     """careerconv.toml for one run: a calendar collection of its own on the CalDAV server."""
     home.mkdir(parents=True, exist_ok=True)
+    create_key_file(home / "careerconv.key")
     (home / "careerconv.toml").write_text(
         f"""\
 [store]
 adapter = "sqlite"
-settings = {{ path = "careerconv.db" }}
+settings = {{ path = "careerconv.db", key_file = "careerconv.key" }}
 
 [[calendar]]
 adapter = "caldav"

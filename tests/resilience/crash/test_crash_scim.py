@@ -33,6 +33,7 @@ from careerconv_core.outbox import Channel
 from careerconv_core.services import Services
 from careerconv_core.testing import FixedClock, SequentialIds
 from careerconv_core.views import NoticeKind, NoticeView
+from careerconv_plugins.sql.sealing import create_key_file
 from resilience.crash.child import host
 from resilience.crash.scenario import T0, Zygote, fast_folder, started
 from servers.scim import ScimAdmin, ScimServer
@@ -67,11 +68,12 @@ def build(folder: Path, run: int, admin: ScimAdmin) -> tuple[Path, str, str]:
     report = admin.create(f"rae{run}", display_name="Rae Report", timezone="Europe/Berlin", manager=old)
     home = folder / f"run{run:03d}"
     home.mkdir()
+    create_key_file(home / "careerconv.key")
     (home / "careerconv.toml").write_text(
         f"""\
 [store]
 adapter = "sqlite"
-settings = {{ path = "careerconv.db" }}
+settings = {{ path = "careerconv.db", key_file = "careerconv.key" }}
 
 [[notifier]]
 adapter = "mailfiles"
