@@ -212,6 +212,7 @@ def search(
     sizes: tuple[int, int] = (2, 8),
     patience: int = 1,
     calm: int = 5,
+    settle: int = 1000,
     limits: Mapping[int, int] | None = None,
     ceiling: int | None = None,
 ) -> None:
@@ -246,12 +247,17 @@ def search(
         beat, after = _step(opts, solution, chosen, shape, ledger, lower, budget, step_nodes, limits)
         if budget.nodes <= 0:
             return
-        if score(after, shape) < beat:
-            size, stall, quiet = sizes[0], 0, 0
+        gain = score(after, shape)
+        if gain < beat:
+            size, stall = sizes[0], 0
+        # Only a gain worth a thousandth of the total span keeps the search going.
+        if gain[0] < beat[0] or beat[1] - gain[1] >= max(now[1] // settle, 1):
+            quiet = 0
         else:
             quiet += 1
             if quiet >= calm * len(reachable):
-                return  # settled: this many steps in a row gained nothing
+                return  # settled: this many steps in a row gained (next to) nothing
+        if gain >= beat:
             stall += 1
             if stall >= patience * len(reachable):
                 if size >= top:
