@@ -5,10 +5,11 @@ spans. Starting solutions: naive first fit; greedy by shortest span (most
 constrained report first); then, when the weekly cap leaves someone out,
 the phased batching of ``phases`` for every batch size that
 could place more, or else greedy by shortest span in the given order. The
-best start is improved by local search (pairs of reports), which
-never places fewer reports nor lengthens the total span. Teams up to
-``exact_up_to`` reports are then solved by branch and bound over the whole
-candidate family; ``proven`` says whether it finished.
+best start is improved by local search (pairs of reports) and then by the
+large-neighbourhood search of ``neighbourhood`` (a node budget, a fixed
+seed), neither of which ever places fewer reports nor lengthens the total
+span. Teams up to ``exact_up_to`` reports are then solved by branch and
+bound over the whole candidate family; ``proven`` says whether it finished.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def optimise(
     exact_budget: int = 20000,
     pair_budget: int = 16,
     seed: int = 0,
-    lns_steps: int = 400,
-    lns_nodes: int = 1000,
+    lns_steps: int = 2000,
+    lns_nodes: int = 2000,
 ) -> tuple[Solution, bool]:
     """Best solution found, and whether it is proven optimal over the candidate family."""
     n = len(cals)
