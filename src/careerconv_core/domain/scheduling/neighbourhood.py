@@ -95,6 +95,9 @@ def reinsert(
             return relaxed if cut is None or span_of(relaxed, shape) < cut else None
         return best(last, shape, ledger, "span", cut)
 
+    # Every placed report takes its minutes out of weeks with room (usage never passes a
+    # week's limit), so the room left drops by exactly that much per report placed.
+    room = most_placeable(limits, ledger, shape, k)
     # One minute of slack makes an equal score acceptable: a plateau move.
     found: list[Triple | None] | None = None
     target = (beat[0], beat[1] + 1)
@@ -103,7 +106,7 @@ def reinsert(
     def walk(i: int, placed: int, span: int) -> bool:
         nonlocal found, target
         need = -target[0] - placed  # how many more tie the target's count
-        can = most_placeable(limits, ledger, shape, k - i)
+        can = min(k - i, room - placed)
         if can < need or (can == need and span + least[i][max(need, 0)] >= target[1]):
             return True
         if i == k:
