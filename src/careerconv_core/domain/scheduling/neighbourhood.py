@@ -2,9 +2,9 @@
 
 The greedy and phased starts leave slack under a tight weekly cap: they take
 the earliest pinnacle and review for everyone, and nothing afterwards can add
-a report back. Each step here removes a handful of reports (every unplaced
-one that fits the step, and reports whose conversations lie close in time to
-a pivot), keeps the others fixed in the ledger, and re-inserts the removed
+a report back. Each step here removes a handful of reports (unplaced ones,
+up to half of the step, then a pivot and the reports whose conversations lie
+closest in time to it), keeps the others fixed in the ledger, and re-inserts the removed
 ones by branch and bound over their candidates under that ledger, in a
 random order. A step is kept when the team's score is not worse, so the
 search can walk across plateaus; it never places fewer reports nor lengthens
