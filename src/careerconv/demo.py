@@ -167,6 +167,8 @@ def run_demo(  # noqa: PLR0915 - the demo is one script of steps, in order
     run(t3 + timedelta(days=7), "org", "import", str(later))
     run(t3 + timedelta(days=8), "handoff", "consent", MOVING, "yes", "--as", MOVING)
     meeting = (t3 + timedelta(days=10)).replace(hour=15, minute=0, second=0, microsecond=0)
+    while meeting.weekday() >= 5:  # the schedule decides t3: keep the meeting on a working day
+        meeting += timedelta(days=1)
     run(
         t3 + timedelta(days=8), "handoff", "meeting", MOVING, "--at", meeting.isoformat(), "--as", NEW_MANAGER
     )

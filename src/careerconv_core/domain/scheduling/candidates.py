@@ -14,6 +14,7 @@ smallest sum of spans (start of 1 to end of 3).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 
 from attrs import define, frozen
 
@@ -46,7 +47,7 @@ class Ledger:
     occ_ends: list[int]
 
     @classmethod
-    def empty(cls, cap: int | None, usage: dict[int, int] | None = None) -> Ledger:
+    def empty(cls, cap: int | None, usage: Mapping[int, int] | None = None) -> Ledger:
         """A ledger with nothing placed yet; ``usage`` holds minutes already booked per week."""
         return cls(cap, dict(usage or {}), [], [])
 
@@ -215,11 +216,14 @@ class Options:
     by_end: list[tuple[int, int]]  # (lower bound of the end, span index), sorted
     by_span: list[tuple[int, int]]  # (lower bound of the span, span index), sorted
     end_bound: dict[int, int]  # span index -> lower bound of the end
+    # span index -> the triple with nobody else placed, and its three weeks
+    alone: dict[int, tuple[Triple, tuple[int, int, int]]]
 
     @classmethod
     def of(cls, cal: PairCalendar, shape: Shape) -> Options:
         """Bounds from the report's own free time, nobody else placed and no cap."""
         by_end, by_span = [], []
+        alone: dict[int, tuple[Triple, tuple[int, int, int]]] = {}
         l1, l3 = shape.lengths[0], shape.lengths[2]
         done: dict[tuple[int, int], Triple | None] = {}
         for i in range(len(cal.starts)):
@@ -234,13 +238,52 @@ class Options:
                 end = rest[2] + l3
                 by_end.append((end, i))
                 by_span.append((end - s1, i))
-        return cls(cal, sorted(by_end), sorted(by_span), {i: e for e, i in by_end})
+                triple = (s1, rest[1], rest[2])
+                alone[i] = (triple, weeks_of(cal, triple))
+        return cls(cal, sorted(by_end), sorted(by_span), {i: e for e, i in by_end}, alone)
+
+    def under(self, i: int, shape: Shape, ledger: Ledger) -> Triple | None:
+        """Span ``i``'s triple under ``ledger`` if the one found alone still fits, else ``None``.
+
+        The cheap case of the search: if the triple found with nobody else
+        placed is free and within the cap, it is also the triple the ledger
+        would give (the ledger only takes time away). ``None`` means "work it
+        out". ``i`` must be a span of ``by_span`` (they all have a triple alone).
+        """
+        triple, weeks = self.alone[i]
+        return triple if fits(ledger, triple, weeks, shape) else None
 
 
-def best(options: Options, shape: Shape, ledger: Ledger | None, rule: str) -> Triple | None:
+def fits(ledger: Ledger, triple: Triple, weeks: tuple[int, int, int], shape: Shape) -> bool:
+    """Whether ``triple`` (in ISO weeks ``weeks``) is free in ``ledger`` and within its cap."""
+    w1, w2, w3 = weeks
+    l1, l2, l3 = shape.lengths
+    cap = ledger.cap
+    if cap is not None:
+        # Each week with this report's minutes in it, counted once with all of them.
+        usage = ledger.usage
+        if usage.get(w1, 0) + l1 + (l2 if w2 == w1 else 0) + (l3 if w3 == w1 else 0) > cap:
+            return False
+        if w2 != w1 and usage.get(w2, 0) + l2 + (l3 if w3 == w2 else 0) > cap:
+            return False
+        if w3 not in (w1, w2) and usage.get(w3, 0) + l3 > cap:
+            return False
+    occ_starts, occ_ends = ledger.occ_starts, ledger.occ_ends
+    for start, length in ((triple[0], l1), (triple[1], l2), (triple[2], l3)):
+        k = bisect_left(occ_starts, start + length) - 1
+        if k >= 0 and occ_ends[k] > start:
+            return False
+    return True
+
+
+def best(
+    options: Options, shape: Shape, ledger: Ledger | None, rule: str, limit: int | None = None
+) -> Triple | None:
     """The best triple under ``ledger``: ``rule`` "span" (shortest) or "end" (earliest end).
 
-    Exact over the per-span candidates (see ``candidates``), pruned with the bounds.
+    Exact over the per-span candidates (see ``candidates``), pruned with the
+    bounds; with ``limit``, only a triple whose span or end (by ``rule``) is
+    below it is looked for.
     """
     cal = options.cal
     l1, l3 = shape.lengths[0], shape.lengths[2]
@@ -249,26 +292,68 @@ def best(options: Options, shape: Shape, ledger: Ledger | None, rule: str) -> Tr
     found: Triple | None = None
     found_key = (0, 0)
     done: dict[tuple[int, int], Triple | None] = {}
+    cap = ledger.cap if ledger is not None else None
+    usage = ledger.usage if ledger is not None else {}
     for bound, i in order:
-        if found is not None and bound > found_key[0]:
+        if (found is not None and bound > found_key[0]) or (limit is not None and bound >= limit):
             break
-        s1 = latest_fit(cal, i, l1, shape, ledger)
-        if s1 is None:
-            continue
-        # With the life story known, the end bound gives a tighter span bound.
-        if found is not None and by_span and options.end_bound[i] - s1 > found_key[0]:
-            continue
-        key = (cal.next_day[i], cal.weeks[i])
-        if key not in done or not shape.separate_days:
-            done[key] = _complete(cal, s1, i, shape, ledger)
-        rest = done[key]
+        if cap is not None and usage.get(cal.weeks[i], 0) + l1 > cap:
+            continue  # the life story's week is full
+        rest = options.under(i, shape, ledger) if ledger is not None else None
         if rest is None:
-            continue
+            first = latest_fit(cal, i, l1, shape, ledger)
+            if first is None:
+                continue
+            # With the life story known, the end bound gives a tighter span bound.
+            if found is not None and by_span and options.end_bound[i] - first > found_key[0]:
+                continue
+            key = (cal.next_day[i], cal.weeks[i])
+            if key not in done or not shape.separate_days:
+                done[key] = _complete(cal, first, i, shape, ledger)
+            later = done[key]
+            if later is None:
+                continue
+            rest = (first, later[1], later[2])
+        s1 = rest[0]
         end = rest[2] + l3
         rank = (end - s1, end) if by_span else (end, end - s1)
+        if limit is not None and rank[0] >= limit:
+            continue
         if found is None or rank < found_key:
             found, found_key = (s1, rest[1], rest[2]), rank
     return found
+
+
+def ranked(options: Options, shape: Shape, ledger: Ledger) -> Iterator[tuple[int, Triple]]:
+    """The triples of ``candidates`` under ``ledger``, lazily, by their lower bound of the span.
+
+    Yields ``(bound, triple)`` with ``bound <= span_of(triple)`` and the
+    bounds non-decreasing, so a caller can stop as soon as the bound alone
+    is too long; a triple equal to one already yielded is skipped.
+    """
+    cal = options.cal
+    l1 = shape.lengths[0]
+    done: dict[tuple[int, int], Triple | None] = {}
+    seen: set[tuple[int, int]] = set()
+    cap, usage, weeks = ledger.cap, ledger.usage, cal.weeks
+    for bound, i in options.by_span:
+        if cap is not None and usage.get(weeks[i], 0) + l1 > cap:
+            continue  # the life story's week is full (the hot path: no call)
+        rest = options.under(i, shape, ledger)
+        if rest is None:
+            s1 = latest_fit(cal, i, l1, shape, ledger)
+            if s1 is None:
+                continue
+            key = (cal.next_day[i], cal.weeks[i])
+            if key not in done or not shape.separate_days:
+                done[key] = _complete(cal, s1, i, shape, ledger)
+            rest = done[key]
+            if rest is not None:
+                rest = (s1, rest[1], rest[2])
+        if rest is None or (rest[1], rest[2]) in seen:
+            continue
+        seen.add((rest[1], rest[2]))
+        yield bound, rest
 
 
 def first_triple(cal: PairCalendar, shape: Shape, ledger: Ledger | None) -> Triple | None:
@@ -294,7 +379,7 @@ def span_of(triple: Triple, shape: Shape) -> int:
     return triple[2] + shape.lengths[2] - triple[0]
 
 
-def _weeks(cal: PairCalendar, triple: Triple) -> tuple[int, int, int]:
+def weeks_of(cal: PairCalendar, triple: Triple) -> tuple[int, int, int]:
     return (
         cal.weeks[cal.index_of(triple[0])],
         cal.weeks[cal.index_of(triple[1])],
@@ -304,13 +389,13 @@ def _weeks(cal: PairCalendar, triple: Triple) -> tuple[int, int, int]:
 
 def place(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
     """Book the three conversations of ``triple`` in ``ledger``."""
-    for start, length, week in zip(triple, shape.lengths, _weeks(cal, triple), strict=True):
+    for start, length, week in zip(triple, shape.lengths, weeks_of(cal, triple), strict=True):
         ledger.take(start, length, week)
 
 
 def unplace(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
     """Undo ``place``."""
-    for start, length, week in zip(triple, shape.lengths, _weeks(cal, triple), strict=True):
+    for start, length, week in zip(triple, shape.lengths, weeks_of(cal, triple), strict=True):
         ledger.give_back(start, length, week)
 
 

@@ -5,10 +5,11 @@ spans. Starting solutions: naive first fit; greedy by shortest span (most
 constrained report first); then, when the weekly cap leaves someone out,
 the phased batching of ``phases`` for every batch size that
 could place more, or else greedy by shortest span in the given order. The
-best start is improved by local search (pairs of reports), which
-never places fewer reports nor lengthens the total span. Teams up to
-``exact_up_to`` reports are then solved by branch and bound over the whole
-candidate family; ``proven`` says whether it finished.
+best start is improved by local search (pairs of reports) and then by the
+large-neighbourhood search of ``neighbourhood`` (a node budget, a fixed
+seed), neither of which ever places fewer reports nor lengthens the total
+span. Teams up to ``exact_up_to`` reports are then solved by branch and
+bound over the whole candidate family; ``proven`` says whether it finished.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from careerconv_core.domain.scheduling.candidates import Ledger, Options, Shape, Solution, score
+from careerconv_core.domain.scheduling.neighbourhood import search
 from careerconv_core.domain.scheduling.phases import phased
+from careerconv_core.domain.scheduling.room import most_placeable, week_limits
 from careerconv_core.domain.scheduling.search import exact, fill, first_fit, greedy, improve_pairs
 from careerconv_core.domain.scheduling.time import PairCalendar
 
@@ -30,6 +33,9 @@ def optimise(
     exact_up_to: int = 4,
     exact_budget: int = 20000,
     pair_budget: int = 16,
+    seed: int = 0,
+    lns_steps: int = 2000,
+    lns_nodes: int = 2000,
 ) -> tuple[Solution, bool]:
     """Best solution found, and whether it is proven optimal over the candidate family."""
     n = len(cals)
@@ -40,10 +46,10 @@ def optimise(
     tries: list[tuple[Solution, Ledger]] = []
     ledger = Ledger.empty(shape.cap, booked_usage)
     tries.append((first_fit(cals, shape, ledger), ledger))
-    weeks = {w for o in opts for w in o.cal.weeks}
-    room = sum(max(shape.cap - booked_usage.get(w, 0), 0) for w in weeks) if shape.cap else 0
+    limits = week_limits(cals, shape, booked_usage)
     # Not everyone can fit when their minutes exceed the cap's room in the window.
-    overfull = shape.cap is not None and reachable * sum(shape.lengths) > room
+    ceiling = most_placeable(limits, Ledger.empty(shape.cap, booked_usage), shape, reachable)
+    overfull = ceiling < reachable
     if not overfull:
         ledger = Ledger.empty(shape.cap, booked_usage)
         tries.append((greedy(opts, tight, shape, ledger, "span"), ledger))
@@ -64,6 +70,17 @@ def optimise(
     # cost a sixth more time and left a slightly longer total span.
     fill(opts, solution, shape, ledger)
     improve_pairs(opts, solution, shape, ledger, pair_budget)
+    search(
+        opts,
+        solution,
+        shape,
+        ledger,
+        seed=seed,
+        steps=lns_steps,
+        nodes=lns_nodes,
+        limits=limits,
+        ceiling=ceiling,
+    )
     if n <= exact_up_to:
         return exact(
             cals,

@@ -43,6 +43,7 @@ from careerconv_core.domain.scheduling.candidates import (
 from careerconv_core.domain.scheduling.follow_up_slots import place_follow_ups
 from careerconv_core.domain.scheduling.optimise import optimise
 from careerconv_core.domain.scheduling.results import Blocker, Placement, TeamSchedule
+from careerconv_core.domain.scheduling.room import most_placeable, week_limits
 from careerconv_core.domain.scheduling.rules import SchedulingRules
 from careerconv_core.domain.scheduling.search import first_fit as first_fit_solution
 from careerconv_core.domain.scheduling.time import (
@@ -114,6 +115,16 @@ def _require_valid(
         raise first[1].error()
 
 
+def _ceiling(
+    cals: Sequence[PairCalendar], shape: Shape, usage: Mapping[int, int], opts: Sequence[Options] | None
+) -> tuple[int, int] | None:
+    """(at most placeable, reachable) when the window's cap room cannot hold every reachable report."""
+    options = opts if opts is not None else [Options.of(cal, shape) for cal in cals]
+    reachable = sum(1 for o in options if o.by_end)
+    most = most_placeable(week_limits(cals, shape, usage), Ledger.empty(shape.cap, usage), shape, reachable)
+    return (most, reachable) if most < reachable else None
+
+
 def _solve(
     manager: Person,
     reports: Sequence[Person],
@@ -148,6 +159,7 @@ def _solve(
             place(ledger, cal, triple, shape)
     placements: dict[str, Placement] = {}
     unplaced: dict[str, Blocker] = {}
+    ceiling = _ceiling(cals, shape, usage, opts) if None in solution else None
     for index, (report, cal, triple) in enumerate(zip(reports, cals, solution, strict=True)):
         if triple is None:
             unplaced[report.id] = diagnose(
@@ -159,6 +171,8 @@ def _solve(
                 ledger=ledger,
                 rules=rules,
                 options=opts[index] if opts is not None else None,
+                booked=usage,
+                ceiling=ceiling,
             )
         else:
             placements[report.id] = _placement(report.id, triple, shape, window)
