@@ -21,7 +21,7 @@ from careerconv_core.ports import BookingsRead
 from careerconv_core.services.base import ServiceBase, StepReport, one_plan_step
 
 _PLACING_ATTEMPTS = 10
-"""How often a placement is checked again when other processes keep booking the same manager."""
+"""How often a placement is read and checked again while others change its plan or book its manager."""
 
 
 class ConversationSteps(ServiceBase):
@@ -60,23 +60,27 @@ class ConversationSteps(ServiceBase):
         working hours, the separate days, the homework gap, and the weekly cap
         and overlaps with the manager's other career conversations (M11).
         Busy time in the calendars is the scheduler's to avoid (``reschedule``).
-        The store commits the placement only if the manager's bookings are
-        still those it was checked against; when another process booked one
-        meanwhile, the check runs again on the new bookings (up to ten times) (and then refuses
-        an overlap or a full week by the rule it breaks). With
-        ``expected_version`` the plan must still be at that version (what a
-        caller planned from), else ``ConcurrentChange``.
+        The store commits the placement only if the plan and the manager's
+        bookings are still those it was checked against; when another process
+        changed them meanwhile, the plan is read and checked again (up to ten
+        times), and then an overlap or a full week is refused by the rule it
+        breaks. With ``expected_version`` the plan must still be at that
+        version (what a caller planned from), else ``ConcurrentChange`` at once:
+        reading it again would place on a plan the caller did not see.
         """
-        attempt = 1
+        attempt = 0
         while True:
+            attempt += 1
+            last = attempt >= _PLACING_ATTEMPTS
             try:
                 return self._place_once(plan_id, person_id, slots, expected_version)
             except BookingsChanged:
-                if attempt >= _PLACING_ATTEMPTS:
+                if last:
                     raise
-                attempt += 1
+            except ConcurrentChange:
+                if last or expected_version is not None:
+                    raise
 
-    @one_plan_step
     def _place_once(
         self,
         plan_id: str,
