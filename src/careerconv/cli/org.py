@@ -11,6 +11,7 @@ from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
 
 if TYPE_CHECKING:  # building the parser loads no core
     from careerconv.app import App
+    from careerconv_core.domain.conversations import ConversationStatus
     from careerconv_core.domain.plan import CareerPlan
     from careerconv_core.services import OrgSyncReport
 
@@ -44,32 +45,33 @@ def _ids(ids: Sequence[str]) -> str:
     return listed + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
 
 
-def _plan(app: App, plan_id: str) -> CareerPlan | None:
+def _plans(app: App, report: OrgSyncReport) -> dict[str, CareerPlan | None]:
+    """Each plan the report names, read once (None for one no longer stored)."""
     from careerconv_core.errors import NotFound
 
-    try:
-        return app.store.load_plan(plan_id)
-    except NotFound:
-        return None
+    found: dict[str, CareerPlan | None] = {}
+    for plan_id in (*report.handoffs, *report.lapsed, *report.ended, *report.restored):
+        try:
+            found[plan_id] = app.store.load_plan(plan_id)
+        except NotFound:
+            found[plan_id] = None
+    return found
 
 
-def _whose(app: App, plan_id: str) -> str:
+def _whose(plan_id: str, plan: CareerPlan | None) -> str:
     """``jonas's plan 1a2b3c`` (the report named: a plan id alone tells a reader nothing)."""
-    plan = _plan(app, plan_id)
     return f"plan {plan_id}" if plan is None else f"{plan.report_id}'s plan {plan_id}"
 
 
-def _has_conversations(app: App, plan_id: str, status: str) -> bool:
-    """Whether the plan has conversations in ``status`` (``scheduled``, ``cancelled``)."""
-    from careerconv_core.domain.conversations import ConversationStatus
-
-    plan = _plan(app, plan_id)
-    wanted = ConversationStatus(status)
-    return plan is not None and any(c.status is wanted for c in plan.conversations)
+def _has_conversations(plan: CareerPlan | None, status: ConversationStatus) -> bool:
+    """Whether the plan has conversations in ``status``."""
+    return plan is not None and any(c.status is status for c in plan.conversations)
 
 
 def show_org_report(inv: Invocation, report: OrgSyncReport, app: App) -> None:
     """Who was added, updated, removed or kept; which plans start a handoff, end or reopen."""
+    from careerconv_core.domain.conversations import ConversationStatus
+
     dry = report.dry_run
     would = "would be " if dry else ""
     head = "org (dry run, nothing changed)" if dry else "org"
@@ -81,26 +83,27 @@ def show_org_report(inv: Invocation, report: OrgSyncReport, app: App) -> None:
         for label, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
             if ids:
                 inv.out(f"  {label}: {_ids(ids)}")
+    plans = _plans(app, report)
     handoff = "would be" if dry else "is"
     for plan_id in report.handoffs:
-        inv.out(
-            f"  manager change on {_whose(app, plan_id)}: the report {handoff} asked for consent first (M12)"
-        )
+        whose = _whose(plan_id, plans[plan_id])
+        inv.out(f"  manager change on {whose}: the report {handoff} asked for consent first (M12)")
     lapse = "would lapse" if dry else "lapsed"
     for plan_id in report.lapsed:
-        inv.out(f"  manager change on {_whose(app, plan_id)}: the proposal, not yet accepted, {lapse} (M1)")
+        whose = _whose(plan_id, plans[plan_id])
+        inv.out(f"  manager change on {whose}: the proposal, not yet accepted, {lapse} (M1)")
     for plan_id in report.ended:
-        booked = dry and _has_conversations(app, plan_id, "scheduled")
+        booked = dry and _has_conversations(plans[plan_id], ConversationStatus.SCHEDULED)
         cancel = "; its booked conversations would be cancelled" if booked else ""
-        inv.out(f"  {_whose(app, plan_id)} {would}ended: the report left{cancel}")
+        inv.out(f"  {_whose(plan_id, plans[plan_id])} {would}ended: the report left{cancel}")
     for plan_id in report.restored:
+        plan = plans[plan_id]
         again = ""
-        if _has_conversations(app, plan_id, "cancelled"):
-            plan = _plan(app, plan_id)
-            report_id = plan.report_id if plan else "REPORT"
-            again = f"; its conversations were cancelled: 'careerconv schedule {report_id}' places them again"
+        if plan is not None and _has_conversations(plan, ConversationStatus.CANCELLED):
+            command = f"careerconv schedule {plan.report_id}"
+            again = f"; its conversations were cancelled: '{command}' places them again"
         back = "the report is back within the grace period"
-        inv.out(f"  {_whose(app, plan_id)} {would}reopened: {back}{again}")
+        inv.out(f"  {_whose(plan_id, plan)} {would}reopened: {back}{again}")
     if report.missing:
         inv.out(
             f"  {len(report.missing)} stored people are not in this read and were kept "
