@@ -85,6 +85,43 @@ class CalendarBackend(Protocol):
         ...
 
 
+class AttendeeAnswer(enum.Enum):
+    """How an attendee answered an invite (RFC 5545 PARTSTAT, Google and Graph alike)."""
+
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+    NEEDS_ACTION = "needs_action"  # not answered yet
+
+
+@frozen
+class AnswersReport:
+    """Attendees' answers per invite uid, each keyed by the attendee's e-mail address
+    (lower case), or ``available=False`` with the reason why they could not be read.
+
+    A uid the calendar does not know is left out; ``removed`` lists uids whose
+    event a person deleted from the calendar, which the core reports as a conflict.
+    """
+
+    answers: Mapping[str, Mapping[str, AttendeeAnswer]]
+    available: bool = True
+    reason: str = ""
+    removed: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class AnswersRead(Protocol):
+    """A calendar (or a mailbox of iMIP REPLYs) that can tell how attendees answered.
+
+    Optional beside ``CalendarBackend``: the core asks only adapters that
+    implement it, with the uids it delivered through that adapter.
+    """
+
+    def answers(self, uids: Sequence[str]) -> AnswersReport:
+        """The answers each attendee gave to each of ``uids``."""
+        ...
+
+
 @runtime_checkable
 class TicketTracker(Protocol):
     """Tracks GROW actions as tickets and reports their status back."""
