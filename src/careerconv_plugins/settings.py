@@ -1,4 +1,4 @@
-"""Reading adapter settings the same way in every adapter: secrets, their names, timeouts.
+"""Reading adapter settings the same way in every adapter: secrets, their names, timeouts, URLs.
 
 A secret never sits in the settings: a setting names the environment variable
 that holds it. A message may name that variable, never its value, and not
@@ -7,12 +7,16 @@ even the name when it looks like a secret pasted in its place.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from careerconv_core.errors import ConfigurationError
 
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+
+_LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
 def shown_env(name: str) -> str:
@@ -68,3 +72,54 @@ def seconds_setting(
             f"{where}: setting {name!r} must be a number of seconds between 0 and {most:g}"
         )
     return value
+
+
+def service_url(url: str, *, where: str, setting: str, example: str) -> str:
+    """``url`` as a service's address, checked the one way every adapter checks it.
+
+    It must be ``https://`` with a host; ``http://`` is accepted only for a
+    server on this machine (a loopback address or ``localhost``), since over
+    the network the credential and the plan's texts would travel unencrypted.
+    A user or password inside the URL is refused: it would end up in logs and
+    error messages, so credentials come from their own settings. Messages
+    never repeat the URL, which may hold a secret.
+
+    :param where: names the adapter in messages, such as ``calendar 'caldav'``.
+    :param setting: the setting's name, such as ``url``.
+    :param example: a working value for the fix, such as ``https://dav.example.com/cal/``.
+    :raises ConfigurationError: any of the above, naming the setting and the fix.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        has_credentials = bool(parts.username or parts.password)
+    except ValueError:  # an unclosed [ or a port that is not a number
+        parts, host, has_credentials = urlsplit(""), "", False
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigurationError(
+            f"{where}: setting {setting!r} must be the service's https:// address, "
+            f'for example {setting} = "{example}"'
+        )
+    if has_credentials:
+        raise ConfigurationError(
+            f"{where}: setting {setting!r} must not hold a user or password; remove them from the "
+            "address and give them in the adapter's own settings (the secret through an "
+            "environment variable)"
+        )
+    if parts.scheme == "http" and not _on_this_machine(host):
+        raise ConfigurationError(
+            f"{where}: setting {setting!r} must use https:// (over http:// the credential and the "
+            "texts sent would cross the network unencrypted); http:// is accepted only for a "
+            "server on this machine (127.0.0.1, ::1 or localhost)"
+        )
+    return text
+
+
+def _on_this_machine(host: str) -> bool:
+    if host.lower() in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

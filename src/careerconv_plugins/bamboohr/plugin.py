@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from careerconv_core.domain.people import zone
 from careerconv_core.errors import ConfigurationError, InvalidInput
@@ -27,7 +26,7 @@ from careerconv_core.ports import HrisRecordWriter, HrisSource
 from careerconv_core.setting import Setting, SettingType
 from careerconv_plugins.bamboohr.mapping import EmployeeEvent
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
-from careerconv_plugins.settings import shown_env
+from careerconv_plugins.settings import service_url, shown_env
 
 if TYPE_CHECKING:
     from careerconv_plugins.bamboohr.client import BambooHrClient
@@ -49,7 +48,6 @@ def _client_class() -> type[BambooHrClient]:
 
 DEFAULT_KEY_ENV = "CAREERCONV_BAMBOOHR_API_KEY"
 DEFAULT_SECRET_ENV = "CAREERCONV_BAMBOOHR_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _COMMON = (
     "company",
     "api_key_env",
@@ -86,12 +84,12 @@ def make_client(settings: Mapping[str, str]) -> BambooHrClient:
         raise ConfigurationError(
             "bamboohr: setting 'company' must be your BambooHR subdomain (acme for acme.bamboohr.com)"
         )
-    base_url = (settings.get("base_url") or "https://api.bamboohr.com").strip()
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError("bamboohr: setting 'base_url' must be an https URL")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        raise ConfigurationError("bamboohr: setting 'base_url' must use https (http only for 127.0.0.1)")
+    base_url = service_url(
+        settings.get("base_url") or "https://api.bamboohr.com",
+        where="bamboohr",
+        setting="base_url",
+        example="https://api.bamboohr.com",
+    )
     key_env = (settings.get("api_key_env") or DEFAULT_KEY_ENV).strip()
     key = _secret(settings, "api_key_env", DEFAULT_KEY_ENV)
     return _client_class()(base_url, company, key, key_env=key_env, timeout=_timeout(settings))

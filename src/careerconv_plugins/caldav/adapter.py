@@ -36,7 +36,7 @@ from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.caldav.client import CalDavClient, CalendarGoneError
 from careerconv_plugins.ics import mapping
 from careerconv_plugins.outcomes import error_outcome
-from careerconv_plugins.settings import password_from_env, seconds_setting
+from careerconv_plugins.settings import password_from_env, seconds_setting, service_url
 
 _BUSY_TYPES = {"BUSY", "BUSY-UNAVAILABLE", "BUSY-TENTATIVE"}
 _WHERE = "calendar 'caldav'"
@@ -254,12 +254,9 @@ def from_settings(settings: Mapping[str, str], *, environ: Mapping[str, str] | N
     (default true), ``calendar_name``, ``busy_urls`` (a template per person).
     """
     env = os.environ if environ is None else environ
-    url = settings.get("url", "").strip()
-    if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            "calendar 'caldav': setting 'url' must be the calendar's http(s) URL, for example "
-            'url = "https://dav.example.com/mara/career/"'
-        )
+    url = service_url(
+        settings.get("url", ""), where=_WHERE, setting="url", example="https://dav.example.com/mara/career/"
+    )
     user = settings.get("user", "").strip()
     password = password_from_env(settings, env, where=_WHERE, what="the account's password")
     timeout = seconds_setting(settings, "timeout", where=_WHERE, default=10, most=300)
@@ -276,6 +273,14 @@ def from_settings(settings: Mapping[str, str], *, environ: Mapping[str, str] | N
         raise ConfigurationError(
             "calendar 'caldav': setting 'busy_urls' may only use {person_id} and {email}"
         ) from None
+    if busy_urls:
+        # Checked with stand-in values: each person's address must pass the same rule as 'url'.
+        service_url(
+            busy_urls.format(person_id="someone", email="someone@example.com"),
+            where=_WHERE,
+            setting="busy_urls",
+            example="https://dav.example.com/{person_id}/calendar/",
+        )
     client = CalDavClient(url, user, password, timeout=timeout)
     return CalDavCalendar(
         client,

@@ -11,19 +11,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisSource
 from careerconv_core.setting import Setting, SettingType
-from careerconv_plugins.settings import shown_env
+from careerconv_plugins.settings import service_url, shown_env
 
 if TYPE_CHECKING:
     from careerconv_plugins.scim.adapter import ScimSource
 
 DEFAULT_TOKEN_ENV = "CAREERCONV_SCIM_TOKEN"  # noqa: S105 - the variable's name, not a token
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _number(settings: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
@@ -41,17 +39,9 @@ def _number(settings: Mapping[str, str], name: str, default: float, low: float, 
 
 def make_source(settings: Mapping[str, str]) -> ScimSource:
     """Build the SCIM source; reads the token from the environment variable named."""
-    url = (settings.get("url") or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            "scim: setting 'url' must be the SCIM service root, such as https://idp.example.com/scim/v2"
-        )
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        # The bearer token would cross the network in clear.
-        raise ConfigurationError("scim: setting 'url' must use https (http only for 127.0.0.1)")
-    if parts.username or parts.password:
-        raise ConfigurationError("scim: setting 'url' must not hold credentials; use token_env")
+    url = service_url(
+        settings.get("url") or "", where="scim", setting="url", example="https://idp.example.com/scim/v2"
+    )
     token_env = (settings.get("token_env") or DEFAULT_TOKEN_ENV).strip()
     token = os.environ.get(token_env, "").strip()
     if not token:
