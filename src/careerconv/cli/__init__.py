@@ -127,7 +127,10 @@ def _run(args: argparse.Namespace, inv: Invocation) -> int:
     from careerconv_core.errors import CareerconvError
 
     try:
-        args.fn(args, inv)
+        try:
+            args.fn(args, inv)
+        finally:
+            inv.close()
         inv.stdout.flush()  # here, so that a reader gone away is noticed below
     except UsageError as exc:
         inv.err(f"careerconv {args.command}: {exc}")

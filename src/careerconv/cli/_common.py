@@ -81,12 +81,27 @@ class Invocation:
         self.stdin = sys.stdin if stdin is None else stdin
         self.stdout = sys.stdout if stdout is None else stdout
         self.stderr = sys.stderr if stderr is None else stderr
+        self._opened: list[App] = []
 
     def app(self) -> App:
-        """The application configured in ``home``, on this invocation's clock."""
+        """The application configured in ``home``, on this invocation's clock.
+
+        It is closed by ``close`` when the command ends, however it ends.
+        """
         from careerconv.app import App
 
-        return App.load(self.home, clock=self.clock)
+        app = App.load(self.home, clock=self.clock)
+        self._opened.append(app)
+        return app
+
+    def close(self) -> None:
+        """Close every application this run opened (its store's connection with it).
+
+        Left to the garbage collector, an in-process caller running many
+        commands would hold a connection (and a PostgreSQL slot) per command.
+        """
+        while self._opened:
+            self._opened.pop().close()
 
     def out(self, text: str = "") -> None:
         """One line on standard output."""
