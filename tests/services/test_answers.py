@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import pytest
+from attrs import evolve
 
 from careerconv_core import serialization
 from careerconv_core.dispatch import Dispatcher
@@ -21,8 +22,8 @@ from careerconv_core.domain.notices import NoticeKind
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import AdapterError
 from careerconv_core.outbox import Channel
-from careerconv_core.ports import AnswersRead, AnswersReport, AttendeeAnswer
-from careerconv_core.testing import RecordingCalendar
+from careerconv_core.ports import AnswersRead, AnswersReport, AttendeeAnswer, PlanChange
+from careerconv_core.testing import InMemoryStore, RecordingCalendar
 from careerconv_core.views import InviteKind, NoticeView
 from support.flows import started
 from support.world import World
@@ -196,3 +197,34 @@ def test_every_move_command_is_one_the_command_line_takes(kind: InviteKind) -> N
     for line in found:
         args = build_parser().parse_args(shlex.split(line)[1:])
         assert args.fn is not None
+
+
+class RacingStore(InMemoryStore):
+    """A store where another process changes the plan right after it is read, once."""
+
+    armed = False
+
+    def load_plan(self, plan_id: str) -> CareerPlan:
+        plan = super().load_plan(plan_id)
+        if self.armed:
+            self.armed = False
+            other = evolve(plan, version=plan.version + 1, last_touched_at=plan.last_touched_at)
+            self.commit(PlanChange(plans=(other,)))
+        return plan
+
+
+def test_a_plan_changed_while_answers_are_recorded_is_read_again_not_refused() -> None:
+    world = World(store=RacingStore())
+    plan_id = started(world)
+    world.dispatcher().run_once()
+    uid = plan_id + LIFE_STORY
+    store = world.store
+    assert isinstance(store, RacingStore)
+    store.armed = True
+    report = world.services.read_answers(
+        [("calendar", Answers({uid: {"rae@example.com": AttendeeAnswer.DECLINED}}))]
+    )
+    assert [s.answer for s in report.new] == [Answer.DECLINED]
+    answer = world.store.load_plan(plan_id).answer_of(uid, "r1")
+    assert answer is not None and answer.answer is Answer.DECLINED
+    assert len(_notices(world)) == 1

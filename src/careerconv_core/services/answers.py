@@ -21,15 +21,16 @@ from datetime import datetime
 from attrs import frozen
 
 from careerconv_core import projections
+from careerconv_core.boundary import checked
 from careerconv_core.domain.answers import REMOVED_BY, Answer, MeetingAnswer
 from careerconv_core.domain.events import EventName
 from careerconv_core.domain.notices import NoticeKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import CareerconvError, NotFound
-from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
+from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import AnswersRead, AnswersReport, AttendeeAnswer
-from careerconv_core.services.base import ServiceBase, safe_message
+from careerconv_core.services.base import ServiceBase, one_plan_step, safe_message
 from careerconv_core.views import InviteKind, InviteMethod, InviteView
 
 log = logging.getLogger(__name__)
@@ -120,14 +121,16 @@ class AnswerSteps(ServiceBase):
         return [(invites[a.uid], a) for a in plan.standing_answers(sequences)]
 
     def delivered_uids(self, adapter: str) -> set[str]:
-        """The invite uids the outbox shows delivered through the adapter named ``adapter``."""
+        """The invite uids the outbox shows delivered through the adapter named ``adapter``
+        (by any entry of the uid: a later one may still be pending, or have failed)."""
         prefix = f"{Channel.CALENDAR.value}:"
         return {
             e.key.removeprefix(prefix)
-            for e in self.store.outbox([OutboxStatus.DELIVERED.value, OutboxStatus.PENDING.value])
+            for e in self.store.outbox()
             if e.channel is Channel.CALENDAR and adapter in e.delivered_to
         }
 
+    @checked
     def read_answers(
         self,
         sources: Sequence[tuple[str, AnswersRead]],
@@ -200,9 +203,11 @@ class AnswerSteps(ServiceBase):
             if uid in asked:
                 yield MeetingAnswer(uid, REMOVED_BY, Answer.REMOVED, asked[uid].invite.sequence, at)
 
+    @one_plan_step
     def _record(
         self, plan_id: str, answers: list[MeetingAnswer], upcoming: Mapping[str, _Upcoming], at: datetime
     ) -> tuple[list[AnswerSeen], list[str]]:
+        """Record one plan's answers; read again and tried again if the plan changed meanwhile."""
         plan = self.store.load_plan(plan_id)  # as stored now: the commit checks its version
         after, new = plan.with_answers(answers)
         if not new:
