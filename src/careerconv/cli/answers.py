@@ -48,9 +48,11 @@ def answer_lines(app: App, manager_id: str | None = None) -> list[str]:
     with the command that moves it."""
     from careerconv_core.domain.answers import Answer
     from careerconv_core.domain.when import local
+    from careerconv_core.services import Services
     from careerconv_core.services.answers import move_command
 
-    svc = app.services()
+    # Only the store is read: no calendar is built, so 'status' works whatever they need.
+    svc = Services(app.store, app.clock, lambda: "", app.settings)
     lines: list[str] = []
     for plan in sorted(app.store.find_plans(manager_id=manager_id), key=lambda p: p.report_id):
         if not plan.status.is_open or not plan.answers:
