@@ -33,6 +33,9 @@ from careerconv_plugins.settings import seconds_setting, shown_env
 _PORTS = {"tls": 993, "starttls": 143, "none": 143}
 _BATCH = 50  # messages per FETCH: a bounded answer, few round trips
 _UID = re.compile(rb"UID (\d+)")
+_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+MOST_BYTES = 1 << 20
+"""The largest message read: a REPLY is a few kilobytes; anything bigger is not one."""
 ADAPTER = "imip"
 
 
@@ -210,15 +213,31 @@ class ReplyMailbox:
         self.fetched = 0
         for start in range(0, len(new), _BATCH):
             batch = new[start : start + _BATCH]
-            typ, parts = imap.uid("FETCH", ",".join(map(str, batch)), "(UID BODY.PEEK[])")
-            if typ != "OK":
-                raise imaplib.IMAP4.error("FETCH")
-            for part in parts:
-                if isinstance(part, tuple) and _UID.search(part[0]):
-                    self.fetched += 1
-                    found += replies_of(part[1])
+            small = self._small(imap, batch)
+            if small:
+                typ, parts = imap.uid("FETCH", ",".join(map(str, small)), "(UID BODY.PEEK[])")
+                if typ != "OK":
+                    raise imaplib.IMAP4.error("FETCH")
+                for part in parts:
+                    if isinstance(part, tuple) and _UID.search(part[0]):
+                        self.fetched += 1
+                        found += replies_of(part[1])
             last = max(last, batch[-1])
         return found, last
+
+    @staticmethod
+    def _small(imap: imaplib.IMAP4, batch: list[int]) -> list[int]:
+        """The messages of ``batch`` no larger than a REPLY can be; big mail is left unread."""
+        typ, parts = imap.uid("FETCH", ",".join(map(str, batch)), "(UID RFC822.SIZE)")
+        if typ != "OK":
+            raise imaplib.IMAP4.error("FETCH")
+        out = []
+        for part in parts:
+            line = part[0] if isinstance(part, tuple) else part
+            uid, size = _UID.search(line or b""), _SIZE.search(line or b"")
+            if uid and size and int(size.group(1)) <= MOST_BYTES:
+                out.append(int(uid.group(1)))
+        return sorted(out)
 
     def _load(self) -> tuple[int, int, dict[tuple[str, str], Reply]]:
         if self.state_file is None:

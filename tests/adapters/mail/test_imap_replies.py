@@ -17,6 +17,7 @@ import pytest
 from careerconv_core.errors import AdapterError, ConfigurationError
 from careerconv_core.ports import AnswersRead, AttendeeAnswer
 from careerconv_plugins.mail.calendar_adapter import REPLIES_STATE, ImipCalendar, imip_from_settings
+from careerconv_plugins.mail.imap import MOST_BYTES
 from careerconv_plugins.mail.replies import replies_of
 from servers.imap import IMAP_PASSWORD, IMAP_USER, ImapServer
 
@@ -225,3 +226,17 @@ def test_a_reply_with_several_events_and_no_partstat() -> None:
     raw = reply(UID, "rae@example.com", "DELEGATED")
     assert replies_of(raw) == [], "a PARTSTAT careerconv has no word for is not an answer"
     assert replies_of(plain("x")) == []
+
+
+def test_mail_too_big_to_be_a_reply_is_not_fetched(imap_server: ImapServer) -> None:
+    big = EmailMessage()
+    big["From"] = "someone@example.com"
+    big["Subject"] = "slides"
+    big.set_content("see attached")
+    big.add_attachment(b"x" * (MOST_BYTES + 1), maintype="application", subtype="octet-stream")
+    imap_server.append(big.as_bytes())
+    imap_server.append(reply(UID, "rae@example.com", "DECLINED"))
+    backend = _imip(imap_server)
+    assert backend.answers([UID]).answers == {UID: {"rae@example.com": AttendeeAnswer.DECLINED}}
+    assert backend.mailbox.fetched == 1  # type: ignore[attr-defined]
+    assert imap_server.count() == 2
