@@ -92,6 +92,7 @@ class AnswerSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     def upcoming_invites(self, at: datetime | None = None) -> dict[str, tuple[CareerPlan, InviteView]]:
         """Every invite still ahead (not cancelled, not yet ended) of every open plan, by uid."""
         at = at or self.now()
@@ -108,6 +109,7 @@ class AnswerSteps(ServiceBase):
                     out[uid] = (plan, view)
         return out
 
+    @checked
     def standing_answers(self, plan: CareerPlan) -> list[tuple[InviteView, MeetingAnswer]]:
         """The declines, tentative answers and removals that still stand against the plan's
         upcoming meetings, each with its invite: what ``status`` and ``due`` show."""
@@ -120,6 +122,7 @@ class AnswerSteps(ServiceBase):
         sequences = {uid: v.sequence for uid, v in invites.items()}
         return [(invites[a.uid], a) for a in plan.standing_answers(sequences)]
 
+    @checked
     def delivered_uids(self, adapter: str) -> set[str]:
         """The invite uids the outbox shows delivered through the adapter named ``adapter``
         (by any entry of the uid: a later one may still be pending, or have failed)."""
