@@ -121,12 +121,13 @@ class ReplyMailbox:
 
     def answers(self, uids: Sequence[str]) -> AnswersReport:
         """The newest answer of each attendee to each of ``uids`` found in the folder."""
-        validity, last, kept = self._load()
+        mailbox, validity, last, kept = self._load()
         imap = self._open()
         try:
             now_validity = self._examine(imap)
-            if now_validity != validity:
-                last = 0  # a new folder under the same name: read it again, answers are kept
+            if (mailbox, now_validity) != (self._mailbox(), validity):
+                # Another folder, or a new one under the same name: read it all, answers are kept.
+                last = 0
             found, last = self._read_new(imap, last)
         except (OSError, imaplib.IMAP4.error) as exc:
             raise AdapterError(
@@ -239,9 +240,14 @@ class ReplyMailbox:
                 out.append(int(uid.group(1)))
         return sorted(out)
 
-    def _load(self) -> tuple[int, int, dict[tuple[str, str], Reply]]:
+    def _mailbox(self) -> str:
+        """Which folder the remembered UIDs are of: message UIDs mean nothing in another."""
+        s = self.settings
+        return f"{s.user}@{s.host}:{s.port}/{s.folder}"
+
+    def _load(self) -> tuple[str, int, int, dict[tuple[str, str], Reply]]:
         if self.state_file is None:
-            return 0, 0, {}
+            return "", 0, 0, {}
         try:
             text = read_text(self.state_file)
             state = json.loads(text) if text else {}
@@ -249,14 +255,20 @@ class ReplyMailbox:
                 Reply(r[0], r[1], AttendeeAnswer(r[2]), int(r[3]), datetime.fromisoformat(r[4]))
                 for r in state.get("replies", [])
             ]
-            return int(state.get("uidvalidity", 0)), int(state.get("last_uid", 0)), newest(replies)
+            return (
+                str(state.get("mailbox", "")),
+                int(state.get("uidvalidity", 0)),
+                int(state.get("last_uid", 0)),
+                newest(replies),
+            )
         except (OSError, ValueError, TypeError, IndexError, AttributeError):
-            return 0, 0, {}  # an unreadable memory: read the folder again, nothing is lost
+            return "", 0, 0, {}  # an unreadable memory: read the folder again, nothing is lost
 
     def _save(self, validity: int, last: int, replies: Iterable[Reply]) -> None:
         if self.state_file is None:
             return
         state = {
+            "mailbox": self._mailbox(),
             "uidvalidity": validity,
             "last_uid": last,
             "replies": [[r.uid, r.address, r.answer.value, r.sequence, r.stamp.isoformat()] for r in replies],

@@ -7,6 +7,7 @@ the ``AnswersRead`` port.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -240,3 +241,22 @@ def test_mail_too_big_to_be_a_reply_is_not_fetched(imap_server: ImapServer) -> N
     assert backend.answers([UID]).answers == {UID: {"rae@example.com": AttendeeAnswer.DECLINED}}
     assert backend.mailbox.fetched == 1  # type: ignore[attr-defined]
     assert imap_server.count() == 2
+
+
+def test_another_folder_is_read_from_its_start(imap_server: ImapServer, tmp_path: Path) -> None:
+    imap_server.append(reply(UID, "rae@example.com", "DECLINED"))
+    imap_server.append(plain("one"))
+    _imip(imap_server, tmp_path).answers([UID])  # INBOX read up to UID 2
+    imap_server.append(reply(UID, "maya@example.com", "ACCEPTED"), folder="Replies")  # UID 1 there
+    # UIDVALIDITY is per folder: two folders may well share one (RFC 3501), as these do now.
+    imap = imap_server.connect()
+    imap.select("Replies", readonly=True)
+    _, data = imap.response("UIDVALIDITY")
+    imap.logout()
+    state = tmp_path / REPLIES_STATE
+    remembered = json.loads(state.read_text())
+    remembered["uidvalidity"] = int(data[0])
+    state.write_text(json.dumps(remembered))
+    report = _imip(imap_server, tmp_path, imap_folder="Replies").answers([UID])
+    assert report.answers[UID]["maya@example.com"] is AttendeeAnswer.ACCEPTED, "UID 1 of Replies is read"
+    assert report.answers[UID]["rae@example.com"] is AttendeeAnswer.DECLINED, "answers read before are kept"
