@@ -228,3 +228,25 @@ def test_a_plan_changed_while_answers_are_recorded_is_read_again_not_refused() -
     answer = world.store.load_plan(plan_id).answer_of(uid, "r1")
     assert answer is not None and answer.answer is Answer.DECLINED
     assert len(_notices(world)) == 1
+
+
+def test_two_calendars_that_disagree_tell_the_manager_once_not_on_every_poll() -> None:
+    world, plan_id = _world("google", "imip")
+    uid = plan_id + LIFE_STORY
+    api = Answers({uid: {"rae@example.com": AttendeeAnswer.ACCEPTED}})
+    mail = Answers({uid: {"rae@example.com": AttendeeAnswer.DECLINED}})  # an older REPLY
+    for _ in range(3):
+        world.services.read_answers([("google", api), ("imip", mail)])
+    assert len(_notices(world)) == 1
+    plan = world.store.load_plan(plan_id)
+    assert {(a.source, a.answer) for a in plan.answers} == {
+        ("google", Answer.ACCEPTED),
+        ("imip", Answer.DECLINED),
+    }
+
+    world.clock.advance(hours=1)
+    api.said = {uid: {"rae@example.com": AttendeeAnswer.TENTATIVE}}  # news from one calendar
+    world.services.read_answers([("google", api), ("imip", mail)])
+    latest = world.store.load_plan(plan_id).answer_of(uid, "r1")
+    assert latest is not None and (latest.source, latest.answer) == ("google", Answer.TENTATIVE)
+    assert [n.kind for n in _notices(world)] == [NoticeKind.DECLINED, NoticeKind.TENTATIVE]

@@ -53,6 +53,7 @@ class MeetingAnswer:
     sequence: int
     read_at: datetime
     mark: str = ""
+    source: str = ""  # the calendar it was read from, by its configured name
 
     def __attrs_post_init__(self) -> None:
         require_aware(self.read_at, "answer.read_at")
@@ -67,26 +68,28 @@ class AnswersPart(PlanPart):
         answers: tuple[MeetingAnswer, ...]
 
     def answer_of(self, uid: str, person_id: str) -> MeetingAnswer | None:
-        """The latest answer ``person_id`` gave to the meeting ``uid``, if one was read."""
-        for a in self.answers:
-            if a.uid == uid and a.person_id == person_id:
-                return a
-        return None
+        """The latest answer ``person_id`` gave to the meeting ``uid``, if one was read.
+
+        Read from several calendars, the one that changed last is the latest word.
+        """
+        found = [a for a in self.answers if a.uid == uid and a.person_id == person_id]
+        return max(found, key=lambda a: a.read_at) if found else None
 
     def with_answers(self, read: Iterable[MeetingAnswer]) -> tuple[Self, tuple[MeetingAnswer, ...]]:
         """This plan with ``read`` recorded, and those of them that are new answers.
 
         An answer is new when the person's word or the calendar's mark differs
-        from what is stored; the same answer read again changes nothing, so a
-        poll repeated changes no plan and tells nobody twice.
+        from what the same calendar told before; the same answer read again
+        changes nothing, so a poll repeated changes no plan and tells nobody
+        twice, even where two calendars disagree.
         """
-        kept = {(a.uid, a.person_id): a for a in self.answers}
+        kept = {(a.uid, a.person_id, a.source): a for a in self.answers}
         new: list[MeetingAnswer] = []
         for a in read:
-            old = kept.get((a.uid, a.person_id))
+            old = kept.get((a.uid, a.person_id, a.source))
             if old is not None and (old.answer, old.mark) == (a.answer, a.mark):
                 continue
-            kept[(a.uid, a.person_id)] = a
+            kept[(a.uid, a.person_id, a.source)] = a
             new.append(a)
         if not new:
             return self, ()
@@ -99,8 +102,13 @@ class AnswersPart(PlanPart):
         answer read before the meeting was moved, or to a meeting no longer
         upcoming, no longer stands.
         """
+        latest: dict[tuple[str, str], MeetingAnswer] = {}
+        for a in self.answers:
+            key = (a.uid, a.person_id)
+            if key not in latest or a.read_at >= latest[key].read_at:
+                latest[key] = a
         return tuple(
             a
-            for a in self.answers
+            for a in latest.values()
             if a.answer.stands_against and a.uid in sequences and a.sequence >= sequences[a.uid]
         )

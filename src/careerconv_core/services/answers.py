@@ -160,7 +160,7 @@ class AnswerSteps(ServiceBase):
                 unavailable[name] = report.reason or "unavailable"
                 log.warning("answers %s: unavailable: %s", name, unavailable[name])
             else:
-                answers = list(self._answers(report, {u: upcoming[u] for u in uids}, at))
+                answers = list(self._answers(name, report, {u: upcoming[u] for u in uids}, at))
                 read[name] = len(answers)
                 for a in answers:
                     by_plan.setdefault(upcoming[a.uid].plan.id, []).append(a)
@@ -187,7 +187,7 @@ class AnswerSteps(ServiceBase):
 
     @staticmethod
     def _answers(
-        report: AnswersReport, asked: Mapping[str, _Upcoming], at: datetime
+        source: str, report: AnswersReport, asked: Mapping[str, _Upcoming], at: datetime
     ) -> Iterable[MeetingAnswer]:
         """The report's answers for the meetings asked, by person id; unknown addresses left out."""
         marks = report.marks
@@ -201,10 +201,12 @@ class AnswerSteps(ServiceBase):
                 if person is None or answer not in _ANSWERS:
                     continue
                 mark = marks.get(uid, {}).get(address, "")
-                yield MeetingAnswer(uid, person, _ANSWERS[answer], meeting.invite.sequence, at, mark)
+                sequence = meeting.invite.sequence
+                yield MeetingAnswer(uid, person, _ANSWERS[answer], sequence, at, mark, source)
         for uid in report.removed:
             if uid in asked:
-                yield MeetingAnswer(uid, REMOVED_BY, Answer.REMOVED, asked[uid].invite.sequence, at)
+                sequence = asked[uid].invite.sequence
+                yield MeetingAnswer(uid, REMOVED_BY, Answer.REMOVED, sequence, at, source=source)
 
     @one_plan_step
     def _record(
