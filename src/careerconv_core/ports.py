@@ -102,7 +102,7 @@ class AnswersReport:
     A uid the calendar does not know is left out; ``removed`` lists uids whose
     event a person deleted from the calendar, which the core reports as a conflict.
     ``marks`` may give, per uid and address, the calendar's own sign of which
-    answer it is (an iMIP REPLY's SEQUENCE and DTSTAMP): the same word under a
+    answer it is (the SEQUENCE an iMIP REPLY answered): the same word under a
     new mark is a new answer (a decline of the moved meeting too), while an
     answer read again under the same mark is not. Without marks, an answer is
     new when its word changes.

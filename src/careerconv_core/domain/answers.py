@@ -1,11 +1,11 @@
 """How attendees answered the invites of a plan's meetings, as read back from their calendars.
 
-An answer is kept per meeting (its invite uid) and per person, with when it
-was read and the meeting's SEQUENCE at that moment: a meeting moved after a
-decline has a higher SEQUENCE, so the old decline no longer stands against
-it. ``mark`` is the calendar's own sign of which answer it is (an iMIP
-REPLY's SEQUENCE and DTSTAMP), so the same word given again to a moved
-meeting counts as a new answer, and one read on every poll does not.
+An answer is kept per meeting (its invite uid), per person and per calendar,
+with when it was read and the meeting's SEQUENCE at that moment: a meeting
+moved after a decline has a higher SEQUENCE, so the old decline no longer
+stands against it. ``mark`` is the calendar's own sign of which answer it is
+(the SEQUENCE an iMIP REPLY answered), so the same word given again to a
+moved meeting counts as a new answer, and one read on every poll does not.
 """
 
 from __future__ import annotations

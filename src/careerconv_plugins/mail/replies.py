@@ -45,8 +45,12 @@ class Reply:
 
     @property
     def mark(self) -> str:
-        """The answer's own sign, for ``AnswersReport.marks``."""
-        return f"{self.sequence}|{self.stamp:%Y%m%dT%H%M%SZ}"
+        """The answer's own sign, for ``AnswersReport.marks``: the SEQUENCE it answered.
+
+        The same word sent again to the same SEQUENCE (a client that mails its
+        REPLY twice) is the same answer; to a moved meeting, a new one.
+        """
+        return str(self.sequence)
 
 
 def _calendars(raw: bytes) -> Iterable[bytes]:

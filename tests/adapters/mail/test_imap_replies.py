@@ -102,7 +102,7 @@ def test_replies_are_read_newest_answer_per_attendee_and_uid(imap_server: ImapSe
     assert report.answers == {
         UID: {"rae@example.com": AttendeeAnswer.DECLINED, "maya@example.com": AttendeeAnswer.ACCEPTED}
     }, "only the uid asked, and per attendee the newest by SEQUENCE, then DTSTAMP"
-    assert report.marks[UID]["rae@example.com"] == "1|20261201T090000Z"
+    assert report.marks[UID]["rae@example.com"] == "1", "the SEQUENCE answered"
 
 
 def test_mail_that_is_not_a_reply_is_left_alone_and_nothing_is_marked(imap_server: ImapServer) -> None:
@@ -260,3 +260,15 @@ def test_another_folder_is_read_from_its_start(imap_server: ImapServer, tmp_path
     report = _imip(imap_server, tmp_path, imap_folder="Replies").answers([UID])
     assert report.answers[UID]["maya@example.com"] is AttendeeAnswer.ACCEPTED, "UID 1 of Replies is read"
     assert report.answers[UID]["rae@example.com"] is AttendeeAnswer.DECLINED, "answers read before are kept"
+
+
+def test_a_reply_mailed_twice_is_one_answer_and_one_to_the_moved_meeting_is_another(
+    imap_server: ImapServer,
+) -> None:
+    imap_server.append(reply(UID, "rae@example.com", "DECLINED", sequence=0))
+    first = _imip(imap_server).answers([UID]).marks[UID]["rae@example.com"]
+    later = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    imap_server.append(reply(UID, "rae@example.com", "DECLINED", sequence=0, stamp=later))
+    assert _imip(imap_server).answers([UID]).marks[UID]["rae@example.com"] == first
+    imap_server.append(reply(UID, "rae@example.com", "DECLINED", sequence=1, stamp=later))
+    assert _imip(imap_server).answers([UID]).marks[UID]["rae@example.com"] != first
