@@ -17,7 +17,7 @@ from pathlib import Path
 import icalendar
 
 from careerconv_core.errors import AdapterError, CareerconvError
-from careerconv_core.ports import AnswersReport, BusyReport, DeliveryOutcome, OutcomeStatus
+from careerconv_core.ports import AnswersReport, AttendeeAnswer, BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.files import folder_setting, os_error_outcome, read_text, write_atomic
 from careerconv_plugins.ics import mapping
@@ -138,8 +138,25 @@ class ImipCalendarWithAnswers(ImipCalendar):
         self.mailbox = mailbox
 
     def answers(self, uids: Sequence[str]) -> AnswersReport:
-        """The newest answer of each attendee to each of ``uids``, from the REPLYs received."""
-        return self.mailbox.answers(uids)
+        """The newest answer of each attendee to each of ``uids``, from the REPLYs received.
+
+        With ``state_directory`` the SEQUENCE last mailed for each uid is known: a
+        REPLY to an earlier SEQUENCE answered a time the meeting no longer has, and
+        is left out (RFC 5546), so a late decline of the old time tells nobody.
+        """
+        report = self.mailbox.answers(uids)
+        answers: dict[str, dict[str, AttendeeAnswer]] = {}
+        marks: dict[str, dict[str, str]] = {}
+        for uid, per_address in report.answers.items():
+            sent = self._last_sent(uid)
+            current = mapping.stored_sequence(sent) if sent is not None else 0
+            for address, answer in per_address.items():
+                mark = report.marks.get(uid, {}).get(address, "")
+                if mark.isdigit() and int(mark) < current:
+                    continue
+                answers.setdefault(uid, {})[address] = answer
+                marks.setdefault(uid, {})[address] = mark
+        return AnswersReport(answers, removed=report.removed, marks=marks)
 
 
 REPLIES_STATE = "imap-replies.json"

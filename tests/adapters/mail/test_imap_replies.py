@@ -21,6 +21,8 @@ from careerconv_plugins.mail.calendar_adapter import REPLIES_STATE, ImipCalendar
 from careerconv_plugins.mail.imap import MOST_BYTES
 from careerconv_plugins.mail.replies import replies_of
 from servers.imap import IMAP_PASSWORD, IMAP_USER, ImapServer
+from servers.smtp import SmtpServer
+from support.invites import invite, moved
 
 pytestmark = pytest.mark.servers
 
@@ -272,3 +274,18 @@ def test_a_reply_mailed_twice_is_one_answer_and_one_to_the_moved_meeting_is_anot
     assert _imip(imap_server).answers([UID]).marks[UID]["rae@example.com"] == first
     imap_server.append(reply(UID, "rae@example.com", "DECLINED", sequence=1, stamp=later))
     assert _imip(imap_server).answers([UID]).marks[UID]["rae@example.com"] != first
+
+
+def test_a_late_reply_to_the_time_before_a_move_is_left_out(
+    imap_server: ImapServer, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    first = invite(UID)
+    backend = _imip(imap_server, tmp_path, host="127.0.0.1", port=str(smtp_server.port), security="none")
+    assert backend.deliver_invites([first])[0].ok
+    assert backend.deliver_invites([moved(first)])[0].ok  # now SEQUENCE 1
+    imap_server.append(reply(UID, "rae@example.com", "DECLINED", sequence=0))  # to the old time
+    imap_server.append(reply(UID, "maya@example.com", "ACCEPTED", sequence=1))
+    report = backend.answers([UID])
+    assert report.answers == {UID: {"maya@example.com": AttendeeAnswer.ACCEPTED}}
+    imap_server.append(reply(UID, "rae@example.com", "TENTATIVE", sequence=1))
+    assert backend.answers([UID]).answers[UID]["rae@example.com"] is AttendeeAnswer.TENTATIVE
