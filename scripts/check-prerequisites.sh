@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What scripts/test.sh needs from the machine before it installs anything:
 # python3 (3.11+) with venv, Node and npm (for Prism), and, unless PostgreSQL's
-# initdb (and Chromium, for the browser tests) is already installed, apt-get and
+# initdb (and Chromium, for the browser tests, and Dovecot, for the IMAP tests) is already installed, apt-get and
 # root or sudo to install it.
 # Prints one line naming everything missing and exits 1; silent when all is there.
 set -uo pipefail
@@ -23,6 +23,12 @@ if ! command -v chromium >/dev/null 2>&1; then
     command -v apt-get >/dev/null 2>&1 || missing+=("apt-get, to install Chromium for the browser tests (or install chromium yourself)")
     if [ "${EUID}" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
         missing+=("root or sudo, to install Chromium")
+    fi
+fi
+if [ ! -x /usr/sbin/dovecot ]; then
+    command -v apt-get >/dev/null 2>&1 || missing+=("apt-get, to install Dovecot for the IMAP tests (or install dovecot-imapd yourself)")
+    if [ "${EUID}" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        missing+=("root or sudo, to install Dovecot")
     fi
 fi
 if ! command -v openssl >/dev/null 2>&1 && ! command -v apt-get >/dev/null 2>&1; then

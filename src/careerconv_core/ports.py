@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
-from attrs import frozen
+from attrs import field, frozen
 
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.clock import Interval
@@ -101,12 +101,18 @@ class AnswersReport:
 
     A uid the calendar does not know is left out; ``removed`` lists uids whose
     event a person deleted from the calendar, which the core reports as a conflict.
+    ``marks`` may give, per uid and address, the calendar's own sign of which
+    answer it is (the SEQUENCE an iMIP REPLY answered): the same word under a
+    new mark is a new answer (a decline of the moved meeting too), while an
+    answer read again under the same mark is not. Without marks, an answer is
+    new when its word changes.
     """
 
     answers: Mapping[str, Mapping[str, AttendeeAnswer]]
     available: bool = True
     reason: str = ""
     removed: tuple[str, ...] = ()
+    marks: Mapping[str, Mapping[str, str]] = field(factory=dict)
 
 
 @runtime_checkable

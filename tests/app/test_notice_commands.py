@@ -30,6 +30,9 @@ FIELDS = {
     "action": "mentor",
     "answer_by": "2027-01-18",
     "why": REFUSED,
+    "attendee": "Jonas Weber",
+    "meeting": "Career conversation 2: your pinnacle",
+    "move": "'careerconv reschedule jonas pinnacle --to 2030-01-15T10:00'",
 }
 
 

@@ -9,6 +9,7 @@ enum does not list, fails here. ``test_docs`` checks each name is documented.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from careerconv_core.domain.cadence import CheckInKind
@@ -16,12 +17,22 @@ from careerconv_core.domain.events import EventName
 from careerconv_core.domain.handoff import NewManagerPath
 from careerconv_core.domain.plan import Consent
 from careerconv_core.hookspecs import DomainEvent
-from careerconv_core.ports import OrgSnapshot
+from careerconv_core.ports import AnswersReport, AttendeeAnswer, OrgSnapshot
 from careerconv_core.services import StepReport
 from careerconv_core.views import TicketStatus
 from support.flows import through_review
 from support.plans import grow_plan
 from support.world import World
+
+
+class _Declined:
+    """A calendar whose report declined one meeting."""
+
+    def __init__(self, uid: str) -> None:
+        self.uid = uid
+
+    def answers(self, uids: Sequence[str]) -> AnswersReport:
+        return AnswersReport({self.uid: {"rae@example.com": AttendeeAnswer.DECLINED}})
 
 
 def _ready(world: World, report: str) -> str:
@@ -57,6 +68,9 @@ def walk_the_method(world: World) -> list[StepReport]:
     svc.pull_ticket_statuses({key: TicketStatus.DONE})  # actions.synced
     svc.pull_ticket_statuses({key: TicketStatus.DELETED})
     steps.append(svc.resync_action(plan_id, "r1", "a1"))
+    world.dispatcher().run_once()  # the follow-ups' invites go out through "calendar"
+    upcoming = next(uid for uid in svc.upcoming_invites() if uid.startswith(plan_id))
+    svc.read_answers([("calendar", _Declined(upcoming))])  # answers.read
     steps.append(svc.give_feedback(plan_id, "r1", 8))
     steps.append(svc.pause(plan_id, "r1"))
     steps.append(svc.resume(plan_id, "m1"))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import careerconv_core.domain
 from careerconv_core import projections, serialization
+from careerconv_core.domain.answers import Answer, MeetingAnswer
 from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueItem, DueKind
 from careerconv_core.domain.catalog import Catalog, CatalogCompetency, RoleProfile
 from careerconv_core.domain.events import DomainEvent, EventName
@@ -43,6 +44,7 @@ def samples() -> list[Any]:
         meetings=(Meeting("manager_life_story", at(30), at(30, 1)),),
         feedback=(FeedbackRating(Actor.REPORT, "r1", 9, at(24)),),
         check_ins=(CheckIn(CheckInKind.EXTENDED_REVIEW, at(50), True, "fine"),),
+        answers=(MeetingAnswer("p-life_story@careerconv", "r1", Answer.DECLINED, 1, at(2), "1|x"),),
     )
     people = {p.id: p for p in PEOPLE} | {"m1": PEOPLE[0], "r1": attrs.evolve(PEOPLE[2])}
     assert plan.grow is not None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from servers.calendars import CalendarServer, start_radicale, start_xandikos
+from servers.imap import ImapServer, require_dovecot
 from servers.smtp import SmtpServer, make_certificate
 
 
@@ -80,6 +81,15 @@ def smtp_starttls_server(tls_certificate: tuple[Path, Path]) -> Iterator[SmtpSer
 def smtp_tls_server(tls_certificate: tuple[Path, Path]) -> Iterator[SmtpServer]:
     """aiosmtpd that speaks TLS from the first byte (the "port 465" way)."""
     server = SmtpServer(tls="tls", certificate=tls_certificate)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_server(tls_certificate: tuple[Path, Path]) -> Iterator[ImapServer]:
+    """Dovecot from Debian's packages with one mailbox user (skipped, or failed in CI, without it)."""
+    server = ImapServer(require_dovecot(), tls_certificate)
     server.start()
     yield server
     server.stop()

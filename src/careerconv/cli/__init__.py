@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 from careerconv.cli import _verbosity as verbosity
 from careerconv.cli import (
     actions,
+    answers,
     cadence,
     catalog,
     conversations,
@@ -50,7 +51,20 @@ EXIT_CLOSED_PIPE = 141
 """The exit code when standard output was closed early (``careerconv status | head -1``), as a
 shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
-_GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox)
+_GROUPS = (
+    setup,
+    org,
+    optin,
+    conversations,
+    cadence,
+    actions,
+    answers,
+    handoff,
+    feedback,
+    export,
+    catalog,
+    outbox,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

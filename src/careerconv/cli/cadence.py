@@ -53,6 +53,13 @@ def cmd_due(args: argparse.Namespace, inv: Invocation) -> None:
         inv.out(
             f"{item.due}  {item.kind.value:16} report {item.report_id:10} manager {item.manager_id}{late}"
         )
+    from careerconv.cli.answers import answer_lines
+
+    lines = answer_lines(app, args.manager)
+    if lines:
+        inv.out(f"{len(lines)} upcoming meeting(s) declined, tentative or deleted:")
+        for line in lines:
+            inv.out(line)
     if args.nudge:
         keys = app.services().send_nudges(day, args.manager)
         inv.out(f"{len(keys)} nudge(s) queued; run 'careerconv dispatch' to send them")

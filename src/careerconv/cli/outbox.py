@@ -121,6 +121,18 @@ def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
         inv.out("run 'careerconv retry' to queue the failed ones again")
     if deleted:
         inv.out("for a ticket deleted in the tracker: 'careerconv action resync REPORT:ACTION'")
+    _answers(app, inv)
+
+
+def _answers(app: App, inv: Invocation) -> None:
+    """Upcoming meetings an attendee declined or answered tentatively, or a person deleted."""
+    from careerconv.cli.answers import answer_lines
+
+    lines = answer_lines(app)
+    if lines:
+        inv.out(f"answers: {len(lines)} upcoming meeting(s) declined, tentative or deleted")
+        for line in lines:
+            inv.out(line)
 
 
 def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:

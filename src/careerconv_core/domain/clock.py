@@ -10,6 +10,7 @@ check-ins or a GROW horizon added to it never runs off the end.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -92,6 +93,32 @@ class Interval:
     def minutes(self) -> int:
         """Length in whole minutes."""
         return int((self.end - self.start).total_seconds() // 60)
+
+
+def without(busy: Iterable[Interval], own: Iterable[Interval]) -> tuple[Interval, ...]:
+    """``busy`` with the spans of ``own`` cut out of it.
+
+    A calendar reports careerconv's own events as busy time like any other,
+    and may merge them with a neighbouring meeting into one block: cutting
+    (not dropping equal spans) frees exactly the own time and keeps the rest.
+    """
+    cuts = sorted(own, key=lambda i: i.start)
+    out: list[Interval] = []
+    for span in busy:
+        pieces = [span]
+        for cut in cuts:
+            kept: list[Interval] = []
+            for piece in pieces:
+                if not piece.overlaps(cut):
+                    kept.append(piece)
+                    continue
+                if piece.start < cut.start:
+                    kept.append(Interval(piece.start, cut.start))
+                if cut.end < piece.end:
+                    kept.append(Interval(cut.end, piece.end))
+            pieces = kept
+        out += pieces
+    return tuple(out)
 
 
 def add_months(day: date, months: int) -> date:

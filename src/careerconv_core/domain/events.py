@@ -45,6 +45,8 @@ class EventName(enum.StrEnum):
     ACTION_REOPENED = "action.reopened"
     ACTION_RESYNCED = "action.resynced"
     ACTIONS_SYNCED = "actions.synced"
+    # Attendees' answers read back from calendars
+    ANSWERS_READ = "answers.read"
     # M12-M14: manager change, new manager's path, reciprocity
     PLAN_LAPSED = "plan.lapsed"
     HANDOFF_CONSENT_ASKED = "handoff.consent_asked"

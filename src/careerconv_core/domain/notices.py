@@ -35,6 +35,8 @@ class NoticeKind(enum.Enum):
     SUGGEST_OTHERS = "suggest_others"
     HOMEWORK = "homework"
     FEEDBACK_REQUEST = "feedback_request"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
 
 
 FIELDS = ("report", "report_id", "manager", "manager_id", "reader_id", "when")
@@ -140,6 +142,18 @@ NOTICE_TEXTS: Mapping[NoticeKind, NoticeText] = MappingProxyType(
             "'careerconv action done {report_id}:{action}' if it is done; a new date goes "
             "into the GROW plan with "
             "'careerconv record {report_id} grow --file grow.toml --as {report_id}'",
+        ),
+        NoticeKind.DECLINED: NoticeText(  # M4: any meeting may be moved later
+            "{attendee} declined {meeting}",
+            "{attendee} declined {meeting}, in the career plan of {report}, in their "
+            "calendar. Nothing was moved: agree a new time together, then move it.",
+            "{move}",
+        ),
+        NoticeKind.TENTATIVE: NoticeText(  # M4
+            "{attendee} may not make {meeting}",
+            "{attendee} answered {meeting}, in the career plan of {report}, as tentative. If "
+            "the time does not suit, agree a new one together, then move it.",
+            "{move}",
         ),
         NoticeKind.CONSENT_REQUEST: NoticeText(  # M12: the report is asked first
             "May your career plan go to your new manager?",

@@ -13,6 +13,7 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
+from careerconv_core.domain.answers import AnswersPart, MeetingAnswer
 from careerconv_core.domain.cadence import (
     CadencePart,
     CheckIn,
@@ -61,7 +62,7 @@ class Consent:
 
 
 @frozen
-class CareerPlan(CadencePart, HandoffPart, LeavingPart):
+class CareerPlan(CadencePart, HandoffPart, LeavingPart, AnswersPart):
     """One report's Career Conversations with one manager, and the plan they produce."""
 
     id: str = field(validator=id_field)
@@ -88,6 +89,7 @@ class CareerPlan(CadencePart, HandoffPart, LeavingPart):
     meetings: tuple[Meeting, ...] = field(default=())
     handoffs: tuple[Handoff, ...] = field(default=())
     feedback: tuple[FeedbackRating, ...] = field(default=())
+    answers: tuple[MeetingAnswer, ...] = field(default=())  # read back from calendars
     manager_life_story_requested_at: datetime | None = None
     more_conversation_declined_at: datetime | None = None
     last_touched_at: datetime | None = None

@@ -11,6 +11,7 @@ into the one object a host or the facade holds:
 - ``org``: the org from the HRIS, people who left
 - ``feedback``: the 0-10 feedback and its aggregates (M16)
 - ``tickets``: GROW actions and their tickets
+- ``answers``: attendees' answers read back from calendars, a decline told to the manager
 
 ``base`` holds what they share: the settings, the step report, and the one
 way a step commits its plan with its side effects to the outbox.
@@ -19,6 +20,7 @@ way a step commits its plan with its side effects to the outbox.
 from __future__ import annotations
 
 from careerconv_core.domain.roles import NotAParticipant
+from careerconv_core.services.answers import AnswersSyncReport, AnswerSteps
 from careerconv_core.services.base import (
     Clock,
     IdFactory,
@@ -34,6 +36,7 @@ from careerconv_core.services.team import TeamScheduleReport, TeamScheduling
 from careerconv_core.services.tickets import TicketSteps
 
 __all__ = [
+    "AnswersSyncReport",
     "Clock",
     "IdFactory",
     "NotAParticipant",
@@ -46,7 +49,7 @@ __all__ = [
 ]
 
 
-class Services(OptInSteps, TeamScheduling, CadenceSteps, OrgSync, FeedbackSteps, TicketSteps):
+class Services(OptInSteps, TeamScheduling, CadenceSteps, OrgSync, FeedbackSteps, TicketSteps, AnswerSteps):
     """Every use case, bound to a store, a clock, an id source and an event sink."""
 
     __slots__ = ()

@@ -20,7 +20,7 @@ from attrs import evolve, field, frozen
 from careerconv_core import projections, serialization
 from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CadenceRules
-from careerconv_core.domain.clock import Interval, require_moment
+from careerconv_core.domain.clock import Interval, require_moment, without
 from careerconv_core.domain.conversations import ConversationLengths
 from careerconv_core.domain.events import DomainEvent, EventName
 from careerconv_core.domain.grow import GrowRules
@@ -291,9 +291,18 @@ class ServiceBase:
         return self._commit(plan, after, event, at)
 
     def _busy(
-        self, people: Sequence[Person], start: datetime, end: datetime
+        self,
+        people: Sequence[Person],
+        start: datetime,
+        end: datetime,
+        own: Mapping[str, Iterable[Interval]] | None = None,
     ) -> tuple[dict[str, tuple[Interval, ...]], str]:
-        """Busy intervals from the calendar, or none and the reason (working hours alone)."""
+        """Busy intervals from the calendar, or none and the reason (working hours alone).
+
+        ``own`` gives, per person id, the time of careerconv's own events that
+        are being placed again or moved: a calendar shows them as busy, but
+        they are not busy for themselves, so that time is cut out.
+        """
         if self.calendar is None:
             return {}, "no calendar configured for free/busy: placed by working hours alone"
         try:
@@ -302,4 +311,5 @@ class ServiceBase:
             return {}, f"free/busy unavailable ({safe_message(exc)}): placed by working hours alone"
         if not report.available:
             return {}, f"free/busy unavailable ({report.reason}): placed by working hours alone"
-        return {k: tuple(v) for k, v in report.busy.items()}, ""
+        mine = {k: tuple(v) for k, v in (own or {}).items()}
+        return {k: without(v, mine.get(k, ())) for k, v in report.busy.items()}, ""

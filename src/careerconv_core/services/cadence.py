@@ -42,7 +42,9 @@ def planned_follow_ups(svc: ServiceBase, plan: CareerPlan) -> tuple[FollowUp, ..
     start = max(review.held_at, svc.now()) if review.held_at else svc.now()
     rules = svc.settings.scheduling
     end = start + timedelta(days=31 * (rules.follow_up_months + 1))
-    busy, _note = svc._busy([manager, report], start, end)
+    # The plan's own check-ins, placed again, are not busy time for themselves.
+    own = [f.interval for f in plan.follow_ups]
+    busy, _note = svc._busy([manager, report], start, end, {manager.id: own, report.id: own})
     return tuple(follow_ups(manager, report, start, rules, busy))
 
 

@@ -61,7 +61,14 @@ class TeamScheduling(ConversationSteps):
         manager = self.store.load_person(manager_id)
         ready, not_ready = self._ready_reports(manager_id, report_ids)
         month = month_window(start, manager.zone)
-        busy, note = self._busy([manager, *(p for p, _ in ready)], month.start, month.end)
+        # Each ready plan's own conversations (cancelled, placed again now) are not busy time for
+        # themselves, though a calendar that has not caught up may still show them.
+        own: dict[str, list[Interval]] = {manager.id: []}
+        for person, plan in ready:
+            mine = [Interval(c.start, c.end) for c in plan.conversations if c.start and c.end]
+            own[person.id] = mine
+            own[manager.id] += mine
+        busy, note = self._busy([manager, *(p for p, _ in ready)], month.start, month.end, own)
         team = _TeamRun(manager_id, len(ready), progress)
         todo = ready
         for planning in range(1, _PLANNING_ROUNDS + 1):
@@ -178,9 +185,8 @@ class TeamScheduling(ConversationSteps):
         )
         placement = _placement_of(plan)
         lo, hi = placement.window.start, placement.window.end
-        busy, _note = self._busy([manager, report], lo, hi)
-        own = {(s.interval.start, s.interval.end) for s in placement.slots}
-        busy = {k: tuple(i for i in v if (i.start, i.end) not in own) for k, v in busy.items()}
+        own = [s.interval for s in placement.slots]  # the plan's own three are not busy for the move
+        busy, _note = self._busy([manager, report], lo, hi, {manager.id: own, report.id: own})
         move = reschedule_later if shift_later else reschedule
         moved = move(
             placement,

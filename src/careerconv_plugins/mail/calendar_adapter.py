@@ -3,7 +3,9 @@
 Mail has no remote state to compare with; with the ``state_directory``
 setting the last sent calendar of each invite is kept there, so an unchanged
 invite is not mailed twice and the SEQUENCE always rises. It cannot see
-anyone's calendar, so ``busy()`` is unavailable.
+anyone's calendar, so ``busy()`` is unavailable. With the ``imap_*``
+settings it reads the attendees' REPLYs back from a mailbox
+(``ImipCalendarWithAnswers``, an ``AnswersRead``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from pathlib import Path
 import icalendar
 
 from careerconv_core.errors import AdapterError, CareerconvError
-from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
+from careerconv_core.ports import AnswersReport, AttendeeAnswer, BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.files import folder_setting, os_error_outcome, read_text, write_atomic
 from careerconv_plugins.ics import mapping
 from careerconv_plugins.mail import mapping as messages
 from careerconv_plugins.mail.client import SmtpConnection, SmtpSettings
+from careerconv_plugins.mail.imap import ImapSettings, ReplyMailbox
 from careerconv_plugins.outcomes import error_outcome
 
 
@@ -120,10 +123,55 @@ class ImipCalendar:
         )
 
 
+class ImipCalendarWithAnswers(ImipCalendar):
+    """The ``imip`` backend that also reads the attendees' REPLYs from an IMAP mailbox."""
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        mailbox: ReplyMailbox,
+        *,
+        state_directory: Path | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        super().__init__(settings, state_directory=state_directory, clock=clock)
+        self.mailbox = mailbox
+
+    def answers(self, uids: Sequence[str]) -> AnswersReport:
+        """The newest answer of each attendee to each of ``uids``, from the REPLYs received.
+
+        With ``state_directory`` the SEQUENCE last mailed for each uid is known: a
+        REPLY to an earlier SEQUENCE answered a time the meeting no longer has, and
+        is left out (RFC 5546), so a late decline of the old time tells nobody.
+        """
+        report = self.mailbox.answers(uids)
+        answers: dict[str, dict[str, AttendeeAnswer]] = {}
+        marks: dict[str, dict[str, str]] = {}
+        for uid, per_address in report.answers.items():
+            sent = self._last_sent(uid)
+            current = mapping.stored_sequence(sent) if sent is not None else 0
+            for address, answer in per_address.items():
+                mark = report.marks.get(uid, {}).get(address, "")
+                if mark.isdigit() and int(mark) < current:
+                    continue
+                answers.setdefault(uid, {})[address] = answer
+                marks.setdefault(uid, {})[address] = mark
+        return AnswersReport(answers, removed=report.removed, marks=marks)
+
+
+REPLIES_STATE = "imap-replies.json"
+"""The file in ``state_directory`` that remembers which REPLYs were read, and their answers."""
+
+
 def imip_from_settings(
     settings: Mapping[str, str], *, environ: Mapping[str, str] | None = None
 ) -> ImipCalendar:
-    """Build the ``imip`` backend: SMTP settings plus an optional ``state_directory``."""
+    """Build the ``imip`` backend: SMTP settings, an optional ``state_directory`` and,
+    with ``imap_host``, the mailbox its REPLYs are read from."""
     smtp = SmtpSettings.from_settings("imip", settings, environ)
     state = folder_setting(settings, "state_directory", where="mail adapter 'imip'")
-    return ImipCalendar(smtp, state_directory=state)
+    imap = ImapSettings.from_settings(settings, environ)
+    if imap is None:
+        return ImipCalendar(smtp, state_directory=state)
+    mailbox = ReplyMailbox(imap, state / REPLIES_STATE if state is not None else None)
+    return ImipCalendarWithAnswers(smtp, mailbox, state_directory=state)

@@ -22,6 +22,16 @@ SMTP_SETTINGS = (
     "ca_file",
 )
 
+IMAP_SETTINGS = (
+    Setting("imap_host", help="the IMAP server the attendees' REPLYs reach (unset: answers are not read)"),
+    Setting("imap_port", SettingType.INTEGER, "the IMAP port (default 993 for tls, else 143)"),
+    Setting("imap_security", help="tls (default), starttls or none"),
+    Setting("imap_user", help="the login of the mailbox the REPLYs reach"),
+    Setting("imap_password_env", help="the environment variable holding the IMAP password"),
+    Setting("imap_folder", help="the folder the REPLYs are in (default INBOX); read, never changed"),
+    Setting("imap_timeout", SettingType.NUMBER, "seconds to wait for the IMAP server"),
+)
+
 
 @hookimpl
 def careerconv_calendar_backends() -> Iterable[AdapterSpec[CalendarBackend]]:
@@ -32,7 +42,7 @@ def careerconv_calendar_backends() -> Iterable[AdapterSpec[CalendarBackend]]:
             name="imip",
             factory=imip_from_settings,
             summary="iMIP invitations by mail (Gmail, Outlook and others show Accept/Decline)",
-            settings=(*SMTP_SETTINGS, "state_directory"),
+            settings=(*SMTP_SETTINGS, "state_directory", *IMAP_SETTINGS),
         )
     ]
 

@@ -1,0 +1,81 @@
+"""Attendees' answers read back from the calendars: ``sync-answers``, and the lines
+``status`` and ``due`` show for declined, tentative and deleted meetings."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from careerconv.cli._common import Invocation, add_command
+
+if TYPE_CHECKING:
+    from careerconv.app import App
+
+NONE_READS = (
+    "no configured calendar reads answers back; set imap_host (and the other imap_ settings) "
+    "on the imip calendar, or use a calendar adapter that reads them (google, microsoft)"
+)
+
+
+def cmd_sync_answers(args: argparse.Namespace, inv: Invocation) -> None:
+    """Ask each calendar that can tell answers about the upcoming meetings delivered through it."""
+    from careerconv_core.ports import AdapterKind, AnswersRead
+
+    app = inv.app()
+    sources = [(n, a) for n, a in app.adapters(AdapterKind.CALENDAR) if isinstance(a, AnswersRead)]
+    if not sources:
+        inv.out(NONE_READS)
+        return
+    report = app.services().read_answers(sources, progress=inv.progress("reading answers"))
+    for name, _ in sources:
+        if name in report.unavailable:
+            inv.out(f"{name}: answers not read: {report.unavailable[name]}")
+        else:
+            inv.out(
+                f"{name}: {report.asked[name]} meeting(s) asked, {report.read.get(name, 0)} answer(s) read"
+            )
+    for seen in report.new:
+        who = "a person deleted the event" if not seen.person_id else f"{seen.person_id} {seen.answer.value}"
+        inv.out(f"  {seen.report_id}: {seen.title} at {seen.start:%Y-%m-%d %H:%M}Z: {who}")
+    if report.queued:
+        inv.out(
+            f"{len(report.queued)} notice(s) to the manager queued; run 'careerconv dispatch' to send them"
+        )
+
+
+def answer_lines(app: App, manager_id: str | None = None) -> list[str]:
+    """One line per declined, tentative or deleted upcoming meeting, in its manager's time zone,
+    with the command that moves it."""
+    from careerconv_core.domain.answers import Answer
+    from careerconv_core.domain.when import local
+    from careerconv_core.services import Services
+    from careerconv_core.services.answers import move_command
+
+    # Only the store is read: no calendar is built, so 'status' works whatever they need.
+    svc = Services(app.store, app.clock, lambda: "", app.settings)
+    lines: list[str] = []
+    for plan in sorted(app.store.find_plans(manager_id=manager_id), key=lambda p: p.report_id):
+        if not plan.status.is_open or not plan.answers:
+            continue
+        zone = app.store.load_person(plan.manager_id).time_zone
+        for invite, answer in svc.standing_answers(plan):
+            if answer.answer is Answer.REMOVED:
+                what = "deleted from a calendar (conflict: not created again)"
+            else:
+                name = next((p.name for p in invite.attendees if p.person_id == answer.person_id), "")
+                what = f"{answer.answer.value} by {name} ({answer.person_id})"
+            lines.append(
+                f"  {plan.report_id}: {invite.title}, {local(invite.start, zone)}: {what}; "
+                f"move it: {move_command(plan.report_id, invite.kind)}"
+            )
+    return lines
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``sync-answers``."""
+    add_command(
+        sub,
+        "sync-answers",
+        cmd_sync_answers,
+        "read attendees' answers to the invites back from the calendars (and the REPLY mailbox)",
+    )
