@@ -27,8 +27,19 @@ from careerconv_core.domain.clock import FIRST_YEAR, LAST_YEAR, YEARS
 from careerconv_core.errors import ConfigurationError, shown
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import PluginHost
-from careerconv_core.ports import DELIVERING, AdapterKind, Clocked, HrisSource, PlanStore, Port
+from careerconv_core.ports import (
+    DELIVERING,
+    AdapterKind,
+    BusyReport,
+    CalendarBackend,
+    Clocked,
+    DeliveryOutcome,
+    HrisSource,
+    PlanStore,
+    Port,
+)
 from careerconv_core.services import OrgSyncReport, Settings
+from careerconv_core.views import InviteView, Participant
 
 T = TypeVar("T")
 
@@ -129,14 +140,14 @@ class App:
         ``dispatch()`` on the result delivers through every configured adapter,
         built only when first asked for.
         """
-        calendars = self.adapters(AdapterKind.CALENDAR)
+        listed = bool(config.entries(self.config, AdapterKind.CALENDAR.name))
         return Careerconv(
             self.store,
             self.clock,
             new_id,
             self.settings,
             observe=self.host.notify,
-            calendar=calendars[0][1] if calendars else None,
+            calendar=_FirstCalendar(self) if listed else None,
             make_dispatcher=self.dispatcher,
         )
 
@@ -193,6 +204,30 @@ class App:
         closer = getattr(self._store, "close", None)
         if callable(closer):
             closer()
+
+
+@define
+class _FirstCalendar:
+    """The first configured calendar, built only when free/busy is first asked for.
+
+    ``due``, ``record`` and the other commands that never read free/busy then
+    work whatever the calendar needs (a token variable not set in this shell);
+    a placement that asks gets the calendar's own error, which the use cases
+    turn into "free/busy unavailable (...): placed by working hours alone".
+    """
+
+    app: App
+
+    def _calendar(self) -> CalendarBackend:
+        return self.app.adapters(AdapterKind.CALENDAR)[0][1]
+
+    def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
+        """The first calendar's free/busy."""
+        return self._calendar().busy(people, start, end)
+
+    def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """The first calendar's delivery (the use cases deliver through the outbox instead)."""
+        return self._calendar().deliver_invites(invites)
 
 
 def open(home: str | Path, *, clock: Callable[[], datetime] | None = None) -> Careerconv:
