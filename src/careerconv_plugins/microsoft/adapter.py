@@ -1,0 +1,239 @@
+"""The Microsoft 365 calendar backend: events in the organizer's Exchange Online calendar.
+
+For each invite: one GET that finds the event by its ``careerconvKey``
+extended property (never a create before it), then at most one write:
+
+* not there: one POST with the invite's ``transactionId`` (a repeat after a
+  lost answer is dropped by Graph) and both extended properties;
+* there and as wanted: nothing (``UNCHANGED``);
+* there, wanted otherwise: one PATCH of only the parts that changed (a move
+  is start and end together), with ``If-Match`` on the ETag just read;
+* edited by a person since careerconv wrote it (subject, time or attendees no
+  longer what careerconv wrote), or changed between the read and the write
+  (412): ``CONFLICT``, left as it is;
+* a cancellation: one POST ``/cancel`` with a comment (Graph sends the
+  attendees the cancellation and removes the event from the calendar).
+
+Free/busy comes from ``getSchedule``, many people a request. Attendees'
+answers come from ``status.response`` of each attendee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from careerconv_core.domain.clock import Interval
+from careerconv_core.errors import AdapterError, WriteConflict
+from careerconv_core.ports import AnswersReport, AttendeeAnswer, BusyReport, DeliveryOutcome, OutcomeStatus
+from careerconv_core.views import InviteMethod, InviteView, Participant
+from careerconv_plugins.ics.mapping import latest_per_uid
+from careerconv_plugins.microsoft import mapping
+from careerconv_plugins.microsoft.client import GraphClient, json_of
+from careerconv_plugins.outcomes import error_outcome
+
+CANCEL_COMMENT = "This career conversation was cancelled; it is no longer planned at this time."
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class GraphCalendar:
+    """A ``CalendarBackend`` and ``AnswersRead`` on Microsoft Graph (one app registration)."""
+
+    def __init__(
+        self,
+        client: GraphClient,
+        *,
+        mailbox: str = "",
+        schedules_per_request: int = 20,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.client = client
+        self.mailbox = mailbox
+        self.schedules_per_request = schedules_per_request
+        self.clock = clock
+        self._known: dict[str, str] = {}  # uid -> the mailbox it was last found or written in
+
+    def _mailbox_of(self, view: InviteView) -> str:
+        return self.mailbox or view.organizer.email
+
+    # -- finding ----------------------------------------------------------------
+
+    def find(self, mailbox: str, uid: str) -> dict[str, Any] | None:
+        """The event holding ``uid`` in ``mailbox``'s calendar, or None: one GET."""
+        safe = uid.replace("'", "''")  # OData string literal
+        params = {
+            "$filter": (
+                f"singleValueExtendedProperties/Any(ep: ep/id eq '{mapping.KEY_PROPERTY}' "
+                f"and ep/value eq '{safe}')"
+            ),
+            "$expand": (
+                f"singleValueExtendedProperties($filter=id eq '{mapping.KEY_PROPERTY}' "
+                f"or id eq '{mapping.STATE_PROPERTY}')"
+            ),
+            "$select": "id,subject,start,end,attendees,isCancelled,changeKey,isOrganizer",
+        }
+        path = f"{GraphClient.user_path(mailbox)}/events"
+        found = [
+            e
+            for e in self.client.pages(path, kind="events", params=params, mailbox=mailbox)
+            if mapping.property_value(e, mapping.KEY_PROPERTY) == uid
+        ]
+        if len(found) > 1:
+            raise WriteConflict(
+                "microsoft",
+                f"{len(found)} events in {mailbox}'s calendar hold this key; delete all but one there",
+            )
+        return found[0] if found else None
+
+    # -- delivering ---------------------------------------------------------------
+
+    def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """Create, update or cancel each invite; an unchanged one sends no write."""
+        done: dict[str, DeliveryOutcome] = {}
+        for uid, view in latest_per_uid(invites).items():
+            try:
+                done[uid] = self._deliver_one(view)
+            except WriteConflict as exc:
+                done[uid] = DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
+            except AdapterError as exc:
+                done[uid] = error_outcome(uid, exc, prefix=f"event {uid}: ")
+        return [done[view.uid] for view in invites]
+
+    def _deliver_one(self, view: InviteView) -> DeliveryOutcome:
+        mailbox = self._mailbox_of(view)
+        event = self.find(mailbox, view.uid)
+        users = GraphClient.user_path(mailbox)
+        if event is None:
+            if view.method is InviteMethod.CANCEL:
+                return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel")
+            response = self.client.call(
+                "POST", f"{users}/events", kind="events", body=mapping.new_event(view), mailbox=mailbox
+            )
+            self._known[view.uid] = mailbox
+            created = json_of(response, "events")
+            return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=str(created.get("id", "")))
+        self._known[view.uid] = mailbox
+        event_id = str(event.get("id", ""))
+        state = mapping.written_state(event)
+        if state is None:
+            return self._conflict(view, event_id, "holds no careerconv state that can be read")
+        edited = mapping.edited_parts(event, state)
+        if edited:
+            return self._conflict(view, event_id, f"was changed in the calendar ({', '.join(edited)})")
+        path = f"{users}/events/{event_id}"
+        if view.method is InviteMethod.CANCEL:
+            if event.get("isOrganizer") is False:
+                return self._conflict(
+                    view, event_id, f"is not organized by {mailbox}, so it cannot be cancelled"
+                )
+            self.client.call(
+                "POST", f"{path}/cancel", kind="cancel", body={"Comment": CANCEL_COMMENT}, mailbox=mailbox
+            )
+            return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=event_id)
+        changed = mapping.changed_parts(view, state)
+        if not changed:
+            return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, reference=event_id)
+        etag = event.get("@odata.etag")
+        headers = {"If-Match": etag} if isinstance(etag, str) else {}
+        self.client.call(
+            "PATCH",
+            path,
+            kind="events",
+            body=mapping.patch_body(view, changed),
+            headers=headers,
+            mailbox=mailbox,
+        )
+        return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=event_id)
+
+    @staticmethod
+    def _conflict(view: InviteView, event_id: str, what: str) -> DeliveryOutcome:
+        return DeliveryOutcome(
+            view.uid,
+            OutcomeStatus.CONFLICT,
+            f"event {view.uid} {what}; it was not overwritten: undo the edit in Outlook, or "
+            "delete the event there and sync again",
+            reference=event_id,
+        )
+
+    # -- free/busy ----------------------------------------------------------------
+
+    def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
+        """Busy time of ``people`` from ``getSchedule``, up to ``schedules_per_request`` a request.
+
+        Asked in the mailbox of the first person (the manager); items ``busy``,
+        ``tentative`` and ``oof`` count. careerconv's own events are in there
+        too: the core leaves out those of the meeting being moved.
+        """
+        if not people:
+            return BusyReport(busy={})
+        asker = self.mailbox or people[0].email
+        by_address = {p.email.lower(): p.person_id for p in people}
+        busy: dict[str, tuple[Interval, ...]] = {}
+        window = Interval(start, end)
+        addresses = list(dict.fromkeys(p.email for p in people))
+        for first in range(0, len(addresses), self.schedules_per_request):
+            chunk = addresses[first : first + self.schedules_per_request]
+            body = {
+                "schedules": chunk,
+                "startTime": mapping._graph_time(start),
+                "endTime": mapping._graph_time(end),
+                "availabilityViewInterval": 15,
+            }
+            try:
+                response = self.client.call(
+                    "POST",
+                    f"{GraphClient.user_path(asker)}/calendar/getSchedule",
+                    kind="getSchedule",
+                    body=body,
+                    headers={"Prefer": 'outlook.timezone="UTC"'},
+                    mailbox=asker,
+                )
+                answer = json_of(response, "getSchedule")
+            except AdapterError as exc:
+                return BusyReport(
+                    busy={}, available=False, reason=f"{exc.reason}; scheduling by working hours only"
+                )
+            for schedule in answer.get("value") or ():
+                address = str(schedule.get("scheduleId", "")).lower()
+                person = by_address.get(address)
+                if person is None:
+                    continue
+                if schedule.get("error"):
+                    error = schedule["error"]
+                    code = str(error.get("responseCode", "")) if isinstance(error, dict) else ""
+                    return BusyReport(
+                        busy={},
+                        available=False,
+                        reason=f"free/busy of {person} ({address}) is not readable ({code or 'error'}); "
+                        "check the address is a mailbox in this tenant; scheduling by working hours only",
+                    )
+                busy[person] = tuple(s for s in mapping.busy_spans(schedule) if s.overlaps(window))
+        return BusyReport(busy=busy)
+
+    # -- answers ------------------------------------------------------------------
+
+    def answers(self, uids: Sequence[str]) -> AnswersReport:
+        """Each attendee's answer to each of ``uids``, from the event's attendees.
+
+        A uid whose event is no longer in the calendar, though this adapter
+        delivered it, is in ``removed``: a person deleted it.
+        """
+        found: dict[str, dict[str, AttendeeAnswer]] = {}
+        removed: list[str] = []
+        for uid in dict.fromkeys(uids):
+            mailbox = self._known.get(uid) or self.mailbox
+            if not mailbox:
+                continue  # not delivered by this process and no fixed mailbox: nowhere to look
+            try:
+                event = self.find(mailbox, uid)
+            except AdapterError as exc:
+                return AnswersReport(answers={}, available=False, reason=exc.reason)
+            if event is None:
+                removed.append(uid)
+            else:
+                found[uid] = mapping.answers_of(event)
+        return AnswersReport(answers=found, removed=tuple(removed))

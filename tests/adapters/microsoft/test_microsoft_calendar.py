@@ -1,0 +1,179 @@
+"""The ``microsoft`` calendar backend against the fake Graph, through msal and requests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from attrs import evolve
+
+from careerconv_core.ports import AttendeeAnswer, OutcomeStatus
+from careerconv_core.views import InviteKind, InviteMethod, InviteView, Participant
+from careerconv_plugins.microsoft import mapping
+from careerconv_plugins.microsoft.adapter import GraphCalendar
+from fakes.fake_graph import FakeGraph
+
+MAYA = Participant("m1", "Maya Manager", "maya@example.com", "Europe/Berlin")
+RAE = Participant("r1", "Rae Report", "rae@example.com", "Europe/Berlin")
+START = datetime(2026, 12, 7, 9, tzinfo=UTC)
+
+
+def invite(
+    uid: str = "plan-1-life-story", *, hours: int = 0, sequence: int = 0, **changes: object
+) -> InviteView:
+    view = InviteView(
+        uid=uid,
+        sequence=sequence,
+        method=InviteMethod.REQUEST,
+        kind=InviteKind.LIFE_STORY,
+        title="Career conversation 1: Life story",
+        start=START + timedelta(hours=hours),
+        end=START + timedelta(hours=hours + 1),
+        time_zone="Europe/Berlin",
+        organizer=MAYA,
+        attendees=(MAYA, RAE),
+        agenda=("Your story so far", "What drives you"),
+        coaching_questions=("What moments made you proud?",),
+    )
+    return evolve(view, **changes)  # type: ignore[arg-type]
+
+
+def test_a_new_event_is_one_lookup_and_one_create_then_nothing(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    [first] = backend.deliver_invites([invite()])
+    assert first.status is OutcomeStatus.DELIVERED
+    assert [(e.method, e.path.rsplit("/", 1)[-1]) for e in graph.requests()] == [
+        ("GET", "events"),
+        ("POST", "events"),
+    ]
+    [event] = graph.events("maya@example.com")
+    assert event["transactionId"] == mapping.transaction_id("plan-1-life-story")
+    assert [a["emailAddress"]["address"] for a in event["attendees"]] == [
+        "rae@example.com"
+    ]  # not the organizer
+    assert "What drives you" in event["body"]["content"]
+    assert first.reference == event["id"]
+    graph.log.clear()
+    [again] = backend.deliver_invites([invite()])
+    assert again.status is OutcomeStatus.UNCHANGED
+    assert graph.writes() == [] and len(graph.requests("GET")) == 1
+
+
+def test_a_move_is_one_patch_of_the_time_only(graph: FakeGraph, backend: GraphCalendar) -> None:
+    backend.deliver_invites([invite()])
+    graph.log.clear()
+    [moved] = backend.deliver_invites([invite(hours=3, sequence=1)])
+    assert moved.status is OutcomeStatus.DELIVERED
+    [patch] = graph.writes()
+    assert patch.method == "PATCH"
+    assert set(patch.body) == {"start", "end", "singleValueExtendedProperties"}
+    assert patch.body["start"] == {"dateTime": "2026-12-07T12:00:00", "timeZone": "UTC"}
+    [event] = graph.events("maya@example.com")
+    assert event["start"]["dateTime"] == "2026-12-07T12:00:00"
+
+
+def test_an_answer_changes_the_change_key_but_is_no_conflict_and_is_read_back(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    backend.deliver_invites([invite()])
+    [event] = graph.events("maya@example.com")
+    key_before = event["changeKey"]
+    graph.respond("maya@example.com", event["id"], "rae@example.com", "declined")
+    assert graph.events("maya@example.com")[0]["changeKey"] != key_before
+    [again] = backend.deliver_invites([invite()])
+    assert again.status is OutcomeStatus.UNCHANGED
+    report = backend.answers(["plan-1-life-story", "never-delivered"])
+    assert report.available
+    assert report.answers == {"plan-1-life-story": {"rae@example.com": AttendeeAnswer.DECLINED}}
+    graph.respond("maya@example.com", event["id"], "rae@example.com", "tentativelyAccepted")
+    assert backend.answers(["plan-1-life-story"]).answers["plan-1-life-story"]["rae@example.com"] is (
+        AttendeeAnswer.TENTATIVE
+    )
+
+
+def test_an_event_edited_in_outlook_is_a_conflict_and_is_not_overwritten(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    backend.deliver_invites([invite()])
+    [event] = graph.events("maya@example.com")
+    graph.person_edits("maya@example.com", event["id"], subject="Lunch instead")
+    graph.log.clear()
+    [outcome] = backend.deliver_invites([invite(hours=2, sequence=1)])
+    assert outcome.status is OutcomeStatus.CONFLICT
+    assert "changed in the calendar (subject)" in outcome.reason and "Outlook" in outcome.reason
+    assert graph.writes() == []
+    assert graph.events("maya@example.com")[0]["subject"] == "Lunch instead"
+
+
+def test_a_change_between_the_read_and_the_write_is_a_conflict(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    backend.deliver_invites([invite()])
+    graph.fail(412, match="PATCH", code="ErrorIrresolvableConflict")
+    [outcome] = backend.deliver_invites([invite(hours=1, sequence=1)])
+    assert outcome.status is OutcomeStatus.CONFLICT
+
+
+def test_a_deleted_event_is_reported_removed(graph: FakeGraph, backend: GraphCalendar) -> None:
+    backend.deliver_invites([invite()])
+    [event] = graph.events("maya@example.com")
+    graph.person_deletes("maya@example.com", event["id"])
+    report = backend.answers(["plan-1-life-story"])
+    assert report.removed == ("plan-1-life-story",) and report.answers == {}
+
+
+def test_a_cancellation_posts_cancel_with_a_comment_once(graph: FakeGraph, backend: GraphCalendar) -> None:
+    backend.deliver_invites([invite()])
+    graph.log.clear()
+    [outcome] = backend.deliver_invites([invite(method=InviteMethod.CANCEL, sequence=1)])
+    assert outcome.status is OutcomeStatus.DELIVERED
+    [cancel] = graph.writes()
+    assert cancel.path.endswith("/cancel") and cancel.body["Comment"]
+    assert graph.events("maya@example.com") == [] and graph.cancelled[0]["cancelComment"]
+    [again] = backend.deliver_invites([invite(method=InviteMethod.CANCEL, sequence=1)])
+    assert again.status is OutcomeStatus.UNCHANGED
+
+
+def test_several_events_with_one_key_are_found_across_pages_and_refused(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    backend.deliver_invites([invite()])
+    graph.page_size = 1
+    [event] = graph.events("maya@example.com")
+    copy = dict(event, id="AAMkcopy", transactionId="other")
+    graph.mailboxes["maya@example.com"].events["AAMkcopy"] = copy
+    [outcome] = backend.deliver_invites([invite(hours=1, sequence=1)])
+    assert outcome.status is OutcomeStatus.CONFLICT and "2 events" in outcome.reason
+    assert any("$skip" in str(e.query) for e in graph.requests("GET"))  # followed @odata.nextLink
+
+
+def test_free_busy_for_a_team_in_as_few_get_schedule_calls_as_allowed(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    people = [MAYA, RAE]
+    for n in range(23):
+        address = f"p{n}@example.com"
+        graph.add_mailbox(address)
+        people.append(Participant(f"p{n}", f"P {n}", address))
+    graph.mailboxes["rae@example.com"].busy.append(("2026-12-08T10:00:00", "2026-12-08T11:00:00", "busy"))
+    graph.mailboxes["rae@example.com"].busy.append(("2026-12-08T12:00:00", "2026-12-08T13:00:00", "free"))
+    backend.deliver_invites([invite()])
+    graph.log.clear()
+    report = backend.busy(people, START, START + timedelta(days=7))
+    assert report.available
+    assert len(graph.requests("POST", "getSchedule")) == 2  # 25 people, 20 a request
+    assert [(s.start.hour, s.end.hour) for s in report.busy["r1"]] == [(10, 11)]  # free time is not busy
+    assert [(s.start, s.end) for s in report.busy["m1"]] == [(START, START + timedelta(hours=1))]
+
+
+def test_free_busy_of_a_person_outside_the_tenant_names_them(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    stranger = Participant("x9", "Xan", "xan@elsewhere.example")
+    report = backend.busy([MAYA, stranger], START, START + timedelta(days=1))
+    assert not report.available
+    assert (
+        "x9" in report.reason
+        and "xan@elsewhere.example" in report.reason
+        and "working hours" in report.reason
+    )
