@@ -135,6 +135,9 @@ class FakeGraph:
         self.tokens: dict[str, float] = {}
         self.faults: list[Fault] = []
         self.drop_next_create = False
+        self.hold_creates = False  # store a create, then answer only after ``release`` (never, if killed)
+        self.stored = threading.Event()
+        self.release = threading.Event()
         self.log: list[Exchange] = []
         self.cancelled: list[dict[str, Any]] = []  # what the attendees were sent, with the comment
         self.lock = threading.Lock()
@@ -502,6 +505,13 @@ class FakeGraph:
         if self.drop_next_create:
             self.drop_next_create = False
             return 0, None, {}
+        if self.hold_creates:
+            self.stored.set()
+            self.lock.release()  # let the test look while this answer waits
+            try:
+                self.release.wait(30)
+            finally:
+                self.lock.acquire()
         return 201, self._shown(event, {}), {}
 
     def _shown(self, event: dict[str, Any], query: dict[str, list[str]]) -> dict[str, Any]:

@@ -105,7 +105,7 @@ class GraphClient:
         if fresh:
             # msal refuses force_refresh for app tokens: forget the cached one instead.
             cache = app.token_cache
-            for item in cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN):
+            for item in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
                 cache.remove_at(item)
         try:
             # msal keeps the token in memory and asks again only when it is about to expire.
