@@ -273,7 +273,7 @@ class FakeGraph:
                 for k, v in extra.items():
                     self.send_header(k, v)
                 self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError, ssl.SSLError):
                     self.wfile.write(data)
 
             def do_GET(self) -> None:

@@ -92,7 +92,7 @@ def check(value: Any, model: Path, where: str = "$", *, loose_case: bool = False
     return problems
 
 
-def _check_kind(item: Any, get: str, target: Path | None, where: str) -> list[str]:  # noqa: PLR0911, PLR0912
+def _check_kind(item: Any, get: str, target: Path | None, where: str) -> list[str]:  # noqa: PLR0912
     if item is None:
         return []  # every Graph property is nullable in the models
     simple = {

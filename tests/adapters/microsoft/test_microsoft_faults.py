@@ -134,8 +134,8 @@ def test_bad_settings_are_one_line_naming_the_setting(
 
 
 def test_the_backend_is_registered_by_its_entry_point(graph: FakeGraph) -> None:
-    from careerconv_core.hookspecs import AdapterKind  # noqa: PLC0415
-    from careerconv_core.plugins import make_plugin_manager  # noqa: PLC0415
+    from careerconv_core.hookspecs import AdapterKind
+    from careerconv_core.plugins import make_plugin_manager
 
     host = make_plugin_manager()
     assert "microsoft" in host.adapters(AdapterKind.CALENDAR)
