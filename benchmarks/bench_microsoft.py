@@ -71,7 +71,8 @@ def main() -> None:
         took = time.perf_counter() - began
         spans = sum(len(v) for v in report.busy.values())
         print(
-            f"{'free/busy, 9 people':<26} getSchedule requests={backend.client.requests_made['POST getSchedule']} "
+            f"{'free/busy, 9 people':<26} "
+            f"getSchedule requests={backend.client.requests_made['POST getSchedule']} "
             f"busy spans={spans} available={report.available} time={took * 1000:.0f} ms"
         )
         print(
