@@ -20,6 +20,7 @@ answers come from ``status.response`` of each attendee.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +32,10 @@ from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.ics.mapping import latest_per_uid
 from careerconv_plugins.microsoft import mapping
 from careerconv_plugins.microsoft.client import GraphClient, json_of
+from careerconv_plugins.microsoft.known import KnownEvent, KnownEvents
 from careerconv_plugins.outcomes import error_outcome
+
+log = logging.getLogger("careerconv_plugins.microsoft")
 
 CANCEL_COMMENT = "This career conversation was cancelled; it is no longer planned at this time."
 
@@ -49,13 +53,14 @@ class GraphCalendar:
         *,
         mailbox: str = "",
         schedules_per_request: int = 20,
+        known: KnownEvents | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.client = client
         self.mailbox = mailbox
         self.schedules_per_request = schedules_per_request
+        self.known = known or KnownEvents(None, client.tenant)
         self.clock = clock
-        self._known: dict[str, str] = {}  # uid -> the mailbox it was last found or written in
 
     def _mailbox_of(self, view: InviteView) -> str:
         return self.mailbox or view.organizer.email
@@ -103,20 +108,18 @@ class GraphCalendar:
                 done[uid] = error_outcome(uid, exc, prefix=f"event {uid}: ")
         return [done[view.uid] for view in invites]
 
+    def _remember(self, uid: str, event: KnownEvent | None) -> None:
+        try:
+            self.known.remember(uid, event)
+        except OSError:
+            log.warning("microsoft: could not record event %s in state_directory", uid)
+
     def _deliver_one(self, view: InviteView) -> DeliveryOutcome:
         mailbox = self._mailbox_of(view)
         event = self.find(mailbox, view.uid)
         users = GraphClient.user_path(mailbox)
         if event is None:
-            if view.method is InviteMethod.CANCEL:
-                return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel")
-            response = self.client.call(
-                "POST", f"{users}/events", kind="events", body=mapping.new_event(view), mailbox=mailbox
-            )
-            self._known[view.uid] = mailbox
-            created = json_of(response, "events")
-            return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=str(created.get("id", "")))
-        self._known[view.uid] = mailbox
+            return self._create(view, mailbox)
         event_id = str(event.get("id", ""))
         state = mapping.written_state(event)
         if state is None:
@@ -128,14 +131,16 @@ class GraphCalendar:
         if view.method is InviteMethod.CANCEL:
             if event.get("isOrganizer") is False:
                 return self._conflict(
-                    view, event_id, f"is not organized by {mailbox}, so it cannot be cancelled"
+                    view, event_id, f"is not organized by {mailbox}; it cannot be cancelled"
                 )
             self.client.call(
                 "POST", f"{path}/cancel", kind="cancel", body={"Comment": CANCEL_COMMENT}, mailbox=mailbox
             )
+            self._remember(view.uid, None)
             return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=event_id)
         changed = mapping.changed_parts(view, state)
         if not changed:
+            self._remember(view.uid, KnownEvent(mailbox, event_id, int(state.get("seq", view.sequence))))
             return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, reference=event_id)
         etag = event.get("@odata.etag")
         headers = {"If-Match": etag} if isinstance(etag, str) else {}
@@ -147,6 +152,32 @@ class GraphCalendar:
             headers=headers,
             mailbox=mailbox,
         )
+        self._remember(view.uid, KnownEvent(mailbox, event_id, view.sequence))
+        return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=event_id)
+
+    def _create(self, view: InviteView, mailbox: str) -> DeliveryOutcome:
+        known = self.known.get(view.uid)
+        if view.method is InviteMethod.CANCEL:
+            self._remember(view.uid, None)
+            return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel")
+        if known is not None and view.sequence <= known.sequence:
+            # Made before and gone now: a person deleted it. Only a new change books it again.
+            return DeliveryOutcome(
+                view.uid,
+                OutcomeStatus.CONFLICT,
+                f"event {view.uid} was deleted from {known.mailbox}'s calendar by a person; it was "
+                "not made again: move the conversation to book it anew, or cancel it",
+                reference=known.event_id,
+            )
+        response = self.client.call(
+            "POST",
+            f"{GraphClient.user_path(mailbox)}/events",
+            kind="events",
+            body=mapping.new_event(view),
+            mailbox=mailbox,
+        )
+        event_id = str(json_of(response, "events").get("id", ""))
+        self._remember(view.uid, KnownEvent(mailbox, event_id, view.sequence))
         return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=event_id)
 
     @staticmethod
@@ -225,7 +256,8 @@ class GraphCalendar:
         found: dict[str, dict[str, AttendeeAnswer]] = {}
         removed: list[str] = []
         for uid in dict.fromkeys(uids):
-            mailbox = self._known.get(uid) or self.mailbox
+            known = self.known.get(uid)
+            mailbox = known.mailbox if known is not None else self.mailbox
             if not mailbox:
                 continue  # not delivered by this process and no fixed mailbox: nowhere to look
             try:

@@ -13,6 +13,7 @@ from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend
 from careerconv_core.setting import Setting, SettingType
+from careerconv_plugins.files import folder_setting
 from careerconv_plugins.settings import seconds_setting, shown_env
 
 WHERE = "calendar 'microsoft'"
@@ -30,6 +31,13 @@ SETTINGS = (
     Setting(
         "mailbox",
         help="write every event into this mailbox instead of each organizer's own",
+    ),
+    Setting(
+        "state_directory",
+        SettingType.PATH,
+        "folder where careerconv records the events it made (whose calendar, which id), so "
+        "answers are read in the right mailbox and a deleted event is told from a new one",
+        "microsoft-state",
     ),
     Setting("authority", help="the sign-in address (a national cloud's)", default=AUTHORITY),
     Setting("graph_url", help="Graph's address and version (a national cloud's)", default=GRAPH_URL),
@@ -91,6 +99,7 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
     try:
         from careerconv_plugins.microsoft.adapter import GraphCalendar  # noqa: PLC0415 - see module doc
         from careerconv_plugins.microsoft.client import GraphClient  # noqa: PLC0415
+        from careerconv_plugins.microsoft.known import KnownEvents  # noqa: PLC0415
     except ImportError as exc:
         raise ConfigurationError(
             f"{WHERE} needs the 'microsoft' extra ({exc.name} is missing); install it with: "
@@ -104,8 +113,9 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
         graph_url=_https(settings, "graph_url", GRAPH_URL),
         timeout=seconds_setting(settings, "timeout", where=WHERE, default=10, most=120),
     )
+    known = KnownEvents(folder_setting(settings, "state_directory", where=WHERE), tenant)
     return GraphCalendar(
-        client, mailbox=settings.get("mailbox", "").strip(), schedules_per_request=per_request
+        client, mailbox=settings.get("mailbox", "").strip(), schedules_per_request=per_request, known=known
     )
 
 

@@ -36,9 +36,9 @@ def graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGraph
 
 
 @pytest.fixture
-def backend(graph: FakeGraph) -> GraphCalendar:
+def backend(graph: FakeGraph, tmp_path: Path) -> GraphCalendar:
     """The backend as ``careerconv.toml`` would build it, with no real waiting."""
-    built = make_backend(graph.settings)
+    built = make_backend({**graph.settings, "state_directory": str(tmp_path / "state")})
     assert isinstance(built, GraphCalendar)
     built.client.sleep = lambda _s: None
     return built

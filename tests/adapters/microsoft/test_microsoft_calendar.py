@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from careerconv_core.ports import AttendeeAnswer, OutcomeStatus
 from careerconv_core.views import InviteMethod, Participant
 from careerconv_plugins.microsoft import mapping
 from careerconv_plugins.microsoft.adapter import GraphCalendar
+from careerconv_plugins.microsoft.plugin import make_backend
 from fakes.fake_graph import FakeGraph
 from fakes.graph_invites import MAYA, RAE, START, invite
 
@@ -152,3 +154,36 @@ def test_free_busy_of_a_person_outside_the_tenant_names_them(
         and "xan@elsewhere.example" in report.reason
         and "working hours" in report.reason
     )
+
+
+def test_an_event_a_person_deleted_is_not_made_again_until_it_changes(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    backend.deliver_invites([invite()])
+    [event] = graph.events("maya@example.com")
+    graph.person_deletes("maya@example.com", event["id"])
+    graph.log.clear()
+    [outcome] = backend.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.CONFLICT
+    assert "deleted from maya@example.com's calendar by a person" in outcome.reason
+    assert graph.writes() == []
+    [moved] = backend.deliver_invites([invite(hours=4, sequence=1)])  # the manager moves it: booked anew
+    assert moved.status is OutcomeStatus.DELIVERED
+    assert len(graph.events("maya@example.com")) == 1
+
+
+def test_a_new_process_reads_answers_in_the_mailbox_recorded_in_the_state_directory(
+    graph: FakeGraph, backend: GraphCalendar, tmp_path: Path
+) -> None:
+    backend.deliver_invites([invite(), invite("plan-1-pinnacle", hours=24)])
+    [first, _second] = graph.events("maya@example.com")
+    graph.respond("maya@example.com", first["id"], "rae@example.com", "accepted")
+    backend.deliver_invites([invite("plan-1-pinnacle", hours=24, method=InviteMethod.CANCEL, sequence=1)])
+    later = make_backend({**graph.settings, "state_directory": str(tmp_path / "state")})
+    assert isinstance(later, GraphCalendar)
+    report = later.answers(["plan-1-life-story", "plan-1-pinnacle"])
+    assert report.answers == {"plan-1-life-story": {"rae@example.com": AttendeeAnswer.ACCEPTED}}
+    assert report.removed == ()  # cancelled by careerconv, not deleted by a person
+    without_state = make_backend(graph.settings)
+    assert isinstance(without_state, GraphCalendar)
+    assert without_state.answers(["plan-1-life-story"]).answers == {}  # no mailbox to look in
