@@ -61,6 +61,7 @@ class Exchange:
     status: int
     response: Any
     raw: bytes = b""
+    batched: bool = False  # one part of a JSON batch (the batch itself is logged too)
 
 
 @dataclass
@@ -130,6 +131,7 @@ class FakeGraph:
         self.token_lifetime = 3600
         self.page_size = 10
         self.schedule_limit = 20
+        self.batch_limit = 20
         self.filter_lag = 0  # GETs for which a new event is not yet found by its property
         self.mailboxes: dict[str, Mailbox] = {}
         self.tokens: dict[str, float] = {}
@@ -188,7 +190,8 @@ class FakeGraph:
 
     def writes(self) -> list[Exchange]:
         """Graph requests that change something (getSchedule is a read, though a POST)."""
-        return [e for e in self.requests() if e.method != "GET" and not e.path.endswith("/getSchedule")]
+        reads = ("/getSchedule", "/$batch")  # a batch's parts are logged, and counted, themselves
+        return [e for e in self.requests() if e.method != "GET" and not e.path.endswith(reads)]
 
     def person_edits(self, address: str, event_id: str, **changes: Any) -> None:
         """A person changes the event in Outlook."""
@@ -313,6 +316,8 @@ class FakeGraph:
                 _error("InvalidAuthenticationToken", "Access token has expired or is not yet valid."),
                 {},
             )
+        if parts == ["v1.0", "$batch"] and method == "POST":
+            return self._batch(body, headers)
         if len(parts) < 3 or parts[1] != "users":
             return 400, _error("BadRequest", "Resource not found for the segment."), {}
         address = parts[2].lower()
@@ -341,6 +346,28 @@ class FakeGraph:
         rest = parts[3:]
         with self.lock:
             return self._calendar(method, box, rest, query, body, headers)
+
+    def _batch(self, body: Any, headers: dict[str, str]) -> Answer:
+        """JSON batching: each part answered as if sent alone (and logged as such), in one answer."""
+        parts = body.get("requests") if isinstance(body, dict) else None
+        if not isinstance(parts, list) or not parts:
+            return 400, _error("BadRequest", "Invalid batch payload format."), {}
+        if len(parts) > self.batch_limit:
+            return (
+                400,
+                _error("BadRequest", f"Number of batch operations cannot exceed {self.batch_limit}."),
+                {},
+            )
+        answers = []
+        for part in parts:
+            split = urlsplit(str(part.get("url", "")))
+            path, query = "/v1.0" + unquote(split.path), parse_qs(split.query)
+            method = str(part.get("method", "GET"))
+            status, payload, extra = self.dispatch(method, path, query, part.get("body"), headers)
+            with self.lock:
+                self.log.append(Exchange(method, path, query, part.get("body"), status, payload, b"", True))
+            answers.append({"id": part.get("id"), "status": status, "headers": extra, "body": payload})
+        return 200, {"responses": answers}, {}
 
     def _identity(self, method: str, parts: list[str], body: Any) -> Answer:
         tenant = parts[0]

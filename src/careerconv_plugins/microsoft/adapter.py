@@ -1,7 +1,8 @@
 """The Microsoft 365 calendar backend: events in the organizer's Exchange Online calendar.
 
-For each invite: one GET that finds the event by its ``careerconvKey``
-extended property (never a create before it), then at most one write:
+For each invite: a GET that finds the event by its ``careerconvKey``
+extended property (never a create before it; 20 such GETs go in one JSON
+batch), then at most one write:
 
 * not there: one POST with the invite's ``transactionId`` (a repeat after a
   lost answer is dropped by Graph) and both extended properties;
@@ -24,6 +25,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from careerconv_core.domain.clock import Interval
 from careerconv_core.errors import AdapterError, WriteConflict
@@ -36,6 +38,9 @@ from careerconv_plugins.microsoft.known import KnownEvent, KnownEvents
 from careerconv_plugins.outcomes import error_outcome
 
 log = logging.getLogger("careerconv_plugins.microsoft")
+
+Found = dict[str, Any] | None | AdapterError
+"""What a lookup by key found: the event, none, or the error that kept it from being read."""
 
 CANCEL_COMMENT = "This career conversation was cancelled; it is no longer planned at this time."
 
@@ -67,10 +72,10 @@ class GraphCalendar:
 
     # -- finding ----------------------------------------------------------------
 
-    def find(self, mailbox: str, uid: str) -> dict[str, Any] | None:
-        """The event holding ``uid`` in ``mailbox``'s calendar, or None: one GET."""
-        safe = uid.replace("'", "''")  # OData string literal
-        params = {
+    @staticmethod
+    def _lookup_url(mailbox: str, uid: str) -> str:
+        safe = uid.replace("'", "''")  # an OData string literal
+        query = {
             "$filter": (
                 f"singleValueExtendedProperties/Any(ep: ep/id eq '{mapping.KEY_PROPERTY}' "
                 f"and ep/value eq '{safe}')"
@@ -81,31 +86,58 @@ class GraphCalendar:
             ),
             "$select": "id,subject,start,end,attendees,isCancelled,changeKey,isOrganizer",
         }
-        path = f"{GraphClient.user_path(mailbox)}/events"
-        found = [
-            e
-            for e in self.client.pages(path, kind="events", params=params, mailbox=mailbox)
-            if mapping.property_value(e, mapping.KEY_PROPERTY) == uid
-        ]
-        if len(found) > 1:
+        return f"{GraphClient.user_path(mailbox)}/events?{urlencode(query, quote_via=quote)}"
+
+    def find_many(self, mailbox: str, uids: Sequence[str]) -> dict[str, Found]:
+        """The event holding each uid in ``mailbox``'s calendar (None: there is none), or the
+        error that kept it from being read: one JSON batch per 20 uids."""
+        urls = [self._lookup_url(mailbox, uid) for uid in uids]
+        answers = self.client.batch(urls, kind="events", mailbox=mailbox)
+        found: dict[str, Found] = {}
+        for uid, answer in zip(uids, answers, strict=True):
+            if isinstance(answer, AdapterError):
+                found[uid] = answer
+                continue
+            try:
+                found[uid] = self._one(mailbox, uid, answer)
+            except AdapterError as exc:
+                found[uid] = exc
+        return found
+
+    def _one(self, mailbox: str, uid: str, page: dict[str, Any]) -> dict[str, Any] | None:
+        events = [e for e in page.get("value") or () if isinstance(e, dict)]
+        link = page.get("@odata.nextLink")
+        if isinstance(link, str):  # more than a page hold this key: read them all
+            events += list(self.client.pages(link, kind="events", params={}, mailbox=mailbox))
+        mine = [e for e in events if mapping.property_value(e, mapping.KEY_PROPERTY) == uid]
+        if len(mine) > 1:
             raise WriteConflict(
                 "microsoft",
-                f"{len(found)} events in {mailbox}'s calendar hold this key; delete all but one there",
+                f"{len(mine)} events in {mailbox}'s calendar hold this key; delete all but one there",
             )
-        return found[0] if found else None
+        return mine[0] if mine else None
 
     # -- delivering ---------------------------------------------------------------
 
     def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
         """Create, update or cancel each invite; an unchanged one sends no write."""
+        latest = latest_per_uid(invites)
+        by_mailbox: dict[str, list[str]] = {}
+        for uid, view in latest.items():
+            by_mailbox.setdefault(self._mailbox_of(view), []).append(uid)
         done: dict[str, DeliveryOutcome] = {}
-        for uid, view in latest_per_uid(invites).items():
+        for mailbox, uids in by_mailbox.items():
             try:
-                done[uid] = self._deliver_one(view)
-            except WriteConflict as exc:
-                done[uid] = DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
+                found = self.find_many(mailbox, uids)
             except AdapterError as exc:
-                done[uid] = error_outcome(uid, exc, prefix=f"event {uid}: ")
+                found = dict.fromkeys(uids, exc)
+            for uid in uids:
+                try:
+                    done[uid] = self._deliver_one(latest[uid], mailbox, found[uid])
+                except WriteConflict as exc:
+                    done[uid] = DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
+                except AdapterError as exc:
+                    done[uid] = error_outcome(uid, exc, prefix=f"event {uid}: ")
         return [done[view.uid] for view in invites]
 
     def _remember(self, uid: str, event: KnownEvent | None) -> None:
@@ -114,9 +146,9 @@ class GraphCalendar:
         except OSError:
             log.warning("microsoft: could not record event %s in state_directory", uid)
 
-    def _deliver_one(self, view: InviteView) -> DeliveryOutcome:
-        mailbox = self._mailbox_of(view)
-        event = self.find(mailbox, view.uid)
+    def _deliver_one(self, view: InviteView, mailbox: str, event: Found) -> DeliveryOutcome:
+        if isinstance(event, AdapterError):
+            raise event
         users = GraphClient.user_path(mailbox)
         if event is None:
             return self._create(view, mailbox)
@@ -255,17 +287,23 @@ class GraphCalendar:
         """
         found: dict[str, dict[str, AttendeeAnswer]] = {}
         removed: list[str] = []
+        by_mailbox: dict[str, list[str]] = {}
         for uid in dict.fromkeys(uids):
             known = self.known.get(uid)
             mailbox = known.mailbox if known is not None else self.mailbox
-            if not mailbox:
-                continue  # not delivered by this process and no fixed mailbox: nowhere to look
+            if mailbox:  # else not made by careerconv here, and no fixed mailbox: nowhere to look
+                by_mailbox.setdefault(mailbox, []).append(uid)
+        for mailbox, asked in by_mailbox.items():
             try:
-                event = self.find(mailbox, uid)
+                events = self.find_many(mailbox, asked)
             except AdapterError as exc:
                 return AnswersReport(answers={}, available=False, reason=exc.reason)
-            if event is None:
-                removed.append(uid)
-            else:
-                found[uid] = mapping.answers_of(event)
+            for uid in asked:
+                event = events[uid]
+                if isinstance(event, AdapterError):
+                    return AnswersReport(answers={}, available=False, reason=event.reason)
+                if event is None:
+                    removed.append(uid)
+                else:
+                    found[uid] = mapping.answers_of(event)
         return AnswersReport(answers=found, removed=tuple(removed))

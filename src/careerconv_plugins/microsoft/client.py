@@ -16,9 +16,10 @@ setting or the mailbox and the fix; no body, token or secret is ever shown.
 from __future__ import annotations
 
 import collections
+import json
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +31,8 @@ from careerconv_plugins import http
 
 ADAPTER = "microsoft"
 SCOPE = "https://graph.microsoft.com/.default"
+BATCH_LIMIT = 20
+"""Requests Graph takes in one JSON batch."""
 
 
 class MailboxError(AdapterError):
@@ -175,11 +178,49 @@ class GraphClient:
                 if wait <= self.wait_limit:
                     self.sleep(wait * (1 + self.rng.uniform(0, 0.25)))
                     continue
-            raise self._error(status, code, what, response, mailbox)
+            raise self.error_for(status, code, what, response, mailbox)
 
-    def _error(
+    def batch(self, urls: Sequence[str], *, kind: str, mailbox: str) -> list[dict[str, Any] | AdapterError]:
+        """GET each of ``urls`` (paths with their query, below ``graph_url``) in one JSON batch.
+
+        At most ``BATCH_LIMIT`` a call, as Graph takes. A part answered 429/503/5xx is sent
+        again in the next batch (its ``Retry-After`` waited when short), up to ``tries``
+        times; then it is a retryable error, like any refused part, in its place.
+        """
+        results: list[dict[str, Any] | AdapterError | None] = [None] * len(urls)
+        todo = list(range(len(urls)))
+        for attempt in range(1, self.tries + 1):
+            again: list[int] = []
+            longest = 0.0
+            for first in range(0, len(todo), BATCH_LIMIT):
+                chunk = todo[first : first + BATCH_LIMIT]
+                body = {"requests": [{"id": str(n), "method": "GET", "url": urls[n]} for n in chunk]}
+                response = self.call("POST", "/$batch", kind="$batch", body=body, mailbox=mailbox)
+                parts = _json(response, "$batch").get("responses") or []
+                answered = {str(p.get("id")): p for p in parts if isinstance(p, dict)}
+                for n in chunk:
+                    part = answered.get(str(n), {"status": 500, "headers": {}, "body": {}})
+                    status = int(part.get("status", 500))
+                    headers = {str(k): str(v) for k, v in (part.get("headers") or {}).items()}
+                    inner = _response(status, headers, part.get("body"))
+                    if status < 400:
+                        results[n] = _json(inner, kind)
+                        continue
+                    error = self.error_for(status, _error_code(inner), f"GET {kind}", inner, mailbox)
+                    results[n] = error
+                    if error.retryable and attempt < self.tries:
+                        again.append(n)
+                        longest = max(longest, http.retry_after_seconds(headers) or 0.2 * 2**attempt)
+            if not again or longest > self.wait_limit:
+                break
+            self.sleep(longest * (1 + self.rng.uniform(0, 0.25)))
+            todo = again
+        return [r if r is not None else AdapterError(ADAPTER, f"GET {kind}: no answer") for r in results]
+
+    def error_for(
         self, status: int, code: str, what: str, response: requests.Response, mailbox: str
     ) -> AdapterError:
+        """The one-line error for a refused answer, naming the setting or the mailbox and the fix."""
         who = f"mailbox {mailbox!r}" if mailbox else "the mailbox"
         if status == 401:
             return AdapterError(
@@ -225,6 +266,15 @@ class GraphClient:
     def user_path(mailbox: str) -> str:
         """``/users/{address}``, the address escaped for a path."""
         return f"/users/{quote(mailbox, safe='@')}"
+
+
+def _response(status: int, headers: Mapping[str, str], body: object) -> requests.Response:
+    """One part of a batch answer as a ``requests.Response``, read the way a whole one is."""
+    part = requests.Response()
+    part.status_code = status
+    part.headers.update(headers)
+    part._content = json.dumps(body).encode()
+    return part
 
 
 def _json(response: requests.Response, kind: str) -> dict[str, Any]:

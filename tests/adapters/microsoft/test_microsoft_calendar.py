@@ -19,21 +19,30 @@ def test_a_new_event_is_one_lookup_and_one_create_then_nothing(
 ) -> None:
     [first] = backend.deliver_invites([invite()])
     assert first.status is OutcomeStatus.DELIVERED
-    assert [(e.method, e.path.rsplit("/", 1)[-1]) for e in graph.requests()] == [
-        ("GET", "events"),
-        ("POST", "events"),
-    ]
+    sent = [(e.method, e.path.rsplit("/", 1)[-1], e.batched) for e in graph.requests()]
+    # The lookup (a part of one JSON batch), then the create.
+    assert sent == [("GET", "events", True), ("POST", "$batch", False), ("POST", "events", False)]
     [event] = graph.events("maya@example.com")
     assert event["transactionId"] == mapping.transaction_id("plan-1-life-story")
-    assert [a["emailAddress"]["address"] for a in event["attendees"]] == [
-        "rae@example.com"
-    ]  # not the organizer
+    # The organizer is not an attendee of their own event.
+    assert [a["emailAddress"]["address"] for a in event["attendees"]] == ["rae@example.com"]
     assert "What drives you" in event["body"]["content"]
     assert first.reference == event["id"]
     graph.log.clear()
     [again] = backend.deliver_invites([invite()])
     assert again.status is OutcomeStatus.UNCHANGED
     assert graph.writes() == [] and len(graph.requests("GET")) == 1
+
+
+def test_lookups_go_twenty_to_a_batch(graph: FakeGraph, backend: GraphCalendar) -> None:
+    views = [invite(f"plan-{n}-life-story", hours=n) for n in range(45)]
+    backend.deliver_invites(views)
+    assert len(graph.requests("POST", "$batch")) == 3  # 45 lookups: 20 + 20 + 5
+    assert len(graph.writes()) == 45 and len(graph.events("maya@example.com")) == 45
+    graph.log.clear()
+    outcomes = backend.deliver_invites(views)
+    assert {o.status for o in outcomes} == {OutcomeStatus.UNCHANGED}
+    assert len(graph.log) == 3 + 45 and graph.writes() == []
 
 
 def test_a_move_is_one_patch_of_the_time_only(graph: FakeGraph, backend: GraphCalendar) -> None:
