@@ -141,3 +141,16 @@ def test_the_backend_is_registered_by_its_entry_point(graph: FakeGraph) -> None:
     assert "microsoft" in host.adapters(AdapterKind.CALENDAR)
     built = host.create(AdapterKind.CALENDAR, "microsoft", graph.settings)
     assert isinstance(built, GraphCalendar)
+
+
+def test_a_throttled_part_of_a_batch_is_sent_again_alone(graph: FakeGraph, backend: GraphCalendar) -> None:
+    waits: list[float] = []
+    backend.client.sleep = waits.append
+    graph.fail(429, retry_after="1", match="GET /v1.0/users/maya", code="TooManyRequests")
+    views = [invite(f"plan-{n}-life-story", hours=n) for n in range(3)]
+    outcomes = backend.deliver_invites(views)
+    assert {o.status for o in outcomes} == {OutcomeStatus.DELIVERED}
+    batches = graph.requests("POST", "$batch")
+    assert [len(b.body["requests"]) for b in batches] == [3, 1]  # only the throttled part again
+    assert len(waits) == 1 and 1 <= waits[0] <= 1.25
+    assert len(graph.events("maya@example.com")) == 3
