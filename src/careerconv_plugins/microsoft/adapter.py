@@ -42,6 +42,9 @@ log = logging.getLogger("careerconv_plugins.microsoft")
 Found = dict[str, Any] | None | AdapterError
 """What a lookup by key found: the event, none, or the error that kept it from being read."""
 
+CONFIGURATION_RETRY = 3600.0
+"""Seconds a delivery held back by a wrong setting waits before it is tried again."""
+
 CANCEL_COMMENT = "This career conversation was cancelled; it is no longer planned at this time."
 
 
@@ -59,12 +62,14 @@ class GraphCalendar:
         mailbox: str = "",
         schedules_per_request: int = 20,
         known: KnownEvents | None = None,
+        unusable: str | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.client = client
         self.mailbox = mailbox
         self.schedules_per_request = schedules_per_request
         self.known = known or KnownEvents(None, client.tenant)
+        self.unusable = unusable  # why Graph cannot be reached at all (an unset secret)
         self.clock = clock
 
     def _mailbox_of(self, view: InviteView) -> str:
@@ -125,19 +130,33 @@ class GraphCalendar:
         by_mailbox: dict[str, list[str]] = {}
         for uid, view in latest.items():
             by_mailbox.setdefault(self._mailbox_of(view), []).append(uid)
+        held: str | None = self.unusable
         done: dict[str, DeliveryOutcome] = {}
         for mailbox, uids in by_mailbox.items():
-            try:
-                found = self.find_many(mailbox, uids)
-            except AdapterError as exc:
-                found = dict.fromkeys(uids, exc)
-            for uid in uids:
+            found: dict[str, Found] = {}
+            if held is None:
                 try:
-                    done[uid] = self._deliver_one(latest[uid], mailbox, found[uid])
-                except WriteConflict as exc:
-                    done[uid] = DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
+                    found = self.find_many(mailbox, uids)
                 except AdapterError as exc:
-                    done[uid] = error_outcome(uid, exc, prefix=f"event {uid}: ")
+                    found = dict.fromkeys(uids, exc)
+            for uid in uids:
+                if held is None:
+                    try:
+                        done[uid] = self._deliver_one(latest[uid], mailbox, found[uid])
+                        continue
+                    except WriteConflict as exc:
+                        done[uid] = DeliveryOutcome(uid, OutcomeStatus.CONFLICT, f"event {uid}: {exc.reason}")
+                        continue
+                    except AdapterError as exc:
+                        if not exc.misconfigured:
+                            done[uid] = error_outcome(uid, exc, prefix=f"event {uid}: ")
+                            continue
+                        held = exc.reason  # the same for every event: asked no more this run
+                        log.error("microsoft: %s (deliveries are held back until this is fixed)", held)
+                # Nothing is wrong with the event: it waits, not dead-lettered, for the setting.
+                done[uid] = DeliveryOutcome(
+                    uid, OutcomeStatus.RETRY, f"configuration: {held}", CONFIGURATION_RETRY
+                )
         return [done[view.uid] for view in invites]
 
     def _remember(self, uid: str, event: KnownEvent | None) -> None:
@@ -231,6 +250,10 @@ class GraphCalendar:
         ``tentative`` and ``oof`` count. careerconv's own events are in there
         too: the core leaves out those of the meeting being moved.
         """
+        if self.unusable is not None:
+            return BusyReport(
+                busy={}, available=False, reason=f"{self.unusable}; scheduling by working hours only"
+            )
         if not people:
             return BusyReport(busy={})
         asker = self.mailbox or people[0].email
@@ -285,6 +308,8 @@ class GraphCalendar:
         A uid whose event is no longer in the calendar, though this adapter
         delivered it, is in ``removed``: a person deleted it.
         """
+        if self.unusable is not None:
+            return AnswersReport(answers={}, available=False, reason=self.unusable)
         found: dict[str, dict[str, AttendeeAnswer]] = {}
         removed: list[str] = []
         by_mailbox: dict[str, list[str]] = {}

@@ -83,11 +83,16 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
                 "overview page in the Entra admin center"
             )
     secret_env = settings.get("client_secret_env", "CAREERCONV_GRAPH_SECRET").strip()
+    unusable: str | None = None
     if secret_env not in env or not env[secret_env]:
-        raise ConfigurationError(
+        missing = (
             f"{WHERE}: environment variable {shown_env(secret_env)} (setting 'client_secret_env') "
             "is not set; export it with the app's client secret"
         )
+        if shown_env(secret_env) != secret_env:
+            raise ConfigurationError(missing)  # not a variable's name (a secret pasted in its place?)
+        # Only this calendar's deliveries wait for it; every other command and adapter works.
+        unusable = missing
     try:
         per_request = int(settings.get("schedules_per_request", "20"))
     except ValueError:
@@ -108,14 +113,18 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
     client = GraphClient(
         tenant=tenant,
         client_id=client_id,
-        client_secret=env[secret_env],
+        client_secret=env.get(secret_env, ""),
         authority=_https(settings, "authority", AUTHORITY),
         graph_url=_https(settings, "graph_url", GRAPH_URL),
         timeout=seconds_setting(settings, "timeout", where=WHERE, default=10, most=120),
     )
     known = KnownEvents(folder_setting(settings, "state_directory", where=WHERE), tenant)
     return GraphCalendar(
-        client, mailbox=settings.get("mailbox", "").strip(), schedules_per_request=per_request, known=known
+        client,
+        mailbox=settings.get("mailbox", "").strip(),
+        schedules_per_request=per_request,
+        known=known,
+        unusable=unusable,
     )
 
 

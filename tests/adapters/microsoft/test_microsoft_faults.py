@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from careerconv_core.errors import ConfigurationError
@@ -9,7 +11,9 @@ from careerconv_core.ports import OutcomeStatus
 from careerconv_plugins.microsoft.adapter import GraphCalendar
 from careerconv_plugins.microsoft.plugin import make_backend
 from fakes.fake_graph import FakeGraph
-from fakes.graph_invites import MAYA, invite
+from fakes.graph_invites import MAYA, START, invite
+
+HELD = 3600.0  # a delivery held back by a wrong setting waits an hour, then is tried again
 
 
 def test_a_short_retry_after_is_waited_with_jitter_and_passes(
@@ -58,7 +62,7 @@ def test_a_token_refused_after_renewal_names_the_secret_setting(
 ) -> None:
     graph.fail(401, times=2, match="GET /v1.0", code="InvalidAuthenticationToken")
     [outcome] = backend.deliver_invites([invite()])
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.status is OutcomeStatus.RETRY and outcome.retry_after == HELD  # held, not dead
     assert "client_secret_env" in outcome.reason and "\n" not in outcome.reason
 
 
@@ -69,7 +73,7 @@ def test_a_wrong_secret_names_the_setting_and_the_fix(
     wrong = make_backend(graph.settings)
     assert isinstance(wrong, GraphCalendar)
     [outcome] = wrong.deliver_invites([invite()])
-    assert outcome.status is OutcomeStatus.FAILED
+    assert outcome.status is OutcomeStatus.RETRY and outcome.retry_after == HELD  # held, not dead
     assert "client_secret_env" in outcome.reason and "not-the-secret" not in outcome.reason
 
 
@@ -77,7 +81,8 @@ def test_an_unknown_tenant_names_the_setting(graph: FakeGraph) -> None:
     wrong = make_backend({**graph.settings, "tenant": "nobody"})
     assert isinstance(wrong, GraphCalendar)
     [outcome] = wrong.deliver_invites([invite()])
-    assert outcome.status is OutcomeStatus.FAILED and "'tenant'" in outcome.reason
+    assert outcome.status is OutcomeStatus.RETRY and outcome.retry_after == HELD
+    assert "'tenant'" in outcome.reason
 
 
 @pytest.mark.parametrize(
@@ -119,7 +124,7 @@ def test_a_lost_answer_to_a_create_makes_no_second_event(graph: FakeGraph, backe
         ({"tenant": ""}, "'tenant' is missing"),
         ({"client_id": ""}, "'client_id' is missing"),
         ({"client_secret": "x"}, "do not put the client secret"),
-        ({"client_secret_env": "NO_SUCH_VARIABLE_SET"}, "NO_SUCH_VARIABLE_SET"),
+        ({"client_secret_env": "abc123-looks-like-a-secret"}, "<the name given>"),
         ({"authority": "http://login.example"}, "'authority' must be an https"),
         ({"schedules_per_request": "500"}, "'schedules_per_request'"),
         ({"timeout": "0"}, "'timeout'"),
@@ -154,3 +159,29 @@ def test_a_throttled_part_of_a_batch_is_sent_again_alone(graph: FakeGraph, backe
     assert [len(b.body["requests"]) for b in batches] == [3, 1]  # only the throttled part again
     assert len(waits) == 1 and 1 <= waits[0] <= 1.25
     assert len(graph.events("maya@example.com")) == 3
+
+
+def test_an_unset_secret_holds_back_only_this_calendar(
+    graph: FakeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAREERCONV_GRAPH_SECRET")
+    built = make_backend(graph.settings)  # building does not fail: other commands still work
+    assert isinstance(built, GraphCalendar)
+    [outcome] = built.deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.RETRY and outcome.retry_after == HELD
+    assert "CAREERCONV_GRAPH_SECRET" in outcome.reason and "'client_secret_env'" in outcome.reason
+    busy = built.busy([MAYA], START, START + timedelta(days=1))
+    assert not busy.available and "CAREERCONV_GRAPH_SECRET" in busy.reason
+    assert not built.answers(["plan-1-life-story"]).available
+    assert graph.log == []  # not even a sign-in was tried
+
+
+def test_a_refused_secret_is_asked_once_for_the_whole_batch(
+    graph: FakeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAREERCONV_GRAPH_SECRET", "wrong")
+    wrong = make_backend(graph.settings)
+    assert isinstance(wrong, GraphCalendar)
+    outcomes = wrong.deliver_invites([invite(f"plan-{n}-life-story") for n in range(5)])
+    assert {o.status for o in outcomes} == {OutcomeStatus.RETRY}
+    assert len([e for e in graph.log if e.path.endswith("/token")]) == 1
