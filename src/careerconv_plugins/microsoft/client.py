@@ -194,7 +194,13 @@ class GraphClient:
             longest = 0.0
             for first in range(0, len(todo), BATCH_LIMIT):
                 chunk = todo[first : first + BATCH_LIMIT]
-                body = {"requests": [{"id": str(n), "method": "GET", "url": urls[n]} for n in chunk]}
+                # Times in UTC, whatever the mailbox's zone: what the state hashes were made of.
+                prefer = {"Prefer": 'outlook.timezone="UTC"'}
+                body = {
+                    "requests": [
+                        {"id": str(n), "method": "GET", "url": urls[n], "headers": prefer} for n in chunk
+                    ]
+                }
                 response = self.call("POST", "/$batch", kind="$batch", body=body, mailbox=mailbox)
                 parts = _json(response, "$batch").get("responses") or []
                 answered = {str(p.get("id")): p for p in parts if isinstance(p, dict)}
