@@ -136,6 +136,7 @@ class FakeGraph:
         self.mailboxes: dict[str, Mailbox] = {}
         self.tokens: dict[str, float] = {}
         self.faults: list[Fault] = []
+        self.slow_answers: list[tuple[str, float]] = []  # (match, seconds) for the next such request
         self.drop_next_create = False
         self.hold_creates = False  # store a create, then answer only after ``release`` (never, if killed)
         self.stored = threading.Event()
@@ -300,6 +301,10 @@ class FakeGraph:
         self, method: str, path: str, query: dict[str, list[str]], body: Any, headers: dict[str, str]
     ) -> Answer:
         """The answer to one request."""
+        for match, seconds in list(self.slow_answers):
+            if match in f"{method} {path}":
+                self.slow_answers.remove((match, seconds))
+                time.sleep(seconds)  # acts on the request all the same, as a slow server does
         for fault in list(self.faults):
             if fault.match in f"{method} {path}" and fault.times > 0:
                 fault.times -= 1

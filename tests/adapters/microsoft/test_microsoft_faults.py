@@ -185,3 +185,16 @@ def test_a_refused_secret_is_asked_once_for_the_whole_batch(
     outcomes = wrong.deliver_invites([invite(f"plan-{n}-life-story") for n in range(5)])
     assert {o.status for o in outcomes} == {OutcomeStatus.RETRY}
     assert len([e for e in graph.log if e.path.endswith("/token")]) == 1
+
+
+def test_a_create_that_times_out_is_retried_later_and_makes_no_second_event(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    backend.client.timeout = 0.3
+    graph.slow_answers.append(("POST /v1.0/users/maya@example.com/events", 1.0))
+    [timed_out] = backend.deliver_invites([invite()])
+    assert timed_out.status is OutcomeStatus.RETRY and "timed out" in timed_out.reason
+    backend.client.timeout = 10
+    [retried] = backend.deliver_invites([invite()])
+    assert retried.status in {OutcomeStatus.DELIVERED, OutcomeStatus.UNCHANGED}
+    assert len(graph.events("maya@example.com")) == 1
