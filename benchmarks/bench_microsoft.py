@@ -3,8 +3,9 @@
 A team of 8 reports: the three career conversations each (24) plus the first
 year of monthly check-ins (96), 120 events in all, in the manager's mailbox.
 Prints, for a first sync, a re-sync with nothing changed and one moved
-conversation: Graph requests by kind (the lookups by key go 20 to a JSON batch) (counted by the client and confirmed from
-the fake's log), writes per event, and wall time; then free/busy for the
+conversation: Graph requests by kind (the lookups by key go 20 to a JSON
+batch; counted by the client, and the writes confirmed from the fake's log),
+writes per event, and wall time; then free/busy for the
 manager and the 8 reports, and the load average beside the figures (the
 machine is shared). Run: ``python benchmarks/bench_microsoft.py``.
 """

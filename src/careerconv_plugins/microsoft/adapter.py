@@ -265,8 +265,8 @@ class GraphCalendar:
             chunk = addresses[first : first + self.schedules_per_request]
             body = {
                 "schedules": chunk,
-                "startTime": mapping._graph_time(start),
-                "endTime": mapping._graph_time(end),
+                "startTime": mapping.graph_time(start),
+                "endTime": mapping.graph_time(end),
                 "availabilityViewInterval": 15,
             }
             try:

@@ -60,8 +60,9 @@ def _digest(value: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def _graph_time(moment: datetime) -> dict[str, str]:
-    # Sent in UTC: one unambiguous form, which Graph also answers in unless asked otherwise.
+def graph_time(moment: datetime) -> dict[str, str]:
+    """``moment`` as Graph's ``dateTimeTimeZone``, in UTC: one unambiguous form, which Graph
+    also answers in unless asked otherwise."""
     return {"dateTime": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}
 
 
@@ -98,7 +99,7 @@ def _fields(view: InviteView, part: str) -> dict[str, Any]:
     if part == "subject":
         return {"subject": view.title}
     if part == "time":
-        return {"start": _graph_time(view.start), "end": _graph_time(view.end)}
+        return {"start": graph_time(view.start), "end": graph_time(view.end)}
     if part == "attendees":
         return {"attendees": _attendees(view)}
     return {"body": {"contentType": "text", "content": view.description}}
