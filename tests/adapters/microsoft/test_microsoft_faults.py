@@ -198,3 +198,13 @@ def test_a_create_that_times_out_is_retried_later_and_makes_no_second_event(
     [retried] = backend.deliver_invites([invite()])
     assert retried.status in {OutcomeStatus.DELIVERED, OutcomeStatus.UNCHANGED}
     assert len(graph.events("maya@example.com")) == 1
+
+
+def test_free_busy_waits_out_a_short_throttle_and_gives_up_on_a_long_one(
+    graph: FakeGraph, backend: GraphCalendar
+) -> None:
+    graph.fail(429, retry_after="1", match="getSchedule", code="TooManyRequests")
+    assert backend.busy([MAYA], START, START + timedelta(days=1)).available
+    graph.fail(429, retry_after="600", match="getSchedule", code="TooManyRequests")
+    report = backend.busy([MAYA], START, START + timedelta(days=1))
+    assert not report.available and "429" in report.reason and "working hours" in report.reason
