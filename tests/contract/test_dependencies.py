@@ -32,6 +32,7 @@ EXTRA_OF = {
     "bamboohr": "hris",
     "scim": "hris",
     "postgres_store": "postgres",
+    "microsoft": "microsoft",
 }
 OURS = {"careerconv", "careerconv_core", "careerconv_plugins"}
 
