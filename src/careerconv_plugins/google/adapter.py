@@ -180,14 +180,23 @@ class GoogleCalendar:
             )
             return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=ref)
         if event is None:
-            self.client.call(
-                "POST",
-                self.client.events_path(self.calendar_id),
-                subject=subject,
-                params=query,
-                body=mapping.event_body(view),
-                what="insert event",
-            )
+            try:
+                self.client.call(
+                    "POST",
+                    self.client.events_path(self.calendar_id),
+                    subject=subject,
+                    params=query,
+                    body=mapping.event_body(view),
+                    what="insert event",
+                )
+            except Gone:
+                raise AdapterError(
+                    "google",
+                    f"calendar {self.calendar_id!r} (setting 'calendar_id') does not exist for "
+                    f"{subject or 'the signed-in user'}. Fix: use 'primary' or the id shown in the "
+                    "calendar's settings (Integrate calendar)",
+                    misconfigured=True,
+                ) from None
             return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=ref)
         if mapping.is_removed(event):
             written = mapping.stored_properties(event).get(mapping.SEQUENCE)

@@ -132,11 +132,11 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
         max_wait = -1.0
     if not 0 <= max_wait <= 600:
         raise ConfigurationError(f"{_WHERE}: setting 'max_retry_wait' must be seconds from 0 to 600")
-    info, where = _credentials_info(settings, env)
-    tokens = Tokens(info, scopes=scopes, token_uri=urls["token_uri"], timeout=timeout, where=where)
     subject = settings.get("subject", "").strip() or None
     if subject and "@" not in subject:
         raise ConfigurationError(f"{_WHERE}: setting 'subject' must be a user's e-mail address")
+    info, where = _credentials_info(settings, env)
+    tokens = Tokens(info, scopes=scopes, token_uri=urls["token_uri"], timeout=timeout, where=where)
     client = GoogleClient(
         tokens,
         api_url=urls["api_url"] or API_URL,
