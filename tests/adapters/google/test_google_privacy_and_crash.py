@@ -1,0 +1,124 @@
+"""No private marker in any byte sent to Google; a kill at any point leaves no duplicate event."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from attrs import evolve
+
+from careerconv_core.domain.cadence import CheckInKind
+from careerconv_core.domain.feedback import FeedbackRating
+from careerconv_core.domain.plan import CheckIn
+from careerconv_core.domain.roles import Actor
+from careerconv_core.domain.visibility import Visibility
+from careerconv_core.errors import CareerconvError
+from careerconv_core.ports import PlanChange
+from careerconv_plugins.google.adapter import GoogleCalendar
+from careerconv_plugins.google.mapping import event_id
+from fakes.fake_google import FakeGoogle, Fault
+from support.flows import through_review
+from support.invites import MANAGER, invite
+from support.privacy import Planter
+from support.world import World
+
+Build = Callable[..., GoogleCalendar]
+TESTS = Path(__file__).resolve().parents[2]
+
+
+def test_no_private_marker_reaches_google(fake: FakeGoogle, build: Build) -> None:
+    fake.state.users |= {"noor@example.com"}
+    cal = build()
+    world = World()
+    plan_id = through_review(world)
+    world.dispatcher(calendar=cal).run_once()
+    planter = Planter()
+    plan = world.store.load_plan(plan_id)
+    planted = planter.plant(
+        evolve(
+            plan,
+            check_ins=(CheckIn(CheckInKind.CHECK_IN, world.clock(), True, "x"),),
+            feedback=(FeedbackRating(Actor.REPORT, "r1", 7),),
+            version=plan.version + 1,
+        )
+    )
+    world.store.commit(PlanChange(plans=(planted,)))
+    assert len(planter.markers) >= 12
+    svc = world.services
+    world.clock.advance(days=3)
+    for step in (
+        lambda: svc.write_grow(plan_id, "r1", world.store.load_plan(plan_id).grow),
+        lambda: svc.check_in(plan_id, "m1", CheckInKind.CHECK_IN, notes="private"),
+        lambda: svc.manager_changed("r1", "m2"),
+        lambda: svc.answer_handoff(plan_id, "r1", True),
+        lambda: svc.schedule_handoff_meeting(plan_id, "m2", datetime(2026, 12, 15, 14, 30, tzinfo=UTC)),
+    ):
+        try:
+            step()
+        except CareerconvError:
+            pass
+    world.dispatcher(calendar=cal).run_once()
+    assert len(fake.writes()) >= 3  # the conversations and the handoff meeting really went out
+    sent = b"\n".join(fake.state.raw).decode("utf-8", "replace")
+    sent += json.dumps([[e.method, e.path, e.query, e.body] for e in fake.state.log])
+    for visibility in (Visibility.PAIR, Visibility.SHARED, Visibility.SUMMARY):
+        assert planter.found_in(sent, visibility) == [], f"a {visibility.value} field reached Google"
+
+
+_CHILD = textwrap.dedent(
+    """
+    import json, os, sys
+    sys.path.insert(0, {tests!r})
+    from careerconv_plugins.google.plugin import make_backend
+    from support.invites import invite
+    settings = json.loads(sys.argv[1])
+    cal = make_backend(settings, environ={{"CC_G": sys.argv[2]}})
+    real = cal.client.call
+    def call(method, path, **kw):
+        answer = real(method, path, **kw)
+        if method == "POST" and path.endswith("/events"):
+            os._exit(9)  # killed after Google stored the event, before anyone learnt it
+        return answer
+    cal.client.call = call
+    print(cal.deliver_invites([invite()]))
+    """
+)
+
+
+def test_a_process_killed_after_the_insert_then_run_again_leaves_one_event(
+    fake: FakeGoogle, build: Build, key: dict[str, str]
+) -> None:
+    settings = {"credentials_env": "CC_G", "api_url": fake.api_url, "token_uri": fake.token_uri}
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD.format(tests=str(TESTS)), json.dumps(settings), json.dumps(key)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 9, child.stderr[-2000:]
+    view = invite()
+    assert list(fake.events_of(MANAGER.email)) == [event_id(view.uid)]
+    [outcome] = build().deliver_invites([view])  # the outbox delivers it again
+    assert outcome.ok
+    assert list(fake.events_of(MANAGER.email)) == [event_id(view.uid)]
+    assert len(fake.requests("POST")) == 1  # found by its id: no second insert at all
+
+
+def test_a_kill_between_the_read_and_a_move_then_a_rerun_moves_once(fake: FakeGoogle, build: Build) -> None:
+    cal = build()
+    view = invite()
+    cal.deliver_invites([view])
+    moved = evolve(view, sequence=1, start=view.start + timedelta(days=1), end=view.end + timedelta(days=1))
+    fake.state.faults.append(Fault(drop_after=True, match="PATCH"))
+    cal.client.max_attempts = 1
+    [lost] = cal.deliver_invites([moved])
+    assert lost.status.value == "retry"
+    [again] = build().deliver_invites([moved])
+    assert again.ok and len(fake.events_of(MANAGER.email)) == 1
+    assert len(fake.requests("PATCH")) == 1  # the patch landed the first time; the rerun saw it
