@@ -127,6 +127,7 @@ class FakeGoogle:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in two writes
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -134,7 +135,7 @@ class FakeGoogle:
             def _any(self) -> None:
                 fake._handle(self)
 
-            do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _any
+            do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _any  # noqa: N815 - http.server's names
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -206,12 +207,16 @@ class FakeGoogle:
         """An attendee answers the invitation (it changes the event's etag, as in Google)."""
         with self._lock:
             event = self.state.events[owner][event_id]
-            attendees = [dict(a, responseStatus=status) if a["email"] == email else a for a in event["attendees"]]
+            attendees = [
+                dict(a, responseStatus=status) if a["email"] == email else a for a in event["attendees"]
+            ]
             self._touch(event, {"attendees": attendees}, content=False)
 
     def requests(self, *methods: str) -> list[Exchange]:
         """The API exchanges (token requests left out), optionally only of some methods."""
-        return [e for e in self.state.log if e.path.startswith(PREFIX) and (not methods or e.method in methods)]
+        return [
+            e for e in self.state.log if e.path.startswith(PREFIX) and (not methods or e.method in methods)
+        ]
 
     def writes(self) -> list[Exchange]:
         """The API requests that change something."""
@@ -299,7 +304,10 @@ class FakeGoogle:
                 return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
             found = self.state.refresh_tokens.get(form.get("refresh_token", [""])[0])
             if found is None:
-                return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+                return 400, {
+                    "error": "invalid_grant",
+                    "error_description": "Token has been expired or revoked.",
+                }
             user, scopes = found
             asked = set(form.get("scope", [""])[0].split()) or scopes
             if not asked <= scopes:
@@ -322,10 +330,14 @@ class FakeGoogle:
         except Exception:  # noqa: BLE001 - any failure to verify is a bad signature
             return 400, bad
         # google-auth always names Google's endpoint as the audience, wherever it posts.
-        if claims.get("aud") != "https://oauth2.googleapis.com/token" or not claims.get("iat", 0) <= time.time() + 60 < claims.get(
-            "exp", 0
-        ) + 60:
-            return 400, {"error": "invalid_grant", "error_description": "Invalid JWT: Token must be a short-lived token"}
+        if (
+            claims.get("aud") != "https://oauth2.googleapis.com/token"
+            or not claims.get("iat", 0) <= time.time() + 60 < claims.get("exp", 0) + 60
+        ):
+            return 400, {
+                "error": "invalid_grant",
+                "error_description": "Invalid JWT: Token must be a short-lived token",
+            }
         scopes = set(str(claims.get("scope", "")).split())
         subject = claims.get("sub")
         if subject is None:
@@ -359,7 +371,9 @@ class FakeGoogle:
             return 401, _error(401, "authError", "Invalid Credentials")
         user, scopes, _ = token
         if not scopes & discovery.scopes_of(method):
-            return 403, _error(403, "insufficientPermissions", "Request had insufficient authentication scopes.")
+            return 403, _error(
+                403, "insufficientPermissions", "Request had insufficient authentication scopes."
+            )
         q = {k: v[0] for k, v in query.items()}
         status, answer = self._call(method["id"], path, q, body, user, handler.headers.get("If-Match"))
         if status < 300:
@@ -375,7 +389,7 @@ class FakeGoogle:
             return None  # only one's own calendars, as calendar.events.owned allows
         return self.state.events.setdefault(owner, {})
 
-    def _call(  # noqa: PLR0911, PLR0912 - one branch per method, as the API lists them
+    def _call(  # noqa: PLR0912, PLR0917 - one branch per method, as the API lists them
         self, op: str, path: str, q: dict[str, str], body: Any, user: str, if_match: str | None
     ) -> tuple[int, Any]:
         if op == "calendar.freebusy.query":
@@ -425,7 +439,9 @@ class FakeGoogle:
             changes = dict(body)
             props = changes.pop("extendedProperties", None)
             if props is not None:
-                merged = {k: {**event.get("extendedProperties", {}).get(k, {}), **v} for k, v in props.items()}
+                merged = {
+                    k: {**event.get("extendedProperties", {}).get(k, {}), **v} for k, v in props.items()
+                }
                 event["extendedProperties"] = {**event.get("extendedProperties", {}), **merged}
             if "attendees" in changes:
                 changes["attendees"] = [{"responseStatus": "needsAction", **a} for a in changes["attendees"]]
@@ -438,7 +454,9 @@ class FakeGoogle:
             if any(k in q for k in ("privateExtendedProperty", "timeMin", "timeMax", "q", "iCalUID")):
                 return 400, _error(400, "invalid", "syncToken cannot be combined with these parameters")
             if q["syncToken"] != f"sync-{self.state.sync_epoch}":
-                return 410, _error(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.")
+                return 410, _error(
+                    410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required."
+                )
         items = sorted(calendar.values(), key=lambda e: e["id"])
         if "privateExtendedProperty" in q:
             key, _, value = q["privateExtendedProperty"].partition("=")
@@ -453,7 +471,11 @@ class FakeGoogle:
             items = [e for e in items if "start" not in e or _moment(e["start"]) < high]
         size = min(int(q.get("maxResults", 250)), self.state.page_size_most)
         first = int(q.get("pageToken", "0") or 0)
-        page: dict[str, Any] = {"kind": "calendar#events", "etag": '"list"', "items": items[first : first + size]}
+        page: dict[str, Any] = {
+            "kind": "calendar#events",
+            "etag": '"list"',
+            "items": items[first : first + size],
+        }
         if first + size < len(items):
             page["nextPageToken"] = str(first + size)
         else:
@@ -472,7 +494,10 @@ class FakeGoogle:
             if who not in self.state.users or who in self.state.hidden:
                 calendars[who] = {"errors": [{"domain": "global", "reason": "notFound"}], "busy": []}
                 continue
-            spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in self.state.other_busy.get(who, [])]
+            spans = [
+                (datetime.fromisoformat(a), datetime.fromisoformat(b))
+                for a, b in self.state.other_busy.get(who, [])
+            ]
             for owner, events in self.state.events.items():
                 for event in events.values():
                     guests = {a["email"]: a.get("responseStatus") for a in event.get("attendees", [])}
@@ -488,12 +513,19 @@ class FakeGoogle:
                     merged.append([max(start, low), min(end, high)])
             calendars[who] = {
                 "busy": [
-                    {"start": a.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-                     "end": b.astimezone(UTC).isoformat().replace("+00:00", "Z")}
+                    {
+                        "start": a.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                        "end": b.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                    }
                     for a, b in merged
                 ]
             }
-        return 200, {"kind": "calendar#freeBusy", "timeMin": body["timeMin"], "timeMax": body["timeMax"], "calendars": calendars}
+        return 200, {
+            "kind": "calendar#freeBusy",
+            "timeMin": body["timeMin"],
+            "timeMax": body["timeMax"],
+            "calendars": calendars,
+        }
 
 
 @contextlib.contextmanager

@@ -48,7 +48,7 @@ def method_for(http_method: str, path: str) -> dict[str, Any] | None:
     return matches[0] if matches else None
 
 
-def _type_problem(value: Any, schema: dict[str, Any], where: str) -> list[str]:
+def _type_problem(value: Any, schema: dict[str, Any], where: str) -> list[str]:  # noqa: PLR0912 - a type each
     doc = document()
     if "$ref" in schema:
         return _type_problem(value, doc["schemas"][schema["$ref"]], where)
@@ -70,7 +70,9 @@ def _type_problem(value: Any, schema: dict[str, Any], where: str) -> list[str]:
     if kind == "array":
         if not isinstance(value, list):
             return [f"{where}: {type(value).__name__} where the document says array"]
-        return [p for n, item in enumerate(value) for p in _type_problem(item, schema["items"], f"{where}[{n}]")]
+        return [
+            p for n, item in enumerate(value) for p in _type_problem(item, schema["items"], f"{where}[{n}]")
+        ]
     if kind == "string":
         if not isinstance(value, str):
             return [f"{where}: {type(value).__name__} where the document says string"]

@@ -82,7 +82,7 @@ class Tokens:
                     self._info, scopes=list(self.scopes)
                 )
                 # The loader always names Google's endpoint; the setting's must win (tests, proxies).
-                return user.with_token_uri(self.token_uri)  # type: ignore[no-untyped-call]
+                return user.with_token_uri(self.token_uri)
         except (ValueError, KeyError, google_errors.GoogleAuthError):
             raise ConfigurationError(
                 f"calendar 'google': the credentials in {self.where} cannot be read "

@@ -10,11 +10,10 @@ from attrs import evolve
 
 from careerconv_core.ports import AnswersRead, AttendeeAnswer, CalendarBackend, OutcomeStatus
 from careerconv_core.views import InviteMethod
+from careerconv_plugins.google.adapter import GoogleCalendar
 from careerconv_plugins.google.mapping import event_id
 from fakes.fake_google import FakeGoogle, Fault
 from support.invites import MANAGER, REPORT, invite
-
-from careerconv_plugins.google.adapter import GoogleCalendar
 
 Build = Callable[..., GoogleCalendar]
 
@@ -141,7 +140,9 @@ def test_answers_read_every_page(fake: FakeGoogle, build: Build) -> None:
     assert len(fake.requests("GET")) - len(views) == 3  # 5 events, 2 a page
 
 
-def test_answers_know_the_organizer_from_the_state_directory(fake: FakeGoogle, build: Build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_answers_know_the_organizer_from_the_state_directory(
+    fake: FakeGoogle, build: Build, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     view = invite()
     build(state_directory=str(tmp_path)).deliver_invites([view])
     fake.answer(MARA, event_id(view.uid), REPORT.email, "accepted")
@@ -152,9 +153,16 @@ def test_answers_know_the_organizer_from_the_state_directory(fake: FakeGoogle, b
     assert report.answers == {} and "state_directory" in report.reason
 
 
-def test_oauth_user_credentials_are_refreshed_through_the_token_endpoint(fake: FakeGoogle, build: Build) -> None:
-    user = fake.add_oauth_user(MARA, {"https://www.googleapis.com/auth/calendar.events.owned",
-                                      "https://www.googleapis.com/auth/calendar.events.freebusy"})
+def test_oauth_user_credentials_are_refreshed_through_the_token_endpoint(
+    fake: FakeGoogle, build: Build
+) -> None:
+    user = fake.add_oauth_user(
+        MARA,
+        {
+            "https://www.googleapis.com/auth/calendar.events.owned",
+            "https://www.googleapis.com/auth/calendar.events.freebusy",
+        },
+    )
     cal = build(credentials=user)
     [outcome] = cal.deliver_invites([invite()])
     assert outcome.status is OutcomeStatus.DELIVERED

@@ -34,7 +34,9 @@ def test_rate_limits_and_5xx_are_retried_honouring_retry_after(
     assert len(fake.events_of(MARA)) == 1
 
 
-def test_a_long_retry_after_goes_back_to_the_outbox(fake: FakeGoogle, build: Build, sleeps: list[float]) -> None:
+def test_a_long_retry_after_goes_back_to_the_outbox(
+    fake: FakeGoogle, build: Build, sleeps: list[float]
+) -> None:
     fake.state.faults.append(Fault(429, "rateLimitExceeded", retry_after="120", match="POST /calendar"))
     [outcome] = build().deliver_invites([invite()])
     assert outcome.status is OutcomeStatus.RETRY and outcome.retry_after == 120.0
@@ -138,7 +140,9 @@ def test_bad_settings_are_one_line_naming_the_setting(settings: dict[str, str], 
     assert says in str(caught.value) and "\n" not in str(caught.value)
 
 
-def test_busy_for_a_team_is_one_request_and_our_own_events_do_not_count(fake: FakeGoogle, build: Build) -> None:
+def test_busy_for_a_team_is_one_request_and_our_own_events_do_not_count(
+    fake: FakeGoogle, build: Build
+) -> None:
     cal = build()
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
     view = invite(start=start)
