@@ -135,9 +135,11 @@ def test_answers_read_every_page(fake: FakeGoogle, build: Build) -> None:
     cal = build()
     views = [invite(f"cc-plan1-c{n}", start=datetime(2027, 1, 4 + n, 9, tzinfo=UTC)) for n in range(5)]
     cal.deliver_invites(views)
+    assert len(fake.requests("GET")) == 1  # one listing of the batch's window: empty
+    fake.state.log.clear()
     report = cal.answers([v.uid for v in views])
     assert set(report.answers) == {v.uid for v in views}
-    assert len(fake.requests("GET")) - len(views) == 3  # 5 events, 2 a page
+    assert len(fake.requests("GET")) == 3  # 5 events, 2 a page
 
 
 def test_answers_know_the_organizer_from_the_state_directory(
@@ -180,3 +182,25 @@ def test_requests_never_carry_the_key(fake: FakeGoogle, build: Build, key: dict[
     secret = key["private_key"].splitlines()[1].encode()
     assert secret not in sent and json.dumps(key).encode() not in sent
     assert all(f.times == 1 for f in [Fault()])
+
+
+def test_a_batch_is_read_in_one_listing_and_an_event_moved_far_is_still_found(
+    fake: FakeGoogle, build: Build
+) -> None:
+    cal = build()
+    views = [invite(f"cc-plan1-c{n}", start=datetime(2027, 1, 4 + n, 9, tzinfo=UTC)) for n in range(6)]
+    cal.deliver_invites(views)
+    fake.state.log.clear()
+    far = evolve(
+        views[0],
+        sequence=1,
+        start=views[0].start + timedelta(days=200),
+        end=views[0].end + timedelta(days=200),
+    )
+    batch = [far, *[invite(f"cc-plan1-d{n}", start=far.start + timedelta(days=n + 1)) for n in range(4)]]
+    outcomes = cal.deliver_invites(batch)
+    assert [o.status for o in outcomes] == [OutcomeStatus.DELIVERED] * 5
+    assert len(fake.events_of(MARA)) == 10  # moved, not copied
+    assert _moment(fake.events_of(MARA)[event_id(far.uid)]["start"]) == far.start
+    assert [e.status for e in fake.requests("POST")] == [409, 200, 200, 200, 200]
+    assert len(fake.requests("PATCH")) == 1
