@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from attrs import evolve
 
 from careerconv_core.domain.cadence import CheckInKind
@@ -75,38 +76,37 @@ _CHILD = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     from careerconv_plugins.google.plugin import make_backend
     from support.invites import invite
-    settings = json.loads(sys.argv[1])
-    cal = make_backend(settings, environ={{"CC_G": sys.argv[2]}})
-    real = cal.client.call
+    settings, key, kill_after = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    cal = make_backend(settings, environ={{"CC_G": key}})
+    real, made = cal.client.call, []
     def call(method, path, **kw):
-        answer = real(method, path, **kw)
-        if method == "POST" and path.endswith("/events"):
-            os._exit(9)  # killed after Google stored the event, before anyone learnt it
+        answer = real(method, path, **kw)  # Google has done it: now the process dies
+        made.append(method)
+        if len(made) == kill_after:
+            os._exit(9)
         return answer
     cal.client.call = call
-    print(cal.deliver_invites([invite()]))
+    cal.deliver_invites([invite(f"cc-plan1-c{{n}}", minutes=30 + n) for n in range(5)])
     """
 )
 
 
-def test_a_process_killed_after_the_insert_then_run_again_leaves_one_event(
-    fake: FakeGoogle, build: Build, key: dict[str, str]
+@pytest.mark.parametrize("kill_after", [1, 2, 4, 6])
+def test_a_process_killed_at_any_call_then_run_again_leaves_each_event_once(
+    fake: FakeGoogle, build: Build, key: dict[str, str], kill_after: int
 ) -> None:
     settings = {"credentials_env": "CC_G", "api_url": fake.api_url, "token_uri": fake.token_uri}
-    child = subprocess.run(
-        [sys.executable, "-c", _CHILD.format(tests=str(TESTS)), json.dumps(settings), json.dumps(key)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    script = _CHILD.format(tests=str(TESTS))
+    args = [sys.executable, "-c", script, json.dumps(settings), json.dumps(key), str(kill_after)]
+    child = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
     assert child.returncode == 9, child.stderr[-2000:]
-    view = invite()
-    assert list(fake.events_of(MANAGER.email)) == [event_id(view.uid)]
-    [outcome] = build().deliver_invites([view])  # the outbox delivers it again
-    assert outcome.ok
-    assert list(fake.events_of(MANAGER.email)) == [event_id(view.uid)]
-    assert len(fake.requests("POST")) == 1  # found by its id: no second insert at all
+    assert len(fake.events_of(MANAGER.email)) == kill_after - 1  # the listing, then one insert a call
+    views = [invite(f"cc-plan1-c{n}", minutes=30 + n) for n in range(5)]
+    outcomes = build().deliver_invites(views)  # the outbox delivers the batch again
+    assert all(o.ok for o in outcomes)
+    assert sorted(fake.events_of(MANAGER.email)) == sorted(event_id(v.uid) for v in views)
+    inserts = [e for e in fake.requests("POST") if e.status == 200]
+    assert len(inserts) == 5  # each event inserted once, by whichever run got there first
 
 
 def test_a_kill_between_the_read_and_a_move_then_a_rerun_moves_once(fake: FakeGoogle, build: Build) -> None:
