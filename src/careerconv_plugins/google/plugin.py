@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
-from careerconv_core.ports import CalendarBackend
+from careerconv_core.ports import (
+    AnswersReport,
+    BusyReport,
+    CalendarBackend,
+    DeliveryOutcome,
+    OutcomeStatus,
+)
 from careerconv_core.setting import Setting, SettingType
+from careerconv_core.views import InviteView, Participant
 from careerconv_plugins.settings import seconds_setting, shown_env
 
 _WHERE = "calendar 'google'"
@@ -92,6 +100,34 @@ def _credentials_info(
     return info, where
 
 
+HELD_FOR = 3600.0
+"""Seconds an invite waits when the credentials' variable is not set: nothing is wrong with it."""
+
+
+class Unusable:
+    """The backend while its credentials' variable is unset: every other adapter still delivers.
+
+    Invites are held (``RETRY``, an hour later), not failed: they go out once
+    the variable is set. Free/busy and answers say why they are unavailable.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def deliver_invites(self, invites: Sequence[InviteView]) -> Sequence[DeliveryOutcome]:
+        """One held outcome per invite, naming the setting to fix."""
+        why = f"configuration: {self.reason}"
+        return [DeliveryOutcome(v.uid, OutcomeStatus.RETRY, why, HELD_FOR) for v in invites]
+
+    def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
+        """Unavailable, and why."""
+        return BusyReport(busy={}, available=False, reason=self.reason)
+
+    def answers(self, uids: Sequence[str]) -> AnswersReport:
+        """Unavailable, and why."""
+        return AnswersReport(answers={}, available=False, reason=self.reason)
+
+
 def _int(settings: Mapping[str, str], name: str, default: int, most: int) -> int:
     raw = str(settings.get(name, default)).strip()
     if not raw.isdigit() or not 1 <= int(raw) <= most:
@@ -135,6 +171,12 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
     subject = settings.get("subject", "").strip() or None
     if subject and "@" not in subject:
         raise ConfigurationError(f"{_WHERE}: setting 'subject' must be a user's e-mail address")
+    name = settings.get("credentials_env", "").strip()
+    if name and shown_env(name) == name and name not in env and not settings.get("credentials_file"):
+        try:
+            _credentials_info(settings, env)
+        except ConfigurationError as unset:
+            return Unusable(str(unset))
     info, where = _credentials_info(settings, env)
     tokens = Tokens(info, scopes=scopes, token_uri=urls["token_uri"], timeout=timeout, where=where)
     client = GoogleClient(

@@ -124,7 +124,6 @@ def test_an_event_of_someone_else_under_our_id_is_not_touched(fake: FakeGoogle, 
     ("settings", "says"),
     [
         ({}, "no credentials"),
-        ({"credentials_env": "NOT_SET_ANYWHERE"}, "NOT_SET_ANYWHERE"),
         ({"credentials_env": "ya29.pasted-token"}, "not the credentials themselves"),
         ({"credentials_env": "CC_G", "send_updates": "everyone"}, "'send_updates'"),
         ({"credentials_env": "CC_G", "subject": "mara"}, "'subject'"),
@@ -206,3 +205,15 @@ def test_the_fake_answers_410_for_a_stale_sync_token(fake: FakeGoogle, build: Bu
     fake.state.sync_epoch += 1  # Google invalidated the tokens
     with pytest.raises(Exception, match="HTTP 410 fullSyncRequired"):
         cal.client.call("GET", path, subject=MARA, params={"syncToken": token})
+
+
+def test_an_unset_credentials_variable_holds_invites_and_names_it() -> None:
+    backend = make_backend({"credentials_env": "NOT_SET_ANYWHERE"}, environ={})
+    [held] = backend.deliver_invites([invite()])
+    assert held.status is OutcomeStatus.RETRY and held.retry_after == 3600.0
+    assert "NOT_SET_ANYWHERE" in held.reason and "'credentials_env'" in held.reason
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    busy = backend.busy([MANAGER], start, start + timedelta(days=1))
+    assert not busy.available and "NOT_SET_ANYWHERE" in busy.reason
+    with pytest.raises(ConfigurationError, match="'send_updates'"):
+        make_backend({"credentials_env": "NOT_SET_ANYWHERE", "send_updates": "x"}, environ={})
