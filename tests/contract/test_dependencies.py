@@ -32,6 +32,7 @@ EXTRA_OF = {
     "bamboohr": "hris",
     "scim": "hris",
     "postgres_store": "postgres",
+    "google": "google",
 }
 OURS = {"careerconv", "careerconv_core", "careerconv_plugins"}
 
