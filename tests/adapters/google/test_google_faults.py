@@ -217,3 +217,33 @@ def test_an_unset_credentials_variable_holds_invites_and_names_it() -> None:
     assert not busy.available and "NOT_SET_ANYWHERE" in busy.reason
     with pytest.raises(ConfigurationError, match="'send_updates'"):
         make_backend({"credentials_env": "NOT_SET_ANYWHERE", "send_updates": "x"}, environ={})
+
+
+def test_the_calendar_usage_limit_goes_back_to_the_outbox_for_a_minute(
+    fake: FakeGoogle, build: Build, sleeps: list[float]
+) -> None:
+    fake.state.faults.append(Fault(403, "quotaExceeded", match="POST /calendar"))
+    [outcome] = build().deliver_invites([invite()])
+    assert outcome.status is OutcomeStatus.RETRY and (outcome.retry_after or 0) >= 60
+    assert sleeps == [] and "usage limit" in outcome.reason
+
+
+def test_an_edit_between_the_read_and_the_write_is_read_again_and_not_overwritten(
+    fake: FakeGoogle, build: Build
+) -> None:
+    cal = build()
+    view = invite()
+    cal.deliver_invites([view])
+    real = cal.client.call
+
+    def call(method: str, path: str, **kw: object) -> object:
+        if method == "PATCH":  # a person edits it just before our write lands: 412
+            fake.person_edits(MARA, event_id(view.uid), description="bring snacks")
+        return real(method, path, **kw)  # type: ignore[arg-type]
+
+    cal.client.call = call  # type: ignore[method-assign]
+    moved = invite(start=view.start + timedelta(days=1), sequence=1)
+    [outcome] = cal.deliver_invites([moved])
+    assert outcome.status is OutcomeStatus.CONFLICT
+    assert [e.status for e in fake.requests("PATCH")] == [412]
+    assert fake.events_of(MARA)[event_id(view.uid)]["description"] == "bring snacks"
