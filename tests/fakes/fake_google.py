@@ -14,16 +14,16 @@ be those the admin granted) or a user's refresh token, and issues tokens that
 expire; an expired or unknown token is a 401. Each token carries its scopes
 and each method checks them against the discovery document's list.
 
-Every request and every answer is checked against Google's discovery
-document (``google_discovery``); a violation is answered 400 and recorded in
-``problems``, which the fixtures require to be empty. Faults are injected per
-request: a status with a reason and ``Retry-After``, a delay, or the
-connection dropped after the request took effect (``drop_after``).
+The token endpoint is in ``google_tokens``. Every request and every answer
+is checked against Google's discovery document (``google_discovery``); a
+violation is answered 400 and recorded in ``problems``, which the fixtures
+require to be empty. Faults are injected per request: a status with a reason
+and ``Retry-After``, a delay, or the connection dropped after the request took
+effect (``drop_after``).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import itertools
 import json
@@ -37,10 +37,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from fakes import google_discovery as discovery
+from fakes import google_tokens
 
 _ID = re.compile(r"^[a-v0-9]{5,1024}$")
 PREFIX = "/calendar/v3/"
@@ -96,10 +97,6 @@ class State:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _b64(data: str) -> bytes:
-    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
 
 
 def _error(status: int, reason: str, message: str, domain: str = "global") -> dict[str, Any]:
@@ -256,7 +253,7 @@ class FakeGoogle:
             return
         with self._lock:
             if path == "/token":
-                status, body = self._token(parse_qs(raw.decode()))
+                status, body = google_tokens.answer(self.state, self._etags, parse_qs(raw.decode()))
             elif path.startswith(PREFIX):
                 status, body = self._api(handler, path[len(PREFIX) :], query, raw)
             else:
@@ -286,71 +283,6 @@ class FakeGoogle:
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
-
-    # -- the token endpoint --------------------------------------------------------------------
-
-    def _issue(self, user: str, scopes: set[str]) -> dict[str, Any]:
-        token = f"ya29.fake-{next(self._etags)}"
-        self.state.tokens[token] = (user, scopes, time.time() + self.state.token_lifetime)
-        return {"access_token": token, "expires_in": self.state.token_lifetime, "token_type": "Bearer"}
-
-    def _token(self, form: dict[str, list[str]]) -> tuple[int, Any]:
-        grant = form.get("grant_type", [""])[0]
-        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
-            return self._jwt_grant(form.get("assertion", [""])[0])
-        if grant == "refresh_token":
-            client, secret = form.get("client_id", [""])[0], form.get("client_secret", [""])[0]
-            if self.state.oauth_clients.get(client) != secret:
-                return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
-            found = self.state.refresh_tokens.get(form.get("refresh_token", [""])[0])
-            if found is None:
-                return 400, {
-                    "error": "invalid_grant",
-                    "error_description": "Token has been expired or revoked.",
-                }
-            user, scopes = found
-            asked = set(form.get("scope", [""])[0].split()) or scopes
-            if not asked <= scopes:
-                return 400, {"error": "invalid_scope", "error_description": "scope not granted"}
-            return 200, {**self._issue(user, asked), "scope": " ".join(sorted(asked))}
-        return 400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type"}
-
-    def _jwt_grant(self, assertion: str) -> tuple[int, Any]:
-        bad = {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
-        try:
-            head, payload, signature = assertion.split(".")
-            header, claims = json.loads(_b64(head)), json.loads(_b64(payload))
-        except ValueError:
-            return 400, bad
-        key = self.state.service_accounts.get(claims.get("iss", ""))
-        if key is None or header.get("alg") != "RS256":
-            return 400, bad
-        try:
-            key.verify(_b64(signature), f"{head}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
-        except Exception:  # noqa: BLE001 - any failure to verify is a bad signature
-            return 400, bad
-        # google-auth always names Google's endpoint as the audience, wherever it posts.
-        if (
-            claims.get("aud") != "https://oauth2.googleapis.com/token"
-            or not claims.get("iat", 0) <= time.time() + 60 < claims.get("exp", 0) + 60
-        ):
-            return 400, {
-                "error": "invalid_grant",
-                "error_description": "Invalid JWT: Token must be a short-lived token",
-            }
-        scopes = set(str(claims.get("scope", "")).split())
-        subject = claims.get("sub")
-        if subject is None:
-            return 200, self._issue(claims["iss"], scopes)
-        if subject not in self.state.users:
-            return 400, {"error": "invalid_grant", "error_description": "Invalid email or User ID"}
-        if not scopes <= self.state.granted_scopes:
-            return 401, {
-                "error": "unauthorized_client",
-                "error_description": "Client is unauthorized to retrieve access tokens using this method, "
-                "or client not authorized for any of the scopes requested.",
-            }
-        return 200, self._issue(subject, scopes)
 
     # -- the API -----------------------------------------------------------------------------------
 
