@@ -204,3 +204,30 @@ def test_a_batch_is_read_in_one_listing_and_an_event_moved_far_is_still_found(
     assert _moment(fake.events_of(MARA)[event_id(far.uid)]["start"]) == far.start
     assert [e.status for e in fake.requests("POST")] == [409, 200, 200, 200, 200]
     assert len(fake.requests("PATCH")) == 1
+
+
+def test_googles_own_client_reads_what_careerconv_wrote_from_the_fake(
+    fake: FakeGoogle, build: Build, key: dict[str, str]
+) -> None:
+    """google-api-python-client, built from the same discovery document, agrees with the fake."""
+    from google.oauth2 import service_account
+    from googleapiclient.discovery import build as build_service
+
+    cal = build()
+    view = invite()
+    cal.deliver_invites([view])
+    creds = service_account.Credentials.from_service_account_info(
+        {**key, "token_uri": fake.token_uri}, scopes=["https://www.googleapis.com/auth/calendar.events.owned"]
+    ).with_subject(MARA)
+    service = build_service(
+        "calendar",
+        "v3",
+        credentials=creds,
+        static_discovery=True,
+        cache_discovery=False,
+        client_options={"api_endpoint": fake.api_url + "/"},
+    )
+    got = service.events().get(calendarId="primary", eventId=event_id(view.uid)).execute()
+    assert got["summary"] == view.title and got["extendedProperties"]["private"]["careerconvUid"] == view.uid
+    listed = service.events().list(calendarId="primary", privateExtendedProperty="careerconv=1").execute()
+    assert [e["id"] for e in listed["items"]] == [event_id(view.uid)]
