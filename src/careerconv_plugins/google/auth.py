@@ -66,6 +66,10 @@ class Tokens:
         self.refreshes = 0
         self._base = self._load()
 
+    def close(self) -> None:
+        """Close the token endpoint's connections."""
+        self._session.close()
+
     @property
     def delegated(self) -> bool:
         """Whether these credentials may act as any user of the domain (a service account)."""

@@ -74,8 +74,9 @@ class GoogleClient:
         self.requests_made: collections.Counter[str] = collections.Counter()
 
     def close(self) -> None:
-        """Close the HTTP connections."""
+        """Close the HTTP connections (the API's and the token endpoint's)."""
         self.session.close()
+        self.tokens.close()
 
     @staticmethod
     def events_path(calendar: str, event: str = "") -> str:

@@ -230,4 +230,5 @@ def test_googles_own_client_reads_what_careerconv_wrote_from_the_fake(
     got = service.events().get(calendarId="primary", eventId=event_id(view.uid)).execute()
     assert got["summary"] == view.title and got["extendedProperties"]["private"]["careerconvUid"] == view.uid
     listed = service.events().list(calendarId="primary", privateExtendedProperty="careerconv=1").execute()
+    service.close()
     assert [e["id"] for e in listed["items"]] == [event_id(view.uid)]
