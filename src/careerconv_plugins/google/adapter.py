@@ -177,8 +177,8 @@ class GoogleCalendar:
                 return self._decide(view, path, subject, event)
             except Duplicate:
                 event = self._get(path, subject)  # written by an earlier try whose answer was lost
-            except WriteConflict:
-                event = self._get(path, subject)  # changed in between (an answer?): decide again
+            except (WriteConflict, Gone):
+                event = self._get(path, subject)  # changed or purged in between: decide again
         return DeliveryOutcome(
             view.uid,
             OutcomeStatus.CONFLICT,
@@ -215,9 +215,12 @@ class GoogleCalendar:
                 return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel", reference=ref)
             if mapping.edited_elsewhere(event, organizer):
                 return self._conflict(view, "was changed in the calendar by a person")
-            self.client.call(
-                "DELETE", path, subject=subject, params=query, if_match=_etag(event), what="delete event"
-            )
+            try:
+                self.client.call(
+                    "DELETE", path, subject=subject, params=query, if_match=_etag(event), what="delete event"
+                )
+            except Gone:  # deleted in between (410): as asked
+                return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "already deleted", reference=ref)
             return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=ref)
         if event is None:
             try:

@@ -9,7 +9,7 @@ import pytest
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.ports import OutcomeStatus
-from careerconv_core.views import Participant
+from careerconv_core.views import InviteMethod, Participant
 from careerconv_plugins.google.adapter import GoogleCalendar
 from careerconv_plugins.google.mapping import event_id
 from careerconv_plugins.google.plugin import make_backend
@@ -247,3 +247,20 @@ def test_an_edit_between_the_read_and_the_write_is_read_again_and_not_overwritte
     assert outcome.status is OutcomeStatus.CONFLICT
     assert [e.status for e in fake.requests("PATCH")] == [412]
     assert fake.events_of(MARA)[event_id(view.uid)]["description"] == "bring snacks"
+
+
+def test_an_event_deleted_between_the_read_and_the_cancel_is_as_asked(fake: FakeGoogle, build: Build) -> None:
+    cal = build()
+    view = invite()
+    cal.deliver_invites([view])
+    real = cal.client.call
+
+    def call(method: str, path: str, **kw: object) -> object:
+        if method == "DELETE":  # someone deletes it first: Google answers 410 Gone
+            fake.state.events[MARA][event_id(view.uid)]["status"] = "cancelled"
+        return real(method, path, **kw)  # type: ignore[arg-type]
+
+    cal.client.call = call  # type: ignore[method-assign]
+    [outcome] = cal.deliver_invites([invite(method=InviteMethod.CANCEL, sequence=1)])
+    assert outcome.status is OutcomeStatus.UNCHANGED
+    assert [e.status for e in fake.requests("DELETE")] == [410]
