@@ -33,6 +33,7 @@ EXTRA_OF = {
     "scim": "hris",
     "postgres_store": "postgres",
     "microsoft": "microsoft",
+    "google": "google",
 }
 OURS = {"careerconv", "careerconv_core", "careerconv_plugins"}
 
