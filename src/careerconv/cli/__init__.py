@@ -28,6 +28,7 @@ from careerconv.cli import (
     actions,
     cadence,
     catalog,
+    completion,
     conversations,
     export,
     feedback,
@@ -38,6 +39,7 @@ from careerconv.cli import (
     setup,
 )
 from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
+from careerconv.cli._completion import COMPLETE
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -51,7 +53,10 @@ EXIT_CLOSED_PIPE = 141
 """The exit code when standard output was closed early (``careerconv status | head -1``), as a
 shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
-_GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox)
+_GROUPS = (
+    *(setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox),
+    completion,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +106,10 @@ def main(
     """
     parser = build_parser()
     words = sys.argv[1:] if argv is None else list(argv)
+    if words[:1] == [COMPLETE]:  # a shell asking what Tab may offer (see 'careerconv completion')
+        from careerconv.cli._completion import complete
+
+        return complete(words[1:], parser, stdout or sys.stdout)
     # Known before parsing, so that a usage error is a JSON document too.
     Parser.json_errors = "--json" in words[: words.index("--")] if "--" in words else "--json" in words
     with contextlib.ExitStack() as streams:  # argparse's help and usage go to the given streams

@@ -25,7 +25,11 @@ def cmd_org_import(args: argparse.Namespace, inv: Invocation) -> None:
     source = app.hris_source(path=str(Path(args.file).resolve()))
     snapshot = source.read_people()
     report = app.services().sync_org(
-        snapshot, complete=True, remove_missing=args.remove_missing, dry_run=args.dry_run
+        snapshot,
+        complete=True,
+        remove_missing=args.remove_missing,
+        dry_run=args.dry_run,
+        progress=inv.progress(f"org import: {len(snapshot.people)} people read; writes"),
     )
     show_org_report(inv, report, app)
 
