@@ -21,6 +21,7 @@ COMMANDS = {
     "actions": ["--as", "--report"],
     "adapters": [],
     "catalog": [],
+    "completion": ["shell"],
     "catalog import": ["--competencies", "--roles"],
     "catalog list": ["--competencies", "--roles"],
     "catalog show": ["role"],
@@ -74,7 +75,7 @@ HELP_ORDER = [
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
-    "retry", "rebuild",
+    "retry", "rebuild", "completion",
 ]  # fmt: skip
 
 
