@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,3 +235,19 @@ def test_text_and_json_tell_the_same_things(cli: JsonCli) -> None:
     text = cli.text("due", "--on", "2027-06-30")
     doc = cli("due", "--on", "2027-06-30")
     assert len(doc["items"]) == max(1, len(text.splitlines())) - (0 if doc["items"] else 1)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_record_with_json_asks_no_questions_at_a_terminal(
+    cli: JsonCli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.text("org", "import", str(EXAMPLES / "org.toml"))
+    cli.text("propose", "jonas")
+    code = main(["--home", str(cli.home), "record", "jonas", "life_story", "--json"], stdin=_Terminal("x\n"))
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "give --file FILE" in json.loads(err.splitlines()[-1])["errors"][0]["message"]

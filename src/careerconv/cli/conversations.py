@@ -197,7 +197,7 @@ def cmd_record(args: argparse.Namespace, inv: Invocation) -> None:
     if args.file:
         source = str(args.file)
         data = records.read_document(Path(args.file))
-    elif inv.stdin.isatty():
+    elif inv.stdin.isatty() and not inv.json:  # the questions would go where the document goes
         from careerconv.cli.recording_prompts import outcome_from_answers
 
         source = "answers"
