@@ -78,6 +78,15 @@ def test_bash_completes_person_ids_from_the_store(home: Path, tmp_path: Path) ->
     assert bash(home, "--home", str(tmp_path / "none"), "accept", "j") == []
 
 
+def test_bash_completes_roles_and_adapters_of_the_home(home: Path) -> None:
+    roles = bash(home, "catalog", "show", "")
+    assert len(roles) > 5 and all(" " not in r for r in roles)
+    assert roles[0] in bash(home, "catalog", "show", roles[0][:3])
+    assert all(r.startswith(roles[0][:3]) for r in bash(home, "catalog", "show", roles[0][:3]))
+    assert "ics" in bash(home, "rebuild", "--adapter", "")
+    assert bash(home, "retry", "") == []  # nothing has failed
+
+
 def test_bash_completes_file_names_where_a_file_is_taken(home: Path, tmp_path: Path) -> None:
     (tmp_path / "org-new.toml").write_text("", encoding="utf-8")
     assert bash(home, "org", "import", str(tmp_path / "org-")) == [str(tmp_path / "org-new.toml")]

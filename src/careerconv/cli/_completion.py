@@ -6,16 +6,21 @@ words typed after ``careerconv``, the last the one being completed), which
 walks the same argparse parser the command line runs, so completion cannot
 drift from the commands. It prints one candidate a line; ``__files__`` asks
 the shell for file names. Report, manager and person arguments complete with
-the people stored in the ``--home`` given (or ``$CAREERCONV_HOME``); when
-the store cannot be read, they complete with nothing, and never with an error.
+the people stored in the ``--home`` given (or ``$CAREERCONV_HOME``), ``catalog show``
+with the catalog's roles, ``retry`` with the failed outbox entries and
+``rebuild --adapter`` with the configured adapters; when the home cannot be
+read, they complete with nothing, and never with an error.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from careerconv.app import App
 
 COMPLETE = "__complete"
 """The hidden first word that asks for completions (not a command: it is in no help)."""
@@ -139,12 +144,21 @@ def _values(action: argparse.Action, home: str) -> list[str]:
     if action.type is path_arg:
         return [FILES]
     if action.dest in _PEOPLE_DESTS:
-        return sorted(_people(home))
+        return sorted(_from_home(home, lambda app: [p.id for p in app.store.list_people()]))
+    if action.dest == "role":  # catalog show ROLE
+        return sorted(_from_home(home, lambda app: [r.id for r in app.catalog().roles]))
+    if action.dest == "entries":  # retry ENTRY_ID: the failed ones
+        return sorted(_from_home(home, lambda app: [e.id for e in app.store.outbox(["failed"])]))
+    if action.dest == "adapter":  # rebuild --adapter NAME: the configured ones
+        return sorted(
+            _from_home(home, lambda app: {n for named in app.delivering().values() for n, _ in named})
+        )
     return []
 
 
-def _people(home: str) -> Iterable[str]:
-    """The ids of the people stored in ``home``: cheap enough for a Tab, silent on any failure."""
+def _from_home(home: str, read: Callable[[App], Iterable[str]]) -> Iterable[str]:
+    """What ``read`` finds in the application of ``home``: cheap enough for a Tab, and nothing
+    (never an error in the prompt) when it cannot be opened."""
     import logging
     from pathlib import Path
 
@@ -154,7 +168,7 @@ def _people(home: str) -> Iterable[str]:
 
         app = App.load(Path(home))
         try:
-            return [p.id for p in app.store.list_people()]
+            return list(read(app))
         finally:
             app.close()
     except Exception:  # noqa: BLE001 - completion offers nothing rather than an error in the prompt
