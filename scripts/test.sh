@@ -18,6 +18,8 @@ fi
 bash .ci/setup-postgres.sh >/dev/null
 # Dovecot from Debian's packages: the IMAP mailbox the REPLY tests read.
 bash .ci/setup-imap.sh >/dev/null
+# zsh and fish, whose own completion the completion tests drive.
+bash .ci/setup-shells.sh >/dev/null
 # Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
 bash .ci/setup-browser.sh >/dev/null
 PRISM_BIN="$(bash .ci/setup-jira.sh)"

@@ -13,6 +13,7 @@ import requests
 
 from careerconv_plugins import http as shared_http
 from support.cli import Cli, ready_home
+from tests_support_paths import EXAMPLES
 
 NOTE = "PRIVATE-NOTE-MARKER-71"
 
@@ -83,3 +84,18 @@ def test_a_dispatch_of_several_batches_shows_how_far_it_is_unless_quiet(
     cli("reschedule", "aylin", "grow_review", "--to", "2027-02-11T14:00", "--as", "maya")
     out = cli("dispatch", "--limit", "1")
     assert "delivering 1/2" in out and "delivering 2/2" in out
+
+
+def test_an_org_import_shows_how_far_it_is_unless_quiet_or_json(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later = str(EXAMPLES / "org-later.toml")  # priya's manager changes: a handoff among the writes
+    monkeypatch.setenv("CAREERCONV_PROGRESS", "1")
+    assert "org import:" not in cli("-q", "org", "import", "--dry-run", later)
+    assert "org import:" not in cli("org", "import", later, "--json")
+    monkeypatch.delenv("CAREERCONV_PROGRESS")
+    assert "org import:" not in cli("org", "import", later)  # not a terminal: none
+    monkeypatch.setenv("CAREERCONV_PROGRESS", "1")
+    shown = cli("org", "import", str(EXAMPLES / "org.toml"))  # back: the handoff again
+    assert "org import: 11 people read; writes 1/3\r" in shown
+    assert "org import: 11 people read; writes 3/3\n" in shown

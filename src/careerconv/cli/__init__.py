@@ -22,12 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from careerconv.cli import _output as output
 from careerconv.cli import _verbosity as verbosity
 from careerconv.cli import (
     actions,
     answers,
     cadence,
     catalog,
+    completion,
     conversations,
     export,
     feedback,
@@ -38,6 +40,7 @@ from careerconv.cli import (
     setup,
 )
 from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
+from careerconv.cli._completion import COMPLETE
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -52,18 +55,9 @@ EXIT_CLOSED_PIPE = 141
 shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
 _GROUPS = (
-    setup,
-    org,
-    optin,
-    conversations,
-    cadence,
-    actions,
-    answers,
-    handoff,
-    feedback,
-    export,
-    catalog,
+    *(setup, org, optin, conversations, cadence, actions, answers, handoff, feedback, export, catalog),
     outbox,
+    completion,
 )
 
 
@@ -86,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     for group in _GROUPS:  # --help lists the commands group by group, the way through the method
         group.register(sub)
     _verbosity_everywhere(parser)
+    output.json_everywhere(parser)
     return parser
 
 
@@ -112,18 +107,26 @@ def main(
     or ``$CAREERCONV_NOW``); the streams default to the process's own.
     """
     parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    if words[:1] == [COMPLETE]:  # a shell asking what Tab may offer (see 'careerconv completion')
+        from careerconv.cli._completion import complete
+
+        return complete(words[1:], parser, stdout or sys.stdout)
+    # Known before parsing, so that a usage error is a JSON document too.
+    Parser.json_errors = "--json" in words[: words.index("--")] if "--" in words else "--json" in words
     with contextlib.ExitStack() as streams:  # argparse's help and usage go to the given streams
         if stdout is not None:
             streams.enter_context(contextlib.redirect_stdout(stdout))
         if stderr is not None:
             streams.enter_context(contextlib.redirect_stderr(stderr))
         try:
-            args = parser.parse_args(argv)
+            args = parser.parse_args(words)
         except SystemExit:  # --help or a usage error, said; into a closed pipe it ends quietly too
             _flush(stdout or sys.stdout)
             raise
     inv = Invocation(Path(args.home), clock=clock, stdin=stdin, stdout=stdout, stderr=stderr)
     inv.quiet = bool(args.quiet)
+    inv.json = bool(getattr(args, "json", False))
     verbosity.configure(inv.stderr, -1 if args.quiet else args.verbose)
     if args.version:
         from careerconv import __version__
@@ -137,7 +140,37 @@ def main(
 
 
 def _run(args: argparse.Namespace, inv: Invocation) -> int:
-    """Run the parsed command; every way it can end becomes an exit code and at most one line."""
+    """Run the parsed command, then tell how it ended: its documents, and an exit code with at
+    most one line (with ``--json``, one JSON document on each stream)."""
+    code, failure = _ran(args, inv)
+    if not inv.json or code == EXIT_CLOSED_PIPE:
+        if failure is not None:
+            inv.err(failure[0])
+        return code
+    try:
+        document = output.combined(inv.shown)
+        if document is not None:
+            inv.out(output.json_text(output.as_json(document)))
+            inv.stdout.flush()
+    except BrokenPipeError:
+        _flush(inv.stdout)
+        return EXIT_CLOSED_PIPE
+    if failure is not None:
+        inv.stderr.write(output.error_document(_command(args), code, [*inv.refusals, failure]) + "\n")
+    return code
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command's words, such as ``org import``."""
+    words = [args.command]
+    for dest in ("org_command", "handoff_command", "catalog_command", "config_command", "store_command"):
+        if getattr(args, dest, None):
+            words.append(getattr(args, dest))
+    return " ".join(words)
+
+
+def _ran(args: argparse.Namespace, inv: Invocation) -> tuple[int, tuple[str, BaseException] | None]:
+    """Run the command: its exit code, and the line telling why it failed (with what was raised)."""
     from careerconv_core.errors import CareerconvError
 
     try:
@@ -147,33 +180,31 @@ def _run(args: argparse.Namespace, inv: Invocation) -> int:
             inv.close()
         inv.stdout.flush()  # here, so that a reader gone away is noticed below
     except UsageError as exc:
-        inv.err(f"careerconv {args.command}: {exc}")
-        return 2
+        return 2, (f"careerconv {args.command}: {exc}", exc)
     except CareerconvError as exc:
-        inv.err(f"error: {exc}")
-        return 1
+        return 1, (f"error: {exc}", exc)
     except KeyboardInterrupt as exc:
-        if not isinstance(exc, Interrupted):  # which has told what it committed itself
-            # Each change is one transaction: what committed before the interrupt stays whole.
-            inv.err("interrupted; every change committed before stays whole, none is half-done")
-        return 130
-    except EOFError:  # the answers typed at a prompt ran out
-        inv.err(f"careerconv {args.command}: the input ended before every answer; nothing recorded")
-        return 2
+        # Each change is one transaction: what committed before the interrupt stays whole.
+        said = "interrupted; every change committed before stays whole, none is half-done"
+        if isinstance(exc, Interrupted):  # which has told what it committed itself
+            return 130, None if not inv.json else (said, exc)
+        return 130, (said, exc)
+    except EOFError as exc:  # the answers typed at a prompt ran out
+        return 2, (f"careerconv {args.command}: the input ended before every answer; nothing recorded", exc)
     except BrokenPipeError:  # the reader of standard output went away: stop without a word
         _flush(inv.stdout)
-        return EXIT_CLOSED_PIPE
+        return EXIT_CLOSED_PIPE, None
     except Exception as exc:
         if os.environ.get(DEBUG_ENV):
             raise
         # A bug. The user gets one line, never a traceback; the type says where to look, and the
         # message is left out, since it may quote someone's notes.
-        inv.err(
+        return 1, (
             f"careerconv {args.command}: internal error ({type(exc).__name__}); please report it with "
-            f"the command line that caused it (set {DEBUG_ENV}=1 to see where it happened)"
+            f"the command line that caused it (set {DEBUG_ENV}=1 to see where it happened)",
+            exc,
         )
-        return 1
-    return 0
+    return 0, None
 
 
 def _flush(stream: TextIO) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from careerconv.app import App
+    from careerconv.cli._output import Document
     from careerconv_core.domain.plan import CareerPlan
     from careerconv_core.services import Clock
 
@@ -51,11 +52,20 @@ _ECHOES = (
 class Parser(argparse.ArgumentParser):
     """argparse, telling a wrongly called command in one line: the problem, then where help is."""
 
+    json_errors: bool = False
+    """Set by ``main`` when ``--json`` was given: the line is then a JSON error document."""
+
     def error(self, message: str) -> NoReturn:
         """Exit 2 with ``prog: problem; see 'prog --help'`` on standard error (no usage block)."""
         for echo, cut in _ECHOES:
             message = echo.sub(cut, message)
-        self.exit(2, f"{one_line(f'{self.prog}: {message}')}; see '{self.prog} --help'\n")
+        line = f"{one_line(f'{self.prog}: {message}')}; see '{self.prog} --help'"
+        if Parser.json_errors:
+            from careerconv.cli._output import error_document
+
+            command = self.prog.removeprefix("careerconv").strip()
+            line = error_document(command, 2, [(line, UsageError(message))])
+        self.exit(2, line + "\n")
 
 
 class Invocation:
@@ -77,6 +87,9 @@ class Invocation:
         self.home = home
         self.clock = clock
         self.quiet = False  # set from -q: no progress either
+        self.json = False  # set from --json: documents are held and printed as one JSON document
+        self.shown: list[Document] = []
+        self.refusals: list[tuple[str, BaseException]] = []  # told before the command's last error
         # Read at call time, so a test that swaps sys.stdout is honoured.
         self.stdin = sys.stdin if stdin is None else stdin
         self.stdout = sys.stdout if stdout is None else stdout
@@ -111,6 +124,29 @@ class Invocation:
         """One line on standard error, its control characters escaped."""
         self.stderr.write(one_line(text) + "\n")
 
+    def show(self, document: Document, *, now: bool = False) -> None:
+        """Tell a command's answer: its lines now, or with ``--json`` held for the one document
+        (``now``: printed at once as a document of its own, one a line, for a run that goes on)."""
+        if self.json and now:
+            from careerconv.cli._output import as_json, json_text
+
+            self.out(json_text(as_json(document)))
+            self.stdout.flush()
+            return
+        if self.json:
+            self.shown.append(document)
+            return
+        for line in document.lines():
+            self.out(line)
+
+    def refused(self, exc: BaseException) -> None:
+        """Tell one refusal of several (one report's of many) on standard error; the command goes on."""
+        line = f"error: {exc}"
+        if self.json:
+            self.refusals.append((one_line(line), exc))
+        else:
+            self.err(line)
+
     def ask(self, prompt: str) -> str:
         """One answer typed at the terminal, without its line end; EOFError at end of input."""
         if self.stdin is sys.stdin and self.stdout is sys.stdout:
@@ -126,7 +162,7 @@ class Invocation:
         """A progress callback for long runs, shown on a terminal (or with ``$CAREERCONV_PROGRESS``)."""
 
         def show(done: int, total: int) -> None:
-            if self.quiet:
+            if self.quiet or self.json:
                 return
             if self.stderr.isatty() or os.environ.get(PROGRESS_ENV):
                 end = "\n" if done == total else "\r"
@@ -374,13 +410,9 @@ def who(args: argparse.Namespace, plan: CareerPlan, *, report_step: bool | None 
 
 def step_done(inv: Invocation, report: Any) -> None:
     """A step's report: its event, the plan's state, what was queued, stress-test findings."""
-    plan = report.plan
-    inv.out(
-        f"{report.events[0]}: plan {plan.id} of {plan.report_id} ({plan.status.value}), "
-        f"{len(report.queued)} effect(s) queued"
-    )
-    for finding in report.findings:
-        inv.out(f"  stress test: {finding}")
+    from careerconv.cli._documents import Steps
+
+    inv.show(Steps.of(report))
 
 
 def each_report(args: argparse.Namespace, inv: Invocation, step: Callable[[App, CareerPlan], Any]) -> None:
@@ -405,6 +437,6 @@ def for_each(inv: Invocation, report_ids: Sequence[str], step: Callable[[str], o
         except CareerconvError as exc:
             refusals.append(exc)
     for refusal in refusals[:-1]:
-        inv.err(f"error: {refusal}")
+        inv.refused(refusal)
     if refusals:
         raise refusals[-1]

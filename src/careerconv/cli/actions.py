@@ -40,18 +40,14 @@ def cmd_actions(args: argparse.Namespace, inv: Invocation) -> None:
             for p in app.store.find_plans()
             if p.can_view(p.manager_id if args.as_ is None else args.as_, now)
         ]
-    rows = 0
-    for plan in sorted(plans, key=lambda p: p.report_id):
-        if plan.grow is None:
-            continue
-        for action in plan.grow.actions:
-            rows += 1
-            inv.out(
-                f"{plan.report_id}:{action.id:8} {action.status.value:5} due {action.due}  "
-                f"owner {action.owner_id:10} {action.title}"
-            )
-    if rows == 0:
-        inv.out("no GROW actions yet")
+    from careerconv.cli._documents import ActionEntry, Actions
+
+    rows = [
+        ActionEntry(plan.report_id, a.id, a.status.value, a.due, a.owner_id, a.title)
+        for plan in sorted(plans, key=lambda p: p.report_id)
+        for a in (plan.grow.actions if plan.grow is not None else ())
+    ]
+    inv.show(Actions(rows))
 
 
 def cmd_action(args: argparse.Namespace, inv: Invocation) -> None:

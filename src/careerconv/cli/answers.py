@@ -10,6 +10,7 @@ from careerconv.cli._common import Invocation, add_command
 
 if TYPE_CHECKING:
     from careerconv.app import App
+    from careerconv.cli._documents import AnswerEntry
 
 NONE_READS = (
     "no configured calendar reads answers back; set imap_host (and the other imap_ settings) "
@@ -43,9 +44,10 @@ def cmd_sync_answers(args: argparse.Namespace, inv: Invocation) -> None:
         )
 
 
-def answer_lines(app: App, manager_id: str | None = None) -> list[str]:
-    """One line per declined, tentative or deleted upcoming meeting, in its manager's time zone,
+def answer_entries(app: App, manager_id: str | None = None) -> list[AnswerEntry]:
+    """Each declined, tentative or deleted upcoming meeting, in its manager's time zone,
     with the command that moves it."""
+    from careerconv.cli._documents import AnswerEntry
     from careerconv_core.domain.answers import Answer
     from careerconv_core.domain.when import local
     from careerconv_core.services import Services
@@ -53,22 +55,27 @@ def answer_lines(app: App, manager_id: str | None = None) -> list[str]:
 
     # Only the store is read: no calendar is built, so 'status' works whatever they need.
     svc = Services(app.store, app.clock, lambda: "", app.settings)
-    lines: list[str] = []
+    entries: list[AnswerEntry] = []
     for plan in sorted(app.store.find_plans(manager_id=manager_id), key=lambda p: p.report_id):
         if not plan.status.is_open or not plan.answers:
             continue
         zone = app.store.load_person(plan.manager_id).time_zone
         for invite, answer in svc.standing_answers(plan):
-            if answer.answer is Answer.REMOVED:
-                what = "deleted from a calendar (conflict: not created again)"
-            else:
-                name = next((p.name for p in invite.attendees if p.person_id == answer.person_id), "")
-                what = f"{answer.answer.value} by {name} ({answer.person_id})"
-            lines.append(
-                f"  {plan.report_id}: {invite.title}, {local(invite.start, zone)}: {what}; "
-                f"move it: {move_command(plan.report_id, invite.kind)}"
+            removed = answer.answer is Answer.REMOVED
+            name = next((p.name for p in invite.attendees if p.person_id == answer.person_id), "")
+            entries.append(
+                AnswerEntry(
+                    plan.report_id,
+                    invite.title,
+                    invite.start,
+                    str(local(invite.start, zone)),
+                    answer.answer.value,
+                    None if removed else answer.person_id,
+                    "" if removed else name,
+                    move_command(plan.report_id, invite.kind),
+                )
             )
-    return lines
+    return entries
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

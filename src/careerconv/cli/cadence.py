@@ -43,26 +43,18 @@ def cmd_followups(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_due(args: argparse.Namespace, inv: Invocation) -> None:
     """What is due or overdue on a day; nudges queued for it on request."""
+    from careerconv.cli._documents import Due, DueEntry
+
     app = inv.app()
     day = args.on or app.clock().date()
     items = app.services().due(day, args.manager)
-    if not items:
-        inv.out(f"nothing due on or before {day}")
-    for item in items:
-        late = " (overdue)" if item.due < day else ""
-        inv.out(
-            f"{item.due}  {item.kind.value:16} report {item.report_id:10} manager {item.manager_id}{late}"
-        )
-    from careerconv.cli.answers import answer_lines
+    nudged = len(app.services().send_nudges(day, args.manager)) if args.nudge else None
+    entries = [
+        DueEntry(i.due, i.kind.value, i.plan_id, i.report_id, i.manager_id, i.due < day) for i in items
+    ]
+    from careerconv.cli.answers import answer_entries
 
-    lines = answer_lines(app, args.manager)
-    if lines:
-        inv.out(f"{len(lines)} upcoming meeting(s) declined, tentative or deleted:")
-        for line in lines:
-            inv.out(line)
-    if args.nudge:
-        keys = app.services().send_nudges(day, args.manager)
-        inv.out(f"{len(keys)} nudge(s) queued; run 'careerconv dispatch' to send them")
+    inv.show(Due(day, args.manager, entries, nudged, answer_entries(app, args.manager)))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -23,26 +23,26 @@ def cmd_catalog(args: argparse.Namespace, inv: Invocation) -> None:
     if args.catalog_command == "import":
         _import(args, inv, app)
         return
+    from careerconv.cli import _documents as d
+
     catalog = app.catalog()
     if args.catalog_command == "show":
         role = catalog.role(args.role)
-        inv.out(f"{role.title} ({role.function}) [{role.id}]")
-        if role.description:
-            inv.out(f"  {role.description}")
-        for n, cid in enumerate(role.competency_ids, 1):
-            comp = catalog.competency(cid)
-            level = role.target_level(cid)
-            calls_for = f" (calls for {level} of 5)" if level is not None else ""
-            inv.out(f"  {n:2}. {comp.name} [{comp.id}]{calls_for}: {comp.description}")
-        if role.evidence:
-            inv.out(f"  evidence: {', '.join(role.evidence)}")
+        tops = [
+            d.RoleCompetency(c.id, c.name, c.description, role.target_level(c.id))
+            for c in map(catalog.competency, role.competency_ids)
+        ]
+        evidence = list(role.evidence)
+        inv.show(d.CatalogRole(role.id, role.title, role.function, role.description, tops, evidence))
         return
-    if not args.competencies:
-        for role in sorted(catalog.roles, key=lambda r: (r.function, r.title)):
-            inv.out(f"{role.function:24} {role.id:28} {role.title}")
-    if not args.roles:
-        for comp in sorted(catalog.competencies, key=lambda c: (c.group, c.name)):
-            inv.out(f"{comp.group:24} {comp.id:28} {comp.name}")
+    roles = sorted(catalog.roles, key=lambda r: (r.function, r.title)) if not args.competencies else []
+    comps = sorted(catalog.competencies, key=lambda c: (c.group, c.name)) if not args.roles else []
+    inv.show(
+        d.Catalog(
+            [d.RoleEntry(r.id, r.title, r.function) for r in roles],
+            [d.CompetencyEntry(c.id, c.name, c.group) for c in comps],
+        )
+    )
 
 
 def _import(args: argparse.Namespace, inv: Invocation, app: App) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Collection
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +68,7 @@ def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
         refusals += [exc for exc in held.values() if exc is not None]
         _show_team_schedule(inv, app, manager_id, start, result, skip={r for r, e in held.items() if e})
     for exc in refusals[:-1]:
-        inv.err(f"error: {exc}")
+        inv.refused(exc)
     if refusals:
         raise refusals[-1]
 
@@ -120,45 +120,42 @@ def _show_team_schedule(
     *,
     skip: Collection[str] = (),
 ) -> None:
-    inv.out(
-        f"{manager_id}: {len(result.placed)} placed, {len(result.unplaced)} could not fit, "
-        f"{len(result.not_ready)} not ready (window {start} + one month)"
-    )
-    from careerconv_core.domain.when import local
+    from careerconv.cli import _run_documents as d
+    from careerconv_core.domain.budget import budget
 
     manager_zone = app.store.load_person(manager_id).time_zone
+    placed = []
     for report_id, placement in sorted(result.placements.items()):
-        report_zone = app.store.load_person(report_id).time_zone
-        inv.out(f"  {report_id}:")
-        for slot in placement.slots:  # each person reads their own time (the manager's first)
-            theirs = (
-                ""
-                if report_zone == manager_zone
-                else f"; {report_id}: {local(slot.interval.start, report_zone)}"
-            )
-            inv.out(f"    {slot.kind.value} {local(slot.interval.start, manager_zone)}{theirs}")
-    for report_id, blocker in sorted(result.unplaced.items()):
-        inv.out(f"  {report_id}: not placed: {blocker.reason}. Fix: {blocker.fix}")
-    for report_id, reason in sorted(result.not_ready.items()):
-        if report_id in skip:
-            continue  # told as a refusal on standard error
-        inv.out(f"  {report_id}: not ready: {reason}")
-    if result.note:
-        inv.out(f"  note: {result.note}")
+        zone = app.store.load_person(report_id).time_zone
+        slots = [
+            d.PlacedConversation(s.kind.value, at.astimezone(_zone(manager_zone)), at.astimezone(_zone(zone)))
+            for s in placement.slots
+            for at in (s.interval.start,)
+        ]
+        placed.append(d.Placed(report_id, zone, slots))
+    time = None
     if result.placed:
-        from careerconv_core.domain.budget import budget
-
         settings = app.settings
-        time = budget(len(result.placed), settings.lengths, settings.scheduling.weekly_cap_minutes)
-        inv.out(
-            f"  career time (M11): {time.initial_hours:.2f} h for the {time.reports} placed, then "
-            f"about {time.quarterly_minutes / 60:.1f} h a quarter"
-        )
-    load = ", ".join(
-        f"{week} {minutes / 60:.1f}h" for week, minutes in sorted(result.minutes_per_week.items())
+        spent = budget(len(result.placed), settings.lengths, settings.scheduling.weekly_cap_minutes)
+        time = d.CareerTime(spent.reports, spent.initial_hours, spent.quarterly_minutes)
+    team = d.TeamSchedule(
+        manager_id,
+        manager_zone,
+        start,
+        placed,
+        [d.Unplaced(r, b.reason, b.fix) for r, b in sorted(result.unplaced.items())],
+        [d.NotReady(r, why, r in skip) for r, why in sorted(result.not_ready.items())],
+        result.note,
+        time,
+        dict(sorted(result.minutes_per_week.items())),
     )
-    if load:
-        inv.out(f"  manager's career-conversation hours per week: {load}")
+    inv.show(d.Schedule([team]))
+
+
+def _zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 def cmd_reschedule(args: argparse.Namespace, inv: Invocation) -> None:
@@ -191,14 +188,16 @@ def cmd_record(args: argparse.Namespace, inv: Invocation) -> None:
         try:
             step_done(inv, svc.schedule_follow_ups(plan.id, actor))
         except Exception as exc:  # noqa: BLE001 - the review is recorded; say why check-ins were not placed
+            from careerconv.cli._documents import Steps
             from careerconv_core.services import safe_message
 
-            inv.out(f"  check-ins not placed: {safe_message(exc)}; run 'careerconv followups {args.report}'")
+            why = f"check-ins not placed: {safe_message(exc)}; run 'careerconv followups {args.report}'"
+            inv.show(Steps([], warnings=[why]))
         return
     if args.file:
         source = str(args.file)
         data = records.read_document(Path(args.file))
-    elif inv.stdin.isatty():
+    elif inv.stdin.isatty() and not inv.json:  # the questions would go where the document goes
         from careerconv.cli.recording_prompts import outcome_from_answers
 
         source = "answers"

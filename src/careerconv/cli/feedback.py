@@ -14,15 +14,10 @@ def cmd_feedback(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_feedback_report(args: argparse.Namespace, inv: Invocation) -> None:
     """Medians over a group of five or more people, never a single score."""
+    from careerconv.cli._documents import FeedbackReport
+
     agg = inv.app().services().feedback_report(args.manager)
-
-    def show(value: float | None) -> str:
-        return "-" if value is None else f"{value:g}"
-
-    inv.out(
-        f"feedback for {agg.group}: {agg.people} people; median from reports "
-        f"{show(agg.report_median)}, from managers {show(agg.manager_median)} (0-10)"
-    )
+    inv.show(FeedbackReport(agg.group, agg.people, agg.report_median, agg.manager_median))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

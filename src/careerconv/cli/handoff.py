@@ -46,15 +46,15 @@ def cmd_handoff(args: argparse.Namespace, inv: Invocation) -> None:
             start = local_time(app, args.at, actor)
             step_done(inv, svc.schedule_meeting(plan.id, actor, "abbreviated_session", start, 60))
     else:
-        handoff = plan.current_handoff
-        if handoff is None:
-            inv.out(f"{args.report}: no manager change")
-        else:
-            inv.out(
-                f"{args.report}: {handoff.state.value} "
-                f"({handoff.old_manager_id} -> {handoff.new_manager_id}), "
-                f"answer by {handoff.answer_by:%Y-%m-%d}"
-            )
+        from careerconv.cli._documents import HandoffState, HandoffStatus
+
+        h = plan.current_handoff
+        state = (
+            None
+            if h is None
+            else HandoffState(h.state.value, h.old_manager_id, h.new_manager_id, h.answer_by)
+        )
+        inv.show(HandoffStatus(args.report, state))
 
 
 def cmd_reciprocity(args: argparse.Namespace, inv: Invocation) -> None:

@@ -32,9 +32,11 @@ def cmd_propose(args: argparse.Namespace, inv: Invocation) -> None:
     if args.team:
         # A team proposal is for those who have no plan yet; the others keep theirs.
         open_plans = {p.report_id: p for p in app.store.find_plans(manager_id=args.team) if p.status.is_open}
-        for report_id in [r for r in report_ids if r in open_plans]:
-            plan = open_plans[report_id]
-            inv.out(f"{report_id}: already has plan {plan.id} ({plan.status.value}); kept as it is")
+        from careerconv.cli._documents import KeptPlan, Steps
+
+        kept = [open_plans[r] for r in report_ids if r in open_plans]
+        if kept:
+            inv.show(Steps([], [KeptPlan(p.report_id, p.id, p.status.value) for p in kept]))
         report_ids = [r for r in report_ids if r not in open_plans]
 
     def propose(report_id: str) -> None:

@@ -25,7 +25,11 @@ def cmd_org_import(args: argparse.Namespace, inv: Invocation) -> None:
     source = app.hris_source(path=str(Path(args.file).resolve()))
     snapshot = source.read_people()
     report = app.services().sync_org(
-        snapshot, complete=True, remove_missing=args.remove_missing, dry_run=args.dry_run
+        snapshot,
+        complete=True,
+        remove_missing=args.remove_missing,
+        dry_run=args.dry_run,
+        progress=inv.progress(f"org import: {len(snapshot.people)} people read; writes"),
     )
     show_org_report(inv, report, app)
 
@@ -35,14 +39,6 @@ def cmd_org_sync(args: argparse.Namespace, inv: Invocation) -> None:
     app = inv.app()
     report = app.sync_org(full=args.full, remove_missing=args.remove_missing, dry_run=args.dry_run)
     show_org_report(inv, report, app)
-
-
-_SHOWN_IDS = 20  # ids listed per line; the count is always whole
-
-
-def _ids(ids: Sequence[str]) -> str:
-    listed = ", ".join(ids[:_SHOWN_IDS])
-    return listed + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
 
 
 def _plans(app: App, report: OrgSyncReport) -> dict[str, CareerPlan | None]:
@@ -58,11 +54,6 @@ def _plans(app: App, report: OrgSyncReport) -> dict[str, CareerPlan | None]:
     return found
 
 
-def _whose(plan_id: str, plan: CareerPlan | None) -> str:
-    """``jonas's plan 1a2b3c`` (the report named: a plan id alone tells a reader nothing)."""
-    return f"plan {plan_id}" if plan is None else f"{plan.report_id}'s plan {plan_id}"
-
-
 def _has_conversations(plan: CareerPlan | None, status: ConversationStatus) -> bool:
     """Whether the plan has conversations in ``status``."""
     return plan is not None and any(c.status is status for c in plan.conversations)
@@ -70,45 +61,35 @@ def _has_conversations(plan: CareerPlan | None, status: ConversationStatus) -> b
 
 def show_org_report(inv: Invocation, report: OrgSyncReport, app: App) -> None:
     """Who was added, updated, removed or kept; which plans start a handoff, end or reopen."""
+    from careerconv.cli._run_documents import OrgChanges, PlanChange
     from careerconv_core.domain.conversations import ConversationStatus
 
-    dry = report.dry_run
-    would = "would be " if dry else ""
-    head = "org (dry run, nothing changed)" if dry else "org"
-    inv.out(
-        f"{head}: {len(report.added)} {would}added, {len(report.updated)} {would}updated, "
-        f"{len(report.removed)} {would}removed"
-    )
-    if dry:
-        for label, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
-            if ids:
-                inv.out(f"  {label}: {_ids(ids)}")
     plans = _plans(app, report)
-    handoff = "would be" if dry else "is"
-    for plan_id in report.handoffs:
-        whose = _whose(plan_id, plans[plan_id])
-        inv.out(f"  manager change on {whose}: the report {handoff} asked for consent first (M12)")
-    lapse = "would lapse" if dry else "lapsed"
-    for plan_id in report.lapsed:
-        whose = _whose(plan_id, plans[plan_id])
-        inv.out(f"  manager change on {whose}: the proposal, not yet accepted, {lapse} (M1)")
-    for plan_id in report.ended:
-        booked = dry and _has_conversations(plans[plan_id], ConversationStatus.SCHEDULED)
-        cancel = "; its booked conversations would be cancelled" if booked else ""
-        inv.out(f"  {_whose(plan_id, plans[plan_id])} {would}ended: the report left{cancel}")
-    for plan_id in report.restored:
-        plan = plans[plan_id]
-        again = ""
-        if plan is not None and _has_conversations(plan, ConversationStatus.CANCELLED):
-            command = f"careerconv schedule {plan.report_id}"
-            again = f"; its conversations were cancelled: '{command}' places them again"
-        back = "the report is back within the grace period"
-        inv.out(f"  {_whose(plan_id, plan)} {would}reopened: {back}{again}")
-    if report.missing:
-        inv.out(
-            f"  {len(report.missing)} stored people are not in this read and were kept "
-            f"({_ids(report.missing)}); to remove them and end their plans, add --remove-missing"
+
+    def changes(ids: Sequence[str], affected: ConversationStatus | None = None) -> list[PlanChange]:
+        return [
+            PlanChange(
+                i,
+                None if (plan := plans[i]) is None else plan.report_id,
+                affected is not None and _has_conversations(plans[i], affected),
+            )
+            for i in ids
+        ]
+
+    booked = ConversationStatus.SCHEDULED if report.dry_run else None  # cancelled only by a real run
+    inv.show(
+        OrgChanges(
+            report.dry_run,
+            list(report.added),
+            list(report.updated),
+            list(report.removed),
+            changes(report.handoffs),
+            changes(report.lapsed),
+            changes(report.ended, booked),
+            changes(report.restored, ConversationStatus.CANCELLED),
+            list(report.missing),
         )
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

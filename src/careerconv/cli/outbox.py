@@ -43,7 +43,7 @@ def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
         claimed += report.claimed
         if shown is not None:  # several batches: say how far (on a terminal; -q silences it)
             shown(min(claimed, due), due)
-        _show_run(inv, report)
+        _show_run(inv, report, each=args.loop)
         if not args.loop and report.claimed < args.limit:
             break
         if args.loop and args.runs and runs >= args.runs:
@@ -51,7 +51,7 @@ def cmd_dispatch(args: argparse.Namespace, inv: Invocation) -> None:
         if args.loop:
             time.sleep(args.interval)
     if report is not None and report.claimed == 0 and runs == 1:
-        _show_nothing_due(inv, app)
+        _show_nothing_due(inv, app, each=args.loop)
 
 
 def _due_count(app: App) -> int:
@@ -61,78 +61,57 @@ def _due_count(app: App) -> int:
     return sum(1 for e in pending if e.next_attempt_at <= now and not e.leased_at(now))
 
 
-def _show_run(inv: Invocation, report: DispatchReport) -> None:
-    for name, tally in sorted(report.adapters.items()):
-        inv.out(
-            f"{name:10} delivered {tally.delivered}, unchanged {tally.unchanged}, "
-            f"retrying {tally.retried}, failed {tally.failed}"
-        )
-        for reason in tally.reasons:
-            inv.out(f"  failed: {reason}")
-    if report.skipped:
-        inv.out(f"{len(report.skipped)} entries wait for an adapter that is not configured")
+def _show_run(inv: Invocation, report: DispatchReport, *, each: bool) -> None:
+    """One batch's tallies; ``each`` (--loop): with --json, a document of its own at once."""
+    from careerconv.cli._run_documents import AdapterTally, Dispatch
+
+    tallies = [
+        AdapterTally(name, t.delivered, t.unchanged, t.retried, t.failed, list(t.reasons))
+        for name, t in sorted(report.adapters.items())
+    ]
+    inv.show(Dispatch(tallies, len(report.skipped), None), now=each)
 
 
-def _show_nothing_due(inv: Invocation, app: App) -> None:
+def _show_nothing_due(inv: Invocation, app: App, *, each: bool) -> None:
     """Why a run took nothing, when entries are pending: out with a dispatcher, or not due yet."""
+    from careerconv.cli._run_documents import Dispatch, NothingDue
+
     now = app.clock()
     pending = app.store.outbox(["pending"])
     leased = [e for e in pending if e.leased_at(now)]
     waiting = [e for e in pending if not e.leased_at(now) and e.next_attempt_at > now]
-    if not leased and not waiting:
-        inv.out("nothing to deliver")
-        return
-    inv.out("nothing to deliver now:")
-    if leased:
-        until = max(e.leased_until for e in leased if e.leased_until is not None)
-        inv.out(
-            f"  {len(leased)} entr{'y is' if len(leased) == 1 else 'ies are'} out with another dispatcher "
-            f"until {until:%Y-%m-%d %H:%M}Z at the latest (if it stopped, they are free again then)"
-        )
-    if waiting:
-        first = min(e.next_attempt_at for e in waiting)
-        inv.out(
-            f"  {len(waiting)} entr{'y waits' if len(waiting) == 1 else 'ies wait'} for a later attempt, "
-            f"the first at {first:%Y-%m-%d %H:%M}Z ('careerconv status' lists them)"
-        )
+    until = max((e.leased_until for e in leased if e.leased_until is not None), default=None)
+    first = min((e.next_attempt_at for e in waiting), default=None)
+    inv.show(Dispatch([], 0, NothingDue(len(leased), until, len(waiting), first)), now=each)
 
 
 def cmd_status(args: argparse.Namespace, inv: Invocation) -> None:
     """What is pending or failed in the outbox, and why."""
+    from careerconv.cli._run_documents import OutboxEntry, OutboxStatus
+
     app = inv.app()
     now = app.clock()
     entries = app.store.outbox(["pending", "failed"])
-    pending = [e for e in entries if e.status.value == "pending"]
-    failed = [e for e in entries if e.status.value == "failed"]
-    inv.out(f"outbox: {len(pending)} pending, {len(failed)} failed")
-    for e in pending:
-        why = f" (last: {e.last_error})" if e.last_error else ""
-        when = (
-            f"out with a dispatcher until {e.leased_until:%Y-%m-%d %H:%M}Z"
-            if e.leased_at(now) and e.leased_until is not None
-            else f"attempt {e.attempts + 1} at {e.next_attempt_at:%Y-%m-%d %H:%M}Z"
+    pending = [
+        OutboxEntry(
+            e.id,
+            e.key,
+            e.attempts,
+            e.next_attempt_at,
+            e.leased_until if e.leased_at(now) else None,
+            e.last_error or None,
         )
-        inv.out(f"  pending {e.id} {e.key} {when}{why}")
-    for e in failed:
-        inv.out(f"  failed  {e.id} {e.key} after {e.attempts} attempt(s): {e.last_error}")
-    # 'retry' sends a deleted ticket's entry again and fails again; a resync is what works.
-    deleted = [e for e in failed if "ticket deleted in" in e.last_error]
-    if len(deleted) < len(failed):
-        inv.out("run 'careerconv retry' to queue the failed ones again")
-    if deleted:
-        inv.out("for a ticket deleted in the tracker: 'careerconv action resync REPORT:ACTION'")
-    _answers(app, inv)
+        for e in entries
+        if e.status.value == "pending"
+    ]
+    failed = [
+        OutboxEntry(e.id, e.key, e.attempts, None, None, e.last_error)
+        for e in entries
+        if e.status.value == "failed"
+    ]
+    from careerconv.cli.answers import answer_entries
 
-
-def _answers(app: App, inv: Invocation) -> None:
-    """Upcoming meetings an attendee declined or answered tentatively, or a person deleted."""
-    from careerconv.cli.answers import answer_lines
-
-    lines = answer_lines(app)
-    if lines:
-        inv.out(f"answers: {len(lines)} upcoming meeting(s) declined, tentative or deleted")
-        for line in lines:
-            inv.out(line)
+    inv.show(OutboxStatus(pending, failed, answer_entries(app)))
 
 
 def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:

@@ -43,30 +43,31 @@ def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_adapters(args: argparse.Namespace, inv: Invocation) -> None:
     """List the installed adapters, kind by kind, with their settings."""
+    from careerconv.cli._documents import AdapterEntry, Adapters
     from careerconv.facade import plugin_host
     from careerconv_core.ports import PORTS
 
     host = plugin_host()
-    for kind in PORTS:
-        for name, spec in host.adapters(kind).items():
-            names = ", ".join(s.name for s in spec.declared_settings)
-            settings = f" [settings: {names}]" if names else ""
-            inv.out(f"{kind.name:12} {name:10} {spec.summary}{settings}")
+    found = [
+        AdapterEntry(kind.name, name, spec.summary, [s.name for s in spec.declared_settings])
+        for kind in PORTS
+        for name, spec in host.adapters(kind).items()
+    ]
+    inv.show(Adapters(found))
 
 
 def cmd_config_check(args: argparse.Namespace, inv: Invocation) -> None:
     """Check careerconv.toml against every adapter's declared settings; print OK or each problem."""
+    from careerconv.cli._documents import ConfigCheck
     from careerconv.config import CONFIG_NAME, read_config
     from careerconv.config_check import problems
     from careerconv.facade import plugin_host
     from careerconv_core.errors import ConfigurationError
 
     found = problems(read_config(inv.home), plugin_host(), inv.home)
-    for problem in found:
-        inv.out(problem)
+    inv.show(ConfigCheck(str(inv.home / CONFIG_NAME), list(found)))
     if found:
         raise ConfigurationError(f"{len(found)} problem(s) in {inv.home / CONFIG_NAME}; fix each line above")
-    inv.out(f"OK: {inv.home / CONFIG_NAME}")
 
 
 def cmd_demo(args: argparse.Namespace, inv: Invocation) -> None:

@@ -10,8 +10,9 @@ back within ``Settings.return_grace_days`` gets the plan the removal ended.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from attrs import frozen
 
@@ -25,6 +26,8 @@ from careerconv_core.errors import InvalidInput
 from careerconv_core.ports import OrgSnapshot, PlanChange
 from careerconv_core.services.base import StepReport
 from careerconv_core.services.handoff import HandoffSteps
+
+T = TypeVar("T")
 
 _PREVIEW_ID = "dry-run"  # the handoff id a dry run's preview carries; never stored
 
@@ -110,6 +113,7 @@ class OrgSync(HandoffSteps):
         cursor_name: str = "org",
         remove_missing: bool = False,
         dry_run: bool = False,
+        progress: Callable[[int, int], object] | None = None,
     ) -> OrgSyncReport:
         """Take people from an HRIS source (M12).
 
@@ -122,7 +126,8 @@ class OrgSync(HandoffSteps):
         changes nothing; a ``dry_run`` stops there and reports what a real run
         would do. Then people are stored, plans of people back within the
         grace period reopen, handoffs start for changed managers (consent
-        first), and plans of people who left end.
+        first), and plans of people who left end. ``progress(done, total)`` is
+        told after each of those writes (the people as one, each plan as one).
         """
         snapshot = _people(snapshot)
         _flag("complete", complete)
@@ -136,14 +141,16 @@ class OrgSync(HandoffSteps):
         # The order makes a sync cut short (a crash) safe to repeat: people new to the store
         # first (handoffs name them), then reopened plans, handoffs and ends, and only then the
         # changed people and the cursor, so a repeat still sees every change that needs a step.
+        tick = _Ticks(2 + len(decided.returning) + len(decided.moves) + len(decided.leaving), progress)
         if decided.added:
             self.store.commit(PlanChange(people=decided.added))
+        tick.step()
         restored = [
-            self._commit(p, p.report_returned(at, self._grace), EventName.PLAN_REPORT_RETURNED, at)
+            tick(self._commit(p, p.report_returned(at, self._grace), EventName.PLAN_REPORT_RETURNED, at))
             for p in decided.returning
         ]
-        handoffs = [r for pid, manager in decided.moves for r in self.manager_changed(pid, manager)]
-        left = [r for pid in decided.leaving for r in self.report_left(pid)]
+        handoffs = [r for pid, manager in decided.moves for r in tick(self.manager_changed(pid, manager))]
+        left = [r for pid in decided.leaving for r in tick(self.report_left(pid))]
         if (
             decided.updated
             or decided.leaving
@@ -152,6 +159,7 @@ class OrgSync(HandoffSteps):
             self.store.commit(
                 PlanChange(people=decided.updated, removed_people=decided.leaving, cursors=cursors)
             )
+        tick.step()
         return OrgSyncReport(
             added=tuple(p.id for p in decided.added),
             updated=tuple(p.id for p in decided.updated),
@@ -261,3 +269,22 @@ class OrgSync(HandoffSteps):
         if report_id in reopened:
             found.append(reopened[report_id])
         return found
+
+
+class _Ticks:
+    """Counts the writes of a sync for its ``progress`` callback; passes each step's result on."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], object] | None) -> None:
+        self.total = total
+        self.done = 0
+        self.progress = progress
+
+    def __call__(self, result: T) -> T:
+        self.step()
+        return result
+
+    def step(self) -> None:
+        """One write done."""
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)

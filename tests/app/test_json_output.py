@@ -1,0 +1,272 @@
+"""``--json``: one document on standard output, validated against its published schema.
+
+* the committed schemas in docs/schemas/cli/ are what ``careerconv.document_schema`` writes now;
+* every command of ``JSON_COMMANDS`` is run for real, here, and what it prints validates
+  against the schema of its document; a failure is one error document, the last line of
+  standard error, with the exit code the text output gives;
+* no note planted in a plan reaches any document;
+* exactly the commands of ``JSON_COMMANDS`` take ``--json``, and docs/cli.md names each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from careerconv.cli import build_parser, main
+from careerconv.cli._output import JSON_COMMANDS
+from careerconv.document_schema import DOCUMENTS, FOLDER, schema_file_name, schema_text
+from careerconv.document_schema import main as write_main
+from tests_support_paths import EXAMPLES, ROOT
+
+NOW = "2027-01-04T08:00:00+00:00"
+MARKER = "PRIVATE-NOTE-7f3a"
+
+
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((FOLDER / schema_file_name(name)).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+class JsonCli:
+    """Runs ``careerconv --home <tmp> ... --json`` in-process; checks each document it prints."""
+
+    def __init__(self, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+        self.home = home
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+        self.validated: set[str] = set()
+        self.printed: list[str] = []
+        self.now(NOW)
+
+    def now(self, when: str) -> None:
+        self.monkeypatch.setenv("CAREERCONV_NOW", when)
+
+    def text(self, *argv: str) -> str:
+        """A command as text, to set the scene."""
+        code = main(["--home", str(self.home), *argv])
+        out, err = self.capsys.readouterr()
+        assert code == 0, err
+        return out
+
+    def __call__(self, command: str, *argv: str, code: int = 0) -> dict[str, Any]:
+        """``careerconv COMMAND ARGV --json``: its document (validated), or on failure the error one."""
+        try:
+            got = main(["--home", str(self.home), *command.split(), *argv, "--json"])
+        except SystemExit as exc:
+            got = int(exc.code or 0)
+        out, err = self.capsys.readouterr()
+        self.printed += [out, err]
+        assert got == code, f"{command} {argv} exited {got}: {err or out}"
+        doc: dict[str, Any] | None = None
+        if out:
+            [line] = out.splitlines()  # one document, on one line
+            doc = json.loads(line)
+            assert doc["document"] == JSON_COMMANDS[command]
+            validator(doc["document"]).validate(doc)
+            self.validated.add(command)
+        if code == 0:
+            assert doc is not None, f"{command} printed no document"
+            return doc
+        error = json.loads(err.splitlines()[-1])
+        validator("error").validate(error)
+        assert error["exit_code"] == code and error["command"] == command
+        return error
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[JsonCli]:
+    runner = JsonCli(tmp_path / "home", capsys, monkeypatch)
+    runner.text("init")
+    yield runner
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_the_committed_schema_is_the_generated_one(name: str) -> None:
+    committed = (FOLDER / schema_file_name(name)).read_text(encoding="utf-8")
+    assert committed == schema_text(name), "regenerate them: python -m careerconv.document_schema"
+
+
+def test_the_generator_writes_every_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert write_main([str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(map(schema_file_name, DOCUMENTS))
+    assert sorted(p.name for p in FOLDER.iterdir()) == sorted(map(schema_file_name, DOCUMENTS))
+    capsys.readouterr()
+
+
+def leaves(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs and words:
+        yield " ".join(words), parser
+    for action in subs:
+        for name, child in action.choices.items():
+            yield from leaves(child, (*words, name))
+
+
+def test_exactly_the_listed_commands_take_json_and_each_has_a_document() -> None:
+    taking = {
+        path for path, parser in leaves(build_parser()) if any(a.dest == "json" for a in parser._actions)
+    }
+    assert taking == set(JSON_COMMANDS)
+    assert set(JSON_COMMANDS.values()) | {"error"} == set(DOCUMENTS)
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for command in JSON_COMMANDS:
+        assert f"`{command}`" in page, f"docs/cli.md does not name '{command} --json'"
+    for name in DOCUMENTS:
+        assert f"schemas/cli/{schema_file_name(name)}" in page
+
+
+def more_feedback(home: Path, report_id: str) -> None:
+    """Four more ratings on ``report_id``'s plan, as if four more people had given theirs."""
+    from attrs import evolve
+
+    from careerconv.app import App
+    from careerconv_core.domain.feedback import FeedbackRating
+    from careerconv_core.domain.roles import Actor
+    from careerconv_core.ports import PlanChange
+
+    app = App.load(home)
+    try:
+        [plan] = app.store.find_plans(report_id=report_id)
+        extra = tuple(FeedbackRating(Actor.REPORT, f"x{n}", 6 + n) for n in range(4))
+        bumped = evolve(plan, feedback=plan.feedback + extra, version=plan.version + 1)
+        app.store.commit(PlanChange(plans=(bumped,)))
+    finally:
+        app.close()
+
+
+def test_every_command_prints_a_document_its_schema_accepts(cli: JsonCli, tmp_path: Path) -> None:
+    records = EXAMPLES / "records"
+    cli("adapters")
+    assert cli("config check")["problems"] == []
+    preview = cli("org import", str(EXAMPLES / "org.toml"), "--dry-run")
+    assert preview["dry_run"] is True and "jonas" in preview["added"]
+    assert "jonas" in cli("org import", str(EXAMPLES / "org.toml"))["added"]
+    proposed = cli("propose", "--team", "maya")
+    assert {s["report_id"] for s in proposed["steps"]} >= {"jonas", "aylin", "priya"}
+    assert cli("propose", "--team", "maya")["kept"]  # every one has a plan now: kept
+    for report in ("jonas", "priya"):
+        cli("accept", report, "--as", report)
+    cli("opt-in", "jonas", "--as", "jonas")
+    cli("ready", "jonas", "priya")
+    schedule = cli("schedule", "jonas", "priya", "--start", "2027-01-05")
+    [team] = schedule["teams"]
+    placed = {p["report_id"]: p for p in team["placed"]}
+    start = placed["jonas"]["conversations"][0]["start"]
+    assert start[-6:] in ("+01:00", "+02:00"), "maya's times carry Berlin's offset"
+    cli("reschedule", "jonas", "pinnacle", "--to", "2027-01-20T15:00", "--shift-later")
+    assert cli("status")["pending"]
+    dispatched = cli("dispatch")
+    assert sum(t["delivered"] for t in dispatched["adapters"]) > 0
+    assert cli("dispatch")["nothing_due"] is not None
+    cli.now("2027-01-20T08:00:00+00:00")
+    story = tmp_path / "story.toml"
+    story.write_text(
+        (records / "jonas-life-story.toml")
+        .read_text(encoding="utf-8")
+        .replace('notes = "', f'notes = "{MARKER} ', 1),
+        encoding="utf-8",
+    )
+    cli("record", "jonas", "life_story", "--file", str(story))
+    cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml"))
+    cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), "--as", "jonas")
+    cli("record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas")
+    cli("record", "jonas", "grow_review")
+    actions = cli("actions", "--report", "jonas")["actions"]
+    assert any(a["action_id"] == "mentor" for a in actions)
+    cli("action", "done", "jonas:mentor", "--as", "jonas")
+    cli("checkin", "jonas", "--on-track", "yes", "--notes", MARKER)
+    cli("followups", "jonas")
+    cli("consent", "jonas", "--summary-to-hris", "--as", "jonas")
+    cli("feedback", "jonas", "9", "--as", "jonas")
+    refused = cli("feedback-report", "--manager", "maya", code=1)
+    assert refused["errors"][0]["rule"] == "M16"
+    more_feedback(cli.home, "jonas")  # four more people's ratings: a group HR may see (M16)
+    assert cli("feedback-report")["people"] == 5
+    due = cli("due", "--manager", "maya", "--on", "2027-06-30", "--nudge")
+    assert due["items"] and due["nudges_queued"] is not None
+    assert all(item["overdue"] == (item["due"] < "2027-06-30") for item in due["items"])
+    cli("reciprocity", "jonas", "--as", "jonas")
+    cli("meeting", "jonas", "manager_life_story", "--at", "2027-02-03T15:00")
+    cli("pause", "jonas")
+    cli("resume", "jonas")
+    cli("decline", "aylin")
+    assert cli("catalog list", "--roles")["competencies"] == []
+    role = cli("catalog list")["roles"][0]["id"]
+    assert cli("catalog show", role)["id"] == role
+    moved = cli("org import", str(EXAMPLES / "org-later.toml"))
+    assert any(h["report_id"] == "priya" for h in moved["handoffs"])
+    status = cli("handoff status", "priya")
+    assert status["handoff"]["new_manager_id"] == "daniel"
+    cli("handoff consent", "priya", "yes", "--as", "priya")
+    cli("handoff meeting", "priya", "--at", "2027-01-27T15:00Z", "--as", "daniel")
+    cli("handoff path", "priya", "continue", "--as", "daniel")
+    assert cli("handoff status", "jonas")["handoff"] is None
+    config = cli.home / "careerconv.toml"
+    text = config.read_text(encoding="utf-8")
+    later = EXAMPLES / "org-later.toml"
+    source = f'adapter = "orgfile"\nsettings = {{ path = "{later}" }}\n'
+    config.write_text(text.replace('adapter = "orgfile"\n', source), encoding="utf-8")
+    assert cli("org sync", "--dry-run")["dry_run"] is True
+    assert cli.validated == set(JSON_COMMANDS), f"not run here: {set(JSON_COMMANDS) - cli.validated}"
+    assert all(MARKER not in printed for printed in cli.printed)
+
+
+def test_a_refusal_is_an_error_document_with_its_rule_and_fix_apart(cli: JsonCli) -> None:
+    cli.text("org", "import", str(EXAMPLES / "org.toml"))
+    cli.text("propose", "jonas", "aylin")
+    # aylin has not accepted: placing her is refused (M1) after jonas's refusal too
+    error = cli("ready", "jonas", "aylin", "nobody", code=1)
+    assert len(error["errors"]) == 3 and [e["type"] for e in error["errors"]][-1] == "NotFound"
+    first = error["errors"][0]
+    assert first["rule"] == "M1" and first["fix"] and first["message"].startswith("error: M1:")
+
+
+def test_a_usage_error_is_an_error_document_with_exit_2(cli: JsonCli) -> None:
+    error = cli("due", "--on", "soon", code=2)
+    [entry] = error["errors"]
+    assert entry["type"] == "UsageError" and "expected a date" in entry["message"]
+    assert cli("actions", "--report", "nobody", code=1)["errors"][0]["type"] == "NotFound"
+
+
+def test_a_command_without_json_refuses_the_option(cli: JsonCli, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--home", str(cli.home), "retry", "--json"])
+    assert exited.value.code == 2
+    error = json.loads(capsys.readouterr().err)
+    assert "unrecognized arguments: --json" in error["errors"][0]["message"]
+
+
+def test_text_and_json_tell_the_same_things(cli: JsonCli) -> None:
+    cli.text("org", "import", str(EXAMPLES / "org.toml"))
+    text = cli.text("due", "--on", "2027-06-30")
+    doc = cli("due", "--on", "2027-06-30")
+    assert len(doc["items"]) == max(1, len(text.splitlines())) - (0 if doc["items"] else 1)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_record_with_json_asks_no_questions_at_a_terminal(
+    cli: JsonCli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.text("org", "import", str(EXAMPLES / "org.toml"))
+    cli.text("propose", "jonas")
+    code = main(["--home", str(cli.home), "record", "jonas", "life_story", "--json"], stdin=_Terminal("x\n"))
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "give --file FILE" in json.loads(err.splitlines()[-1])["errors"][0]["message"]
