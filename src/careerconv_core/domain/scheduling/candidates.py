@@ -389,14 +389,27 @@ def weeks_of(cal: PairCalendar, triple: Triple) -> tuple[int, int, int]:
 
 def place(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
     """Book the three conversations of ``triple`` in ``ledger``."""
-    for start, length, week in zip(triple, shape.lengths, weeks_of(cal, triple), strict=True):
-        ledger.take(start, length, week)
+    # Ledger.take written out: the search places and takes back triples at every node.
+    ends, weeks = cal.ends, cal.weeks
+    occ_starts, occ_ends, usage = ledger.occ_starts, ledger.occ_ends, ledger.usage
+    for start, length in zip(triple, shape.lengths, strict=True):
+        week = weeks[bisect_left(ends, start + 1)]
+        k = bisect_left(occ_starts, start)
+        occ_starts.insert(k, start)
+        occ_ends.insert(k, start + length)
+        usage[week] = usage.get(week, 0) + length
 
 
 def unplace(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
     """Undo ``place``."""
-    for start, length, week in zip(triple, shape.lengths, weeks_of(cal, triple), strict=True):
-        ledger.give_back(start, length, week)
+    ends, weeks = cal.ends, cal.weeks
+    occ_starts, occ_ends, usage = ledger.occ_starts, ledger.occ_ends, ledger.usage
+    for start, length in zip(triple, shape.lengths, strict=True):
+        week = weeks[bisect_left(ends, start + 1)]
+        k = bisect_left(occ_starts, start)
+        del occ_starts[k]
+        del occ_ends[k]
+        usage[week] -= length
 
 
 Solution = list[Triple | None]
