@@ -158,7 +158,7 @@ def _solve(
     exact_seconds: float | None = None,
 ) -> TeamSchedule:
     _check_team(manager, reports)
-    window = window_of(manager, start)
+    window = window_of(manager, start, rules.window_days)
     shape = rules.shape()
     # Busy time turned into minute spans once per person, reused for every pair.
     own = {p.id: busy_spans(busy.get(p.id, ())) for p in (manager, *reports)}

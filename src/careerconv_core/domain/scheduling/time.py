@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from attrs import field, frozen
@@ -360,9 +360,9 @@ def shared_days(
     return {}
 
 
-def window_of(manager: Person, start: date) -> Span:
-    """The one-month window from ``start``: local midnight to the same day next month (clamped)."""
-    end = add_months(start, 1)
+def window_of(manager: Person, start: date, days: int | None = None) -> Span:
+    """The window from ``start``'s local midnight: to the same day next month (clamped), or ``days`` on."""
+    end = add_months(start, 1) if days is None else start + timedelta(days=days)
     return (
         local_midnight(manager.time_zone, start.toordinal()),
         local_midnight(manager.time_zone, end.toordinal()),
