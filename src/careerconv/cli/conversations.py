@@ -240,7 +240,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"{text!r} is not seconds from more than 0 to 3600, such as 10")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not seconds from more than 0 to 3600, such as 10")
     return value
 
 
