@@ -299,7 +299,12 @@ def best(
             break
         if cap is not None and usage.get(cal.weeks[i], 0) + l1 > cap:
             continue  # the life story's week is full
-        rest = options.under(i, shape, ledger) if ledger is not None else None
+        rest = None
+        if ledger is not None:
+            # Options.under, written out: asked for every span at every node.
+            alone, weeks = options.alone[i]
+            if fits(ledger, alone, weeks, shape):
+                rest = alone
         if rest is None:
             first = latest_fit(cal, i, l1, shape, ledger)
             if first is None:
@@ -339,7 +344,8 @@ def ranked(options: Options, shape: Shape, ledger: Ledger) -> Iterator[tuple[int
     for bound, i in options.by_span:
         if cap is not None and usage.get(weeks[i], 0) + l1 > cap:
             continue  # the life story's week is full (the hot path: no call)
-        rest = options.under(i, shape, ledger)
+        alone, weeks3 = options.alone[i]  # Options.under, written out (the hot path)
+        rest = alone if fits(ledger, alone, weeks3, shape) else None
         if rest is None:
             s1 = latest_fit(cal, i, l1, shape, ledger)
             if s1 is None:
