@@ -75,6 +75,7 @@ class _Model:
     spans: list[Any] = Factory(list)
     intervals: list[Any] = Factory(list)
     week_load: dict[int, list[tuple[int, Any]]] = Factory(lambda: defaultdict(list))
+    starts: list[list[Any]] = Factory(list)  # per report, the start variable of each conversation
 
     def report(self, r: int, cal: PairCalendar, shape: Shape, lower: int) -> None:
         """One report's booleans and the order, separate days and homework gap between them.
@@ -87,6 +88,7 @@ class _Model:
         self.placed.append(p)
         per_conv: list[dict[int, Any]] = []
         exprs = []
+        own: list[Any] = []
         for c, length in enumerate(lengths):
             options = _starts(cal, length, shape.grid)
             xs = {t: model.new_bool_var(f"x_{r}_{c}_{t}") for t, _i in options}
@@ -104,10 +106,12 @@ class _Model:
             exprs.append((start, after))
             var = model.new_int_var(0, max(self.horizon, 0), f"s_{r}_{c}")
             model.add(var == start)
+            own.append(var)
             self.intervals.append(model.new_optional_fixed_size_interval_var(var, length, p, f"i_{r}_{c}"))
             for t, i in options:
                 self.week_load[cal.weeks[i]].append((length, xs[t]))
         self.chosen.append(per_conv)
+        self.starts.append(own)
         (s1, next_day), (s2, threshold), (s3, _) = exprs
         model.add(s2 >= s1 + lengths[0] * p)
         model.add(s3 >= s2 + lengths[1] * p)
@@ -120,11 +124,12 @@ class _Model:
         self.spans.append(span)
 
     def hint(self, solution: Solution) -> None:
-        """Start CP-SAT from ``solution``."""
+        """Start CP-SAT from ``solution``, every variable hinted: a complete hint needs no repair."""
         for r, triple in enumerate(solution):
             self.model.add_hint(self.placed[r], triple is not None)
             for c, xs in enumerate(self.chosen[r]):
                 at = triple[c] if triple is not None else None
+                self.model.add_hint(self.starts[r][c], at - self.base if at is not None else 0)
                 for t, x in xs.items():
                     self.model.add_hint(x, t == at)
 
@@ -163,6 +168,9 @@ def solve(
     solver.parameters.num_workers = 1  # one core, as the rest of the scheduler
     # The full LP relaxation: with the span cuts it proves a team at its bounds at once.
     solver.parameters.linearization_level = 2
+    # Presolve took the whole limit on teams of 12 before the complete hint was even tried;
+    # without it the hint is the first solution and small teams are proven in 0.1 s.
+    solver.parameters.cp_model_presolve = False
     code = solver.solve(model)
     status = str(solver.status_name(code))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
