@@ -15,6 +15,8 @@ count matches, never fewer than first fit, and the median time per team.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import time
@@ -26,6 +28,11 @@ from yardstick import checker, exact
 from yardstick.instances import Instance, instances
 
 from careerconv_core.domain.scheduling import TeamSchedule, first_fit, schedule_team
+
+# The best schedules known per seed (a 20,000-node search), a second reference beside CP-SAT's.
+BEST_KNOWN = json.loads((Path(__file__).resolve().parent / "yardstick" / "best_known.json").read_text())[
+    "teams"
+]
 
 
 def _starts(result: TeamSchedule) -> dict[str, tuple]:
@@ -51,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{'instance':<9} {'n':>2} {'cap h':>5} | {'first fit':>14} | {'ours':>14} | "
-        f"{'CP-SAT':>14} {'status':<8} | {'ours ms':>7} {'ratio':>5}"
+        f"{'CP-SAT':>14} {'status':<8} | {'ours ms':>7} {'ratio':>5} {'/best':>5}"
     )
     times, counts_ok, ratios, never_worse, rows = [], 0, [], True, 0
     for inst in instances(args.count, args.seed):
@@ -78,16 +85,19 @@ def main() -> None:
         if us[0] >= opt[0]:
             counts_ok += 1
             ratios.append(ratio)
+        known = BEST_KNOWN.get(inst.name.split()[-1])
+        to_best = us[1] / known[1] if known and us[0] == known[0] else float("nan")
         print(
             f"{inst.name:<9} {len(inst.reports):>2} {inst.rules.weekly_cap_minutes / 60:>5.1f} | "
             f"{ff[0]:>2} {ff[1] / 60:>9.1f} h | {us[0]:>2} {us[1] / 60:>9.1f} h | "
             f"{opt[0]:>2} {opt[1] / 60:>9.1f} h {best.status:<8} | {took * 1000:>7.1f} "
-            f"{ratio if us[0] == opt[0] else float('nan'):>5.3f}"
+            f"{ratio if us[0] == opt[0] else float('nan'):>5.3f} {to_best:>5.3f}"
         )
     print(
         f"optimum count on {counts_ok} of {rows}; span ratio where the count matches: max "
         f"{max(ratios, default=1.0):.3f}, median {statistics.median(ratios or [1.0]):.3f}; "
-        f"never fewer than first fit: {never_worse}; our CPU time median "
+        f"never fewer than first fit: {never_worse}; load average {os.getloadavg()[0]:.1f}; "
+        "our CPU time median "
         f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms"
     )
 

@@ -12,6 +12,7 @@ Run: ``python benchmarks/bench_scheduler.py`` (add ``--quick`` for a smaller org
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import sys
@@ -75,7 +76,7 @@ def bench_team(rules: SchedulingRules) -> None:
         f"  schedule_team median {statistics.median(times) * 1000:.1f} ms "
         f"(max {max(times) * 1000:.1f} ms; CPU median "
         f"{statistics.median(cpu_times) * 1000:.1f} ms), first_fit median "
-        f"{statistics.median(ff_times) * 1000:.1f} ms"
+        f"{statistics.median(ff_times) * 1000:.1f} ms (load average {os.getloadavg()[0]:.1f})"
     )
     print(
         f"  placed: schedule_team {placed}, first_fit {ff_placed} (of {30 * 12}); "
@@ -110,7 +111,7 @@ def bench_org(rules: SchedulingRules, managers: int, label: str) -> None:
     print(f"org of {managers} managers x 8 reports, 60 busy events per team, {label}:")
     print(
         f"  schedule_team {took:.2f} s wall, {took_cpu:.2f} s CPU (with {follow} follow-ups), "
-        f"first_fit {took_naive:.2f} s"
+        f"first_fit {took_naive:.2f} s (load average {os.getloadavg()[0]:.1f})"
     )
     print(
         f"  placed: {placed} vs {ff_placed} (of {managers * 8}); total span h: "

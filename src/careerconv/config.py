@@ -229,6 +229,14 @@ METHOD_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("link_base", SettingType.TEXT, "base URL of links in mail and tickets"),
     Setting("separate_days_1_2", SettingType.FLAG, "conversations 1 and 2 on different days", True),
+    Setting(
+        "window_days",
+        SettingType.INTEGER,
+        "days the three conversations are scheduled in; 0 for one calendar month (M4)",
+        0,
+        0,
+        28,
+    ),
 )
 """The ``[method]`` table: every key it may hold."""
 
@@ -262,6 +270,7 @@ def settings_from(method: Mapping[str, Any]) -> Settings:
         weekly_cap_minutes=round(m["weekly_cap_hours"] * 60),
         homework_gap_working_days=m["homework_gap_working_days"],
         separate_days_1_2=m["separate_days_1_2"],
+        window_days=m["window_days"] or None,
     )
     return Settings(
         lengths=lengths,

@@ -212,7 +212,7 @@ def test_people_in_the_stored_shape_are_read_with_their_working_hours_shared() -
         ),
         (
             _stored_person(working_hours={"start": "17:00", "end": "09:00", "weekdays": [0]}),
-            "person.working_hours: working_hours: start is not before end",
+            "person.working_hours: working_hours: 17:00-09:00 crosses midnight",
         ),
     ],
 )

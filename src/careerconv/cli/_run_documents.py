@@ -153,6 +153,7 @@ class TeamSchedule:
     note: str = told("what the scheduler says of the run as a whole; may be empty")
     career_time: CareerTime | None = told("the time budget of those placed, or null when none were")
     minutes_per_week: dict[str, int] = told("the manager's career-conversation minutes in each ISO week")
+    exact: str = told("what --exact did (CP-SAT's status, or why it did not run); else empty", default="")
 
 
 @frozen
@@ -191,6 +192,8 @@ class Schedule(Document):
                     yield f"  {n.report_id}: not ready: {n.reason}"
             if team.note:
                 yield f"  note: {team.note}"
+            if team.exact:
+                yield f"  exact: {team.exact}"
             if team.career_time is not None:
                 t = team.career_time
                 yield (

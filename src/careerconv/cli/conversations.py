@@ -57,7 +57,12 @@ def cmd_schedule(args: argparse.Namespace, inv: Invocation) -> None:
     for manager_id, reports in groups.items():
         try:
             result = app.services().schedule_team(
-                manager_id, start, reports, progress=inv.progress(f"scheduling {manager_id}'s team")
+                manager_id,
+                start,
+                reports,
+                progress=inv.progress(f"scheduling {manager_id}'s team"),
+                exact=args.exact,
+                time_limit=args.time_limit,
             )
         except KeyboardInterrupt:
             _tell_interrupted(inv, sorted(_scheduled(app, groups) - before), groups)
@@ -148,6 +153,7 @@ def _show_team_schedule(
         result.note,
         time,
         dict(sorted(result.minutes_per_week.items())),
+        result.exact,
     )
     inv.show(d.Schedule([team]))
 
@@ -225,6 +231,17 @@ def cmd_consent(args: argparse.Namespace, inv: Invocation) -> None:
     each_report(args, inv, lambda app, p: app.services().set_consent(p.id, who(args, p), consent))
 
 
+def _seconds(text: str) -> float:
+    """A time limit in seconds, more than 0 and at most an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not seconds from more than 0 to 3600, such as 10")
+    return value
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``schedule``, ``reschedule``, ``record`` and ``consent``."""
     p = add_command(
@@ -236,6 +253,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("reports", nargs="*", metavar="REPORT")
     p.add_argument("--team", type=named, metavar="MANAGER", help="every ready report of MANAGER")
     p.add_argument("--start", type=parse_date, help="first day of the one-month window (default today)")
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="solve again with CP-SAT, seeded by the heuristic (needs careerconv[optimal])",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds CP-SAT may take per team with --exact (default 10)",
+    )
 
     p = add_command(
         sub,

@@ -82,11 +82,19 @@ class WorkingHours:
     weekdays: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}), converter=frozenset)
 
     def __attrs_post_init__(self) -> None:
-        if self.start >= self.end:
+        if self.start > self.end:
+            # A conversation must lie inside one local working day (M4): a night shift
+            # is given as the part of it that takes meetings, on one side of midnight.
+            raise InvalidInput(
+                "working_hours",
+                "hours inside one day, such as 22:00-23:59 for the meeting part of a night shift",
+                f"{self.start:%H:%M}-{self.end:%H:%M} crosses midnight",
+            )
+        if self.start == self.end:
             raise InvalidInput(
                 "working_hours",
                 "a start before the end, such as 09:00-17:00",
-                "start is not before end",
+                f"{self.start:%H:%M}-{self.end:%H:%M} holds no working time",
             )
         if not self.weekdays or not self.weekdays <= set(range(7)):
             raise InvalidInput("working_hours.weekdays", "weekday numbers 0 (Monday) to 6 (Sunday)")

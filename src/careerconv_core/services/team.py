@@ -18,7 +18,9 @@ from careerconv_core.domain.scheduling import (
     reschedule,
     reschedule_later,
     schedule_team,
+    schedule_team_exact,
 )
+from careerconv_core.domain.scheduling import exact as exact_mode
 from careerconv_core.domain.scheduling.validity import month_window, plan_window
 from careerconv_core.errors import (
     BookingsChanged,
@@ -49,6 +51,9 @@ class TeamScheduling(ConversationSteps):
         start: date,
         report_ids: Sequence[str] | None = None,
         progress: Callable[[int, int], object] | None = None,
+        *,
+        exact: bool = False,
+        time_limit: float = 10.0,
     ) -> TeamScheduleReport:
         """Place conversations 1-3 for the manager's ready reports in the month from ``start`` (M4, M11).
 
@@ -57,6 +62,9 @@ class TeamScheduling(ConversationSteps):
         them; reports that do not fit are listed with the constraint that
         blocks them. Nobody is dropped silently. Each placement is committed
         on its own, checked against the manager's bookings as they are then.
+        With ``exact`` the schedule is solved again by CP-SAT for up to
+        ``time_limit`` seconds, seeded with the search's; without OR-Tools the
+        search's schedule is kept and ``exact`` in the report says so.
         """
         manager = self.store.load_person(manager_id)
         ready, not_ready = self._ready_reports(manager_id, report_ids)
@@ -71,18 +79,28 @@ class TeamScheduling(ConversationSteps):
         busy, note = self._busy([manager, *(p for p, _ in ready)], month.start, month.end, own)
         team = _TeamRun(manager_id, len(ready), progress)
         todo = ready
+        use_exact = exact and exact_mode.available()
+        told = (
+            ""
+            if use_exact or not exact
+            else f"OR-Tools is not installed ({exact_mode.EXTRA}); scheduled by the heuristic search instead"
+        )
         for planning in range(1, _PLANNING_ROUNDS + 1):
             # Planned against the bookings committed so far; a report whose time another
             # process took meanwhile is planned again, in the next round, around that booking.
-            result = schedule_team(
+            args = (
                 manager,
                 [p for p, _ in todo],
                 start,
                 self.settings.scheduling,
                 busy,
                 self._booked(manager_id),
-                with_follow_ups=False,
             )
+            if use_exact:
+                result = schedule_team_exact(*args, seconds=time_limit, with_follow_ups=False)
+                told = _exact_line(result.exact_status, result.proven_optimal, time_limit)
+            else:
+                result = schedule_team(*args, with_follow_ups=False)
             team.minutes = dict(result.minutes_per_week)
             team.unplaced.update(result.unplaced)
             again = [
@@ -102,6 +120,7 @@ class TeamScheduling(ConversationSteps):
             not_ready=not_ready,
             minutes_per_week=team.minutes,
             note=note,
+            exact=told,
         )
 
     def _ready_reports(
@@ -217,6 +236,7 @@ class TeamScheduleReport:
     not_ready: Mapping[str, str]
     minutes_per_week: Mapping[str, int]
     note: str = ""
+    exact: str = ""  # what the exact mode did, when it was asked for
 
 
 @define
@@ -238,6 +258,18 @@ class _TeamRun:
         self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+
+def _exact_line(status: str, proven: bool, seconds: float) -> str:
+    """One line on CP-SAT's result for the report."""
+    if proven:
+        return "CP-SAT proved this schedule optimal"
+    if status == "FEASIBLE":
+        return f"CP-SAT's best within {seconds:g} s, not proven optimal (raise --time-limit to search longer)"
+    return (
+        f"CP-SAT found no schedule within {seconds:g} s (status {status}); "
+        "the heuristic search's schedule is kept (raise --time-limit to search longer)"
+    )
 
 
 def _slots(placement: Placement) -> dict[ConversationKind, tuple[datetime, datetime]]:

@@ -62,7 +62,7 @@ def test_weekday_forms(text: str, days: set[int]) -> None:
         ("p7,Pat,pat@example.com,Mars/Olympus,,,", "org.csv row 3: time_zone", "unknown time zone"),
         ("p7,Pat,ann@example.com,UTC,,,", "org.csv row 3 (id=p7): email", "already used"),
         ("p7,Pat,pat@example.com,UTC,9-5,,", "org.csv row 3: working_hours", "not a range"),
-        ("p7,Pat,pat@example.com,UTC,17:00-09:00,,", "org.csv row 3: working_hours", "start"),
+        ("p7,Pat,pat@example.com,UTC,17:00-09:00,,", "org.csv row 3: working_hours", "crosses midnight"),
         ("p7,Pat,pat@example.com,UTC,,Mon-Fry,", "org.csv row 3: weekdays", "unknown day"),
         ("p7,Pat,,UTC,,,", "org.csv row 3: email", "missing"),
         ("p7,Pat,not-an-email,UTC,,,", "org.csv row 3: email", "not an email"),

@@ -7,6 +7,7 @@ come out. One idea per module:
 - ``time``: the minute grid, working spans, a pair's free time (``PairCalendar``);
 - ``candidates``: one report's candidate triples and the bounds that prune them;
 - ``search``, ``phases``, ``optimise``: the team search over the candidates;
+- ``exact``: the optional CP-SAT mode (the ``optimal`` extra);
 - ``validity``: the one M4 check every path that places something asks;
 - ``results``: placements, blockers and a team's result;
 - ``blockers``: why a report could not be placed;
@@ -28,7 +29,12 @@ from careerconv_core.domain.scheduling.results import (
     TeamSchedule,
 )
 from careerconv_core.domain.scheduling.rules import SchedulingRules
-from careerconv_core.domain.scheduling.team import first_fit, schedule_report, schedule_team
+from careerconv_core.domain.scheduling.team import (
+    first_fit,
+    schedule_report,
+    schedule_team,
+    schedule_team_exact,
+)
 from careerconv_core.domain.scheduling.validity import (
     Check,
     Problem,
@@ -53,5 +59,6 @@ __all__ = [
     "reschedule_later",
     "schedule_report",
     "schedule_team",
+    "schedule_team_exact",
     "within_working_hours",
 ]

@@ -299,7 +299,12 @@ def best(
             break
         if cap is not None and usage.get(cal.weeks[i], 0) + l1 > cap:
             continue  # the life story's week is full
-        rest = options.under(i, shape, ledger) if ledger is not None else None
+        rest = None
+        if ledger is not None:
+            # Options.under, written out: asked for every span at every node.
+            alone, weeks = options.alone[i]
+            if fits(ledger, alone, weeks, shape):
+                rest = alone
         if rest is None:
             first = latest_fit(cal, i, l1, shape, ledger)
             if first is None:
@@ -339,7 +344,8 @@ def ranked(options: Options, shape: Shape, ledger: Ledger) -> Iterator[tuple[int
     for bound, i in options.by_span:
         if cap is not None and usage.get(weeks[i], 0) + l1 > cap:
             continue  # the life story's week is full (the hot path: no call)
-        rest = options.under(i, shape, ledger)
+        alone, weeks3 = options.alone[i]  # Options.under, written out (the hot path)
+        rest = alone if fits(ledger, alone, weeks3, shape) else None
         if rest is None:
             s1 = latest_fit(cal, i, l1, shape, ledger)
             if s1 is None:
@@ -389,14 +395,27 @@ def weeks_of(cal: PairCalendar, triple: Triple) -> tuple[int, int, int]:
 
 def place(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
     """Book the three conversations of ``triple`` in ``ledger``."""
-    for start, length, week in zip(triple, shape.lengths, weeks_of(cal, triple), strict=True):
-        ledger.take(start, length, week)
+    # Ledger.take written out: the search places and takes back triples at every node.
+    ends, weeks = cal.ends, cal.weeks
+    occ_starts, occ_ends, usage = ledger.occ_starts, ledger.occ_ends, ledger.usage
+    for start, length in zip(triple, shape.lengths, strict=True):
+        week = weeks[bisect_left(ends, start + 1)]
+        k = bisect_left(occ_starts, start)
+        occ_starts.insert(k, start)
+        occ_ends.insert(k, start + length)
+        usage[week] = usage.get(week, 0) + length
 
 
 def unplace(ledger: Ledger, cal: PairCalendar, triple: Triple, shape: Shape) -> None:
     """Undo ``place``."""
-    for start, length, week in zip(triple, shape.lengths, weeks_of(cal, triple), strict=True):
-        ledger.give_back(start, length, week)
+    ends, weeks = cal.ends, cal.weeks
+    occ_starts, occ_ends, usage = ledger.occ_starts, ledger.occ_ends, ledger.usage
+    for start, length in zip(triple, shape.lengths, strict=True):
+        week = weeks[bisect_left(ends, start + 1)]
+        k = bisect_left(occ_starts, start)
+        del occ_starts[k]
+        del occ_ends[k]
+        usage[week] -= length
 
 
 Solution = list[Triple | None]

@@ -101,7 +101,9 @@ class TeamSchedule:
     ``minutes_per_week`` is the manager's career-conversation minutes per ISO
     week (``"2026-W48"``), booked ones included. ``follow_ups`` are the same
     values the plan stores (M10). ``proven_optimal`` is true when the branch
-    and bound finished (small teams; see docs/scheduler.md).
+    and bound finished (small teams; see docs/scheduler.md) or CP-SAT proved
+    the schedule optimal. ``exact_status`` is CP-SAT's status in the exact
+    mode ("OPTIMAL", "FEASIBLE", "UNKNOWN"), empty otherwise.
     """
 
     manager_id: str
@@ -112,6 +114,7 @@ class TeamSchedule:
     follow_ups: Mapping[str, tuple[FollowUp, ...]] = field(converter=_frozen_map)
     follow_up_blockers: Mapping[str, Blocker] = field(converter=_frozen_map)
     proven_optimal: bool = False
+    exact_status: str = ""
 
     @property
     def total_span_minutes(self) -> int:

@@ -33,6 +33,21 @@ def _flag(_instance: object, _attribute: object, value: object) -> None:
         raise InvalidInput("rules.separate_days_1_2", "True or False", f"got {value!r}")
 
 
+def _window(_instance: object, _attribute: object, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WINDOW_DAYS:
+        raise InvalidInput(
+            "rules.window_days",
+            f"a whole number of days from 1 to {MAX_WINDOW_DAYS}, or none for one calendar month",
+            f"got {value!r}",
+        )
+
+
+MAX_WINDOW_DAYS = 28
+"""A window never runs past one month (M4), in February too."""
+
+
 def _lengths(_instance: object, _attribute: object, value: object) -> None:
     if not isinstance(value, ConversationLengths):
         raise InvalidInput("rules.lengths", "a ConversationLengths", f"got {type(value).__name__}")
@@ -43,7 +58,8 @@ class SchedulingRules:
     """The numbers the scheduler works with; defaults from M3, M4, M10 and M11.
 
     ``lengths`` are the conversations' minutes (M3), the same value the plan
-    carries. The window is one calendar month from the start date.
+    carries. The window is one calendar month from the start date, or
+    ``window_days`` days when that is set (at most 28, so never past M4's month).
     ``weekly_cap_minutes`` caps the manager's career-conversation time per
     ISO week. Follow-ups: a check-in every month for ``follow_up_months``
     months after conversation 3, every ``extended_review_every_months``-th of
@@ -59,6 +75,32 @@ class SchedulingRules:
     extended_review_minutes: int = field(default=30, validator=_whole(15, 120))
     follow_up_months: int = field(default=12, validator=_whole(0, 36))
     extended_review_every_months: int = field(default=3, validator=_whole(1, 3))
+    window_days: int | None = field(default=None, validator=_window)
+
+    def __attrs_post_init__(self) -> None:
+        longest = max(self.lengths.life_story, self.lengths.pinnacle, self.lengths.grow_review)
+        if self.weekly_cap_minutes < longest:
+            raise InvalidInput(
+                "weekly_cap_hours",
+                f"a weekly cap of at least {longest} minutes, the longest conversation "
+                f"(set [method] weekly_cap_hours to {-(-longest // 15) * 15 / 60:g} or more)",
+                f"{self.weekly_cap_minutes} minutes a week hold no conversation",
+            )
+        needed = self.days_needed
+        if self.window_days is not None and self.window_days < needed:
+            raise InvalidInput(
+                "window_days",
+                f"a window of at least {needed} days (set [method] window_days to {needed} or more, "
+                "or 0 for one month)",
+                f"{self.window_days} days cannot hold the life story, the pinnacle on a later day "
+                f"and {self.homework_gap_working_days} working days before the GROW review",
+            )
+
+    @property
+    def days_needed(self) -> int:
+        """The fewest calendar days that hold the three conversations with their gaps."""
+        gap = self.homework_gap_working_days
+        return 1 + (1 if self.separate_days_1_2 else 0) + (gap + 1 if gap else 0)
 
     def length(self, kind: ConversationKind) -> int:
         """Minutes of one conversation."""

@@ -31,6 +31,7 @@ from types import MappingProxyType
 from careerconv_core.domain.cadence import FollowUp
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person
+from careerconv_core.domain.scheduling import exact
 from careerconv_core.domain.scheduling.blockers import diagnose
 from careerconv_core.domain.scheduling.candidates import (
     Ledger,
@@ -39,6 +40,7 @@ from careerconv_core.domain.scheduling.candidates import (
     Solution,
     Triple,
     place,
+    score,
 )
 from careerconv_core.domain.scheduling.follow_up_slots import place_follow_ups
 from careerconv_core.domain.scheduling.optimise import optimise
@@ -56,7 +58,7 @@ from careerconv_core.domain.scheduling.time import (
     window_of,
 )
 from careerconv_core.domain.scheduling.validity import booked_usage, team_problems
-from careerconv_core.errors import InvalidInput
+from careerconv_core.errors import ConfigurationError, InvalidInput
 
 
 def _check_team(manager: Person, reports: Sequence[Person]) -> None:
@@ -125,6 +127,24 @@ def _ceiling(
     return (most, reachable) if most < reachable else None
 
 
+def _exact(  # noqa: PLR0917 - the state of _solve, passed on
+    cals: Sequence[PairCalendar],
+    shape: Shape,
+    usage: Mapping[int, int],
+    solution: Solution,
+    proven: bool,
+    seconds: float,
+    opts: Sequence[Options],
+) -> tuple[Solution, bool, str]:
+    """CP-SAT seeded with ``solution``: its schedule when not worse, whether proven, its status."""
+    lower = [o.by_span[0][0] if o.by_span else 0 for o in opts]
+    answer = exact.solve(cals, shape, usage, hint=solution, seconds=seconds, lower=lower)
+    # Seeded with the search's schedule CP-SAT should not return a worse one; kept only if not.
+    if answer.solution is not None and score(answer.solution, shape) <= score(solution, shape):
+        return answer.solution, answer.proven or proven, answer.status
+    return solution, proven, answer.status
+
+
 def _solve(
     manager: Person,
     reports: Sequence[Person],
@@ -135,9 +155,10 @@ def _solve(
     booked: Sequence[Interval],
     with_follow_ups: bool,
     naive: bool,
+    exact_seconds: float | None = None,
 ) -> TeamSchedule:
     _check_team(manager, reports)
-    window = window_of(manager, start)
+    window = window_of(manager, start, rules.window_days)
     shape = rules.shape()
     # Busy time turned into minute spans once per person, reused for every pair.
     own = {p.id: busy_spans(busy.get(p.id, ())) for p in (manager, *reports)}
@@ -153,6 +174,9 @@ def _solve(
     else:
         opts = [Options.of(cal, shape) for cal in cals]
         solution, proven = optimise(cals, shape, usage, opts)
+    status = ""
+    if exact_seconds is not None and opts is not None:
+        solution, proven, status = _exact(cals, shape, usage, solution, proven, exact_seconds, opts)
     ledger = Ledger.empty(shape.cap, usage)
     for cal, triple in zip(cals, solution, strict=True):
         if triple is not None:
@@ -207,7 +231,7 @@ def _solve(
                 if problem is not None:
                     problems[report.id] = problem
     return TeamSchedule(
-        manager.id, interval(*window), placements, unplaced, per_week, found, problems, proven
+        manager.id, interval(*window), placements, unplaced, per_week, found, problems, proven, status
     )
 
 
@@ -240,6 +264,40 @@ def schedule_team(  # noqa: PLR0917 - positional order agreed with callers
         booked=booked,
         with_follow_ups=with_follow_ups,
         naive=False,
+    )
+
+
+def schedule_team_exact(  # noqa: PLR0917 - the order of schedule_team
+    manager: Person,
+    reports: Sequence[Person],
+    start: date,
+    rules: SchedulingRules = SchedulingRules(),
+    busy: Mapping[str, Sequence[Interval]] = MappingProxyType({}),
+    booked: Sequence[Interval] = (),
+    *,
+    seconds: float = 10.0,
+    with_follow_ups: bool = True,
+) -> TeamSchedule:
+    """``schedule_team``, then CP-SAT seeded with its schedule for up to ``seconds`` (``exact``).
+
+    The result passes the same M4 check; ``proven_optimal`` says whether CP-SAT
+    proved it optimal, ``exact_status`` gives its status. Raises
+    ``ConfigurationError`` when OR-Tools (the ``optimal`` extra) is missing.
+    """
+    if not exact.available():
+        raise ConfigurationError(f"the exact mode needs OR-Tools, which is not installed: {exact.EXTRA}")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 3600:
+        raise InvalidInput("time_limit", "seconds from more than 0 to 3600, such as 10", f"got {seconds!r}")
+    return _solve(
+        manager,
+        reports,
+        start=start,
+        rules=rules,
+        busy=busy,
+        booked=booked,
+        with_follow_ups=with_follow_ups,
+        naive=False,
+        exact_seconds=float(seconds),
     )
 
 

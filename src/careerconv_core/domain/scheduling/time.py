@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from attrs import frozen
+from attrs import field, frozen
 
 from careerconv_core.domain.clock import Interval, add_months
 from careerconv_core.domain.people import Person, WorkingHours, zone
@@ -203,6 +203,9 @@ class PairCalendar:
     report_days: list[int]
     weeks: list[int]
     next_day: list[int]
+    # report day -> homework threshold, for the one gap a run uses: the search asks
+    # for the same few days hundreds of times per report.
+    _thresholds: dict[tuple[int, int], int] = field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def build(
@@ -243,7 +246,12 @@ class PairCalendar:
         """
         if not gap_days:
             return 0
-        return _homework_threshold(self.report_zone, self.report_weekdays, report_day, gap_days)
+        key = (report_day, gap_days)
+        found = self._thresholds.get(key)
+        if found is None:
+            found = _homework_threshold(self.report_zone, self.report_weekdays, report_day, gap_days)
+            self._thresholds[key] = found
+        return found
 
     def index_of(self, minute: int) -> int:
         """Index of the free span holding ``minute`` (which must be in one)."""
@@ -352,9 +360,9 @@ def shared_days(
     return {}
 
 
-def window_of(manager: Person, start: date) -> Span:
-    """The one-month window from ``start``: local midnight to the same day next month (clamped)."""
-    end = add_months(start, 1)
+def window_of(manager: Person, start: date, days: int | None = None) -> Span:
+    """The window from ``start``'s local midnight: to the same day next month (clamped), or ``days`` on."""
+    end = add_months(start, 1) if days is None else start + timedelta(days=days)
     return (
         local_midnight(manager.time_zone, start.toordinal()),
         local_midnight(manager.time_zone, end.toordinal()),
