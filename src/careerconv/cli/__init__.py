@@ -25,15 +25,18 @@ from typing import TYPE_CHECKING, TextIO
 from careerconv.cli import _verbosity as verbosity
 from careerconv.cli import (
     actions,
+    audit,
     cadence,
     catalog,
     conversations,
     export,
     feedback,
     handoff,
+    maintain,
     optin,
     org,
     outbox,
+    person,
     setup,
 )
 from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
@@ -50,7 +53,10 @@ EXIT_CLOSED_PIPE = 141
 """The exit code when standard output was closed early (``careerconv status | head -1``), as a
 shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
-_GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox)
+_GROUPS = (
+    *(setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox),
+    *(audit, person, maintain),  # the people's rights over their data
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
