@@ -65,6 +65,11 @@ COMMANDS = {
     "store rotate-key": ["--new-key-env", "--new-key-file"],
     "sync-tickets": [],
     "team-story": ["--at", "--minutes", "manager"],
+    "audit": ["--verify", "report"],
+    "person": [],
+    "person export": ["--out", "person"],
+    "person erase": ["--dry-run", "--yes", "person"],
+    "maintain": ["--dry-run", "--months"],
 }
 
 # The order `careerconv --help` lists the commands in: group by group, the way through the
@@ -74,7 +79,7 @@ HELP_ORDER = [
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
-    "retry", "rebuild",
+    "retry", "rebuild", "audit", "person", "maintain",
 ]  # fmt: skip
 
 

@@ -85,6 +85,9 @@ def cmd_erase(args: argparse.Namespace, inv: Invocation) -> None:
         ):
             raise UsageError("not confirmed; nothing erased")
         report = services.erase_person(args.person)
+        vacuum = getattr(app.store, "vacuum", None)
+        if callable(vacuum):  # no freed page, and no old page in SQLite's WAL, keeps what was erased
+            vacuum()
         inv.out(
             f"erased {args.person}: {len(report.plans)} plan key(s) destroyed; "
             "run 'careerconv dispatch' to send the retractions"

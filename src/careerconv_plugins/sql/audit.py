@@ -58,9 +58,12 @@ def chain_secret(sealer: Sealer | None, db: Dialect) -> bytes:
     if found is not None:
         return sealer.secret(CHAIN_KEY_ID, *found)
     master, wrapped, raw = sealer.new_secret(CHAIN_KEY_ID)
-    db.execute(
-        "INSERT INTO plan_keys (plan_id, master, wrapped) VALUES (?, ?, ?)", (CHAIN_KEY_ID, master, wrapped)
+    made = db.execute(
+        "INSERT INTO plan_keys (plan_id, master, wrapped) VALUES (?, ?, ?) ON CONFLICT (plan_id) DO NOTHING",
+        (CHAIN_KEY_ID, master, wrapped),
     )
+    if made.rowcount != 1:  # another process opening the store made it first: theirs is the key
+        return chain_secret(sealer, db)
     return raw
 
 

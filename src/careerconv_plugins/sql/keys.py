@@ -237,6 +237,8 @@ def rotate(
                     "UPDATE plan_keys SET master = ?, wrapped = ? WHERE plan_id = ?",
                     (new.fingerprint, wrapped, key_id),
                 )
+            if key_id.startswith("~"):  # the store's own key (the audit chain's): re-wrapped, not counted
+                continue
             count += 1
             if progress is not None:
                 progress(key_id)
@@ -257,6 +259,9 @@ def destroy(db: Dialect, plan_id: str) -> bool:
 def status(db: Dialect) -> Mapping[str, object]:
     """The store's sealing state: master fingerprint, a rotation under way, keys by master."""
     state = meta(db)
-    counted = db.execute("SELECT master, count(*) FROM plan_keys GROUP BY master").fetchall()
+    # Plan ids start with a letter or digit: a "~" key is the store's own (the audit chain's).
+    counted = db.execute(
+        "SELECT master, count(*) FROM plan_keys WHERE substr(plan_id, 1, 1) <> '~' GROUP BY master"
+    ).fetchall()
     by_master = {str(r[0]): int(r[1]) for r in counted}
     return {"master": state.get("master"), "next": state.get("next"), "keys": by_master}

@@ -40,7 +40,7 @@ from careerconv_core.errors import (
 )
 from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
-from careerconv_plugins.sql import keys, rows
+from careerconv_plugins.sql import audit, keys, rows
 from careerconv_plugins.sql.dialect import Dialect
 from careerconv_plugins.sql.rights import PrivacyRights
 from careerconv_plugins.sql.sealing import MasterKey, Sealer, seal
@@ -154,6 +154,8 @@ class SqlStore(PrivacyRights):
         try:
             with self._writing("open") as db:
                 sealed_now = keys.check_open(self._sealer, db, self._store, rotating_to)
+                chain = audit.chain_secret(self._sealer, db)
+            self._chain = chain  # kept only once the transaction that may have made it committed
             if sealed_now:  # the clear text it replaced must not linger in freed pages
                 with self._lock, self._db.translated("scrub"):
                     self._db.scrub()
