@@ -16,6 +16,7 @@ import pytest
 
 from careerconv_core.disclosures import DisclosureKind, erasure_key_id
 from careerconv_core.domain.plan import Consent
+from careerconv_core.domain.retention import PlanEnding
 from careerconv_core.errors import NotFound, RuleViolation
 from careerconv_core.outbox import OutboxStatus
 from careerconv_core.testing import InMemoryStore
@@ -138,11 +139,11 @@ def test_retention_erases_plans_ended_long_ago_once(world: World) -> None:
     svc = world.services
     svc.decline(plan_id, "r1")
     world.clock.advance(days=200)
-    assert svc.expired_plans(world.store.find_plans(), 12) == []
+    assert svc.expired_plans(map(PlanEnding.of, world.store.find_plans()), 12) == []
     world.clock.advance(days=200)
-    expired = svc.expired_plans(world.store.find_plans(), 12)
-    assert [p.id for p in expired] == [plan_id]
+    expired = svc.expired_plans(map(PlanEnding.of, world.store.find_plans()), 12)
+    assert [p.plan_id for p in expired] == [plan_id]
     svc.erase_plans(expired, DisclosureKind.RETENTION)
-    assert svc.expired_plans(world.store.find_plans(), 12) == []
+    assert svc.expired_plans(map(PlanEnding.of, world.store.find_plans()), 12) == []
     assert world.store.audit_trail("r1")[-1].kind is DisclosureKind.RETENTION
     assert world.store.load_person("r1").id == "r1"  # retention erases plans, not the org's people

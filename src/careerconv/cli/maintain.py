@@ -18,6 +18,7 @@ def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
     """Erase expired plans (or, dry, list them) and vacuum."""
     from careerconv import config
     from careerconv_core.disclosures import DisclosureKind
+    from careerconv_core.domain.retention import PlanEnding
     from careerconv_core.domain.status import PlanStatus
 
     app = inv.app()
@@ -32,19 +33,19 @@ def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
             expired = []
         else:
             services = app.services()
-            reader = getattr(app.store, "plans_in_status", None)
+            reader = getattr(app.store, "plan_endings", None)
             closed = [PlanStatus.ENDED.value, PlanStatus.DECLINED.value]
             candidates = (
                 reader(closed)
                 if callable(reader)
-                else (p for p in app.store.find_plans() if p.status.value in closed)
+                else (PlanEnding.of(p) for p in app.store.find_plans() if p.status.value in closed)
             )
             expired = services.expired_plans(candidates, months)
             verb = "would erase" if args.dry_run else "erasing"
             inv.out(f"{verb} {len(expired)} plan(s) that ended more than {months} month(s) ago")
             if args.dry_run:
                 for p in expired:
-                    inv.out(f"  {p.id} (report {p.report_id}, {p.status.value})")
+                    inv.out(f"  {p.plan_id} (report {p.report_id}, ended {p.ended_at:%Y-%m-%d})")
                 return
             show = inv.progress("erased")
             for start in range(0, len(expired), _BATCH):

@@ -21,7 +21,7 @@ from careerconv_core import disclosures, serialization
 from careerconv_core.disclosures import Disclosure, DisclosureKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan, Consent
-from careerconv_core.domain.status import PlanStatus
+from careerconv_core.domain.retention import PlanEnding, expired_plans
 from careerconv_core.errors import NotFound, RuleViolation
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
@@ -56,37 +56,6 @@ class ErasureReport:
     retractions: tuple[str, ...]  # outbox keys queued
     cancelled: int  # entries that were waiting and are gone with their plans
     unreachable: tuple[Unreachable, ...]
-
-
-def ended_at(plan: CareerPlan) -> datetime | None:
-    """When the plan ended: ended, or declined; None while it is open."""
-    if plan.status is PlanStatus.ENDED:
-        return plan.ended_at
-    if plan.status is PlanStatus.DECLINED:
-        return plan.declined_at
-    return None
-
-
-def add_months(at: datetime, months: int) -> datetime:
-    """``at`` moved ``months`` calendar months on (the day clipped to the month's end)."""
-    month0 = at.month - 1 + months
-    year, month = at.year + month0 // 12, month0 % 12 + 1
-    for day in (at.day, 30, 29, 28):
-        try:
-            return at.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(at)  # pragma: no cover - day 28 exists in every month
-
-
-def expired_plans(plans: Iterable[CareerPlan], now: datetime, months: int) -> list[CareerPlan]:
-    """The plans that ended more than ``months`` months before ``now``."""
-    out = []
-    for plan in plans:
-        end = ended_at(plan)
-        if end is not None and add_months(end, months) <= now:
-            out.append(plan)
-    return out
 
 
 class RightsSteps(ServiceBase):
@@ -214,18 +183,20 @@ class RightsSteps(ServiceBase):
         key_id = disclosures.erasure_key_id(plan.report_id, plan.id)
         return [evolve(e, plan_id=key_id) for e in self._effects(plan, after, people, at)]
 
-    def expired_plans(self, plans: Iterable[CareerPlan], months: int) -> list[CareerPlan]:
-        """Of ``plans``, those that ended more than ``months`` months ago."""
-        return expired_plans(plans, self.now(), months)
+    def expired_plans(self, endings: Iterable[PlanEnding], months: int) -> list[PlanEnding]:
+        """Of ``endings``, the plans that ended more than ``months`` months ago."""
+        return expired_plans(endings, self.now(), months)
 
-    def erase_plans(self, plans: Sequence[CareerPlan], reason: DisclosureKind) -> None:
+    def erase_plans(self, plans: Sequence[PlanEnding], reason: DisclosureKind) -> None:
         """Destroy each plan's key in one commit, each with a record naming only ids."""
         at = self.now()
         records = tuple(
-            Disclosure(at, reason, p.report_id, p.id, "careerconv", ("plan destroyed",), "retention rule")
+            Disclosure(
+                at, reason, p.report_id, p.plan_id, "careerconv", ("plan destroyed",), "retention rule"
+            )
             for p in plans
         )
-        self.store.commit(PlanChange(disclosures=records, destroyed_plans=tuple(p.id for p in plans)))
+        self.store.commit(PlanChange(disclosures=records, destroyed_plans=tuple(p.plan_id for p in plans)))
 
 
 def _unreachable(entries: Sequence[OutboxEntry], queued: set[tuple[Channel, str]]) -> tuple[Unreachable, ...]:

@@ -256,6 +256,21 @@ def destroy(db: Dialect, plan_id: str) -> bool:
     return gone > 0
 
 
+def destroy_many(db: Dialect, plan_ids: Sequence[str]) -> int:
+    """``destroy`` for many plans, a few statements per 500; how many had a key."""
+    gone = 0
+    for chunk in _chunks(list(plan_ids)):
+        marks = ", ".join("?" for _ in chunk)
+        gone += db.execute(f"DELETE FROM plan_keys WHERE plan_id IN ({marks})", chunk).rowcount  # noqa: S608
+        for sql in (
+            f"DELETE FROM due WHERE plan_id IN ({marks})",  # noqa: S608 - placeholders only
+            f"DELETE FROM plans WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+            f"DELETE FROM outbox WHERE plan_id IN ({marks})",  # noqa: S608 - placeholders only
+        ):
+            db.execute(sql, chunk)
+    return gone
+
+
 def status(db: Dialect) -> Mapping[str, object]:
     """The store's sealing state: master fingerprint, a rotation under way, keys by master."""
     state = meta(db)

@@ -8,14 +8,16 @@ retractions queued and the record appended in one transaction.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from careerconv_core.disclosures import Disclosure, TrailEntry, Verdict
-from careerconv_core.domain.plan import CareerPlan
-from careerconv_plugins.sql import audit, rows
+from careerconv_core.domain.retention import PlanEnding
+from careerconv_plugins.sql import audit
 from careerconv_plugins.sql.dialect import Dialect
 
 if TYPE_CHECKING:
@@ -61,18 +63,26 @@ class PrivacyRights:
         with self._writing("verify audit trail") as db:
             return audit.check(db, self._secret(db))
 
-    def plans_in_status(self, statuses: Sequence[str]) -> Iterator[CareerPlan]:
-        """The plans in ``statuses`` (a clear column), read a page at a time, by id."""
+    def plan_endings(self, statuses: Sequence[str]) -> Iterator[PlanEnding]:
+        """When each plan in ``statuses`` (a clear column) ended, read a page at a time, by id.
+
+        Only the plan's end is read from its opened JSON: the plan is not built,
+        so retention over a large store stays quick.
+        """
         marks = ", ".join("?" for _ in statuses)
         after = ""
         while True:
             with self._reading("find plans by status") as db:
                 found = db.execute(
-                    f"SELECT id, body FROM plans WHERE status IN ({marks}) AND id > ? ORDER BY id LIMIT ?",  # noqa: S608 - placeholders
+                    "SELECT id, body, report_id FROM plans "  # noqa: S608 - placeholders
+                    f"WHERE status IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
                     (*statuses, after, _CHUNK),
                 ).fetchall()
                 bodies = self._plan_bodies(db, found)
-            yield from (rows.plan_from_body(b) for b in bodies)
+            for row, body in zip(found, bodies, strict=True):
+                data = json.loads(body)
+                end = data.get("ended_at") or data.get("declined_at")
+                yield PlanEnding(str(row[0]), str(row[2]), datetime.fromisoformat(end) if end else None)
             if len(found) < _CHUNK:
                 return
             after = str(found[-1][0])

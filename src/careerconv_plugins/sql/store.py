@@ -196,8 +196,8 @@ class SqlStore(PrivacyRights):
         entries = [self._rows.outbox_row(e) for e in change.outbox]
         with self._writing("commit") as db:
             self._check_bookings(db, change)
-            for plan_id in change.destroyed_plans:  # before the change's own entries are sealed
-                keys.destroy(db, plan_id)
+            if change.destroyed_plans:  # before the change's own entries are sealed
+                keys.destroy_many(db, change.destroyed_plans)
             if self._sealer is not None:
                 plans, entries = self._seal(db, self._sealer, plans, entries)
             self._write_plans(db, plans)
