@@ -113,3 +113,16 @@ def test_maintain_erases_plans_ended_long_ago_once(cli: Cli) -> None:
     assert "erasing 0 plan(s)" in cli("maintain", "--months", "6")
     assert "retention" in cli("audit", "jonas")
     assert "plans are kept" in cli("maintain")
+
+
+def test_maintain_reads_the_retention_setting_and_a_bad_one_is_named(cli: Cli) -> None:
+    config = cli.home / "careerconv.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[retention]\nmonths_after_end = 6\n")
+    cli("decline", "jonas", "--as", "jonas")
+    cli.now("2027-08-01T08:00:00+00:00")
+    assert "would erase 1 plan(s) that ended more than 6 month(s) ago" in cli("maintain", "--dry-run")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("months_after_end = 6", "months_after_end = -1")
+    )
+    out = cli("maintain", code=1)
+    assert "[retention] months_after_end" in out and "-1" in out and "Traceback" not in out
