@@ -184,3 +184,17 @@ def test_the_in_memory_store_keeps_the_same_trail() -> None:
     assert store.verify_audit().checked == 2
     store.trail[0] = store.trail[1]
     assert store.verify_audit().broken_at == 1
+
+
+def test_a_tampered_sealed_detail_is_refused_naming_the_record(opened: Any, place: dict[str, Any]) -> None:
+    from careerconv_core.errors import AdapterError
+
+    with_plan(opened, share(1))
+    detail = raw(place, "SELECT detail FROM audit WHERE seq = 1")
+    flipped = detail[:-6] + ("A" if detail[-6] != "A" else "B") + detail[-5:]
+    _untriggered(place)
+    raw(place, "UPDATE audit SET detail = ? WHERE seq = 1", flipped)
+    with pytest.raises(AdapterError, match="audit record 1 cannot be decrypted") as caught:
+        opened.audit_trail("r1")
+    assert "m1" not in str(caught.value)
+    assert opened.verify_audit().broken_at == 1

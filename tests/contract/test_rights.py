@@ -147,3 +147,23 @@ def test_retention_erases_plans_ended_long_ago_once(world: World) -> None:
     assert svc.expired_plans(map(PlanEnding.of, world.store.find_plans()), 12) == []
     assert world.store.audit_trail("r1")[-1].kind is DisclosureKind.RETENTION
     assert world.store.load_person("r1").id == "r1"  # retention erases plans, not the org's people
+
+
+def test_a_plan_shared_with_a_new_manager_is_recorded_with_the_step_and_only_on_yes(world: World) -> None:
+    plan_id = through_review(world)
+    world.services.manager_changed("r1", "m2")
+    assert DisclosureKind.HANDOFF_SHARE not in [e.kind for e in world.store.audit_trail("r1")]
+    world.services.answer_handoff(plan_id, "r1", True)
+    shares = [e for e in world.store.audit_trail("r1") if e.kind is DisclosureKind.HANDOFF_SHARE]
+    assert len(shares) == 1 and shares[0].plan_id == plan_id
+    assert shares[0].detail is not None and shares[0].detail["recipient"] == "m2"
+    assert "the report said yes" in str(shares[0].detail["consent"])
+    world.dispatcher().run_once()
+    assert len([e for e in world.store.audit_trail("r1") if e.kind is DisclosureKind.HANDOFF_SHARE]) == 1
+
+
+def test_a_refusal_shares_nothing_and_records_nothing(world: World) -> None:
+    plan_id = through_review(world)
+    world.services.manager_changed("r1", "m2")
+    world.services.answer_handoff(plan_id, "r1", False)
+    assert DisclosureKind.HANDOFF_SHARE not in [e.kind for e in world.store.audit_trail("r1")]
