@@ -62,14 +62,15 @@ def test_verify_names_a_record_edited_in_the_file(cli: Cli) -> None:
 
 def test_person_export_writes_the_persons_json_and_plan_page(cli: Cli, tmp_path: Path) -> None:
     cli("record", "jonas", "life_story", "--file", str(RECORDS / "jonas-life-story.toml"))
-    out = cli("person", "export", "jonas", "--out", str(tmp_path / "sar"))
-    assert "1 plan page(s)" in out
-    document = json.loads((tmp_path / "sar" / "jonas.json").read_text(encoding="utf-8"))
+    out = cli("person", "export", "jonas", "--out", str(tmp_path / "jonas.json"))
+    (page,) = tmp_path.glob("jonas.plan-*.html")
+    assert page.name in out
+    document = json.loads((tmp_path / "jonas.json").read_text(encoding="utf-8"))
     assert document["format"] == "careerconv.subject-export/1"
     assert document["person"]["id"] == "jonas"
     assert document["plans"][0]["life_story"]["notes"]  # the report's own notes: theirs to have
     assert "calendar" in {e["channel"] for e in document["outbox"]}
-    assert (tmp_path / "sar").glob("plan-*.html")
+    assert document["plans"][0]["id"] in page.name and "<html" in page.read_text(encoding="utf-8").lower()
     manager = json.loads(cli("person", "export", "maya"))
     assert manager["plans"] == [] and manager["plans_as_manager"][0]["report_id"] == "jonas"
     assert "life_story" not in json.dumps(manager["plans_as_manager"])

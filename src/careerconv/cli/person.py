@@ -1,7 +1,7 @@
 """``careerconv person export`` and ``person erase``: a person's rights over what the store holds.
 
 ``export`` writes everything held about a person as JSON (``docs/privacy.md``
-describes it) and, with ``--out DIR``, the page of each plan they own.
+describes it) and, with ``--out FILE``, the page of each plan they own beside it.
 ``erase`` destroys the keys of their plans, removes them, queues what can be
 called back, and lists what was delivered and cannot be.
 """
@@ -42,25 +42,23 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
             inv.stdout.write(text)
             return
         from careerconv.cli._common import output_file
-        from careerconv_plugins.files import write_atomic
+        from careerconv_plugins.files import write_atomic  # owner-only, never half-written
 
-        folder = output_file(args.out)
+        target = output_file(args.out)
+        pages = [target.with_name(f"{target.stem}.plan-{plan.id}.html") for plan in plans]
         try:
-            folder.mkdir(mode=0o700, exist_ok=True)
-            write_atomic(folder / f"{args.person}.json", text)
-            for plan in plans:
+            write_atomic(target, text)
+            for plan, page in zip(plans, pages, strict=True):
                 report, manager = (
                     app.store.load_person(plan.report_id),
                     app.store.load_person(plan.manager_id),
                 )
-                write_atomic(
-                    folder / f"plan-{plan.id}.html", export.html(plan, report, manager, now=app.clock())
-                )
+                write_atomic(page, export.html(plan, report, manager, now=app.clock()))
         except OSError as exc:
             raise UsageError(
-                f"cannot write into {args.out} ({exc.strerror}); give a folder you can write to"
+                f"cannot write {args.out} ({exc.strerror}); give a file in a folder that exists"
             ) from None
-        inv.out(f"wrote {folder / (args.person + '.json')} and {len(plans)} plan page(s)")
+        inv.out(f"wrote {args.out}" + "".join(f" and {page.name}" for page in pages))
     finally:
         app.close()
 
@@ -119,7 +117,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument(
         "--out",
         type=path_arg,
-        help="folder to write PERSON.json and each plan's page into (default: JSON to standard output)",
+        help="file to write the JSON to (default: standard output); each plan the person owns goes "
+        "beside it as a page, FILE's name .plan-ID.html",
     )
     q = ps.add_parser("erase", help="destroy a person's plans (their keys), remove them, queue retractions")
     q.set_defaults(fn=cmd_erase)

@@ -18,11 +18,12 @@ from datetime import datetime
 from attrs import evolve, frozen
 
 from careerconv_core import disclosures, serialization
+from careerconv_core.boundary import checked
 from careerconv_core.disclosures import Disclosure, DisclosureKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan, Consent
 from careerconv_core.domain.retention import PlanEnding, expired_plans
-from careerconv_core.errors import NotFound, RuleViolation
+from careerconv_core.errors import InvalidInput, NotFound, RuleViolation
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase
@@ -63,6 +64,7 @@ class RightsSteps(ServiceBase):
 
     __slots__ = ()
 
+    @checked
     def subject_export(self, person_id: str) -> dict[str, object]:
         """Everything the store holds about ``person_id``, as one JSON-ready document.
 
@@ -117,6 +119,7 @@ class RightsSteps(ServiceBase):
             ],
         }
 
+    @checked
     def erase_person(self, person_id: str, *, dry_run: bool = False) -> ErasureReport:
         """Erase ``person_id``: their plans' keys destroyed, their record removed, retractions queued.
 
@@ -183,10 +186,14 @@ class RightsSteps(ServiceBase):
         key_id = disclosures.erasure_key_id(plan.report_id, plan.id)
         return [evolve(e, plan_id=key_id) for e in self._effects(plan, after, people, at)]
 
+    @checked
     def expired_plans(self, endings: Iterable[PlanEnding], months: int) -> list[PlanEnding]:
         """Of ``endings``, the plans that ended more than ``months`` months ago."""
+        if months < 0:
+            raise InvalidInput("months", "0 months or more", f"{months}")
         return expired_plans(endings, self.now(), months)
 
+    @checked
     def erase_plans(self, plans: Sequence[PlanEnding], reason: DisclosureKind) -> None:
         """Destroy each plan's key in one commit, each with a record naming only ids."""
         at = self.now()
