@@ -149,7 +149,8 @@ def from_change(before: CareerPlan | None, after: CareerPlan, at: datetime) -> l
     ]
 
 
-_ERASED = "~erased/"
+ERASED_PREFIX = "~erased/"
+"""How every outbox ``plan_id`` of an erasure's retractions begins (``erasure_key_id``)."""
 
 
 def erasure_key_id(report_id: str, plan_id: str) -> str:
@@ -158,13 +159,13 @@ def erasure_key_id(report_id: str, plan_id: str) -> str:
     It starts with ``~``, which no plan id can, and names the report, so the
     delivery of a retraction is recorded on the report's trail too.
     """
-    return f"{_ERASED}{report_id}/{plan_id}"
+    return f"{ERASED_PREFIX}{report_id}/{plan_id}"
 
 
 def subject_of(outbox_plan_id: str) -> str:
     """Whose data an outbox entry whose plan is gone was about (``erasure_key_id``), else ``""``."""
-    if outbox_plan_id.startswith(_ERASED):
-        return outbox_plan_id[len(_ERASED) :].split("/", 1)[0]
+    if outbox_plan_id.startswith(ERASED_PREFIX):
+        return outbox_plan_id[len(ERASED_PREFIX) :].split("/", 1)[0]
     return ""
 
 

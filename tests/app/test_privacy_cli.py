@@ -102,6 +102,14 @@ def test_person_erase_destroys_the_plan_queues_cancels_and_lists_what_left(cli: 
     for ics in calendars:  # every meeting of jonas's is cancelled (or gone) in every calendar file
         text = ics.read_text(encoding="utf-8")
         assert text.count("BEGIN:VEVENT") == text.count("STATUS:CANCELLED")
+    # The sent retractions (they name jonas to the calendars) go at the next maintain, once.
+    assert "dropped the sent retractions of 1 erased plan(s)" in cli("maintain", "--months", "6")
+    assert "dropped" not in cli("maintain", "--months", "6")
+    conn = sqlite3.connect(_db(cli))
+    try:
+        assert conn.execute("SELECT count(*) FROM outbox WHERE plan_id LIKE '~erased/%'").fetchone()[0] == 0
+    finally:
+        conn.close()
 
 
 def test_maintain_erases_plans_ended_long_ago_once(cli: Cli) -> None:

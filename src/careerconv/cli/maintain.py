@@ -51,6 +51,7 @@ def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
             for start in range(0, len(expired), _BATCH):
                 services.erase_plans(expired[start : start + _BATCH], DisclosureKind.RETENTION)
                 show(min(start + _BATCH, len(expired)), len(expired))
+        _sent_retractions(app.store, inv, dry_run=args.dry_run)
         if args.dry_run:
             return
         vacuum = getattr(app.store, "vacuum", None)
@@ -59,6 +60,24 @@ def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
             inv.out("vacuumed the store")
     finally:
         app.close()
+
+
+def _sent_retractions(store: object, inv: Invocation, *, dry_run: bool) -> None:
+    """Drop the retractions an erasure queued once all of one plan's were sent (they name people)."""
+    from careerconv_core.disclosures import ERASED_PREFIX
+
+    listed = getattr(store, "outbox_plan_ids", None)
+    destroy = getattr(store, "destroy_plan_key", None)
+    if not callable(listed) or not callable(destroy):
+        return
+    done = [key_id for key_id, waiting in listed(ERASED_PREFIX) if waiting == 0]
+    if done:
+        inv.out(
+            f"{'would drop' if dry_run else 'dropped'} the sent retractions of {len(done)} erased plan(s)"
+        )
+    if not dry_run:
+        for key_id in done:
+            destroy(key_id)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -88,11 +88,12 @@ class PrivacyRights:
             after = str(found[-1][0])
 
     def outbox_plan_ids(self, prefix: str) -> Sequence[tuple[str, int]]:
-        """Outbox ``plan_id`` values starting with ``prefix``, each with how many entries still wait."""
+        """Outbox ``plan_id`` values starting with ``prefix``, each with how many entries still wait
+        (pending, or failed and waiting for a person to retry them)."""
         with self._reading("read outbox") as db:
             found = db.execute(
-                "SELECT plan_id, sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) FROM outbox "
-                "WHERE substr(plan_id, 1, ?) = ? GROUP BY plan_id ORDER BY plan_id",
+                "SELECT plan_id, sum(CASE WHEN status IN ('pending', 'failed') THEN 1 ELSE 0 END) "
+                "FROM outbox WHERE substr(plan_id, 1, ?) = ? GROUP BY plan_id ORDER BY plan_id",
                 (len(prefix), prefix),
             ).fetchall()
         return [(str(r[0]), int(r[1])) for r in found]
