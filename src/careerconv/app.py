@@ -109,6 +109,8 @@ class App:
                 section["adapter"],
                 self._settings(AdapterKind.STORE, section["adapter"], section.get("settings"), "[store]"),
             )
+            if isinstance(self._store, Clocked):  # the audit trail's times come from the same clock
+                self._store.clock = self.clock
         return self._store
 
     def adapters(self, kind: Port[T]) -> list[tuple[str, T]]:

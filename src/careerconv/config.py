@@ -246,6 +246,18 @@ DISPATCH_SETTINGS: tuple[Setting, ...] = (
 )
 """The ``[dispatch]`` table: every key it may hold."""
 
+RETENTION_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "months_after_end",
+        SettingType.INTEGER,
+        "months after a plan ended (or was declined) before 'careerconv maintain' erases it; 0 keeps plans",
+        0,
+        0,
+        1200,
+    ),
+)
+"""The ``[retention]`` table: every key it may hold."""
+
 
 def checked_table(values: Mapping[str, Any], name: str, declared: Sequence[Setting]) -> dict[str, Any]:
     """A plain table such as ``[method]``: every key declared, every value fitting, defaults filled in."""
@@ -288,3 +300,8 @@ def retry_policy_from(dispatch: Mapping[str, Any]) -> RetryPolicy:
     """The dispatcher's retries from the ``[dispatch]`` table; each key is checked."""
     d = checked_table(dispatch, "dispatch", DISPATCH_SETTINGS)
     return RetryPolicy(max_attempts=d["max_attempts"], base_seconds=float(d["base_seconds"]))
+
+
+def retention_months(retention: Mapping[str, Any]) -> int:
+    """The retention rule's months from the ``[retention]`` table (0: plans are kept); checked."""
+    return int(checked_table(retention, "retention", RETENTION_SETTINGS)["months_after_end"])

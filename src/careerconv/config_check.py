@@ -16,9 +16,11 @@ from typing import Any
 from careerconv.config import (
     DISPATCH_SETTINGS,
     METHOD_SETTINGS,
+    RETENTION_SETTINGS,
     adapter_settings,
     entries,
     instance_names,
+    retention_months,
     retry_policy_from,
     section,
     settings_from,
@@ -31,7 +33,7 @@ from careerconv_core.ports import PORTS, Port
 __all__ = ["TABLES", "closest", "problems"]
 
 _LISTED = {port.name for port in PORTS if port.channel is not None}  # [[calendar]], ...
-TABLES: tuple[str, ...] = (*(port.name for port in PORTS), "method", "dispatch")
+TABLES: tuple[str, ...] = (*(port.name for port in PORTS), "method", "dispatch", "retention")
 """Every top-level table careerconv.toml may hold."""
 _ENTRY_KEYS = ("adapter", "settings")
 
@@ -61,6 +63,7 @@ def problems(config: Mapping[str, Any], host: PluginHost, home: Path) -> list[st
     for name, declared, check in (
         ("method", METHOD_SETTINGS, settings_from),
         ("dispatch", DISPATCH_SETTINGS, retry_policy_from),
+        ("retention", RETENTION_SETTINGS, retention_months),
     ):
         try:
             values = table(config, name)

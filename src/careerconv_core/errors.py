@@ -137,3 +137,14 @@ class WriteConflict(AdapterError):
 
     def __init__(self, adapter: str, reason: str) -> None:
         super().__init__(adapter, reason, retryable=False)
+
+
+class AuditTrailBroken(CareerconvError):
+    """The audit trail does not check: a record was changed, removed or moved (``verify_audit``)."""
+
+    def __init__(self, record: int, reason: str) -> None:
+        self.record = record
+        super().__init__(
+            f"the audit trail is broken at record {record}: {reason}; keep this store for investigation "
+            "and compare it with a backup"
+        )

@@ -30,6 +30,7 @@ from careerconv_core.views import (
 )
 
 if TYPE_CHECKING:
+    from careerconv_core.disclosures import Disclosure
     from careerconv_core.domain.cadence import DueItem
     from careerconv_core.domain.plan import CareerPlan
     from careerconv_core.outbox import OutboxEntry
@@ -243,7 +244,9 @@ class PlanChange:
     Each plan carries its new ``version``; the store refuses the change with
     ``ConcurrentChange`` unless the stored version is ``version - 1`` (or the
     plan is new and ``version == 1``), and with ``BookingsChanged`` unless
-    each of ``bookings`` still holds.
+    each of ``bookings`` still holds. ``disclosures`` are appended to the
+    store's audit trail in the same transaction (``careerconv_core.disclosures``).
+    Stores that cannot keep a trail or destroy a plan say so (``AuditTrail``).
     """
 
     plans: tuple[CareerPlan, ...] = ()
@@ -252,6 +255,10 @@ class PlanChange:
     outbox: tuple[OutboxEntry, ...] = ()
     cursors: tuple[tuple[str, str], ...] = ()
     bookings: tuple[BookingsRead, ...] = ()
+    disclosures: tuple[Disclosure, ...] = ()
+    # Plans erased in this change: their data keys (and with them the plans, due rows and
+    # outbox entries) are destroyed before the rest of the change is written.
+    destroyed_plans: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -8,12 +8,12 @@ production, minus the network.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 
 from attrs import evolve
 
-from careerconv_core import serialization
+from careerconv_core import disclosures, serialization
 from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.people import Person
@@ -81,6 +81,9 @@ class InMemoryStore:
         self.cursors: dict[str, str] = {}
         self.commits = 0
         self.fail_next_commit: Exception | None = None
+        self.trail: list[disclosures.StoredRecord] = []  # the audit trail, chained without a key
+        # Stamps deliveries on the trail; unset, a delivery is stamped with its entry's due moment.
+        self.clock: Callable[[], datetime] | None = None
 
     def close(self) -> None:
         """Nothing to close."""
@@ -119,6 +122,11 @@ class InMemoryStore:
         if self.fail_next_commit is not None:
             exc, self.fail_next_commit = self.fail_next_commit, None
             raise exc
+        for plan_id in change.destroyed_plans:  # nothing kept in memory outlives the plan
+            self.plans.pop(plan_id, None)
+            for entry_id in [i for i, e in self.entries.items() if e.plan_id == plan_id]:
+                del self.entries[entry_id]
+                self.leases.pop(entry_id, None)
         for plan_id, body in bodies.items():
             self.plans[plan_id] = body
         for person in change.people:
@@ -134,7 +142,46 @@ class InMemoryStore:
             self.entries[entry.id] = entry
             self.order[entry.id] = len(self.order)
         self.cursors.update(dict(change.cursors))
+        self.record_disclosures(change.disclosures)
         self.commits += 1
+
+    # ------------------------------------------------------------ audit trail
+    def record_disclosures(self, records: Sequence[disclosures.Disclosure]) -> None:
+        """Append ``records`` to the trail, chained as the SQL stores chain theirs."""
+        for record in records:
+            seq = len(self.trail) + 1
+            prev = self.trail[-1].hash if self.trail else disclosures.GENESIS
+            fields = (
+                record.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                record.subject_id,
+                record.plan_id or "",
+                record.kind.value,
+                record.detail(),
+            )
+            self.trail.append(
+                disclosures.StoredRecord(seq, fields, prev, disclosures.link(b"", prev, seq, fields))
+            )
+
+    def audit_trail(self, subject_id: str) -> Sequence[disclosures.TrailEntry]:
+        """Every record about ``subject_id``, oldest first."""
+        return [
+            disclosures.TrailEntry(
+                r.seq,
+                r.fields[0],
+                r.fields[1],
+                r.fields[2],
+                disclosures.DisclosureKind(r.fields[3]),
+                disclosures.Disclosure.parse_detail(r.fields[4]),
+            )
+            for r in self.trail
+            if r.fields[1] == subject_id
+        ]
+
+    def verify_audit(self) -> disclosures.Verdict:
+        """The trail checked against its chain (the head is its last record)."""
+        last = self.trail[-1].hash if self.trail else disclosures.GENESIS
+        head = (len(self.trail), disclosures.head_mark(b"", len(self.trail), last))
+        return disclosures.verify(self.trail, b"", head)
 
     def load_plan(self, plan_id: str) -> CareerPlan:
         """The plan, or ``NotFound``."""
@@ -210,6 +257,21 @@ class InMemoryStore:
             if e.id not in self.entries:
                 raise NotFound("outbox entry", e.id)
         for e in entries:
+            at = self.clock() if self.clock is not None else e.next_attempt_at
+            old = self.entries[e.id]
+            stored = self.plans.get(e.plan_id)
+            subject = (
+                serialization.loads(stored, CareerPlan).report_id
+                if stored
+                else disclosures.subject_of(e.plan_id)
+            )
+            self.record_disclosures(
+                [
+                    disclosures.from_delivery(e, name, subject, at)
+                    for name in e.delivered_to
+                    if name not in old.delivered_to
+                ]
+            )
             if e.status is OutboxStatus.PENDING and self._newer_exists(e):
                 e = evolve(e, status=OutboxStatus.SUPERSEDED)  # noqa: PLW2901 - the stored form
             self.entries[e.id] = e

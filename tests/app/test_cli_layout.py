@@ -58,7 +58,7 @@ COMMANDS = {
     "reschedule": ["--as", "--shift-later", "--to", "conversation", "report"],
     "resume": ["--as", "reports"],
     "retry": ["entries"],
-    "schedule": ["--start", "--team", "reports"],
+    "schedule": ["--exact", "--start", "--team", "--time-limit", "reports"],
     "status": [],
     "store": [],
     "store key-status": [],
@@ -67,6 +67,11 @@ COMMANDS = {
     "sync-answers": [],
     "sync-tickets": [],
     "team-story": ["--at", "--minutes", "manager"],
+    "audit": ["--verify", "report"],
+    "person": [],
+    "person export": ["--out", "person"],
+    "person erase": ["--dry-run", "--yes", "person"],
+    "maintain": ["--dry-run", "--months"],
 }
 
 # The order `careerconv --help` lists the commands in: group by group, the way through the
@@ -76,7 +81,7 @@ HELP_ORDER = [
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "sync-answers", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
-    "retry", "rebuild", "completion",
+    "retry", "rebuild", "audit", "person", "maintain", "completion",
 ]  # fmt: skip
 
 

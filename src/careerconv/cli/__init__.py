@@ -27,6 +27,7 @@ from careerconv.cli import _verbosity as verbosity
 from careerconv.cli import (
     actions,
     answers,
+    audit,
     cadence,
     catalog,
     completion,
@@ -34,9 +35,11 @@ from careerconv.cli import (
     export,
     feedback,
     handoff,
+    maintain,
     optin,
     org,
     outbox,
+    person,
     setup,
 )
 from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
@@ -57,6 +60,7 @@ shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 _GROUPS = (
     *(setup, org, optin, conversations, cadence, actions, answers, handoff, feedback, export, catalog),
     outbox,
+    *(audit, person, maintain),  # the people's rights over their data
     completion,
 )
 

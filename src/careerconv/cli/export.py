@@ -15,7 +15,8 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     plan = plan_of(app, args.report)
     # The one rule of who reads a plan: a new manager before the report's yes
     # and a former manager are refused under M12, anyone else under M1.
-    plan.require_viewer(plan.manager_id if args.as_ is None else args.as_, app.clock())
+    viewer = plan.manager_id if args.as_ is None else args.as_
+    plan.require_viewer(viewer, app.clock())
     report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
     p = plan.pinnacle
     # The catalog is read only when the goal names a catalog role: it gives the levels that role calls for.
@@ -23,6 +24,9 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     catalog = app.catalog() if linked else None
     write = export.html if args.format == "html" else export.markdown
     text = write(plan, report, manager, catalog=catalog, now=app.clock())
+    from careerconv.cli.audit import record_export
+
+    record_export(app, plan, viewer, args.out or "standard output")  # on the trail before it leaves
     if args.out:
         from careerconv.cli._common import output_file
         from careerconv_plugins.files import write_atomic  # owner-only, never half-written

@@ -12,6 +12,7 @@ into the one object a host or the facade holds:
 - ``feedback``: the 0-10 feedback and its aggregates (M16)
 - ``tickets``: GROW actions and their tickets
 - ``answers``: attendees' answers read back from calendars, a decline told to the manager
+- ``rights``: a person's export and erasure, and retention
 
 ``base`` holds what they share: the settings, the step report, and the one
 way a step commits its plan with its side effects to the outbox.
@@ -32,6 +33,7 @@ from careerconv_core.services.cadence import CadenceSteps
 from careerconv_core.services.feedback import FeedbackSteps
 from careerconv_core.services.optin import OptInSteps
 from careerconv_core.services.org import OrgSync, OrgSyncReport
+from careerconv_core.services.rights import RightsSteps
 from careerconv_core.services.team import TeamScheduleReport, TeamScheduling
 from careerconv_core.services.tickets import TicketSteps
 
@@ -49,7 +51,9 @@ __all__ = [
 ]
 
 
-class Services(OptInSteps, TeamScheduling, CadenceSteps, OrgSync, FeedbackSteps, TicketSteps, AnswerSteps):
+class Services(
+    OptInSteps, TeamScheduling, CadenceSteps, OrgSync, FeedbackSteps, TicketSteps, AnswerSteps, RightsSteps
+):
     """Every use case, bound to a store, a clock, an id source and an event sink."""
 
     __slots__ = ()

@@ -17,7 +17,7 @@ from typing import ParamSpec, TypeVar
 
 from attrs import evolve, field, frozen
 
-from careerconv_core import projections, serialization
+from careerconv_core import disclosures, projections, serialization
 from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.clock import Interval, require_moment, without
@@ -273,7 +273,11 @@ class ServiceBase:
         if before is not None:
             people.update(self._people(before))
         entries = [*self._effects(before, plan, people, at), *notices]
-        self.store.commit(PlanChange(plans=(plan,), outbox=tuple(entries), bookings=bookings))
+        # A plan shared with a new manager is recorded with the change that shares it.
+        shared = tuple(disclosures.from_change(before, plan, at))
+        self.store.commit(
+            PlanChange(plans=(plan,), outbox=tuple(entries), bookings=bookings, disclosures=shared)
+        )
         self.observe(DomainEvent(event, plan.id, at))
         return StepReport(plan, (event,), tuple(e.key for e in entries), findings)
 

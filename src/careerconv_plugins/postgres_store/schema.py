@@ -80,6 +80,34 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value TEXT NOT NULL
         )""",
     ),
+    # 3: the audit trail of disclosures (``careerconv_plugins.sql.audit``): append-only,
+    # hash-chained, with its head (the count and a mark of the last hash) in one row.
+    (
+        """CREATE TABLE audit (
+            seq BIGINT PRIMARY KEY,
+            at TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            plan_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            prev TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_subject ON audit (subject_id, seq)",
+        """CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq BIGINT NOT NULL,
+            last TEXT NOT NULL,
+            mark TEXT NOT NULL
+        )""",
+        "INSERT INTO audit_head (id, seq, last, mark) VALUES (1, 0, '', '')",
+        """CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$""",
+        "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit "
+        "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+        "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

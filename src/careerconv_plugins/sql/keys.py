@@ -237,6 +237,8 @@ def rotate(
                     "UPDATE plan_keys SET master = ?, wrapped = ? WHERE plan_id = ?",
                     (new.fingerprint, wrapped, key_id),
                 )
+            if key_id.startswith("~"):  # the store's own key (the audit chain's): re-wrapped, not counted
+                continue
             count += 1
             if progress is not None:
                 progress(key_id)
@@ -254,9 +256,27 @@ def destroy(db: Dialect, plan_id: str) -> bool:
     return gone > 0
 
 
+def destroy_many(db: Dialect, plan_ids: Sequence[str]) -> int:
+    """``destroy`` for many plans, a few statements per 500; how many had a key."""
+    gone = 0
+    for chunk in _chunks(list(plan_ids)):
+        marks = ", ".join("?" for _ in chunk)
+        gone += db.execute(f"DELETE FROM plan_keys WHERE plan_id IN ({marks})", chunk).rowcount  # noqa: S608
+        for sql in (
+            f"DELETE FROM due WHERE plan_id IN ({marks})",  # noqa: S608 - placeholders only
+            f"DELETE FROM plans WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+            f"DELETE FROM outbox WHERE plan_id IN ({marks})",  # noqa: S608 - placeholders only
+        ):
+            db.execute(sql, chunk)
+    return gone
+
+
 def status(db: Dialect) -> Mapping[str, object]:
     """The store's sealing state: master fingerprint, a rotation under way, keys by master."""
     state = meta(db)
-    counted = db.execute("SELECT master, count(*) FROM plan_keys GROUP BY master").fetchall()
+    # Plan ids start with a letter or digit: a "~" key is the store's own (the audit chain's).
+    counted = db.execute(
+        "SELECT master, count(*) FROM plan_keys WHERE substr(plan_id, 1, 1) <> '~' GROUP BY master"
+    ).fetchall()
     by_master = {str(r[0]): int(r[1]) for r in counted}
     return {"master": state.get("master"), "next": state.get("next"), "keys": by_master}

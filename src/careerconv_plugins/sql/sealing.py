@@ -242,6 +242,23 @@ class Sealer:
         self._cache[(key_id, wrapped)] = cipher
         return self.master.fingerprint, wrapped, cipher
 
+    def secret(self, key_id: str, master: str, wrapped: str) -> bytes:
+        """The raw key ``key_id`` stored as ``wrapped`` (the audit trail's chain key, not a data key)."""
+        key = self.keys.get(master)
+        if key is None:
+            raise AdapterError(
+                self.adapter, f"{self.where}: the key {key_id} is wrapped by an unknown master key"
+            )
+        try:
+            return key.unwrap(wrapped, key_id)
+        except (InvalidTag, ValueError, binascii.Error):
+            raise tampered(self.adapter, self.where, "the audit trail", "its wrapped chain key") from None
+
+    def new_secret(self, key_id: str) -> tuple[str, str, bytes]:
+        """A fresh random key for ``key_id``: (master fingerprint, wrapped text, the key)."""
+        raw = secrets.token_bytes(KEY_BYTES)
+        return self.master.fingerprint, self.master.wrap(raw, key_id), raw
+
     def cipher(self, key_id: str, master: str, wrapped: str, what: str) -> AESGCM:
         """The data key of ``key_id`` stored as ``wrapped`` by the master ``master``.
 

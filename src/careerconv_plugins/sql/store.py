@@ -23,10 +23,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
+from careerconv_core import disclosures
 from careerconv_core.domain.cadence import DueItem
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
@@ -39,8 +40,9 @@ from careerconv_core.errors import (
 )
 from careerconv_core.outbox import OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
-from careerconv_plugins.sql import keys, rows
+from careerconv_plugins.sql import audit, keys, rows
 from careerconv_plugins.sql.dialect import Dialect
+from careerconv_plugins.sql.rights import PrivacyRights
 from careerconv_plugins.sql.sealing import MasterKey, Sealer, seal
 
 _PENDING = OutboxStatus.PENDING.value
@@ -120,7 +122,7 @@ def _filters(values: Mapping[str, str | None]) -> tuple[str, list[str]]:
     return " WHERE " + " AND ".join(f"{name} = ?" for name, _ in used), [v for _, v in used]
 
 
-class SqlStore:
+class SqlStore(PrivacyRights):
     """A ``PlanStore`` on the database behind ``dialect``.
 
     One connection, guarded by a lock, so one store may be shared by threads;
@@ -131,6 +133,11 @@ class SqlStore:
     before anything is read. Without it the store is clear text, which an
     encrypted store refuses: configuration always gives a key. ``rotating_to``
     opens the store for ``rotate_key`` to that new key, also half-way through.
+
+    Every disclosure is appended to the audit trail (``audit``) in the
+    transaction that causes it: a commit's ``disclosures``, and each outbox
+    entry an adapter took, when ``save_outbox`` records it so. ``clock`` stamps
+    the latter (the composition root sets it to the application's clock).
     """
 
     def __init__(
@@ -141,10 +148,14 @@ class SqlStore:
         self._lock = threading.RLock()
         self._store = f"{dialect.adapter} store {dialect.where}"
         self._rotating_to = rotating_to
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._chain: bytes | None = None
         self._sealer = None if key is None else Sealer(key, dialect.adapter, dialect.where, also=rotating_to)
         try:
             with self._writing("open") as db:
                 sealed_now = keys.check_open(self._sealer, db, self._store, rotating_to)
+                chain = audit.chain_secret(self._sealer, db)
+            self._chain = chain  # kept only once the transaction that may have made it committed
             if sealed_now:  # the clear text it replaced must not linger in freed pages
                 with self._lock, self._db.translated("scrub"):
                     self._db.scrub()
@@ -185,12 +196,15 @@ class SqlStore:
         entries = [self._rows.outbox_row(e) for e in change.outbox]
         with self._writing("commit") as db:
             self._check_bookings(db, change)
+            if change.destroyed_plans:  # before the change's own entries are sealed
+                keys.destroy_many(db, change.destroyed_plans)
             if self._sealer is not None:
                 plans, entries = self._seal(db, self._sealer, plans, entries)
             self._write_plans(db, plans)
             self._write_people(db, people, change.removed_people)
             self._write_outbox(db, entries)
             self._write_cursors(db, change.cursors)
+            self._append(db, change.disclosures)
 
     def _seal(
         self,
@@ -380,15 +394,24 @@ class SqlStore:
         updates = [
             (r[6], _SUPERSEDED if r[7] == _PENDING else r[7], r[7], r[8], r[9], r[10], r[0]) for r in saved
         ]
+        at = self.clock()
         with self._writing("save outbox") as db:
-            known: set[str] = set()
+            known: dict[str, tuple[set[str], str]] = {}
             for chunk in _chunks(ids):
-                sql = f"SELECT id FROM outbox WHERE id IN {_marks(len(chunk))}"  # noqa: S608 - placeholders only
-                known.update(str(r[0]) for r in db.execute(sql, chunk).fetchall())
+                sql = (
+                    "SELECT o.id, o.delivered_to, p.report_id, o.plan_id FROM outbox o "  # noqa: S608 - placeholders only
+                    f"LEFT JOIN plans p ON p.id = o.plan_id WHERE o.id IN {_marks(len(chunk))}"
+                )
+                for r in db.execute(sql, chunk).fetchall():
+                    subject = str(r[2]) if r[2] is not None else disclosures.subject_of(str(r[3]))
+                    known[str(r[0])] = (set(self._rows.from_list(r[1])), subject)
             missing = [i for i in ids if i not in known]
             if missing:
                 raise NotFound("outbox entry", missing[0])
             db.executemany(_SAVE, updates)
+            # What an adapter took for the first time left the pair now: recorded with the save.
+            took = [(e, n) for e in entries for n in e.delivered_to if n not in known[e.id][0]]
+            self._append(db, [disclosures.from_delivery(e, n, known[e.id][1], at) for e, n in took])
 
     def outbox(self, statuses: Sequence[str] | None = None) -> Sequence[OutboxEntry]:
         """Entries, oldest first, optionally only those with the given status values."""

@@ -79,6 +79,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value TEXT NOT NULL
         )""",
     ),
+    # 3: the audit trail of disclosures (``careerconv_plugins.sql.audit``): append-only,
+    # hash-chained, with its head (the count and a mark of the last hash) in one row.
+    (
+        """CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            plan_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            prev TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_subject ON audit (subject_id, seq)",
+        """CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL,
+            last TEXT NOT NULL,
+            mark TEXT NOT NULL
+        )""",
+        "INSERT INTO audit_head (id, seq, last, mark) VALUES (1, 0, '', '')",
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,104 @@
+"""What a SQL store adds for the people whose data it holds: the audit trail, and retention's reads.
+
+``SqlStore`` takes these methods in (a mixin, so the store's own module stays
+about plans and the outbox). Erasure itself is a commit
+(``PlanChange.destroyed_plans``): the keys destroyed, the person removed,
+retractions queued and the record appended in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from careerconv_core.disclosures import Disclosure, TrailEntry, Verdict
+from careerconv_core.domain.retention import PlanEnding
+from careerconv_plugins.sql import audit
+from careerconv_plugins.sql.dialect import Dialect
+
+if TYPE_CHECKING:
+    from careerconv_plugins.sql.sealing import Sealer
+
+_CHUNK = 500
+
+
+class PrivacyRights:
+    """The audit trail and the reads retention needs, on a ``SqlStore``."""
+
+    _db: Dialect
+    _lock: threading.RLock
+    _sealer: Sealer | None
+    _chain: bytes | None
+    _writing: Callable[[str], AbstractContextManager[Dialect]]
+    _reading: Callable[[str], AbstractContextManager[Dialect]]
+    _plan_bodies: Callable[[Dialect, Sequence[Sequence[object]]], list[str]]
+
+    def _secret(self, db: Dialect) -> bytes:
+        """The audit chain's key, read once (it never changes; a rotation only re-wraps it)."""
+        if self._chain is None:
+            self._chain = audit.chain_secret(self._sealer, db)
+        return self._chain
+
+    def _append(self, db: Dialect, records: Sequence[Disclosure]) -> None:
+        """Append ``records`` inside the caller's transaction."""
+        if records:
+            audit.append(self._sealer, db, self._secret(db), records)
+
+    def record_disclosures(self, records: Sequence[Disclosure]) -> None:
+        """Append ``records`` in a transaction of their own (an export, a read: nothing else changes)."""
+        with self._writing("record disclosure") as db:
+            self._append(db, records)
+
+    def audit_trail(self, subject_id: str) -> Sequence[TrailEntry]:
+        """Every record about ``subject_id``, oldest first."""
+        with self._writing("read audit trail") as db:  # may make the chain key on a first read
+            return audit.trail(self._sealer, db, subject_id)
+
+    def verify_audit(self) -> Verdict:
+        """The whole trail checked: the first broken link named, or how many records hold."""
+        with self._writing("verify audit trail") as db:
+            return audit.check(db, self._secret(db))
+
+    def plan_endings(self, statuses: Sequence[str]) -> Iterator[PlanEnding]:
+        """When each plan in ``statuses`` (a clear column) ended, read a page at a time, by id.
+
+        Only the plan's end is read from its opened JSON: the plan is not built,
+        so retention over a large store stays quick.
+        """
+        marks = ", ".join("?" for _ in statuses)
+        after = ""
+        while True:
+            with self._reading("find plans by status") as db:
+                found = db.execute(
+                    "SELECT id, body, report_id FROM plans "  # noqa: S608 - placeholders
+                    f"WHERE status IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
+                    (*statuses, after, _CHUNK),
+                ).fetchall()
+                bodies = self._plan_bodies(db, found)
+            for row, body in zip(found, bodies, strict=True):
+                data = json.loads(body)
+                end = data.get("ended_at") or data.get("declined_at")
+                yield PlanEnding(str(row[0]), str(row[2]), datetime.fromisoformat(end) if end else None)
+            if len(found) < _CHUNK:
+                return
+            after = str(found[-1][0])
+
+    def outbox_plan_ids(self, prefix: str) -> Sequence[tuple[str, int]]:
+        """Outbox ``plan_id`` values starting with ``prefix``, each with how many entries still wait
+        (pending, or failed and waiting for a person to retry them)."""
+        with self._reading("read outbox") as db:
+            found = db.execute(
+                "SELECT plan_id, sum(CASE WHEN status IN ('pending', 'failed') THEN 1 ELSE 0 END) "
+                "FROM outbox WHERE substr(plan_id, 1, ?) = ? GROUP BY plan_id ORDER BY plan_id",
+                (len(prefix), prefix),
+            ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in found]
+
+    def vacuum(self) -> None:
+        """Give back freed space and overwrite freed pages (``VACUUM``; SQLite also empties its WAL)."""
+        with self._lock, self._db.translated("vacuum"):
+            self._db.scrub()
