@@ -222,6 +222,11 @@ class FakeJira:
         with self.lock:
             del self.state.issues[key]
 
+    def edit_as_person(self, key: str, **fields: Any) -> None:
+        """Change fields of an issue, as a person in Jira would (no property is touched)."""
+        with self.lock:
+            self.state.issues[key]["fields"].update(fields)
+
     def set_status(self, key: str, status_name: str) -> None:
         """Move an issue to a status by name, as a person in Jira would."""
         with self.lock:
