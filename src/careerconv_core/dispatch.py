@@ -96,10 +96,11 @@ class Dispatcher:
     rng: random.Random = field(factory=random.Random)
     lease_seconds: float = 300.0
 
-    def run_once(self, limit: int = 200) -> DispatchReport:
+    def run_once(self, limit: int = 200, channels: Sequence[Channel] | None = None) -> DispatchReport:
         """Claim up to ``limit`` due entries of each channel and deliver them, channel by channel.
 
-        Never raises for an adapter's fault.
+        ``channels``: only these (``sync-tickets`` pushes the tracker's pending changes
+        before it reads statuses back). Never raises for an adapter's fault.
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MOST_PER_RUN:
             # A limit of 0 claims nothing and a caller looping "until a run claims fewer than
@@ -110,7 +111,7 @@ class Dispatcher:
         reasons: dict[str, list[str]] = {}
         results: list[OutboxEntry] = []
         skipped: list[OutboxEntry] = []
-        for channel in Channel:
+        for channel in Channel if channels is None else [c for c in Channel if c in channels]:
             # Each channel claims its own ``limit``: a backlog of tickets (or a tracker that
             # asked to wait) never takes the places of invites and notices, and N tickets
             # reach the tracker in one call, so it can send them in as few batches as it may.

@@ -71,17 +71,29 @@ def cmd_action(args: argparse.Namespace, inv: Invocation) -> None:
 
 
 def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
-    """Read ticket statuses back from each tracker; a deleted ticket is reported, not recreated."""
-    app = inv.app()
-    from careerconv_core.ports import AdapterKind
+    """Push careerconv's pending ticket changes, then read statuses back from each tracker.
 
-    svc = app.services()
-    keys = svc.ticket_keys()
-    for name, tracker in app.adapters(AdapterKind.TRACKER):
-        statuses = tracker.pull_statuses(keys)
-        deleted = svc.pull_ticket_statuses(statuses)
-        inv.out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
-        for key in deleted:
+    A deleted ticket is reported, not recreated.
+    """
+    from careerconv.ticket_sync import sync_tickets
+
+    app = inv.app()
+    for result in sync_tickets(app):
+        pushed = result.pushed
+        if pushed is not None and (pushed.delivered or pushed.retried or pushed.failed):
+            inv.out(
+                f"{result.name}: pushed careerconv's changes first: delivered {pushed.delivered}, "
+                f"retrying {pushed.retried}, failed {pushed.failed}"
+            )
+            for reason in pushed.reasons:
+                inv.out(f"  {reason}")
+        inv.out(f"{result.name}: {result.read} ticket(s) read, {len(result.deleted)} deleted")
+        if result.waiting:
+            inv.out(
+                f"  {result.waiting} ticket(s) not read: careerconv's change to them is not delivered "
+                "yet (see 'careerconv status'); they are read once 'careerconv dispatch' delivers it"
+            )
+        for key in result.deleted:
             named = _action_name(app, key)
             inv.out(
                 f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action, "

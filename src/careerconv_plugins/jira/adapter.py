@@ -422,6 +422,9 @@ class JiraTracker:
         :raises AdapterError: when Jira cannot be searched (nothing is guessed).
         :raises ConfigurationError: the tracker cannot be used (an unset token).
         """
+        wanted = list(dict.fromkeys(k for k in keys if k.strip()))
+        if not wanted:
+            return {}  # nothing to read: no reason to refuse, even while Jira asked to wait
         if self.unusable is not None:
             raise ConfigurationError(self.unusable)
         wait = self._waiting()
@@ -432,7 +435,6 @@ class JiraTracker:
                 retryable=True,
                 retry_after=wait,
             )
-        wanted = list(dict.fromkeys(k for k in keys if k.strip()))
         statuses: dict[str, TicketStatus] = {}
         for batch in mapping.batches(wanted):
             try:

@@ -1,0 +1,60 @@
+"""Reading ticket statuses back: careerconv's pending changes first, then each tracker's statuses.
+
+A status change made in careerconv and still in the outbox is newer than what
+the tracker shows, so it is pushed before anything is read; a ticket whose
+change could not be delivered yet (the tracker asked to wait, or is down) is
+not read at all, so the pull never sets an action back to what it was before
+that change. ``sync-tickets`` and the Jira webhook receiver both use this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from attrs import frozen
+
+from careerconv_core.dispatch import MOST_PER_RUN, AdapterTally
+from careerconv_core.outbox import Channel
+from careerconv_core.ports import AdapterKind
+
+if TYPE_CHECKING:
+    from careerconv.app import App
+
+
+@frozen
+class TrackerSync:
+    """What one tracker's sync did."""
+
+    name: str
+    read: int
+    deleted: tuple[str, ...]
+    waiting: int  # tickets left unread: their careerconv change is still in the outbox
+    pushed: AdapterTally | None = None
+
+
+def sync_tickets(app: App, keys: Sequence[str] | None = None) -> list[TrackerSync]:
+    """Push pending tracker changes, then apply each tracker's statuses for ``keys`` (default: all).
+
+    :raises CareerconvError: a tracker cannot be read (nothing is guessed).
+    """
+    svc = app.services()
+    pushed = app.dispatcher().run_once(MOST_PER_RUN, channels=(Channel.TRACKER,))
+    # Outbox keys are "tracker:" + the ticket key (services.base).
+    prefix = f"{Channel.TRACKER.value}:"
+    unsent = {
+        e.key.removeprefix(prefix) for e in app.store.outbox(["pending"]) if e.channel is Channel.TRACKER
+    }
+    known = svc.ticket_keys()
+    wanted = known if keys is None else [k for k in dict.fromkeys(keys) if k in set(known)]
+    readable = [k for k in wanted if k not in unsent]
+    out: list[TrackerSync] = []
+    for name, tracker in app.adapters(AdapterKind.TRACKER):
+        statuses = tracker.pull_statuses(readable)
+        deleted = svc.pull_ticket_statuses(statuses)
+        out.append(
+            TrackerSync(
+                name, len(statuses), tuple(deleted), len(wanted) - len(readable), pushed.adapters.get(name)
+            )
+        )
+    return out
