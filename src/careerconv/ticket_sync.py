@@ -1,7 +1,8 @@
 """Reading ticket statuses back: careerconv's pending changes first, then each tracker's statuses.
 
 A status change made in careerconv and still in the outbox is newer than what
-the tracker shows, so it is pushed before anything is read; a ticket whose
+the tracker shows, so it is pushed before anything is read (and what the read
+changed is pushed right after, so it is recorded as asked while it holds); a ticket whose
 change could not be delivered yet (the tracker asked to wait, or is down) is
 not read at all, so the pull never sets an action back to what it was before
 that change. ``sync-tickets`` and the Jira webhook receiver both use this.
@@ -57,4 +58,23 @@ def sync_tickets(app: App, keys: Sequence[str] | None = None) -> list[TrackerSyn
                 name, len(statuses), tuple(deleted), len(wanted) - len(readable), pushed.adapters.get(name)
             )
         )
+    # What the pull changed in the plans is queued for the tracker too; delivered now, while
+    # the ticket still shows it, it only records the status careerconv asks. Left for later,
+    # a person reopening the ticket meanwhile would have it taken for careerconv's newer close.
+    app.dispatcher().run_once(MOST_PER_RUN, channels=(Channel.TRACKER,))
     return out
+
+
+def sync_named_issues(app: App, issues: Sequence[tuple[str, Sequence[str]]]) -> list[TrackerSync]:
+    """The same sync as ``sync_tickets``, for the actions of the issues (id, labels) a tracker's
+    webhook named; trackers that cannot tell which actions those are (no ``keys_for``) add none.
+    """
+    candidates = app.services().ticket_keys()
+    keys: list[str] = []
+    for _name, tracker in app.adapters(AdapterKind.TRACKER):
+        keys_for = getattr(tracker, "keys_for", None)
+        if callable(keys_for):
+            keys += keys_for(issues, candidates)
+    if not keys:
+        return []
+    return sync_tickets(app, keys)

@@ -28,7 +28,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -154,6 +154,7 @@ class FakeJira:
 
     def __init__(self, deployment: str = "Cloud") -> None:
         self.lock = threading.RLock()
+        self.listeners: list[Callable[[str, dict[str, Any], str | None], object]] = []
         self.reset(deployment)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -220,18 +221,27 @@ class FakeJira:
     def delete_issue(self, key: str) -> None:
         """Delete an issue, as a person in Jira would."""
         with self.lock:
-            del self.state.issues[key]
+            issue = self.state.issues.pop(key)
+        self._tell("jira:issue_deleted", issue)
+
+    def _tell(self, event: str, issue: dict[str, Any], before: str | None = None) -> None:
+        # A person's change: subscribed webhook senders (jira_webhooks) hear of it.
+        for listener in list(self.listeners):
+            listener(event, issue, before)
 
     def edit_as_person(self, key: str, **fields: Any) -> None:
         """Change fields of an issue, as a person in Jira would (no property is touched)."""
         with self.lock:
             self.state.issues[key]["fields"].update(fields)
+        self._tell("jira:issue_updated", self.state.issues[key])
 
     def set_status(self, key: str, status_name: str) -> None:
         """Move an issue to a status by name, as a person in Jira would."""
         with self.lock:
             sid = next(i for i, (n, _) in self.state.statuses.items() if n == status_name)
+            before = self.state.issues[key]["status"]
             self.state.issues[key]["status"] = sid
+        self._tell("jira:issue_updated", self.state.issues[key], before)
 
     def stepwise_workflow(self) -> None:
         """To Do -> In Progress -> Done, and back, with no direct To Do -> Done (a common workflow)."""

@@ -469,6 +469,22 @@ class JiraTracker:
                     statuses[key] = TicketStatus.OPEN if TicketStatus.OPEN in states else TicketStatus.DONE
         return statuses
 
+    def keys_for(self, issues: Sequence[tuple[str, Sequence[str]]], candidates: Sequence[str]) -> list[str]:
+        """The action keys among ``candidates`` that the issues (id, labels) a webhook named
+        belong to: by the issue id this tracker recorded, or by the action's label.
+
+        The labels only narrow what is read back; ``pull_statuses`` then decides, from
+        the issue's property, whether it is ours.
+        """
+        ids = {issue_id for issue_id, _ in issues}
+        labels = {label for _, found in issues for label in found}
+        out: list[str] = []
+        for key in dict.fromkeys(candidates):
+            known = self.known.get(key)
+            if (known is not None and known[0] in ids) or self.label(key) in labels:
+                out.append(key)
+        return out
+
     def close(self) -> None:
         """Close the HTTP sessions."""
         self.client.close()

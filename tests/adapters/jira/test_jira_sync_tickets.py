@@ -78,3 +78,20 @@ def test_a_change_jira_will_not_take_yet_keeps_its_ticket_unread(
     assert _action_status(home) == "done"  # not set back to open by the ticket's To Do
     [ticket] = [e for e in entries(home, Channel.TRACKER) if e.status is OutboxStatus.PENDING]
     assert ticket.next_attempt_at >= LATER
+
+
+def test_a_close_then_reopen_in_jira_is_followed_and_never_closed_again_by_careerconv(
+    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = _home(tmp_path, jira, capsys, monkeypatch)
+    [key] = jira.state.issues
+    jira.set_status(key, "Done")
+    code, _ = cli(capsys, monkeypatch, home, LATER, "sync-tickets")
+    assert code == 0 and _action_status(home) == "done"
+    jira.set_status(key, "To Do")  # a person reopens it in Jira
+    code, out = cli(capsys, monkeypatch, home, LATER, "sync-tickets")
+    assert code == 0 and "pushed" not in out
+    assert _action_status(home) == "open"
+    assert jira.state.statuses[jira.state.issues[key]["status"]][0] == "To Do"
+    code, out = cli(capsys, monkeypatch, home, LATER, "dispatch")
+    assert jira.state.statuses[jira.state.issues[key]["status"]][0] == "To Do"
