@@ -64,6 +64,7 @@ COMMANDS = {
     "store new-key": ["--file"],
     "store rotate-key": ["--new-key-env", "--new-key-file"],
     "sync-tickets": [],
+    "jira-webhook": ["--host", "--port", "--secret-env"],
     "team-story": ["--at", "--minutes", "manager"],
 }
 
@@ -72,7 +73,7 @@ COMMANDS = {
 HELP_ORDER = [
     "init", "config", "adapters", "demo", "store", "org", "propose", "accept", "decline", "pause", "resume",
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
-    "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
+    "due", "actions", "action", "sync-tickets", "jira-webhook", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
     "retry", "rebuild",
 ]  # fmt: skip

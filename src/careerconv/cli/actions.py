@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from careerconv.cli._common import (
@@ -12,6 +13,7 @@ from careerconv.cli._common import (
     add_command,
     named,
     plan_of,
+    positive,
     shown,
     step_done,
     who,
@@ -101,6 +103,49 @@ def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
             )
 
 
+def cmd_jira_webhook(args: argparse.Namespace, inv: Invocation) -> None:
+    """Receive Jira's issue webhooks and apply each named ticket's status as it changes.
+
+    Runs until interrupted; ``sync-tickets`` stays the fallback for missed deliveries.
+    """
+    import os
+    import threading
+
+    from careerconv.ticket_sync import sync_named_issues
+    from careerconv_plugins.jira.asgi_http import serve
+    from careerconv_plugins.jira.webhook import ChangedIssue, JiraWebhookApp
+
+    secret = os.environ.get(args.secret_env, "")
+    if not secret:
+        raise UsageError(
+            f"the environment variable {args.secret_env} is not set; set it to the secret given to "
+            "Jira for this webhook (System > WebHooks), or name another with --secret-env"
+        )
+    app = inv.app()
+    lock = threading.Lock()  # one sync at a time: deliveries arrive on several threads
+
+    def on_issues(issues: Sequence[ChangedIssue]) -> None:
+        with lock:
+            for result in sync_named_issues(app, [(i.issue_id, i.labels) for i in issues]):
+                inv.out(f"{result.name}: {result.read} ticket(s) read, {len(result.deleted)} deleted")
+
+    try:
+        server = serve(JiraWebhookApp(secret.encode(), on_issues), args.host, args.port)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
+        ) from None
+    host, port = server.server_address[:2]
+    inv.out(f"receiving Jira webhooks on http://{host!s}:{port}/ (Ctrl-C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        inv.out("stopped")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _action_name(app: App, key: str) -> str:
     """``REPORT:ACTION`` for a ticket key, as ``action`` takes it; the key's own form when unknown."""
     from careerconv_core.domain.tickets import parse_ticket_key
@@ -114,7 +159,7 @@ def _action_name(app: App, key: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``actions``, ``action`` and ``sync-tickets``."""
+    """Add ``actions``, ``action``, ``sync-tickets`` and ``jira-webhook``."""
     p = add_command(sub, "actions", cmd_actions, "list GROW actions (the embedded tracker)")
     p.add_argument("--report", type=named)
     add_as(p)
@@ -127,3 +172,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("action_id", metavar="REPORT:ACTION")
     add_as(p)
     add_command(sub, "sync-tickets", cmd_sync_tickets, "read ticket statuses back from the tracker")
+    p = add_command(
+        sub, "jira-webhook", cmd_jira_webhook, "receive Jira's issue webhooks: statuses as they change"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument(
+        "--port",
+        type=positive(int, zero=True, most=65535),
+        default=8765,
+        help="port to listen on (default 8765; 0 picks a free one)",
+    )
+    p.add_argument(
+        "--secret-env",
+        default="JIRA_WEBHOOK_SECRET",
+        help="environment variable holding the webhook's secret (default JIRA_WEBHOOK_SECRET)",
+    )

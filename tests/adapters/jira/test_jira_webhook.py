@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -154,3 +159,35 @@ def test_statuses_changed_in_jira_reach_the_plan_through_the_webhook(
             assert jira.state.issues == {}
     finally:
         app.close()
+
+
+def test_the_jira_webhook_command_applies_a_status_and_refuses_without_its_secret(
+    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(JIRA_ENV, jira.state.token)
+    home = write_home(tmp_path / "home", ICS_TABLE, jira_table(jira, state_directory="jira"), attempts=5)
+    fill(home)
+    code, _ = cli(capsys, monkeypatch, home, LATER, "dispatch")
+    monkeypatch.delenv("JIRA_WEBHOOK_SECRET", raising=False)
+    code, out = cli(capsys, monkeypatch, home, LATER, "jira-webhook", "--port", "0")
+    assert code != 0 and "JIRA_WEBHOOK_SECRET is not set" in out and "Traceback" not in out
+    env = {**os.environ, "CAREERCONV_NOW": LATER.isoformat(), "JIRA_WEBHOOK_SECRET": SECRET.decode()}
+    command = [sys.executable, "-m", "careerconv.cli", "--home", str(home), "jira-webhook", "--port", "0"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            first = proc.stdout.readline()
+            url = re.search(r"http://\S+/", first)
+            assert url, first
+            sender = WebhookSender(jira, url.group(0), SECRET).subscribe()
+            [key] = jira.state.issues
+            jira.set_status(key, "Done")
+            assert sender.sent[-1].status == 204
+            assert "jira: 1 ticket(s) read, 0 deleted" in proc.stdout.readline()
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=20)
+    code, out = cli(capsys, monkeypatch, home, LATER, "actions")
+    assert re.search(r"r1:a1\s+done", out), out
