@@ -125,7 +125,7 @@ class JiraWebhookApp:
         secret: bytes,
         on_issues: Callable[[Sequence[ChangedIssue]], None],
         *,
-        window: float = 600.0,
+        window: float = 3600.0,
         replays: Deliveries | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
