@@ -114,12 +114,14 @@ def cmd_jira_webhook(args: argparse.Namespace, inv: Invocation) -> None:
     from careerconv.ticket_sync import sync_named_issues
     from careerconv_plugins.jira.asgi_http import serve
     from careerconv_plugins.jira.webhook import ChangedIssue, JiraWebhookApp
+    from careerconv_plugins.settings import shown_env
 
     secret = os.environ.get(args.secret_env, "")
     if not secret:
+        # Named only when it looks like a variable's name: a secret pasted there is never echoed.
         raise UsageError(
-            f"the environment variable {args.secret_env} is not set; set it to the secret given to "
-            "Jira for this webhook (System > WebHooks), or name another with --secret-env"
+            f"the environment variable {shown_env(args.secret_env)} is not set; set it to the secret "
+            "given to Jira for this webhook (System > WebHooks), or name another with --secret-env"
         )
     app = inv.app()
     lock = threading.Lock()  # one sync at a time: deliveries arrive on several threads
@@ -131,9 +133,10 @@ def cmd_jira_webhook(args: argparse.Namespace, inv: Invocation) -> None:
 
     try:
         server = serve(JiraWebhookApp(secret.encode(), on_issues), args.host, args.port)
-    except OSError as exc:
+    except (OSError, UnicodeError, ValueError, TypeError) as exc:  # TypeError: an unencodable host
+        why = getattr(exc, "strerror", None) or type(exc).__name__
         raise UsageError(
-            f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port"
+            f"cannot listen on {shown(args.host)} port {args.port} ({why}); check --host and --port"
         ) from None
     host, port = server.server_address[:2]
     inv.out(f"receiving Jira webhooks on http://{host!s}:{port}/ (Ctrl-C stops)")

@@ -191,3 +191,16 @@ def test_the_jira_webhook_command_applies_a_status_and_refuses_without_its_secre
             proc.wait(timeout=20)
     code, out = cli(capsys, monkeypatch, home, LATER, "actions")
     assert re.search(r"r1:a1\s+done", out), out
+
+
+@pytest.mark.parametrize("host", ["no such host.invalid", "\udcff", "x" * 5000])
+def test_a_host_it_cannot_listen_on_is_one_line_naming_the_options(
+    host: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = write_home(
+        tmp_path / "home", ICS_TABLE, '[[tracker]]\nadapter = "files"\nsettings = { directory = "t" }'
+    )
+    monkeypatch.setenv("JIRA_WEBHOOK_SECRET", SECRET.decode())
+    code, out = cli(capsys, monkeypatch, home, LATER, "jira-webhook", "--host", host, "--port", "0")
+    assert code != 0 and "cannot listen on" in out and "check --host and --port" in out
+    assert "Traceback" not in out and len(out) < 500
