@@ -436,6 +436,10 @@ class JiraTracker:
                 retry_after=wait,
             )
         statuses: dict[str, TicketStatus] = {}
+        try:
+            self.known.refresh()  # once per read-back: what other processes made since
+        except OSError as exc:
+            log.warning("jira: could not read the record of issues: %s", type(exc).__name__)
         for batch in mapping.batches(wanted):
             try:
                 found = self._find(batch)
