@@ -8,6 +8,8 @@ window and replays, then reads the named issues back as ``sync-tickets`` does.
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import json
 import logging
 import os
@@ -16,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -204,3 +207,30 @@ def test_a_host_it_cannot_listen_on_is_one_line_naming_the_options(
     code, out = cli(capsys, monkeypatch, home, LATER, "jira-webhook", "--host", host, "--port", "0")
     assert code != 0 and "cannot listen on" in out and "check --host and --port" in out
     assert "Traceback" not in out and len(out) < 500
+
+
+def test_an_oversized_body_is_refused_over_http_and_in_chunks_under_any_asgi_host() -> None:
+    heard = Heard()
+    for url in _receiver(heard):
+        # Refused from the Content-Length alone, before a byte of the body is read.
+        where = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPConnection(str(where.hostname), where.port, timeout=10)
+        connection.putrequest("POST", where.path)
+        connection.putheader("Content-Length", str(2 * 1024 * 1024))
+        connection.endheaders()
+        assert connection.getresponse().status == 413
+        connection.close()
+    app = JiraWebhookApp(SECRET, heard)
+    chunks = [{"type": "http.request", "body": b"x" * 65536, "more_body": True}] * 17
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return chunks.pop(0) if chunks else {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "headers": [(b"x-hub-signature", b"sha256=00")]}
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert heard.calls == []
