@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from careerconv_core.dispatch import MOST_PER_RUN, AdapterTally
+from careerconv_core.dispatch import AdapterTally
 from careerconv_core.outbox import Channel
 from careerconv_core.ports import AdapterKind
 
 if TYPE_CHECKING:
     from careerconv.app import App
+
+
+PUSH_RUN = 200
+"""Tracker entries per dispatcher run while pushing (as ``dispatch`` claims by default)."""
 
 
 @frozen
@@ -40,7 +44,7 @@ def sync_tickets(app: App, keys: Sequence[str] | None = None) -> list[TrackerSyn
     :raises CareerconvError: a tracker cannot be read (nothing is guessed).
     """
     svc = app.services()
-    pushed = app.dispatcher().run_once(MOST_PER_RUN, channels=(Channel.TRACKER,))
+    pushed = _push(app)
     # Outbox keys are "tracker:" + the ticket key (services.base).
     prefix = f"{Channel.TRACKER.value}:"
     unsent = {
@@ -54,15 +58,34 @@ def sync_tickets(app: App, keys: Sequence[str] | None = None) -> list[TrackerSyn
         statuses = tracker.pull_statuses(readable)
         deleted = svc.pull_ticket_statuses(statuses)
         out.append(
-            TrackerSync(
-                name, len(statuses), tuple(deleted), len(wanted) - len(readable), pushed.adapters.get(name)
-            )
+            TrackerSync(name, len(statuses), tuple(deleted), len(wanted) - len(readable), pushed.get(name))
         )
     # What the pull changed in the plans is queued for the tracker too; delivered now, while
     # the ticket still shows it, it only records the status careerconv asks. Left for later,
     # a person reopening the ticket meanwhile would have it taken for careerconv's newer close.
-    app.dispatcher().run_once(MOST_PER_RUN, channels=(Channel.TRACKER,))
+    _push(app)
     return out
+
+
+def _push(app: App) -> dict[str, AdapterTally]:
+    """Deliver every due tracker entry, in runs of the dispatcher's usual size (each run's
+    lease covers only what it can deliver in time); the tallies per tracker, summed."""
+    tallies: dict[str, list[int]] = {}
+    reasons: dict[str, list[str]] = {}
+    while True:
+        report = app.dispatcher().run_once(PUSH_RUN, channels=(Channel.TRACKER,))
+        for name, tally in report.adapters.items():
+            sums = tallies.setdefault(name, [0, 0, 0, 0])
+            for n, value in enumerate((tally.delivered, tally.unchanged, tally.retried, tally.failed)):
+                sums[n] += value
+            reasons.setdefault(name, []).extend(tally.reasons)
+        # Entries that must wait are not claimed again, so a short run is the last.
+        if report.claimed < PUSH_RUN:
+            break
+    return {
+        n: AdapterTally(delivered=t[0], unchanged=t[1], retried=t[2], failed=t[3], reasons=tuple(reasons[n]))
+        for n, t in tallies.items()
+    }
 
 
 def sync_named_issues(app: App, issues: Sequence[tuple[str, Sequence[str]]]) -> list[TrackerSync]:
