@@ -6,7 +6,12 @@ client itself needs), the time it took, and the requests for re-syncing the
 same 500 unchanged (target: no write); then a status read-back by a new
 process right after creation while the search lags 5 s behind (target: 0
 false deletions), and 500 new actions on a site that takes 10 issues per bulk
-create (target: 50 bulk creates, 0 failures). Run from the project root:
+create (target: 50 bulk creates, 0 failures); and 120 tickets queued with 220
+notices, through the dispatcher with its default limit of 200 per run (target:
+ceil(120/50) = 3 bulk creates, and the notices claimed beside them, up to
+their own limit, delivered in the same run). The
+load average is printed beside the figures (the machine may be shared). Run
+from the project root:
 
     python benchmarks/bench_jira.py
 """
@@ -14,18 +19,25 @@ create (target: 50 bulk creates, 0 failures). Run from the project root:
 from __future__ import annotations
 
 import math
+import os
 import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 # The fake Jira lives in the test tree (tests/ is on the path for the tests too).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "src"))
 
-from careerconv_core.views import Participant, TicketView
+from careerconv_core import serialization
+from careerconv_core.dispatch import Dispatcher
+from careerconv_core.domain.notices import NoticeKind
+from careerconv_core.outbox import Channel, OutboxEntry
+from careerconv_core.ports import PlanChange
+from careerconv_core.testing import InMemoryStore, RecordingNotifier
+from careerconv_core.views import NoticeView, Participant, TicketView
 from careerconv_plugins.jira.adapter import JiraTracker
 from careerconv_plugins.jira.mapping import BATCH_SIZE
 from careerconv_plugins.jira.settings import JiraSettings, parse_settings
@@ -162,8 +174,40 @@ def limited(deployment: str) -> None:
         )
 
 
+def through_dispatcher(deployment: str) -> None:
+    """120 tickets queued behind 220 older notices, one dispatcher run (limit 200)."""
+    with FakeJira(deployment) as fake:
+        views = _views(_owners(fake))[:120]
+        at = datetime(2027, 1, 4, 9, tzinfo=UTC)
+        notices = [
+            NoticeView(f"n-{n}", NoticeKind.PROPOSAL, views[0].owner, "A proposal", "body")
+            for n in range(220)
+        ]
+        entries = [
+            OutboxEntry(f"n{n}", v.key, Channel.NOTIFIER, serialization.dumps(v), "p", at, at)
+            for n, v in enumerate(notices)
+        ] + [
+            OutboxEntry(f"t{n}", v.key, Channel.TRACKER, serialization.dumps(v), v.plan_key, at, at)
+            for n, v in enumerate(views)
+        ]
+        store = InMemoryStore()
+        store.commit(PlanChange(outbox=tuple(entries)))
+        tracker, notifier = JiraTracker(_settings(fake)), RecordingNotifier()
+        adapters = {Channel.TRACKER: [("jira", tracker)], Channel.NOTIFIER: [("mail", notifier)]}
+        report = Dispatcher(store, adapters, lambda: at + timedelta(minutes=1)).run_once(200)
+        tracker.close()
+        bulks = sum(1 for e in fake.requests("POST") if e.path.endswith("/issue/bulk"))
+        print(
+            f"  one dispatch of 120 tickets behind 220 notices (limit 200): {bulks} bulk creates "
+            f"(target {math.ceil(120 / BATCH_SIZE)}), {report.adapters['jira'].delivered} tickets and "
+            f"{len(notifier.sent)} of 220 notices (their channel's own limit) delivered in the run"
+        )
+
+
 if __name__ == "__main__":
     for deployment in ("Cloud", "Server"):
         run(deployment)
         lagging(deployment)
         limited(deployment)
+        through_dispatcher(deployment)
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))

@@ -1,8 +1,11 @@
 """Deliver the outbox to the configured adapters, with bounded, jittered retries.
 
-Each claimed entry goes to every adapter of its channel that has not taken
-it yet; each adapter is called on its own, with one batch per channel, so a
-failing adapter cannot hide another's result (no pluggy collect-all here).
+Each channel is claimed on its own (up to the run's limit each), so one
+channel's backlog or a tracker that asked to wait cannot hold back another
+channel's entries. Each claimed entry goes to every adapter of its channel
+that has not taken it yet; each adapter is called on its own, with one batch
+per channel, so a failing adapter cannot hide another's result (no pluggy
+collect-all here).
 An entry is delivered when every adapter took it; it is retried with
 exponential backoff (honouring Retry-After) while attempts remain, and ends
 in the FAILED state (a dead letter) with the last reason after that.
@@ -93,22 +96,30 @@ class Dispatcher:
     rng: random.Random = field(factory=random.Random)
     lease_seconds: float = 300.0
 
-    def run_once(self, limit: int = 200) -> DispatchReport:
-        """Claim up to ``limit`` due entries and deliver them. Never raises for an adapter's fault."""
+    def run_once(self, limit: int = 200, channels: Sequence[Channel] | None = None) -> DispatchReport:
+        """Claim up to ``limit`` due entries of each channel and deliver them, channel by channel.
+
+        ``channels``: only these (``sync-tickets`` pushes the tracker's pending changes
+        before it reads statuses back). Never raises for an adapter's fault.
+        """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MOST_PER_RUN:
             # A limit of 0 claims nothing and a caller looping "until a run claims fewer than
             # the limit" would spin for ever; one past what a store can count overflows it.
             raise InvalidInput("limit", f"a whole number from 1 to {MOST_PER_RUN}", f"got {shown(limit)}")
         now = require_moment(self.clock(), "clock()")
-        entries = self.store.claim_outbox(now, limit, now + timedelta(seconds=self.lease_seconds))
         tallies: dict[str, dict[str, int]] = {}
         reasons: dict[str, list[str]] = {}
         results: list[OutboxEntry] = []
         skipped: list[OutboxEntry] = []
-        by_channel: dict[Channel, list[OutboxEntry]] = {}
-        for entry in entries:
-            by_channel.setdefault(entry.channel, []).append(entry)
-        for channel, batch in by_channel.items():
+        for channel in Channel if channels is None else [c for c in Channel if c in channels]:
+            # Each channel claims its own ``limit``: a backlog of tickets (or a tracker that
+            # asked to wait) never takes the places of invites and notices, and N tickets
+            # reach the tracker in one call, so it can send them in as few batches as it may.
+            # The lease starts when the channel's turn comes, not at the start of the run.
+            lease = require_moment(self.clock(), "clock()") + timedelta(seconds=self.lease_seconds)
+            batch = list(self.store.claim_outbox(now, limit, lease, channel))
+            if not batch:
+                continue
             targets = list(self.adapters.get(channel, ()))
             if not targets:
                 # Nothing configured for this channel: keep the entries for when something is.

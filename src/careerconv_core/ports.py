@@ -296,9 +296,13 @@ class PlanReader(Protocol):
 class OutboxStore(Protocol):
     """The outbox alone: all a dispatcher needs, and all ``status`` and ``retry`` read."""
 
-    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, channel: Channel | None = None
+    ) -> Sequence[OutboxEntry]:
         """Pending entries due at ``now``, leased until ``lease_until`` so no other
-        dispatcher takes them meanwhile; oldest first."""
+        dispatcher takes them meanwhile; oldest first. With ``channel``, only that
+        channel's entries (the dispatcher claims each channel on its own, so one
+        channel's backlog never takes the places of another's)."""
         ...
 
     def save_outbox(self, entries: Sequence[OutboxEntry]) -> None:

@@ -19,7 +19,7 @@ from careerconv_core.domain.clock import require_aware
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import BookingsChanged, ConcurrentChange, InvalidInput, NotFound
-from careerconv_core.outbox import OutboxEntry, OutboxStatus
+from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import (
     BusyReport,
     DeliveryOutcome,
@@ -220,8 +220,11 @@ class InMemoryStore:
     def _age(self, entry: OutboxEntry) -> tuple[datetime, int]:
         return (entry.created_at, self.order[entry.id])
 
-    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
-        """Pending, due, unleased entries, oldest first, leased until ``lease_until``.
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, channel: Channel | None = None
+    ) -> Sequence[OutboxEntry]:
+        """Pending, due, unleased entries (of ``channel`` only, when given), oldest first,
+        leased until ``lease_until``.
 
         An entry waits while another one for the same thing is out on lease.
         """
@@ -236,6 +239,7 @@ class InMemoryStore:
                 if e.status is OutboxStatus.PENDING
                 and e.next_attempt_at <= now
                 and (e.key, e.channel) not in out
+                and (channel is None or e.channel is channel)
             ),
             key=self._age,
         )[: max(limit, 0)]

@@ -66,6 +66,7 @@ COMMANDS = {
     "store rotate-key": ["--new-key-env", "--new-key-file"],
     "sync-answers": [],
     "sync-tickets": [],
+    "jira-webhook": ["--host", "--port", "--secret-env"],
     "team-story": ["--at", "--minutes", "manager"],
     "audit": ["--verify", "report"],
     "person": [],
@@ -79,7 +80,8 @@ COMMANDS = {
 HELP_ORDER = [
     "init", "config", "adapters", "demo", "store", "org", "propose", "accept", "decline", "pause", "resume",
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
-    "due", "actions", "action", "sync-tickets", "sync-answers", "handoff", "reciprocity", "meeting",
+    "due", "actions", "action", "sync-tickets", "jira-webhook", "sync-answers", "handoff", "reciprocity",
+    "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
     "retry", "rebuild", "audit", "person", "maintain", "completion",
 ]  # fmt: skip

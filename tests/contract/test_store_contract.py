@@ -394,6 +394,27 @@ def test_claim_takes_due_entries_oldest_first_up_to_the_limit(store: Any) -> Non
     assert store.claim_outbox(at(5), 0, at(6)) == []
 
 
+def test_claim_of_one_channel_takes_only_its_entries_and_leaves_the_others(store: Any) -> None:
+    tracker = Channel.TRACKER
+    store.commit(
+        PlanChange(
+            outbox=(
+                entry("t1", key="k1", channel=tracker, created=at(0, 1)),
+                entry("c1", key="k1", created=at(0, 2)),
+                entry("t2", key="k2", channel=tracker, created=at(0, 3)),
+                entry("t3", key="k3", channel=tracker, created=at(0, 4)),
+                entry("n1", key="k1", channel=Channel.NOTIFIER, created=at(0, 5)),
+            )
+        )
+    )
+    assert [e.id for e in store.claim_outbox(at(1), 2, at(2), tracker)] == ["t1", "t2"]
+    # Another channel's claim is not limited or blocked by the tracker's leases, even for one key.
+    assert [e.id for e in store.claim_outbox(at(1), 2, at(2), Channel.CALENDAR)] == ["c1"]
+    assert [e.id for e in store.claim_outbox(at(1), 10, at(2), tracker)] == ["t3"]
+    assert store.claim_outbox(at(1), 10, at(2), Channel.HRIS) == []
+    assert [e.id for e in store.claim_outbox(at(1), 10, at(2))] == ["n1"]
+
+
 def test_save_outbox_records_the_attempt_and_ends_the_lease(store: Any) -> None:
     store.commit(PlanChange(outbox=(entry("a", key="ka"), entry("b", key="kb"), entry("c", key="kc"))))
     a, b, c = store.claim_outbox(at(1), 10, at(2))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from careerconv.cli._common import (
@@ -12,6 +13,7 @@ from careerconv.cli._common import (
     add_command,
     named,
     plan_of,
+    positive,
     shown,
     step_done,
     who,
@@ -67,22 +69,80 @@ def cmd_action(args: argparse.Namespace, inv: Invocation) -> None:
 
 
 def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
-    """Read ticket statuses back from each tracker; a deleted ticket is reported, not recreated."""
-    app = inv.app()
-    from careerconv_core.ports import AdapterKind
+    """Push careerconv's pending ticket changes, then read statuses back from each tracker.
 
-    svc = app.services()
-    keys = svc.ticket_keys()
-    for name, tracker in app.adapters(AdapterKind.TRACKER):
-        statuses = tracker.pull_statuses(keys)
-        deleted = svc.pull_ticket_statuses(statuses)
-        inv.out(f"{name}: {len(statuses)} ticket(s) read, {len(deleted)} deleted")
-        for key in deleted:
+    A deleted ticket is reported, not recreated.
+    """
+    from careerconv.ticket_sync import sync_tickets
+
+    app = inv.app()
+    for result in sync_tickets(app):
+        pushed = result.pushed
+        if pushed is not None and (pushed.delivered or pushed.retried or pushed.failed):
+            inv.out(
+                f"{result.name}: pushed careerconv's changes first: delivered {pushed.delivered}, "
+                f"retrying {pushed.retried}, failed {pushed.failed}"
+            )
+            for reason in pushed.reasons:
+                inv.out(f"  {reason}")
+        inv.out(f"{result.name}: {result.read} ticket(s) read, {len(result.deleted)} deleted")
+        if result.waiting:
+            inv.out(
+                f"  {result.waiting} ticket(s) not read: careerconv's change to them is not delivered "
+                "yet (see 'careerconv status'); they are read once 'careerconv dispatch' delivers it"
+            )
+        for key in result.deleted:
             named = _action_name(app, key)
             inv.out(
                 f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action, "
                 f"or run 'careerconv action resync {named}' to create it again"
             )
+
+
+def cmd_jira_webhook(args: argparse.Namespace, inv: Invocation) -> None:
+    """Receive Jira's issue webhooks and apply each named ticket's status as it changes.
+
+    Runs until interrupted; ``sync-tickets`` stays the fallback for missed deliveries.
+    """
+    import os
+    import threading
+
+    from careerconv.ticket_sync import sync_named_issues
+    from careerconv_plugins.jira.asgi_http import serve
+    from careerconv_plugins.jira.webhook import ChangedIssue, JiraWebhookApp
+    from careerconv_plugins.settings import shown_env
+
+    secret = os.environ.get(args.secret_env, "")
+    if not secret:
+        # Named only when it looks like a variable's name: a secret pasted there is never echoed.
+        raise UsageError(
+            f"the environment variable {shown_env(args.secret_env)} is not set; set it to the secret "
+            "given to Jira for this webhook (System > WebHooks), or name another with --secret-env"
+        )
+    app = inv.app()
+    lock = threading.Lock()  # one sync at a time: deliveries arrive on several threads
+
+    def on_issues(issues: Sequence[ChangedIssue]) -> None:
+        with lock:
+            for result in sync_named_issues(app, [(i.issue_id, i.labels) for i in issues]):
+                inv.out(f"{result.name}: {result.read} ticket(s) read, {len(result.deleted)} deleted")
+
+    try:
+        server = serve(JiraWebhookApp(secret.encode(), on_issues), args.host, args.port)
+    except (OSError, UnicodeError, ValueError, TypeError) as exc:  # TypeError: an unencodable host
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        raise UsageError(
+            f"cannot listen on {shown(args.host)} port {args.port} ({why}); check --host and --port"
+        ) from None
+    host, port = server.server_address[:2]
+    inv.out(f"receiving Jira webhooks on http://{host!s}:{port}/ (Ctrl-C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        inv.out("stopped")
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _action_name(app: App, key: str) -> str:
@@ -98,7 +158,7 @@ def _action_name(app: App, key: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``actions``, ``action`` and ``sync-tickets``."""
+    """Add ``actions``, ``action``, ``sync-tickets`` and ``jira-webhook``."""
     p = add_command(sub, "actions", cmd_actions, "list GROW actions (the embedded tracker)")
     p.add_argument("--report", type=named)
     add_as(p)
@@ -111,3 +171,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("action_id", metavar="REPORT:ACTION")
     add_as(p)
     add_command(sub, "sync-tickets", cmd_sync_tickets, "read ticket statuses back from the tracker")
+    p = add_command(
+        sub, "jira-webhook", cmd_jira_webhook, "receive Jira's issue webhooks: statuses as they change"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument(
+        "--port",
+        type=positive(int, zero=True, most=65535),
+        default=8765,
+        help="port to listen on (default 8765; 0 picks a free one)",
+    )
+    p.add_argument(
+        "--secret-env",
+        default="JIRA_WEBHOOK_SECRET",
+        help="environment variable holding the webhook's secret (default JIRA_WEBHOOK_SECRET)",
+    )

@@ -28,7 +28,7 @@ from typing import Any
 from careerconv_core.errors import AdapterError, CareerconvError, ConfigurationError
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import TicketStatus, TicketView
-from careerconv_plugins.jira import mapping
+from careerconv_plugins.jira import edits, mapping
 from careerconv_plugins.jira.client import JiraClient, JiraRequestError
 from careerconv_plugins.jira.known import KnownTickets
 from careerconv_plugins.jira.settings import JiraSettings
@@ -52,6 +52,7 @@ CONFIGURATION_RETRY = 3600.0
 ``careerconv dispatch`` after the wait, or at once after ``retry``, delivers them)."""
 
 SEARCH_FIELDS = ("labels", "status")
+"""Read with every issue, besides the text fields whose edits in Jira are told apart (``edits``)."""
 
 
 class _Found:
@@ -88,6 +89,8 @@ class JiraTracker:
         self._reported: set[str] = set()
         self._quiet_until = 0.0  # time.monotonic() before which Jira asked not to be called
         self.monotonic = time.monotonic
+        self.watched = edits.watched(settings)
+        self.read_fields = (*SEARCH_FIELDS, *self.watched)
 
     def label(self, key: str) -> str:
         """The label that marks the ticket of action ``key``."""
@@ -113,7 +116,7 @@ class JiraTracker:
         result = _Found(keys)
         loose: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
         reconcile = self.known.ids(keys) if self.settings.deployment == "cloud" else []
-        for issue in self.client.search(mapping.jql_for_labels(labels), SEARCH_FIELDS, reconcile):
+        for issue in self.client.search(mapping.jql_for_labels(labels), self.read_fields, reconcile):
             prop = mapping.issue_property(issue)
             if prop is not None:
                 owner = prop.get("key")
@@ -132,7 +135,7 @@ class JiraTracker:
             if not issues:
                 known = self.known.get(key)
                 if known is not None:
-                    read = self.client.get_issue(known[0], SEARCH_FIELDS)
+                    read = self.client.get_issue(known[0], self.read_fields)
                     if read is None:
                         result.gone.add(key)
                     else:
@@ -293,7 +296,8 @@ class JiraTracker:
                     "add them to Jira (or fix their email) and deliver again",
                 )
                 continue
-            payloads.append(mapping.create_payload(view, self.settings, self.label(view.key), user))
+            seen = edits.seen_prints(mapping.desired_fields(view, self.settings), self.watched)
+            payloads.append(mapping.create_payload(view, self.settings, self.label(view.key), user, seen))
             sent.append(view)
         if not payloads:
             return outcomes
@@ -316,21 +320,26 @@ class JiraTracker:
         self._remember(made)
         return outcomes
 
-    def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:  # noqa: PLR0912
+    def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:  # noqa: PLR0912, PLR0915
         issue_key = str(issue.get("key"))
         stored = mapping.issue_property(issue)
         wanted = mapping.field_prints(view, self.settings)
         changed = mapping.changed_fields(wanted, stored)
+        # A field a person edited in Jira since careerconv wrote it is newer: kept, not written.
+        edited = edits.edited_in_jira(issue, stored, self.watched)
+        conflicts = [name for name in changed if name in edited]
+        kept = sorted(name for name in edited if name not in changed)
+        writing = [name for name in changed if name not in edited]
         last_asked = stored.get("status") if stored else None
         asked = mapping.asked_status(view) if view.status is not TicketStatus.DELETED else last_asked
         in_jira = mapping.issue_status(issue)
         status_id = str(((issue.get("fields") or {}).get("status") or {}).get("id", ""))
         moved: list[str] = []
         try:
-            if changed:
+            if writing:
                 desired = mapping.desired_fields(view, self.settings)
-                fields = {name: desired[name] for name in changed if name in desired}
-                if "assignee" in changed:
+                fields = {name: desired[name] for name in writing if name in desired}
+                if "assignee" in writing:
                     user = self._assignee(view)
                     if user is None:
                         return DeliveryOutcome(
@@ -361,8 +370,17 @@ class JiraTracker:
                     return DeliveryOutcome(view.key, OutcomeStatus.FAILED, walk.failure, None, issue_key)
             # An issue made before the status was kept has none: no write just to add it.
             status_news = asked != last_asked and not (last_asked is None and asked == "open")
-            if changed or status_news:
-                self.client.set_property(issue_key, mapping.property_value(view, wanted, asked))
+            if changed or status_news or edited:
+                # Seen: Jira's values now, with what was just written over them. A reported
+                # edit is recorded as seen, so it is reported once; careerconv's change to it
+                # counts as superseded by the newer edit.
+                seen = edits.seen_prints(issue.get("fields") or {}, self.watched)
+                if writing:
+                    written = mapping.desired_fields(view, self.settings)
+                    seen.update(
+                        edits.seen_prints({n: written[n] for n in writing if n in written}, self.watched)
+                    )
+                self.client.set_property(issue_key, mapping.property_value(view, wanted, asked, seen))
         except JiraRequestError as error:
             if error.fields and not error.retryable:
                 reason = f"{issue_key}: " + mapping.explain_field_errors(error.fields, self.settings)
@@ -371,10 +389,21 @@ class JiraTracker:
         except CareerconvError as error:
             return self._outcome(view.key, error, issue_key)
         done: list[str] = []
-        if changed:
-            done.append("updated " + ", ".join(changed))
+        if writing:
+            done.append("updated " + ", ".join(writing))
         if moved:
             done.append("moved through " + " -> ".join(moved))
+        if kept:
+            done.append(f"kept the edit of {', '.join(kept)} made in Jira")
+        if conflicts:
+            reason = (
+                f"{issue_key}: {', '.join(conflicts)} edited in Jira after careerconv last wrote it; "
+                "the edit in Jira is newer and was kept, careerconv's change was not written "
+                "(change it again in careerconv to write it over the edit)"
+            )
+            return DeliveryOutcome(
+                view.key, OutcomeStatus.CONFLICT, "; ".join([reason, *done]), None, issue_key
+            )
         if done:
             return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "; ".join(done), None, issue_key)
         if status_news:
@@ -393,6 +422,9 @@ class JiraTracker:
         :raises AdapterError: when Jira cannot be searched (nothing is guessed).
         :raises ConfigurationError: the tracker cannot be used (an unset token).
         """
+        wanted = list(dict.fromkeys(k for k in keys if k.strip()))
+        if not wanted:
+            return {}  # nothing to read: no reason to refuse, even while Jira asked to wait
         if self.unusable is not None:
             raise ConfigurationError(self.unusable)
         wait = self._waiting()
@@ -403,8 +435,11 @@ class JiraTracker:
                 retryable=True,
                 retry_after=wait,
             )
-        wanted = list(dict.fromkeys(k for k in keys if k.strip()))
         statuses: dict[str, TicketStatus] = {}
+        try:
+            self.known.refresh()  # once per read-back: what other processes made since
+        except OSError as exc:
+            log.warning("jira: could not read the record of issues: %s", type(exc).__name__)
         for batch in mapping.batches(wanted):
             try:
                 found = self._find(batch)
@@ -437,6 +472,22 @@ class JiraTracker:
                     states = {mapping.issue_status(i) for i in issues}
                     statuses[key] = TicketStatus.OPEN if TicketStatus.OPEN in states else TicketStatus.DONE
         return statuses
+
+    def keys_for(self, issues: Sequence[tuple[str, Sequence[str]]], candidates: Sequence[str]) -> list[str]:
+        """The action keys among ``candidates`` that the issues (id, labels) a webhook named
+        belong to: by the issue id this tracker recorded, or by the action's label.
+
+        The labels only narrow what is read back; ``pull_statuses`` then decides, from
+        the issue's property, whether it is ours.
+        """
+        ids = {issue_id for issue_id, _ in issues}
+        labels = {label for _, found in issues for label in found}
+        out: list[str] = []
+        for key in dict.fromkeys(candidates):
+            known = self.known.get(key)
+            if (known is not None and known[0] in ids) or self.label(key) in labels:
+                out.append(key)
+        return out
 
     def close(self) -> None:
         """Close the HTTP sessions."""

@@ -56,6 +56,18 @@ class KnownTickets:
             self._reported.update(reported)
             self._loaded = True
 
+    def refresh(self) -> None:
+        """Read the file again, adding what other processes recorded since (a long-running
+        webhook receiver must know an issue a later ``dispatch`` made, to tell its deletion)."""
+        if self.path is None:
+            return
+        tickets, reported = self._read()
+        self._load()
+        # The file wins: every record is written through to it at once, so it is the newest
+        # (another process may have made the action's issue again after a resync).
+        self._tickets = {**self._tickets, **tickets}
+        self._reported = {**self._reported, **reported}
+
     def get(self, key: str) -> tuple[str, str] | None:
         """The (issue id, issue key) of action ``key``, or None when none is known."""
         self._load()

@@ -190,25 +190,40 @@ def asked_status(view: TicketView) -> str:
     return "done" if view.status is TicketStatus.DONE else "open"
 
 
-def property_value(view: TicketView, prints: Mapping[str, str], status: str | None = None) -> dict[str, Any]:
-    """The issue property: which action this is, what was last written, the status last asked.
+def property_value(
+    view: TicketView,
+    prints: Mapping[str, str],
+    status: str | None = None,
+    seen: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The issue property: which action this is, what was last written, the status last asked,
+    and (``seen``) each text field as Jira showed it after that write (see ``edits``).
 
     ``status`` (the one careerconv last asked for) tells a change made in
     careerconv from one made in Jira: an action reopened in careerconv after
     careerconv closed its ticket is a reopen to push; a ticket closed in Jira
     while careerconv still asks ``open`` is Jira's newer change, left alone.
     """
-    return {
+    value = {
         "v": PROPERTY_VERSION,
         "key": view.key,
         "plan": view.plan_key,
         "fields": dict(prints),
         "status": status or asked_status(view),
     }
+    if seen is not None:
+        value["seen"] = dict(seen)
+    return value
 
 
-def create_payload(view: TicketView, settings: JiraSettings, label: str, user_ref: str) -> dict[str, Any]:
-    """One ``issueUpdates`` element for bulk create, property included."""
+def create_payload(
+    view: TicketView,
+    settings: JiraSettings,
+    label: str,
+    user_ref: str,
+    seen: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One ``issueUpdates`` element for bulk create, property included (with ``seen``, when given)."""
     fields = {
         "project": {"key": settings.project},
         "issuetype": {"name": settings.issue_type},
@@ -219,7 +234,7 @@ def create_payload(view: TicketView, settings: JiraSettings, label: str, user_re
     prints = field_prints(view, settings)
     return {
         "fields": fields,
-        "properties": [{"key": PROPERTY_KEY, "value": property_value(view, prints)}],
+        "properties": [{"key": PROPERTY_KEY, "value": property_value(view, prints, None, seen)}],
     }
 
 

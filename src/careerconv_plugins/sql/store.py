@@ -38,7 +38,7 @@ from careerconv_core.errors import (
     InvalidInput,
     NotFound,
 )
-from careerconv_core.outbox import OutboxEntry, OutboxStatus
+from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_plugins.sql import audit, keys, rows
 from careerconv_plugins.sql.dialect import Dialect
@@ -84,7 +84,7 @@ _CLAIMABLE = (
     f"SELECT {_COLUMNS} FROM outbox c WHERE c.status = '{_PENDING}' "  # noqa: S608 - ours
     "AND c.next_attempt_at <= ? AND (c.lease_until IS NULL OR c.lease_until <= ?) "
     "AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.key = c.key AND x.channel = c.channel "
-    "AND x.seq <> c.seq AND x.lease_until > ?) "
+    "AND x.seq <> c.seq AND x.lease_until > ?) {channel}"
     "ORDER BY c.created_at, c.seq LIMIT ?"
 )
 # A superseded entry stays superseded unless it was delivered or failed: the
@@ -360,8 +360,11 @@ class SqlStore(PrivacyRights):
         return None if row is None else str(row[0])
 
     # -------------------------------------------------------------- outbox
-    def claim_outbox(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
-        """Pending entries due at ``now``, not leased, oldest first; leased until ``lease_until``.
+    def claim_outbox(
+        self, now: datetime, limit: int, lease_until: datetime, channel: Channel | None = None
+    ) -> Sequence[OutboxEntry]:
+        """Pending entries due at ``now`` (of ``channel`` only, when given), not leased,
+        oldest first; leased until ``lease_until``.
 
         An entry is not claimed while another entry for the same key and
         channel is leased, so one thing is never delivered twice at once;
@@ -370,8 +373,12 @@ class SqlStore(PrivacyRights):
         if limit <= 0:
             return []
         at, lease = self._rows.to_moment(now), self._rows.to_moment(lease_until)
+        sql = _CLAIMABLE.format(channel="" if channel is None else "AND c.channel = ? ")
+        args: tuple[object, ...] = (at, at, at, limit)
+        if channel is not None:
+            args = (at, at, at, channel.value, limit)
         with self._writing("claim outbox") as db:
-            found = db.execute(_CLAIMABLE + db.claim_lock, (at, at, at, limit)).fetchall()
+            found = db.execute(sql + db.claim_lock, args).fetchall()
             for ids in _chunks([str(r[0]) for r in found]):
                 db.execute(
                     f"UPDATE outbox SET lease_until = ? WHERE id IN {_marks(len(ids))}",  # noqa: S608 - placeholders only

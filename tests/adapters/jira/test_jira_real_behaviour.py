@@ -299,3 +299,13 @@ def test_a_deleted_ticket_is_not_resurrected_before_the_plan_knows_and_a_resync_
     assert dict(make_tracker(state_directory=str(tmp_path)).pull_statuses([view(1).key])) == {
         view(1).key: TicketStatus.OPEN
     }
+
+
+def test_a_long_running_tracker_learns_issues_another_process_made_before_it_reads_back(
+    fake_jira: FakeJira, make_tracker: TrackerFactory, tmp_path: Path
+) -> None:
+    listening = make_tracker(state_directory=str(tmp_path))  # a webhook receiver, started first
+    assert dict(listening.pull_statuses([view(1).key])) == {}
+    (created,) = make_tracker(state_directory=str(tmp_path)).deliver_tickets([view(1)])  # a dispatch
+    fake_jira.delete_issue(str(created.reference))
+    assert dict(listening.pull_statuses([view(1).key])) == {view(1).key: TicketStatus.DELETED}
