@@ -24,7 +24,7 @@ from careerconv_core.ports import (
 )
 from careerconv_core.setting import Setting, SettingType
 from careerconv_core.views import InviteView, Participant
-from careerconv_plugins.settings import seconds_setting, shown_env
+from careerconv_plugins.settings import seconds_setting, service_url, shown_env
 
 _WHERE = "calendar 'google'"
 _SEND_UPDATES = ("all", "externalOnly", "none")
@@ -156,9 +156,10 @@ def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | No
             "(who Google mails about new, changed and cancelled events)"
         )
     urls = {k: settings.get(k, "").strip() for k in ("api_url", "token_uri")}
+    examples = {"api_url": API_URL, "token_uri": "https://oauth2.googleapis.com/token"}
     for key, url in urls.items():
-        if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise ConfigurationError(f"{_WHERE}: setting {key!r} must be an https URL")
+        if url:
+            service_url(url, where=_WHERE, setting=key, example=examples[key])
     scopes = tuple(settings.get("scopes", "").split()) or SCOPES
     timeout = seconds_setting(settings, "timeout", where=_WHERE, default=10, most=300)
     wait = str(settings.get("max_retry_wait", "30")).strip()

@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from careerconv_core.errors import ConfigurationError
 from careerconv_core.setting import Setting, SettingType, declared
-from careerconv_plugins.settings import shown_env
+from careerconv_plugins.settings import service_url, shown_env
 
 Deployment = Literal["cloud", "datacenter"]
 
@@ -136,6 +136,7 @@ def parse_settings(  # noqa: PLR0912, PLR0915 - one flat check per setting reads
             "missing or not an http(s) base URL",
             "set url to your site, e.g. https://example.atlassian.net",
         )
+    service_url(url, where="tracker 'jira'", setting="url", example="https://example.atlassian.net")
     if "/rest/" in url + "/":
         raise _bad(
             "url",

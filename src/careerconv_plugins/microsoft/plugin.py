@@ -14,7 +14,7 @@ from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import CalendarBackend
 from careerconv_core.setting import Setting, SettingType
 from careerconv_plugins.files import folder_setting
-from careerconv_plugins.settings import seconds_setting, shown_env
+from careerconv_plugins.settings import seconds_setting, service_url, shown_env
 
 WHERE = "calendar 'microsoft'"
 AUTHORITY = "https://login.microsoftonline.com"
@@ -55,9 +55,10 @@ SETTINGS = (
 
 def _https(settings: Mapping[str, str], name: str, default: str) -> str:
     value = settings.get(name, default).strip().rstrip("/") or default
+    # msal accepts only an https authority, so http:// stays refused here even on this machine.
     if not value.startswith("https://"):
         raise ConfigurationError(f"{WHERE}: setting {name!r} must be an https:// address, like {default}")
-    return value
+    return service_url(value, where=WHERE, setting=name, example=default)
 
 
 def make_backend(settings: Mapping[str, str], *, environ: Mapping[str, str] | None = None) -> CalendarBackend:
