@@ -16,6 +16,7 @@ from typing import Any
 from careerconv.config import (
     DISPATCH_SETTINGS,
     METHOD_SETTINGS,
+    WEB_SETTINGS,
     adapter_settings,
     entries,
     instance_names,
@@ -23,6 +24,7 @@ from careerconv.config import (
     section,
     settings_from,
     table,
+    web_from,
 )
 from careerconv_core.errors import CareerconvError
 from careerconv_core.plugins import PluginHost
@@ -31,7 +33,7 @@ from careerconv_core.ports import PORTS, Port
 __all__ = ["TABLES", "closest", "problems"]
 
 _LISTED = {port.name for port in PORTS if port.channel is not None}  # [[calendar]], ...
-TABLES: tuple[str, ...] = (*(port.name for port in PORTS), "method", "dispatch")
+TABLES: tuple[str, ...] = (*(port.name for port in PORTS), "method", "dispatch", "web")
 """Every top-level table careerconv.toml may hold."""
 _ENTRY_KEYS = ("adapter", "settings")
 
@@ -61,6 +63,7 @@ def problems(config: Mapping[str, Any], host: PluginHost, home: Path) -> list[st
     for name, declared, check in (
         ("method", METHOD_SETTINGS, settings_from),
         ("dispatch", DISPATCH_SETTINGS, retry_policy_from),
+        ("web", WEB_SETTINGS, web_from),
     ):
         try:
             values = table(config, name)

@@ -34,6 +34,7 @@ from careerconv.cli import (
     optin,
     org,
     outbox,
+    serve,
     setup,
 )
 from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
@@ -50,7 +51,20 @@ EXIT_CLOSED_PIPE = 141
 """The exit code when standard output was closed early (``careerconv status | head -1``), as a
 shell gives a program a pipe's reader left: 128 + SIGPIPE."""
 
-_GROUPS = (setup, org, optin, conversations, cadence, actions, handoff, feedback, export, catalog, outbox)
+_GROUPS = (
+    setup,
+    org,
+    optin,
+    conversations,
+    cadence,
+    actions,
+    handoff,
+    feedback,
+    export,
+    catalog,
+    outbox,
+    serve,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
