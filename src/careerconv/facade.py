@@ -31,6 +31,7 @@ from careerconv_core.ports import (
     HrisRecordWriter,
     Notifier,
     OrgSnapshot,
+    PlanChange,
     PlanStore,
     Port,
     TicketTracker,
@@ -86,6 +87,18 @@ class Careerconv(Services):
     def person(self, person_id: str) -> Person:
         """The person ``person_id`` from the org (``NotFound`` if unknown)."""
         return self.store.load_person(person_id)
+
+    def record_acting_for_others(self, plan_id: str, step: str) -> str:
+        """Record that ``step`` was taken in the report's name by someone else (the command line's
+        ``--as``): a notice to the report, queued under the plan. Returns its outbox key."""
+        at = self.now()
+        plan = self.store.load_plan(plan_id)
+        report = self.store.load_person(plan.report_id)
+        entry = self._notice(
+            plan, NoticeKind.ACTED_FOR_YOU, report, at, when_at=at, tag=f"{step}-{at:%Y%m%dT%H%M%S%f}"
+        )
+        self.store.commit(PlanChange(outbox=(entry,)))
+        return entry.key
 
     def at_version(self, plan_id: str, version: int) -> Careerconv:
         """These use cases, refusing to change ``plan_id`` unless it is still at ``version``.

@@ -58,6 +58,7 @@ COMMANDS = {
     "resume": ["--as", "reports"],
     "retry": ["entries"],
     "schedule": ["--start", "--team", "reports"],
+    "serve": ["--host", "--port"],
     "status": [],
     "store": [],
     "store key-status": [],
@@ -74,7 +75,7 @@ HELP_ORDER = [
     "opt-in", "ready", "schedule", "reschedule", "record", "consent", "checkin", "followups",
     "due", "actions", "action", "sync-tickets", "handoff", "reciprocity", "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
-    "retry", "rebuild",
+    "retry", "rebuild", "serve",
 ]  # fmt: skip
 
 

@@ -8,8 +8,11 @@ the commands, so that ``careerconv --help`` stays fast.
 
 Who acts: commands that one side of a plan takes (accept, rate, choose
 focus, consent) take ``--as PERSON``; it defaults to the report's current
-manager. Checking who is really at the keyboard is the embedding tool's job;
-careerconv checks that the person named may take the step.
+manager. Without a web surface, checking who is really at the keyboard is
+the embedding tool's job. Once ``[web]`` is configured the report takes
+their own steps on their own page, and the command line is refused them
+unless ``[web] allow_acting_for_others = true``, when each is recorded and
+told to the report (``_common.who``).
 """
 
 from __future__ import annotations
@@ -37,7 +40,15 @@ from careerconv.cli import (
     serve,
     setup,
 )
-from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
+from careerconv.cli._common import (
+    Interrupted,
+    Invocation,
+    Parser,
+    UsageError,
+    add_verbosity,
+    path_arg,
+    record_acted_for,
+)
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
@@ -142,6 +153,7 @@ def _run(args: argparse.Namespace, inv: Invocation) -> int:
 
     try:
         args.fn(args, inv)
+        record_acted_for(args, inv)  # a step taken in a report's name is recorded (who acts)
         inv.stdout.flush()  # here, so that a reader gone away is noticed below
     except UsageError as exc:
         inv.err(f"careerconv {args.command}: {exc}")

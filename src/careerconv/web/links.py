@@ -35,6 +35,7 @@ NOTICE_STEPS = {
     "feedback_request": "feedback",
     "consent_request": "handoff",
     "suggest_others": "plan",
+    "acted_for_you": "plan",
     "plan_shared": "plan",
     "check_in_due": "due",
     "review_due": "due",

@@ -35,6 +35,7 @@ class NoticeKind(enum.Enum):
     SUGGEST_OTHERS = "suggest_others"
     HOMEWORK = "homework"
     FEEDBACK_REQUEST = "feedback_request"
+    ACTED_FOR_YOU = "acted_for_you"
 
 
 FIELDS = ("report", "report_id", "manager", "manager_id", "reader_id", "when")
@@ -154,6 +155,14 @@ NOTICE_TEXTS: Mapping[NoticeKind, NoticeText] = MappingProxyType(
             "place the three-way meeting with "
             "'careerconv handoff meeting {report_id} --at 2030-01-15T10:00 --as {reader_id}', "
             "and read the plan with 'careerconv export {report_id} --as {reader_id}'",
+        ),
+        NoticeKind.ACTED_FOR_YOU: NoticeText(  # who is acting: a step taken in the report's name
+            "A step of your career plan was taken in your name",
+            "A step that is yours to take in your career plan with {manager} was taken in your "
+            "name at careerconv's command line, not by you on your own page. The configuration "
+            "allows this, and every such step is recorded and told to you. If you did not agree "
+            "to it, say so to {manager} or to HR.",
+            "nothing if you agreed; read your plan with 'careerconv export {report_id} --as {report_id}'",
         ),
         NoticeKind.ACCESS_ENDED: NoticeText(  # M12, after a no or no answer
             "Your access to the career plan of {report} ended",
