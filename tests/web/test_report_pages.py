@@ -152,3 +152,15 @@ def test_the_other_report_pages_open(tmp_path: Path, step: str) -> None:
     page = TestClient(team.asgi()).get(team.link(REPORT, step))
     assert page.status_code in {200, 409}
     assert "<form" in page.text or "What to do" in page.text
+
+
+def test_the_manager_s_due_page_lists_what_falls_due_and_the_report_cannot_open_it(tmp_path: Path) -> None:
+    team = WebTeam(tmp_path / "home")
+    client = TestClient(team.asgi())
+    path = team.mail_link("proposal")
+    client.post(path, data=_form(client.get(path), answer="accept", life_story="on"))
+    team.to_pinnacle()
+    page = client.get(team.link(MANAGER, "due"))
+    assert page.status_code == 200
+    assert "Jonas Weber" in page.text and "conversation" in page.text
+    assert client.get(team.link(REPORT, "due")).status_code == 403

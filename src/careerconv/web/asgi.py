@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -104,7 +104,7 @@ def _acting(web: Web, request: Request) -> Acting:
     if step.who == "report" and person_id != plan.report_id:
         raise LinkRefused(
             "this page is the report's own: only they take this step",
-            "as their manager, use your own pages (the trust gate, observations, check-ins); "
+            "as their manager, open the links meant for you (the trust gate, what is due); "
             "the report answers here themselves",
         )
     if step.who == "manager" and person_id != plan.manager_id:
@@ -173,6 +173,8 @@ async def _step_page(request: Request) -> Response:
         response = await _post(web, request, acting)
     elif acting.step.name == "plan":
         response = _plan_page(web, request, acting)
+    elif acting.step.name == "due":
+        response = _due_page(web, request, acting)
     else:
         response = _form(web, request, acting, acting.step.initial(acting.plan))
     if CSRF_COOKIE not in request.cookies:
@@ -222,6 +224,18 @@ def _choices(web: Web, plan: CareerPlan, values: Values, query: str) -> list[tup
         ]
         shown += [cid for cid in found if cid not in shown][:SEARCH_RESULTS]
     return [(cid, *known.get(cid, (cid, ""))) for cid in shown if cid in known]
+
+
+DUE_DAYS = 31  # the manager's page shows what falls due within a month, overdue first
+
+
+def _due_page(web: Web, request: Request, acting: Acting) -> Response:
+    """What is due for the manager across their reports (M10), read-only."""
+    today = web.now().date()
+    items = sorted(web.services.due(today + timedelta(days=DUE_DAYS), acting.person_id), key=lambda i: i.due)
+    names = {pid: web.services.person(pid).name for pid in {i.report_id for i in items}}
+    rows = [(i.due, i.due < today, names[i.report_id], i.kind.value.replace("_", " ")) for i in items]
+    return pages.page("due.html", **_context(web, request, acting, {}), rows=rows, today=today)
 
 
 def _plan_page(web: Web, request: Request, acting: Acting) -> Response:

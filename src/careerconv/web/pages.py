@@ -62,7 +62,7 @@ def refusal_parts(exc: CareerconvError) -> tuple[str, str, str, int]:
 def refusal(exc: CareerconvError, root: str = "") -> HTMLResponse:
     """The page a refusal becomes."""
     rule, problem, fix, status = refusal_parts(exc)
-    return page("refusal.html", status, root=root, title=rule, rule=rule, problem=problem, fix=fix)
+    return page("refusal.html", status, root=root, title="Refused", rule=rule, problem=problem, fix=fix)
 
 
 def internal_error(root: str = "") -> HTMLResponse:

@@ -152,6 +152,7 @@ def steps(catalog: Catalog | None) -> Mapping[str, Step]:
         Step("checkin", "Your check-in answer", "report", _nothing, _checkin),
         Step("feedback", "Feedback on the conversations", "either", _nothing, _feedback),
         Step("readiness", "Before conversation 1: the trust gate", "manager", _nothing, _readiness),
+        Step("due", "What is due", "manager", _nothing, None, ()),
         Step("plan", "The plan", "either", _nothing, None, ()),
     )
     return {s.name: s for s in listed}
