@@ -107,7 +107,9 @@ def _refusal(page: Any) -> str:
     return text
 
 
-def test_the_report_s_journey_from_the_proposal_mail(page: Any, team: WebTeam, server: str, shots: Path) -> None:
+def test_the_report_s_journey_from_the_proposal_mail(
+    page: Any, team: WebTeam, server: str, shots: Path
+) -> None:
     link = server + team.mail_link("proposal")
     page.goto(link)
     assert page.get_by_role("heading", level=1).inner_text() == "Career Conversations: your answer"
@@ -193,7 +195,9 @@ def test_an_expired_link_is_refused(page: Any, team: WebTeam, server: str, shots
         team.now -= timedelta(days=15)
 
 
-def test_the_manager_is_refused_on_the_report_s_pages(page: Any, team: WebTeam, server: str, shots: Path) -> None:
+def test_the_manager_is_refused_on_the_report_s_pages(
+    page: Any, team: WebTeam, server: str, shots: Path
+) -> None:
     for step in ("pinnacle", "grow", "consent"):
         page.goto(server + team.link(MANAGER, step))
         assert "the report's own" in _refusal(page)
