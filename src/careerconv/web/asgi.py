@@ -17,6 +17,7 @@ from typing import Any
 
 from attrs import define
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -152,9 +153,14 @@ def _values(form: Any) -> Values:
 
 
 async def _page(request: Request) -> Response:
-    """A step's page; every refusal becomes a page, an unexpected error one without detail."""
+    """A step's page; every refusal becomes a page, an unexpected error one without detail.
+
+    The form is read here; the step itself runs in a worker thread, since the use cases
+    and the store block.
+    """
     try:
-        return await _step_page(request)
+        values = _values(await request.form()) if request.method == "POST" else {}
+        return await run_in_threadpool(_step_page, request, values)
     except CareerconvError as exc:
         return pages.refusal(exc, _root(request))
     except Exception as exc:  # noqa: BLE001 - a bug: the user gets a page, the log the type only
@@ -162,15 +168,15 @@ async def _page(request: Request) -> Response:
         return pages.internal_error(_root(request))
 
 
-async def _step_page(request: Request) -> Response:
+def _step_page(request: Request, values: Values) -> Response:
     web: Web = request.app.state.web
     request.state.new_cookie = new_csrf_cookie()
     try:
         acting = _acting(web, request)
     except ConcurrentChange:
-        return _conflict(request, _values(await request.form()), None)
+        return _conflict(request, values, None)
     if request.method == "POST":
-        response = await _post(web, request, acting)
+        response = _post(web, request, acting, values)
     elif acting.step.name == "plan":
         response = _plan_page(web, request, acting)
     elif acting.step.name == "due":
@@ -245,9 +251,7 @@ def _plan_page(web: Web, request: Request, acting: Acting) -> Response:
     return HTMLResponse(export.html(plan, report, manager, catalog=web.catalog, now=web.now()))
 
 
-async def _post(web: Web, request: Request, acting: Acting) -> Response:
-    form = await request.form()
-    values = _values(form)
+def _post(web: Web, request: Request, acting: Acting, values: Values) -> Response:
     if not csrf_ok(
         web.signer.secret, request.cookies.get(CSRF_COOKIE), request.url.path, forms.one(values, "csrf")
     ):
