@@ -219,7 +219,13 @@ def test_a_concurrent_change_is_told_and_nothing_typed_is_lost(
 
 
 def test_the_other_pages_render(page: Any, team: WebTeam, server: str, shots: Path) -> None:
-    for person, step in ((REPORT, "feedback"), (REPORT, "checkin"), (MANAGER, "readiness"), (MANAGER, "due")):
+    for person, step in (
+        (REPORT, "feedback"),
+        (REPORT, "checkin"),
+        (MANAGER, "readiness"),
+        (MANAGER, "observe"),
+        (MANAGER, "due"),
+    ):
         page.goto(server + team.link(person, step))
         assert page.get_by_role("heading", level=1).is_visible()
         _shot(page, shots, step)

@@ -164,3 +164,18 @@ def test_the_manager_s_due_page_lists_what_falls_due_and_the_report_cannot_open_
     assert page.status_code == 200
     assert "Jonas Weber" in page.text and "conversation" in page.text
     assert client.get(team.link(REPORT, "due")).status_code == 403
+
+
+def test_the_manager_s_observation_goes_beside_the_report_s_rating(journey: dict[str, Any]) -> None:
+    team, client, cid = journey["team"], journey["client"], journey["cid"]
+    assert client.get(team.link(REPORT, "observe")).status_code == 403  # the manager's page
+    path = team.link(MANAGER, "observe")
+    page = client.get(path)
+    assert page.status_code == 200 and "never replaces it" in page.text
+    done = client.post(
+        path, data=_form(page, competency=cid, observation="ran two loops well", manager_rating="3")
+    )
+    assert done.status_code == 200, done.text
+    rating = team.plan().pinnacle.competency(cid)
+    assert rating.self_rating == 2 and rating.manager_rating == 3
+    assert rating.manager_observation == "ran two loops well"

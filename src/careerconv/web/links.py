@@ -24,7 +24,7 @@ from careerconv_core.errors import CareerconvError, ConfigurationError
 
 REPORT_STEPS = ("proposal", "pinnacle", "grow", "consent", "handoff", "checkin", "feedback", "plan")
 """The report's pages; each is a step only the report takes (``plan`` only reads)."""
-MANAGER_STEPS = ("readiness", "observe", "due", "feedback", "plan")
+MANAGER_STEPS = ("readiness", "observe", "due", "feedback", "plan")  # feedback and plan: either side
 """The manager's pages."""
 READ_ONLY = frozenset({"plan", "due"})
 """Pages that change nothing: their link is not spent by a change of the plan."""

@@ -18,6 +18,7 @@ from careerconv.web import forms
 from careerconv_core.domain.cadence import CheckInKind
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.errors import InvalidInput
 from careerconv_core.services import StepReport
 
 Values = dict[str, list[str]]
@@ -134,6 +135,19 @@ def _readiness(svc: Careerconv, plan: CareerPlan, who: str, form: forms.Form, _a
     )
 
 
+def _observe(svc: Careerconv, plan: CareerPlan, who: str, form: forms.Form, _at: datetime) -> StepReport:
+    rating = forms.one(form, "manager_rating")
+    if rating and rating not in {"1", "2", "3", "4", "5"}:
+        raise InvalidInput("manager_rating", "a rating from 1 to 5, or none", "not one of them")
+    return svc.observe_competency(
+        plan.id,
+        who,
+        forms.one(form, "competency"),
+        forms.one(form, "observation"),
+        int(rating) if rating else None,
+    )
+
+
 def steps(catalog: Catalog | None) -> Mapping[str, Step]:
     """Every page by its step name."""
     listed = (
@@ -152,6 +166,7 @@ def steps(catalog: Catalog | None) -> Mapping[str, Step]:
         Step("checkin", "Your check-in answer", "report", _nothing, _checkin),
         Step("feedback", "Feedback on the conversations", "either", _nothing, _feedback),
         Step("readiness", "Before conversation 1: the trust gate", "manager", _nothing, _readiness),
+        Step("observe", "Your observation beside a rating", "manager", _nothing, _observe, ("observe",)),
         Step("due", "What is due", "manager", _nothing, None, ()),
         Step("plan", "The plan", "either", _nothing, None, ()),
     )
