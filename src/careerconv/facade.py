@@ -80,14 +80,17 @@ class Careerconv(Services):
                 return signed
         return super()._link(plan, kind, recipient)
 
+    @checked
     def plan(self, plan_id: str) -> CareerPlan:
         """The plan ``plan_id`` as stored now (``NotFound`` if there is none)."""
         return self.store.load_plan(plan_id)
 
+    @checked
     def person(self, person_id: str) -> Person:
         """The person ``person_id`` from the org (``NotFound`` if unknown)."""
         return self.store.load_person(person_id)
 
+    @checked
     def record_acting_for_others(self, plan_id: str, step: str) -> str:
         """Record that ``step`` was taken in the report's name by someone else (the command line's
         ``--as``): a notice to the report, queued under the plan. Returns its outbox key."""
@@ -100,6 +103,7 @@ class Careerconv(Services):
         self.store.commit(PlanChange(outbox=(entry,)))
         return entry.key
 
+    @checked
     def at_version(self, plan_id: str, version: int) -> Careerconv:
         """These use cases, refusing to change ``plan_id`` unless it is still at ``version``.
 

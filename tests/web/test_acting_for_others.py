@@ -20,7 +20,7 @@ def test_with_a_web_surface_the_command_line_is_refused_the_report_s_steps(tmp_p
     team = WebTeam(tmp_path / "home")
     for argv in (("accept", REPORT, "--as", REPORT), ("accept", REPORT), ("decline", REPORT, "--as", REPORT)):
         said = team.cli(*argv, expect=1)
-        assert "allow_acting_for_others = true" in said and "own page" in said
+        assert "allow_acting_for_others = true" in said and "this step is jonas's own" in said
         assert "Traceback" not in said
     assert team.plan().status.value == "proposed" and team.plan().version == 1
 

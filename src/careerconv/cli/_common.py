@@ -377,9 +377,9 @@ def _acting_for_the_report(args: argparse.Namespace, plan: CareerPlan) -> None:
 
         raise RuleViolation(
             "who acts",
-            f"this step is {plan.report_id!r}'s own, and with the web surface configured the report "
+            f"this step is {plan.report_id}'s own, and with the web surface configured the report "
             "takes it on their own page (the link in their mail), not at the command line",
-            f"let {plan.report_id!r} answer from their link; to let the command line act for "
+            f"let {plan.report_id} answer from their own link; to let the command line act for "
             "reports, set allow_acting_for_others = true in [web] (each such step is then "
             "recorded and told to the report)",
         )
