@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from support.web_home import MANAGER, REPORT, WebTeam, csrf_of, version_of
+from support.web_home import EXAMPLES, MANAGER, REPORT, WebTeam, csrf_of, version_of
 
 
 def _form(page: Any, **fields: str | list[str]) -> dict[str, Any]:
@@ -179,3 +179,52 @@ def test_the_manager_s_observation_goes_beside_the_report_s_rating(journey: dict
     rating = team.plan().pinnacle.competency(cid)
     assert rating.self_rating == 2 and rating.manager_rating == 3
     assert rating.manager_observation == "ran two loops well"
+
+
+def test_the_report_answers_a_handoff_from_the_consent_request_mail(tmp_path: Path) -> None:
+    team = WebTeam(tmp_path / "home")
+    team.cli("propose", "priya")
+    client = TestClient(team.asgi())
+    accept = team.mail_link("proposal", "priya")
+    client.post(accept, data=_form(client.get(accept), answer="accept"))
+    team.cli("org", "import", str(EXAMPLES / "org-later.toml"))  # priya moves to daniel (M12)
+    path = team.mail_link("consent_request", "priya")
+    page = client.get(path)
+    assert page.status_code == 200 and "May your plan go to your new manager?" in page.text
+    assert client.get(team.link("maya", "handoff", report="priya")).status_code == 403
+    done = client.post(path, data=_form(page, share="yes"))
+    assert done.status_code == 200, done.text
+    handoff = team.plan("priya").handoffs[-1]
+    assert handoff.consented
+
+
+@pytest.mark.parametrize(
+    ("step", "fields", "named"),
+    [
+        (
+            "grow",
+            {"goal_role": "role-1", "action1_title": "x", "action1_opportunity": "bogus"},
+            "opportunity",
+        ),
+        ("grow", {"goal_role": "role-1", "action1_title": "x", "action1_due": "soon"}, "due date"),
+        (
+            "pinnacle",
+            {"role1_title": "x", "competency": "hiring-for-the-team", "rating_hiring-for-the-team": "9"},
+            "rating",
+        ),
+        ("feedback", {"score": "11"}, "score"),
+        ("grow", {"goal_role": "role-1", "goal_statement": "y" * 3000}, "at most"),
+    ],
+    ids=["opportunity", "date", "rating", "score", "too-long"],
+)
+def test_a_hostile_form_gets_a_field_to_fix_and_changes_nothing(
+    journey: dict[str, Any], step: str, fields: dict[str, str], named: str
+) -> None:
+    team, client = journey["team"], journey["client"]
+    path = team.link(REPORT, step)
+    page = client.get(path)
+    before = team.plan()
+    sent = client.post(path, data=_form(page, **fields))
+    assert sent.status_code in {409, 422}, sent.status_code
+    assert named in sent.text and "What to do" in sent.text and "Traceback" not in sent.text
+    assert team.plan() == before
