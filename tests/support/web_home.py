@@ -71,7 +71,7 @@ class WebTeam:
         message = email.message_from_bytes(files[-1].read_bytes(), policy=email.policy.default)
         body = message.get_body(("plain",))
         assert body is not None
-        found = re.search(r"Or open: (\S+)", body.get_content())
+        found = re.search(r"What to do: open your page, (\S+)", body.get_content())
         assert found, "the notice carries no link"
         url = found.group(1)
         assert url.startswith(BASE_URL + "/l/")

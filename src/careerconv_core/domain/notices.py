@@ -56,18 +56,22 @@ class NoticeText:
     def render(self, link: str | None = None, **fields: str) -> tuple[str, str]:
         """Subject and body with the fields filled in; a missing field is a programming error.
 
-        The body ends with when it is due, what to type and, where a link is
-        configured, where to go instead.
+        The body ends with when it is due and what to do: where a link is
+        configured, the reader's page first, then what to type instead.
         """
         body = [
             self.body.format(**fields),
             "",
             f"Report: {fields['report']} ({fields['report_id']}); manager: {fields['manager']}.",
             f"When: {fields['when']}",
-            f"What to do: {self.do.format(**fields)}",
         ]
-        if link:
-            body.append(f"Or open: {link}")
+        if link:  # the reader's own page comes first: where a web surface is, it is the way in
+            body += [
+                f"What to do: open your page, {link}",
+                f"Or at the command line: {self.do.format(**fields)}",
+            ]
+        else:
+            body.append(f"What to do: {self.do.format(**fields)}")
         return self.subject.format(**fields), "\n".join(body)
 
 
