@@ -224,6 +224,8 @@ def test_the_other_pages_render(page: Any, team: WebTeam, server: str, shots: Pa
         (REPORT, "checkin"),
         (MANAGER, "readiness"),
         (MANAGER, "observe"),
+        (MANAGER, "record"),
+        (MANAGER, "move"),
         (MANAGER, "due"),
     ):
         page.goto(server + team.link(person, step))

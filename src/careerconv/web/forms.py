@@ -9,7 +9,8 @@ them: a bad value is refused by the domain's ``InvalidInput`` or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from careerconv_core.domain.grow import (
     Action,
@@ -133,6 +134,23 @@ def grow(form: Form, plan: CareerPlan, today: date, horizon_months: int) -> Grow
         )
     starts = plan.grow.starts if plan.grow is not None else today
     return GrowPlan(goal, starts, options, tuple(actions), horizon_months)
+
+
+def local_moment(form: Form, name: str, zone: ZoneInfo) -> datetime:
+    """A ``datetime-local`` field as a moment in the reader's time zone; a time the clocks skip is refused."""
+    text = one(form, name)
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(name, "a date and time, such as 2027-01-12T10:00", "not a date and time") from None
+    if naive.tzinfo is not None:
+        raise InvalidInput(name, "a local date and time without an offset", "an offset was given")
+    placed = naive.replace(tzinfo=zone)
+    if placed.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise InvalidInput(
+            name, f"a time that exists in {zone.key} (the clocks jump forward then)", "skipped"
+        )
+    return placed
 
 
 def consent(form: Form) -> Consent:

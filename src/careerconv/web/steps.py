@@ -17,6 +17,8 @@ from careerconv.facade import Careerconv
 from careerconv.web import forms
 from careerconv_core.domain.cadence import CheckInKind
 from careerconv_core.domain.catalog import Catalog
+from careerconv_core.domain.conversations import ConversationKind
+from careerconv_core.domain.life_story import LifeStory
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import InvalidInput
 from careerconv_core.services import StepReport
@@ -148,6 +150,27 @@ def _observe(svc: Careerconv, plan: CareerPlan, who: str, form: forms.Form, _at:
     )
 
 
+def _record(svc: Careerconv, plan: CareerPlan, who: str, form: forms.Form, _at: datetime) -> StepReport:
+    held = forms.one(form, "held")
+    if held == "life_story":
+        story = LifeStory(forms.one(form, "notes"), forms.lines(form, "drives"), forms.lines(form, "values"))
+        return svc.record_life_story(plan.id, who, story)
+    if held == "grow_review":
+        return svc.record_grow_review(plan.id, who)
+    raise InvalidInput(
+        "held", "which conversation was held: 1 (life story) or 3 (GROW review)", "none chosen"
+    )
+
+
+def _move(svc: Careerconv, plan: CareerPlan, who: str, form: forms.Form, _at: datetime) -> StepReport:
+    kinds = {k.value: k for k in ConversationKind}
+    kind = kinds.get(forms.one(form, "conversation"))
+    if kind is None:
+        raise InvalidInput("conversation", "one of the three conversations", "none chosen")
+    start = forms.local_moment(form, "start", svc.person(who).zone)
+    return svc.reschedule(plan.id, who, kind, start, forms.checked(form, "shift_later"))
+
+
 def steps(catalog: Catalog | None) -> Mapping[str, Step]:
     """Every page by its step name."""
     listed = (
@@ -167,6 +190,8 @@ def steps(catalog: Catalog | None) -> Mapping[str, Step]:
         Step("feedback", "Feedback on the conversations", "either", _nothing, _feedback),
         Step("readiness", "Before conversation 1: the trust gate", "manager", _nothing, _readiness),
         Step("observe", "Your observation beside a rating", "manager", _nothing, _observe, ("observe",)),
+        Step("record", "Record a conversation held", "manager", _nothing, _record, ("due",)),
+        Step("move", "Move a conversation", "manager", _nothing, _move, ("due",)),
         Step("due", "What is due", "manager", _nothing, None, ()),
         Step("plan", "The plan", "either", _nothing, None, ()),
     )
