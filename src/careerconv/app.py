@@ -21,6 +21,7 @@ from careerconv import config
 from careerconv.config import NOW_ENV, adapter_settings
 from careerconv.config_check import problems
 from careerconv.facade import Careerconv, new_id, plugin_host
+from careerconv.web.settings import web_settings
 from careerconv_core.dispatch import Dispatcher
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.clock import FIRST_YEAR, LAST_YEAR, YEARS
@@ -151,6 +152,7 @@ class App:
             observe=self.host.notify,
             calendar=_FirstCalendar(self) if listed else None,
             make_dispatcher=self.dispatcher,
+            sign_link=web_settings(self.config).sign_link(self.clock),
         )
 
     def dispatcher(self) -> Dispatcher:

@@ -258,6 +258,23 @@ RETENTION_SETTINGS: tuple[Setting, ...] = (
 )
 """The ``[retention]`` table: every key it may hold."""
 
+WEB_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "base_url", SettingType.TEXT, "where the web surface is reached; notices carry signed links to it"
+    ),
+    Setting("secret_env", SettingType.TEXT, "environment variable holding the link-signing secret"),
+    Setting("link_days", SettingType.INTEGER, "days a signed link stays valid", 14, 1, 90),
+    Setting(
+        "allow_acting_for_others",
+        SettingType.FLAG,
+        "let the command line take the report's steps with --as (each such step is recorded)",
+        False,
+    ),
+    Setting("frame_ancestors", SettingType.TEXT, "who may embed the pages (CSP frame-ancestors)", "'none'"),
+)
+"""The ``[web]`` table: every key it may hold. Its presence says a web surface is configured:
+from then on only the report takes the report's steps, unless ``allow_acting_for_others``."""
+
 
 def checked_table(values: Mapping[str, Any], name: str, declared: Sequence[Setting]) -> dict[str, Any]:
     """A plain table such as ``[method]``: every key declared, every value fitting, defaults filled in."""
@@ -294,6 +311,22 @@ def settings_from(method: Mapping[str, Any]) -> Settings:
         link_base=m["link_base"] or None,
         scheduling=scheduling,
     )
+
+
+def web_from(web: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``[web]`` table, checked, with defaults; a base URL needs a secret to sign with."""
+    w = checked_table(web, "web", WEB_SETTINGS)
+    base = w["base_url"]
+    if base and not str(base).startswith(("http://", "https://")):
+        raise InvalidInput(
+            "careerconv.toml [web] base_url", "an http:// or https:// URL", f"got {base!r}"[:80]
+        )
+    if base and not w["secret_env"]:
+        raise ConfigurationError(
+            "careerconv.toml [web]: base_url needs secret_env, the environment variable holding the "
+            'secret links are signed with, such as secret_env = "CAREERCONV_WEB_SECRET"'
+        )
+    return w
 
 
 def retry_policy_from(dispatch: Mapping[str, Any]) -> RetryPolicy:

@@ -17,6 +17,7 @@ from careerconv.config import (
     DISPATCH_SETTINGS,
     METHOD_SETTINGS,
     RETENTION_SETTINGS,
+    WEB_SETTINGS,
     adapter_settings,
     entries,
     instance_names,
@@ -25,6 +26,7 @@ from careerconv.config import (
     section,
     settings_from,
     table,
+    web_from,
 )
 from careerconv_core.errors import CareerconvError
 from careerconv_core.plugins import PluginHost
@@ -33,7 +35,7 @@ from careerconv_core.ports import PORTS, Port
 __all__ = ["TABLES", "closest", "problems"]
 
 _LISTED = {port.name for port in PORTS if port.channel is not None}  # [[calendar]], ...
-TABLES: tuple[str, ...] = (*(port.name for port in PORTS), "method", "dispatch", "retention")
+TABLES: tuple[str, ...] = (*(port.name for port in PORTS), "method", "dispatch", "retention", "web")
 """Every top-level table careerconv.toml may hold."""
 _ENTRY_KEYS = ("adapter", "settings")
 
@@ -64,6 +66,7 @@ def problems(config: Mapping[str, Any], host: PluginHost, home: Path) -> list[st
         ("method", METHOD_SETTINGS, settings_from),
         ("dispatch", DISPATCH_SETTINGS, retry_policy_from),
         ("retention", RETENTION_SETTINGS, retention_months),
+        ("web", WEB_SETTINGS, web_from),
     ):
         try:
             values = table(config, name)

@@ -13,14 +13,16 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from careerconv_core.boundary import checked
 from careerconv_core.dispatch import Dispatcher, DispatchReport, RetryPolicy
+from careerconv_core.domain.notices import NUDGES, NoticeKind
 from careerconv_core.domain.people import Person
-from careerconv_core.errors import InvalidInput
+from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.errors import ConcurrentChange, InvalidInput
 from careerconv_core.hookspecs import DomainEvent
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import BLOCK_ENV, PluginHost, make_plugin_manager
@@ -29,6 +31,7 @@ from careerconv_core.ports import (
     HrisRecordWriter,
     Notifier,
     OrgSnapshot,
+    PlanChange,
     PlanStore,
     Port,
     TicketTracker,
@@ -36,6 +39,12 @@ from careerconv_core.ports import (
 from careerconv_core.services import OrgSyncReport, Services, Settings
 
 T = TypeVar("T")
+
+SignLink = Callable[[str, str, str, int], "str | None"]
+"""Makes the link a notice carries: (reader id, plan id, notice kind, plan version) to a URL,
+or None where the reader has no page for that notice (``careerconv.web.links``)."""
+
+_UNCHANGED = frozenset(NUDGES.values())  # nudges are queued without changing their plan
 
 
 def new_id() -> str:
@@ -55,6 +64,54 @@ class Careerconv(Services):
 
     # Built on first use: a host that only records steps never opens a tracker or a mail server.
     make_dispatcher: Callable[[], Dispatcher] | None = field(default=None, kw_only=True)
+    sign_link: SignLink | None = field(default=None, kw_only=True)
+
+    def _link(self, plan: CareerPlan, kind: NoticeKind, recipient: Person) -> str | None:
+        """The reader's own signed link, bound to the version the plan has once the step commits."""
+        if self.sign_link is not None:
+            # A step's notices are made before its commit raises the version by one; a new
+            # plan is stored at 1, and a nudge leaves its plan as it is.
+            if kind is NoticeKind.PROPOSAL and plan.version == 1 and plan.accepted_at is None:
+                version = 1
+            else:
+                version = plan.version if kind in _UNCHANGED else plan.version + 1
+            signed = self.sign_link(recipient.id, plan.id, kind.value, version)
+            if signed is not None:
+                return signed
+        return super()._link(plan, kind, recipient)
+
+    @checked
+    def plan(self, plan_id: str) -> CareerPlan:
+        """The plan ``plan_id`` as stored now (``NotFound`` if there is none)."""
+        return self.store.load_plan(plan_id)
+
+    @checked
+    def person(self, person_id: str) -> Person:
+        """The person ``person_id`` from the org (``NotFound`` if unknown)."""
+        return self.store.load_person(person_id)
+
+    @checked
+    def record_acting_for_others(self, plan_id: str, step: str) -> str:
+        """Record that ``step`` was taken in the report's name by someone else (the command line's
+        ``--as``): a notice to the report, queued under the plan. Returns its outbox key."""
+        at = self.now()
+        plan = self.store.load_plan(plan_id)
+        report = self.store.load_person(plan.report_id)
+        entry = self._notice(
+            plan, NoticeKind.ACTED_FOR_YOU, report, at, when_at=at, tag=f"{step}-{at:%Y%m%dT%H%M%S%f}"
+        )
+        self.store.commit(PlanChange(outbox=(entry,)))
+        return entry.key
+
+    @checked
+    def at_version(self, plan_id: str, version: int) -> Careerconv:
+        """These use cases, refusing to change ``plan_id`` unless it is still at ``version``.
+
+        For a form that carries the version it was opened at: a step on a plan
+        that changed meanwhile raises ``ConcurrentChange`` instead of applying
+        what was typed to a plan its writer never saw.
+        """
+        return evolve(self, store=cast("PlanStore", _AtVersion(self.store, plan_id, version)))
 
     @checked
     def sync_people(
@@ -92,6 +149,24 @@ class Careerconv(Services):
         closer = getattr(self.store, "close", None)
         if callable(closer):
             closer()
+
+
+class _AtVersion:
+    """A store whose one plan reads as changed unless it is still at the version a form was opened at."""
+
+    def __init__(self, store: PlanStore, plan_id: str, version: int) -> None:
+        self._store = store
+        self._plan_id = plan_id
+        self._version = version
+
+    def load_plan(self, plan_id: str) -> CareerPlan:
+        plan = self._store.load_plan(plan_id)
+        if plan_id == self._plan_id and plan.version != self._version:
+            raise ConcurrentChange(plan_id, self._version)
+        return plan
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
 
 
 def plugin_host(blocked: Iterable[str] | None = None) -> PluginHost:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from careerconv.config import DISPATCH_SETTINGS, METHOD_SETTINGS, RETENTION_SETTINGS
+from careerconv.config import DISPATCH_SETTINGS, METHOD_SETTINGS, RETENTION_SETTINGS, WEB_SETTINGS
 from careerconv_core.plugins import PluginHost
 from careerconv_core.ports import PORTS
 from careerconv_core.setting import Setting
@@ -49,11 +49,13 @@ def _rows(settings: Iterable[Setting]) -> list[str]:
 def settings_reference(host: PluginHost) -> str:
     """The reference page as Markdown, for the adapters ``host`` has installed."""
     lines = [_HEAD]
-    for name, declared in (
+    tables = (
         ("method", METHOD_SETTINGS),
         ("dispatch", DISPATCH_SETTINGS),
         ("retention", RETENTION_SETTINGS),
-    ):
+        ("web", WEB_SETTINGS),
+    )
+    for name, declared in tables:
         lines += [f"## `[{name}]`", "", *_rows(declared), ""]
     for port in PORTS:
         table = f"[[{port.name}]]" if port.channel is not None else f"[{port.name}]"

@@ -52,6 +52,7 @@ __all__ = [  # the hooks, in the order the reference shows them, and what plugin
     "careerconv_notifiers",
     "careerconv_plan_stores",
     "careerconv_ticket_trackers",
+    "careerconv_web_identify",
     "hookimpl",
 ]
 
@@ -172,4 +173,22 @@ def careerconv_domain_event(event: DomainEvent) -> None:
     :param event: the event, with ids only (never notes).
 
     .. versionadded:: 0.1
+    """
+
+
+@_hookspec(firstresult=True)
+def careerconv_web_identify(request: object) -> str | None:
+    """Say who a request to the web surface comes from, by the host tool's own sign-in.
+
+    For a host that puts its sign-in (its SSO session, say) in front of the
+    report's and the manager's pages instead of the signed links: the pages
+    under ``/p/PLAN/STEP`` take the person returned as the one acting, with
+    the same rules of who may open which page. Stops at first non-None result.
+
+    :param request: the page's request (a Starlette ``Request``: its cookies,
+        headers and session).
+    :return: the id of the person signed in, or None when this plugin does not
+        know the request.
+
+    .. versionadded:: 0.2
     """

@@ -59,6 +59,7 @@ COMMANDS = {
     "resume": ["--as", "reports"],
     "retry": ["entries"],
     "schedule": ["--exact", "--start", "--team", "--time-limit", "reports"],
+    "serve": ["--host", "--port"],
     "status": [],
     "store": [],
     "store key-status": [],
@@ -83,7 +84,7 @@ HELP_ORDER = [
     "due", "actions", "action", "sync-tickets", "jira-webhook", "sync-answers", "handoff", "reciprocity",
     "meeting",
     "team-story", "feedback", "feedback-report", "export", "catalog", "dispatch", "status",
-    "retry", "rebuild", "audit", "person", "maintain", "completion",
+    "retry", "rebuild", "audit", "person", "maintain", "serve", "completion",
 ]  # fmt: skip
 
 

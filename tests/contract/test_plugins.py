@@ -162,7 +162,7 @@ def test_no_module_level_manager() -> None:
 
 def test_hookspecs_all_have_docstrings() -> None:
     specs = [n for n in dir(hookspecs) if n.startswith("careerconv_")]
-    assert len(specs) == 8
+    assert len(specs) == 9
     for name in specs:
         doc = getattr(hookspecs, name).__doc__ or ""
         assert len(doc.split()) >= 8 and "versionadded" in doc, name

@@ -8,8 +8,11 @@ the commands, so that ``careerconv --help`` stays fast.
 
 Who acts: commands that one side of a plan takes (accept, rate, choose
 focus, consent) take ``--as PERSON``; it defaults to the report's current
-manager. Checking who is really at the keyboard is the embedding tool's job;
-careerconv checks that the person named may take the step.
+manager. Without a web surface, checking who is really at the keyboard is
+the embedding tool's job. Once ``[web]`` is configured the report takes
+their own steps on their own page, and the command line is refused them
+unless ``[web] allow_acting_for_others = true``, when each is recorded and
+told to the report (``_common.who``).
 """
 
 from __future__ import annotations
@@ -40,9 +43,18 @@ from careerconv.cli import (
     org,
     outbox,
     person,
+    serve,
     setup,
 )
-from careerconv.cli._common import Interrupted, Invocation, Parser, UsageError, add_verbosity, path_arg
+from careerconv.cli._common import (
+    Interrupted,
+    Invocation,
+    Parser,
+    UsageError,
+    add_verbosity,
+    path_arg,
+    record_acted_for,
+)
 from careerconv.cli._completion import COMPLETE
 
 if TYPE_CHECKING:
@@ -61,6 +73,7 @@ _GROUPS = (
     *(setup, org, optin, conversations, cadence, actions, answers, handoff, feedback, export, catalog),
     outbox,
     *(audit, person, maintain),  # the people's rights over their data
+    serve,
     completion,
 )
 
@@ -180,6 +193,7 @@ def _ran(args: argparse.Namespace, inv: Invocation) -> tuple[int, tuple[str, Bas
     try:
         try:
             args.fn(args, inv)
+            record_acted_for(args, inv)  # a step taken in a report's name is recorded (who acts)
         finally:
             inv.close()
         inv.stdout.flush()  # here, so that a reader gone away is noticed below

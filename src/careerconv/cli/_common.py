@@ -402,10 +402,52 @@ def who(args: argparse.Namespace, plan: CareerPlan, *, report_step: bool | None 
     ``report_step`` overrides the command's own default (``record grow`` is the report's).
     """
     named = getattr(args, "as_", None)
-    if named is not None:  # '--as ""' names nobody; it is refused, never taken as the default
-        return str(named)
     mine = getattr(args, "report_step", False) if report_step is None else report_step
-    return plan.report_id if mine else plan.manager_id
+    # '--as ""' names nobody; it is refused, never taken as the default
+    person = str(named) if named is not None else (plan.report_id if mine else plan.manager_id)
+    if person == plan.report_id:
+        _acting_for_the_report(args, plan)
+    return person
+
+
+ACTED_FOR = "_acted_for"
+"""Where ``who`` leaves the plans a command acts on in the report's name, recorded after it ran."""
+
+
+def _acting_for_the_report(args: argparse.Namespace, plan: CareerPlan) -> None:
+    """The command line takes one of the report's steps: allowed without a web surface, refused
+    with one unless ``[web] allow_acting_for_others``, and then recorded (``record_acted_for``)."""
+    from careerconv.config import read_config
+    from careerconv.web.settings import web_settings
+
+    web = web_settings(read_config(Path(args.home)))
+    if not web.configured:  # the command line is the only way in: as before
+        return
+    if not web.allow_acting_for_others:
+        from careerconv_core.errors import RuleViolation
+
+        raise RuleViolation(
+            "who acts",
+            f"this step is {plan.report_id}'s own, and with the web surface configured the report "
+            "takes it on their own page (the link in their mail), not at the command line",
+            f"let {plan.report_id} answer from their own link; to let the command line act for "
+            "reports, set allow_acting_for_others = true in [web] (each such step is then "
+            "recorded and told to the report)",
+        )
+    acted = getattr(args, ACTED_FOR, None) or []
+    acted.append(plan.id)
+    setattr(args, ACTED_FOR, acted)
+
+
+def record_acted_for(args: argparse.Namespace, inv: Invocation) -> None:
+    """Record each step the command took in a report's name (see ``who``), after it ran."""
+    acted = getattr(args, ACTED_FOR, None)
+    if not acted:
+        return
+    services = inv.app().services()
+    for plan_id in dict.fromkeys(acted):
+        services.record_acting_for_others(plan_id, str(args.command))
+    inv.err(f"recorded: {len(set(acted))} step(s) taken in a report's name; the report is told")
 
 
 def step_done(inv: Invocation, report: Any) -> None:

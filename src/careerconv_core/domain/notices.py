@@ -37,6 +37,7 @@ class NoticeKind(enum.Enum):
     FEEDBACK_REQUEST = "feedback_request"
     DECLINED = "declined"
     TENTATIVE = "tentative"
+    ACTED_FOR_YOU = "acted_for_you"
 
 
 FIELDS = ("report", "report_id", "manager", "manager_id", "reader_id", "when")
@@ -57,18 +58,22 @@ class NoticeText:
     def render(self, link: str | None = None, **fields: str) -> tuple[str, str]:
         """Subject and body with the fields filled in; a missing field is a programming error.
 
-        The body ends with when it is due, what to type and, where a link is
-        configured, where to go instead.
+        The body ends with when it is due and what to do: where a link is
+        configured, the reader's page first, then what to type instead.
         """
         body = [
             self.body.format(**fields),
             "",
             f"Report: {fields['report']} ({fields['report_id']}); manager: {fields['manager']}.",
             f"When: {fields['when']}",
-            f"What to do: {self.do.format(**fields)}",
         ]
-        if link:
-            body.append(f"Or open: {link}")
+        if link:  # the reader's own page comes first: where a web surface is, it is the way in
+            body += [
+                f"What to do: open your page, {link}",
+                f"Or at the command line: {self.do.format(**fields)}",
+            ]
+        else:
+            body.append(f"What to do: {self.do.format(**fields)}")
         return self.subject.format(**fields), "\n".join(body)
 
 
@@ -168,6 +173,14 @@ NOTICE_TEXTS: Mapping[NoticeKind, NoticeText] = MappingProxyType(
             "place the three-way meeting with "
             "'careerconv handoff meeting {report_id} --at 2030-01-15T10:00 --as {reader_id}', "
             "and read the plan with 'careerconv export {report_id} --as {reader_id}'",
+        ),
+        NoticeKind.ACTED_FOR_YOU: NoticeText(  # who is acting: a step taken in the report's name
+            "A step of your career plan was taken in your name",
+            "A step that is yours to take in your career plan with {manager} was taken in your "
+            "name at careerconv's command line, not by you on your own page. The configuration "
+            "allows this, and every such step is recorded and told to you. If you did not agree "
+            "to it, say so to {manager} or to HR.",
+            "nothing if you agreed; read your plan with 'careerconv export {report_id} --as {report_id}'",
         ),
         NoticeKind.ACCESS_ENDED: NoticeText(  # M12, after a no or no answer
             "Your access to the career plan of {report} ended",

@@ -242,9 +242,8 @@ class ServiceBase:
             when = local(when_at, recipient.time_zone)
         elif due is not None:
             when = day(due) + (when and f" ({when})")
-        link = self.settings.link_base
         subject, body = NOTICE_TEXTS[kind].render(
-            f"{link.rstrip('/')}/plans/{plan.id}" if link else None,
+            self._link(plan, kind, recipient),
             report=report.name,
             report_id=report.id,
             manager=manager.name,
@@ -255,6 +254,15 @@ class ServiceBase:
         )
         view = NoticeView(key, kind, projections.participant(recipient), subject, body, due)
         return self._entry(Channel.NOTIFIER, key, view, plan.id, at)
+
+    def _link(self, plan: CareerPlan, kind: NoticeKind, recipient: Person) -> str | None:
+        """Where a notice's reader may act instead of typing: the plan under ``link_base``.
+
+        A host that proves who is acting (the web surface's signed links) gives each reader a
+        link of their own instead, by overriding this.
+        """
+        link = self.settings.link_base
+        return f"{link.rstrip('/')}/plans/{plan.id}" if link else None
 
     def _commit(
         self,
