@@ -6,11 +6,15 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from attrs import evolve
 
+from careerconv_core.errors import AdapterError
 from careerconv_core.ports import AnswersRead, AttendeeAnswer, CalendarBackend, OutcomeStatus
 from careerconv_core.views import InviteMethod
+from careerconv_plugins.google import mapping
 from careerconv_plugins.google.adapter import GoogleCalendar
+from careerconv_plugins.google.client import Duplicate
 from fakes.fake_google import FakeGoogle, Fault
 from support.invites import MANAGER, REPORT, invite
 
@@ -233,3 +237,35 @@ def test_googles_own_client_reads_what_careerconv_wrote_from_the_fake(
     listed = service.events().list(calendarId="primary", privateExtendedProperty="careerconv=1").execute()
     service.close()
     assert [e["id"] for e in listed["items"]] == [fake.id_of(MARA, view.uid)]
+
+
+def test_an_event_a_person_made_with_the_invites_uid_is_a_conflict_never_overwritten(
+    fake: FakeGoogle, build: Build
+) -> None:
+    """A person imported careerconv's .ics into Google: it holds the iCalUID, not careerconv's marks."""
+    view = invite()
+    foreign = {"iCalUID": view.uid, "summary": "imported by hand", "start": {}, "end": {}}
+    fake.state.events.setdefault(MARA, {})["imported1"] = {
+        "id": "imported1",
+        "status": "confirmed",
+        **foreign,
+    }
+    [outcome] = build().deliver_invites([view])
+    assert outcome.status is OutcomeStatus.CONFLICT and "did not write" in outcome.reason
+    assert fake.writes() == [] and fake.by_uid(MARA)[view.uid]["summary"] == "imported by hand"
+
+
+def test_the_fake_refuses_a_second_event_with_one_ical_uid_and_an_id_beside_it(
+    fake: FakeGoogle, build: Build
+) -> None:
+    cal = build()
+    view = invite()
+    cal.deliver_invites([view])
+    path = cal.client.events_path("primary")
+    body = mapping.event_body(view)
+    with pytest.raises(Duplicate):
+        cal.client.call("POST", path, subject=MARA, body=body)
+    with pytest.raises(AdapterError):
+        cal.client.call("POST", path, subject=MARA, body={**body, "iCalUID": "x@y", "id": "abcde12345"})
+    assert [e.status for e in fake.requests("POST")] == [200, 409, 400]
+    assert len(fake.events_of(MARA)) == 1
