@@ -62,6 +62,7 @@ def problems(config: Mapping[str, Any], host: PluginHost, home: Path) -> list[st
             found += _listed(config, port, host=host, home=home)
         elif name in config:
             found += _single(config, port, host=host, home=home)
+    found += _one_event_each(config)
     for name, declared, check in (
         ("method", METHOD_SETTINGS, settings_from),
         ("dispatch", DISPATCH_SETTINGS, retry_policy_from),
@@ -78,6 +79,33 @@ def problems(config: Mapping[str, Any], host: PluginHost, home: Path) -> list[st
                 found.append(_unknown(f"careerconv.toml [{name}]", key, [s.name for s in declared]))
         found += _each(check, {k: v for k, v in values.items() if k in {s.name for s in declared}})
     return found
+
+
+OWN_UID_CALENDARS = ("microsoft",)
+"""Calendar adapters whose provider gives each event a UID of its own and invites every attendee.
+
+Graph's ``iCalUId`` is read-only and no published source says Exchange takes a
+UID a client sets, so such an event and careerconv's iMIP mail of the same
+meeting carry two UIDs: every attendee would see two copies.
+"""
+
+
+def _one_event_each(config: Mapping[str, Any]) -> list[str]:
+    """A calendar that mails invitations of its own beside ``imip``, which mails them too, is refused."""
+    try:
+        listed = entries(config, "calendar")
+    except CareerconvError:
+        return []  # reported by _listed
+    adapters = {adapter: where for adapter, _, where in listed}
+    if "imip" not in adapters:
+        return []
+    return [
+        f"careerconv.toml {adapters[own]}: calendar {own!r} and calendar 'imip' ({adapters['imip']}) "
+        f"would both invite every attendee, and {own!r} gives the event a UID of its own, so each "
+        "person would see two copies. Fix: keep one of the two [[calendar]] tables"
+        for own in OWN_UID_CALENDARS
+        if own in adapters
+    ]
 
 
 def _each(check: Callable[..., object], *args: Any) -> list[str]:

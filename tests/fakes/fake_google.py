@@ -5,8 +5,10 @@ list (pages of ``maxResults``, ``privateExtendedProperty``, ``showDeleted``,
 ``timeMin``/``timeMax``, sync tokens that go stale: 410 ``fullSyncRequired``),
 ``freeBusy`` query (at most 50 calendars, touching periods merged, people
 outside the domain answered with ``notFound``), etags with ``If-Match`` (412),
-client ids checked against the base32hex rule, 409 ``duplicate`` for an id
-taken (a deleted event's too), a deleted event kept with ``status:
+client ids checked against the base32hex rule, a client ``iCalUID`` instead
+(not both), 409 ``duplicate`` for an id or an iCalUID taken (a deleted
+event's too), ``events.list`` by ``iCalUID``, a ``sequence`` kept as given
+and refused below the one held (400), a deleted event kept with ``status:
 cancelled`` (410 on deleting it again), attendees' ``responseStatus``. The
 token endpoint takes a service account's signed JWT (RS256, verified with the
 account's public key; ``sub`` must be a user of the domain; the scopes must
@@ -190,6 +192,14 @@ class FakeGoogle:
         held = self.state.events.get(owner, {})
         return {k: v for k, v in held.items() if deleted or v.get("status") != "cancelled"}
 
+    def by_uid(self, owner: str, *, deleted: bool = False) -> dict[str, dict[str, Any]]:
+        """The events in ``owner``'s primary calendar by iCalUID (deleted ones only with ``deleted``)."""
+        return {e["iCalUID"]: e for e in self.events_of(owner, deleted=deleted).values()}
+
+    def id_of(self, owner: str, ical_uid: str) -> str:
+        """The id Google gave the event whose iCalUID is ``ical_uid`` (KeyError when none)."""
+        return str(self.by_uid(owner, deleted=True)[ical_uid]["id"])
+
     def person_edits(self, owner: str, event_id: str, **fields: Any) -> None:
         """A person changes the event in the calendar's own UI."""
         with self._lock:
@@ -334,9 +344,14 @@ class FakeGoogle:
             return self._list(calendar, q)
         if op == "calendar.events.insert":
             event_id = str(body.get("id", ""))
+            ical_uid = str(body.get("iCalUID", ""))
+            if event_id and ical_uid:
+                # The Event schema: "only one of them should be supplied at event creation time".
+                return 400, _error(400, "invalid", "Supply either an id or an iCalUID, not both.")
             if event_id and not _ID.match(event_id):
                 return 400, _error(400, "invalid", "Invalid resource id value.")
-            if event_id in calendar:
+            taken = event_id in calendar or any(e["iCalUID"] == ical_uid for e in calendar.values())
+            if taken:  # a deleted event keeps its id and its iCalUID
                 return 409, _error(409, "duplicate", "The requested identifier already exists.")
             event_id = event_id or f"gen{next(self._etags):08d}"
             event = {
@@ -344,8 +359,8 @@ class FakeGoogle:
                 "kind": "calendar#event",
                 "id": event_id,
                 "status": body.get("status", "confirmed"),
-                "iCalUID": f"{event_id}@google.com",
-                "sequence": 0,
+                "iCalUID": ical_uid or f"{event_id}@google.com",
+                "sequence": int(body.get("sequence", 0)),
                 "created": _now(),
                 "htmlLink": f"https://www.google.com/calendar/event?eid={event_id}",
                 "organizer": {"email": user, "self": True},
@@ -377,7 +392,13 @@ class FakeGoogle:
                 event["extendedProperties"] = {**event.get("extendedProperties", {}), **merged}
             if "attendees" in changes:
                 changes["attendees"] = [{"responseStatus": "needsAction", **a} for a in changes["attendees"]]
-            self._touch(event, changes)
+            sequence = changes.pop("sequence", None)
+            if sequence is not None and int(sequence) < int(event.get("sequence", 0)):
+                return 400, _error(400, "invalid", "Invalid sequence value.")
+            # A SEQUENCE given is kept as given; without one, a change of time or text raises it.
+            self._touch(event, changes, content=sequence is None)
+            if sequence is not None:
+                event["sequence"] = int(sequence)
             return 200, event
         return 400, _error(400, "invalid", f"{op} is not served by the fake")
 
@@ -390,6 +411,8 @@ class FakeGoogle:
                     410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required."
                 )
         items = sorted(calendar.values(), key=lambda e: e["id"])
+        if "iCalUID" in q:
+            items = [e for e in items if e["iCalUID"] == q["iCalUID"]]
         if "privateExtendedProperty" in q:
             key, _, value = q["privateExtendedProperty"].partition("=")
             items = [e for e in items if e.get("extendedProperties", {}).get("private", {}).get(key) == value]

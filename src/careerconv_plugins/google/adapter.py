@@ -4,9 +4,12 @@ One invite costs one GET (what the calendar holds now) plus at most one
 write: an insert for a new event, a PATCH of only the changed fields for an
 update or a move, a DELETE for a cancellation, nothing when nothing changed.
 
-* The event id is derived from the uid (``mapping.event_id``): a retry after
-  a lost answer meets 409 ``duplicate``, reads the event and goes on as an
-  update, so no kill at any point can leave two events.
+* The event's ``iCalUID`` is the invite's uid, the one every other channel
+  (iMIP mail, ``.ics`` files, CalDAV) gives the meeting, so a person reached
+  two ways sees one event. Google keeps an iCalUID unique per calendar
+  (deleted events' too): the event is looked up by it before any insert, and
+  a retry after a lost answer meets 409 ``duplicate``, looks it up and goes
+  on as an update, so no kill at any point can leave two events.
 * Every write carries ``If-Match`` with the ETag just read; a 412 means the
   event changed in between, and it is read and decided again once.
 * An event a person edited in the calendar (its managed fields no longer
@@ -170,15 +173,16 @@ class GoogleCalendar:
         self, view: InviteView, subject: str | None, held: Mapping[str, Mapping[str, Any]] | None
     ) -> DeliveryOutcome:
         self._remember(view.uid, view.organizer.email)
-        path = self.client.events_path(self.calendar_id, mapping.event_id(view.uid))
-        event = held.get(view.uid) if held is not None else self._get(path, subject)
+        event = held.get(view.uid) if held is not None else self._find(view.uid, subject)
         for _ in range(2):
             try:
-                return self._decide(view, path, subject, event)
+                return self._decide(view, subject, event)
             except Duplicate:
-                event = self._get(path, subject)  # written by an earlier try whose answer was lost
+                event = self._find(view.uid, subject)  # written by an earlier try whose answer was lost
+                if event is None:
+                    return self._conflict(view, "has its iCalUID taken by an event careerconv cannot see")
             except (WriteConflict, Gone):
-                event = self._get(path, subject)  # changed or purged in between: decide again
+                event = self._find(view.uid, subject)  # changed or purged in between: decide again
         return DeliveryOutcome(
             view.uid,
             OutcomeStatus.CONFLICT,
@@ -186,35 +190,38 @@ class GoogleCalendar:
             "nothing was overwritten: sync again later",
         )
 
-    def _get(self, path: str, subject: str | None) -> Mapping[str, Any] | None:
+    def _find(self, uid: str, subject: str | None) -> Mapping[str, Any] | None:
+        """The event whose iCalUID is ``uid`` (a deleted one too), in one ``events.list``."""
+        params = {"iCalUID": uid, "showDeleted": "true", "maxResults": str(PAGE)}
         try:
-            found = self.client.call("GET", path, subject=subject, what="read event")
-        except Gone:
+            listed = self._list(params, subject)
+        except Gone:  # no such calendar: the insert says so, naming the setting
             return None
-        return found if isinstance(found, Mapping) else None
+        return listed[0] if listed else None
 
-    def _conflict(self, view: InviteView, what: str) -> DeliveryOutcome:
+    def _conflict(self, view: InviteView, what: str, ref: str = "") -> DeliveryOutcome:
         return DeliveryOutcome(
             view.uid,
             OutcomeStatus.CONFLICT,
             f"event {view.uid} {what}; careerconv did not overwrite it. Fix: undo the change in "
             "the calendar, or move the conversation with careerconv",
-            reference=mapping.event_id(view.uid),
+            reference=ref,
         )
 
     def _decide(
-        self, view: InviteView, path: str, subject: str | None, event: Mapping[str, Any] | None
+        self, view: InviteView, subject: str | None, event: Mapping[str, Any] | None
     ) -> DeliveryOutcome:
-        ref = mapping.event_id(view.uid)
+        ref = str((event or {}).get("id") or "")
+        path = self.client.events_path(self.calendar_id, ref)
         query = {"sendUpdates": self.send_updates}
         if event is not None and not mapping.is_ours(event, view.uid):
-            return self._conflict(view, "has an event with its id that careerconv did not write")
+            return self._conflict(view, "has an event with its iCalUID that careerconv did not write", ref)
         organizer = view.organizer.email
         if view.method is InviteMethod.CANCEL:
             if event is None or mapping.is_removed(event):
                 return DeliveryOutcome(view.uid, OutcomeStatus.UNCHANGED, "nothing to cancel", reference=ref)
             if mapping.edited_elsewhere(event, organizer):
-                return self._conflict(view, "was changed in the calendar by a person")
+                return self._conflict(view, "was changed in the calendar by a person", ref)
             try:
                 self.client.call(
                     "DELETE", path, subject=subject, params=query, if_match=_etag(event), what="delete event"
@@ -224,7 +231,7 @@ class GoogleCalendar:
             return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=ref)
         if event is None:
             try:
-                self.client.call(
+                made = self.client.call(
                     "POST",
                     self.client.events_path(self.calendar_id),
                     subject=subject,
@@ -240,15 +247,17 @@ class GoogleCalendar:
                     "calendar's settings (Integrate calendar)",
                     misconfigured=True,
                 ) from None
-            return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=ref)
+            made_id = made.get("id") if isinstance(made, Mapping) else None
+            return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=str(made_id or ""))
         if mapping.is_removed(event):
             written = mapping.stored_properties(event).get(mapping.SEQUENCE)
             if written is not None and int(written or 0) >= view.sequence:
-                return self._conflict(view, "was deleted from the calendar by a person")
+                return self._conflict(view, "was deleted from the calendar by a person", ref)
             body = {**mapping.wanted_fields(view), "status": "confirmed"}
+            body["sequence"] = max(view.sequence, mapping.held_sequence(event))
             body["extendedProperties"] = {"private": mapping.private_properties(view)}
         elif mapping.edited_elsewhere(event, organizer):
-            return self._conflict(view, "was changed in the calendar by a person")
+            return self._conflict(view, "was changed in the calendar by a person", ref)
         else:
             body = mapping.changed_fields(event, view)
             if not body:

@@ -41,7 +41,7 @@ class Gone(AdapterError):
 
 
 class Duplicate(AdapterError):
-    """An event with this id exists already (409 duplicate): read it instead."""
+    """An event with this id or iCalUID exists already (409 duplicate): look it up instead."""
 
 
 class GoogleClient:

@@ -1,8 +1,12 @@
 """Invites as Google Calendar v3 event resources, and back (pure: no I/O).
 
-* ``event_id`` derives the event's id from the invite's uid: base32hex
-  (lower-case ``a-v`` and ``0-9``), as the API allows for client-chosen ids,
-  so a retry or a re-run addresses the same event and can never make a second.
+* The event's ``iCalUID`` is the invite's own uid and its ``sequence``
+  the view's SEQUENCE (``event_body``), so the invitation Google mails, an iMIP mail and an
+  ``.ics`` file of the same meeting are one event in any calendar (the API
+  takes either a client ``id`` or an ``iCalUID`` at insert, not both; the
+  uid is what every other channel shares). The iCalUID is unique per
+  calendar, so a retry or a re-run finds the event by it and never makes a
+  second.
 * ``event_body`` is everything careerconv writes: title, the agenda and
   coaching questions (never notes), start and end in the organizer's zone,
   the attendees, and private extended properties that mark the event as ours
@@ -17,7 +21,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -37,26 +40,12 @@ SEQUENCE = "careerconvSequence"
 MANAGED = ("summary", "description", "start", "end", "attendees")
 """The event fields careerconv owns; a person's change to any of them is a conflict."""
 
-_MAX_ID = 1024
 _ANSWERS = {
     "accepted": AttendeeAnswer.ACCEPTED,
     "tentative": AttendeeAnswer.TENTATIVE,
     "declined": AttendeeAnswer.DECLINED,
     "needsAction": AttendeeAnswer.NEEDS_ACTION,
 }
-
-
-def event_id(uid: str) -> str:
-    """The event id for ``uid``: its UTF-8 bytes in base32hex, lower case, unpadded.
-
-    Reversible and always 5 to 1024 characters of ``a-v0-9``; a uid too long
-    for that is hashed (SHA-256) instead, which keeps it deterministic.
-    """
-    raw = uid.encode("utf-8")
-    encoded = base64.b32hexencode(raw).decode("ascii").rstrip("=").lower()
-    if len(encoded) > _MAX_ID:
-        encoded = base64.b32hexencode(hashlib.sha256(raw).digest()).decode("ascii").rstrip("=").lower()
-    return encoded.ljust(5, "0")
 
 
 def _when(moment: datetime, zone: str) -> dict[str, str]:
@@ -133,9 +122,10 @@ def private_properties(view: InviteView) -> dict[str, str]:
 
 
 def event_body(view: InviteView) -> dict[str, Any]:
-    """The whole event resource for an insert: id, fields, reminders left to the calendar."""
+    """The whole event resource for an insert: iCalUID, SEQUENCE, fields, reminders left to the calendar."""
     return {
-        "id": event_id(view.uid),
+        "iCalUID": view.uid,
+        "sequence": view.sequence,
         **wanted_fields(view),
         "extendedProperties": {"private": private_properties(view)},
         "guestsCanModify": False,
@@ -190,9 +180,22 @@ def changed_fields(event: Mapping[str, Any], view: InviteView) -> dict[str, Any]
             {**a, "responseStatus": answered[a["email"]]} if answered.get(a["email"]) else a
             for a in want["attendees"]
         ]
+    held = held_sequence(event)
+    if held < view.sequence:
+        patch["sequence"] = view.sequence  # every channel of the meeting carries the same SEQUENCE
     if patch:
+        # Google refuses a SEQUENCE below the one it holds (400 "Invalid sequence value").
+        patch["sequence"] = max(view.sequence, held)
         patch["extendedProperties"] = {"private": private_properties(view)}
     return patch
+
+
+def held_sequence(event: Mapping[str, Any]) -> int:
+    """The SEQUENCE the event holds (0 when absent or odd)."""
+    try:
+        return int(event.get("sequence") or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def answers_of(event: Mapping[str, Any], organizer: str = "") -> dict[str, AttendeeAnswer]:

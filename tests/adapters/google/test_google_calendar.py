@@ -6,12 +6,15 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from attrs import evolve
 
+from careerconv_core.errors import AdapterError
 from careerconv_core.ports import AnswersRead, AttendeeAnswer, CalendarBackend, OutcomeStatus
 from careerconv_core.views import InviteMethod
+from careerconv_plugins.google import mapping
 from careerconv_plugins.google.adapter import GoogleCalendar
-from careerconv_plugins.google.mapping import event_id
+from careerconv_plugins.google.client import Duplicate
 from fakes.fake_google import FakeGoogle, Fault
 from support.invites import MANAGER, REPORT, invite
 
@@ -27,7 +30,7 @@ def test_a_new_event_is_one_insert_and_a_resync_writes_nothing(fake: FakeGoogle,
     [first] = cal.deliver_invites([view])
     assert first.status is OutcomeStatus.DELIVERED
     assert [(e.method, e.query) for e in fake.writes()] == [("POST", {"sendUpdates": ["all"]})]
-    stored = fake.events_of(MARA)[event_id(view.uid)]
+    stored = fake.by_uid(MARA)[view.uid]
     assert stored["description"] == view.description and "Agenda:" in stored["description"]
     assert [a["email"] for a in stored["attendees"]] == [REPORT.email]
     assert _moment(stored["start"]) == view.start
@@ -59,9 +62,11 @@ def test_a_move_is_one_patch_of_start_and_end_only(fake: FakeGoogle, build: Buil
     [outcome] = cal.deliver_invites([moved])
     assert outcome.status is OutcomeStatus.DELIVERED
     [patch] = fake.requests("PATCH")
-    assert set(patch.body) == {"start", "end", "extendedProperties"}
+    assert set(patch.body) == {"start", "end", "sequence", "extendedProperties"}
+    assert patch.body["sequence"] == 1  # the SEQUENCE the iMIP mail and the .ics file of the move carry
     assert patch.headers.get("If-Match")
-    assert _moment(fake.events_of(MARA)[event_id(view.uid)]["start"]) == moved.start
+    assert _moment(fake.by_uid(MARA)[view.uid]["start"]) == moved.start
+    assert fake.by_uid(MARA)[view.uid]["sequence"] == 1
     assert len(fake.writes()) == 2
 
 
@@ -84,12 +89,12 @@ def test_an_event_edited_by_a_person_is_a_conflict_and_is_not_overwritten(
     cal = build()
     view = invite()
     cal.deliver_invites([view])
-    fake.person_edits(MARA, event_id(view.uid), summary="Lunch instead")
+    fake.person_edits(MARA, fake.id_of(MARA, view.uid), summary="Lunch instead")
     moved = evolve(view, sequence=1, start=view.start + timedelta(hours=2), end=view.end + timedelta(hours=2))
     [outcome] = cal.deliver_invites([moved])
     assert outcome.status is OutcomeStatus.CONFLICT
     assert "changed in the calendar by a person" in outcome.reason
-    assert fake.events_of(MARA)[event_id(view.uid)]["summary"] == "Lunch instead"
+    assert fake.by_uid(MARA)[view.uid]["summary"] == "Lunch instead"
     assert len(fake.writes()) == 1
     [cancel] = cal.deliver_invites([evolve(view, sequence=2, method=InviteMethod.CANCEL)])
     assert cancel.status is OutcomeStatus.CONFLICT and len(fake.writes()) == 1
@@ -101,7 +106,7 @@ def test_an_event_deleted_by_a_person_is_a_conflict_and_reported_as_removed(
     cal = build()
     view = invite()
     cal.deliver_invites([view])
-    fake.person_deletes(MARA, event_id(view.uid))
+    fake.person_deletes(MARA, fake.id_of(MARA, view.uid))
     [outcome] = cal.deliver_invites([view])
     assert outcome.status is OutcomeStatus.CONFLICT and "deleted" in outcome.reason
     assert cal.answers([view.uid]).removed == (view.uid,)
@@ -109,7 +114,7 @@ def test_an_event_deleted_by_a_person_is_a_conflict_and_reported_as_removed(
     later = evolve(view, sequence=1, start=view.start + timedelta(days=2), end=view.end + timedelta(days=2))
     [back] = cal.deliver_invites([later])
     assert back.status is OutcomeStatus.DELIVERED
-    assert fake.events_of(MARA)[event_id(view.uid)]["status"] == "confirmed"
+    assert fake.by_uid(MARA)[view.uid]["status"] == "confirmed"
 
 
 def test_answers_come_back_and_an_answer_is_not_an_edit(fake: FakeGoogle, build: Build) -> None:
@@ -117,8 +122,8 @@ def test_answers_come_back_and_an_answer_is_not_an_edit(fake: FakeGoogle, build:
     view = invite()
     other = invite("cc-plan1-conv2", start=view.start + timedelta(days=3))
     cal.deliver_invites([view, other])
-    fake.answer(MARA, event_id(view.uid), REPORT.email, "declined")
-    fake.answer(MARA, event_id(other.uid), REPORT.email, "tentative")
+    fake.answer(MARA, fake.id_of(MARA, view.uid), REPORT.email, "declined")
+    fake.answer(MARA, fake.id_of(MARA, other.uid), REPORT.email, "tentative")
     report = cal.answers([view.uid, other.uid, "cc-unknown"])
     assert report.available and report.removed == ()
     assert report.answers == {
@@ -147,7 +152,7 @@ def test_answers_know_the_organizer_from_the_state_directory(
 ) -> None:  # type: ignore[no-untyped-def]
     view = invite()
     build(state_directory=str(tmp_path)).deliver_invites([view])
-    fake.answer(MARA, event_id(view.uid), REPORT.email, "accepted")
+    fake.answer(MARA, fake.id_of(MARA, view.uid), REPORT.email, "accepted")
     fresh = build(state_directory=str(tmp_path))  # another process
     assert fresh.answers([view.uid]).answers == {view.uid: {REPORT.email: AttendeeAnswer.ACCEPTED}}
     blind = build()
@@ -201,7 +206,7 @@ def test_a_batch_is_read_in_one_listing_and_an_event_moved_far_is_still_found(
     outcomes = cal.deliver_invites(batch)
     assert [o.status for o in outcomes] == [OutcomeStatus.DELIVERED] * 5
     assert len(fake.events_of(MARA)) == 10  # moved, not copied
-    assert _moment(fake.events_of(MARA)[event_id(far.uid)]["start"]) == far.start
+    assert _moment(fake.by_uid(MARA)[far.uid]["start"]) == far.start
     assert [e.status for e in fake.requests("POST")] == [409, 200, 200, 200, 200]
     assert len(fake.requests("PATCH")) == 1
 
@@ -227,8 +232,40 @@ def test_googles_own_client_reads_what_careerconv_wrote_from_the_fake(
         cache_discovery=False,
         client_options={"api_endpoint": fake.api_url + "/"},
     )
-    got = service.events().get(calendarId="primary", eventId=event_id(view.uid)).execute()
+    got = service.events().get(calendarId="primary", eventId=fake.id_of(MARA, view.uid)).execute()
     assert got["summary"] == view.title and got["extendedProperties"]["private"]["careerconvUid"] == view.uid
     listed = service.events().list(calendarId="primary", privateExtendedProperty="careerconv=1").execute()
     service.close()
-    assert [e["id"] for e in listed["items"]] == [event_id(view.uid)]
+    assert [e["id"] for e in listed["items"]] == [fake.id_of(MARA, view.uid)]
+
+
+def test_an_event_a_person_made_with_the_invites_uid_is_a_conflict_never_overwritten(
+    fake: FakeGoogle, build: Build
+) -> None:
+    """A person imported careerconv's .ics into Google: it holds the iCalUID, not careerconv's marks."""
+    view = invite()
+    foreign = {"iCalUID": view.uid, "summary": "imported by hand", "start": {}, "end": {}}
+    fake.state.events.setdefault(MARA, {})["imported1"] = {
+        "id": "imported1",
+        "status": "confirmed",
+        **foreign,
+    }
+    [outcome] = build().deliver_invites([view])
+    assert outcome.status is OutcomeStatus.CONFLICT and "did not write" in outcome.reason
+    assert fake.writes() == [] and fake.by_uid(MARA)[view.uid]["summary"] == "imported by hand"
+
+
+def test_the_fake_refuses_a_second_event_with_one_ical_uid_and_an_id_beside_it(
+    fake: FakeGoogle, build: Build
+) -> None:
+    cal = build()
+    view = invite()
+    cal.deliver_invites([view])
+    path = cal.client.events_path("primary")
+    body = mapping.event_body(view)
+    with pytest.raises(Duplicate):
+        cal.client.call("POST", path, subject=MARA, body=body)
+    with pytest.raises(AdapterError):
+        cal.client.call("POST", path, subject=MARA, body={**body, "iCalUID": "x@y", "id": "abcde12345"})
+    assert [e.status for e in fake.requests("POST")] == [200, 409, 400]
+    assert len(fake.events_of(MARA)) == 1

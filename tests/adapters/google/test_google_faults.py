@@ -11,7 +11,6 @@ from careerconv_core.errors import ConfigurationError
 from careerconv_core.ports import OutcomeStatus
 from careerconv_core.views import InviteMethod, Participant
 from careerconv_plugins.google.adapter import GoogleCalendar
-from careerconv_plugins.google.mapping import event_id
 from careerconv_plugins.google.plugin import make_backend
 from fakes.fake_google import FakeGoogle, Fault
 from support.invites import MANAGER, REPORT, invite
@@ -55,9 +54,9 @@ def test_a_lost_answer_after_the_insert_never_makes_a_second_event(fake: FakeGoo
     view = invite()
     [outcome] = build().deliver_invites([view])
     assert outcome.ok  # unchanged: the event the first try stored is already as asked
-    assert list(fake.events_of(MARA)) == [event_id(view.uid)]
+    assert list(fake.by_uid(MARA)) == [view.uid]
     statuses = [e.status for e in fake.requests("POST")]
-    assert statuses == [0, 409]  # the repeat met the event the first try stored, and read it
+    assert statuses == [0, 409]  # the repeat met the event the first try stored, and found it by iCalUID
 
 
 def test_an_expired_token_is_refreshed_once(fake: FakeGoogle, build: Build) -> None:
@@ -115,7 +114,7 @@ def test_an_event_of_someone_else_under_our_id_is_not_touched(fake: FakeGoogle, 
     cal = build()
     view = invite()
     cal.deliver_invites([view])
-    fake.person_edits(MARA, event_id(view.uid), extendedProperties={})
+    fake.person_edits(MARA, fake.id_of(MARA, view.uid), extendedProperties={})
     [outcome] = cal.deliver_invites([view])
     assert outcome.status is OutcomeStatus.CONFLICT and len(fake.writes()) == 1
 
@@ -238,7 +237,7 @@ def test_an_edit_between_the_read_and_the_write_is_read_again_and_not_overwritte
 
     def call(method: str, path: str, **kw: object) -> object:
         if method == "PATCH":  # a person edits it just before our write lands: 412
-            fake.person_edits(MARA, event_id(view.uid), description="bring snacks")
+            fake.person_edits(MARA, fake.id_of(MARA, view.uid), description="bring snacks")
         return real(method, path, **kw)  # type: ignore[arg-type]
 
     cal.client.call = call  # type: ignore[method-assign]
@@ -246,7 +245,7 @@ def test_an_edit_between_the_read_and_the_write_is_read_again_and_not_overwritte
     [outcome] = cal.deliver_invites([moved])
     assert outcome.status is OutcomeStatus.CONFLICT
     assert [e.status for e in fake.requests("PATCH")] == [412]
-    assert fake.events_of(MARA)[event_id(view.uid)]["description"] == "bring snacks"
+    assert fake.by_uid(MARA)[view.uid]["description"] == "bring snacks"
 
 
 def test_an_event_deleted_between_the_read_and_the_cancel_is_as_asked(fake: FakeGoogle, build: Build) -> None:
@@ -257,7 +256,7 @@ def test_an_event_deleted_between_the_read_and_the_cancel_is_as_asked(fake: Fake
 
     def call(method: str, path: str, **kw: object) -> object:
         if method == "DELETE":  # someone deletes it first: Google answers 410 Gone
-            fake.state.events[MARA][event_id(view.uid)]["status"] = "cancelled"
+            fake.state.events[MARA][fake.id_of(MARA, view.uid)]["status"] = "cancelled"
         return real(method, path, **kw)  # type: ignore[arg-type]
 
     cal.client.call = call  # type: ignore[method-assign]

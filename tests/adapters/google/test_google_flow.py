@@ -87,7 +87,9 @@ def test_a_team_is_placed_around_real_meetings_delivered_moved_and_answered(
         app.dispatcher().run_once()
         assert moved and len(fake.writes()) == 6 + len(moved)  # one write per conversation moved
         assert {e.method for e in fake.writes()[6:]} == {"PATCH"}
-        assert all(set(e.body) == {"start", "end", "extendedProperties"} for e in fake.writes()[6:])
+        assert all(
+            set(e.body) == {"start", "end", "sequence", "extendedProperties"} for e in fake.writes()[6:]
+        )
 
         [(_, backend)] = app.adapters(AdapterKind.CALENDAR)
         assert isinstance(backend, GoogleCalendar)

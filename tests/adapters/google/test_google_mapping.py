@@ -1,14 +1,11 @@
-"""The pure half of the Google backend: event ids, the event resource, patches, answers, free/busy cuts."""
+"""The pure half of the Google backend: the event (iCalUID, SEQUENCE), patches, answers, busy cuts."""
 
 from __future__ import annotations
 
-import base64
 import re
 from datetime import UTC, datetime, timedelta
 
 from attrs import evolve
-from hypothesis import given
-from hypothesis import strategies as st
 
 from careerconv_core.domain.clock import Interval
 from careerconv_core.ports import AttendeeAnswer
@@ -19,26 +16,35 @@ from support.invites import MANAGER, REPORT, invite
 BASE32HEX = re.compile(r"^[a-v0-9]{5,1024}$")
 
 
-@given(st.text(min_size=1, max_size=2000))
-def test_every_uid_gives_an_id_google_accepts_and_always_the_same(uid: str) -> None:
-    made = mapping.event_id(uid)
-    assert BASE32HEX.match(made)
-    assert mapping.event_id(uid) == made
+def test_the_event_carries_the_invites_own_uid_and_sequence_and_no_client_id() -> None:
+    view = invite(sequence=3)
+    body = mapping.event_body(view)
+    assert body["iCalUID"] == view.uid and body["sequence"] == 3
+    assert "id" not in body  # the API takes an id or an iCalUID at insert, not both
+    props = document()["schemas"]["Event"]["properties"]
+    assert "only one of them should be supplied" in props["iCalUID"]["description"]
+    assert props["sequence"]["type"] == "integer" and "readOnly" not in props["sequence"]
+    assert "iCalUID" in document()["resources"]["events"]["methods"]["list"]["parameters"]
 
 
-def test_a_short_uid_is_readable_back_from_its_id() -> None:
-    uid = "plan7-life_story@careerconv"
-    made = mapping.event_id(uid)
-    padded = made.upper() + "=" * (-len(made) % 8)
-    assert base64.b32hexdecode(padded).decode() == uid
-    assert mapping.event_id(uid + "x") != made
+def test_a_patch_raises_the_sequence_to_the_views_and_never_below_what_google_holds() -> None:
+    view = invite()
+    held = {**mapping.wanted_fields(view), "sequence": 0, "extendedProperties": {}}
+    moved = evolve(view, sequence=1, start=view.start + timedelta(hours=1), end=view.end + timedelta(hours=1))
+    assert mapping.changed_fields(held, moved)["sequence"] == 1
+    assert mapping.changed_fields(held, view) == {}  # unchanged: no write at all
+    same_time_later = evolve(view, sequence=2)
+    assert set(mapping.changed_fields(held, same_time_later)) == {"sequence", "extendedProperties"}
+    ahead = {**held, "sequence": 5}
+    assert mapping.changed_fields(ahead, moved)["sequence"] == 5
 
 
 def test_the_event_body_is_exactly_what_an_invite_may_carry() -> None:
     view = invite()
     body = mapping.event_body(view)
     assert body == {
-        "id": mapping.event_id(view.uid),
+        "iCalUID": view.uid,
+        "sequence": 0,
         "summary": "Career conversation 1: Life story",
         "description": view.description,
         "start": {"dateTime": "2026-12-01T10:00:00+01:00", "timeZone": "Europe/Berlin"},
@@ -85,10 +91,10 @@ def test_a_move_patches_both_ends_and_a_new_guest_keeps_the_answers_given() -> N
     view = invite()
     event = _as_google_returns(mapping.event_body(view))
     later = evolve(view, start=view.start + timedelta(hours=1), end=view.end + timedelta(hours=1))
-    assert set(mapping.changed_fields(event, later)) == {"start", "end", "extendedProperties"}
+    assert set(mapping.changed_fields(event, later)) == {"start", "end", "sequence", "extendedProperties"}
     guest = evolve(REPORT, person_id="r2", name="Second", email="second@example.com")
     patch = mapping.changed_fields(event, evolve(view, attendees=(REPORT, guest)))
-    assert set(patch) == {"attendees", "extendedProperties"}
+    assert set(patch) == {"attendees", "sequence", "extendedProperties"}
     assert {a["email"]: a.get("responseStatus") for a in patch["attendees"]} == {
         REPORT.email: "declined",
         "second@example.com": None,

@@ -22,7 +22,6 @@ from careerconv_core.domain.visibility import Visibility
 from careerconv_core.errors import CareerconvError
 from careerconv_core.ports import PlanChange
 from careerconv_plugins.google.adapter import GoogleCalendar
-from careerconv_plugins.google.mapping import event_id
 from fakes.fake_google import FakeGoogle, Fault
 from support.flows import through_review
 from support.invites import MANAGER, invite
@@ -77,6 +76,7 @@ _CHILD = textwrap.dedent(
     from careerconv_plugins.google.plugin import make_backend
     from support.invites import invite
     settings, key, kill_after = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    count = int(sys.argv[4])
     cal = make_backend(settings, environ={{"CC_G": key}})
     real, made = cal.client.call, []
     def call(method, path, **kw):
@@ -86,7 +86,7 @@ _CHILD = textwrap.dedent(
             os._exit(9)
         return answer
     cal.client.call = call
-    cal.deliver_invites([invite(f"cc-plan1-c{{n}}", minutes=30 + n) for n in range(5)])
+    cal.deliver_invites([invite(f"cc-plan1-c{{n}}", minutes=30 + n) for n in range(count)])
     """
 )
 
@@ -97,16 +97,35 @@ def test_a_process_killed_at_any_call_then_run_again_leaves_each_event_once(
 ) -> None:
     settings = {"credentials_env": "CC_G", "api_url": fake.api_url, "token_uri": fake.token_uri}
     script = _CHILD.format(tests=str(TESTS))
-    args = [sys.executable, "-c", script, json.dumps(settings), json.dumps(key), str(kill_after)]
+    args = [sys.executable, "-c", script, json.dumps(settings), json.dumps(key), str(kill_after), "5"]
     child = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
     assert child.returncode == 9, child.stderr[-2000:]
     assert len(fake.events_of(MANAGER.email)) == kill_after - 1  # the listing, then one insert a call
     views = [invite(f"cc-plan1-c{n}", minutes=30 + n) for n in range(5)]
     outcomes = build().deliver_invites(views)  # the outbox delivers the batch again
     assert all(o.ok for o in outcomes)
-    assert sorted(fake.events_of(MANAGER.email)) == sorted(event_id(v.uid) for v in views)
+    assert sorted(fake.by_uid(MANAGER.email)) == sorted(v.uid for v in views)
     inserts = [e for e in fake.requests("POST") if e.status == 200]
     assert len(inserts) == 5  # each event inserted once, by whichever run got there first
+
+
+@pytest.mark.parametrize("kill_after", [1, 2, 3, 4])
+def test_a_kill_around_each_lookup_by_ical_uid_then_a_rerun_leaves_each_event_once(
+    fake: FakeGoogle, build: Build, key: dict[str, str], kill_after: int
+) -> None:
+    """Two invites are each looked up by iCalUID, then inserted: a kill after any of the four calls."""
+    settings = {"credentials_env": "CC_G", "api_url": fake.api_url, "token_uri": fake.token_uri}
+    script = _CHILD.format(tests=str(TESTS))
+    args = [sys.executable, "-c", script, json.dumps(settings), json.dumps(key), str(kill_after), "2"]
+    child = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+    assert child.returncode == 9, child.stderr[-2000:]
+    assert len(fake.events_of(MANAGER.email)) == kill_after // 2  # lookup, insert, lookup, insert
+    views = [invite(f"cc-plan1-c{n}", minutes=30 + n) for n in range(2)]
+    assert all(o.ok for o in build().deliver_invites(views))
+    assert sorted(fake.by_uid(MANAGER.email)) == sorted(v.uid for v in views)
+    assert len(fake.events_of(MANAGER.email, deleted=True)) == 2
+    lookups = [e for e in fake.requests("GET") if "iCalUID" in e.query]
+    assert len(lookups) == kill_after // 2 + kill_after % 2 + 2  # each run looks before it inserts
 
 
 def test_a_kill_between_the_read_and_a_move_then_a_rerun_moves_once(fake: FakeGoogle, build: Build) -> None:
