@@ -25,10 +25,10 @@ from starlette.routing import Route
 
 from careerconv.facade import Careerconv
 from careerconv.web import forms, pages
+from careerconv.web.disclosure import of, record_shown
 from careerconv.web.links import READ_ONLY, LinkRefused, Signer
 from careerconv.web.security import (
     CSRF_COOKIE,
-    INLINE_STYLE,
     SecurityHeaders,
     csrf_ok,
     csrf_token,
@@ -40,6 +40,7 @@ from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.grow import stress_test
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import CareerconvError, ConcurrentChange
+from careerconv_core.export.html_style import CSS as PLAN_CSS
 
 Identify = Callable[[Request], "str | None"]
 """A host's sign-in: the id of the person a request comes from, or None when nobody is signed in."""
@@ -182,6 +183,7 @@ def _step_page(request: Request, values: Values) -> Response:
     elif acting.step.name == "due":
         response = _due_page(web, request, acting)
     else:
+        record_shown(web.services, [of(acting.plan)], acting.person_id, acting.step.name)
         response = _form(web, request, acting, acting.step.initial(acting.plan))
     if CSRF_COOKIE not in request.cookies:
         response.set_cookie(
@@ -240,6 +242,9 @@ def _due_page(web: Web, request: Request, acting: Acting) -> Response:
     today = web.now().date()
     items = sorted(web.services.due(today + timedelta(days=DUE_DAYS), acting.person_id), key=lambda i: i.due)
     names = {pid: web.services.person(pid).name for pid in {i.report_id for i in items}}
+    record_shown(
+        web.services, [(i.plan_id, i.report_id, i.manager_id) for i in items], acting.person_id, "due"
+    )
     rows = [(i.due, i.due < today, names[i.report_id], i.kind.value.replace("_", " ")) for i in items]
     return pages.page("due.html", **_context(web, request, acting, {}), rows=rows, today=today)
 
@@ -247,8 +252,12 @@ def _due_page(web: Web, request: Request, acting: Acting) -> Response:
 def _plan_page(web: Web, request: Request, acting: Acting) -> Response:
     plan = acting.plan
     report, manager = web.services.person(plan.report_id), web.services.person(plan.manager_id)
-    request.scope.setdefault("state", {})[INLINE_STYLE] = True  # the export's own inline style
-    return HTMLResponse(export.html(plan, report, manager, catalog=web.catalog, now=web.now()))
+    record_shown(web.services, [of(plan)], acting.person_id, "plan")  # on the trail before it leaves
+    # The export's page with its style as our own sheet: the CSP allows no inline style here either.
+    sheet = f"{_root(request)}/static/plan.css"
+    return HTMLResponse(
+        export.html(plan, report, manager, catalog=web.catalog, now=web.now(), stylesheet=sheet)
+    )
 
 
 def _post(web: Web, request: Request, acting: Acting, values: Values) -> Response:
@@ -283,7 +292,7 @@ def _post(web: Web, request: Request, acting: Acting, values: Values) -> Respons
         "done.html",
         root=_root(request),
         title="Done",
-        event=str(report.events[0]),
+        said=pages.said(report.events[0]),
         findings=list(report.findings),
         nexts=[(steps(web.catalog)[n].title, url) for n, url in nexts],
     )
@@ -309,6 +318,10 @@ async def _home(request: Request) -> Response:
 
 async def _style(_request: Request) -> Response:
     return Response(_CSS, media_type="text/css")
+
+
+async def _plan_style(_request: Request) -> Response:
+    return Response(PLAN_CSS, media_type="text/css")
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -343,6 +356,7 @@ def create_app(
     routes = [
         Route("/", _home),
         Route("/static/style.css", _style),
+        Route("/static/plan.css", _plan_style),
         Route("/l/{token}", _page, methods=["GET", "POST"]),
         Route("/p/{plan_id}/{step}", _page, methods=["GET", "POST"]),
     ]
