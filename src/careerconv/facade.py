@@ -96,6 +96,11 @@ class Careerconv(Services):
         return self.store.load_plan(plan_id)
 
     @checked
+    def team_plans(self, manager_id: str) -> list[CareerPlan]:
+        """The open plans of ``manager_id``'s reports (proposed, active or paused)."""
+        return [p for p in self.store.find_plans(manager_id=manager_id) if p.status.is_open]
+
+    @checked
     def person(self, person_id: str) -> Person:
         """The person ``person_id`` from the org (``NotFound`` if unknown)."""
         return self.store.load_person(person_id)

@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from careerconv.facade import Careerconv
-from careerconv.web import forms, pages
+from careerconv.web import forms, pages, team
 from careerconv.web.disclosure import of, record_shown
 from careerconv.web.links import READ_ONLY, LinkRefused, Signer
 from careerconv.web.security import (
@@ -123,7 +123,8 @@ def _acting(web: Web, request: Request) -> Acting:
     return Acting(person_id, plan, step, version, None if token is None else str(token))
 
 
-def _context(web: Web, request: Request, acting: Acting, values: Values, **more: Any) -> dict[str, Any]:
+def context(web: Web, request: Request, acting: Acting, values: Values, **more: Any) -> dict[str, Any]:
+    """What every step's template is given: who, which plan, the form's token, the values typed."""
     cookie = request.cookies.get(CSRF_COOKIE) or request.state.new_cookie
     plan = acting.plan
     report = web.services.person(plan.report_id)
@@ -182,6 +183,8 @@ def _step_page(request: Request, values: Values) -> Response:
         response = _plan_page(web, request, acting)
     elif acting.step.name == "due":
         response = _due_page(web, request, acting)
+    elif acting.step.name == "team":
+        response = team.team_page(web, request, acting, context(web, request, acting, {}))
     else:
         record_shown(web.services, [of(acting.plan)], acting.person_id, acting.step.name)
         response = _form(web, request, acting, acting.step.initial(acting.plan))
@@ -200,12 +203,12 @@ def _step_page(request: Request, values: Values) -> Response:
 def _form(
     web: Web, request: Request, acting: Acting, values: Values, status: int = 200, **more: Any
 ) -> Response:
-    context = _context(web, request, acting, values, **more)
+    ctx = context(web, request, acting, values, **more)
     if acting.step.name == "pinnacle":
-        context["choices"] = _choices(web, acting.plan, values, str(context["query"]))
-    if acting.step.name == "grow" and not context["stress"] and acting.plan.grow is not None:
-        context["stress"] = [f.message for f in stress_test(acting.plan.grow, web.services.settings.grow)]
-    return pages.page(f"{acting.step.name}.html", status, **context)
+        ctx["choices"] = _choices(web, acting.plan, values, str(ctx["query"]))
+    if acting.step.name == "grow" and not ctx["stress"] and acting.plan.grow is not None:
+        ctx["stress"] = [f.message for f in stress_test(acting.plan.grow, web.services.settings.grow)]
+    return pages.page(f"{acting.step.name}.html", status, **ctx)
 
 
 SEARCH_RESULTS = 30
@@ -246,7 +249,10 @@ def _due_page(web: Web, request: Request, acting: Acting) -> Response:
         web.services, [(i.plan_id, i.report_id, i.manager_id) for i in items], acting.person_id, "due"
     )
     rows = [(i.due, i.due < today, names[i.report_id], i.kind.value.replace("_", " ")) for i in items]
-    return pages.page("due.html", **_context(web, request, acting, {}), rows=rows, today=today)
+    team_link = web.link(request, acting.person_id, acting.plan, "team")
+    return pages.page(
+        "due.html", **context(web, request, acting, {}), rows=rows, today=today, team_link=team_link
+    )
 
 
 def _plan_page(web: Web, request: Request, acting: Acting) -> Response:
@@ -268,6 +274,13 @@ def _post(web: Web, request: Request, acting: Acting, values: Values) -> Respons
             "this form's safety check failed (it was not sent from the page careerconv showed you)",
             "reload the page and send the form from there; nothing was changed",
         )
+    if acting.step.name == "team":  # the whole team: each plan is placed at its own version
+        try:
+            return team.team_post(web, request, acting, values, context(web, request, acting, values))
+        except CareerconvError as exc:
+            rule, problem, fix, status = pages.refusal_parts(exc)
+            ctx = context(web, request, acting, values, refused=(rule, problem, fix))
+            return team.team_page(web, request, acting, ctx, status)
     if acting.step.apply is None:
         raise LinkRefused("this page changes nothing", "open the page itself")
     version = forms.version_of(values)

@@ -23,6 +23,7 @@ SHOWING = {
     "record": "the conversations (recording page)",
     "move": "the conversations' times (moving page)",
     "due": "what is due (due page)",
+    "team": "the conversations' times (team schedule page)",
 }
 """The pages that show something of a plan, and what each shows."""
 
