@@ -116,7 +116,8 @@ def test_the_report_s_journey_from_the_proposal_mail(
     _shot(page, shots, "proposal")
     page.get_by_label("Yes, I would like to begin with my life story").check()
     page.get_by_role("button", name="Send my answer").click()
-    assert "saved" in page.get_by_role("status").inner_text().casefold()
+    said = page.get_by_role("status").inner_text()
+    assert said.startswith("You said yes") and "plan.accepted" not in page.content()  # words, not the event
     _shot(page, shots, "done")
     assert team.plan().status.value == "active" and team.plan().life_story_opt_in
 
