@@ -83,9 +83,15 @@ def test_the_record_is_shown_in_the_plan_page_and_the_export(tmp_path: Path) -> 
 
 def test_a_step_refused_records_nothing_and_the_manager_s_own_steps_are_not_recorded(tmp_path: Path) -> None:
     team = WebTeam(tmp_path / "home", allow_acting_for_others=True)
-    team.cli("ready", REPORT, expect=1)  # the trust gate before an answer: refused, nothing changed
-    team.cli("decline", REPORT, "--as", MANAGER)
-    assert team.plan().acted_for == () and team.plan().status.value == "declined"
+    team.cli("decline", REPORT, "--as", MANAGER)  # the manager's own act: not recorded
+    said = team.cli("accept", REPORT, "--as", REPORT, expect=1)  # in the report's name, refused by M1
+    assert "recorded" not in said
+    plan = team.plan()
+    assert plan.acted_for == () and plan.status.value == "declined" and plan.version == 2
+    team.cli("dispatch")
+    assert list((team.home / "mail").glob("*-proposal-*")) and not list(
+        (team.home / "mail").glob("*-acted_for_you-*")
+    )
 
 
 def test_a_plan_stored_before_the_record_existed_reads_with_none(tmp_path: Path) -> None:
