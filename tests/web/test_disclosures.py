@@ -64,3 +64,20 @@ def test_a_page_the_trail_cannot_take_is_not_shown(team: WebTeam) -> None:
     team.app.store.record_disclosures = broken  # type: ignore[attr-defined, method-assign]
     page = TestClient(team.asgi()).get(team.link(MANAGER, "plan"))
     assert page.status_code == 500 and "Career plan" not in page.text and "disk full" not in page.text
+
+
+def test_a_new_manager_s_read_after_the_report_s_yes_is_recorded(tmp_path: Path) -> None:
+    team = WebTeam(tmp_path / "home", allow_acting_for_others=True)
+    team.cli("accept", REPORT, "--as", REPORT)
+    services = team.app.services()
+    services.manager_changed(REPORT, "daniel")
+    client = TestClient(team.asgi())
+    before = client.get(team.link("daniel", "plan"))
+    assert before.status_code == 409 and "Rule M12" in before.text  # not before the report's yes
+    assert _trail(team) == []
+    services.answer_handoff(team.plan().id, REPORT, True)
+    page = client.get(team.link("daniel", "plan"))
+    assert page.status_code == 200
+    [entry] = _trail(team)
+    assert entry.detail["recipient"] == "daniel" and entry.detail["ref"] == "web page plan"
+    assert entry.detail["consent"] == "the current manager"  # the plan passed to daniel with the yes

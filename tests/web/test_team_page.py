@@ -76,3 +76,25 @@ def test_the_due_page_links_to_the_team_page(team: WebTeam) -> None:
     due = client.get(team.link(MANAGER, "due"))
     [link] = re.findall(r'href="(/l/[^"]+)">Your team', due.text)
     assert "<caption>Jonas Weber</caption>" in client.get(link).text
+
+
+def test_a_report_who_cannot_fit_is_named_with_the_reason_and_the_fix(team: WebTeam) -> None:
+    from datetime import time
+
+    from attrs import evolve
+
+    from careerconv_core.domain.people import WorkingHours
+
+    services = team.app.services()
+    jonas = services.person(REPORT)
+    # Jonas now works on Sundays only, when the manager does not: no hour in common.
+    services.sync_people([evolve(jonas, working_hours=WorkingHours(time(9), time(17), frozenset({6})))])
+    client = TestClient(team.asgi())
+    path = team.link(MANAGER, "team")
+    page = client.get(path)
+    done = client.post(path, data={"csrf": csrf_of(page.text), "version": "3", "start": "2027-01-05"})
+    text = html.unescape(done.text)
+    assert done.status_code == 200 and "Nobody new was placed" in text
+    could_not = text[text.index("<h3>Could not fit</h3>") : text.index("</ul>", text.index("Could not fit"))]
+    assert "Jonas Weber" in could_not and "What to do:" in could_not, could_not
+    assert all(c.start is None for c in team.plan().conversations)
