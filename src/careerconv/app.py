@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from attrs import define, field
 
 from careerconv import config
+from careerconv.acting import ActingFor, StampingStore
 from careerconv.config import NOW_ENV, adapter_settings
 from careerconv.config_check import problems
 from careerconv.facade import Careerconv, new_id, plugin_host
@@ -72,6 +73,7 @@ class App:
     host: PluginHost
     clock: Callable[[], datetime] = system_clock
     _store: PlanStore | None = None
+    acting: ActingFor | None = None  # the command line acting in reports' names (careerconv.acting)
     _adapters: dict[str, list[tuple[str, object]]] = field(factory=dict)
 
     @classmethod
@@ -112,6 +114,8 @@ class App:
             )
             if isinstance(self._store, Clocked):  # the audit trail's times come from the same clock
                 self._store.clock = self.clock
+            if self.acting is not None:  # each step in a report's name goes on its plan, in its commit
+                self._store = cast("PlanStore", StampingStore(self._store, self.acting, self.clock))
         return self._store
 
     def adapters(self, kind: Port[T]) -> list[tuple[str, T]]:

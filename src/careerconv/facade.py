@@ -11,18 +11,19 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar, cast
 
 from attrs import evolve, field, frozen
 
 from careerconv_core.boundary import checked
+from careerconv_core.disclosures import Disclosure
 from careerconv_core.dispatch import Dispatcher, DispatchReport, RetryPolicy
 from careerconv_core.domain.notices import NUDGES, NoticeKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
-from careerconv_core.errors import ConcurrentChange, InvalidInput
+from careerconv_core.errors import ConcurrentChange, ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import DomainEvent
 from careerconv_core.outbox import Channel
 from careerconv_core.plugins import BLOCK_ENV, PluginHost, make_plugin_manager
@@ -80,10 +81,24 @@ class Careerconv(Services):
                 return signed
         return super()._link(plan, kind, recipient)
 
+    def _link_only(self, plan: CareerPlan, kind: NoticeKind, recipient: Person, link: str) -> bool:
+        """The report's notices offer their signed page alone: with a web surface configured the
+        command line refuses them the report's steps (``cli._common.who``)."""
+        return (
+            self.sign_link is not None
+            and recipient.id == plan.report_id
+            and link != super()._link(plan, kind, recipient)
+        )
+
     @checked
     def plan(self, plan_id: str) -> CareerPlan:
         """The plan ``plan_id`` as stored now (``NotFound`` if there is none)."""
         return self.store.load_plan(plan_id)
+
+    @checked
+    def team_plans(self, manager_id: str) -> list[CareerPlan]:
+        """The open plans of ``manager_id``'s reports (proposed, active or paused)."""
+        return [p for p in self.store.find_plans(manager_id=manager_id) if p.status.is_open]
 
     @checked
     def person(self, person_id: str) -> Person:
@@ -102,6 +117,20 @@ class Careerconv(Services):
         )
         self.store.commit(PlanChange(outbox=(entry,)))
         return entry.key
+
+    @checked
+    def record_disclosures(self, records: Sequence[Disclosure]) -> None:
+        """Put ``records`` on the audit trail, in a transaction of their own (a page shown, an export).
+
+        A store that keeps no trail is refused (``ConfigurationError``): what it would
+        record is then not shown.
+        """
+        method = getattr(self.store, "record_disclosures", None)
+        if not callable(method):
+            raise ConfigurationError(
+                "the configured store keeps no audit trail of disclosures; use the sqlite or postgres store"
+            )
+        method(records)
 
     @checked
     def at_version(self, plan_id: str, version: int) -> Careerconv:

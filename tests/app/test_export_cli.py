@@ -92,7 +92,7 @@ def test_the_export_shows_the_roles_levels_names_and_check_ins(cli: Cli, tmp_pat
     page_file = tmp_path / "plan.html"
     cli("export", "jonas", "--format", "html", "--out", str(page_file))
     page = page_file.read_text(encoding="utf-8")
-    assert 'class="target" data-level="4"' in page and "Interviews &lt;started&gt;" in page
+    assert 'class="target at-4" data-level="4"' in page and "Interviews &lt;started&gt;" in page
     assert '<section id="life-story"><h2>Life story</h2>' in page
 
 

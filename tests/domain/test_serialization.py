@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import careerconv_core.domain
 from careerconv_core import projections, serialization
+from careerconv_core.domain.acted_for import ActedFor
 from careerconv_core.domain.answers import Answer, MeetingAnswer
 from careerconv_core.domain.cadence import CadenceRules, CheckInKind, DueItem, DueKind
 from careerconv_core.domain.catalog import Catalog, CatalogCompetency, RoleProfile
@@ -71,6 +72,7 @@ def samples() -> list[Any]:
         FeedbackAggregate("g", 5, 8.0, None),
         CadenceRules(),
         GrowRules(),
+        ActedFor(at(22), "the command line (account maya)", "r", "accept"),
     ]
 
 

@@ -9,6 +9,7 @@ as a notice to the report under the plan.
 
 from __future__ import annotations
 
+import html
 import io
 from pathlib import Path
 
@@ -52,3 +53,52 @@ def test_without_a_web_surface_the_command_line_acts_as_before(tmp_path: Path) -
     assert main(["--home", str(home), "dispatch"], stdout=out, stderr=err) == 0
     mails = sorted(p.name for p in (home / "mail").glob("*.eml"))
     assert mails and not [m for m in mails if "acted_for_you" in m]
+
+
+def test_a_step_in_the_report_s_name_is_on_the_plan_in_the_step_s_own_change(tmp_path: Path) -> None:
+    team = WebTeam(tmp_path / "home", allow_acting_for_others=True)
+    team.cli("accept", REPORT, "--as", REPORT)
+    plan = team.plan()
+    # One commit: the step and its record together, so the links its notices carry stay good.
+    assert plan.version == 2 and plan.status.value == "active"
+    [entry] = plan.acted_for
+    assert (entry.for_id, entry.step, entry.at) == (REPORT, "accept", team.now)
+    assert entry.by.startswith("the command line")
+
+
+def test_the_record_is_shown_in_the_plan_page_and_the_export(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    team = WebTeam(tmp_path / "home", allow_acting_for_others=True)
+    team.cli("accept", REPORT, "--as", REPORT)
+    page = TestClient(team.asgi()).get(team.mail_link("acted_for_you"))
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "<h2>Steps taken in the report's name</h2>" in text
+    assert f"accept: taken in {REPORT}'s name by the command line" in text
+    exported = team.cli("export", REPORT)
+    assert "## Steps taken in the report's name" in exported
+    assert f"accept: taken in {REPORT}'s name by the command line" in exported
+
+
+def test_a_step_refused_records_nothing_and_the_manager_s_own_steps_are_not_recorded(tmp_path: Path) -> None:
+    team = WebTeam(tmp_path / "home", allow_acting_for_others=True)
+    team.cli("decline", REPORT, "--as", MANAGER)  # the manager's own act: not recorded
+    said = team.cli("accept", REPORT, "--as", REPORT, expect=1)  # in the report's name, refused by M1
+    assert "recorded" not in said
+    plan = team.plan()
+    assert plan.acted_for == () and plan.status.value == "declined" and plan.version == 2
+    team.cli("dispatch")
+    assert list((team.home / "mail").glob("*-proposal-*")) and not list(
+        (team.home / "mail").glob("*-acted_for_you-*")
+    )
+
+
+def test_a_plan_stored_before_the_record_existed_reads_with_none(tmp_path: Path) -> None:
+    from careerconv_core import serialization
+    from careerconv_core.domain.plan import CareerPlan
+
+    team = WebTeam(tmp_path / "home")
+    stored = serialization.unstructure(team.plan())
+    del stored["acted_for"]  # as a plan written before this field was there
+    assert serialization.structure(stored, CareerPlan, "plan").acted_for == ()

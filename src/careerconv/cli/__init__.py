@@ -47,6 +47,7 @@ from careerconv.cli import (
     setup,
 )
 from careerconv.cli._common import (
+    ACTED_FOR,
     Interrupted,
     Invocation,
     Parser,
@@ -192,6 +193,10 @@ def _ran(args: argparse.Namespace, inv: Invocation) -> tuple[int, tuple[str, Bas
 
     try:
         try:
+            from careerconv.acting import ActingFor
+
+            inv.acting = ActingFor(_command(args))  # filled only if a step is taken in a report's name
+            setattr(args, ACTED_FOR, inv.acting.plan_ids)
             args.fn(args, inv)
             record_acted_for(args, inv)  # a step taken in a report's name is recorded (who acts)
         finally:

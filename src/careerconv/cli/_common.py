@@ -95,6 +95,9 @@ class Invocation:
         self.stdout = sys.stdout if stdout is None else stdout
         self.stderr = sys.stderr if stderr is None else stderr
         self._opened: list[App] = []
+        self.acting: Any = (
+            None  # set by the command line when it may act in reports' names (acting.ActingFor)
+        )
 
     def app(self) -> App:
         """The application configured in ``home``, on this invocation's clock.
@@ -104,6 +107,7 @@ class Invocation:
         from careerconv.app import App
 
         app = App.load(self.home, clock=self.clock)
+        app.acting = self.acting
         self._opened.append(app)
         return app
 
@@ -434,9 +438,11 @@ def _acting_for_the_report(args: argparse.Namespace, plan: CareerPlan) -> None:
             "reports, set allow_acting_for_others = true in [web] (each such step is then "
             "recorded and told to the report)",
         )
-    acted = getattr(args, ACTED_FOR, None) or []
-    acted.append(plan.id)
-    setattr(args, ACTED_FOR, acted)
+    acted = getattr(args, ACTED_FOR, None)
+    if acted is None:  # a caller that did not start the command through main: kept on args alone
+        acted = []
+        setattr(args, ACTED_FOR, acted)
+    acted.append(plan.id)  # the list the command's store stamps on its commits (careerconv.acting)
 
 
 def record_acted_for(args: argparse.Namespace, inv: Invocation) -> None:

@@ -24,11 +24,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from careerconv.facade import Careerconv
-from careerconv.web import forms, pages
+from careerconv.web import forms, pages, team
+from careerconv.web.disclosure import of, record_shown
 from careerconv.web.links import READ_ONLY, LinkRefused, Signer
 from careerconv.web.security import (
     CSRF_COOKIE,
-    INLINE_STYLE,
     SecurityHeaders,
     csrf_ok,
     csrf_token,
@@ -40,6 +40,7 @@ from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.grow import stress_test
 from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.errors import CareerconvError, ConcurrentChange
+from careerconv_core.export.html_style import CSS as PLAN_CSS
 
 Identify = Callable[[Request], "str | None"]
 """A host's sign-in: the id of the person a request comes from, or None when nobody is signed in."""
@@ -122,7 +123,8 @@ def _acting(web: Web, request: Request) -> Acting:
     return Acting(person_id, plan, step, version, None if token is None else str(token))
 
 
-def _context(web: Web, request: Request, acting: Acting, values: Values, **more: Any) -> dict[str, Any]:
+def context(web: Web, request: Request, acting: Acting, values: Values, **more: Any) -> dict[str, Any]:
+    """What every step's template is given: who, which plan, the form's token, the values typed."""
     cookie = request.cookies.get(CSRF_COOKIE) or request.state.new_cookie
     plan = acting.plan
     report = web.services.person(plan.report_id)
@@ -181,7 +183,10 @@ def _step_page(request: Request, values: Values) -> Response:
         response = _plan_page(web, request, acting)
     elif acting.step.name == "due":
         response = _due_page(web, request, acting)
+    elif acting.step.name == "team":
+        response = team.team_page(web, request, acting, context(web, request, acting, {}))
     else:
+        record_shown(web.services, [of(acting.plan)], acting.person_id, acting.step.name)
         response = _form(web, request, acting, acting.step.initial(acting.plan))
     if CSRF_COOKIE not in request.cookies:
         response.set_cookie(
@@ -198,12 +203,12 @@ def _step_page(request: Request, values: Values) -> Response:
 def _form(
     web: Web, request: Request, acting: Acting, values: Values, status: int = 200, **more: Any
 ) -> Response:
-    context = _context(web, request, acting, values, **more)
+    ctx = context(web, request, acting, values, **more)
     if acting.step.name == "pinnacle":
-        context["choices"] = _choices(web, acting.plan, values, str(context["query"]))
-    if acting.step.name == "grow" and not context["stress"] and acting.plan.grow is not None:
-        context["stress"] = [f.message for f in stress_test(acting.plan.grow, web.services.settings.grow)]
-    return pages.page(f"{acting.step.name}.html", status, **context)
+        ctx["choices"] = _choices(web, acting.plan, values, str(ctx["query"]))
+    if acting.step.name == "grow" and not ctx["stress"] and acting.plan.grow is not None:
+        ctx["stress"] = [f.message for f in stress_test(acting.plan.grow, web.services.settings.grow)]
+    return pages.page(f"{acting.step.name}.html", status, **ctx)
 
 
 SEARCH_RESULTS = 30
@@ -240,15 +245,25 @@ def _due_page(web: Web, request: Request, acting: Acting) -> Response:
     today = web.now().date()
     items = sorted(web.services.due(today + timedelta(days=DUE_DAYS), acting.person_id), key=lambda i: i.due)
     names = {pid: web.services.person(pid).name for pid in {i.report_id for i in items}}
+    record_shown(
+        web.services, [(i.plan_id, i.report_id, i.manager_id) for i in items], acting.person_id, "due"
+    )
     rows = [(i.due, i.due < today, names[i.report_id], i.kind.value.replace("_", " ")) for i in items]
-    return pages.page("due.html", **_context(web, request, acting, {}), rows=rows, today=today)
+    team_link = web.link(request, acting.person_id, acting.plan, "team")
+    return pages.page(
+        "due.html", **context(web, request, acting, {}), rows=rows, today=today, team_link=team_link
+    )
 
 
 def _plan_page(web: Web, request: Request, acting: Acting) -> Response:
     plan = acting.plan
     report, manager = web.services.person(plan.report_id), web.services.person(plan.manager_id)
-    request.scope.setdefault("state", {})[INLINE_STYLE] = True  # the export's own inline style
-    return HTMLResponse(export.html(plan, report, manager, catalog=web.catalog, now=web.now()))
+    record_shown(web.services, [of(plan)], acting.person_id, "plan")  # on the trail before it leaves
+    # The export's page with its style as our own sheet: the CSP allows no inline style here either.
+    sheet = f"{_root(request)}/static/plan.css"
+    return HTMLResponse(
+        export.html(plan, report, manager, catalog=web.catalog, now=web.now(), stylesheet=sheet)
+    )
 
 
 def _post(web: Web, request: Request, acting: Acting, values: Values) -> Response:
@@ -259,6 +274,13 @@ def _post(web: Web, request: Request, acting: Acting, values: Values) -> Respons
             "this form's safety check failed (it was not sent from the page careerconv showed you)",
             "reload the page and send the form from there; nothing was changed",
         )
+    if acting.step.name == "team":  # the whole team: each plan is placed at its own version
+        try:
+            return team.team_post(web, request, acting, values, context(web, request, acting, values))
+        except CareerconvError as exc:
+            rule, problem, fix, status = pages.refusal_parts(exc)
+            ctx = context(web, request, acting, values, refused=(rule, problem, fix))
+            return team.team_page(web, request, acting, ctx, status)
     if acting.step.apply is None:
         raise LinkRefused("this page changes nothing", "open the page itself")
     version = forms.version_of(values)
@@ -283,7 +305,7 @@ def _post(web: Web, request: Request, acting: Acting, values: Values) -> Respons
         "done.html",
         root=_root(request),
         title="Done",
-        event=str(report.events[0]),
+        said=pages.said(report.events[0]),
         findings=list(report.findings),
         nexts=[(steps(web.catalog)[n].title, url) for n, url in nexts],
     )
@@ -309,6 +331,10 @@ async def _home(request: Request) -> Response:
 
 async def _style(_request: Request) -> Response:
     return Response(_CSS, media_type="text/css")
+
+
+async def _plan_style(_request: Request) -> Response:
+    return Response(PLAN_CSS, media_type="text/css")
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -343,6 +369,7 @@ def create_app(
     routes = [
         Route("/", _home),
         Route("/static/style.css", _style),
+        Route("/static/plan.css", _plan_style),
         Route("/l/{token}", _page, methods=["GET", "POST"]),
         Route("/p/{plan_id}/{step}", _page, methods=["GET", "POST"]),
     ]

@@ -24,10 +24,20 @@ from careerconv_core.errors import CareerconvError, ConfigurationError
 
 REPORT_STEPS = ("proposal", "pinnacle", "grow", "consent", "handoff", "checkin", "feedback", "plan")
 """The report's pages; each is a step only the report takes (``plan`` only reads)."""
-MANAGER_STEPS = ("readiness", "observe", "due", "feedback", "plan")  # feedback and plan: either side
+MANAGER_STEPS = (
+    "readiness",
+    "observe",
+    "record",
+    "move",
+    "due",
+    "team",
+    "feedback",
+    "plan",
+)  # feedback and plan: either side
 """The manager's pages."""
-READ_ONLY = frozenset({"plan", "due"})
-"""Pages that change nothing: their link is not spent by a change of the plan."""
+READ_ONLY = frozenset({"plan", "due", "team"})
+"""Pages whose link is not spent by a change of the plan: they read (the team page's form
+places the whole team, guarded by the CSRF check and each plan's own version check)."""
 
 NOTICE_STEPS = {
     "proposal": "proposal",

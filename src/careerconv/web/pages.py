@@ -14,6 +14,7 @@ import jinja2
 from starlette.responses import HTMLResponse
 
 from careerconv.web.links import LinkRefused
+from careerconv_core.domain.events import EventName
 from careerconv_core.domain.pinnacle import RATING_SCALE
 from careerconv_core.errors import (
     CareerconvError,
@@ -31,6 +32,35 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENV.globals["scale"] = {n: RATING_SCALE[n] for n in range(1, 6)}
+
+
+SAID = {
+    EventName.PLAN_ACCEPTED: "You said yes to the Career Conversations. Your answer is saved.",
+    EventName.PLAN_LIFE_STORY_OPT_IN: "Your answer on conversation 1 is saved.",
+    EventName.PLAN_DECLINED: "You said no, and that is respected: nothing more is scheduled.",
+    EventName.PLAN_READINESS_CONFIRMED: "Your answer to the trust gate is saved.",
+    EventName.COMPETENCY_RATED: "Your pinnacle and your ratings are saved.",
+    EventName.FOCUS_CHOSEN: "Your pinnacle and the focus you chose are saved.",
+    EventName.COMPETENCY_OBSERVED: "Your observation is saved, beside the report's own rating.",
+    EventName.GROW_WRITTEN: "Your GROW plan is saved.",
+    EventName.GROW_REVISED: "Your GROW plan is saved, as a new revision.",
+    EventName.CONSENT_CHANGED: "Your choices on what leaves the two of you are saved.",
+    EventName.HANDOFF_SHARED: "Your answer is saved: your plan is shared with your new manager.",
+    EventName.HANDOFF_REFUSED: (
+        "Your answer is saved: your plan stays with you; your new manager starts afresh."
+    ),
+    EventName.CHECK_IN_HELD: "Your check-in answer is saved.",
+    EventName.FEEDBACK_GIVEN: "Your feedback is saved. Thank you.",
+    EventName.LIFE_STORY_HELD: "Conversation 1 is recorded as held.",
+    EventName.GROW_REVIEW_HELD: "Conversation 3 is recorded as held.",
+    EventName.PLAN_SCHEDULED: "The conversation is moved, and the invitations will follow.",
+}
+"""What the page after a step says, by the step's event, in plain words."""
+
+
+def said(event: EventName) -> str:
+    """The sentence the page after ``event`` shows (never the event's name)."""
+    return SAID.get(event, "Saved.")
 
 
 def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:

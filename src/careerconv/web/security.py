@@ -1,8 +1,9 @@
 """The web basics every response gets: security headers, and the CSRF check of every form.
 
 The Content Security Policy allows no script at all and style only from our
-own sheet (the plan page, which is the export's self-contained document,
-may keep its inline style; it runs no script either). ``frame_ancestors``
+own sheets, on every page alike: the plan page is the export's document with
+its style served as a sheet (``/static/plan.css``) and its chart drawn by
+class, so it needs no inline style either. ``frame_ancestors``
 says who may embed the pages: nobody by default, a host tool's origin when
 it mounts them in a frame. Nothing is cached, and no referrer leaves, since
 a signed link is in the address.
@@ -28,15 +29,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CSRF_COOKIE = "careerconv_csrf"
-INLINE_STYLE = "careerconv.inline-style"
-"""Set in a response's scope state by a page that keeps its own inline style (the plan)."""
 
 
-def policy(frame_ancestors: str, *, inline_style: bool = False) -> str:
-    """The Content Security Policy: no script anywhere, forms only to ourselves."""
-    style = "'unsafe-inline'" if inline_style else "'self'"
+def policy(frame_ancestors: str) -> str:
+    """The Content Security Policy: no script anywhere, style from our sheets, forms only to ourselves."""
     return (
-        f"default-src 'none'; script-src 'none'; style-src {style}; img-src 'self'; "
+        "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
         f"form-action 'self'; base-uri 'none'; frame-ancestors {frame_ancestors}"
     )
 
@@ -55,10 +53,9 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                inline = bool(scope.get("state", {}).get(INLINE_STYLE))
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
                 headers += [
-                    (b"content-security-policy", policy(self.frame_ancestors, inline_style=inline).encode()),
+                    (b"content-security-policy", policy(self.frame_ancestors).encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
                     (b"cache-control", b"no-store"),

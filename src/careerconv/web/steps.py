@@ -193,6 +193,7 @@ def steps(catalog: Catalog | None) -> Mapping[str, Step]:
         Step("record", "Record a conversation held", "manager", _nothing, _record, ("due",)),
         Step("move", "Move a conversation", "manager", _nothing, _move, ("due",)),
         Step("due", "What is due", "manager", _nothing, None, ()),
+        Step("team", "Your team's schedule", "manager", _nothing, None, ()),
         Step("plan", "The plan", "either", _nothing, None, ()),
     )
     return {s.name: s for s in listed}

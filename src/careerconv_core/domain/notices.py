@@ -55,11 +55,13 @@ class NoticeText:
     body: str
     do: str
 
-    def render(self, link: str | None = None, **fields: str) -> tuple[str, str]:
+    def render(self, link: str | None = None, *, link_only: bool = False, **fields: str) -> tuple[str, str]:
         """Subject and body with the fields filled in; a missing field is a programming error.
 
         The body ends with when it is due and what to do: where a link is
         configured, the reader's page first, then what to type instead.
+        ``link_only``: the page alone, for a reader whose steps the command
+        line would refuse (the report, once a web surface is configured).
         """
         body = [
             self.body.format(**fields),
@@ -67,7 +69,9 @@ class NoticeText:
             f"Report: {fields['report']} ({fields['report_id']}); manager: {fields['manager']}.",
             f"When: {fields['when']}",
         ]
-        if link:  # the reader's own page comes first: where a web surface is, it is the way in
+        if link and link_only:  # the command would be refused them: offer only what works
+            body.append(f"What to do: open your page, {link}")
+        elif link:  # the reader's own page comes first: where a web surface is, it is the way in
             body += [
                 f"What to do: open your page, {link}",
                 f"Or at the command line: {self.do.format(**fields)}",

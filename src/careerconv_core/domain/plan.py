@@ -13,6 +13,7 @@ from typing import Any
 
 from attrs import evolve, field, frozen
 
+from careerconv_core.domain.acted_for import ActedFor
 from careerconv_core.domain.answers import AnswersPart, MeetingAnswer
 from careerconv_core.domain.cadence import (
     CadencePart,
@@ -95,6 +96,7 @@ class CareerPlan(CadencePart, HandoffPart, LeavingPart, AnswersPart):
     last_touched_at: datetime | None = None
     ended_at: datetime | None = None
     ended_reason: EndReason | None = None
+    acted_for: tuple[ActedFor, ...] = field(default=())  # steps taken in the report's name (absent: none)
 
     def __attrs_post_init__(self) -> None:
         require_aware(self.proposed_at, "proposed_at")

@@ -44,9 +44,12 @@ def html(
     *,
     catalog: Catalog | None = None,
     now: datetime | None = None,
+    stylesheet: str = "",
 ) -> str:
     """The plan as one self-contained HTML page, escaped throughout and fit to print.
 
-    ``catalog`` and ``now`` are as for :func:`~careerconv_core.export.sheet.plan_sheet`.
+    ``catalog`` and ``now`` are as for :func:`~careerconv_core.export.sheet.plan_sheet`;
+    ``stylesheet``, an address, links the page's style instead of inlining it (for a page
+    served under a Content Security Policy that allows no inline style).
     """
-    return as_html.render(plan_sheet(plan, report, manager, catalog=catalog, now=now))
+    return as_html.render(plan_sheet(plan, report, manager, catalog=catalog, now=now), stylesheet)

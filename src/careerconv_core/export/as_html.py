@@ -9,7 +9,7 @@ from __future__ import annotations
 from careerconv_core.export.escaping import h, h_block
 from careerconv_core.export.html_chart import chart
 from careerconv_core.export.html_style import CSS
-from careerconv_core.export.sheet import NO_CHECK_INS, CheckInLine, GrowSheet, PlanSheet
+from careerconv_core.export.sheet import ACTED_FOR_TITLE, NO_CHECK_INS, CheckInLine, GrowSheet, PlanSheet
 
 
 def _check_ins(title: str, lines: tuple[CheckInLine, ...], cls: str) -> str:
@@ -59,8 +59,18 @@ def _grow(g: GrowSheet) -> str:
     )
 
 
-def render(sheet: PlanSheet) -> str:
-    """``sheet`` as one self-contained HTML page."""
+def _acted_for(sheet: PlanSheet) -> list[str]:
+    if not sheet.acted_for:
+        return []
+    return [
+        f'<section id="acted-for"><h2>{h(ACTED_FOR_TITLE)}</h2><ul>',
+        *(f'<li><span class="label">{h(when)}</span>: {h(what)}</li>' for when, what in sheet.acted_for),
+        "</ul></section>",
+    ]
+
+
+def render(sheet: PlanSheet, stylesheet: str = "") -> str:
+    """``sheet`` as one self-contained HTML page (``stylesheet``: linked instead of inlined)."""
     exported = f" Exported {h(sheet.exported)}." if sheet.exported else ""
     body = [
         f"<header><h1>Career plan: {h(sheet.report)}</h1>",
@@ -108,10 +118,12 @@ def render(sheet: PlanSheet) -> str:
     if sheet.declined_more:
         body.append(f'<p class="muted">{h(sheet.declined_more)}</p>')
     body.append("</section>")
+    body += _acted_for(sheet)
+    head = f'<link rel="stylesheet" href="{h(stylesheet)}">' if stylesheet else f"<style>{CSS}</style>"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Career plan: {h(sheet.report)}</title><style>{CSS}</style></head><body>"
+        f"<title>Career plan: {h(sheet.report)}</title>{head}</head><body>"
         + "\n".join(body)
         + "</body></html>\n"
     )

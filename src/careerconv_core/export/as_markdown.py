@@ -5,6 +5,7 @@ from __future__ import annotations
 from careerconv_core.export.escaping import md as m
 from careerconv_core.export.escaping import md_block
 from careerconv_core.export.sheet import (
+    ACTED_FOR_TITLE,
     NO_CHECK_INS,
     CheckInLine,
     CompetencyLine,
@@ -127,4 +128,7 @@ def render(sheet: PlanSheet) -> str:
         out += _competencies(sheet)
     if sheet.grow is not None:
         out += _grow(sheet.grow)
-    return "\n".join(out + _check_ins(sheet))
+    out += _check_ins(sheet)
+    if sheet.acted_for:
+        out += [f"## {ACTED_FOR_TITLE}", "", *(f"- {m(when)}: {m(what)}" for when, what in sheet.acted_for)]
+    return "\n".join(out)

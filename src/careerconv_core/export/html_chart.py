@@ -15,23 +15,17 @@ from careerconv_core.export.sheet import CompetencyLine, PlanSheet, scale_word
 _TOP = max(RATING_SCALE)
 
 
-def _percent(level: int) -> str:
-    return f"{100 * level / _TOP:.0f}%"
-
-
 def _scale(c: CompetencyLine) -> str:
     said = [f"self-rating {c.self_rating} of {_TOP}" if c.self_rating else "not rated yet"]
     if c.target is not None:
         said.append(f"the role calls for {c.target} of {_TOP}")
     parts = [f'<div class="scale" role="img" aria-label="{h("; ".join(said))}">']
     if c.self_rating:
-        parts.append(
-            f'<div class="bar" data-level="{c.self_rating}" style="width:{_percent(c.self_rating)}">'
-        )
+        parts.append(f'<div class="bar level-{c.self_rating}" data-level="{c.self_rating}">')
         parts.append("</div>")
     if c.target is not None:
         parts.append(
-            f'<div class="target" data-level="{c.target}" style="left:{_percent(c.target)}" '
+            f'<div class="target at-{c.target}" data-level="{c.target}" '
             f'title="The role calls for {c.target} ({h(scale_word(c.target))})"></div>'
         )
     parts.append("</div>")
@@ -61,9 +55,9 @@ def _row(c: CompetencyLine) -> str:
 def chart(sheet: PlanSheet) -> str:
     """The competencies as a table of bars with the role's levels marked, and its legend."""
     legend = [
-        '<p class="legend"><span class="swatch" style="background:var(--bar)"></span> the report\'s own '
+        '<p class="legend"><span class="swatch own"></span> the report\'s own '
         "rating, 1 (new to me) to 5 (exemplary); "
-        '<span class="swatch" style="background:var(--focus)"></span> &#9733; a competency the report '
+        '<span class="swatch chosen"></span> &#9733; a competency the report '
         "chose to develop now"
     ]
     if sheet.has_targets:

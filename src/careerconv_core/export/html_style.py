@@ -8,6 +8,8 @@ that drops backgrounds.
 
 from __future__ import annotations
 
+from careerconv_core.domain.pinnacle import RATING_SCALE
+
 CSS = """
 :root{--ink:#1f2328;--muted:#59636e;--rule:#d0d7de;--bar:#7a9cc6;--focus:#2a7d4f;--target:#b3261e}
 *{box-sizing:border-box}
@@ -37,6 +39,8 @@ margin-left:-1.5px}
 .figures{font-size:.85rem;color:var(--muted)}
 .legend{font-size:.85rem;color:var(--muted)}
 .legend .swatch{display:inline-block;width:1.6rem;height:.7rem;vertical-align:middle;border:1px solid #8c959f}
+.swatch.own{background:var(--bar)}
+.swatch.chosen{background:var(--focus)}
 .legend .line{display:inline-block;height:1rem;vertical-align:middle;border-left:3px solid var(--target);
 margin:0 .4rem}
 .actions .what{width:26%}
@@ -55,4 +59,10 @@ h2{break-after:avoid}
 tr,li,.notice,dl.grow{break-inside:avoid}
 }
 """
-"""The page's style sheet, inlined in a ``<style>`` element."""
+# A level's bar and mark are placed by class, not by a style attribute, so a page served
+# under a Content Security Policy without inline style draws them the same.
+_TOP = max(RATING_SCALE)
+CSS += "".join(
+    f".level-{n}{{width:{100 * n // _TOP}%}}.at-{n}{{left:{100 * n // _TOP}%}}" for n in RATING_SCALE
+)
+"""The page's style sheet, inlined in a ``<style>`` element (or served as a sheet: ``stylesheet``)."""

@@ -29,6 +29,7 @@ PRIVATE_NOTICE = (
 )
 """Said at the top of every export (ARCHITECTURE section 4: the export is the pair's own copy)."""
 
+ACTED_FOR_TITLE = "Steps taken in the report's name"
 NO_CHECK_INS = "No check-ins held or placed yet: the monthly check-ins are placed after conversation 3."
 
 CHECK_IN_KINDS = {
@@ -124,6 +125,7 @@ class PlanSheet:
     held: tuple[CheckInLine, ...]
     to_come: tuple[CheckInLine, ...]
     declined_more: str
+    acted_for: tuple[tuple[str, str], ...] = ()  # (when, what) for each step taken in the report's name
 
     @property
     def has_life_story(self) -> bool:
@@ -228,6 +230,7 @@ def plan_sheet(
             if plan.more_conversation_declined_at is not None
             else ""
         ),
+        acted_for=tuple((local(a.at, zone), a.said()) for a in plan.acted_for),
     )
 
 

@@ -242,8 +242,10 @@ class ServiceBase:
             when = local(when_at, recipient.time_zone)
         elif due is not None:
             when = day(due) + (when and f" ({when})")
+        link = self._link(plan, kind, recipient)
         subject, body = NOTICE_TEXTS[kind].render(
-            self._link(plan, kind, recipient),
+            link,
+            link_only=link is not None and self._link_only(plan, kind, recipient, link),
             report=report.name,
             report_id=report.id,
             manager=manager.name,
@@ -263,6 +265,14 @@ class ServiceBase:
         """
         link = self.settings.link_base
         return f"{link.rstrip('/')}/plans/{plan.id}" if link else None
+
+    def _link_only(self, plan: CareerPlan, kind: NoticeKind, recipient: Person, link: str) -> bool:
+        """Whether the notice offers ``link`` alone, without the command to type: no by default.
+
+        A host whose command line refuses the reader's steps (the report's, once a web
+        surface is configured) says yes, so the notice offers only what the reader can do.
+        """
+        return False
 
     def _commit(
         self,
