@@ -20,6 +20,7 @@ from attrs import field, frozen
 
 from careerconv_core.domain.clock import Interval, add_months
 from careerconv_core.domain.people import Person, WorkingHours, zone
+from careerconv_core.domain.public_holidays import days_off
 
 Span = tuple[int, int]
 
@@ -75,18 +76,16 @@ def local_ordinal(zone_name: str, minute: int) -> int:
     return to_datetime(minute).astimezone(zone(zone_name)).date().toordinal()
 
 
-def _minute_of_day(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
 @lru_cache(maxsize=65536)
 def zone_working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -> tuple[Span, ...]:
     """UTC spans of ``hours`` in ``zone_name`` on local dates ``first``..``last`` (ordinals)."""
     # Cached by zone and hours, not by person: a whole org shares a few of each.
-    begin, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
+    off = days_off(hours.holidays, first, last) if hours.holidays else frozenset()
     spans: list[Span] = []
     for ordinal in range(first, last + 1):
-        if weekday_of(ordinal) in hours.weekdays:
+        if ordinal in off:
+            continue  # a public holiday holds no working time
+        for begin, end in hours.on(weekday_of(ordinal)):
             start = local_minute(zone_name, ordinal, begin)
             stop = local_minute(zone_name, ordinal, end)
             if stop > start:
