@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import holidays
-
 _FIX = "an ISO 3166 country such as 'DE', or a country and subdivision such as 'DE-BY'"
 
 
 @lru_cache(maxsize=1)
 def _supported() -> dict[str, tuple[str, ...]]:
+    import holidays  # noqa: PLC0415 - 0.15 s to import: only for people who have holidays
+
     return {country: tuple(subs) for country, subs in holidays.list_supported_countries().items()}
 
 
@@ -42,6 +42,8 @@ def expected() -> str:
 @lru_cache(maxsize=4096)
 def days_off(region: str, first: int, last: int) -> frozenset[int]:
     """Date ordinals from ``first`` to ``last`` that are public holidays in ``region``."""
+    import holidays  # noqa: PLC0415 - see _supported
+
     country, _, subdivision = region.partition("-")
     years = range(date.fromordinal(first).year, date.fromordinal(last).year + 1)
     calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
