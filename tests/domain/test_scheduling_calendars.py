@@ -15,7 +15,7 @@ import pytest
 
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person, WorkingHours
-from careerconv_core.domain.scheduling import SchedulingRules, schedule_team, within_working_hours
+from careerconv_core.domain.scheduling import SchedulingRules, follow_ups, schedule_team, within_working_hours
 from careerconv_core.errors import InvalidInput
 from domain.test_scheduling import check_schedule
 
@@ -126,3 +126,14 @@ def test_the_plain_form_stays_plain() -> None:
     assert WorkingHours.of_week((same,) * 5 + ((), ())) == WorkingHours()
     assert SPLIT.on(4) == ((540, 660),) and SPLIT.on(5) == ()
     assert SPLIT.weekdays == frozenset(range(5)) and SPLIT.minutes_per_day == 420
+
+
+def test_follow_ups_skip_public_holidays_too() -> None:
+    # After 1 December the January check-in would go to the first working day, 1 January.
+    after = datetime(2026, 12, 1, 12, tzinfo=BERLIN)
+    report = Person("r", "R", "r@example.com", "Europe/Berlin")
+    plain = Person("m", "M", "m@example.com", "Europe/Berlin")
+    german = Person("m", "M", "m@example.com", "Europe/Berlin", WorkingHours(holidays="DE"))
+    rules = SchedulingRules(follow_up_months=2)
+    assert follow_ups(plain, report, after, rules)[0].start.astimezone(BERLIN).date() == date(2027, 1, 1)
+    assert follow_ups(german, report, after, rules)[0].start.astimezone(BERLIN).date() == date(2027, 1, 4)
