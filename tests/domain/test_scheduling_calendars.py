@@ -7,15 +7,24 @@ scheduler's own helpers.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
 
 from careerconv_core.domain.clock import Interval
+from careerconv_core.domain.conversations import ConversationKind
 from careerconv_core.domain.people import Person, WorkingHours
-from careerconv_core.domain.scheduling import SchedulingRules, follow_ups, schedule_team, within_working_hours
+from careerconv_core.domain.scheduling import (
+    Check,
+    SchedulingRules,
+    Timed,
+    follow_ups,
+    schedule_team,
+    within_working_hours,
+)
+from careerconv_core.domain.scheduling.time import earliest_review_day
 from careerconv_core.errors import InvalidInput
 from domain.test_scheduling import check_schedule
 
@@ -137,3 +146,43 @@ def test_follow_ups_skip_public_holidays_too() -> None:
     rules = SchedulingRules(follow_up_months=2)
     assert follow_ups(plain, report, after, rules)[0].start.astimezone(BERLIN).date() == date(2027, 1, 1)
     assert follow_ups(german, report, after, rules)[0].start.astimezone(BERLIN).date() == date(2027, 1, 4)
+
+
+def test_a_public_holiday_is_no_homework_day() -> None:
+    # Pinnacle on Wednesday 30 December: Thursday 31 and (without holidays) Friday 1 January
+    # are the two homework days, so the review may follow from Saturday 2 January; with
+    # Germany's holidays Monday 4 January is the second, and the review waits for Tuesday.
+    wednesday = date(2026, 12, 30).toordinal()
+    weekdays = frozenset(range(5))
+    assert date.fromordinal(earliest_review_day(weekdays, wednesday, 2)) == date(2027, 1, 2)
+    assert date.fromordinal(earliest_review_day(weekdays, wednesday, 2, "DE")) == date(2027, 1, 5)
+    # Every schedule keeps two of the report's working days, holidays not counted, between 2 and 3.
+    german = Person("r", "R", "r@example.com", "Europe/Berlin", WorkingHours(holidays="DE"))
+    manager = Person("m", "M", "m@example.com", "Europe/Berlin")
+    off = holidays.country_holidays("DE", years=[2026, 2027])
+    rules = SchedulingRules(weekly_cap_minutes=900)
+    for start in (date(2026, 12, 28), date(2026, 12, 29), date(2026, 12, 30)):
+        placement = schedule_team(manager, [german], start, rules, {}, with_follow_ups=False).placements["r"]
+        second, third = _local(placement.pinnacle)[0], _local(placement.grow_review)[0]
+        between = [second.fromordinal(d) for d in range(second.toordinal() + 1, third.toordinal())]
+        assert sum(1 for d in between if d.weekday() < 5 and d not in off) >= 2, (start, second, third)
+
+
+def test_the_m4_check_counts_no_homework_on_a_public_holiday() -> None:
+    def at(day: date, hour: int, minutes: int = 60) -> Interval:
+        begin = datetime.combine(day, time(hour), BERLIN)
+        return Interval(begin, begin + timedelta(minutes=minutes))
+
+    # Pinnacle on Wednesday 30 December, review on Monday 4 January: two weekdays between,
+    # but 1 January is a holiday for the German report.
+    timed = [
+        Timed(ConversationKind.LIFE_STORY, at(date(2026, 12, 29), 10)),
+        Timed(ConversationKind.PINNACLE, at(date(2026, 12, 30), 10)),
+        Timed(ConversationKind.GROW_REVIEW, at(date(2027, 1, 4), 10, 45)),
+    ]
+    manager = Person("m", "M", "m@example.com", "Europe/Berlin")
+    plain = Person("r", "R", "r@example.com", "Europe/Berlin")
+    german = Person("r", "R", "r@example.com", "Europe/Berlin", WorkingHours(holidays="DE"))
+    assert Check(manager=manager, report=plain, rules=SchedulingRules()).first(timed) is None
+    problem = Check(manager=manager, report=german, rules=SchedulingRules()).first(timed)
+    assert problem is not None and "only 1 working days for the GROW homework" in problem.problem

@@ -48,3 +48,13 @@ def days_off(region: str, first: int, last: int) -> frozenset[int]:
     years = range(date.fromordinal(first).year, date.fromordinal(last).year + 1)
     calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
     return frozenset(d.toordinal() for d in calendar if first <= d.toordinal() <= last)
+
+
+@lru_cache(maxsize=1024)
+def _year_off(region: str, year: int) -> frozenset[int]:
+    return days_off(region, date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal())
+
+
+def is_off(region: str | None, ordinal: int) -> bool:
+    """Whether the date ``ordinal`` is a public holiday in ``region`` (never, for ``None``)."""
+    return region is not None and ordinal in _year_off(region, date.fromordinal(ordinal).year)
