@@ -70,7 +70,8 @@ def _check_email(_instance: object, _attribute: object, value: str) -> None:
         raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {got}")
 
 
-Interval = tuple[time, time]
+# One stretch of a working day, local start and end.
+DayInterval = tuple[time, time]
 
 
 def _minute(value: time) -> int:
@@ -80,7 +81,7 @@ def _minute(value: time) -> int:
 _NIGHT = "hours inside one day, such as 22:00-23:59 for the meeting part of a night shift"
 
 
-def _check_day(day: tuple[Interval, ...]) -> None:
+def _check_day(day: tuple[DayInterval, ...]) -> None:
     """Refuse one day's intervals unless each lies inside the day, after the one before it."""
     last = -1
     for start, end in day:
@@ -117,7 +118,7 @@ class WorkingHours:
     start: time = time(9, 0)
     end: time = time(17, 0)
     weekdays: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}), converter=frozenset)
-    week: tuple[tuple[Interval, ...], ...] = ()
+    week: tuple[tuple[DayInterval, ...], ...] = ()
     holidays: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -169,7 +170,7 @@ class WorkingHours:
             )
 
     @classmethod
-    def of_week(cls, week: tuple[tuple[Interval, ...], ...], holidays: str | None = None) -> WorkingHours:
+    def of_week(cls, week: tuple[tuple[DayInterval, ...], ...], holidays: str | None = None) -> WorkingHours:
         """Hours from each weekday's intervals, Monday first; an empty day is a day off."""
         pieces = [piece for day in week for piece in day]
         if not pieces:
