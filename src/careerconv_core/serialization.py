@@ -150,16 +150,20 @@ def make_converter() -> cattrs.Converter:
 # hook does; a field with no default makes Person() refuse, and the generated hook report it.
 _PERSON_KEYS = frozenset({"id", "name", "email", "time_zone", "working_hours", "manager_id"})
 _HOURS_KEYS = frozenset({"start", "end", "weekdays"})
+# Hours stored since they could hold holidays and a week of intervals; a week of
+# intervals (rare) takes the generated hook.
+_HOURS_KEYS_NOW = _HOURS_KEYS | {"week", "holidays"}
 
 
 @lru_cache(maxsize=256)
-def _working_hours(start: str, end: str, weekdays: tuple[int, ...]) -> WorkingHours:
+def _working_hours(start: str, end: str, weekdays: tuple[int, ...], holidays: str | None) -> WorkingHours:
     """The (frozen, so shareable) working hours stored as ``start``, ``end``, ``weekdays``."""
     # The converter=frozenset of weekdays types as an unsolved generic under mypy.
     return WorkingHours(
         start=time.fromisoformat(start),
         end=time.fromisoformat(end),
         weekdays=weekdays,  # type: ignore[arg-type]
+        holidays=holidays,
     )
 
 
@@ -168,7 +172,14 @@ def _person_from_stored(data: Any) -> Person | None:
     if type(data) is not dict or data.keys() != _PERSON_KEYS:
         return None
     hours = data["working_hours"]
-    if type(hours) is not dict or hours.keys() != _HOURS_KEYS:
+    if type(hours) is not dict:
+        return None
+    holidays = None
+    if hours.keys() == _HOURS_KEYS_NOW:
+        holidays = hours["holidays"]
+        if hours["week"] != [] or (holidays is not None and type(holidays) is not str):
+            return None
+    elif hours.keys() != _HOURS_KEYS:
         return None
     start, end, weekdays = hours["start"], hours["end"], hours["weekdays"]
     if type(start) is not str or type(end) is not str or type(weekdays) is not list:
@@ -176,7 +187,7 @@ def _person_from_stored(data: Any) -> Person | None:
     if not all(type(day) is int for day in weekdays):  # not bool, which the generated hook refuses
         return None
     try:
-        working_hours = _working_hours(start, end, tuple(weekdays))
+        working_hours = _working_hours(start, end, tuple(weekdays), holidays)
         # Person's validators check the other values' types as well as their rules.
         return Person(
             id=data["id"],

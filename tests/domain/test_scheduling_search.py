@@ -17,9 +17,11 @@ import pytest
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.domain.scheduling import SchedulingRules, first_fit, schedule_team
-from careerconv_core.domain.scheduling.candidates import Ledger
+from careerconv_core.domain.scheduling.candidates import Ledger, Options, score
+from careerconv_core.domain.scheduling.neighbourhood import search
 from careerconv_core.domain.scheduling.room import most_placeable, week_limits
-from careerconv_core.domain.scheduling.time import PairCalendar, window_of
+from careerconv_core.domain.scheduling.search import greedy
+from careerconv_core.domain.scheduling.time import PairCalendar, busy_spans, merge, window_of
 from domain.test_scheduling import check_schedule
 
 START = date(2026, 10, 12)  # Europe and the US leave summer time inside the window
@@ -95,3 +97,31 @@ def test_a_partial_last_week_holds_only_its_free_time() -> None:
     assert sorted(limits.values()) == [3 * per_day, 2400, 2400, 2400, 2400]
     # 5 weeks of 2400 would hold 72 reports' 165 minutes; the real room holds 66.
     assert most_placeable(limits, Ledger.empty(shape.cap), shape, 100) == (4 * 2400 + 3 * per_day) // 165
+
+
+def test_a_team_within_a_hair_of_its_bound_is_not_searched() -> None:
+    # Everyone fits under a 15-hour cap and the first schedule is within 1 % of the sum of
+    # the shortest spans alone (a lower bound of every schedule): no node is worth spending.
+    manager, reports, crowded = _team(4, size=8)
+    busy = {pid: events[:5] for pid, events in crowded.items()}  # an org's light calendars
+    rules = SchedulingRules(weekly_cap_minutes=900)
+    shape = rules.shape()
+    window = window_of(manager, START)
+    cals = [
+        PairCalendar.build(manager, r, window, merge(busy_spans([*busy["m"], *busy[r.id]]))) for r in reports
+    ]
+    opts = [Options.of(cal, shape) for cal in cals]
+    floor = sum(o.by_span[0][0] for o in opts)
+    spent: dict[int, int] = {}
+    for hair in (100, 0):
+        ledger = Ledger.empty(shape.cap)
+        solution = greedy(opts, list(range(len(opts))), shape, ledger, "span")
+        start = score(solution, shape)
+        assert start[0] == -len(reports)
+        assert floor < start[1] <= floor + floor // 100
+        limits = week_limits(cals, shape, {})
+        spent[hair] = search(opts, solution, shape, ledger, limits=limits, hair=hair)
+        assert score(solution, shape) <= start
+    assert spent[100] == 0
+    # Asked for the bound itself, the same team costs the search its nodes.
+    assert spent[0] > 0

@@ -224,3 +224,34 @@ def test_a_damaged_stored_person_names_the_field(data: dict[str, Any], problem: 
     with pytest.raises(InvalidDocument) as exc:
         serialization.loads(json.dumps(data), Person, "person")
     assert exc.value.problems[0].startswith(problem)
+
+
+def test_people_stored_before_holidays_and_split_hours_read_unchanged() -> None:
+    """A person stored with only start, end and weekdays reads with no holidays, one interval a day."""
+    old = _stored_person(working_hours={"start": "08:00", "end": "16:00", "weekdays": [0, 2]})
+    person = serialization.loads(json.dumps(old), Person, "person")
+    assert person.working_hours == WorkingHours(time(8), time(16), frozenset({0, 2}))
+    assert person.working_hours.holidays is None and person.working_hours.on(0) == ((480, 960),)
+
+
+def test_holidays_and_split_hours_round_trip_and_the_plain_form_stays_quick() -> None:
+    lunch = ((time(9), time(12)), (time(13), time(17)))
+    split = WorkingHours.of_week((lunch, lunch, lunch, lunch, ((time(9), time(13)),), (), ()), "DE-BY")
+    person = attrs.evolve(PEOPLE[2], working_hours=split)
+    text = serialization.dumps(person)
+    assert serialization.loads(text, Person, "person") == person
+    plain = attrs.evolve(PEOPLE[2], working_hours=WorkingHours(holidays="US-CA"))
+    first = serialization.loads(serialization.dumps(plain), Person, "person")
+    second = serialization.loads(
+        serialization.dumps(attrs.evolve(plain, id="r9", email="r9@example.com")), Person
+    )
+    assert first == plain
+    assert first.working_hours is second.working_hours  # the quick path shares them
+
+
+def test_a_stored_unknown_holiday_region_names_the_field() -> None:
+    data = _stored_person()
+    data["working_hours"] = {**data["working_hours"], "holidays": "ZZ", "week": []}
+    with pytest.raises(InvalidDocument) as exc:
+        serialization.loads(json.dumps(data), Person, "person")
+    assert exc.value.problems[0].startswith("person.working_hours.holidays: unknown holiday country 'ZZ'")

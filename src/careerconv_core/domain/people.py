@@ -70,25 +70,63 @@ def _check_email(_instance: object, _attribute: object, value: str) -> None:
         raise InvalidInput("email", "an address like 'name@example.com'", f"not an email: {got}")
 
 
+# One stretch of a working day, local start and end.
+DayInterval = tuple[time, time]
+
+
+def _minute(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+_NIGHT = "hours inside one day, such as 22:00-23:59 for the meeting part of a night shift"
+
+
+def _check_day(day: tuple[DayInterval, ...]) -> None:
+    """Refuse one day's intervals unless each lies inside the day, after the one before it."""
+    last = -1
+    for start, end in day:
+        shown_ = f"{start:%H:%M}-{end:%H:%M}"
+        if start > end:
+            raise InvalidInput("working_hours", _NIGHT, f"{shown_} crosses midnight")
+        if start == end:
+            raise InvalidInput(
+                "working_hours",
+                "a start before the end, such as 09:00-17:00",
+                f"{shown_} holds no working time",
+            )
+        if _minute(start) < last:
+            raise InvalidInput(
+                "working_hours",
+                "intervals in order, apart, such as 09:00-12:00,13:00-17:00",
+                f"{shown_} overlaps or comes before the interval before it",
+            )
+        last = _minute(end)
+
+
 @frozen
 class WorkingHours:
     """The local hours a person takes meetings in: ``start``-``end`` on ``weekdays``.
 
     Weekdays are numbered as ``datetime.weekday()`` does: Monday 0 to Sunday 6.
+    ``week``, when given, holds each weekday's intervals, Monday first (a lunch
+    break, split shifts, shorter Fridays); ``start``, ``end`` and ``weekdays``
+    are then its first start, last end and days with hours (``of_week`` builds
+    them). ``holidays`` is an ISO 3166 region (``"DE"``, ``"DE-BY"``) whose
+    public holidays hold no working time.
     """
 
     start: time = time(9, 0)
     end: time = time(17, 0)
     weekdays: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}), converter=frozenset)
+    week: tuple[tuple[DayInterval, ...], ...] = ()
+    holidays: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.start > self.end:
             # A conversation must lie inside one local working day (M4): a night shift
             # is given as the part of it that takes meetings, on one side of midnight.
             raise InvalidInput(
-                "working_hours",
-                "hours inside one day, such as 22:00-23:59 for the meeting part of a night shift",
-                f"{self.start:%H:%M}-{self.end:%H:%M} crosses midnight",
+                "working_hours", _NIGHT, f"{self.start:%H:%M}-{self.end:%H:%M} crosses midnight"
             )
         if self.start == self.end:
             raise InvalidInput(
@@ -98,11 +136,65 @@ class WorkingHours:
             )
         if not self.weekdays or not self.weekdays <= set(range(7)):
             raise InvalidInput("working_hours.weekdays", "weekday numbers 0 (Monday) to 6 (Sunday)")
+        if self.week:
+            self._check_week()
+        if self.holidays is not None:
+            from careerconv_core.domain import public_holidays  # noqa: PLC0415 - only when asked
+
+            problem = (
+                public_holidays.region_problem(self.holidays)
+                if isinstance(self.holidays, str)
+                else "not text"
+            )
+            if problem:
+                raise InvalidInput("holidays", public_holidays.expected(), problem)
+
+    def _check_week(self) -> None:
+        if len(self.week) != 7:
+            raise InvalidInput(
+                "working_hours.week", "7 days of intervals, Monday first", f"{len(self.week)} days"
+            )
+        for day in self.week:
+            _check_day(day)
+        days = frozenset(d for d, day in enumerate(self.week) if day)
+        pieces = [piece for day in self.week for piece in day]
+        if (
+            days != self.weekdays
+            or self.start != min(s for s, _ in pieces)
+            or self.end != max(e for _, e in pieces)
+        ):
+            raise InvalidInput(
+                "working_hours.week",
+                "start, end and weekdays as WorkingHours.of_week gives them",
+                "they differ",
+            )
+
+    @classmethod
+    def of_week(cls, week: tuple[tuple[DayInterval, ...], ...], holidays: str | None = None) -> WorkingHours:
+        """Hours from each weekday's intervals, Monday first; an empty day is a day off."""
+        pieces = [piece for day in week for piece in day]
+        if not pieces:
+            raise InvalidInput("weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", "no days given")
+        for day in week:
+            _check_day(day)
+        weekdays = frozenset(d for d, day in enumerate(week) if day)
+        start, end = min(s for s, _ in pieces), max(e for _, e in pieces)
+        if len(week) == 7 and all(day in ((), ((start, end),)) for day in week):
+            week = ()  # one interval a day, the same every day: the plain form
+        return cls(start, end, weekdays, tuple(week), holidays)  # type: ignore[arg-type]
+
+    def on(self, weekday: int) -> tuple[tuple[int, int], ...]:
+        """The working intervals of ``weekday`` in minutes after local midnight (none on a day off)."""
+        if self.week:
+            return tuple((_minute(s), _minute(e)) for s, e in self.week[weekday])
+        if weekday in self.weekdays:
+            return ((_minute(self.start), _minute(self.end)),)
+        return ()
 
     @property
     def minutes_per_day(self) -> int:
-        """How many minutes the working day lasts."""
-        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        """How many minutes the working day lasts (the longest day, when days differ)."""
+        return max(sum(e - s for s, e in self.on(d)) for d in self.weekdays)
 
 
 @frozen

@@ -4,9 +4,13 @@ Pure: takes the file's text and its name (for messages), returns people.
 Columns (CSV header) or keys (TOML ``[[person]]`` tables):
 
 ``id``, ``name``, ``email``, ``time_zone`` (required); ``working_hours``
-(``"09:00-17:00"``, default), ``weekdays`` (``"Mon-Fri"``, default; also
-``"Mon,Wed,Fri"`` or ``"Sun-Thu"``), ``manager`` (the manager's id; empty for
-the top of the org).
+(``"09:00-17:00"``, default; several intervals a day as
+``"09:00-12:00,13:00-17:00"``; different hours per weekday as
+``"Mon-Thu 09:00-12:00,13:00-17:00; Fri 09:00-13:00"``, which names the days
+itself), ``weekdays`` (``"Mon-Fri"``, default; also ``"Mon,Wed,Fri"`` or
+``"Sun-Thu"``), ``holidays`` (an ISO 3166 country or subdivision, ``"DE"`` or
+``"DE-BY"``, whose public holidays are days off), ``manager`` (the manager's
+id; empty for the top of the org).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from careerconv_plugins.documents import read_toml
 from careerconv_plugins.hris_mapping import build_person, manager_id, org_problem, record_error, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
-OPTIONAL = ("working_hours", "weekdays", "manager")
+OPTIONAL = ("working_hours", "weekdays", "holidays", "manager")
 COLUMNS = REQUIRED + OPTIONAL
 _COLUMN_SET = frozenset(COLUMNS)
 _EXTRA = "(extra cells)"  # where a row's cells beyond the header go, as csv.DictReader's restkey
@@ -90,24 +94,65 @@ def _cell(row: Mapping[str, object], key: str, where: str) -> str:
     raise InvalidInput(f"{where}: {key}", "text", f"got a {type(value).__name__}")
 
 
+def parse_intervals(text: str) -> tuple[tuple[time, time], ...]:
+    """``"09:00-12:00,13:00-17:00"`` -> the day's intervals; raises ``ValueError`` with the fix."""
+    return tuple(parse_hours(part) for part in text.split(",") if part.strip())
+
+
+_DAY_WORD = re.compile(r"[A-Za-z]")
+_PER_DAY = "'Mon-Thu 09:00-12:00,13:00-17:00; Fri 09:00-13:00'"
+
+
+def parse_week(text: str) -> tuple[tuple[tuple[time, time], ...], ...]:
+    """``"Mon-Thu 09:00-17:00; Fri 09:00-13:00"`` -> each weekday's intervals, Monday first."""
+    week: list[tuple[tuple[time, time], ...]] = [()] * 7
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        days_text, _, hours_text = part.strip().partition(" ")
+        if not hours_text.strip():
+            raise ValueError(f"no hours after {days_text!r}; use {_PER_DAY}")
+        intervals = parse_intervals(hours_text)
+        for day in parse_weekdays(days_text):
+            if week[day]:
+                raise ValueError(f"{DAYS[day].title()} is given twice")
+            week[day] = intervals
+    return tuple(week)
+
+
 @lru_cache(maxsize=256)
-def _hours(hours_text: str, days_text: str) -> WorkingHours:
-    """The working hours ``"09:00-17:00"``, ``"Mon-Fri"`` name; errors name the field only.
+def _hours(hours_text: str, days_text: str, holidays_text: str) -> WorkingHours:
+    """The working hours ``"09:00-17:00"``, ``"Mon-Fri"``, ``"DE-BY"`` name; errors name the field only.
 
     An org repeats a few forms for everyone, and ``WorkingHours`` is frozen, so
     each form is parsed and checked once and its value shared. A refusal is not
     kept: it is raised again for each row that has it.
     """
+    per_day = bool(_DAY_WORD.search(hours_text))
+    if per_day and days_text:
+        raise InvalidInput(
+            "weekdays",
+            f"an empty weekdays cell when working_hours names the days ({_PER_DAY})",
+            "given twice",
+        )
     try:
-        start, end = parse_hours(hours_text)
+        if per_day:
+            week = parse_week(hours_text)
+        else:
+            intervals = parse_intervals(hours_text or "09:00-17:00")
+            if not intervals:
+                raise ValueError("no hours given")
     except ValueError as exc:
-        raise InvalidInput("working_hours", "'09:00-17:00'", str(exc)) from None
-    try:
-        weekdays = parse_weekdays(days_text)
-    except ValueError as exc:
-        raise InvalidInput("weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
-    # The core's converter=frozenset types as an unsolved generic under mypy.
-    return WorkingHours(start, end, weekdays)  # type: ignore[arg-type]
+        raise InvalidInput(
+            "working_hours", f"'09:00-17:00', '09:00-12:00,13:00-17:00' or {_PER_DAY}", str(exc)
+        ) from None
+    if not per_day:
+        try:
+            weekdays = parse_weekdays(days_text or "Mon-Fri")
+        except ValueError as exc:
+            raise InvalidInput("weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
+        week = tuple(intervals if d in weekdays else () for d in range(7))
+    return WorkingHours.of_week(week, holidays_text or None)
 
 
 def _row_person(row: Mapping[str, object], where: str) -> Person:
@@ -121,10 +166,10 @@ def _row_person(row: Mapping[str, object], where: str) -> Person:
     person_id, name, email, time_zone = (
         required(where, key, _cell(row, key, where), _EXPECTED[key]) for key in REQUIRED
     )
-    hours_text = _cell(row, "working_hours", where) or "09:00-17:00"
-    days_text = _cell(row, "weekdays", where) or "Mon-Fri"
+    hours_text = _cell(row, "working_hours", where)
+    days_text = _cell(row, "weekdays", where)
     try:
-        hours = _hours(hours_text, days_text)
+        hours = _hours(hours_text, days_text, _cell(row, "holidays", where))
     except InvalidInput as exc:
         raise record_error(where, exc) from None
     return build_person(

@@ -180,3 +180,69 @@ def test_plugin_is_found_by_entry_point_and_checks_settings() -> None:
         host.create(AdapterKind.HRIS_SOURCE, "orgfile", {})
     with pytest.raises(ConfigurationError, match=r"\.toml or \.csv"):
         host.create(AdapterKind.HRIS_SOURCE, "orgfile", {"path": "org.xlsx"})
+
+
+SPLIT_HEADER = "id,name,email,time_zone,working_hours,weekdays,holidays,manager\n"
+
+
+def test_split_and_per_weekday_hours_and_holidays_are_read() -> None:
+    content = (
+        SPLIT_HEADER
+        + 'a,Ann,ann@example.com,Europe/Berlin,"09:00-12:00,13:00-17:00",Mon-Thu,DE-BY,\n'
+        + 'b,Bo,bo@example.com,America/New_York,"Mon-Thu 08:00-12:00,13:00-16:00; Fri 08:00-12:00",,US-NY,a\n'
+    )
+    by_id = {p.id: p for p in parse_csv(content).people}
+    ann, bo = by_id["a"].working_hours, by_id["b"].working_hours
+    assert ann.on(0) == ann.on(3) == ((540, 720), (780, 1020))
+    assert ann.on(4) == () and ann.weekdays == frozenset(range(4))
+    assert ann.holidays == "DE-BY"
+    assert bo.on(2) == ((480, 720), (780, 960)) and bo.on(4) == ((480, 720),)
+    assert (bo.start, bo.end, bo.weekdays, bo.holidays) == (time(8), time(16), frozenset(range(5)), "US-NY")
+    toml = """
+[[person]]
+id = "a"
+name = "Ann"
+email = "ann@example.com"
+time_zone = "Europe/Berlin"
+working_hours = "09:00-12:00,13:00-17:00"
+weekdays = "Mon-Thu"
+holidays = "DE-BY"
+"""
+    assert parse_toml(toml).people[0] == by_id["a"]
+
+
+def test_the_plain_form_reads_as_before() -> None:
+    person = parse_csv(SPLIT_HEADER + "a,Ann,ann@example.com,UTC,09:00-15:00,Mon-Thu,,\n").people[0]
+    assert person.working_hours == WorkingHours(time(9), time(15), frozenset({0, 1, 2, 3}))
+
+
+@pytest.mark.parametrize(
+    ("cells", "field", "problem", "fix"),
+    [
+        ("09:00-17:00,Mon-Fri,XX", "org.csv row 3: holidays", "unknown holiday country 'XX'", "'DE-BY'"),
+        ("09:00-17:00,Mon-Fri,DE-XY", "org.csv row 3: holidays", "unknown subdivision 'XY' of DE", "'DE-BY'"),
+        (
+            '"09:00-12:00,11:00-17:00",,',
+            "org.csv row 3: working_hours",
+            "11:00-17:00 overlaps",
+            "13:00-17:00",
+        ),
+        ("Mon-Fri 09:00-17:00,Mon-Fri,", "org.csv row 3: weekdays", "given twice", "empty weekdays"),
+        (
+            "Mon-Fri 09:00-17:00; Fri 09:00-12:00,,",
+            "org.csv row 3: working_hours",
+            "Fri is given twice",
+            "Mon-Thu",
+        ),
+        ("Mon-Fri,,", "org.csv row 3: working_hours", "no hours after 'Mon-Fri'", "Mon-Thu"),
+    ],
+)
+def test_bad_hours_and_holidays_name_the_row_field_and_fix(
+    cells: str, field: str, problem: str, fix: str
+) -> None:
+    content = SPLIT_HEADER + "a,Ann,ann@example.com,UTC,,,,\n" + f"p7,Pat,pat@example.com,UTC,{cells},\n"
+    with pytest.raises(InvalidInput) as caught:
+        parse_csv(content)
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+    assert fix in caught.value.expected

@@ -218,8 +218,9 @@ def search(
     settle: int = 1000,
     limits: Mapping[int, int] | None = None,
     ceiling: int | None = None,
-) -> None:
-    """Improve ``solution`` (booked in ``ledger``) in place by up to ``steps`` neighbourhood moves.
+    hair: int = 100,
+) -> int:
+    """Improve ``solution`` (booked in ``ledger``) in place by up to ``steps`` moves: the nodes spent.
 
     ``nodes`` bounds the whole run and ``step_nodes`` each step. A step takes
     out ``sizes[0]`` reports at first; after ``patience`` times the team size
@@ -227,29 +228,33 @@ def search(
     and back to the smallest after a gain: small steps are cheap, larger ones
     escape where small ones are stuck. The search stops after ``calm`` times
     the team size of steps in a row without a gain, or once every reachable
-    report is placed at its shortest span. ``limits`` is the weeks' cap room
-    (``room.week_limits``) and ``ceiling`` at most how many reports it leaves
-    space for; both only prune.
+    report is placed within ``1 / hair`` of the sum of its shortest spans
+    alone: that sum is a lower bound of any schedule's, so the search can
+    gain at most that hair (``hair=0`` asks for the bound itself). ``limits``
+    is the weeks' cap room (``room.week_limits``) and ``ceiling`` at most how
+    many reports it leaves space for; both only prune.
     """
     rng = random.Random(seed)  # noqa: S311 - a seeded search, not a secret
     lower = [o.by_span[0][0] if o.by_span else 0 for o in opts]
     reachable = [r for r, o in enumerate(opts) if o.by_end]
     ceiling = len(reachable) if ceiling is None else min(ceiling, len(reachable))
     floor = sum(lower[r] for r in reachable)
+    # Within a hair of the bound nothing worth a node is left to gain.
+    done = floor + (floor // hair if hair > 0 else 0)
     budget = Budget(nodes)
     size, stall, quiet = sizes[0], 0, 0
     top = min(sizes[1], len(reachable))
     for _ in range(steps):
         now = score(solution, shape)
-        if -now[0] >= ceiling and now[1] <= floor:
-            return
+        if -now[0] >= ceiling and now[1] <= done:
+            break
         chosen = _neighbourhood(solution, size, rng, reachable)
         if len(chosen) < 2:
-            return
+            break
         rng.shuffle(chosen)
         beat, after = _step(opts, solution, chosen, shape, ledger, lower, budget, step_nodes, limits)
         if budget.nodes <= 0:
-            return
+            break
         gain = score(after, shape)
         if gain < beat:
             size, stall = sizes[0], 0
@@ -259,10 +264,11 @@ def search(
         else:
             quiet += 1
             if quiet >= calm * len(reachable):
-                return  # settled: this many steps in a row gained (next to) nothing
+                break  # settled: this many steps in a row gained (next to) nothing
         if gain >= beat:
             stall += 1
             if stall >= patience * len(reachable):
                 if size >= top:
-                    return  # a whole round of the largest steps gained nothing
+                    break  # a whole round of the largest steps gained nothing
                 size, stall = size + 1, 0
+    return nodes - max(budget.nodes, 0)

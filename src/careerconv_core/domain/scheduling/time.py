@@ -20,6 +20,7 @@ from attrs import field, frozen
 
 from careerconv_core.domain.clock import Interval, add_months
 from careerconv_core.domain.people import Person, WorkingHours, zone
+from careerconv_core.domain.public_holidays import days_off, is_off
 
 Span = tuple[int, int]
 
@@ -75,18 +76,16 @@ def local_ordinal(zone_name: str, minute: int) -> int:
     return to_datetime(minute).astimezone(zone(zone_name)).date().toordinal()
 
 
-def _minute_of_day(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
 @lru_cache(maxsize=65536)
 def zone_working_spans(zone_name: str, hours: WorkingHours, first: int, last: int) -> tuple[Span, ...]:
     """UTC spans of ``hours`` in ``zone_name`` on local dates ``first``..``last`` (ordinals)."""
     # Cached by zone and hours, not by person: a whole org shares a few of each.
-    begin, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
+    off = days_off(hours.holidays, first, last) if hours.holidays else frozenset()
     spans: list[Span] = []
     for ordinal in range(first, last + 1):
-        if weekday_of(ordinal) in hours.weekdays:
+        if ordinal in off:
+            continue  # a public holiday holds no working time
+        for begin, end in hours.on(weekday_of(ordinal)):
             start = local_minute(zone_name, ordinal, begin)
             stop = local_minute(zone_name, ordinal, end)
             if stop > start:
@@ -203,6 +202,7 @@ class PairCalendar:
     report_days: list[int]
     weeks: list[int]
     next_day: list[int]
+    report_holidays: str | None = None  # the report's region: its holidays are no homework days
     # report day -> homework threshold, for the one gap a run uses: the search asks
     # for the same few days hundreds of times per report.
     _thresholds: dict[tuple[int, int], int] = field(factory=dict, eq=False, repr=False)
@@ -236,6 +236,7 @@ class PairCalendar:
             rdays,
             weeks,
             nexts,
+            report.working_hours.holidays,
         )
 
     def homework_threshold(self, report_day: int, gap_days: int) -> int:
@@ -249,7 +250,9 @@ class PairCalendar:
         key = (report_day, gap_days)
         found = self._thresholds.get(key)
         if found is None:
-            found = _homework_threshold(self.report_zone, self.report_weekdays, report_day, gap_days)
+            found = _homework_threshold(
+                self.report_zone, self.report_weekdays, report_day, gap_days, self.report_holidays
+            )
             self._thresholds[key] = found
         return found
 
@@ -259,28 +262,33 @@ class PairCalendar:
 
 
 @lru_cache(maxsize=65536)
-def _homework_threshold(zone_name: str, weekdays: frozenset[int], day: int, gap_days: int) -> int:
-    return local_midnight(zone_name, earliest_review_day(weekdays, day, gap_days))
+def _homework_threshold(
+    zone_name: str, weekdays: frozenset[int], day: int, gap_days: int, holidays: str | None
+) -> int:
+    return local_midnight(zone_name, earliest_review_day(weekdays, day, gap_days, holidays))
 
 
 @lru_cache(maxsize=65536)
-def earliest_review_day(weekdays: frozenset[int], pinnacle_day: int, gap_days: int) -> int:
+def earliest_review_day(
+    weekdays: frozenset[int], pinnacle_day: int, gap_days: int, holidays: str | None = None
+) -> int:
     """The first local date (ordinal) conversation 3 may be on after the pinnacle's date (M9).
 
-    The homework needs ``gap_days`` of the report's ``weekdays`` strictly
-    between the two dates; with no gap the review may follow on the same day.
+    The homework needs ``gap_days`` of the report's working days (``weekdays``
+    that are no public holiday of the region ``holidays``) strictly between the
+    two dates; with no gap the review may follow on the same day.
     """
     day, counted = pinnacle_day, 0
     while counted < gap_days:
         day += 1
-        if weekday_of(day) in weekdays:
+        if weekday_of(day) in weekdays and not is_off(holidays, day):
             counted += 1
     return day + 1 if gap_days else day
 
 
-def working_days_between(weekdays: frozenset[int], first: int, last: int) -> int:
-    """How many of ``weekdays`` lie strictly between the dates ``first`` and ``last`` (ordinals)."""
-    return sum(1 for d in range(first + 1, last) if weekday_of(d) in weekdays)
+def working_days_between(weekdays: frozenset[int], first: int, last: int, holidays: str | None = None) -> int:
+    """How many working days (``weekdays``, no holiday of ``holidays``) lie strictly between two dates."""
+    return sum(1 for d in range(first + 1, last) if weekday_of(d) in weekdays and not is_off(holidays, d))
 
 
 def week_of(zone_name: str, minute: int) -> int:

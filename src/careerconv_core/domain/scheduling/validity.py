@@ -259,12 +259,12 @@ def _gap_problem(done: int, third: int, report: Person, gap: int) -> Problem | N
     """``gap`` of the report's working days between the pinnacle and the GROW review (M9)."""
     d2 = local_ordinal(report.time_zone, done)
     d3 = local_ordinal(report.time_zone, third)
-    weekdays = report.working_hours.weekdays
-    if not gap or d3 >= earliest_review_day(weekdays, d2, gap):
+    weekdays, holidays = report.working_hours.weekdays, report.working_hours.holidays
+    if not gap or d3 >= earliest_review_day(weekdays, d2, gap, holidays):
         return None
     return Problem(
         "M4",
-        f"only {max(working_days_between(weekdays, d2, d3), 0)} working days for the GROW "
+        f"only {max(working_days_between(weekdays, d2, d3, holidays), 0)} working days for the GROW "
         f"homework between the pinnacle and the GROW review (at least {gap} needed)",
         f"pick a GROW review slot later, {_LATER}",
     )
