@@ -163,7 +163,7 @@ def test_the_core_and_the_builtin_adapters_need_no_extra() -> None:
 
 # The web surface's pages need the web extra; the rest of careerconv.web (links, settings,
 # forms) is read by the composition root and the command line without it.
-WEB_PAGES = frozenset({"careerconv.web.asgi", "careerconv.web.pages"})
+WEB_PAGES = frozenset({"careerconv.web.asgi", "careerconv.web.pages", "careerconv.web.team"})
 
 
 def test_the_web_extra_installs_what_the_pages_import() -> None:
