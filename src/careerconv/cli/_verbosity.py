@@ -21,11 +21,22 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
     """Ours, so configuring again (a test, a host calling main twice) replaces it."""
 
 
-def configure(stream: TextIO, verbosity: int) -> None:
-    """Log to ``stream`` at the level ``verbosity`` asks for (-1 quiet, 0, 1 -v, 2 or more -vv)."""
+class _JsonLines(logging.Formatter):
+    """Each record as one ``log`` document (``--json``): standard error stays one JSON object a line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from careerconv.cli._output import log_document
+
+        return log_document(record.levelname.lower(), record.name, record.getMessage())
+
+
+def configure(stream: TextIO, verbosity: int, *, as_json: bool = False) -> None:
+    """Log to ``stream`` at the level ``verbosity`` asks for (-1 quiet, 0, 1 -v, 2 or more -vv);
+    ``as_json``: each record as a ``log`` document."""
     level = _LEVELS.get(verbosity, logging.DEBUG)
     handler = _Handler(stream)
-    handler.setFormatter(logging.Formatter("careerconv: %(levelname)s: %(name)s: %(message)s"))
+    text = logging.Formatter("careerconv: %(levelname)s: %(name)s: %(message)s")
+    handler.setFormatter(_JsonLines() if as_json else text)
     for name in LOGGERS:
         logger = logging.getLogger(name)
         for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
