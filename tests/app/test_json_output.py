@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -352,6 +354,19 @@ def test_standard_error_is_one_json_document_a_line(cli: JsonCli) -> None:
     [warning] = cli.stderr
     assert warning["level"] == "warning" and warning["source"] == "careerconv"
     assert warning["message"].startswith("recorded: 1 step(s) taken in a report's name")
+    holder = sqlite3.connect(cli.home / "careerconv.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process's write transaction, held for a while
+    released = threading.Timer(6.0, holder.execute, args=("COMMIT",))
+    released.start()
+    try:
+        ran = cli("dispatch", "--loop", "--runs", "1", "--interval", "0.2")
+    finally:
+        released.join()
+        holder.close()
+    assert ran["document"] == "dispatch"
+    waits = [s for s in cli.stderr if "trying again in 0.2 s" in s["message"]]
+    assert waits and all(w["level"] == "warning" and w["source"] == "careerconv" for w in waits)
+    cli.text("propose", "priya")  # something to deliver again
     cli("dispatch", "-v")
     assert cli.stderr and all(s["document"] == "log" and s["level"] == "info" for s in cli.stderr)
     assert {s["source"] for s in cli.stderr} == {"careerconv_core.dispatch"}
