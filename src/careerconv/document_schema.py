@@ -1,8 +1,8 @@
 """JSON Schemas (draft 2020-12) of the documents ``--json`` prints, generated from their classes.
 
 Each document's schema is built from the attrs fields of its class in
-``careerconv.cli._documents`` and ``_run_documents``: their types and their
-descriptions. Every field is always present (null where the type allows it)
+``careerconv.cli._documents``, ``_run_documents``, ``_upkeep_documents`` and
+``_rights_documents``: their types and their descriptions. Every field is always present (null where the type allows it)
 and no other is: a host tool may rely on both. The schemas are committed in
 ``docs/schemas/cli/``; a test regenerates them and fails when the committed
 ones differ. Regenerate them with ``python -m careerconv.document_schema``.
@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from careerconv.cli import _documents, _run_documents, _upkeep_documents
+from careerconv.cli import _documents, _rights_documents, _run_documents, _upkeep_documents
 from careerconv.cli._output import JSON_COMMANDS, JSON_VERSION, Document
 from careerconv.record_schema import DRAFT, SCHEMA_FOLDER
 
@@ -33,7 +33,7 @@ FOLDER = SCHEMA_FOLDER / "cli"
 
 DOCUMENTS: dict[str, type[Document]] = {
     cls.NAME: cls
-    for module in (_documents, _run_documents, _upkeep_documents)
+    for module in (_documents, _run_documents, _upkeep_documents, _rights_documents)
     for _, cls in inspect.getmembers(module, inspect.isclass)
     if issubclass(cls, Document) and cls is not Document
 }

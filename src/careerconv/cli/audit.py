@@ -38,7 +38,7 @@ def record_export(app: Any, plan: Any, viewer: str, where: str) -> None:
 
 def cmd_audit(args: argparse.Namespace, inv: Invocation) -> None:
     """Print the report's disclosures, oldest first; with --verify, check the whole chain first."""
-    from careerconv.cli._upkeep_documents import Audit
+    from careerconv.cli._rights_documents import Audit
     from careerconv_core.errors import AuditTrailBroken
 
     app = inv.app()
@@ -59,7 +59,7 @@ def cmd_audit(args: argparse.Namespace, inv: Invocation) -> None:
 
 def _disclosed(entry: Any) -> Any:
     """One record of the trail as the ``audit`` document shows it."""
-    from careerconv.cli._upkeep_documents import Disclosed
+    from careerconv.cli._rights_documents import Disclosed
 
     d = entry.detail or {}
 

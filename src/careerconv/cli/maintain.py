@@ -17,7 +17,7 @@ _BATCH = 200  # plans erased per commit: progress shows, and one commit stays sh
 def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
     """Erase expired plans (or, dry, list them) and vacuum."""
     from careerconv import config
-    from careerconv.cli._upkeep_documents import ExpiredPlan, Maintenance
+    from careerconv.cli._rights_documents import ExpiredPlan, Maintenance
     from careerconv_core.disclosures import DisclosureKind
     from careerconv_core.domain.retention import PlanEnding
     from careerconv_core.domain.status import PlanStatus

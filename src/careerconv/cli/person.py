@@ -65,7 +65,7 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_erase(args: argparse.Namespace, inv: Invocation) -> None:
     """Erase a person after a confirmation (or --yes); print what cannot be reached."""
-    from careerconv.cli._upkeep_documents import Erasure
+    from careerconv.cli._rights_documents import Erasure
 
     app = inv.app()
     try:
