@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import io
 import os
+import pty
+import re
+import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +272,39 @@ def test_zsh_completes_report_actions_and_reads_home_equals_path(planned: Path, 
     assert zsh(f"--home={planned}", "action", "done", "jonas:men") == ["jonas:mentor"]
     assert zsh(f"--home={planned}", "accept", "jo") == ["jonas"]
     assert zsh("accept", "jo") == []
+
+
+def at_a_terminal(home: Path, line: str) -> str:
+    """The line as bash at a terminal leaves it after one Tab: readline inserts the answers.
+
+    The keys after the Tab make the line a comment, run it, and print it back from the history.
+    """
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive bash, this venv's careerconv first on its PATH
+        os.environ.update(env(home), PS1="$ ", HISTFILE=os.devnull)
+        os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])  # noqa: S606 - no shell to start it
+    keys = f'eval "$(careerconv completion bash)"\r{line}\t\x01#\rfc -ln -1; echo __END__\r'
+    os.write(fd, keys.encode())
+    seen, end = b"", time.monotonic() + 120
+    while b"\n__END__" not in seen and time.monotonic() < end:
+        if select.select([fd], [], [], 1)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    os.write(fd, b"exit\r")
+    os.waitpid(pid, 0)
+    text = seen.decode(errors="replace").replace("\r", "")
+    found = re.search(r"#(careerconv[^\n]*)\n__END__", text)  # fc's line, after the terminal's codes
+    assert found is not None, text
+    return found.group(1)
+
+
+def test_bash_at_a_terminal_inserts_ids_unescaped_and_folders_with_their_slash(planned: Path) -> None:
+    # readline, told the answers are file names, would write 'jonas\\:' and break the next Tab
+    assert at_a_terminal(planned, "careerconv action done jon") == "careerconv action done jonas:"
+    assert at_a_terminal(planned, "careerconv action done jonas:me") == "careerconv action done jonas:mentor "
+    folder = str(EXAMPLES.parent)
+    assert at_a_terminal(planned, f"careerconv org import {folder}/exa") == (
+        f"careerconv org import {folder}/examples/"
+    )

@@ -15,7 +15,9 @@ read, they complete with nothing, and never with an error.
 bash splits a word at each character of ``COMP_WORDBREAKS`` (``:`` and ``=`` among them),
 so ``jonas:men`` reaches its function as three words: the bash script joins them again
 before asking, and takes off each answer what readline keeps before the last ``:`` or ``=``
-(what bash-completion's ``__ltrim_colon_completions`` does, without needing it installed).
+(what bash-completion's ``__ltrim_colon_completions`` does, without needing it installed);
+``-o filenames`` is set only when file names are offered, since readline would escape the
+``:`` of an id it thinks a file name.
 An option's value given in the same word (``--as=jo``) completes as ``--as=jonas``.
 """
 
@@ -55,6 +57,7 @@ _careerconv() {
     if [[ "$out" == __files__* ]]; then
         value=$cur
         [[ $cur == --*=* ]] && value=${cur#*=}
+        compopt -o filenames 2>/dev/null  # here only: elsewhere it would escape the ':' of an id
         COMPREPLY=($(compgen -f -- "$value"))
         return
     fi
@@ -67,7 +70,7 @@ _careerconv() {
         fi
     done
 }
-complete -o filenames -F _careerconv careerconv
+complete -F _careerconv careerconv
 """,
     "zsh": """#compdef careerconv
 # careerconv completion for zsh: eval "$(careerconv completion zsh)" in ~/.zshrc (after compinit)
