@@ -239,6 +239,7 @@ def upkeep(cli: JsonCli, tmp_path: Path) -> None:
     made = fresh("init")
     assert made["key_file"] == str(tmp_path / "fresh" / "careerconv.key")
     cli.validated |= fresh.validated
+    cli.now("2027-01-20T08:00:00+00:00")  # the fresh home set the clock back to its own start
     catalog = EXAMPLES / "catalog"
     imported = cli(
         "catalog import",
@@ -269,7 +270,10 @@ def upkeep(cli: JsonCli, tmp_path: Path) -> None:
     rebuilt = cli("rebuild")["adapters"]
     assert any(a["adapter"] == "ics" and a["rebuilt"] and a["views"] > 0 for a in rebuilt)
     assert all(not a["failures"] for a in rebuilt)
-    cli("sync-tickets")
+    cli.text("dispatch")  # every ticket delivered: each can be read back
+    [tracker] = cli("sync-tickets")["trackers"]  # the embedded file tracker
+    assert tracker["tracker"] == "files" and tracker["waiting"] == 0 and tracker["deleted"] == []
+    assert tracker["read"] == 3  # jonas's three GROW actions
     assert cli("sync-answers")["reading"] is False  # the embedded .ics calendar reads no answers
     story = cli("team-story", "maya", "--at", "2027-02-10T10:00")
     assert story["manager_id"] == "maya" and story["uid"]
