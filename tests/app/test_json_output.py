@@ -377,3 +377,38 @@ def test_standard_error_is_one_json_document_a_line(cli: JsonCli) -> None:
     cli.text("propose", "aylin")
     cli("accept", "aylin", "jonas", "--as", "aylin", code=1)
     assert [s["document"] for s in cli.stderr] == ["error"]
+
+
+def test_a_library_warning_and_a_python_warning_are_log_documents_too() -> None:
+    """What no careerconv logger says reaches standard error through logging's last resort or
+    the warnings module; with --json each is a log document, and without it text as before."""
+    import logging
+    import warnings
+
+    from careerconv.cli import _verbosity
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    kept = root.handlers[:]  # pytest's own capture: a command run alone has no handler there
+    root.handlers.clear()
+    _verbosity.configure(stream, 0, as_json=True)
+    try:
+        logging.getLogger("some_library.client").warning("connection pool is full")
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("an old call", DeprecationWarning, stacklevel=1)
+    finally:
+        _verbosity.configure(io.StringIO(), 0)
+        root.handlers[:] = kept
+    said = [json.loads(line) for line in stream.getvalue().splitlines()]
+    for doc in said:
+        validator("log").validate(doc)
+    assert said[0] == {
+        "document": "log",
+        "version": 1,
+        "level": "warning",
+        "source": "some_library.client",
+        "message": "connection pool is full",
+    }
+    assert said[1]["source"] == "py.warnings" and "an old call" in said[1]["message"]
+    assert logging.lastResort is not None and not isinstance(logging.lastResort, _verbosity._Handler)
