@@ -391,6 +391,8 @@ def test_a_library_warning_and_a_python_warning_are_log_documents_too() -> None:
     root = logging.getLogger()
     kept = root.handlers[:]  # pytest's own capture: a command run alone has no handler there
     root.handlers.clear()
+    _verbosity.configure(io.StringIO(), 0)  # as a process starts: no warnings captured yet
+    logging.captureWarnings(False)  # (pytest swaps showwarning for each test under logging's feet)
     _verbosity.configure(stream, 0, as_json=True)
     try:
         logging.getLogger("some_library.client").warning("connection pool is full")
