@@ -2,8 +2,9 @@
 
 Each document's schema is built from the attrs fields of its class in
 ``careerconv.cli._documents``, ``_run_documents``, ``_upkeep_documents`` and
-``_rights_documents``: their types and their descriptions. Every field is always present (null where the type allows it)
-and no other is: a host tool may rely on both. The schemas are committed in
+``_rights_documents``: their types and their descriptions. Every field is
+always present (null where the type allows it) and no other is: a host tool
+may rely on both. The schemas are committed in
 ``docs/schemas/cli/``; a test regenerates them and fails when the committed
 ones differ. Regenerate them with ``python -m careerconv.document_schema``.
 """
