@@ -1,9 +1,10 @@
 """JSON Schemas (draft 2020-12) of the documents ``--json`` prints, generated from their classes.
 
 Each document's schema is built from the attrs fields of its class in
-``careerconv.cli._documents`` and ``_run_documents``: their types and their
-descriptions. Every field is always present (null where the type allows it)
-and no other is: a host tool may rely on both. The schemas are committed in
+``careerconv.cli._documents``, ``_run_documents``, ``_upkeep_documents`` and
+``_rights_documents``: their types and their descriptions. Every field is
+always present (null where the type allows it) and no other is: a host tool
+may rely on both. The schemas are committed in
 ``docs/schemas/cli/``; a test regenerates them and fails when the committed
 ones differ. Regenerate them with ``python -m careerconv.document_schema``.
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from careerconv.cli import _documents, _run_documents
+from careerconv.cli import _documents, _rights_documents, _run_documents, _upkeep_documents
 from careerconv.cli._output import JSON_COMMANDS, JSON_VERSION, Document
 from careerconv.record_schema import DRAFT, SCHEMA_FOLDER
 
@@ -33,7 +34,7 @@ FOLDER = SCHEMA_FOLDER / "cli"
 
 DOCUMENTS: dict[str, type[Document]] = {
     cls.NAME: cls
-    for module in (_documents, _run_documents)
+    for module in (_documents, _run_documents, _upkeep_documents, _rights_documents)
     for _, cls in inspect.getmembers(module, inspect.isclass)
     if issubclass(cls, Document) and cls is not Document
 }
@@ -56,11 +57,7 @@ def document_schema(name: str) -> dict[str, Any]:
     defs: dict[str, Any] = {}
     body = _class_schema(cls, defs)
     commands = sorted(c for c, doc in JSON_COMMANDS.items() if doc == name)
-    printed_by = (
-        f"Printed by 'careerconv {' / '.join(commands)} --json'."
-        if commands
-        else "Printed on standard error by any command given --json that fails."
-    )
+    printed_by = f"Printed by 'careerconv {' / '.join(commands)} --json'." if commands else _STDERR[name]
     return {
         "$schema": DRAFT,
         "title": f"careerconv {name} document",
@@ -75,6 +72,13 @@ def document_schema(name: str) -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": dict(sorted(defs.items())),
     }
+
+
+_STDERR = {
+    "error": "Printed on standard error, its last line, by any command given --json that fails.",
+    "log": "Printed on standard error, one a line, by any command given --json, for each line it "
+    "says there besides its answer.",
+}
 
 
 def schema_file_name(name: str) -> str:

@@ -1,7 +1,8 @@
 """``careerconv completion``: the scripts, run in the real shells, complete what the parser takes.
 
 bash is driven as its completion machinery drives a function (COMP_WORDS, COMP_CWORD, then
-COMPREPLY); fish by its own ``complete -C``; zsh, which completes only inside its line
+COMPREPLY), with the words split where bash splits them (at each ``:`` and ``=`` of its
+COMP_WORDBREAKS); fish by its own ``complete -C``; zsh, which completes only inside its line
 editor, runs the script with ``compadd`` and ``_files`` standing in, to see what it offers.
 """
 
@@ -9,9 +10,13 @@ from __future__ import annotations
 
 import io
 import os
+import pty
+import re
+import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +37,42 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home where jonas has a GROW plan, its actions named REPORT:ACTION."""
+    folder = tmp_path_factory.mktemp("completion") / "planned"
+    records = EXAMPLES / "records"
+    steps = [
+        ["init"],
+        ["org", "import", str(EXAMPLES / "org.toml")],
+        ["propose", "jonas"],
+        ["accept", "jonas", "--as", "jonas"],
+        ["opt-in", "jonas", "--as", "jonas"],
+        ["ready", "jonas"],
+        ["schedule", "jonas", "--start", "2027-01-05"],
+        ["record", "jonas", "life_story", "--file", str(records / "jonas-life-story.toml")],
+        ["record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-manager.toml")],
+        [
+            "record",
+            "jonas",
+            "pinnacle",
+            "--file",
+            str(records / "jonas-pinnacle-report.toml"),
+            "--as",
+            "jonas",
+        ],
+        ["record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas"],
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAREERCONV_NOW", "2027-01-04T08:00:00+00:00")
+        for n, step in enumerate(steps):
+            if n == 7:
+                patch.setenv("CAREERCONV_NOW", "2027-01-20T08:00:00+00:00")
+            code = main(["--home", str(folder), *step], stdout=io.StringIO(), stderr=io.StringIO())
+            assert code == 0, step
+    return folder
+
+
 def script(shell: str) -> str:
     out = io.StringIO()
     assert main(["completion", shell], stdout=out) == 0
@@ -43,7 +84,8 @@ def env(home: Path) -> dict[str, str]:
 
 
 def bash(home: Path, *words: str) -> list[str]:
-    """What bash offers for the last of ``words`` (typed after ``careerconv``)."""
+    """What bash offers for the last of ``words`` (typed after ``careerconv``), as COMP_WORDS
+    holds them: a word bash splits at ':' or '=' is given here as its pieces."""
     quoted = " ".join(f"'{w}'" for w in ("careerconv", *words))
     program = (
         f'eval "$(careerconv completion bash)"\n'
@@ -153,3 +195,116 @@ def test_the_hidden_word_is_in_no_help() -> None:
     with pytest.raises(SystemExit):
         main(["--help"], stdout=out)
     assert "__complete" not in out.getvalue() and "completion" in out.getvalue()
+
+
+def test_bash_completes_report_action_ids_split_at_the_colon(planned: Path) -> None:
+    ids = bash(planned, "action", "done", "jon")  # no ':' yet: whole ids replace the word
+    assert "jonas:mentor" in ids and all(i.startswith("jonas:") for i in ids)
+    # 'jonas:' is three words to bash ('jonas', ':', ''); readline replaces what follows the ':'
+    after = bash(planned, "action", "done", "jonas", ":", "")
+    assert "mentor" in after and all(":" not in a for a in after)
+    assert after == [i.removeprefix("jonas:") for i in ids]
+    assert bash(planned, "action", "done", "jonas", ":", "men") == ["mentor"]
+    assert bash(planned, "action", "done", "priya", ":", "") == []  # no GROW plan
+
+
+def test_bash_reads_the_home_given_as_home_equals_path(planned: Path, tmp_path: Path) -> None:
+    nowhere = tmp_path / "none"  # $CAREERCONV_HOME names an empty folder: only --home=PATH has people
+    assert bash(nowhere, "accept", "j") == []
+    assert bash(nowhere, "--home", "=", str(planned), "accept", "j") == ["jonas"]
+    assert "mentor" in bash(nowhere, "--home", "=", str(planned), "action", "done", "jonas", ":", "")
+    # an option's value in the same word: '--as=jo' completes, readline keeping '--as='
+    assert bash(planned, "accept", "jonas", "--as", "=", "jo") == ["jonas"]
+    (tmp_path / "home-a").mkdir()
+    assert bash(planned, "--home", "=", str(tmp_path / "home-")) == [str(tmp_path / "home-a")]
+
+
+def test_candidates_read_home_equals_path_and_values_in_the_word(planned: Path) -> None:
+    parser = build_parser()
+    assert candidates([f"--home={planned}", "action", "done"], "jonas:m", parser) == ["jonas:mentor"]
+    assert candidates([f"--home={planned}", "accept", "jonas"], "--as=pr", parser) == ["--as=priya"]
+    assert candidates(["export"], "--format=h", parser) == ["--format=html"]
+    assert candidates(["--home=x"], "--home=", parser) == [FILES]
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_completes_report_actions_and_reads_home_equals_path(planned: Path, tmp_path: Path) -> None:
+    path = tmp_path / "careerconv.fish"
+    path.write_text(script("fish"), encoding="utf-8")
+
+    def fish(line: str) -> list[str]:
+        done = subprocess.run(
+            ["fish", "--no-config", "-c", f"source {path}; complete -C '{line}'"],
+            env=env(tmp_path / "none"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return [w.split("\t")[0] for w in done.stdout.splitlines()]
+
+    assert fish(f"careerconv --home={planned} action done jonas:men") == ["jonas:mentor"]
+    assert fish(f"careerconv --home={planned} accept jo") == ["jonas"]
+    assert fish("careerconv accept jo") == []
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_completes_report_actions_and_reads_home_equals_path(planned: Path, tmp_path: Path) -> None:
+    path = tmp_path / "_careerconv"
+    path.write_text(script("zsh"), encoding="utf-8")
+
+    def zsh(*words: str) -> list[str]:
+        quoted = " ".join(f"'{w}'" for w in ("careerconv", *words))
+        program = (
+            'compdef() { :; }; compadd() { shift; print -l -- "$@"; }; _files() { print __zsh_files__; }\n'
+            f"source {path}\nwords=({quoted}); CURRENT={len(words) + 1}\n_careerconv"
+        )
+        done = subprocess.run(
+            ["zsh", "-f", "-c", program],
+            env=env(tmp_path / "none"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,  # the script returns 1 when it offers nothing, as a zsh completer does
+        )
+        return done.stdout.split()
+
+    assert zsh(f"--home={planned}", "action", "done", "jonas:men") == ["jonas:mentor"]
+    assert zsh(f"--home={planned}", "accept", "jo") == ["jonas"]
+    assert zsh("accept", "jo") == []
+
+
+def at_a_terminal(home: Path, line: str) -> str:
+    """The line as bash at a terminal leaves it after one Tab: readline inserts the answers.
+
+    The keys after the Tab make the line a comment, run it, and print it back from the history.
+    """
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive bash, this venv's careerconv first on its PATH
+        os.environ.update(env(home), PS1="$ ", HISTFILE=os.devnull)
+        os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])  # noqa: S606 - no shell to start it
+    keys = f'eval "$(careerconv completion bash)"\r{line}\t\x01#\rfc -ln -1; echo __END__\r'
+    os.write(fd, keys.encode())
+    seen, end = b"", time.monotonic() + 120
+    while b"\n__END__" not in seen and time.monotonic() < end:
+        if select.select([fd], [], [], 1)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    os.write(fd, b"exit\r")
+    os.waitpid(pid, 0)
+    text = seen.decode(errors="replace").replace("\r", "")
+    found = re.search(r"#(careerconv[^\n]*)\n__END__", text)  # fc's line, after the terminal's codes
+    assert found is not None, text
+    return found.group(1)
+
+
+def test_bash_at_a_terminal_inserts_ids_unescaped_and_folders_with_their_slash(planned: Path) -> None:
+    # readline, told the answers are file names, would write 'jonas\\:' and break the next Tab
+    assert at_a_terminal(planned, "careerconv action done jon") == "careerconv action done jonas:"
+    assert at_a_terminal(planned, "careerconv action done jonas:me") == "careerconv action done jonas:mentor "
+    folder = str(EXAMPLES.parent)
+    assert at_a_terminal(planned, f"careerconv org import {folder}/exa") == (
+        f"careerconv org import {folder}/examples/"
+    )

@@ -145,7 +145,7 @@ def main(
     inv = Invocation(Path(args.home), clock=clock, stdin=stdin, stdout=stdout, stderr=stderr)
     inv.quiet = bool(args.quiet)
     inv.json = bool(getattr(args, "json", False))
-    verbosity.configure(inv.stderr, -1 if args.quiet else args.verbose)
+    verbosity.configure(inv.stderr, -1 if args.quiet else args.verbose, as_json=inv.json)
     if args.version:
         from careerconv import __version__
 
@@ -181,7 +181,8 @@ def _run(args: argparse.Namespace, inv: Invocation) -> int:
 def _command(args: argparse.Namespace) -> str:
     """The command's words, such as ``org import``."""
     words = [args.command]
-    for dest in ("org_command", "handoff_command", "catalog_command", "config_command", "store_command"):
+    dests = ("org_command", "handoff_command", "catalog_command", "config_command", "store_command")
+    for dest in (*dests, "person_command"):
         if getattr(args, dest, None):
             words.append(getattr(args, dest))
     return " ".join(words)

@@ -125,7 +125,13 @@ class Invocation:
         self.stdout.write(text + "\n")
 
     def err(self, text: str) -> None:
-        """One line on standard error, its control characters escaped."""
+        """One line on standard error, its control characters escaped (with ``--json``, as a
+        ``log`` document, so that standard error is one JSON object a line)."""
+        if self.json:
+            from careerconv.cli._output import log_document
+
+            self.stderr.write(log_document("warning", "careerconv", one_line(text)) + "\n")
+            return
         self.stderr.write(one_line(text) + "\n")
 
     def show(self, document: Document, *, now: bool = False) -> None:
@@ -152,7 +158,12 @@ class Invocation:
             self.err(line)
 
     def ask(self, prompt: str) -> str:
-        """One answer typed at the terminal, without its line end; EOFError at end of input."""
+        """One answer typed at the terminal, without its line end; EOFError at end of input.
+
+        :raises UsageError: with ``--json``: the question would go where the document goes.
+        """
+        if self.json:
+            raise UsageError("with --json nothing is asked: give the answer as an option (see --help)")
         if self.stdin is sys.stdin and self.stdout is sys.stdout:
             return input(prompt)  # the terminal's own line reading
         self.stdout.write(prompt)

@@ -6,10 +6,19 @@ words typed after ``careerconv``, the last the one being completed), which
 walks the same argparse parser the command line runs, so completion cannot
 drift from the commands. It prints one candidate a line; ``__files__`` asks
 the shell for file names. Report, manager and person arguments complete with
-the people stored in the ``--home`` given (or ``$CAREERCONV_HOME``), ``catalog show``
+the people stored in the ``--home`` given (``--home PATH`` or ``--home=PATH``, else
+``$CAREERCONV_HOME``), ``action`` with the GROW actions as ``REPORT:ACTION``, ``catalog show``
 with the catalog's roles, ``retry`` with the failed outbox entries and
 ``rebuild --adapter`` with the configured adapters; when the home cannot be
 read, they complete with nothing, and never with an error.
+
+bash splits a word at each character of ``COMP_WORDBREAKS`` (``:`` and ``=`` among them),
+so ``jonas:men`` reaches its function as three words: the bash script joins them again
+before asking, and takes off each answer what readline keeps before the last ``:`` or ``=``
+(what bash-completion's ``__ltrim_colon_completions`` does, without needing it installed);
+``-o filenames`` is set only when file names are offered, since readline would escape the
+``:`` of an id it thinks a file name.
+An option's value given in the same word (``--as=jo``) completes as ``--as=jonas``.
 """
 
 from __future__ import annotations
@@ -32,15 +41,36 @@ _PEOPLE_DESTS = frozenset({"reports", "report", "manager", "team", "as_"})
 SCRIPTS = {
     "bash": """# careerconv completion for bash: eval "$(careerconv completion bash)" in ~/.bashrc
 _careerconv() {
-    local IFS=$'\\n' cur="${COMP_WORDS[COMP_CWORD]}" out
-    out=$(careerconv __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    local IFS=$'\\n' out i w c cur value prefix
+    local -a words=()
+    # bash splits at COMP_WORDBREAKS: join 'jonas' ':' 'men' and '--home' '=' 'PATH' again
+    for ((i = 1; i <= COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if ((${#words[@]})) && [[ $w == [:=]* || ${words[${#words[@]}-1]} == *[:=] ]]; then
+            words[${#words[@]}-1]+=$w
+        else
+            words+=("$w")
+        fi
+    done
+    cur=${words[${#words[@]}-1]}
+    out=$(careerconv __complete "${words[@]}" 2>/dev/null)
     if [[ "$out" == __files__* ]]; then
-        COMPREPLY=($(compgen -f -- "$cur"))
-    else
-        COMPREPLY=($(compgen -W "$out" -- "$cur"))
+        value=$cur
+        [[ $cur == --*=* ]] && value=${cur#*=}
+        compopt -o filenames 2>/dev/null  # here only: elsewhere it would escape the ':' of an id
+        COMPREPLY=($(compgen -f -- "$value"))
+        return
     fi
+    COMPREPLY=($(compgen -W "$out" -- "$cur"))
+    # readline replaces only what follows the word's last break character: take off what is before
+    for c in : =; do
+        if [[ $COMP_WORDBREAKS == *"$c"* && $cur == *"$c"* ]]; then
+            prefix=${cur%"${cur##*"$c"}"}
+            COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
+        fi
+    done
 }
-complete -o filenames -F _careerconv careerconv
+complete -F _careerconv careerconv
 """,
     "zsh": """#compdef careerconv
 # careerconv completion for zsh: eval "$(careerconv completion zsh)" in ~/.zshrc (after compinit)
@@ -95,9 +125,12 @@ def _walk(
                 home = word
             waiting = None
         elif word.startswith("-") and word != "-":
-            action = parser._option_string_actions.get(word.split("=", 1)[0])
-            if action is not None and action.nargs != 0 and "=" not in word:
+            option, given, value = word.partition("=")
+            action = parser._option_string_actions.get(option)
+            if action is not None and action.nargs != 0 and not given:
                 waiting = action
+            elif action is not None and action.dest == "home":  # --home=PATH
+                home = value
         elif (child := _subcommands(parser).get(word)) is not None:
             parser, taken = child, 0
         else:
@@ -108,6 +141,13 @@ def _walk(
 def candidates(typed: Sequence[str], current: str, parser: argparse.ArgumentParser) -> list[str]:
     """What may follow ``typed`` and begins with ``current``."""
     parser, waiting, taken, home = _walk(typed, parser)
+    option, given, value = current.partition("=")
+    valued = parser._option_string_actions.get(option) if current.startswith("--") and given else None
+    if valued is not None and valued.nargs != 0:  # --as=jo: the value, in the same word
+        found = _values(valued, home)
+        if found == [FILES]:
+            return found
+        return [f"{option}={c}" for c in found if c.startswith(value)]
     if waiting is not None:
         found = _values(waiting, home)
     elif current.startswith("-"):
@@ -145,6 +185,8 @@ def _values(action: argparse.Action, home: str) -> list[str]:
         return [FILES]
     if action.dest in _PEOPLE_DESTS:
         return sorted(_from_home(home, lambda app: [p.id for p in app.store.list_people()]))
+    if action.dest == "action_id":  # action done REPORT:ACTION: the GROW actions
+        return sorted(_from_home(home, _actions))
     if action.dest == "role":  # catalog show ROLE
         return sorted(_from_home(home, lambda app: [r.id for r in app.catalog().roles]))
     if action.dest == "entries":  # retry ENTRY_ID: the failed ones
@@ -154,6 +196,16 @@ def _values(action: argparse.Action, home: str) -> list[str]:
             _from_home(home, lambda app: {n for named in app.delivering().values() for n, _ in named})
         )
     return []
+
+
+def _actions(app: App) -> set[str]:
+    """Each GROW action of the open plans as ``REPORT:ACTION``, the way ``action`` takes it."""
+    return {
+        f"{plan.report_id}:{a.id}"
+        for plan in app.store.find_plans()
+        if plan.status.is_open and plan.grow is not None
+        for a in plan.grow.actions
+    }
 
 
 def _from_home(home: str, read: Callable[[App], Iterable[str]]) -> Iterable[str]:

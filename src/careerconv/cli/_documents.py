@@ -28,6 +28,7 @@ __all__ = [
     "ErrorEntry",
     "FeedbackReport",
     "HandoffStatus",
+    "LogLine",
     "Steps",
 ]
 
@@ -375,7 +376,25 @@ class FeedbackReport(Document):
         )
 
 
-# -- errors -------------------------------------------------------------------------------------
+# -- errors and what standard error says besides ------------------------------------------------
+
+
+@frozen
+class LogLine(Document):
+    """One line a command writes on standard error besides its answer: a warning of its own, or
+    a log record of careerconv or an adapter (with -v, -vv)."""
+
+    NAME = "log"
+
+    level: str = told("error, warning, info or debug")
+    source: str = told(
+        "'careerconv' for the command's own; else the logger, such as 'careerconv_plugins.http'"
+    )
+    message: str = told("the line the text output writes (never a note, a body or a secret)")
+
+    def lines(self) -> Iterator[str]:
+        """The line."""
+        yield self.message
 
 
 @frozen

@@ -47,10 +47,31 @@ JSON_COMMANDS: dict[str, str] = {
     "dispatch": "dispatch",
     "status": "outbox-status",
     **dict.fromkeys(_STEP_COMMANDS, "steps"),
+    "init": "init",
+    "catalog import": "catalog-import",
+    "store rotate-key": "store-rotate-key",
+    "store new-key": "store-new-key",
+    "store key-status": "store-key-status",
+    "retry": "retry",
+    "rebuild": "rebuild",
+    "sync-tickets": "sync-tickets",
+    "sync-answers": "sync-answers",
+    "team-story": "team-story",
+    "handoff expire": "handoff-expire",
+    "audit": "audit",
+    "maintain": "maintain",
+    "person erase": "person-erase",
 }
 """The commands that take ``--json`` (by their words after ``careerconv``) and the document each prints.
 
-A failure of any of them prints the ``error`` document on standard error."""
+A failure of any of them prints the ``error`` document on standard error, and what they say
+there besides (a warning, a log record) is a ``log`` document a line. Left without ``--json``,
+as docs/cli.md says why: ``demo`` (a walk-through to read), ``export`` and ``person export``
+(their output is the file itself; ``person export`` is JSON already), ``completion`` (a script),
+and ``serve`` and ``jira-webhook`` (they run until stopped, and answer over HTTP)."""
+
+STDERR_DOCUMENTS = ("error", "log")
+"""The documents a ``--json`` run may write on standard error, one a line."""
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +214,14 @@ def combined(shown: Sequence[Document]) -> Document | None:
         return None
     kind = type(shown[0])
     return kind.combine(shown)
+
+
+def log_document(level: str, source: str, message: str) -> str:
+    """A ``log`` document, as text: a line the text output writes on standard error besides its
+    answer (a warning, or a log record of careerconv or an adapter with ``-v``)."""
+    from careerconv.cli._documents import LogLine
+
+    return json_text(as_json(LogLine(level, source, message)))
 
 
 def error_document(command: str, exit_code: int, errors: Sequence[tuple[str, BaseException]]) -> str:

@@ -73,30 +73,17 @@ def cmd_sync_tickets(args: argparse.Namespace, inv: Invocation) -> None:
 
     A deleted ticket is reported, not recreated.
     """
+    from careerconv.cli._upkeep_documents import DeletedTicket, Pushed, TicketSync, TrackerRead
     from careerconv.ticket_sync import sync_tickets
 
     app = inv.app()
+    trackers = []
     for result in sync_tickets(app):
-        pushed = result.pushed
-        if pushed is not None and (pushed.delivered or pushed.retried or pushed.failed):
-            inv.out(
-                f"{result.name}: pushed careerconv's changes first: delivered {pushed.delivered}, "
-                f"retrying {pushed.retried}, failed {pushed.failed}"
-            )
-            for reason in pushed.reasons:
-                inv.out(f"  {reason}")
-        inv.out(f"{result.name}: {result.read} ticket(s) read, {len(result.deleted)} deleted")
-        if result.waiting:
-            inv.out(
-                f"  {result.waiting} ticket(s) not read: careerconv's change to them is not delivered "
-                "yet (see 'careerconv status'); they are read once 'careerconv dispatch' delivers it"
-            )
-        for key in result.deleted:
-            named = _action_name(app, key)
-            inv.out(
-                f"  {key}: ticket deleted in the tracker; it is not recreated. Close the action, "
-                f"or run 'careerconv action resync {named}' to create it again"
-            )
+        p = result.pushed
+        pushed = None if p is None else Pushed(p.delivered, p.retried, p.failed, list(p.reasons))
+        deleted = [DeletedTicket(key, _action_name(app, key)) for key in result.deleted]
+        trackers.append(TrackerRead(result.name, pushed, result.read, result.waiting, deleted))
+    inv.show(TicketSync(trackers))
 
 
 def cmd_jira_webhook(args: argparse.Namespace, inv: Invocation) -> None:

@@ -20,28 +20,21 @@ NONE_READS = (
 
 def cmd_sync_answers(args: argparse.Namespace, inv: Invocation) -> None:
     """Ask each calendar that can tell answers about the upcoming meetings delivered through it."""
+    from careerconv.cli._upkeep_documents import AnswersSync, CalendarRead, NewAnswer
     from careerconv_core.ports import AdapterKind, AnswersRead
 
     app = inv.app()
     sources = [(n, a) for n, a in app.adapters(AdapterKind.CALENDAR) if isinstance(a, AnswersRead)]
     if not sources:
-        inv.out(NONE_READS)
+        inv.show(AnswersSync(False, [], [], 0))
         return
     report = app.services().read_answers(sources, progress=inv.progress("reading answers"))
-    for name, _ in sources:
-        if name in report.unavailable:
-            inv.out(f"{name}: answers not read: {report.unavailable[name]}")
-        else:
-            inv.out(
-                f"{name}: {report.asked[name]} meeting(s) asked, {report.read.get(name, 0)} answer(s) read"
-            )
-    for seen in report.new:
-        who = "a person deleted the event" if not seen.person_id else f"{seen.person_id} {seen.answer.value}"
-        inv.out(f"  {seen.report_id}: {seen.title} at {seen.start:%Y-%m-%d %H:%M}Z: {who}")
-    if report.queued:
-        inv.out(
-            f"{len(report.queued)} notice(s) to the manager queued; run 'careerconv dispatch' to send them"
-        )
+    calendars = [
+        CalendarRead(name, report.asked.get(name, 0), report.read.get(name, 0), report.unavailable.get(name))
+        for name, _ in sources
+    ]
+    new = [NewAnswer(s.report_id, s.title, s.start, s.person_id or None, s.answer.value) for s in report.new]
+    inv.show(AnswersSync(True, calendars, new, len(report.queued)))
 
 
 def answer_entries(app: App, manager_id: str | None = None) -> list[AnswerEntry]:

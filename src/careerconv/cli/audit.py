@@ -38,36 +38,47 @@ def record_export(app: Any, plan: Any, viewer: str, where: str) -> None:
 
 def cmd_audit(args: argparse.Namespace, inv: Invocation) -> None:
     """Print the report's disclosures, oldest first; with --verify, check the whole chain first."""
+    from careerconv.cli._rights_documents import Audit
     from careerconv_core.errors import AuditTrailBroken
 
     app = inv.app()
+    checked = None
     try:
         if args.verify:
             verdict = trail_of(app.store, "verify_audit")()
             if not verdict.ok:
                 raise AuditTrailBroken(verdict.broken_at, verdict.reason)
-            inv.out(f"the audit trail holds: {verdict.checked} record(s), every link checked")
+            checked = verdict.checked
         entries = trail_of(app.store, "audit_trail")(args.report)
         if not entries:  # an unknown id is said, not shown as an empty trail (an erased one has records)
             app.store.load_person(args.report)
     finally:
         app.close()
-    if not entries:
-        inv.out(f"nothing of {args.report}'s plans has left the pair")
-    for e in entries:
-        inv.out(_line(e))
+    inv.show(Audit(args.report, checked, [_disclosed(e) for e in entries]))
 
 
-def _line(entry: Any) -> str:
-    where = f" plan {entry.plan_id}" if entry.plan_id else ""
-    head = f"#{entry.seq} {entry.at} {entry.kind.value}{where}"
-    d = entry.detail
-    if d is None:
-        return f"{head}: details destroyed with the plan's key"
-    data = ", ".join(str(x) for x in d.get("data", ()))
-    consent = f"; consent: {d['consent']}" if d.get("consent") else ""
-    ref = f" [{d['ref']}]" if d.get("ref") else ""
-    return f"{head}: to {d.get('recipient', '?')}: {data}{consent}{ref}"
+def _disclosed(entry: Any) -> Any:
+    """One record of the trail as the ``audit`` document shows it."""
+    from careerconv.cli._rights_documents import Disclosed
+
+    d = entry.detail or {}
+
+    def text(key: str) -> str | None:
+        value = d.get(key)
+        return str(value) if value else None
+
+    data = [str(x) for x in d.get("data", ())]
+    return Disclosed(
+        entry.seq,
+        str(entry.at),
+        entry.kind.value,
+        entry.plan_id or None,
+        entry.detail is None,
+        text("recipient"),
+        data,
+        text("consent"),
+        text("ref"),
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -56,10 +56,6 @@ def _import(args: argparse.Namespace, inv: Invocation, app: App) -> None:
     }
     catalog = app.host.create(AdapterKind.CATALOG, "csv", settings).load()
     levelled = sum(1 for r in catalog.roles if any(n is not None for n in r.target_levels))
-    inv.out(
-        f"checked: {len(catalog.competencies)} competencies, {len(catalog.roles)} roles "
-        f"({levelled} with target levels)"
-    )
     config = inv.home / CONFIG_NAME
     text = with_catalog_table(config.read_text(encoding="utf-8"), "csv", settings, str(config))
     from careerconv_plugins.files import write_atomic  # the one durable, atomic file write
@@ -68,7 +64,9 @@ def _import(args: argparse.Namespace, inv: Invocation, app: App) -> None:
         write_atomic(config, text)
     except OSError as exc:
         raise UsageError(f"cannot write {config} ({exc.strerror}); nothing was changed") from None
-    inv.out(f"{config} now uses your catalog")
+    from careerconv.cli._upkeep_documents import CatalogImported
+
+    inv.show(CatalogImported(len(catalog.competencies), len(catalog.roles), levelled, str(config)))
 
 
 def with_catalog_table(text: str, adapter: str, settings: Mapping[str, str], where: str) -> str:

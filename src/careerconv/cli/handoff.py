@@ -27,7 +27,9 @@ def cmd_handoff(args: argparse.Namespace, inv: Invocation) -> None:
     svc = app.services()
     if args.handoff_command == "expire":
         ended = svc.expire_handoffs()
-        inv.out(f"{len(ended)} handoff(s) expired without an answer: nothing shared")
+        from careerconv.cli._upkeep_documents import HandoffsExpired
+
+        inv.show(HandoffsExpired(len(ended)))
         return
     plan = plan_of(app, args.report)
     actor = who(args, plan)
@@ -76,7 +78,9 @@ def cmd_team_story(args: argparse.Namespace, inv: Invocation) -> None:
     app = inv.app()
     start = local_time(app, args.at, args.manager)
     uid = app.services().schedule_team_life_story(args.manager, start, args.minutes)
-    inv.out(f"team life story segment queued: {uid}; run 'careerconv dispatch' to send the invites")
+    from careerconv.cli._upkeep_documents import TeamStory
+
+    inv.show(TeamStory(args.manager, uid))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

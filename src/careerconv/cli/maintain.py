@@ -17,11 +17,13 @@ _BATCH = 200  # plans erased per commit: progress shows, and one commit stays sh
 def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
     """Erase expired plans (or, dry, list them) and vacuum."""
     from careerconv import config
+    from careerconv.cli._rights_documents import ExpiredPlan, Maintenance
     from careerconv_core.disclosures import DisclosureKind
     from careerconv_core.domain.retention import PlanEnding
     from careerconv_core.domain.status import PlanStatus
 
     app = inv.app()
+    vacuumed = False
     try:
         months = (
             args.months
@@ -29,7 +31,6 @@ def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
             else config.retention_months(config.table(app.config, "retention"))
         )
         if months == 0:
-            inv.out("no retention rule ([retention] months_after_end = 0): plans are kept")
             expired = []
         else:
             services = app.services()
@@ -41,43 +42,42 @@ def cmd_maintain(args: argparse.Namespace, inv: Invocation) -> None:
                 else (PlanEnding.of(p) for p in app.store.find_plans() if p.status.value in closed)
             )
             expired = services.expired_plans(candidates, months)
-            verb = "would erase" if args.dry_run else "erasing"
-            inv.out(f"{verb} {len(expired)} plan(s) that ended more than {months} month(s) ago")
             if args.dry_run:
-                for p in expired:
-                    inv.out(f"  {p.plan_id} (report {p.report_id}, ended {p.ended_at:%Y-%m-%d})")
+                listed = [
+                    ExpiredPlan(p.plan_id, p.report_id, p.ended_at)
+                    for p in expired
+                    if p.ended_at is not None  # always so: only an ended plan expires
+                ]
+                inv.show(Maintenance(True, months, len(expired), listed, 0, False))
                 return
             show = inv.progress("erased")
             for start in range(0, len(expired), _BATCH):
                 services.erase_plans(expired[start : start + _BATCH], DisclosureKind.RETENTION)
                 show(min(start + _BATCH, len(expired)), len(expired))
-        _sent_retractions(app.store, inv, dry_run=args.dry_run)
-        if args.dry_run:
-            return
+        dropped = _sent_retractions(app.store, dry_run=args.dry_run)
         vacuum = getattr(app.store, "vacuum", None)
-        if callable(vacuum):
+        if not args.dry_run and callable(vacuum):
             vacuum()
-            inv.out("vacuumed the store")
+            vacuumed = True
+        inv.show(Maintenance(args.dry_run, months, len(expired), [], dropped, vacuumed))
     finally:
         app.close()
 
 
-def _sent_retractions(store: object, inv: Invocation, *, dry_run: bool) -> None:
-    """Drop the retractions an erasure queued once all of one plan's were sent (they name people)."""
+def _sent_retractions(store: object, *, dry_run: bool) -> int:
+    """Drop the retractions an erasure queued once all of one plan's were sent (they name people);
+    how many erased plans' were (or, dry, would be) dropped."""
     from careerconv_core.disclosures import ERASED_PREFIX
 
     listed = getattr(store, "outbox_plan_ids", None)
     destroy = getattr(store, "destroy_plan_key", None)
     if not callable(listed) or not callable(destroy):
-        return
+        return 0
     done = [key_id for key_id, waiting in listed(ERASED_PREFIX) if waiting == 0]
-    if done:
-        inv.out(
-            f"{'would drop' if dry_run else 'dropped'} the sent retractions of {len(done)} erased plan(s)"
-        )
     if not dry_run:
         for key_id in done:
             destroy(key_id)
+    return len(done)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

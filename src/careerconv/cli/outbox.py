@@ -136,7 +136,9 @@ def cmd_retry(args: argparse.Namespace, inv: Invocation) -> None:
                 f"cannot retry: {'; '.join(problems)}. Fix: 'careerconv status' lists the failed entries' ids"
             )
     count = app.store.requeue(args.entries or None, now=app.clock())
-    inv.out(f"{count} failed entr{'y' if count == 1 else 'ies'} queued again")
+    from careerconv.cli._upkeep_documents import Retried
+
+    inv.show(Retried(count))
 
 
 def cmd_rebuild(args: argparse.Namespace, inv: Invocation) -> None:
@@ -153,23 +155,20 @@ def cmd_rebuild(args: argparse.Namespace, inv: Invocation) -> None:
             f"no adapter named {shown(args.adapter)} in careerconv.toml (configured: {listed}). "
             "Fix: give one of those names, or leave --adapter out to rebuild them all"
         )
+    from careerconv.cli._upkeep_documents import Rebuilt, RebuiltAdapter
+    from careerconv_core.rebuild import RebuildTally
+
     tallies = rebuild(app.store, delivering, only=args.adapter)
-    failed = 0
-    for channel, name in configured:
-        if args.adapter is not None and name != args.adapter:
-            continue
-        label = f"{channel.value} {name}"
-        tally = tallies.get((channel, name))
-        if tally is None:
-            inv.out(f"{label:20} left as it is: what it sent or wrote is not careerconv's to write again")
-            continue
-        inv.out(
-            f"{label:20} {tally.views} view(s) written again: "
-            f"{tally.written} file(s) restored or corrected, {tally.unchanged} already right"
+    done = [
+        RebuiltAdapter(
+            channel.value, name, (channel, name) in tallies, t.views, t.written, t.unchanged, list(t.failures)
         )
-        for reason in tally.failures:
-            inv.out(f"  failed: {reason}")
-        failed += len(tally.failures)
+        for channel, name in configured
+        if args.adapter is None or name == args.adapter
+        for t in [tallies.get((channel, name), RebuildTally(channel))]
+    ]
+    inv.show(Rebuilt(done))
+    failed = sum(len(a.failures) for a in done)
     if failed:
         raise CareerconvError(
             f"{failed} view(s) could not be written back (listed above). "
@@ -187,7 +186,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--runs", type=positive(int, zero=True), default=0, help="stop after this many runs with --loop"
     )
-    p.add_argument("--limit", type=positive(int), default=200, help="entries per run")
+    p.add_argument(
+        "--limit",
+        type=positive(int),
+        default=200,
+        help="entries per channel per run (each channel is claimed on its own)",
+    )
     add_command(sub, "status", cmd_status, "what is pending or failed in the outbox, and why")
     p = add_command(sub, "retry", cmd_retry, "queue failed outbox entries again")
     p.add_argument("entries", nargs="*", metavar="ENTRY_ID")

@@ -65,16 +65,15 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
 
 def cmd_erase(args: argparse.Namespace, inv: Invocation) -> None:
     """Erase a person after a confirmation (or --yes); print what cannot be reached."""
+    from careerconv.cli._rights_documents import Erasure
+
     app = inv.app()
     try:
         services = app.services()
         preview = services.erase_person(args.person, dry_run=True)
-        inv.out(
-            f"{args.person}: {len(preview.plans)} plan(s) to destroy, {preview.cancelled} queued "
-            f"delivery(ies) to cancel, {len(preview.retractions)} retraction(s) to queue"
-        )
+        # Dry, what it cannot reach is told now; else once it is erased, after the confirmation.
+        inv.show(Erasure.of(preview, erased=False, unreachable=args.dry_run))
         if args.dry_run:
-            _unreachable(inv, preview)
             return
         if (
             not args.yes
@@ -86,23 +85,9 @@ def cmd_erase(args: argparse.Namespace, inv: Invocation) -> None:
         vacuum = getattr(app.store, "vacuum", None)
         if callable(vacuum):  # no freed page, and no old page in SQLite's WAL, keeps what was erased
             vacuum()
-        inv.out(
-            f"erased {args.person}: {len(report.plans)} plan key(s) destroyed; "
-            "run 'careerconv dispatch' to send the retractions"
-        )
-        _unreachable(inv, report)
+        inv.show(Erasure.of(report, erased=True))
     finally:
         app.close()
-
-
-def _unreachable(inv: Invocation, report: object) -> None:
-    found = getattr(report, "unreachable", ())
-    if not found:
-        return
-    inv.out("delivered before, outside careerconv (act on what is not called back):")
-    for u in found:
-        back = u.called_back or "cannot be called back by careerconv"
-        inv.out(f"  {u.channel} {u.key} at {', '.join(u.adapters)}: {back}")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

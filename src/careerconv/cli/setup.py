@@ -36,9 +36,9 @@ def cmd_init(args: argparse.Namespace, inv: Invocation) -> None:
     app = inv.app()
     app.store  # noqa: B018 - opening the store creates and migrates it
     app.close()
-    inv.out(f"initialised {home} (embedded defaults: SQLite store, .ics files, mail files, file tracker)")
-    if made_key:
-        inv.out(f"the store is encrypted with the key in {home / KEY_NAME}: back it up apart from the store")
+    from careerconv.cli._upkeep_documents import Initialised
+
+    inv.show(Initialised(str(home), str(config), str(home / KEY_NAME) if made_key else None))
 
 
 def cmd_adapters(args: argparse.Namespace, inv: Invocation) -> None:

@@ -69,7 +69,8 @@ def cmd_rotate_key(args: argparse.Namespace, inv: Invocation) -> None:
         count = store.rotate_key()
     finally:
         store.close()
-    inv.out(f"re-wrapped {count} data key(s) under the new master key")
+    from careerconv.cli._upkeep_documents import KeyRotated
+
     if installing is not None:
         upcoming, current = installing
         os.replace(upcoming, current)  # the store already wants the new key: the file follows
@@ -79,18 +80,19 @@ def cmd_rotate_key(args: argparse.Namespace, inv: Invocation) -> None:
                 os.fsync(folder)
             finally:
                 os.close(folder)
-        inv.out(f"{current} now holds the new key; backups made before need the old one")
+        inv.show(KeyRotated(count, str(current), None, None))
     else:
         setting = next(iter(new))
-        inv.out(f"now set '{setting}' in [store] to the new key ({setting} = {new[setting]!r})")
+        inv.show(KeyRotated(count, None, setting, new[setting]))
 
 
 def cmd_new_key(args: argparse.Namespace, inv: Invocation) -> None:
     """Write a new random master key to an owner-only file, or print it (for a ``key_env`` variable)."""
+    from careerconv.cli._upkeep_documents import NewKey
     from careerconv_plugins.sql.sealing import create_key_file, new_key_text, shown_path
 
     if args.file is None:
-        inv.out(new_key_text())
+        inv.show(NewKey(None, new_key_text()))
         return
     path = Path(args.file).expanduser()
     try:
@@ -102,27 +104,25 @@ def cmd_new_key(args: argparse.Namespace, inv: Invocation) -> None:
         ) from None
     if not made:
         raise UsageError(f"{shown_path(path)} exists; a key is never overwritten (the store may need it)")
-    inv.out(f"wrote a new master key to {path} (owner-only)")
+    inv.show(NewKey(str(path), None))
 
 
 def cmd_key_status(args: argparse.Namespace, inv: Invocation) -> None:
     """Whether the store is encrypted, its key's fingerprint, and a rotation under way."""
+    from careerconv.cli._upkeep_documents import KeyStatus, WrappedKeys
+
     app = inv.app()
     try:
         status = getattr(app.store, "sealing_status", None)
         if status is None:
-            inv.out("this store does not encrypt at rest")
+            inv.show(KeyStatus(False, None, [], None))
             return
         found = status()
     finally:
         app.close()
-    inv.out(f"encrypted at rest; master key fingerprint {str(found['master'])[:16]}")
-    for master, count in sorted(found["keys"].items()):
-        inv.out(f"  {count} data key(s) wrapped by {master[:16]}")
-    if found["next"]:
-        inv.out(
-            f"a rotation to {str(found['next'])[:16]} is half-way: run 'careerconv store rotate-key' again"
-        )
+    wrapped = [WrappedKeys(master[:16], count) for master, count in sorted(found["keys"].items())]
+    rotating = str(found["next"])[:16] if found["next"] else None
+    inv.show(KeyStatus(True, str(found["master"])[:16], wrapped, rotating))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
