@@ -23,7 +23,7 @@ import pytest
 
 from careerconv import app as app_module
 from careerconv import cli, facade
-from careerconv.cli import _common as common
+from careerconv.cli import _args as args_types
 from careerconv.cli import main
 from tests_support_paths import ROOT
 
@@ -78,7 +78,7 @@ class Command:
 def _kind(action: argparse.Action) -> str:
     if action.choices is not None:
         return "choice"
-    if action.dest in PATH_NAMES or action.type is common.path_arg:
+    if action.dest in PATH_NAMES or action.type is args_types.path_arg:
         return "path"
     parse: Callable[[str], object] | None = action.type  # type: ignore[assignment]
     if parse is None or parse is str:

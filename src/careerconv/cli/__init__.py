@@ -46,6 +46,7 @@ from careerconv.cli import (
     serve,
     setup,
 )
+from careerconv.cli._args import path_arg
 from careerconv.cli._common import (
     ACTED_FOR,
     Interrupted,
@@ -53,7 +54,6 @@ from careerconv.cli._common import (
     Parser,
     UsageError,
     add_verbosity,
-    path_arg,
     record_acted_for,
 )
 from careerconv.cli._completion import COMPLETE

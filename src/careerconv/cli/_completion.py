@@ -177,7 +177,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 
 def _values(action: argparse.Action, home: str) -> list[str]:
     """The values ``action`` takes: its choices, file names, or the stored people."""
-    from careerconv.cli._common import path_arg
+    from careerconv.cli._args import path_arg
 
     if action.choices is not None:
         return [str(c) for c in action.choices]

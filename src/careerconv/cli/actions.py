@@ -6,18 +6,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import (
-    Invocation,
-    UsageError,
-    add_as,
-    add_command,
-    named,
-    plan_of,
-    positive,
-    shown,
-    step_done,
-    who,
-)
+from careerconv.cli._args import named, positive, shown
+from careerconv.cli._common import Invocation, UsageError, add_as, add_command, plan_of, step_done, who
 
 if TYPE_CHECKING:
     from careerconv.app import App

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import (
-    Invocation,
-    add_as,
-    add_command,
-    add_reports,
-    each_report,
-    named,
-    parse_date,
-    who,
-)
+from careerconv.cli._args import named, parse_date
+from careerconv.cli._common import Invocation, add_as, add_command, add_reports, each_report, who
 
 
 def cmd_checkin(args: argparse.Namespace, inv: Invocation) -> None:

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
+from careerconv.cli._args import path_arg
+from careerconv.cli._common import Invocation, UsageError, add_command
 
 if TYPE_CHECKING:
     from careerconv.app import App

@@ -8,6 +8,7 @@ from datetime import date, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from careerconv.cli._args import named, parse_date, parse_datetime, path_arg, shown
 from careerconv.cli._common import (
     Interrupted,
     Invocation,
@@ -17,12 +18,7 @@ from careerconv.cli._common import (
     add_reports,
     each_report,
     local_time,
-    named,
-    parse_date,
-    parse_datetime,
-    path_arg,
     plan_of,
-    shown,
     step_done,
     who,
 )

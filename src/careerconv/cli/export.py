@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import Invocation, UsageError, add_as, add_command, path_arg, plan_of
+from careerconv.cli._args import path_arg
+from careerconv.cli._common import Invocation, UsageError, add_as, add_command, plan_of
 
 
 def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
@@ -28,7 +29,7 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
 
     record_export(app, plan, viewer, args.out or "standard output")  # on the trail before it leaves
     if args.out:
-        from careerconv.cli._common import output_file
+        from careerconv.cli._args import output_file
         from careerconv_plugins.files import write_atomic  # owner-only, never half-written
 
         try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import Invocation, add_as, add_command, each_report, named, who
+from careerconv.cli._args import named
+from careerconv.cli._common import Invocation, add_as, add_command, each_report, who
 
 
 def cmd_feedback(args: argparse.Namespace, inv: Invocation) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from careerconv.cli._args import parse_datetime, positive
 from careerconv.cli._common import (
     Invocation,
     add_as,
@@ -11,9 +12,7 @@ from careerconv.cli._common import (
     add_reports,
     each_report,
     local_time,
-    parse_datetime,
     plan_of,
-    positive,
     step_done,
     who,
 )

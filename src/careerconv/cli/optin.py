@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from careerconv.cli._args import named, shown
 from careerconv.cli._common import (
     Invocation,
     UsageError,
@@ -12,8 +13,6 @@ from careerconv.cli._common import (
     add_reports,
     each_report,
     for_each,
-    named,
-    shown,
     step_done,
     who,
 )

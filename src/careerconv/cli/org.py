@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, UsageError, add_command, path_arg, shown
+from careerconv.cli._args import path_arg, shown
+from careerconv.cli._common import Invocation, UsageError, add_command
 
 if TYPE_CHECKING:  # building the parser loads no core
     from careerconv.app import App

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from careerconv.cli._common import Invocation, add_command, named, positive, shown
+from careerconv.cli._args import named, positive, shown
+from careerconv.cli._common import Invocation, add_command
 
 if TYPE_CHECKING:
     from careerconv.app import App

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
+from careerconv.cli._args import path_arg
+from careerconv.cli._common import Invocation, UsageError, add_command
 
 
 def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
@@ -41,7 +42,7 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
         if args.out is None:
             inv.stdout.write(text)
             return
-        from careerconv.cli._common import output_file
+        from careerconv.cli._args import output_file
         from careerconv_plugins.files import write_atomic  # owner-only, never half-written
 
         target = output_file(args.out)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from careerconv.cli._common import Invocation, UsageError, add_command, positive
+from careerconv.cli._args import positive
+from careerconv.cli._common import Invocation, UsageError, add_command
 
 
 def cmd_serve(args: argparse.Namespace, inv: Invocation) -> None:

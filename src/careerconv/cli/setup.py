@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careerconv.cli import store as store_commands
-from careerconv.cli._common import Invocation, UsageError, add_command, path_arg
+from careerconv.cli._args import path_arg
+from careerconv.cli._common import Invocation, UsageError, add_command
 
 if TYPE_CHECKING:
     from careerconv_core.services import Clock
