@@ -39,7 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fakes.jira_issues import IssueResources
+from fakes.jira_issues import PERSON, IssueResources
 from fakes.jira_state import STATUS_CATEGORIES, Exchange, FakeJiraState, Fault, parse_label_jql
 
 __all__ = [
@@ -134,16 +134,19 @@ class FakeJira(IssueResources):
             listener(event, issue, before)
 
     def edit_as_person(self, key: str, **fields: Any) -> None:
-        """Change fields of an issue, as a person in Jira would (no property is touched)."""
+        """Change fields of an issue, as a person in Jira would (no property is touched);
+        the changelog records it, by Max Manager, at ``state.clock()``."""
         with self.lock:
+            self._record_edit(self.state.issues[key], fields, PERSON)
             self.state.issues[key]["fields"].update(fields)
         self._tell("jira:issue_updated", self.state.issues[key])
 
     def set_status(self, key: str, status_name: str) -> None:
-        """Move an issue to a status by name, as a person in Jira would."""
+        """Move an issue to a status by name, as a person in Jira would (recorded in the changelog)."""
         with self.lock:
             sid = next(i for i, (n, _) in self.state.statuses.items() if n == status_name)
             before = self.state.issues[key]["status"]
+            self._record_status(self.state.issues[key], sid, PERSON)
             self.state.issues[key]["status"] = sid
         self._tell("jira:issue_updated", self.state.issues[key], before)
 
@@ -297,6 +300,7 @@ class FakeJira(IssueResources):
             ("POST", r"search", self._search_dc),
             ("GET", r"search", self._search_dc_get),
             ("GET", r"user/search", self._user_search),
+            ("GET", r"issue/(?P<key>[^/]+)/changelog", self._get_changelog),
             ("GET", r"issue/(?P<key>[^/]+)/transitions", self._get_transitions),
             ("POST", r"issue/(?P<key>[^/]+)/transitions", self._do_transition),
             ("GET", r"issue/(?P<key>[^/]+)/properties/(?P<prop>[^/]+)", self._get_property),
@@ -308,7 +312,10 @@ class FakeJira(IssueResources):
         for verb, pattern, handler in routes:
             m = re.fullmatch(pattern, rest)
             if m and verb == method:
-                if rest == "search/jql" and self.state.deployment != "Cloud":
+                # Data Center has neither the token-paged search nor a changelog resource:
+                # its changelog comes with the issue (expand=changelog).
+                cloud_only = rest == "search/jql" or rest.endswith("/changelog")
+                if cloud_only and self.state.deployment != "Cloud":
                     break
                 return handler(v, query, body, **m.groupdict())  # type: ignore[no-any-return]
         return 404, {"errorMessages": [f"no {method} on this resource"], "errors": {}}, {}

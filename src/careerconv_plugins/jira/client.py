@@ -314,6 +314,11 @@ class JiraClient:
             raise self._not_jira(op)
         return answer
 
+    def read(self, op: str, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A JSON object from ``GET path`` (a REST resource the methods below do not cover)."""
+        self.jira  # noqa: B018 - connects and checks the site first
+        return self._object(op, self._call(op, lambda: self._get(path, params)))
+
     # -- operations the tracker uses ------------------------------------------
 
     def search(self, jql: str, fields: Sequence[str], reconcile: Sequence[int] = ()) -> list[dict[str, Any]]:
