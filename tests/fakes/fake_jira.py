@@ -300,7 +300,7 @@ class FakeJira(IssueResources):
             ("POST", r"search", self._search_dc),
             ("GET", r"search", self._search_dc_get),
             ("GET", r"user/search", self._user_search),
-            ("GET", r"issue/(?P<key>[^/]+)/changelog", self._get_changelog),
+            ("POST", r"changelog/bulkfetch", self._bulk_changelog),
             ("GET", r"issue/(?P<key>[^/]+)/transitions", self._get_transitions),
             ("POST", r"issue/(?P<key>[^/]+)/transitions", self._do_transition),
             ("GET", r"issue/(?P<key>[^/]+)/properties/(?P<prop>[^/]+)", self._get_property),
@@ -312,9 +312,9 @@ class FakeJira(IssueResources):
         for verb, pattern, handler in routes:
             m = re.fullmatch(pattern, rest)
             if m and verb == method:
-                # Data Center has neither the token-paged search nor a changelog resource:
+                # Data Center has neither the token-paged search nor the bulk changelog:
                 # its changelog comes with the issue (expand=changelog).
-                cloud_only = rest == "search/jql" or rest.endswith("/changelog")
+                cloud_only = rest == "search/jql" or "changelog" in rest
                 if cloud_only and self.state.deployment != "Cloud":
                     break
                 return handler(v, query, body, **m.groupdict())  # type: ignore[no-any-return]

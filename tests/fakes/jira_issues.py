@@ -355,26 +355,33 @@ class IssueResources(SiteResources):
             "items": items,
         }
 
-    def _get_changelog(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
-        """Cloud's paged changelog, oldest first (``startAt``, ``maxResults``, ``isLast``)."""
-        issue = self._issue(key)
-        if issue is None:
-            return self._missing(key)
-        start = int((query.get("startAt") or ["0"])[0])
-        size = min(int((query.get("maxResults") or ["100"])[0]), self.state.changelog_page)
-        every = issue["changelog"]
-        page = every[start : start + size]
-        base = f"{self._base(v)}/issue/{issue['key']}/changelog"
+    def _bulk_changelog(self, v: str, query: Any, body: Any) -> tuple[int, Any, dict[str, str]]:
+        """Cloud's ``POST changelog/bulkfetch``: the histories of up to 1000 issues, only the
+        items of ``fieldIds`` (at most 10), oldest first, ``maxResults`` histories a page."""
+        ids = (body or {}).get("issueIdsOrKeys")
+        fields = (body or {}).get("fieldIds") or []
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 1000 or len(fields) > 10:
+            message = "issueIdsOrKeys takes 1 to 1000 issues and fieldIds at most 10"
+            return 400, {"errorMessages": [message], "errors": {}}, {}
+        rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for ref in ids:
+            issue = self._issue(str(ref))
+            for history in issue["changelog"] if issue is not None else []:
+                items = [i for i in history["items"] if not fields or i["fieldId"] in fields]
+                if items:
+                    rows.append((issue, dict(history, items=items)))
+        rows.sort(key=lambda row: (row[1]["created"], int(row[0]["id"])))
+        token = (body or {}).get("nextPageToken")
+        start = int(token.removeprefix("c")) if isinstance(token, str) and token else 0
+        size = min(int((body or {}).get("maxResults", 1000)), self.state.changelog_page)
+        logs: dict[str, list[dict[str, Any]]] = {}
+        for issue, history in rows[start : start + size]:
+            logs.setdefault(issue["id"], []).append(self._history_json(history, v))
         answer: dict[str, Any] = {
-            "self": f"{base}?startAt={start}&maxResults={size}",
-            "startAt": start,
-            "maxResults": size,
-            "total": len(every),
-            "isLast": start + size >= len(every),
-            "values": [self._history_json(h, v) for h in page],
+            "issueChangeLogs": [{"issueId": i, "changeHistories": h} for i, h in logs.items()]
         }
-        if not answer["isLast"]:
-            answer["nextPage"] = f"{base}?startAt={start + size}&maxResults={size}"
+        if start + size < len(rows):
+            answer["nextPageToken"] = f"c{start + size}"
         return 200, answer, {}
 
 

@@ -238,6 +238,9 @@ class JiraTracker:
 
     def _deliver_batch(self, batch: Sequence[TicketView]) -> dict[str, DeliveryOutcome]:
         found = self._find([v.key for v in batch])
+        # Cloud: the changelogs the batch needs, in one request (Data Center reads each issue's).
+        pairs = [(v, found.issues[v.key][0]) for v in batch if len(found.issues[v.key]) == 1]
+        times = newer.prefetch(self.client, pairs, self.settings, self.watched)
         outcomes: dict[str, DeliveryOutcome] = {}
         to_create: list[TicketView] = []
         for view in batch:
@@ -250,7 +253,7 @@ class JiraTracker:
                     f"several Jira issues claim this action ({refs}); delete or unlabel all but one",
                 )
             elif issues:
-                outcomes[view.key] = self._update(view, issues[0])
+                outcomes[view.key] = self._update(view, issues[0], times.get(str(issues[0].get("id"))))
             elif view.status is TicketStatus.DELETED:
                 outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, DELETED_REASON)
             elif (
@@ -323,10 +326,14 @@ class JiraTracker:
 
     def _times(self, issue: Mapping[str, Any]) -> dict[str, datetime]:
         """When Jira last changed each watched field and the status (its changelog)."""
-        found = changelog.histories(self.client, str(issue.get("id")), self.settings.deployment)
-        return changelog.last_changes(found, (*self.watched, "status"))
+        names, issue_id = (*self.watched, "status"), str(issue.get("id"))
+        if self.settings.deployment == "cloud":
+            return changelog.bulk_last_changes(self.client, [issue_id], names)[issue_id]
+        return changelog.last_changes(changelog.histories(self.client, issue_id), names)
 
-    def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:  # noqa: PLR0912, PLR0915
+    def _update(  # noqa: PLR0912, PLR0915
+        self, view: TicketView, issue: Mapping[str, Any], known_times: dict[str, datetime] | None = None
+    ) -> DeliveryOutcome:
         issue_key = str(issue.get("key"))
         stored = mapping.issue_property(issue)
         wanted = mapping.field_prints(view, self.settings)
@@ -339,11 +346,9 @@ class JiraTracker:
         moved: list[str] = []
         try:
             # The changelog is read only where both sides changed something since the last write.
-            both = view.changed_at is not None and any(name in edited for name in changed)
-            status_both = view.status not in (TicketStatus.DELETED, in_jira) and newer.ours_is_new(
-                view, stored
-            )
-            times = self._times(issue) if both or status_both else {}
+            times: dict[str, datetime] = {}
+            if newer.needs_times(view, issue, self.settings, self.watched):
+                times = known_times if known_times is not None else self._times(issue)
             call = newer.fields(changed, edited, view.changed_at, times)
             status = newer.status(view, in_jira, stored, times.get("status"))
             writing = list(call.writing)

@@ -314,10 +314,12 @@ class JiraClient:
             raise self._not_jira(op)
         return answer
 
-    def read(self, op: str, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """A JSON object from ``GET path`` (a REST resource the methods below do not cover)."""
+    def read(self, op: str, path: str, params: Mapping[str, Any], body: Any = None) -> dict[str, Any]:
+        """A JSON object from ``GET path``, or from a POST that only reads (with ``body``)."""
         self.jira  # noqa: B018 - connects and checks the site first
-        return self._object(op, self._call(op, lambda: self._get(path, params)))
+        post = body is not None
+        get = partial(self._send, "POST", path, body) if post else partial(self._get, path, params)
+        return self._object(op, self._call(op, get))
 
     # -- operations the tracker uses ------------------------------------------
 

@@ -25,11 +25,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from attrs import frozen
 
 from careerconv_core.views import TicketStatus, TicketView
-from careerconv_plugins.jira.changelog import when
+from careerconv_plugins.jira import edits, mapping
+from careerconv_plugins.jira.changelog import Reads, bulk_last_changes, when
+from careerconv_plugins.jira.settings import JiraSettings
+
+
+def needs_times(
+    view: TicketView, issue: Mapping[str, Any], settings: JiraSettings, watched: Sequence[str]
+) -> bool:
+    """Whether both sides changed a field or the status since careerconv's last write: only
+    then is the issue's changelog read."""
+    stored = mapping.issue_property(issue)
+    changed = mapping.changed_fields(mapping.field_prints(view, settings), stored)
+    edited = edits.edited_in_jira(issue, stored, watched)
+    both = view.changed_at is not None and any(name in edited for name in changed)
+    moved = view.status not in (TicketStatus.DELETED, mapping.issue_status(issue))
+    return both or (moved and ours_is_new(view, stored))
+
+
+def prefetch(
+    client: Reads,
+    pairs: Sequence[tuple[TicketView, Mapping[str, Any]]],
+    settings: JiraSettings,
+    watched: Sequence[str],
+) -> dict[str, dict[str, datetime]]:
+    """Cloud: per issue id, the times of the issues (view, issue) that need them, in one
+    request per page; Data Center has no bulk changelog, so nothing (each is read alone)."""
+    need = [str(issue.get("id")) for view, issue in pairs if needs_times(view, issue, settings, watched)]
+    if not need or settings.deployment != "cloud":
+        return {}
+    return bulk_last_changes(client, need, (*watched, "status"))
 
 
 @frozen

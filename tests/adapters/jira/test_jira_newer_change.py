@@ -2,7 +2,7 @@
 
 careerconv's time travels with the view (``changed_at``, ``status_changed_at``);
 Jira's comes from the issue's changelog, which the fake keeps for every edit and
-transition (Cloud: ``GET issue/{id}/changelog``; Data Center: ``expand=changelog``),
+transition (Cloud: ``POST changelog/bulkfetch``; Data Center: ``expand=changelog``),
 checked against Atlassian's description by the ``fake_jira`` fixture. Nothing is a
 conflict or a dead letter: the outcome is delivered and says what won.
 """
@@ -51,10 +51,11 @@ def _status(fake: FakeJira, ref: str) -> str:
 
 
 def _changelog_reads(fake: FakeJira) -> list[str]:
+    """Cloud's bulk changelog requests, or Data Center's issue reads with its changelog."""
     return [
         e.path
-        for e in fake.requests("GET")
-        if e.path.endswith("/changelog") or "changelog" in (e.query.get("expand") or [""])[0]
+        for e in fake.requests()
+        if e.path.endswith("/changelog/bulkfetch") or "changelog" in (e.query.get("expand") or [""])[0]
     ]
 
 
@@ -201,3 +202,24 @@ def test_a_ticket_moved_in_jira_while_careerconv_changed_nothing_is_left_for_the
     assert outcome.status is OutcomeStatus.DELIVERED and "moved" not in outcome.reason
     assert _status(fake_jira, ref) == "To Do"
     assert _changelog_reads(fake_jira) == []  # nothing to compare: no changelog read
+
+
+def test_a_batch_reads_the_changelogs_it_needs_at_once_on_cloud_and_each_on_data_center(
+    fake_jira: FakeJira, make_tracker: TrackerFactory
+) -> None:
+    tracker = make_tracker()
+    created = tracker.deliver_tickets([_timed(n) for n in range(1, 6)])
+    in_jira_at(fake_jira, 2)
+    for outcome in created:
+        fake_jira.edit_as_person(str(outcome.reference), summary="Run it with Sam")
+    fake_jira.state.changelog_page = 2  # several pages of histories
+    fake_jira.clear_log()
+    # Odd actions changed in careerconv before the edit (+1h), even ones after it (+3h).
+    later = [_timed(n, fields_at=1 + 2 * (n % 2 == 0), title=f"Chair review {n}") for n in range(1, 6)]
+    outcomes = tracker.deliver_tickets(later)
+    assert [o.status for o in outcomes] == [OutcomeStatus.DELIVERED] * 5
+    kept = [n for n, o in zip(range(1, 6), outcomes, strict=True) if "kept the edit of summary" in o.reason]
+    wrote = [n for n, o in zip(range(1, 6), outcomes, strict=True) if "wrote summary over" in o.reason]
+    assert (kept, wrote) == ([1, 3, 5], [2, 4])
+    reads = _changelog_reads(fake_jira)
+    assert len(reads) == (3 if fake_jira.state.deployment == "Cloud" else 5)  # 5 histories, 2 a page
