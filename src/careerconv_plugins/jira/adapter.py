@@ -329,7 +329,8 @@ class JiraTracker:
         names, issue_id = (*self.watched, "status"), str(issue.get("id"))
         if self.settings.deployment == "cloud":
             return changelog.bulk_last_changes(self.client, [issue_id], names)[issue_id]
-        return changelog.last_changes(changelog.histories(self.client, issue_id), names)
+        found = changelog.histories(self.client, issue_id)
+        return changelog.last_changes(found, names, self.client.field_names)
 
     def _update(  # noqa: PLR0912, PLR0915
         self, view: TicketView, issue: Mapping[str, Any], known_times: dict[str, datetime] | None = None

@@ -7,8 +7,8 @@ changelog with the issue (``GET issue/{id}?expand=changelog``), one issue a
 request. A history item names its field by
 ``fieldId`` (Cloud) or, where that is missing (Data Center), by ``field``,
 which for the system fields careerconv writes (summary, description, duedate,
-status) is the same word; a custom field named only by its display name is
-not matched, and its time stays unknown.
+status) is the same word and for a custom field its display name, told by the
+site's field list (read when a custom field is configured).
 """
 
 from __future__ import annotations
@@ -70,9 +70,14 @@ def _moment(text: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def last_changes(found: Iterable[Mapping[str, Any]], names: Sequence[str]) -> dict[str, datetime]:
-    """The time of the last change of each of ``names`` (field ids) the histories record."""
+def last_changes(
+    found: Iterable[Mapping[str, Any]], names: Sequence[str], labels: Mapping[str, str] | None = None
+) -> dict[str, datetime]:
+    """The time of the last change of each of ``names`` (field ids) the histories record;
+    ``labels`` (id -> display name, from the site's field list) tells a custom field that an
+    item names by its display name only."""
     wanted = set(names)
+    by_label = {labels[n]: n for n in names if labels and n.startswith("customfield_") and n in labels}
     out: dict[str, datetime] = {}
     for history in found:
         moment = _moment(history.get("created"))
@@ -82,6 +87,8 @@ def last_changes(found: Iterable[Mapping[str, Any]], names: Sequence[str]) -> di
             if not isinstance(item, Mapping):
                 continue
             name = item.get("fieldId") or item.get("field")
+            if not item.get("fieldId") and item.get("fieldtype") == "custom":
+                name = by_label.get(str(name), name)
             if name in wanted and (name not in out or out[name] < moment):
                 out[str(name)] = moment
     return out

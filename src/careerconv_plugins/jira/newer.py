@@ -125,7 +125,7 @@ class StatusCall:
 
     move: bool
     to_done: bool
-    asked: str
+    asked: str | None
     said: str = ""
 
 
@@ -157,7 +157,7 @@ def status(
     last_asked = stored.get("status") if stored else None
     wanted = view.status
     if wanted is TicketStatus.DELETED:
-        return StatusCall(False, False, str(last_asked or _word(in_jira)))
+        return StatusCall(False, False, None if last_asked is None else str(last_asked))
     asked = _word(wanted)
     if wanted is in_jira:
         return StatusCall(False, False, asked)

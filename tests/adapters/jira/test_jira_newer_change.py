@@ -223,3 +223,24 @@ def test_a_batch_reads_the_changelogs_it_needs_at_once_on_cloud_and_each_on_data
     assert (kept, wrote) == ([1, 3, 5], [2, 4])
     reads = _changelog_reads(fake_jira)
     assert len(reads) == (3 if fake_jira.state.deployment == "Cloud" else 5)  # 5 histories, 2 a page
+
+
+def test_a_custom_field_has_its_time_on_both_deployments(
+    fake_jira: FakeJira, make_tracker: TrackerFactory
+) -> None:
+    # Data Center's changelog names a custom field by its display name ("Done when"): told
+    # apart by the site's field list.
+    tracker = make_tracker(done_when_field="customfield_10042")
+    (created,) = tracker.deliver_tickets([_timed()])
+    ref = str(created.reference)
+    in_jira_at(fake_jira, 1)
+    fake_jira.edit_as_person(ref, customfield_10042="the checklist is in the wiki")
+    (outcome,) = tracker.deliver_tickets([_timed(fields_at=2, done_when="two teams use it")])
+    assert outcome.status is OutcomeStatus.DELIVERED, outcome
+    assert "wrote customfield_10042 over an older edit made in Jira" in outcome.reason
+    assert fake_jira.state.issues[ref]["fields"]["customfield_10042"] == "two teams use it"
+    in_jira_at(fake_jira, 4)
+    fake_jira.edit_as_person(ref, customfield_10042="three teams")
+    (kept,) = tracker.deliver_tickets([_timed(fields_at=3, done_when="four teams")])
+    assert "kept the edit of customfield_10042 made in Jira at 2027-02-01 13:00:00 UTC" in kept.reason
+    assert fake_jira.state.issues[ref]["fields"]["customfield_10042"] == "three teams"
