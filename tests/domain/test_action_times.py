@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from careerconv_core import serialization
+from careerconv_core import projections, serialization
 from careerconv_core.domain.grow import ActionStatus
+from careerconv_core.domain.people import Person
 from careerconv_core.domain.roles import Actor
 from careerconv_core.views import Participant, TicketView
-from support.plans import after_pinnacle, at, grow_plan
+from support.plans import MANAGER, REPORT, after_pinnacle, at, grow_plan
 
 
 def test_writing_the_grow_plan_dates_new_and_changed_actions_and_keeps_unchanged_ones() -> None:
@@ -53,3 +54,11 @@ def test_a_ticket_view_stored_before_times_were_kept_still_reads() -> None:
     assert back == view and back.changed_at is None
     timed = TicketView("k", "p", "t", date(2027, 3, 1), view.owner, "d", changed_at=at(1))
     assert serialization.loads(serialization.dumps(timed), TicketView) == timed
+
+
+def test_the_ticket_view_carries_both_times() -> None:
+    plan = after_pinnacle().write_grow(grow_plan(), Actor.REPORT, at(5))
+    plan = plan.set_action_status("a1", ActionStatus.DONE, at(9).date(), at(9))
+    people = {p: Person(p, p.upper(), f"{p}@example.com") for p in (REPORT, MANAGER)}
+    (ticket,) = projections.tickets(plan, people).values()
+    assert (ticket.changed_at, ticket.status_changed_at) == (at(5), at(9))

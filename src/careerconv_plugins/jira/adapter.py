@@ -396,6 +396,8 @@ class JiraTracker:
             return self._outcome(view.key, error, issue_key)
         except CareerconvError as error:
             return self._outcome(view.key, error, issue_key)
+        if moved:
+            log.info("jira %s (%s): moved through %s", issue_key, view.key, " -> ".join(moved))
         said = [*call.said, *([status.said] if status.said else [])]
         if said:
             # One line per ticket, once (the property now records it as seen): ids, field
