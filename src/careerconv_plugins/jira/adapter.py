@@ -377,7 +377,7 @@ class JiraTracker:
                     return DeliveryOutcome(view.key, OutcomeStatus.FAILED, walk.failure, None, issue_key)
             # An issue made before the status was kept has none: no write just to add it.
             status_news = status.asked != last_asked and not (last_asked is None and status.asked == "open")
-            if changed or status_news or edited or status.said:
+            if changed or status_news or edited or status.said or status.record:
                 # Seen: Jira's values now, with what was just written over them. A reported
                 # edit is recorded as seen, so it is reported once; careerconv's change to it
                 # counts as superseded by the newer edit.
@@ -411,7 +411,7 @@ class JiraTracker:
         done += said
         if done:
             return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "; ".join(done), None, issue_key)
-        if status_news:
+        if status_news or status.record:
             return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "recorded status", None, issue_key)
         return DeliveryOutcome(view.key, OutcomeStatus.UNCHANGED, "", None, issue_key)
 

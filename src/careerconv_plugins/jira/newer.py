@@ -127,6 +127,7 @@ class StatusCall:
     to_done: bool
     asked: str | None
     said: str = ""
+    record: bool = False  # careerconv's status time is new though the statuses agree: keep it
 
 
 _DONE = {"close": "closed", "reopen": "reopened"}
@@ -160,7 +161,8 @@ def status(
         return StatusCall(False, False, None if last_asked is None else str(last_asked))
     asked = _word(wanted)
     if wanted is in_jira:
-        return StatusCall(False, False, asked)
+        # Recorded, so a later move in Jira is not compared with this time again (see skew).
+        return StatusCall(False, False, asked, record=ours_is_new(view, stored))
     to_done = wanted is TicketStatus.DONE
     ours = view.status_changed_at
     if ours is None:

@@ -170,6 +170,18 @@ def test_a_reopen_in_careerconv_older_than_a_close_in_jira_keeps_jira(
     (again,) = tracker.deliver_tickets([pending])
     assert again.status is OutcomeStatus.UNCHANGED
     assert tracker.pull_statuses([pending.key]) == {pending.key: TicketStatus.DONE}
+    # The plan follows at +5h; its time is recorded though nothing moves, so a reopen in
+    # Jira after it is never compared with it (a host clock ahead of Jira's cannot undo it).
+    followed = _timed(status=TicketStatus.DONE, status_at=5)
+    (recorded,) = tracker.deliver_tickets([followed])
+    assert recorded.status is OutcomeStatus.DELIVERED
+    prop = fake_jira.state.issues[ref]["properties"]["careerconv.ticket"]
+    assert prop["status_at"] == at(5).isoformat()
+    in_jira_at(fake_jira, 4.5)  # Jira's clock behind this host's
+    fake_jira.set_status(ref, "To Do")
+    (edit,) = tracker.deliver_tickets([_timed(status=TicketStatus.DONE, status_at=5, fields_at=6,
+                                              title="Chair the design review")])  # fmt: skip
+    assert "moved" not in edit.reason and _status(fake_jira, ref) == "To Do"
 
 
 def test_a_reopen_in_careerconv_after_a_close_in_jira_reopens_it(
