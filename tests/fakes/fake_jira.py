@@ -4,8 +4,10 @@ It implements what the careerconv Jira adapter uses, on both ``/rest/api/2``
 (Data Center shapes: plain-text description, ``/search`` with ``startAt``) and
 ``/rest/api/3`` (Cloud shapes: ADF description, ``/search/jql`` with page
 tokens): server info, fields, project, create and bulk create, get, edit,
-delete, JQL search on labels with pagination, transitions, issue properties
-and user search. It has real Jira's awkward sides, each configurable: a search
+delete, JQL search on labels with pagination, transitions, issue properties,
+user search, and a changelog of every edit and transition with its author and
+time (``state.clock``), read as Cloud's ``POST changelog/bulkfetch`` or Data
+Center's ``GET issue/{id}?expand=changelog``. It has real Jira's awkward sides, each configurable: a search
 that does not see new issues for ``search_lag`` seconds unless their ids are in
 ``reconcileIssues``, a per-site ``bulk_limit`` below 50 (refused as a whole),
 workflows whose transitions depend on the current status
