@@ -222,6 +222,8 @@ def tickets(
             ),
             link=f"{link_base.rstrip('/')}/plans/{plan.id}/actions/{act.id}" if link_base else None,
             goal=goal or None,
+            changed_at=act.changed_at,
+            status_changed_at=act.status_changed_at,
         )
     return out
 

@@ -106,6 +106,9 @@ class TicketView:
     By default: the action, its due date, its owner, its "done when" and a link
     back. ``goal`` is set only when the report chose to share the goal.
     ``key`` is deterministic from plan and action, so a re-sync finds the ticket.
+    ``changed_at`` and ``status_changed_at`` say when careerconv last changed the
+    action's fields and its status: where a person changed the ticket too, the
+    later change wins (None: not known, as in views stored before they were kept).
     """
 
     key: str
@@ -117,6 +120,14 @@ class TicketView:
     status: TicketStatus = TicketStatus.OPEN
     link: str | None = None
     goal: str | None = None
+    changed_at: datetime | None = None
+    status_changed_at: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.changed_at is not None:
+            require_aware(self.changed_at, "ticket.changed_at")
+        if self.status_changed_at is not None:
+            require_aware(self.status_changed_at, "ticket.status_changed_at")
 
 
 @frozen

@@ -25,7 +25,8 @@ from careerconv_core.errors import InvalidInput
 from tests_support_paths import ROOT
 
 ACTION_FIELDS = (
-    "id, title, owner_id, due, done_when, opportunity, competency_id, status, done_at, ticket_deleted"
+    "id, title, owner_id, due, done_when, opportunity, competency_id, status, done_at, ticket_deleted, "
+    "changed_at, status_changed_at"
 )
 PYTHON_NAMES = re.compile(
     r"careerconv_core|NoneType|<class|\| None|\b(tuple|dict|list|frozenset|Mapping)\["

@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,7 @@ USED_RESOURCES = {
     "serverInfo", "field", "project/{projectIdOrKey}", "issue/bulk", "issue",
     "issue/{issueIdOrKey}", "issue/{issueIdOrKey}/properties/{propertyKey}",
     "issue/{issueIdOrKey}/transitions", "search", "search/jql", "user/search",
+    "changelog/bulkfetch",
 }  # fmt: skip
 INSTALL = "bash .ci/setup-jira.sh  (npm install --prefix .ci/node @stoplight/prism-cli@5.14)"
 
@@ -76,6 +78,16 @@ def scenario(tracker: JiraTracker, fake: FakeJira) -> None:
     pulled = tracker.pull_statuses([v.key for v in views[:5]])
     assert pulled[views[2].key] is TicketStatus.DONE
     assert pulled[views[3].key] is TicketStatus.DELETED
+    # Both sides changed a ticket: its changelog says which change is the later one.
+    t = datetime(2027, 2, 1, tzinfo=UTC)
+    ref = str(first[4].reference)
+    fake.state.clock = lambda: t + timedelta(hours=2)
+    fake.edit_as_person(ref, summary="Edited in Jira")
+    fake.set_status(ref, "Done")
+    both = evolve(views[4], title="Renamed", changed_at=t + timedelta(hours=1), status_changed_at=t)
+    (decided,) = tracker.deliver_tickets([both])
+    assert "kept the edit of summary made in Jira at" in decided.reason, decided
+    assert "kept the status done set in Jira at" in decided.reason, decided
 
 
 def test_checker_flags_a_bad_request_and_a_bad_response() -> None:

@@ -4,8 +4,10 @@ It implements what the careerconv Jira adapter uses, on both ``/rest/api/2``
 (Data Center shapes: plain-text description, ``/search`` with ``startAt``) and
 ``/rest/api/3`` (Cloud shapes: ADF description, ``/search/jql`` with page
 tokens): server info, fields, project, create and bulk create, get, edit,
-delete, JQL search on labels with pagination, transitions, issue properties
-and user search. It has real Jira's awkward sides, each configurable: a search
+delete, JQL search on labels with pagination, transitions, issue properties,
+user search, and a changelog of every edit and transition with its author and
+time (``state.clock``), read as Cloud's ``POST changelog/bulkfetch`` or Data
+Center's ``GET issue/{id}?expand=changelog``. It has real Jira's awkward sides, each configurable: a search
 that does not see new issues for ``search_lag`` seconds unless their ids are in
 ``reconcileIssues``, a per-site ``bulk_limit`` below 50 (refused as a whole),
 workflows whose transitions depend on the current status
@@ -39,7 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fakes.jira_issues import IssueResources
+from fakes.jira_issues import PERSON, IssueResources
 from fakes.jira_state import STATUS_CATEGORIES, Exchange, FakeJiraState, Fault, parse_label_jql
 
 __all__ = [
@@ -134,16 +136,19 @@ class FakeJira(IssueResources):
             listener(event, issue, before)
 
     def edit_as_person(self, key: str, **fields: Any) -> None:
-        """Change fields of an issue, as a person in Jira would (no property is touched)."""
+        """Change fields of an issue, as a person in Jira would (no property is touched);
+        the changelog records it, by Max Manager, at ``state.clock()``."""
         with self.lock:
+            self._record_edit(self.state.issues[key], fields, PERSON)
             self.state.issues[key]["fields"].update(fields)
         self._tell("jira:issue_updated", self.state.issues[key])
 
     def set_status(self, key: str, status_name: str) -> None:
-        """Move an issue to a status by name, as a person in Jira would."""
+        """Move an issue to a status by name, as a person in Jira would (recorded in the changelog)."""
         with self.lock:
             sid = next(i for i, (n, _) in self.state.statuses.items() if n == status_name)
             before = self.state.issues[key]["status"]
+            self._record_status(self.state.issues[key], sid, PERSON)
             self.state.issues[key]["status"] = sid
         self._tell("jira:issue_updated", self.state.issues[key], before)
 
@@ -297,6 +302,7 @@ class FakeJira(IssueResources):
             ("POST", r"search", self._search_dc),
             ("GET", r"search", self._search_dc_get),
             ("GET", r"user/search", self._user_search),
+            ("POST", r"changelog/bulkfetch", self._bulk_changelog),
             ("GET", r"issue/(?P<key>[^/]+)/transitions", self._get_transitions),
             ("POST", r"issue/(?P<key>[^/]+)/transitions", self._do_transition),
             ("GET", r"issue/(?P<key>[^/]+)/properties/(?P<prop>[^/]+)", self._get_property),
@@ -308,7 +314,10 @@ class FakeJira(IssueResources):
         for verb, pattern, handler in routes:
             m = re.fullmatch(pattern, rest)
             if m and verb == method:
-                if rest == "search/jql" and self.state.deployment != "Cloud":
+                # Data Center has neither the token-paged search nor the bulk changelog:
+                # its changelog comes with the issue (expand=changelog).
+                cloud_only = rest == "search/jql" or "changelog" in rest
+                if cloud_only and self.state.deployment != "Cloud":
                     break
                 return handler(v, query, body, **m.groupdict())  # type: ignore[no-any-return]
         return 404, {"errorMessages": [f"no {method} on this resource"], "errors": {}}, {}

@@ -1,5 +1,6 @@
 """The fake Jira's issue resources: create, bulk create, read, edit, delete, label search
-(eventually consistent), properties and transitions (mixed into ``fake_jira.FakeJira``)."""
+(eventually consistent), properties, transitions and the changelog of every edit and
+transition (mixed into ``fake_jira.FakeJira``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import time
 from typing import Any
 
 from fakes.jira_site import SiteResources
-from fakes.jira_state import _status_obj, parse_label_jql
+from fakes.jira_state import _status_obj, jira_time, parse_label_jql
+
+PERSON = "max"
+"""Who edits in Jira by hand (``edit_as_person``, ``set_status``): Max Manager's user name."""
+BOT = "bot"
+"""careerconv's own account: the author of what arrives through the REST API."""
 
 
 class IssueResources(SiteResources):
@@ -36,6 +42,7 @@ class IssueResources(SiteResources):
             "fields": fields,
             "status": "10000",
             "properties": props,
+            "changelog": [],
             "indexed_at": time.monotonic() + self.state.search_lag,
         }
         return {
@@ -207,7 +214,14 @@ class IssueResources(SiteResources):
             return self._missing(key)
         fields = (query.get("fields") or [""])[0].split(",") if query.get("fields") else None
         props = (query.get("properties") or [""])[0].split(",") if query.get("properties") else []
-        return 200, self._issue_json(issue, v, fields, props), {}
+        answer = self._issue_json(issue, v, fields, props)
+        if "changelog" in (query.get("expand") or [""])[0].split(","):
+            # The whole changelog, oldest first, as Data Center expands it.
+            histories = [self._history_json(h, v) for h in issue["changelog"]]
+            answer["changelog"] = {"startAt": 0, "maxResults": len(histories),
+                                   "total": len(histories), "histories": histories}  # fmt: skip
+            answer["expand"] = "changelog"
+        return 200, answer, {}
 
     def _edit_issue(self, v: str, query: Any, body: Any, key: str) -> tuple[int, Any, dict[str, str]]:
         issue = self._issue(key)
@@ -217,6 +231,7 @@ class IssueResources(SiteResources):
         errors = self._check_fields(fields, v, creating=False)
         if errors:
             return 400, {"errorMessages": [], "errors": errors}, {}
+        self._record_edit(issue, fields, BOT)
         issue["fields"].update(fields)
         return 204, None, {}
 
@@ -287,5 +302,91 @@ class IssueResources(SiteResources):
                 },
                 {},
             )
+        self._record_status(issue, match[0]["to"]["id"], BOT)
         issue["status"] = match[0]["to"]["id"]
         return 204, None, {}
+
+    # -- the changelog: one history per edit or transition, with its time and author --------
+
+    def _author(self, who: str, v: str) -> dict[str, Any]:
+        user = next((u for u in self.state.users if u["name"] == who), None) or {
+            "accountId": "acc-careerconv", "name": who, "key": who, "displayName": "careerconv",
+            "emailAddress": self.state.email, "active": True,
+        }  # fmt: skip
+        return self._user_json(user, v)
+
+    def _record(self, issue: dict[str, Any], who: str, items: list[dict[str, str]]) -> None:
+        if items:
+            number = sum(len(i.get("changelog", [])) for i in self.state.issues.values()) + 10000
+            issue.setdefault("changelog", []).append(
+                {"id": str(number), "who": who, "created": self.state.clock(), "items": items}
+            )
+
+    def _record_edit(self, issue: dict[str, Any], fields: dict[str, Any], who: str) -> None:
+        """A history for the fields whose value changes (Jira logs no history for the same value)."""
+        items = []
+        for field_id, value in fields.items():
+            before = issue["fields"].get(field_id)
+            if before == value:
+                continue
+            custom = field_id.startswith("customfield_")
+            name = self.state.custom_fields.get(field_id, field_id) if custom else field_id
+            items.append({"field": name, "fieldId": field_id, "fieldtype": "custom" if custom else "jira",
+                          "fromString": _text(before), "toString": _text(value)})  # fmt: skip
+        self._record(issue, who, items)
+
+    def _record_status(self, issue: dict[str, Any], to: str, who: str) -> None:
+        before = issue["status"]
+        if before != to:
+            item = {"field": "status", "fieldId": "status", "fieldtype": "jira", "from": before,
+                    "fromString": self.state.statuses[before][0], "to": to,
+                    "toString": self.state.statuses[to][0]}  # fmt: skip
+            self._record(issue, who, [item])
+
+    def _history_json(self, history: dict[str, Any], v: str) -> dict[str, Any]:
+        items = history["items"]
+        if self.state.deployment != "Cloud":
+            # Data Center names a field by its name; no fieldId is promised.
+            items = [{k: val for k, val in item.items() if k != "fieldId"} for item in items]
+        return {
+            "id": history["id"],
+            "author": self._author(history["who"], v),
+            "created": jira_time(history["created"]),
+            "items": items,
+        }
+
+    def _bulk_changelog(self, v: str, query: Any, body: Any) -> tuple[int, Any, dict[str, str]]:
+        """Cloud's ``POST changelog/bulkfetch``: the histories of up to 1000 issues, only the
+        items of ``fieldIds`` (at most 10), oldest first, ``maxResults`` histories a page."""
+        ids = (body or {}).get("issueIdsOrKeys")
+        fields = (body or {}).get("fieldIds") or []
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 1000 or len(fields) > 10:
+            message = "issueIdsOrKeys takes 1 to 1000 issues and fieldIds at most 10"
+            return 400, {"errorMessages": [message], "errors": {}}, {}
+        rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for ref in ids:
+            issue = self._issue(str(ref))
+            for history in issue["changelog"] if issue is not None else []:
+                items = [i for i in history["items"] if not fields or i["fieldId"] in fields]
+                if items:
+                    rows.append((issue, dict(history, items=items)))
+        rows.sort(key=lambda row: (row[1]["created"], int(row[0]["id"])))
+        token = (body or {}).get("nextPageToken")
+        start = int(token.removeprefix("c")) if isinstance(token, str) and token else 0
+        size = min(int((body or {}).get("maxResults", 1000)), self.state.changelog_page)
+        logs: dict[str, list[dict[str, Any]]] = {}
+        for issue, history in rows[start : start + size]:
+            logs.setdefault(issue["id"], []).append(self._history_json(history, v))
+        answer: dict[str, Any] = {
+            "issueChangeLogs": [{"issueId": i, "changeHistories": h} for i, h in logs.items()]
+        }
+        if start + size < len(rows):
+            answer["nextPageToken"] = f"c{start + size}"
+        return 200, answer, {}
+
+
+def _text(value: Any) -> str:
+    """A value as the changelog's ``fromString``/``toString`` shows it."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)

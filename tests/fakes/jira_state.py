@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 STATUS_CATEGORIES = {
@@ -76,8 +78,17 @@ class FakeJiraState:
     next_id: int = 10000
     key_numbers: dict[str, int] = field(default_factory=dict)
     page_size: int = 100
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """When a change happens, as Jira's changelog records it (tests set it to order changes)."""
+    changelog_page: int = 100
+    """Histories one page of ``GET issue/{id}/changelog`` holds (Cloud's default is 100)."""
     log: list[Exchange] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+
+
+def jira_time(moment: datetime) -> str:
+    """A time as Jira writes it: ``2026-12-03T17:41:28.123+0000`` (milliseconds, no colon)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}" + moment.strftime("%z")
 
 
 def _status_obj(base: str, status_id: str, state: FakeJiraState) -> dict[str, Any]:

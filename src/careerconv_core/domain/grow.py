@@ -9,7 +9,7 @@ horizon, a "done when" and, ideally, a link to the current job.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from attrs import evolve, field, frozen
@@ -83,6 +83,19 @@ class Action:
     status: ActionStatus = ActionStatus.OPEN
     done_at: date | None = None
     ticket_deleted: bool = False  # someone deleted its ticket: reported, never recreated silently
+    # When careerconv last changed what its ticket shows (title, owner, due date, "done when") and
+    # its status: a tracker tells by them which side changed last (set by the plan, never read in).
+    changed_at: datetime | None = None
+    status_changed_at: datetime | None = None
+
+    def same_ticket_fields(self, other: Action) -> bool:
+        """Whether ``other`` shows the same on a ticket as this action (its status aside)."""
+        return (self.title, self.owner_id, self.due, self.done_when) == (
+            other.title,
+            other.owner_id,
+            other.due,
+            other.done_when,
+        )
 
 
 MAX_HORIZON_MONTHS = 24
@@ -140,11 +153,37 @@ class GrowPlan:
         act = evolve(self.action(action_id), ticket_deleted=deleted)
         return evolve(self, actions=tuple(act if a.id == action_id else a for a in self.actions))
 
-    def with_action_status(self, action_id: str, status: ActionStatus, on: date) -> GrowPlan:
-        """This plan with one action marked done or reopened."""
+    def with_action_status(
+        self, action_id: str, status: ActionStatus, on: date, at: datetime | None = None
+    ) -> GrowPlan:
+        """This plan with one action marked done or reopened (at ``at``, when given)."""
         act = self.action(action_id)
-        changed = evolve(act, status=status, done_at=on if status is ActionStatus.DONE else None)
+        moved = act.status is not status and at is not None
+        changed = evolve(
+            act,
+            status=status,
+            done_at=on if status is ActionStatus.DONE else None,
+            status_changed_at=at if moved else act.status_changed_at,
+        )
         return evolve(self, actions=tuple(changed if a.id == action_id else a for a in self.actions))
+
+    def dated(self, before: GrowPlan | None, at: datetime) -> GrowPlan:
+        """This plan, written at ``at`` over ``before``: each action keeps the times of its last
+        changes where it is unchanged, and takes ``at`` where it is new or changed."""
+        old = {a.id: a for a in before.actions} if before is not None else {}
+        actions = []
+        for act in self.actions:
+            was = old.get(act.id)
+            same = was is not None and was.same_ticket_fields(act)
+            same_status = was is not None and was.status is act.status
+            actions.append(
+                evolve(
+                    act,
+                    changed_at=was.changed_at if same and was is not None else at,
+                    status_changed_at=(was.status_changed_at if same_status and was is not None else at),
+                )
+            )
+        return evolve(self, actions=tuple(actions))
 
 
 def validate_grow(grow: GrowPlan, pinnacle: Pinnacle, participants: tuple[str, str]) -> None:

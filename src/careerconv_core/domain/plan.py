@@ -340,14 +340,16 @@ class CareerPlan(CadencePart, HandoffPart, LeavingPart, AnswersPart):
             )
         validate_grow(grow, self.pinnacle, (self.report_id, self.manager_id))
         revision = self.grow.revision + 1 if self.grow is not None else 1
-        return evolve(self, grow=evolve(grow, revision=revision), grow_updated_at=at, last_touched_at=at)
+        dated = grow.dated(self.grow, at)
+        return evolve(self, grow=evolve(dated, revision=revision), grow_updated_at=at, last_touched_at=at)
 
     def set_action_status(self, action_id: str, status: ActionStatus, on: date, at: datetime) -> CareerPlan:
         """Mark a "Will" action done or open again (from the tracker or by hand)."""
         require_aware(at, "at")
         if self.grow is None:
             raise InvalidInput("action_id", "an action of a written GROW plan", "no GROW plan yet")
-        return evolve(self, grow=self.grow.with_action_status(action_id, status, on), last_touched_at=at)
+        grow = self.grow.with_action_status(action_id, status, on, at)
+        return evolve(self, grow=grow, last_touched_at=at)
 
     def set_ticket_deleted(self, action_id: str, deleted: bool, at: datetime) -> CareerPlan:
         """The tracker says an action's ticket is gone (or the pair asks to recreate it)."""

@@ -22,13 +22,14 @@ import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from careerconv_core.errors import AdapterError, CareerconvError, ConfigurationError
 from careerconv_core.ports import DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import TicketStatus, TicketView
-from careerconv_plugins.jira import edits, mapping
+from careerconv_plugins.jira import changelog, edits, mapping, newer
 from careerconv_plugins.jira.client import JiraClient, JiraRequestError
 from careerconv_plugins.jira.known import KnownTickets
 from careerconv_plugins.jira.settings import JiraSettings
@@ -237,6 +238,9 @@ class JiraTracker:
 
     def _deliver_batch(self, batch: Sequence[TicketView]) -> dict[str, DeliveryOutcome]:
         found = self._find([v.key for v in batch])
+        # Cloud: the changelogs the batch needs, in one request (Data Center reads each issue's).
+        pairs = [(v, found.issues[v.key][0]) for v in batch if len(found.issues[v.key]) == 1]
+        times = newer.prefetch(self.client, pairs, self.settings, self.watched)
         outcomes: dict[str, DeliveryOutcome] = {}
         to_create: list[TicketView] = []
         for view in batch:
@@ -249,7 +253,7 @@ class JiraTracker:
                     f"several Jira issues claim this action ({refs}); delete or unlabel all but one",
                 )
             elif issues:
-                outcomes[view.key] = self._update(view, issues[0])
+                outcomes[view.key] = self._update(view, issues[0], times.get(str(issues[0].get("id"))))
             elif view.status is TicketStatus.DELETED:
                 outcomes[view.key] = DeliveryOutcome(view.key, OutcomeStatus.FAILED, DELETED_REASON)
             elif (
@@ -320,22 +324,35 @@ class JiraTracker:
         self._remember(made)
         return outcomes
 
-    def _update(self, view: TicketView, issue: Mapping[str, Any]) -> DeliveryOutcome:  # noqa: PLR0912, PLR0915
+    def _times(self, issue: Mapping[str, Any]) -> dict[str, datetime]:
+        """When Jira last changed each watched field and the status (its changelog)."""
+        names, issue_id = (*self.watched, "status"), str(issue.get("id"))
+        if self.settings.deployment == "cloud":
+            return changelog.bulk_last_changes(self.client, [issue_id], names)[issue_id]
+        found = changelog.histories(self.client, issue_id)
+        return changelog.last_changes(found, names, self.client.field_names)
+
+    def _update(  # noqa: PLR0912, PLR0915
+        self, view: TicketView, issue: Mapping[str, Any], known_times: dict[str, datetime] | None = None
+    ) -> DeliveryOutcome:
         issue_key = str(issue.get("key"))
         stored = mapping.issue_property(issue)
         wanted = mapping.field_prints(view, self.settings)
         changed = mapping.changed_fields(wanted, stored)
-        # A field a person edited in Jira since careerconv wrote it is newer: kept, not written.
+        # A field a person edited in Jira since careerconv wrote it: the later change wins.
         edited = edits.edited_in_jira(issue, stored, self.watched)
-        conflicts = [name for name in changed if name in edited]
-        kept = sorted(name for name in edited if name not in changed)
-        writing = [name for name in changed if name not in edited]
-        last_asked = stored.get("status") if stored else None
-        asked = mapping.asked_status(view) if view.status is not TicketStatus.DELETED else last_asked
         in_jira = mapping.issue_status(issue)
         status_id = str(((issue.get("fields") or {}).get("status") or {}).get("id", ""))
+        last_asked = stored.get("status") if stored else None
         moved: list[str] = []
         try:
+            # The changelog is read only where both sides changed something since the last write.
+            times: dict[str, datetime] = {}
+            if newer.needs_times(view, issue, self.settings, self.watched):
+                times = known_times if known_times is not None else self._times(issue)
+            call = newer.fields(changed, edited, view.changed_at, times)
+            status = newer.status(view, in_jira, stored, times.get("status"))
+            writing = list(call.writing)
             if writing:
                 desired = mapping.desired_fields(view, self.settings)
                 fields = {name: desired[name] for name in writing if name in desired}
@@ -353,24 +370,14 @@ class JiraTracker:
                     fields["assignee"] = mapping.assignee_value(self.settings, user)
                 if fields:
                     self.client.edit(issue_key, fields)
-            # Which side changed last: careerconv now asks done (it did not before) and the
-            # ticket is open -> close it; careerconv reopened an action whose ticket it had
-            # closed -> reopen it. A ticket closed or reopened in Jira while careerconv still
-            # asks what it asked last time is Jira's newer change: left alone.
-            to_done = (
-                view.status is TicketStatus.DONE and in_jira is TicketStatus.OPEN and last_asked != "done"
-            )
-            reopen = (
-                view.status is TicketStatus.OPEN and in_jira is TicketStatus.DONE and last_asked == "done"
-            )
-            if to_done or reopen:
-                walk = self.workflow.walk(issue_key, status_id, to_done=to_done)
+            if status.move:
+                walk = self.workflow.walk(issue_key, status_id, to_done=status.to_done)
                 moved = list(walk.taken)
                 if walk.failure is not None:
                     return DeliveryOutcome(view.key, OutcomeStatus.FAILED, walk.failure, None, issue_key)
             # An issue made before the status was kept has none: no write just to add it.
-            status_news = asked != last_asked and not (last_asked is None and asked == "open")
-            if changed or status_news or edited:
+            status_news = status.asked != last_asked and not (last_asked is None and status.asked == "open")
+            if changed or status_news or edited or status.said or status.record:
                 # Seen: Jira's values now, with what was just written over them. A reported
                 # edit is recorded as seen, so it is reported once; careerconv's change to it
                 # counts as superseded by the newer edit.
@@ -380,7 +387,8 @@ class JiraTracker:
                     seen.update(
                         edits.seen_prints({n: written[n] for n in writing if n in written}, self.watched)
                     )
-                self.client.set_property(issue_key, mapping.property_value(view, wanted, asked, seen))
+                value = mapping.property_value(view, wanted, status.asked, seen)
+                self.client.set_property(issue_key, value)
         except JiraRequestError as error:
             if error.fields and not error.retryable:
                 reason = f"{issue_key}: " + mapping.explain_field_errors(error.fields, self.settings)
@@ -388,25 +396,22 @@ class JiraTracker:
             return self._outcome(view.key, error, issue_key)
         except CareerconvError as error:
             return self._outcome(view.key, error, issue_key)
+        if moved:
+            log.info("jira %s (%s): moved through %s", issue_key, view.key, " -> ".join(moved))
+        said = [*call.said, *([status.said] if status.said else [])]
+        if said:
+            # One line per ticket, once (the property now records it as seen): ids, field
+            # names and times only, never a value.
+            log.warning("jira %s (%s): %s", issue_key, view.key, "; ".join(said))
         done: list[str] = []
         if writing:
             done.append("updated " + ", ".join(writing))
         if moved:
             done.append("moved through " + " -> ".join(moved))
-        if kept:
-            done.append(f"kept the edit of {', '.join(kept)} made in Jira")
-        if conflicts:
-            reason = (
-                f"{issue_key}: {', '.join(conflicts)} edited in Jira after careerconv last wrote it; "
-                "the edit in Jira is newer and was kept, careerconv's change was not written "
-                "(change it again in careerconv to write it over the edit)"
-            )
-            return DeliveryOutcome(
-                view.key, OutcomeStatus.CONFLICT, "; ".join([reason, *done]), None, issue_key
-            )
+        done += said
         if done:
             return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "; ".join(done), None, issue_key)
-        if status_news:
+        if status_news or status.record:
             return DeliveryOutcome(view.key, OutcomeStatus.DELIVERED, "recorded status", None, issue_key)
         return DeliveryOutcome(view.key, OutcomeStatus.UNCHANGED, "", None, issue_key)
 

@@ -78,6 +78,7 @@ class JiraClient:
         self.stats: Counter[str] = Counter()
         self._users: dict[str, str | None] = {}
         self.field_ids: frozenset[str] = frozenset()
+        self.field_names: dict[str, str] = {}  # id -> name, read when a custom field is set
         self.bulk_limit = BATCH_SIZE
         self.refused_bulks = 0
 
@@ -160,7 +161,8 @@ class JiraClient:
         self._check_project()
         if s.custom_fields:
             found = self._call("read fields", client.fields)
-            self.field_ids = frozenset(str(f.get("id")) for f in found if isinstance(f, dict))
+            self.field_names = {str(f.get("id")): str(f.get("name")) for f in found if isinstance(f, dict)}
+            self.field_ids = frozenset(self.field_names)
             checks = (
                 ("due_field", s.due_field),
                 ("done_when_field", s.done_when_field),
@@ -313,6 +315,13 @@ class JiraClient:
         if not isinstance(answer, dict):
             raise self._not_jira(op)
         return answer
+
+    def read(self, op: str, path: str, params: Mapping[str, Any], body: Any = None) -> dict[str, Any]:
+        """A JSON object from ``GET path``, or from a POST that only reads (with ``body``)."""
+        self.jira  # noqa: B018 - connects and checks the site first
+        post = body is not None
+        get = partial(self._send, "POST", path, body) if post else partial(self._get, path, params)
+        return self._object(op, self._call(op, get))
 
     # -- operations the tracker uses ------------------------------------------
 

@@ -1,15 +1,14 @@
-"""Edits a person made in Jira to the fields careerconv writes: told apart, never overwritten.
+"""Edits a person made in Jira to the fields careerconv writes: told apart, never overwritten
+silently.
 
 Besides the fingerprint of each value it sent (``fields``, which tells what
 careerconv changed since its last write), the issue property keeps a
 fingerprint of each text field *as Jira shows it* (``seen``): the summary, the
 description's text, the due date and the "done when" field. A field whose
 current value in Jira no longer matches ``seen`` was edited in Jira after
-careerconv wrote it. That edit is newer than careerconv's last write, so it is
-kept: careerconv does not write that field in this delivery, records the edit
-as seen (so it is reported once), and reports a conflict when careerconv had a
-change of its own for the same field. A later change in careerconv is newer
-than the reported edit and is written as usual.
+careerconv wrote it. Where careerconv has no change of its own for it, the
+edit is kept and recorded as seen (so it is reported once); where careerconv
+changed it too, the later of the two changes wins (``newer``).
 
 Fingerprints are taken of a normal form (text of the rich-text description,
 line endings and trailing blanks evened out), so Jira's own re-rendering of a

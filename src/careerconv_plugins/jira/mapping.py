@@ -204,13 +204,17 @@ def property_value(
     careerconv closed its ticket is a reopen to push; a ticket closed in Jira
     while careerconv still asks ``open`` is Jira's newer change, left alone.
     """
-    value = {
+    value: dict[str, Any] = {
         "v": PROPERTY_VERSION,
         "key": view.key,
         "plan": view.plan_key,
         "fields": dict(prints),
         "status": status or asked_status(view),
     }
+    if view.status_changed_at is not None:
+        # When careerconv last changed the status it asks: a later change is careerconv's own
+        # to compare with Jira's (``newer``); the same time is one already delivered.
+        value["status_at"] = view.status_changed_at.isoformat()
     if seen is not None:
         value["seen"] = dict(seen)
     return value

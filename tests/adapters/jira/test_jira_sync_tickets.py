@@ -8,6 +8,7 @@ newer than the ticket's status, so the pull must not set it back.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,51 @@ def test_a_close_then_reopen_in_jira_is_followed_and_never_closed_again_by_caree
     assert jira.state.statuses[jira.state.issues[key]["status"]][0] == "To Do"
     code, out = cli(capsys, monkeypatch, home, LATER, "dispatch")
     assert jira.state.statuses[jira.state.issues[key]["status"]][0] == "To Do"
+
+
+def _in_jira_at(jira: FakeJira, moment: datetime) -> None:
+    jira.state.clock = lambda: moment
+
+
+def test_a_done_older_than_a_reopen_in_jira_keeps_the_reopen_says_so_and_dead_letters_nothing(
+    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = _home(tmp_path, jira, capsys, monkeypatch)
+    [key] = jira.state.issues
+    code, _ = cli(capsys, monkeypatch, home, LATER, "action", "done", "r1:a1")  # pending
+    assert code == 0
+    # Meanwhile a person closes the ticket and reopens it: Jira's reopen is the later change.
+    _in_jira_at(jira, LATER + timedelta(hours=1))
+    jira.set_status(key, "Done")
+    _in_jira_at(jira, LATER + timedelta(hours=2))
+    jira.set_status(key, "To Do")
+    code, out = cli(capsys, monkeypatch, home, LATER + timedelta(hours=3), "sync-tickets")
+    assert code == 0, out
+    assert jira.state.statuses[jira.state.issues[key]["status"]][0] == "To Do"
+    said = [line for line in out.splitlines() if "kept the status open set in Jira" in line]
+    assert len(said) == 1, out
+    assert "later than careerconv's close" in said[0]
+    assert _action_status(home) == "open"  # the read-back brought Jira's reopen into the plan
+    assert not [e for e in entries(home, Channel.TRACKER) if e.status is OutboxStatus.FAILED]
+    # Said once: nothing more to say on the next run.
+    code, out = cli(capsys, monkeypatch, home, LATER + timedelta(hours=4), "sync-tickets")
+    assert code == 0 and "kept the status" not in out
+
+
+def test_a_done_later_than_a_close_and_reopen_in_jira_closes_the_ticket(
+    tmp_path: Path, jira: FakeJira, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = _home(tmp_path, jira, capsys, monkeypatch)
+    [key] = jira.state.issues
+    _in_jira_at(jira, LATER + timedelta(hours=1))
+    jira.set_status(key, "Done")
+    _in_jira_at(jira, LATER + timedelta(hours=2))
+    jira.set_status(key, "To Do")
+    code, _ = cli(capsys, monkeypatch, home, LATER + timedelta(hours=3), "action", "done", "r1:a1")
+    assert code == 0
+    _in_jira_at(jira, LATER + timedelta(hours=4))
+    code, out = cli(capsys, monkeypatch, home, LATER + timedelta(hours=4), "sync-tickets")
+    assert code == 0, out
+    assert jira.state.statuses[jira.state.issues[key]["status"]][0] == "Done"
+    assert _action_status(home) == "done"
+    assert not [e for e in entries(home, Channel.TRACKER) if e.status is OutboxStatus.FAILED]
