@@ -290,6 +290,11 @@ class InMemoryStore:
         ]
         return sorted(chosen, key=self._age)
 
+    def outbox_of(self, plan_ids: Sequence[str]) -> Sequence[OutboxEntry]:
+        """The entries queued under any of ``plan_ids``, oldest first (a person's export and erasure)."""
+        wanted = set(plan_ids)
+        return [e for e in self.outbox() if e.plan_id in wanted]
+
     def cursor(self, name: str) -> str | None:
         """A stored cursor."""
         return self.cursors.get(name)

@@ -90,6 +90,9 @@ def cmd_erase(args: argparse.Namespace, inv: Invocation) -> None:
             "run 'careerconv dispatch' to send the retractions"
         )
         _unreachable(inv, report)
+        remains = getattr(app.store, "after_erasure", None)
+        for line in remains() if callable(remains) else ():
+            inv.out(line)
     finally:
         app.close()
 

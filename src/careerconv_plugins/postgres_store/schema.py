@@ -107,7 +107,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
         "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
-    ),
+    ),  # 4: the outbox read by plan, for a person's export and erasure (``sql.rights``).
+    ("CREATE INDEX outbox_plan ON outbox (plan_id)",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

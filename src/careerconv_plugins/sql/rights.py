@@ -13,11 +13,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from careerconv_core.disclosures import Disclosure, TrailEntry, Verdict
 from careerconv_core.domain.retention import PlanEnding
-from careerconv_plugins.sql import audit
+from careerconv_core.outbox import OutboxEntry
+from careerconv_plugins.sql import audit, rows
 from careerconv_plugins.sql.dialect import Dialect
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class PrivacyRights:
     _writing: Callable[[str], AbstractContextManager[Dialect]]
     _reading: Callable[[str], AbstractContextManager[Dialect]]
     _plan_bodies: Callable[[Dialect, Sequence[Sequence[object]]], list[str]]
+    _entries: Callable[[Dialect, Sequence[Sequence[Any]]], list[OutboxEntry]]
 
     def _secret(self, db: Dialect) -> bytes:
         """The audit chain's key, read once (it never changes; a rotation only re-wraps it)."""
@@ -97,6 +99,38 @@ class PrivacyRights:
                 (len(prefix), prefix),
             ).fetchall()
         return [(str(r[0]), int(r[1])) for r in found]
+
+    def outbox_of(self, plan_ids: Sequence[str]) -> Sequence[OutboxEntry]:
+        """The entries queued under any of ``plan_ids``, oldest first, through the ``outbox_plan`` index
+        (a person's export and erasure read their own plans' entries, not the whole outbox)."""
+        out: list[OutboxEntry] = []
+        with self._reading("read outbox by plan") as db:
+            for start in range(0, len(plan_ids), _CHUNK):
+                chunk = list(plan_ids[start : start + _CHUNK])
+                marks = ", ".join("?" for _ in chunk)
+                found = db.execute(
+                    f"SELECT {', '.join(rows.OUTBOX_COLUMNS)} FROM outbox "  # noqa: S608 - placeholders
+                    f"WHERE plan_id IN ({marks}) ORDER BY created_at, seq",
+                    chunk,
+                ).fetchall()
+                out += self._entries(db, found)
+        return sorted(out, key=lambda e: e.created_at)  # stable: the store's order within a moment
+
+    def after_erasure(self) -> tuple[str, ...]:
+        """What an erasure and the vacuum after it leave in this database's own copies (docs/privacy.md)."""
+        backups = (
+            "backups and copies of the store made before now still hold the person's record in clear "
+            "text and their plans' keys wrapped by the master key of the time: to close that, rotate "
+            "the master key ('careerconv store rotate-key') and destroy the old one"
+        )
+        if self._db.adapter == "postgres":
+            return (
+                "PostgreSQL: the person's row and the plans' keys are deleted and their tables "
+                "rewritten (VACUUM FULL), but the write-ahead log (pg_wal) keeps the person's row in "
+                "clear text until its segments are recycled after later checkpoints (longer with a "
+                "WAL archive, wal_keep_size or a replication slot, and on standbys); " + backups,
+            )
+        return (f"SQLite: the file and its WAL are vacuumed; {backups}",)
 
     def vacuum(self) -> None:
         """Give back freed space and overwrite freed pages (``VACUUM``; SQLite also empties its WAL)."""

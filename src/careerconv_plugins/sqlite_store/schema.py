@@ -104,7 +104,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
         """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
-    ),
+    ),  # 4: the outbox read by plan, for a person's export and erasure (``sql.rights``).
+    ("CREATE INDEX outbox_plan ON outbox (plan_id)",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
