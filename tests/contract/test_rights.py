@@ -185,3 +185,28 @@ def test_the_outbox_is_read_by_plan_for_export_and_erasure(world: World) -> None
     assert isinstance(exported, list) and [e["id"] for e in exported] == [e.id for e in whole]
     report = world.services.erase_person("r1", dry_run=True)
     assert report.cancelled == sum(1 for e in whole if e.status is OutboxStatus.PENDING)
+
+
+def test_plans_are_found_by_every_manager_they_name(world: World, request: pytest.FixtureRequest) -> None:
+    plan_id = through_review(world)
+    world.services.manager_changed("r1", "m2")
+    world.services.answer_handoff(plan_id, "r1", True)
+    assert [p.id for p in world.store.plans_naming("m1")] == [plan_id]  # the former manager
+    assert [p.id for p in world.store.plans_naming("m2")] == [plan_id]
+    assert world.store.plans_naming("r1") == [] and world.store.plans_naming("nobody") == []
+    roles = world.services.subject_export("m1")["plans_as_manager"]
+    assert isinstance(roles, list) and [(r["plan_id"], r["role"]) for r in roles] == [
+        (plan_id, "former or incoming manager")
+    ]
+    where = getattr(request.node, "store_place", None)
+    if where is not None and where["kind"] == "sqlite":  # a store from before the index: filled once
+        import sqlite3  # noqa: PLC0415
+
+        with sqlite3.connect(where["target"]) as conn:
+            conn.execute("DELETE FROM plan_people")
+            conn.execute("DELETE FROM plan_people_filled")
+        assert [p.id for p in world.store.plans_naming("m1")] == [plan_id]
+        with sqlite3.connect(where["target"]) as conn:
+            assert conn.execute("SELECT count(*) FROM plan_people_filled").fetchone() == (1,)
+    world.services.erase_person("r1")
+    assert world.store.plans_naming("m1") == []  # the index goes with the plan

@@ -174,11 +174,12 @@ class RightsSteps(ServiceBase):
         return [e for e in self.store.outbox() if e.plan_id in wanted]
 
     def _named_in(self, person_id: str) -> list[CareerPlan]:
-        """The plans ``person_id`` manages, managed or was to manage.
-
-        The stores index a plan's manager now, not the managers of its handoffs,
-        so this still reads every plan: the one part of an export that does.
-        """
+        """The plans ``person_id`` manages, managed or was to manage: by the store's index where it
+        has one (every store careerconv ships), else by reading every plan."""
+        read = getattr(self.store, "plans_naming", None)
+        if callable(read):
+            found: list[CareerPlan] = list(read(person_id))
+            return found
         return [
             p
             for p in self.store.find_plans()

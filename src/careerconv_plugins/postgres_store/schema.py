@@ -107,8 +107,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
         "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
-    ),  # 4: the outbox read by plan, for a person's export and erasure (``sql.rights``).
-    ("CREATE INDEX outbox_plan ON outbox (plan_id)",),
+    ),
+    # 4: for a person's export and erasure (``sql.rights``): the outbox read by plan, and
+    # every manager a plan names (now and in its handoffs), filled once for older plans.
+    (
+        "CREATE INDEX outbox_plan ON outbox (plan_id)",
+        """CREATE TABLE plan_people (
+            plan_id TEXT NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+            person_id TEXT NOT NULL,
+            PRIMARY KEY (plan_id, person_id)
+        )""",
+        "CREATE INDEX plan_people_person ON plan_people (person_id, plan_id)",
+        "CREATE TABLE plan_people_filled (id INTEGER PRIMARY KEY CHECK (id = 1))",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

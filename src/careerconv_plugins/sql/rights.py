@@ -16,15 +16,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from careerconv_core.disclosures import Disclosure, TrailEntry, Verdict
+from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.retention import PlanEnding
 from careerconv_core.outbox import OutboxEntry
 from careerconv_plugins.sql import audit, rows
 from careerconv_plugins.sql.dialect import Dialect
+from careerconv_plugins.sql.rows import plan_from_body
 
 if TYPE_CHECKING:
     from careerconv_plugins.sql.sealing import Sealer
 
 _CHUNK = 500
+_NAME = "INSERT INTO plan_people (plan_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+
+def _managers(plan: CareerPlan) -> set[str]:
+    """Everyone a plan names as its manager: now, and the old and new one of each handoff."""
+    return {plan.manager_id} | {pid for h in plan.handoffs for pid in (h.old_manager_id, h.new_manager_id)}
 
 
 class PrivacyRights:
@@ -115,6 +123,40 @@ class PrivacyRights:
                 ).fetchall()
                 out += self._entries(db, found)
         return sorted(out, key=lambda e: e.created_at)  # stable: the store's order within a moment
+
+    def _name_managers(self, db: Dialect, plans: Sequence[CareerPlan]) -> None:
+        """Index every manager each plan names (now, and old and new in its handoffs), in the commit."""
+        for plan in plans:
+            db.execute("DELETE FROM plan_people WHERE plan_id = ?", (plan.id,))
+            db.executemany(_NAME, [(plan.id, pid) for pid in sorted(_managers(plan))])
+
+    def plans_naming(self, person_id: str) -> Sequence[CareerPlan]:
+        """The plans ``person_id`` manages, managed or was to manage, by id, through ``plan_people``.
+
+        Plans written before that index existed are indexed on the first call, once.
+        """
+        with self._writing("index plans by manager") as db:
+            if db.execute("SELECT count(*) FROM plan_people_filled").fetchone()[0] == 0:
+                after = ""
+                while True:
+                    found = db.execute(
+                        "SELECT id, body FROM plans WHERE id > ? ORDER BY id LIMIT ?", (after, _CHUNK)
+                    ).fetchall()
+                    for body in self._plan_bodies(db, found):
+                        plan = plan_from_body(body)
+                        db.executemany(_NAME, [(plan.id, pid) for pid in sorted(_managers(plan))])
+                    if len(found) < _CHUNK:
+                        break
+                    after = str(found[-1][0])
+                db.execute("INSERT INTO plan_people_filled (id) VALUES (1)")
+        with self._reading("find plans by manager") as db:
+            found = db.execute(
+                "SELECT p.id, p.body FROM plan_people n JOIN plans p ON p.id = n.plan_id "
+                "WHERE n.person_id = ? ORDER BY p.id",
+                (person_id,),
+            ).fetchall()
+            bodies = self._plan_bodies(db, found)
+        return [plan_from_body(b) for b in bodies]
 
     def after_erasure(self) -> tuple[str, ...]:
         """What an erasure and the vacuum after it leave in this database's own copies (docs/privacy.md)."""

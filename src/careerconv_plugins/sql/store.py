@@ -184,8 +184,7 @@ class SqlStore(PrivacyRights):
     def commit(self, change: PlanChange) -> None:
         """Write the whole change in one transaction; on any error write nothing.
 
-        :raises ConcurrentChange: a plan's stored version is not ``version - 1``
-            (or a plan with ``version == 1`` already exists).
+        :raises ConcurrentChange: a plan's stored version is not ``version - 1`` (or is 1 already).
         :raises BookingsChanged: a manager's plans changed since a placement in
             the change was checked against them (``PlanChange.bookings``).
         :raises InvalidInput: an outbox entry's id is already in the outbox.
@@ -201,6 +200,7 @@ class SqlStore(PrivacyRights):
             if self._sealer is not None:
                 plans, entries = self._seal(db, self._sealer, plans, entries)
             self._write_plans(db, plans)
+            self._name_managers(db, change.plans)
             self._write_people(db, people, change.removed_people)
             self._write_outbox(db, entries)
             self._write_cursors(db, change.cursors)
