@@ -8,6 +8,7 @@ dry run changes nothing; retention erases what ended long ago, once.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -200,8 +201,6 @@ def test_plans_are_found_by_every_manager_they_name(world: World, request: pytes
     ]
     where = getattr(request.node, "store_place", None)
     if where is not None and where["kind"] == "sqlite":  # a store from before the index: filled once
-        import sqlite3  # noqa: PLC0415
-
         with sqlite3.connect(where["target"]) as conn:
             conn.execute("DELETE FROM plan_people")
             conn.execute("DELETE FROM plan_people_filled")

@@ -4,11 +4,14 @@ A GROW action owned by a manager who handed the report over, a former manager
 in a handoff, a plan's manager removed by ``org import --remove-missing``:
 once that person is erased or removed, every command on the plans that name
 them still runs. Their actions show the id as "a former colleague", their
-tickets go to the report, and nothing fails on the missing person.
+tickets go to the report, and nothing fails on the missing person. A person
+stored under an id an older careerconv accepted is named, with the fix.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -108,3 +111,25 @@ def test_a_no_after_the_manager_left_tells_nobody_who_is_gone(cli: Cli, tmp_path
     assert "maya" not in cli("status")
     cli("dispatch")
     assert not any("former@" in p.read_text() for p in (cli.home / "mail").glob("*.eml")), out
+
+
+def test_a_person_stored_under_an_id_an_older_version_accepted_is_named_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "home", capsys, monkeypatch)
+    cli("init")
+    cli("org", "import", str(EXAMPLES / "org.toml"))
+    old = "-aylin demir"  # a leading dash and a space: refused by today's id rule
+    with sqlite3.connect(cli.home / "careerconv.db") as conn:
+        (body,) = conn.execute("SELECT body FROM people WHERE id = 'aylin'").fetchone()
+        conn.execute(
+            "INSERT INTO people (id, manager_id, body) VALUES (?, 'maya', ?)",
+            (old, json.dumps({**json.loads(body), "id": old})),
+        )
+    for argv in (("propose", "--team", "maya"), ("org", "import", str(EXAMPLES / "org.toml"))):
+        out = cli(*argv, code=1)
+        assert "the store holds a person with the id '-aylin demir'" in out, out
+        assert "careerconv person erase -- '-aylin demir'" in out and "Traceback" not in out
+    cli("person", "erase", "--yes", "--", old)
+    cli("org", "import", str(EXAMPLES / "org.toml"))
+    assert "aylin" in cli("propose", "--team", "maya")

@@ -23,7 +23,7 @@ from careerconv_core.disclosures import Disclosure, DisclosureKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan, Consent
 from careerconv_core.domain.retention import PlanEnding, expired_plans
-from careerconv_core.errors import InvalidInput, NotFound, RuleViolation
+from careerconv_core.errors import ConfigurationError, InvalidInput, NotFound, RuleViolation
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase
@@ -117,12 +117,15 @@ class RightsSteps(ServiceBase):
         manager: move their reports first).
         """
         at = self.now()
+        stored = True  # a record to remove, readable or not
         try:
             person: Person | None = self.store.load_person(person_id)
         except NotFound:
-            person = None
+            person, stored = None, False
+        except ConfigurationError:
+            person = None  # stored under an id an older careerconv accepted: removed all the same
         plans = list(self.store.find_plans(report_id=person_id))
-        if person is None and not plans:
+        if not stored and not plans:
             raise NotFound("person", person_id)
         managing = [
             p.id
@@ -155,7 +158,7 @@ class RightsSteps(ServiceBase):
         )
         self.store.commit(
             PlanChange(
-                removed_people=(person_id,) if person is not None else (),
+                removed_people=(person_id,) if stored else (),
                 outbox=tuple(retractions),
                 disclosures=(record,),
                 destroyed_plans=report.plans,

@@ -119,6 +119,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX plan_people_person ON plan_people (person_id, plan_id)",
         "CREATE TABLE plan_people_filled (id INTEGER PRIMARY KEY CHECK (id = 1))",
+        # A store without plans has nothing to fill; one with plans fills on its first read.
+        "INSERT INTO plan_people_filled (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM plans)",
     ),
 )
 

@@ -335,13 +335,13 @@ class SqlStore(PrivacyRights):
 
     def load_person(self, person_id: str) -> Person:
         """The person with this id, or ``NotFound``."""
-        return rows.person_from_body(self._body("people", "person", person_id))
+        return rows.person_from_body(self._body("people", "person", person_id), person_id)
 
     def list_people(self) -> Sequence[Person]:
         """Everyone known to the store, by id."""
         with self._reading("list people") as db:
-            found = db.execute("SELECT body FROM people ORDER BY id").fetchall()
-        return [rows.person_from_body(r[0]) for r in found]
+            found = db.execute("SELECT body, id FROM people ORDER BY id").fetchall()
+        return [rows.person_from_body(r[0], r[1]) for r in found]
 
     def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """What is due on or before ``day`` (overdue included), earliest first, from the index."""
