@@ -35,7 +35,7 @@ from careerconv.web.security import (
     new_csrf_cookie,
 )
 from careerconv.web.steps import Step, Values, steps
-from careerconv_core import export
+from careerconv_core import colleagues, export
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.grow import stress_test
 from careerconv_core.domain.plan import CareerPlan
@@ -126,7 +126,7 @@ def _context(web: Web, request: Request, acting: Acting, values: Values, **more:
     cookie = request.cookies.get(CSRF_COOKIE) or request.state.new_cookie
     plan = acting.plan
     report = web.services.person(plan.report_id)
-    manager = web.services.person(plan.manager_id)
+    manager = colleagues.named(web.services.store, plan.manager_id)  # "a former colleague" once they left
     return {
         "root": _root(request),
         "title": acting.step.title,
@@ -246,7 +246,10 @@ def _due_page(web: Web, request: Request, acting: Acting) -> Response:
 
 def _plan_page(web: Web, request: Request, acting: Acting) -> Response:
     plan = acting.plan
-    report, manager = web.services.person(plan.report_id), web.services.person(plan.manager_id)
+    report, manager = (
+        web.services.person(plan.report_id),
+        colleagues.named(web.services.store, plan.manager_id),
+    )
     request.scope.setdefault("state", {})[INLINE_STYLE] = True  # the export's own inline style
     return HTMLResponse(export.html(plan, report, manager, catalog=web.catalog, now=web.now()))
 
