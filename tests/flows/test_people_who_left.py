@@ -105,6 +105,13 @@ def test_a_manager_removed_by_org_import_breaks_nothing(cli: Cli, tmp_path: Path
     cli("dispatch")
 
 
+def test_a_manager_who_left_takes_no_more_steps(cli: Cli, tmp_path: Path) -> None:
+    _maya_leaves(cli, tmp_path)
+    out = cli("checkin", "jonas", code=1)  # --as defaults to the plan's manager, who left
+    assert "M12: maya, the manager of plan" in out and "is no longer in the org" in out, out
+    assert "careerconv handoff status jonas" in out
+
+
 def test_a_no_after_the_manager_left_tells_nobody_who_is_gone(cli: Cli, tmp_path: Path) -> None:
     _maya_leaves(cli, tmp_path)
     out = cli("handoff", "consent", "jonas", "no", "--as", "jonas")

@@ -30,7 +30,7 @@ from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.domain.when import day, local
-from careerconv_core.errors import CareerconvError, ConcurrentChange, InvalidInput
+from careerconv_core.errors import CareerconvError, ConcurrentChange, InvalidInput, RuleViolation
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import BookingsRead, CalendarBackend, PlanChange, PlanStore
 from careerconv_core.views import NoticeView
@@ -149,8 +149,20 @@ class ServiceBase:
 
     @checked
     def actor(self, plan: CareerPlan, person_id: str) -> Actor:
-        """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise)."""
-        return plan.actor(person_id)
+        """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise).
+
+        A manager who left the org (erased, or removed by an org sync) takes no
+        more steps on the plan: the handoff under way brings the next one (M12).
+        """
+        acting = plan.actor(person_id)
+        if person_id == plan.manager_id and not colleagues.present(self.store, (person_id,)):
+            raise RuleViolation(
+                "M12",
+                f"{person_id}, the manager of plan {plan.id!r}, is no longer in the org",
+                f"the report answers the handoff to their new manager first "
+                f"(careerconv handoff status {plan.report_id}); then the new manager takes the step",
+            )
+        return acting
 
     def _people(self, plan: CareerPlan, *extra: str) -> dict[str, Person]:
         ids = {plan.report_id, plan.manager_id, *extra}
