@@ -148,7 +148,7 @@ class PrivacyRights:
                     if len(found) < _CHUNK:
                         break
                     after = str(found[-1][0])
-                db.execute("INSERT INTO plan_people_filled (id) VALUES (1)")
+                db.execute("INSERT INTO plan_people_filled (id) VALUES (1) ON CONFLICT DO NOTHING")
         with self._reading("find plans by manager") as db:
             found = db.execute(
                 "SELECT p.id, p.body FROM plan_people n JOIN plans p ON p.id = n.plan_id "
