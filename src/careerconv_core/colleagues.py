@@ -18,7 +18,7 @@ adapter would send to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from careerconv_core.domain.people import Person
 from careerconv_core.errors import NotFound
@@ -35,11 +35,6 @@ def former_colleague(person_id: str) -> str:
 def stand_in(person_id: str, time_zone: str = "UTC") -> Person:
     """A person record for a name that is shown only: ``former_colleague``, never addressed."""
     return Person(person_id, former_colleague(person_id), f"former@{LEFT_DOMAIN}", time_zone)
-
-
-def is_stand_in(person: Person) -> bool:
-    """Whether ``person`` is a stand-in (nothing may be sent to it)."""
-    return person.email.endswith("@" + LEFT_DOMAIN)
 
 
 def present(store: PlanStore, person_ids: Iterable[str]) -> dict[str, Person]:
@@ -59,9 +54,3 @@ def named(store: PlanStore, person_id: str, time_zone: str = "UTC") -> Person:
         return store.load_person(person_id)
     except NotFound:
         return stand_in(person_id, time_zone)
-
-
-def name_of(people: Mapping[str, Person], person_id: str) -> str:
-    """The name to show for ``person_id``: theirs, or ``former_colleague`` when they left."""
-    person = people.get(person_id)
-    return person.name if person is not None else former_colleague(person_id)
