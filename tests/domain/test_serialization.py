@@ -105,8 +105,9 @@ def test_every_domain_value_class_is_covered() -> None:
             if attrs.has(obj) and obj.__module__ == module.__name__:
                 defined.add(obj)
     # Results of pure functions that are never stored or sent: the scheduler's and the
-    # org check's values, agendas and notice texts (constants), the time budget, and intervals.
-    not_stored = {"Agenda", "NoticeText", "CareerTimeBudget", "Interval"}
+    # org check's values, agendas and notice texts (constants), the time budget, intervals, and
+    # when a plan ended (read for retention, never written).
+    not_stored = {"Agenda", "NoticeText", "CareerTimeBudget", "Interval", "PlanEnding"}
     missing = {
         t.__qualname__
         for t in defined - covered
