@@ -15,6 +15,9 @@ Run from the project root::
    one record) in a store of N plans.
 4. ``maintain``'s work over N plans, a third of them declined long ago:
    read the ended ones, erase the expired in commits of 200, then vacuum.
+5. ``person export`` and ``person erase`` (a dry run: the reads, no commit)
+   of one person, through the use cases, in a store of N plans with one
+   outbox entry each (``--only rights`` runs this part alone).
 
 The load average is printed beside the figures: the machine may be shared.
 """
@@ -85,6 +88,55 @@ def step_commits(store: Any, count: int) -> None:
         print(f"  commit + claim + save, {what}: median {pct(got, 0.5):.2f} ms, p95 {pct(got, 0.95):.2f} ms")
 
 
+def rights(store: Any, size: int) -> None:
+    """Export and erasure of one person in a store of ``size`` plans, each with one outbox entry."""
+    from careerconv_core.domain.people import Person  # noqa: PLC0415 - this part only
+    from careerconv_core.services.rights import RightsSteps  # noqa: PLC0415
+
+    began = time.perf_counter()
+    people = [Person(f"m{n}", f"Manager {n}", f"m{n}@example.com") for n in range(700)]
+    people += [
+        Person(f"q{n}", f"Report {n}", f"q{n}@example.com", manager_id=f"m{n % 700}") for n in range(40)
+    ]
+    store.commit(PlanChange(people=tuple(people)))
+    for start in range(0, size, 2000):
+        plans = [
+            CareerPlan.propose(f"q-{n}", f"q{n}", f"m{n % 700}", T0)
+            for n in range(start, min(size, start + 2000))
+        ]
+        store.commit(
+            PlanChange(
+                plans=tuple(plans), outbox=tuple(entry(10**7 + n, p.id) for n, p in enumerate(plans, start))
+            )
+        )
+    print(f"  {size:,} plans and outbox entries loaded in {time.perf_counter() - began:.1f} s ({load()})")
+    for how, reads in (("whole reads (before)", _WholeOutbox(store)), ("indexed reads (now)", store)):
+        svc = RightsSteps(store=reads, clock=lambda: T0, new_id=lambda: "bench")
+        for what, call in (
+            ("person export (subject_export)", lambda n, s=svc: s.subject_export(f"q{n}")),
+            ("person erase --dry-run (erase_person)", lambda n, s=svc: s.erase_person(f"q{n}", dry_run=True)),
+        ):
+            times = []
+            for n in range(1, 4):
+                began = time.perf_counter()
+                call(n)
+                times.append(time.perf_counter() - began)
+            print(f"  {what}, {how}: median {statistics.median(times) * 1000:.1f} ms over 3 ({load()})")
+
+
+class _WholeOutbox:
+    """The store without its reads by plan and by manager: the use cases then read the whole outbox
+    and every plan, as they did before those reads."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name in {"outbox_of", "plans_naming"}:
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
 def run(store: Any, name: str, size: int, steps: int) -> None:
     """Every figure on one encrypted store."""
     store.clock = lambda: T0
@@ -151,7 +203,15 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL (durable defaults)")
+    parser.add_argument("--only", choices=("rights",), help="run only this part")
     args = parser.parse_args()
+    if args.only == "rights":
+        with tempfile.TemporaryDirectory() as folder:
+            create_key_file(Path(folder) / "k")
+            store = SqliteStore(Path(folder) / "plans.db", key=key_from_file(Path(folder) / "k", "bench"))
+            print(f"encrypted SQLite store, {load()}")
+            rights(store, args.size)
+        return
     with tempfile.TemporaryDirectory() as folder:
         create_key_file(Path(folder) / "k")
         key = key_from_file(Path(folder) / "k", "bench")

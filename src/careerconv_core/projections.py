@@ -102,11 +102,14 @@ def _invite(  # noqa: PLR0917 - one meeting's fields, each named at the call sit
 def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteView]:
     """Every calendar event the plan implies now, by uid (cancelled ones as CANCEL)."""
     out: dict[str, InviteView] = {}
-    manager, report = people[plan.manager_id], people[plan.report_id]
+    report = people.get(plan.report_id)
+    if report is None:
+        return out  # the report left: there is nobody to invite (colleagues)
 
-    def organizer(era: str) -> Person:
-        # Who placed it updates and cancels it; one who left the org has no calendar to send from.
-        return people.get(plan.manager_in(era), manager)
+    def organizer(era: str) -> Person | None:
+        # Who placed it updates and cancels it; one who left the org has no calendar to send from,
+        # and an event nobody still here can send is left out (colleagues).
+        return people.get(plan.manager_in(era)) or people.get(plan.manager_id)
 
     for conv in plan.conversations:
         if conv.start is None or conv.end is None:
@@ -115,6 +118,8 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
             continue  # a held conversation's invite stays as it was
         uid = invite_uid(plan.id, conv.kind.value, conv.era)
         host = organizer(conv.era)
+        if host is None:
+            continue
         out[uid] = _invite(
             uid,
             conv.sequence,
@@ -129,6 +134,8 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
     for f in plan.follow_ups:
         uid = invite_uid(plan.id, f"followup-{f.number}", f.era)
         host = organizer(f.era)
+        if host is None:
+            continue
         out[uid] = _invite(
             uid,
             f.sequence,
@@ -143,6 +150,8 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
     for m in plan.meetings:
         uid = invite_uid(plan.id, m.kind, m.era)
         host = organizer(m.era)
+        if host is None:
+            continue
         out[uid] = _invite(
             uid,
             m.sequence,
@@ -160,7 +169,9 @@ def invites(plan: CareerPlan, people: Mapping[str, Person]) -> dict[str, InviteV
         uid = invite_uid(plan.id, f"handoff-{h.id}")
         old, new = people.get(h.old_manager_id), people.get(h.new_manager_id)
         attendees = tuple(p for p in (report, old, new) if p is not None)
-        placer = people.get(h.meeting_organizer_id or h.old_manager_id) or old or manager
+        placer = people.get(h.meeting_organizer_id or h.old_manager_id) or old or new
+        if placer is None:
+            continue
         out[uid] = _invite(
             uid,
             h.meeting_sequence,
@@ -199,13 +210,17 @@ def tickets(
     """Every GROW action as a ticket view, by key. The goal only with the report's consent."""
     if plan.grow is None:
         return {}
+    report = people.get(plan.report_id)
+    if report is None:
+        return {}  # the report left: their actions go with them (colleagues)
     goal = plan.grow.goal.statement if plan.consent.share_goal_on_tickets else None
     out: dict[str, TicketView] = {}
     for act in plan.grow.actions:
         if act.due is None:
             continue
         key = ticket_key(plan.id, act.id)
-        owner = people[act.owner_id]
+        # An owner who left hands the action to the report, whose plan it is (colleagues).
+        owner = people.get(act.owner_id, report)
         out[key] = TicketView(
             key=key,
             plan_key=plan.id,

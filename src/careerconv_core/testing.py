@@ -290,6 +290,20 @@ class InMemoryStore:
         ]
         return sorted(chosen, key=self._age)
 
+    def outbox_of(self, plan_ids: Sequence[str]) -> Sequence[OutboxEntry]:
+        """The entries queued under any of ``plan_ids``, oldest first (a person's export and erasure)."""
+        wanted = set(plan_ids)
+        return [e for e in self.outbox() if e.plan_id in wanted]
+
+    def plans_naming(self, person_id: str) -> Sequence[CareerPlan]:
+        """The plans ``person_id`` manages, managed or was to manage, by id."""
+        return [
+            p
+            for p in self.find_plans()
+            if person_id == p.manager_id
+            or any(person_id in (h.old_manager_id, h.new_manager_id) for h in p.handoffs)
+        ]
+
     def cursor(self, name: str) -> str | None:
         """A stored cursor."""
         return self.cursors.get(name)

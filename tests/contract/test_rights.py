@@ -8,6 +8,7 @@ dry run changes nothing; retention erases what ended long ago, once.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from careerconv_core.disclosures import DisclosureKind, erasure_key_id
 from careerconv_core.domain.plan import Consent
 from careerconv_core.domain.retention import PlanEnding
 from careerconv_core.errors import NotFound, RuleViolation
-from careerconv_core.outbox import OutboxStatus
+from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
+from careerconv_core.ports import PlanChange
 from careerconv_core.testing import InMemoryStore
 from careerconv_plugins.postgres_store.adapter import PostgresStore
 from careerconv_plugins.sqlite_store.adapter import SqliteStore
@@ -167,3 +169,43 @@ def test_a_refusal_shares_nothing_and_records_nothing(world: World) -> None:
     world.services.manager_changed("r1", "m2")
     world.services.answer_handoff(plan_id, "r1", False)
     assert DisclosureKind.HANDOFF_SHARE not in [e.kind for e in world.store.audit_trail("r1")]
+
+
+def test_the_outbox_is_read_by_plan_for_export_and_erasure(world: World) -> None:
+    plan_id = shared(world)
+    at = world.clock()
+    other = OutboxEntry("x-other", "tracker:x", Channel.TRACKER, "{}", "another-plan", at, at)
+    world.store.commit(PlanChange(outbox=(other,)))
+    read = world.store.outbox_of
+    whole = [e for e in world.store.outbox() if e.plan_id == plan_id]
+    assert whole and [e.id for e in read([plan_id])] == [e.id for e in whole]
+    assert read([]) == [] and read(["no-such-plan"]) == []
+    assert [e.id for e in read(["another-plan"])] == ["x-other"]
+    assert {e.plan_id for e in read([plan_id, "another-plan"])} == {plan_id, "another-plan"}
+    exported = world.services.subject_export("r1")["outbox"]
+    assert isinstance(exported, list) and [e["id"] for e in exported] == [e.id for e in whole]
+    report = world.services.erase_person("r1", dry_run=True)
+    assert report.cancelled == sum(1 for e in whole if e.status is OutboxStatus.PENDING)
+
+
+def test_plans_are_found_by_every_manager_they_name(world: World, request: pytest.FixtureRequest) -> None:
+    plan_id = through_review(world)
+    world.services.manager_changed("r1", "m2")
+    world.services.answer_handoff(plan_id, "r1", True)
+    assert [p.id for p in world.store.plans_naming("m1")] == [plan_id]  # the former manager
+    assert [p.id for p in world.store.plans_naming("m2")] == [plan_id]
+    assert world.store.plans_naming("r1") == [] and world.store.plans_naming("nobody") == []
+    roles = world.services.subject_export("m1")["plans_as_manager"]
+    assert isinstance(roles, list) and [(r["plan_id"], r["role"]) for r in roles] == [
+        (plan_id, "former or incoming manager")
+    ]
+    where = getattr(request.node, "store_place", None)
+    if where is not None and where["kind"] == "sqlite":  # a store from before the index: filled once
+        with sqlite3.connect(where["target"]) as conn:
+            conn.execute("DELETE FROM plan_people")
+            conn.execute("DELETE FROM plan_people_filled")
+        assert [p.id for p in world.store.plans_naming("m1")] == [plan_id]
+        with sqlite3.connect(where["target"]) as conn:
+            assert conn.execute("SELECT count(*) FROM plan_people_filled").fetchone() == (1,)
+    world.services.erase_person("r1")
+    assert world.store.plans_naming("m1") == []  # the index goes with the plan

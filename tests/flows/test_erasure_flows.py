@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
+import pytest
+
 from flows.test_hr_consent import Record, bamboo, hr, to_conversation_3
+from servers import postgres_fixtures
 from support.cli import Cli
 
-__all__ = ["bamboo", "hr"]
+postgres_server = postgres_fixtures.postgres_server
+postgres_dsn = postgres_fixtures.postgres_dsn
+__all__ = ["bamboo", "hr", "postgres_dsn", "postgres_server"]
 
 GOAL = "Become a VP of Engineering"
 
@@ -48,3 +54,32 @@ def test_erasure_withdraws_the_hr_record_and_takes_the_goal_off_tickets(hr: tupl
     trail = cli("audit", "jonas", "--verify")
     assert "every link checked" in trail
     assert "erasure: to careerconv" in trail and "hr_retraction" in trail
+
+
+def test_erasure_on_postgresql_says_what_the_database_keeps(
+    postgres_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "home", capsys, monkeypatch)
+    cli("init")
+    config = cli.home / "careerconv.toml"
+    sqlite = 'adapter = "sqlite"\nsettings = { path = "careerconv.db", key_file = "careerconv.key" }'
+    assert sqlite in config.read_text()
+    postgres = f'adapter = "postgres"\nsettings = {{ dsn = "{postgres_dsn}", key_file = "careerconv.key" }}'
+    config.write_text(config.read_text().replace(sqlite, postgres))
+    to_conversation_3(cli)
+    out = cli("person", "erase", "jonas", "--yes")
+    assert "PostgreSQL:" in out and "write-ahead log (pg_wal)" in out, out
+    assert "rotate the master key" in out
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM people WHERE id = 'jonas'").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM plans").fetchone() == (0,)
+
+
+def test_erasure_on_sqlite_says_what_backups_keep(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(tmp_path / "home", capsys, monkeypatch)
+    cli("init")
+    to_conversation_3(cli)
+    out = cli("person", "erase", "jonas", "--yes")
+    assert "SQLite: the file and its WAL are vacuumed" in out and "PostgreSQL" not in out

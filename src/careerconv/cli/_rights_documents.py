@@ -129,6 +129,7 @@ class Erasure(Document):
     cancelled: int = told("queued deliveries cancelled with them")
     retractions: int = told("retractions queued ('careerconv dispatch' sends them)")
     unreachable: list[Unreachable] = told("what was delivered outside careerconv: for the operator to act on")
+    remains: list[str] = told("what the store still keeps after the erasure (its log, backups)", factory=list)
 
     @classmethod
     def combine(cls, shown: Sequence[Document]) -> Document:
@@ -152,10 +153,14 @@ class Erasure(Document):
         for u in self.unreachable:
             back = u.called_back or "cannot be called back by careerconv"
             yield f"  {u.channel} {u.key} at {', '.join(u.adapters)}: {back}"
+        yield from self.remains
 
     @classmethod
-    def of(cls, report: ErasureReport, *, erased: bool, unreachable: bool = True) -> Erasure:
-        """The document of what the erasure did (``unreachable``: with what it cannot reach)."""
+    def of(
+        cls, report: ErasureReport, *, erased: bool, unreachable: bool = True, remains: Sequence[str] = ()
+    ) -> Erasure:
+        """The document of what the erasure did (``unreachable``: with what it cannot reach;
+        ``remains``: what the store says it still keeps)."""
         found = report.unreachable if unreachable else ()
         return cls(
             report.person_id,
@@ -164,4 +169,5 @@ class Erasure(Document):
             report.cancelled,
             len(report.retractions),
             [Unreachable(u.channel, u.key, list(u.adapters), u.called_back or None) for u in found],
+            list(remains),
         )

@@ -18,7 +18,10 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     # and a former manager are refused under M12, anyone else under M1.
     viewer = plan.manager_id if args.as_ is None else args.as_
     plan.require_viewer(viewer, app.clock())
-    report, manager = app.store.load_person(plan.report_id), app.store.load_person(plan.manager_id)
+    from careerconv_core.colleagues import named
+
+    report = app.store.load_person(plan.report_id)
+    manager = named(app.store, plan.manager_id, report.time_zone)  # "a former colleague" once they left
     p = plan.pinnacle
     # The catalog is read only when the goal names a catalog role: it gives the levels that role calls for.
     linked = any(r.id == p.chosen_role_id and r.catalog_role_id for r in p.roles)

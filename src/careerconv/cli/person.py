@@ -19,6 +19,7 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
     """Write the subject export; the export itself goes on the person's audit trail first."""
     from careerconv.cli.audit import trail_of
     from careerconv_core import export
+    from careerconv_core.colleagues import named
     from careerconv_core.disclosures import Disclosure, DisclosureKind
 
     app = inv.app()
@@ -50,10 +51,8 @@ def cmd_export(args: argparse.Namespace, inv: Invocation) -> None:
         try:
             write_atomic(target, text)
             for plan, page in zip(plans, pages, strict=True):
-                report, manager = (
-                    app.store.load_person(plan.report_id),
-                    app.store.load_person(plan.manager_id),
-                )
+                report = app.store.load_person(plan.report_id)
+                manager = named(app.store, plan.manager_id, report.time_zone)
                 write_atomic(page, export.html(plan, report, manager, now=app.clock()))
         except OSError as exc:
             raise UsageError(
@@ -86,7 +85,9 @@ def cmd_erase(args: argparse.Namespace, inv: Invocation) -> None:
         vacuum = getattr(app.store, "vacuum", None)
         if callable(vacuum):  # no freed page, and no old page in SQLite's WAL, keeps what was erased
             vacuum()
-        inv.show(Erasure.of(report, erased=True))
+        remains = getattr(app.store, "after_erasure", None)
+        kept = list(remains()) if callable(remains) else []
+        inv.show(Erasure.of(report, erased=True, remains=kept))
     finally:
         app.close()
 

@@ -35,7 +35,7 @@ from careerconv.web.security import (
     new_csrf_cookie,
 )
 from careerconv.web.steps import Step, Values, steps
-from careerconv_core import export
+from careerconv_core import colleagues, export
 from careerconv_core.domain.catalog import Catalog
 from careerconv_core.domain.grow import stress_test
 from careerconv_core.domain.plan import CareerPlan
@@ -128,7 +128,7 @@ def context(web: Web, request: Request, acting: Acting, values: Values, **more: 
     cookie = request.cookies.get(CSRF_COOKIE) or request.state.new_cookie
     plan = acting.plan
     report = web.services.person(plan.report_id)
-    manager = web.services.person(plan.manager_id)
+    manager = colleagues.named(web.services.store, plan.manager_id)  # "a former colleague" once they left
     return {
         "root": _root(request),
         "title": acting.step.title,
@@ -257,7 +257,10 @@ def _due_page(web: Web, request: Request, acting: Acting) -> Response:
 
 def _plan_page(web: Web, request: Request, acting: Acting) -> Response:
     plan = acting.plan
-    report, manager = web.services.person(plan.report_id), web.services.person(plan.manager_id)
+    report, manager = (
+        web.services.person(plan.report_id),
+        colleagues.named(web.services.store, plan.manager_id),
+    )
     record_shown(web.services, [of(plan)], acting.person_id, "plan")  # on the trail before it leaves
     # The export's page with its style as our own sheet: the CSP allows no inline style here either.
     sheet = f"{_root(request)}/static/plan.css"

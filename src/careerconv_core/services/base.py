@@ -17,7 +17,7 @@ from typing import ParamSpec, TypeVar
 
 from attrs import evolve, field, frozen
 
-from careerconv_core import disclosures, projections, serialization
+from careerconv_core import colleagues, disclosures, projections, serialization
 from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CadenceRules
 from careerconv_core.domain.clock import Interval, require_moment, without
@@ -30,7 +30,7 @@ from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.roles import Actor
 from careerconv_core.domain.scheduling import SchedulingRules
 from careerconv_core.domain.when import day, local
-from careerconv_core.errors import CareerconvError, ConcurrentChange, InvalidInput, NotFound
+from careerconv_core.errors import CareerconvError, ConcurrentChange, InvalidInput, RuleViolation
 from careerconv_core.outbox import Channel, OutboxEntry
 from careerconv_core.ports import BookingsRead, CalendarBackend, PlanChange, PlanStore
 from careerconv_core.views import NoticeView
@@ -149,8 +149,20 @@ class ServiceBase:
 
     @checked
     def actor(self, plan: CareerPlan, person_id: str) -> Actor:
-        """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise)."""
-        return plan.actor(person_id)
+        """Whether ``person_id`` acts as the plan's report or its manager (M1 otherwise).
+
+        A manager who left the org (erased, or removed by an org sync) takes no
+        more steps on the plan: the handoff under way brings the next one (M12).
+        """
+        acting = plan.actor(person_id)
+        if person_id == plan.manager_id and not colleagues.present(self.store, (person_id,)):
+            raise RuleViolation(
+                "M12",
+                f"{person_id}, the manager of plan {plan.id!r}, is no longer in the org",
+                f"the report answers the handoff to their new manager first "
+                f"(careerconv handoff status {plan.report_id}); then the new manager takes the step",
+            )
+        return acting
 
     def _people(self, plan: CareerPlan, *extra: str) -> dict[str, Person]:
         ids = {plan.report_id, plan.manager_id, *extra}
@@ -158,14 +170,8 @@ class ServiceBase:
             ids |= {h.old_manager_id, h.new_manager_id}
         if plan.grow is not None:
             ids |= {a.owner_id for a in plan.grow.actions}
-        people: dict[str, Person] = {}
-        for pid in ids:
-            try:
-                people[pid] = self.store.load_person(pid)
-            except NotFound:
-                if pid in (plan.report_id, plan.manager_id):
-                    raise
-        return people
+        # Someone who left is left out: the projections then send nothing to them (colleagues).
+        return colleagues.present(self.store, sorted(ids))
 
     def _entry(self, channel: Channel, key: str, payload: object, plan_id: str, at: datetime) -> OutboxEntry:
         return OutboxEntry(
@@ -235,7 +241,7 @@ class ServiceBase:
         """
         key = f"{plan.id}-{kind.value}-{recipient.id}{('-' + tag) if tag else ''}"
         report, manager = (
-            recipient if recipient.id == pid else self.store.load_person(pid)
+            recipient if recipient.id == pid else colleagues.named(self.store, pid)
             for pid in (plan.report_id, plan.manager_id)
         )
         if when_at is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from careerconv_core import colleagues
 from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import CheckInKind, DueItem, DueKind, FollowUp, FollowUpStatus
 from careerconv_core.domain.conversations import ConversationKind, ConversationStatus
@@ -144,7 +145,10 @@ class CadenceSteps(ServiceBase):
         queued: list[str] = []
         for plan_id, items in by_plan.items():
             plan = self.store.load_plan(plan_id)
-            manager = self.store.load_person(plan.manager_id)
+            found = colleagues.present(self.store, (plan.manager_id,))
+            if not found:
+                continue  # the manager left the org: the handoff under way tells the next one (colleagues)
+            manager = found[plan.manager_id]
             entries = []
             for item in items:
                 entries += self._nudges(plan, item, manager, day, at)

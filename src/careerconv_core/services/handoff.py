@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from careerconv_core import projections
+from careerconv_core import colleagues, projections
 from careerconv_core.boundary import checked
 from careerconv_core.domain.cadence import DueKind
 from careerconv_core.domain.clock import Interval, require_aware
@@ -109,17 +109,18 @@ class HandoffSteps(ServiceBase):
             )
             event = EventName.HANDOFF_SHARED
         else:
-            old = self.store.load_person(handoff.old_manager_id)
-            notices.append(
-                self._notice(
-                    after,
-                    NoticeKind.ACCESS_ENDED,
-                    old,
-                    at,
-                    tag=handoff.id,
-                    why=REFUSED,
+            # A former manager who left the org is told nothing: there is nobody to tell (colleagues).
+            for old in colleagues.present(self.store, (handoff.old_manager_id,)).values():
+                notices.append(
+                    self._notice(
+                        after,
+                        NoticeKind.ACCESS_ENDED,
+                        old,
+                        at,
+                        tag=handoff.id,
+                        why=REFUSED,
+                    )
                 )
-            )
             event = EventName.HANDOFF_REFUSED
         return self._commit(plan, after, event, at, notices=notices, extra_people=(handoff.new_manager_id,))
 
@@ -137,15 +138,18 @@ class HandoffSteps(ServiceBase):
             notices = []
             handoff = after.current_handoff
             if handoff is not None:  # told, as after a no: their access ended (M12)
-                old = self.store.load_person(handoff.old_manager_id)
                 why = UNANSWERED.format(answer_by=handoff.answer_by.date().isoformat())
-                notices.append(self._notice(after, NoticeKind.ACCESS_ENDED, old, at, tag=handoff.id, why=why))
+                notices += [
+                    self._notice(after, NoticeKind.ACCESS_ENDED, old, at, tag=handoff.id, why=why)
+                    for old in colleagues.present(self.store, (handoff.old_manager_id,)).values()
+                ]
             reports.append(self._commit(plan, after, EventName.HANDOFF_EXPIRED, at, notices=notices))
         return reports
 
     def _require_within_hours(self, person_ids: Iterable[str], start: datetime, end: datetime) -> None:
         """The M4 check for a meeting: inside every participant's working hours."""
-        people = [self.store.load_person(pid) for pid in sorted(set(person_ids))]
+        # Only those still in the org attend; one who left has no working hours to keep.
+        people = list(colleagues.present(self.store, sorted(set(person_ids))).values())
         require_within_hours(people, Interval(start, end))
 
     @checked

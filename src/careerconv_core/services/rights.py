@@ -23,7 +23,7 @@ from careerconv_core.disclosures import Disclosure, DisclosureKind
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan, Consent
 from careerconv_core.domain.retention import PlanEnding, expired_plans
-from careerconv_core.errors import InvalidInput, NotFound, RuleViolation
+from careerconv_core.errors import ConfigurationError, InvalidInput, NotFound, RuleViolation
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.ports import PlanChange
 from careerconv_core.services.base import ServiceBase
@@ -75,16 +75,7 @@ class RightsSteps(ServiceBase):
         """
         person = self.store.load_person(person_id)
         own = list(self.store.find_plans(report_id=person_id))
-        managed = [
-            p
-            for p in self.store.find_plans()
-            if p.report_id != person_id
-            and (
-                p.manager_id == person_id
-                or any(person_id in (h.old_manager_id, h.new_manager_id) for h in p.handoffs)
-            )
-        ]
-        own_ids = {p.id for p in own}
+        managed = [p for p in self._named_in(person_id) if p.report_id != person_id]
         trail = getattr(self.store, "audit_trail", None)
         return {
             "format": EXPORT_FORMAT,
@@ -110,8 +101,7 @@ class RightsSteps(ServiceBase):
                     "created_at": e.created_at.isoformat(),
                     "delivered_to": list(e.delivered_to),
                 }
-                for e in self.store.outbox()
-                if e.plan_id in own_ids
+                for e in self._outbox_of([p.id for p in own])
             ],
             "disclosures": [
                 {"seq": r.seq, "at": r.at, "kind": r.kind.value, "plan_id": r.plan_id, "detail": r.detail}
@@ -127,12 +117,15 @@ class RightsSteps(ServiceBase):
         manager: move their reports first).
         """
         at = self.now()
+        stored = True  # a record to remove, readable or not
         try:
             person: Person | None = self.store.load_person(person_id)
         except NotFound:
-            person = None
+            person, stored = None, False
+        except ConfigurationError:
+            person = None  # stored under an id an older careerconv accepted: removed all the same
         plans = list(self.store.find_plans(report_id=person_id))
-        if person is None and not plans:
+        if not stored and not plans:
             raise NotFound("person", person_id)
         managing = [
             p.id
@@ -145,7 +138,7 @@ class RightsSteps(ServiceBase):
                 f"{person_id} is the manager of {len(managing)} open plan(s) (first: {managing[0]})",
                 "give their reports a new manager first (org sync), then erase",
             )
-        entries = [e for e in self.store.outbox() if e.plan_id in {p.id for p in plans}]
+        entries = self._outbox_of([p.id for p in plans])
         retractions = [r for p in plans for r in self._retractions(p, person, at)]
         unreachable = _unreachable(entries, {(r.channel, r.key) for r in retractions})
         cancelled = sum(1 for e in entries if e.status is OutboxStatus.PENDING)
@@ -165,13 +158,37 @@ class RightsSteps(ServiceBase):
         )
         self.store.commit(
             PlanChange(
-                removed_people=(person_id,) if person is not None else (),
+                removed_people=(person_id,) if stored else (),
                 outbox=tuple(retractions),
                 disclosures=(record,),
                 destroyed_plans=report.plans,
             )
         )
         return report
+
+    def _outbox_of(self, plan_ids: Sequence[str]) -> Sequence[OutboxEntry]:
+        """The entries of ``plan_ids``: by the store's indexed read where it has one (every store
+        careerconv ships), else by reading the whole outbox."""
+        read = getattr(self.store, "outbox_of", None)
+        if callable(read):
+            found: Sequence[OutboxEntry] = read(plan_ids)
+            return found
+        wanted = set(plan_ids)
+        return [e for e in self.store.outbox() if e.plan_id in wanted]
+
+    def _named_in(self, person_id: str) -> list[CareerPlan]:
+        """The plans ``person_id`` manages, managed or was to manage: by the store's index where it
+        has one (every store careerconv ships), else by reading every plan."""
+        read = getattr(self.store, "plans_naming", None)
+        if callable(read):
+            found: list[CareerPlan] = list(read(person_id))
+            return found
+        return [
+            p
+            for p in self.store.find_plans()
+            if p.manager_id == person_id
+            or any(person_id in (h.old_manager_id, h.new_manager_id) for h in p.handoffs)
+        ]
 
     def _retractions(self, plan: CareerPlan, person: Person | None, at: datetime) -> list[OutboxEntry]:
         """What to send so that adapters call back what they hold: the plan as if the report left

@@ -108,6 +108,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
     ),
+    # 4: for a person's export and erasure (``sql.rights``): the outbox read by plan, and
+    # every manager a plan names (now and in its handoffs), filled once for older plans.
+    (
+        "CREATE INDEX outbox_plan ON outbox (plan_id)",
+        """CREATE TABLE plan_people (
+            plan_id TEXT NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+            person_id TEXT NOT NULL,
+            PRIMARY KEY (plan_id, person_id)
+        )""",
+        "CREATE INDEX plan_people_person ON plan_people (person_id, plan_id)",
+        "CREATE TABLE plan_people_filled (id INTEGER PRIMARY KEY CHECK (id = 1))",
+        # A store without plans has nothing to fill; one with plans fills on its first read.
+        "INSERT INTO plan_people_filled (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM plans)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,17 +13,26 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from careerconv_core.disclosures import Disclosure, TrailEntry, Verdict
+from careerconv_core.domain.plan import CareerPlan
 from careerconv_core.domain.retention import PlanEnding
-from careerconv_plugins.sql import audit
+from careerconv_core.outbox import OutboxEntry
+from careerconv_plugins.sql import audit, rows
 from careerconv_plugins.sql.dialect import Dialect
+from careerconv_plugins.sql.rows import plan_from_body
 
 if TYPE_CHECKING:
     from careerconv_plugins.sql.sealing import Sealer
 
 _CHUNK = 500
+_NAME = "INSERT INTO plan_people (plan_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+
+def _managers(plan: CareerPlan) -> set[str]:
+    """Everyone a plan names as its manager: now, and the old and new one of each handoff."""
+    return {plan.manager_id} | {pid for h in plan.handoffs for pid in (h.old_manager_id, h.new_manager_id)}
 
 
 class PrivacyRights:
@@ -36,6 +45,7 @@ class PrivacyRights:
     _writing: Callable[[str], AbstractContextManager[Dialect]]
     _reading: Callable[[str], AbstractContextManager[Dialect]]
     _plan_bodies: Callable[[Dialect, Sequence[Sequence[object]]], list[str]]
+    _entries: Callable[[Dialect, Sequence[Sequence[Any]]], list[OutboxEntry]]
 
     def _secret(self, db: Dialect) -> bytes:
         """The audit chain's key, read once (it never changes; a rotation only re-wraps it)."""
@@ -97,6 +107,72 @@ class PrivacyRights:
                 (len(prefix), prefix),
             ).fetchall()
         return [(str(r[0]), int(r[1])) for r in found]
+
+    def outbox_of(self, plan_ids: Sequence[str]) -> Sequence[OutboxEntry]:
+        """The entries queued under any of ``plan_ids``, oldest first, through the ``outbox_plan`` index
+        (a person's export and erasure read their own plans' entries, not the whole outbox)."""
+        out: list[OutboxEntry] = []
+        with self._reading("read outbox by plan") as db:
+            for start in range(0, len(plan_ids), _CHUNK):
+                chunk = list(plan_ids[start : start + _CHUNK])
+                marks = ", ".join("?" for _ in chunk)
+                found = db.execute(
+                    f"SELECT {', '.join(rows.OUTBOX_COLUMNS)} FROM outbox "  # noqa: S608 - placeholders
+                    f"WHERE plan_id IN ({marks}) ORDER BY created_at, seq",
+                    chunk,
+                ).fetchall()
+                out += self._entries(db, found)
+        return sorted(out, key=lambda e: e.created_at)  # stable: the store's order within a moment
+
+    def _name_managers(self, db: Dialect, plans: Sequence[CareerPlan]) -> None:
+        """Index every manager each plan names (now, and old and new in its handoffs), in the commit."""
+        for plan in plans:
+            db.execute("DELETE FROM plan_people WHERE plan_id = ?", (plan.id,))
+            db.executemany(_NAME, [(plan.id, pid) for pid in sorted(_managers(plan))])
+
+    def plans_naming(self, person_id: str) -> Sequence[CareerPlan]:
+        """The plans ``person_id`` manages, managed or was to manage, by id, through ``plan_people``.
+
+        Plans written before that index existed are indexed on the first call, once.
+        """
+        with self._writing("index plans by manager") as db:
+            if db.execute("SELECT count(*) FROM plan_people_filled").fetchone()[0] == 0:
+                after = ""
+                while True:
+                    found = db.execute(
+                        "SELECT id, body FROM plans WHERE id > ? ORDER BY id LIMIT ?", (after, _CHUNK)
+                    ).fetchall()
+                    for body in self._plan_bodies(db, found):
+                        plan = plan_from_body(body)
+                        db.executemany(_NAME, [(plan.id, pid) for pid in sorted(_managers(plan))])
+                    if len(found) < _CHUNK:
+                        break
+                    after = str(found[-1][0])
+                db.execute("INSERT INTO plan_people_filled (id) VALUES (1) ON CONFLICT DO NOTHING")
+        with self._reading("find plans by manager") as db:
+            found = db.execute(
+                "SELECT p.id, p.body FROM plan_people n JOIN plans p ON p.id = n.plan_id "
+                "WHERE n.person_id = ? ORDER BY p.id",
+                (person_id,),
+            ).fetchall()
+            bodies = self._plan_bodies(db, found)
+        return [plan_from_body(b) for b in bodies]
+
+    def after_erasure(self) -> tuple[str, ...]:
+        """What an erasure and the vacuum after it leave in this database's own copies (docs/privacy.md)."""
+        backups = (
+            "backups and copies of the store made before now still hold the person's record in clear "
+            "text and their plans' keys wrapped by the master key of the time: to close that, rotate "
+            "the master key ('careerconv store rotate-key') and destroy the old one"
+        )
+        if self._db.adapter == "postgres":
+            return (
+                "PostgreSQL: the person's row and the plans' keys are deleted and their tables "
+                "rewritten (VACUUM FULL), but the write-ahead log (pg_wal) keeps the person's row in "
+                "clear text until its segments are recycled after later checkpoints (longer with a "
+                "WAL archive, wal_keep_size or a replication slot, and on standbys); " + backups,
+            )
+        return (f"SQLite: the file and its WAL are vacuumed; {backups}",)
 
     def vacuum(self) -> None:
         """Give back freed space and overwrite freed pages (``VACUUM``; SQLite also empties its WAL)."""

@@ -8,6 +8,7 @@ conversions and maps due items and outbox entries with them.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -15,8 +16,10 @@ from typing import Any
 from attrs import frozen
 
 from careerconv_core.domain.cadence import DueItem, DueKind
+from careerconv_core.domain.ids import ID_RULE, is_id
 from careerconv_core.domain.people import Person
 from careerconv_core.domain.plan import CareerPlan
+from careerconv_core.errors import CareerconvError, ConfigurationError, shown
 from careerconv_core.outbox import Channel, OutboxEntry, OutboxStatus
 from careerconv_core.serialization import dumps_readable, loads
 
@@ -59,9 +62,23 @@ def person_row(person: Person) -> PersonRow:
     return (person.id, person.manager_id, dumps_readable(person, Person, "person"))
 
 
-def person_from_body(body: object) -> Person:
-    """The person stored as ``body``."""
-    return loads(str(body), Person, "person")
+def person_from_body(body: object, stored_id: object = None) -> Person:
+    """The person stored as ``body`` (under ``stored_id``, the row's key, when known).
+
+    A person stored by an older careerconv under an id today's rule refuses
+    (``domain.ids``) is refused with the fix, not with the rule alone.
+    """
+    try:
+        return loads(str(body), Person, "person")
+    except CareerconvError:
+        if stored_id is None or is_id(stored_id):
+            raise
+        raise ConfigurationError(
+            f"the store holds a person with the id {shown(str(stored_id))}, which this careerconv "
+            f"no longer accepts (an id is {ID_RULE}); remove that record "
+            f"(careerconv person erase -- {shlex.quote(str(stored_id))}), then add the person again "
+            "under a valid id (careerconv org import FILE)"
+        ) from None
 
 
 @frozen

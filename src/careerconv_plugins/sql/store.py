@@ -184,8 +184,7 @@ class SqlStore(PrivacyRights):
     def commit(self, change: PlanChange) -> None:
         """Write the whole change in one transaction; on any error write nothing.
 
-        :raises ConcurrentChange: a plan's stored version is not ``version - 1``
-            (or a plan with ``version == 1`` already exists).
+        :raises ConcurrentChange: a plan's stored version is not ``version - 1`` (or is 1 already).
         :raises BookingsChanged: a manager's plans changed since a placement in
             the change was checked against them (``PlanChange.bookings``).
         :raises InvalidInput: an outbox entry's id is already in the outbox.
@@ -201,6 +200,7 @@ class SqlStore(PrivacyRights):
             if self._sealer is not None:
                 plans, entries = self._seal(db, self._sealer, plans, entries)
             self._write_plans(db, plans)
+            self._name_managers(db, change.plans)
             self._write_people(db, people, change.removed_people)
             self._write_outbox(db, entries)
             self._write_cursors(db, change.cursors)
@@ -335,13 +335,13 @@ class SqlStore(PrivacyRights):
 
     def load_person(self, person_id: str) -> Person:
         """The person with this id, or ``NotFound``."""
-        return rows.person_from_body(self._body("people", "person", person_id))
+        return rows.person_from_body(self._body("people", "person", person_id), person_id)
 
     def list_people(self) -> Sequence[Person]:
         """Everyone known to the store, by id."""
         with self._reading("list people") as db:
-            found = db.execute("SELECT body FROM people ORDER BY id").fetchall()
-        return [rows.person_from_body(r[0]) for r in found]
+            found = db.execute("SELECT body, id FROM people ORDER BY id").fetchall()
+        return [rows.person_from_body(r[0], r[1]) for r in found]
 
     def due_on(self, day: date, manager_id: str | None = None) -> Sequence[DueItem]:
         """What is due on or before ``day`` (overdue included), earliest first, from the index."""
