@@ -308,3 +308,13 @@ def test_bash_at_a_terminal_inserts_ids_unescaped_and_folders_with_their_slash(p
     assert at_a_terminal(planned, f"careerconv org import {folder}/exa") == (
         f"careerconv org import {folder}/examples/"
     )
+
+
+def test_completing_from_a_home_leaves_the_callers_logging_as_it_was(home: Path) -> None:
+    """An in-process host's logging still works after a completion read the store."""
+    import logging
+
+    out = io.StringIO()
+    assert main(["__complete", "--home", str(home), "accept", ""], stdout=out) == 0
+    assert "jonas" in out.getvalue().split()
+    assert logging.root.manager.disable == logging.NOTSET  # nothing left silenced

@@ -214,7 +214,10 @@ def _from_home(home: str, read: Callable[[App], Iterable[str]]) -> Iterable[str]
     import logging
     from pathlib import Path
 
-    logging.disable(logging.CRITICAL)  # a store that cannot be opened says nothing here
+    # A store that cannot be opened says nothing here; the previous level comes back after, so
+    # an in-process caller's logging is left as it was.
+    before = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
     try:
         from careerconv.app import App
 
@@ -225,3 +228,5 @@ def _from_home(home: str, read: Callable[[App], Iterable[str]]) -> Iterable[str]
             app.close()
     except Exception:  # noqa: BLE001 - completion offers nothing rather than an error in the prompt
         return []
+    finally:
+        logging.disable(before)
