@@ -136,3 +136,11 @@ def test_links_and_addresses_carry_ids_only(team: WebTeam, client: TestClient) -
         assert set(payload) == {"p", "l", "s", "v", "x"}
         assert MARKER not in json.dumps(payload)
     assert MARKER not in done.text
+
+
+def test_each_page_names_the_product_once_in_its_title(team: WebTeam, client: TestClient) -> None:
+    home = client.get("/").text
+    assert "<title>Career Conversations</title>" in home  # not "Career Conversations - Career ..."
+    proposal = client.get(team.mail_link("proposal")).text
+    title = proposal.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.count("Career Conversations") == 1, title
