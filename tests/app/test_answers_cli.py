@@ -15,6 +15,7 @@ import pytest
 from servers.imap import IMAP_PASSWORD, IMAP_USER, ImapServer
 from servers.smtp import SmtpServer
 from support.cli import Cli, ready_home
+from support.example_team import org_without
 
 pytestmark = pytest.mark.servers
 
@@ -116,3 +117,26 @@ def test_a_declined_conversation_is_read_back_told_shown_and_moved_with_one_comm
     earlier = start.replace(hour=10 if start.hour != 10 else 11, minute=0, tzinfo=None)
     cli("reschedule", "jonas", "life_story", "--to", earlier.isoformat())
     assert "declined" not in cli("status"), "the move answers the decline"
+
+
+def test_a_decline_on_the_plan_of_a_manager_who_left_is_still_shown(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    smtp_server: SmtpServer,
+    imap_server: ImapServer,
+) -> None:
+    monkeypatch.setenv(ENV, IMAP_PASSWORD)
+    cli = ready_home(Cli(tmp_path, capsys, monkeypatch), ("jonas",))
+    _with_imip(cli, smtp_server, imap_server)
+    cli("schedule", "jonas")
+    cli("dispatch")
+    imap_server.append(_reply(_invite_of(smtp_server, "life story"), "jonas.weber@example.com", "DECLINED"))
+    cli("sync-answers")
+    team = ("jonas", "aylin", "lukas", "sofia", "emil", "priya", "marcus", "hannah")
+    cli(
+        "org", "import", str(org_without(tmp_path, "maya", dict.fromkeys(team, "daniel"))), "--remove-missing"
+    )
+    # The plan still names Maya until the handoff is answered: both commands read it and answer.
+    assert "outbox:" in cli("status")
+    cli("due")

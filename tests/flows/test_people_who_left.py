@@ -18,22 +18,8 @@ import pytest
 
 from flows.test_hr_consent import to_conversation_3
 from support.cli import Cli
+from support.example_team import org_without
 from tests_support_paths import EXAMPLES
-
-
-def _org_without(tmp_path: Path, drop: str, moves: dict[str, str]) -> Path:
-    """The example org with ``drop`` left out and each person in ``moves`` under a new manager."""
-    blocks = EXAMPLES.joinpath("org.toml").read_text().split("\n[[person]]\n")
-    kept = []
-    for block in blocks[1:]:
-        pid = block.split('id = "', 1)[1].split('"', 1)[0]
-        if pid == drop:
-            continue
-        moved = block.replace('manager = "maya"', f'manager = "{moves[pid]}"') if pid in moves else block
-        kept.append("[[person]]\n" + moved + "\n")
-    out = tmp_path / "org-after.toml"
-    out.write_text("".join(kept))
-    return out
 
 
 @pytest.fixture
@@ -65,7 +51,7 @@ def _everything_runs(cli: Cli) -> dict[str, str]:
 
 
 def test_an_erased_former_manager_who_owns_an_action_breaks_nothing(cli: Cli, tmp_path: Path) -> None:
-    cli("org", "import", str(_org_without(tmp_path, "", {"jonas": "daniel"})))
+    cli("org", "import", str(org_without(tmp_path, "", {"jonas": "daniel"})))
     cli("handoff", "consent", "jonas", "yes", "--as", "jonas")
     cli("handoff", "path", "jonas", "continue", "--as", "daniel")
     cli("dispatch")
@@ -88,7 +74,7 @@ _TEAM = ("jonas", "aylin", "lukas", "sofia", "emil", "priya", "marcus", "hannah"
 
 def _maya_leaves(cli: Cli, tmp_path: Path) -> str:
     """Maya leaves the org (``org import --remove-missing``); her team moves to Daniel."""
-    org = _org_without(tmp_path, "maya", dict.fromkeys(_TEAM, "daniel"))
+    org = org_without(tmp_path, "maya", dict.fromkeys(_TEAM, "daniel"))
     return cli("org", "import", str(org), "--remove-missing")
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from flows.test_people_who_left import _TEAM, _org_without
+from flows.test_people_who_left import _TEAM
+from support.example_team import org_without
 from support.web_home import REPORT, WebTeam
 
 
@@ -20,7 +21,7 @@ def test_the_plan_page_opens_after_the_manager_left(tmp_path: Path) -> None:
     team.cli(
         "org",
         "import",
-        str(_org_without(tmp_path, "maya", dict.fromkeys(_TEAM, "daniel"))),
+        str(org_without(tmp_path, "maya", dict.fromkeys(_TEAM, "daniel"))),
         "--remove-missing",
     )
     client = TestClient(team.asgi())

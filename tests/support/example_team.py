@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,18 @@ def record_jonas(cli: Cli) -> None:
     cli("record", "jonas", "pinnacle", "--file", str(records / "jonas-pinnacle-report.toml"), "--as", "jonas")
     out = cli("record", "jonas", "grow", "--file", str(records / "jonas-grow.toml"), "--as", "jonas")
     assert "grow.written" in out
+
+
+def org_without(folder: Path, drop: str, moves: dict[str, str]) -> Path:
+    """The example org with ``drop`` left out and each person in ``moves`` under a new manager."""
+    blocks = EXAMPLES.joinpath("org.toml").read_text().split("\n[[person]]\n")
+    kept = []
+    for block in blocks[1:]:
+        pid = block.split('id = "', 1)[1].split('"', 1)[0]
+        if pid == drop:
+            continue
+        moved = re.sub(r'manager = "[^"]*"', f'manager = "{moves[pid]}"', block) if pid in moves else block
+        kept.append("[[person]]\n" + moved + "\n")
+    out = folder / "org-after.toml"
+    out.write_text("".join(kept))
+    return out

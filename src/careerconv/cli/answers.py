@@ -41,6 +41,7 @@ def answer_entries(app: App, manager_id: str | None = None) -> list[AnswerEntry]
     """Each declined, tentative or deleted upcoming meeting, in its manager's time zone,
     with the command that moves it."""
     from careerconv.cli._documents import AnswerEntry
+    from careerconv_core import colleagues
     from careerconv_core.domain.answers import Answer
     from careerconv_core.domain.when import local
     from careerconv_core.services import Services
@@ -52,7 +53,7 @@ def answer_entries(app: App, manager_id: str | None = None) -> list[AnswerEntry]
     for plan in sorted(app.store.find_plans(manager_id=manager_id), key=lambda p: p.report_id):
         if not plan.status.is_open or not plan.answers:
             continue
-        zone = app.store.load_person(plan.manager_id).time_zone
+        zone = colleagues.named(app.store, plan.manager_id).time_zone  # a manager who left: UTC
         for invite, answer in svc.standing_answers(plan):
             removed = answer.answer is Answer.REMOVED
             name = next((p.name for p in invite.attendees if p.person_id == answer.person_id), "")
