@@ -7,7 +7,9 @@ Run: ``python benchmarks/bench_scheduler.py`` (add ``--quick`` for a smaller org
 2. An org of 1,000 managers with 8 reports each: total wall time.
 3. Quality on the same instances: reports placed, and the sum over placed
    reports of the span from the start of 1 to the end of 3, for
-   ``schedule_team`` and for ``first_fit``.
+   ``schedule_team`` and for ``first_fit``; for the org, each team's sum of
+   spans against the week-pattern lower bound of ``week_bound.py`` (no
+   schedule placing as many reports is shorter).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+
+from week_bound import team_bound
 
 from careerconv_core.domain.clock import Interval
 from careerconv_core.domain.people import Person, WorkingHours
@@ -108,6 +112,13 @@ def bench_org(rules: SchedulingRules, managers: int, label: str) -> None:
         for a, b in zip(results, naive, strict=True)
     )
     follow = sum(len(f) for x in results for f in x.follow_ups.values())
+    began = time.perf_counter()
+    bounds = [
+        team_bound(m, r, START, rules, b, count=len(x.placements), below=x.total_span_minutes + 1)
+        for (m, r, b), x in zip(cases, results, strict=True)
+    ]
+    took_bound = time.perf_counter() - began
+    ratios = sorted(x.total_span_minutes / bound for x, bound in zip(results, bounds, strict=True) if bound)
     print(f"org of {managers} managers x 8 reports, 60 busy events per team, {label}:")
     print(
         f"  schedule_team {took:.2f} s wall, {took_cpu:.2f} s CPU (with {follow} follow-ups), "
@@ -117,6 +128,12 @@ def bench_org(rules: SchedulingRules, managers: int, label: str) -> None:
         f"  placed: {placed} vs {ff_placed} (of {managers * 8}); total span h: "
         f"{spans / 60:.0f} vs {ff_spans / 60:.0f}; teams strictly better than first fit: "
         f"{better} of {managers}"
+    )
+    print(
+        f"  sum of spans / week-pattern lower bound, per team: median {statistics.median(ratios):.4f}, "
+        f"90th percentile {ratios[int(0.9 * (len(ratios) - 1))]:.4f}, max {ratios[-1]:.4f}; "
+        f"within 1 %: {sum(r <= 1.01 for r in ratios)} of {len(ratios)} "
+        f"(bound computed in {took_bound:.1f} s)"
     )
 
 
