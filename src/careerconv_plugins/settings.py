@@ -126,7 +126,7 @@ def _on_this_machine(host: str) -> bool:
 
 
 def flag_setting(settings: Mapping[str, str], name: str, *, where: str, default: bool) -> bool:
-    """A true-or-false setting (``true``/``false``, also ``yes``/``no``, ``1``/``0``); ``default`` when absent."""
+    """A setting of true or false (also yes or no, 1 or 0); ``default`` when absent."""
     raw = settings.get(name, "").strip().lower()
     if not raw:
         return default

@@ -167,7 +167,7 @@ def test_a_conversation_may_straddle_where_two_intervals_touch() -> None:
         with_follow_ups=False,
     )
     placement = result.placements["r"]
-    day, start, end = _local(placement.life_story)
+    _, start, end = _local(placement.life_story)
     assert (start, end) == (time(11, 30), time(12, 30))
 
 

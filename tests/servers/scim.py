@@ -68,7 +68,7 @@ CAREERCONV_SCHEMA: dict[str, Any] = {
 
 def _write_schemas(folder: Path) -> list[str]:
     """The server's arguments that serve the RFC 7643 schemas and careerconv's extension."""
-    from scim2_server.utils import load_default_resource_types, load_default_schemas  # noqa: PLC0415
+    from scim2_server.utils import load_default_resource_types, load_default_schemas
 
     schemas = [s.model_dump() for s in load_default_schemas().values()] + [CAREERCONV_SCHEMA]
     types = [t.model_dump() for t in load_default_resource_types().values()]

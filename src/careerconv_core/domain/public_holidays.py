@@ -42,7 +42,7 @@ def known_subdivisions(country: str) -> str:
 
 
 def _key(name: str) -> str:
-    """A name as names are compared: case, spaces and punctuation aside ("United States" is "UnitedStates")."""
+    """A name as names are compared: "United States" is "UnitedStates"."""
     return re.sub(r"[\W_]+", "", name).casefold()
 
 

@@ -13,8 +13,8 @@ from careerconv_core.errors import AdapterError, ConfigurationError, InvalidInpu
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import HrisSource
-from careerconv_plugins.orgfile.adapter import OrgFileSource
 from careerconv_plugins.hris_hours import parse_weekdays
+from careerconv_plugins.orgfile.adapter import OrgFileSource
 from careerconv_plugins.orgfile.mapping import parse_csv, parse_toml
 from tests_support_paths import EXAMPLES
 

@@ -17,7 +17,8 @@ from careerconv_plugins.scim.adapter import ScimSource
 from careerconv_plugins.scim.client import ScimClient
 from careerconv_plugins.scim.mapping import CAREERCONV_USER
 from servers import scim_fixtures
-from servers.scim import CAREERCONV_USER as REGISTERED, ScimAdmin, user_resource
+from servers.scim import CAREERCONV_USER as REGISTERED
+from servers.scim import ScimAdmin, user_resource
 
 pytestmark = pytest.mark.servers
 
