@@ -123,3 +123,15 @@ def _on_this_machine(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def flag_setting(settings: Mapping[str, str], name: str, *, where: str, default: bool) -> bool:
+    """A setting of true or false (also yes or no, 1 or 0); ``default`` when absent."""
+    raw = settings.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"true", "yes", "1"}:
+        return True
+    if raw in {"false", "no", "0"}:
+        return False
+    raise ConfigurationError(f"{where}: setting {name!r} must be true or false, got {raw[:20]!r}")

@@ -118,16 +118,57 @@ def test_an_unknown_holiday_region_is_refused_with_the_fix(region: str, problem:
 @pytest.mark.parametrize(
     ("day", "problem"),
     [
-        (((time(13), time(17)), (time(9), time(12))), "09:00-12:00 overlaps or comes before"),
-        (((time(9), time(12)), (time(11), time(17))), "11:00-17:00 overlaps or comes before"),
         (((time(22), time(6)),), "22:00-06:00 crosses midnight"),
+        (((time(9), time(12)), (time(13), time(13))), "13:00-13:00 holds no working time"),
     ],
 )
-def test_intervals_out_of_order_or_across_midnight_are_refused(day: tuple, problem: str) -> None:
+def test_intervals_across_midnight_or_empty_are_refused(day: tuple, problem: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         WorkingHours.of_week((day, (), (), (), (), (), ()))
     assert caught.value.field == "working_hours"
     assert caught.value.problem.startswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("day", "merged"),
+    [
+        (((time(9), time(12)), (time(12), time(13))), ((time(9), time(13)),)),
+        (((time(13), time(17)), (time(9), time(12))), ((time(9), time(12)), (time(13), time(17)))),
+        (((time(9), time(12)), (time(11), time(17)), (time(10), time(11))), ((time(9), time(17)),)),
+    ],
+)
+def test_touching_or_overlapping_intervals_are_one_and_days_are_in_order(day: tuple, merged: tuple) -> None:
+    hours = WorkingHours.of_week((day, LUNCH, (), (), (), (), ()))
+    assert hours.week[0] == merged
+    # The same when the week is given directly: every way of building one merges.
+    direct = WorkingHours(hours.start, hours.end, hours.weekdays, (day, LUNCH, (), (), (), (), ()))
+    assert direct == hours
+
+
+def test_a_conversation_may_straddle_where_two_intervals_touch() -> None:
+    touching = ((time(9), time(12)), (time(12), time(13)))
+    hours = WorkingHours.of_week((touching,) * 5 + ((), ()))
+    assert hours == WorkingHours(time(9), time(13))  # one interval a day: the plain form
+    person = Person("m", "M", "m@example.com", "Europe/Berlin", hours)
+    at = datetime(2026, 3, 3, 11, 30, tzinfo=BERLIN)  # a Tuesday
+    assert within_working_hours(person, Interval(at, at + timedelta(minutes=60)))
+    # Only touching ones join: across a real break it stays outside.
+    apart = Person("m", "M", "m@example.com", "Europe/Berlin", SPLIT)
+    assert not within_working_hours(apart, Interval(at, at + timedelta(minutes=60)))
+    # And the scheduler places a 60-minute conversation across 12:00 when only that fits.
+    morning = Person("r", "R", "r@example.com", "Europe/Berlin", WorkingHours(time(11, 30), time(12, 30)))
+    rules = SchedulingRules(weekly_cap_minutes=900)
+    result = schedule_team(
+        Person("m", "M", "m@example.com", "Europe/Berlin", hours),
+        [morning],
+        date(2026, 3, 2),
+        rules,
+        {},
+        with_follow_ups=False,
+    )
+    placement = result.placements["r"]
+    _, start, end = _local(placement.life_story)
+    assert (start, end) == (time(11, 30), time(12, 30))
 
 
 def test_the_plain_form_stays_plain() -> None:

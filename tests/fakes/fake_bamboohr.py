@@ -2,8 +2,13 @@
 
 Payloads follow BambooHR's documented shapes (API v1 at
 ``/api/gateway.php/{company}/v1``): the employee directory, custom reports
-with ``supervisorEId`` and ``status``, ``/employees/changed``, and employee
-files (``files/view``, multipart upload, delete). Basic auth takes the API
+with ``supervisorEId``, ``status``, ``location``, ``country``, ``state`` and
+the company's custom fields, ``/employees/changed``, and employee files
+(``files/view``, multipart upload, delete). As BambooHR does, a report gives
+every value as a string or null: ``country`` and ``state`` as names
+("Germany", "Bavaria"), a field with no value as null, and a field name it
+does not know as null for everyone (listed in no ``fields`` entry), not as an
+error. Basic auth takes the API
 key as the user name. Keys can be limited (``read`` only, or ``none``) to
 play a token that lacks permissions, and ``fail_next`` plants 429/503
 answers. Its clock moves one second per change, so polls are exact.
@@ -52,6 +57,10 @@ class Employee:
     supervisor_id: str | None = None
     status: str = "Active"
     job_title: str = "Engineer"
+    location: str | None = None  # a list field: the option's text, "Munich"
+    country: str | None = None  # the country's name in BambooHR's list, "Germany"
+    state: str | None = None  # the state's or province's name, "Bavaria"
+    custom: dict[str, str] = field(factory=dict)  # custom field API name -> value
 
 
 @define
@@ -83,6 +92,8 @@ class FakeBambooHr:
     bodies: list[bytes] = field(factory=list)  # every request body, for leak checks
     failures: list[tuple[int, str | None]] = field(factory=list)
     next_file_id: int = 4000
+    # The company's custom fields, API name -> display name, as Settings > Custom fields shows them.
+    custom_fields: dict[str, str] = field(factory=lambda: {"customWorkingHours": "Working hours"})
     lock: threading.Lock = field(factory=threading.Lock)
 
     # --- state changes, as HR would make them in BambooHR -----------------
@@ -99,6 +110,20 @@ class FakeBambooHr:
     def set_supervisor(self, employee_id: str, supervisor_id: str | None) -> None:
         """Change 'Reporting to'."""
         self.employees[employee_id].supervisor_id = supervisor_id
+        self.changes[employee_id] = ("Updated", self._tick())
+
+    def set_field(self, employee_id: str, name: str, value: str | None) -> None:
+        """Change a standard field (``location``, ``country``, ``state``) or a custom one."""
+        employee = self.employees[employee_id]
+        if name in ("location", "country", "state"):
+            setattr(employee, name, value)
+        elif name in self.custom_fields:
+            if value is None:
+                employee.custom.pop(name, None)
+            else:
+                employee.custom[name] = value
+        else:
+            raise KeyError(f"no field {name!r} in this company")
         self.changes[employee_id] = ("Updated", self._tick())
 
     def terminate(self, employee_id: str) -> None:
@@ -204,17 +229,28 @@ class FakeBambooHr:
         return {"fields": fields, "employees": rows}
 
     def _report(self, request: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
-        names = {"id": "EEID", "supervisorEId": "Supervisor EID", "status": "Status"}
-        wanted = [f for f in request.get("fields", []) if f in names]
-        values = {
-            "id": lambda e: e.id,
-            "supervisorEId": lambda e: e.supervisor_id,
-            "status": lambda e: e.status,
+        names = {
+            "id": "EEID",
+            "supervisorEId": "Supervisor EID",
+            "status": "Status",
+            "location": "Location",
+            "country": "Country",
+            "state": "State",
+            **self.custom_fields,
         }
+        asked = [f for f in request.get("fields", []) if isinstance(f, str)]
+
+        def value(e: Employee, name: str) -> str | None:
+            if name in ("id", "status", "location", "country", "state"):
+                return getattr(e, name)  # type: ignore[no-any-return]
+            if name == "supervisorEId":
+                return e.supervisor_id
+            return e.custom.get(name)  # a custom field without a value, or a name it does not know
+
         return {
             "title": request.get("title", "Report"),
-            "fields": [{"id": f, "type": "text", "name": names[f]} for f in wanted],
-            "employees": [{"id": e.id, **{f: values[f](e) for f in wanted}} for e in self.employees.values()],
+            "fields": [{"id": f, "type": "text", "name": names[f]} for f in asked if f in names],
+            "employees": [{"id": e.id, **{f: value(e, f) for f in asked}} for e in self.employees.values()],
         }
 
     def _changed(self, query: dict[str, str]) -> tuple[str, list[tuple[str, str]], bytes]:

@@ -4,6 +4,14 @@ The server runs with ``--dynamic-tenants``: each test takes a fresh tenant
 (``/<tenant>/v2``) with its own empty store, so one process serves a whole
 session without tests seeing each other's users. ``ScimAdmin`` provisions
 users the way an identity provider would (POST, PATCH, Bulk, DELETE).
+
+scim2-server refuses a User carrying an extension it does not serve (400,
+``scimType`` ``invalidSyntax``, "Extra inputs are not permitted: urn:...").
+An identity provider that sends careerconv's working hours has the extension
+registered, as an administrator would: here through the server's
+``--schema`` (its schemas, which replace the RFC 7643 defaults, so those are
+written out too) and ``--resource-type`` (User with the extension beside the
+enterprise one).
 """
 
 from __future__ import annotations
@@ -24,9 +32,52 @@ from servers import free_port, stop_process, wait_for_port
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+CAREERCONV_USER = "urn:ietf:params:scim:schemas:extension:careerconv:2.0:User"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 BULK_MAX = 1000  # the default ServiceProviderConfig's bulk.maxOperations
+
+
+def _string_attribute(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": "string",
+        "multiValued": False,
+        "description": description,
+        "required": False,
+        "caseExact": False,
+        "mutability": "readWrite",
+        "returned": "default",
+        "uniqueness": "none",
+    }
+
+
+CAREERCONV_SCHEMA: dict[str, Any] = {
+    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+    "id": CAREERCONV_USER,
+    "name": "CareerconvUser",
+    "description": "When a user takes meetings",
+    "attributes": [
+        _string_attribute("workingHours", "Local working hours, such as 09:00-12:00,13:00-17:00."),
+        _string_attribute(
+            "holidays", "An ISO 3166 region whose public holidays are days off, such as DE-BY."
+        ),
+    ],
+}
+
+
+def _write_schemas(folder: Path) -> list[str]:
+    """The server's arguments that serve the RFC 7643 schemas and careerconv's extension."""
+    from scim2_server.utils import load_default_resource_types, load_default_schemas
+
+    schemas = [s.model_dump() for s in load_default_schemas().values()] + [CAREERCONV_SCHEMA]
+    types = [t.model_dump() for t in load_default_resource_types().values()]
+    for kind in types:
+        if kind["id"] == "User":
+            kind["schemaExtensions"].append({"schema": CAREERCONV_USER, "required": False})
+    (folder / "schemas.json").write_text(json.dumps(schemas))
+    (folder / "resource-types.json").write_text(json.dumps(types))
+    return ["--schema", str(folder / "schemas.json"), "--resource-type", str(folder / "resource-types.json")]
 
 
 @define
@@ -70,6 +121,7 @@ def start_scim_server(
         "--bearer-token",
         token,
         "--dynamic-tenants",
+        *_write_schemas(folder),
     ]
     if config is not None:
         path = folder / "service-provider-config.json"
@@ -91,6 +143,9 @@ def user_resource(
     timezone: str | None = None,
     active: bool = True,
     external_id: str | None = None,
+    working_hours: str | None = None,
+    holidays: str | None = None,
+    addresses: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A SCIM User as an identity provider would provision it."""
     user: dict[str, Any] = {
@@ -109,6 +164,12 @@ def user_resource(
         user["externalId"] = external_id
     if manager:
         user[ENTERPRISE_USER] = {"manager": {"value": manager}}
+    if addresses is not None:
+        user["addresses"] = addresses
+    calendar = {k: v for k, v in (("workingHours", working_hours), ("holidays", holidays)) if v is not None}
+    if calendar:
+        user["schemas"].append(CAREERCONV_USER)
+        user[CAREERCONV_USER] = calendar
     return user
 
 

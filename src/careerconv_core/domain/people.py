@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import time
 from functools import lru_cache
 from typing import Any
@@ -81,26 +82,42 @@ def _minute(value: time) -> int:
 _NIGHT = "hours inside one day, such as 22:00-23:59 for the meeting part of a night shift"
 
 
-def _check_day(day: tuple[DayInterval, ...]) -> None:
-    """Refuse one day's intervals unless each lies inside the day, after the one before it."""
-    last = -1
-    for start, end in day:
-        shown_ = f"{start:%H:%M}-{end:%H:%M}"
-        if start > end:
-            raise InvalidInput("working_hours", _NIGHT, f"{shown_} crosses midnight")
-        if start == end:
-            raise InvalidInput(
-                "working_hours",
-                "a start before the end, such as 09:00-17:00",
-                f"{shown_} holds no working time",
-            )
-        if _minute(start) < last:
-            raise InvalidInput(
-                "working_hours",
-                "intervals in order, apart, such as 09:00-12:00,13:00-17:00",
-                f"{shown_} overlaps or comes before the interval before it",
-            )
-        last = _minute(end)
+def _check_interval(start: time, end: time) -> None:
+    """Refuse an interval unless it lies inside one day and holds working time."""
+    shown_ = f"{start:%H:%M}-{end:%H:%M}"
+    if start > end:
+        raise InvalidInput("working_hours", _NIGHT, f"{shown_} crosses midnight")
+    if start == end:
+        raise InvalidInput(
+            "working_hours", "a start before the end, such as 09:00-17:00", f"{shown_} holds no working time"
+        )
+
+
+def merged_day(day: Iterable[DayInterval]) -> tuple[DayInterval, ...]:
+    """One day's intervals in order, those that touch or overlap joined into one.
+
+    ``09:00-12:00,12:00-13:00`` is one stretch, ``09:00-13:00``: kept apart, no
+    conversation could straddle 12:00 although the person works through it.
+    Each interval must lie inside the day (``InvalidInput`` otherwise).
+    """
+    joined: list[DayInterval] = []
+    for start, end in sorted(day):
+        _check_interval(start, end)
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return tuple(joined)
+
+
+def _merged_week(week: Any) -> tuple[tuple[DayInterval, ...], ...]:
+    """``WorkingHours.week`` with each day merged (see ``merged_day``), whoever built it."""
+    try:
+        return tuple(merged_day(day) for day in week)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "working_hours.week", "7 days of (start, end) times, Monday first", "not intervals"
+        ) from None
 
 
 @frozen
@@ -109,7 +126,8 @@ class WorkingHours:
 
     Weekdays are numbered as ``datetime.weekday()`` does: Monday 0 to Sunday 6.
     ``week``, when given, holds each weekday's intervals, Monday first (a lunch
-    break, split shifts, shorter Fridays); ``start``, ``end`` and ``weekdays``
+    break, split shifts, shorter Fridays), each day's in order with those that
+    touch or overlap joined (``merged_day``); ``start``, ``end`` and ``weekdays``
     are then its first start, last end and days with hours (``of_week`` builds
     them). ``holidays`` is an ISO 3166 region (``"DE"``, ``"DE-BY"``) whose
     public holidays hold no working time.
@@ -118,7 +136,7 @@ class WorkingHours:
     start: time = time(9, 0)
     end: time = time(17, 0)
     weekdays: frozenset[int] = field(default=frozenset({0, 1, 2, 3, 4}), converter=frozenset)
-    week: tuple[tuple[DayInterval, ...], ...] = ()
+    week: tuple[tuple[DayInterval, ...], ...] = field(default=(), converter=_merged_week)
     holidays: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -154,8 +172,6 @@ class WorkingHours:
             raise InvalidInput(
                 "working_hours.week", "7 days of intervals, Monday first", f"{len(self.week)} days"
             )
-        for day in self.week:
-            _check_day(day)
         days = frozenset(d for d, day in enumerate(self.week) if day)
         pieces = [piece for day in self.week for piece in day]
         if (
@@ -172,11 +188,10 @@ class WorkingHours:
     @classmethod
     def of_week(cls, week: tuple[tuple[DayInterval, ...], ...], holidays: str | None = None) -> WorkingHours:
         """Hours from each weekday's intervals, Monday first; an empty day is a day off."""
+        week = _merged_week(week)
         pieces = [piece for day in week for piece in day]
         if not pieces:
             raise InvalidInput("weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", "no days given")
-        for day in week:
-            _check_day(day)
         weekdays = frozenset(d for d, day in enumerate(week) if day)
         start, end = min(s for s, _ in pieces), max(e for _, e in pieces)
         if len(week) == 7 and all(day in ((), ((start, end),)) for day in week):

@@ -7,6 +7,7 @@ from rules, with no I/O, so the core can ask it directly.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -27,11 +28,72 @@ def region_problem(region: str) -> str | None:
     if country not in supported:
         return f"unknown holiday country {country!r}"
     if subdivision and subdivision not in supported[country]:
-        known = ", ".join(f"{country}-{s}" for s in supported[country][:8])
-        more = ", ..." if len(supported[country]) > 8 else ""
-        listed = f" (known: {known}{more})" if known else f" ({country} has no subdivisions)"
-        return f"unknown subdivision {subdivision!r} of {country}{listed}"
+        return f"unknown subdivision {subdivision!r} of {country} ({known_subdivisions(country)})"
     return None
+
+
+def known_subdivisions(country: str) -> str:
+    """The first few subdivisions of ``country``, for a message: ``"known: DE-BB, DE-BE, ..."``."""
+    codes = _supported().get(country, ())
+    if not codes:
+        return f"{country} has no subdivisions"
+    more = ", ..." if len(codes) > 8 else ""
+    return "known: " + ", ".join(f"{country}-{s}" for s in codes[:8]) + more
+
+
+def _key(name: str) -> str:
+    """A name as names are compared: "United States" is "UnitedStates"."""
+    return re.sub(r"[\W_]+", "", name).casefold()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Every spelling the package knows of a country, by ``_key``: codes, aliases and its name."""
+    import holidays  # noqa: PLC0415 - see _supported
+
+    names: dict[str, str] = {}
+    # The package's registry names each country's class after the country ("UnitedKingdom"),
+    # beside its alpha-2, alpha-3 and other codes ("UK"); the codes alone are its public list.
+    try:
+        from holidays.registry import COUNTRIES  # noqa: PLC0415
+    except ImportError:  # a future layout of the package: codes only
+        COUNTRIES = {}  # noqa: N806
+    for entry in COUNTRIES.values():
+        if len(entry) >= 2 and entry[1] in _supported():
+            for spelling in entry:
+                if isinstance(spelling, str) and not spelling.startswith("Holidays"):
+                    names.setdefault(_key(spelling), entry[1])
+    for code in holidays.list_supported_countries(include_aliases=False):
+        names[_key(code)] = code
+    return names
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the country ``text`` names (a code, or a name the package
+    knows, such as ``"Germany"`` or ``"united states"``), or ``None``."""
+    return _country_names().get(_key(text)) if _key(text) else None
+
+
+@lru_cache(maxsize=256)
+def _subdivision_names(country: str) -> dict[str, str]:
+    import holidays  # noqa: PLC0415 - see _supported
+
+    names = {_key(code): code for code in _supported().get(country, ())}
+    aliases = getattr(holidays.country_holidays(country), "subdivisions_aliases", None) or {}
+    for name, code in aliases.items():
+        names.setdefault(_key(name), code)
+    return names
+
+
+def subdivision_code(country: str, text: str) -> str | None:
+    """The code of ``country``'s subdivision ``text`` (a code such as ``"BY"``, or a name the
+    package gives it, such as ``"Bayern"`` or ``"California"``), or ``None``."""
+    return _subdivision_names(country).get(_key(text)) if country in _supported() else None
+
+
+def has_subdivisions(country: str) -> bool:
+    """Whether the package keeps holidays per subdivision of ``country``."""
+    return bool(_supported().get(country))
 
 
 def expected() -> str:

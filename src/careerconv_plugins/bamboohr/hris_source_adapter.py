@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from careerconv_core.domain.people import Person
@@ -9,13 +10,15 @@ from careerconv_core.errors import AdapterError, InvalidInput
 from careerconv_core.ports import OrgSnapshot
 from careerconv_plugins.bamboohr.client import ADAPTER, BambooHrClient
 from careerconv_plugins.bamboohr.mapping import (
-    REPORT_FIELDS,
+    CalendarFields,
     checked_cursor,
     employees_from,
     person_of,
     where,
 )
 from careerconv_plugins.hris_mapping import checked_org, org_problem
+
+log = logging.getLogger(__name__)
 
 
 class BambooHrSource:
@@ -29,11 +32,17 @@ class BambooHrSource:
     ones as ``removed``). Either way the whole org is checked, so a
     'Reporting to' naming nobody or a reporting cycle raises ``OrgInvalid``
     and nothing is returned.
+
+    The same report carries ``location``, ``country`` and ``state`` and,
+    when ``calendar`` names one, the working-hours field (see ``CalendarFields``).
     """
 
-    def __init__(self, client: BambooHrClient, time_zone: str = "UTC") -> None:
+    def __init__(
+        self, client: BambooHrClient, time_zone: str = "UTC", calendar: CalendarFields | None = None
+    ) -> None:
         self.client = client
         self.time_zone = time_zone
+        self.calendar = calendar or CalendarFields()
 
     def read_people(self, cursor: str | None = None) -> OrgSnapshot:
         """Everyone (``cursor`` None) or the employees changed since ``cursor``."""
@@ -68,10 +77,18 @@ class BambooHrSource:
         started_at = BambooHrClient.server_time(response)
         report = self.client.post_json(
             "/reports/custom",
-            {"title": "careerconv reporting lines", "fields": list(REPORT_FIELDS)},
+            {"title": "careerconv reporting lines", "fields": self.calendar.report_fields()},
             params={"format": "JSON", "onlyCurrent": "true"},
         )
-        employees, problems = employees_from(directory, report)
+        hours_field = self.calendar.working_hours_field
+        employees, problems = employees_from(directory, report, hours_field)
+        if hours_field and not any(e.hours_text for e in employees if e.active):
+            # BambooHR answers a field it does not know with nulls, as it answers an empty one.
+            log.warning(
+                "BambooHR: the field %r (setting 'working_hours_field') is empty for everyone; "
+                "check its name under Settings > Custom fields",
+                hours_field[:60],
+            )
         people: list[Person] = []
         inactive: list[str] = []
         for employee in employees:
@@ -79,7 +96,7 @@ class BambooHrSource:
                 inactive.append(employee.id)
                 continue
             try:
-                people.append(person_of(employee, self.time_zone))
+                people.append(person_of(employee, self.time_zone, self.calendar))
             except InvalidInput as exc:
                 problems.append(org_problem(exc, where(employee.id)))
         checked_org(people, problems, label=where, source="BambooHR")

@@ -4,7 +4,14 @@ Identity: ``Person.id`` is the BambooHR employee id, the value the
 ``supervisorEId`` field ("Reporting to", as an id) refers to. The directory
 gives names and work emails; a custom report gives ``supervisorEId`` and
 ``status``. BambooHR holds no IANA time zone, so every person gets the
-source's ``time_zone`` setting (UTC by default) and default working hours.
+source's ``time_zone`` setting (UTC by default).
+
+Working hours come from a custom field the settings name (its text is read
+as every source reads it, ``"09:00-12:00,13:00-17:00"``); without one, or
+where it is empty, the default ``09:00-17:00`` Monday to Friday. The holiday
+region comes from the employee's ``location`` when the settings map it
+(``"Munich=DE-BY"``), else from ``country`` and ``state`` (BambooHR gives both
+as names, "Germany" and "Bayern"; codes are taken too).
 """
 
 from __future__ import annotations
@@ -16,14 +23,25 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
+from careerconv_core.domain import public_holidays
 from careerconv_core.domain.org import OrgProblem
-from careerconv_core.domain.people import Person
+from careerconv_core.domain.people import Person, WorkingHours
+from careerconv_core.errors import InvalidInput
 from careerconv_core.views import HrisSummaryView
-from careerconv_plugins.hris_mapping import build_person, cursor_instant, manager_id, required, text
+from careerconv_plugins.hris_hours import holiday_region, working_hours
+from careerconv_plugins.hris_mapping import (
+    build_person,
+    cursor_instant,
+    manager_id,
+    record_error,
+    required,
+    text,
+)
 
 REPORT_FIELDS = ("id", "supervisorEId", "status")
+REGION_FIELDS = ("location", "country", "state")
 FILE_PREFIX = "careerconv-plan-"
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -52,6 +70,73 @@ def _text(value: object) -> str:
     return text(value)
 
 
+def location_key(name: str) -> str:
+    """A location name as names are compared (BambooHR's values are case-insensitive)."""
+    return " ".join(name.split()).casefold()
+
+
+def parse_locations(value: str) -> dict[str, str]:
+    """The ``locations`` setting, ``"Munich=DE-BY; London=GB-ENG"``, as location -> region.
+
+    :raises ValueError: with the fix, for an entry that is not ``name=region``
+        or a region the ``holidays`` package does not know.
+    """
+    found: dict[str, str] = {}
+    for entry in value.split(";"):
+        if not entry.strip():
+            continue
+        name, equals, region = entry.partition("=")
+        region = region.strip().upper()
+        if not equals or not name.strip() or not region:
+            raise ValueError(f"{entry.strip()[:40]!r} is not location=region, such as 'Munich=DE-BY'")
+        problem = public_holidays.region_problem(region)
+        if problem:
+            raise ValueError(f"location {name.strip()[:40]!r}: {problem}; use {public_holidays.expected()}")
+        found[location_key(name)] = region
+    return found
+
+
+@frozen
+class CalendarFields:
+    """Where working hours and holidays are read from, as the source's settings say."""
+
+    working_hours_field: str = ""  # a custom field's name; "" gives everyone the default hours
+    locations: Mapping[str, str] = field(factory=dict)  # location_key -> region
+    from_address: bool = True  # country and state when the location is not mapped
+
+    def report_fields(self) -> list[str]:
+        """The fields the custom report asks for."""
+        fields = [*REPORT_FIELDS, *REGION_FIELDS]
+        if self.working_hours_field:
+            fields.append(self.working_hours_field)
+        return fields
+
+    def hours_of(self, employee: Employee) -> WorkingHours:
+        """The employee's working hours and holiday region; ``InvalidInput`` naming the field and fix."""
+        region = self.locations.get(location_key(employee.location))
+        if region is None and self.from_address:
+            otherwise = (
+                "or map the employee's location in the setting 'locations' ('Munich=DE-BY'), "
+                "or set holidays_from_address = false"
+            )
+            region = holiday_region(
+                employee.country,
+                employee.state,
+                country_field="country",
+                subdivision_field="state",
+                otherwise=otherwise,
+            )
+        hours_field = self.working_hours_field or "working_hours_field"
+        return working_hours(
+            employee.hours_text,
+            "",
+            region or "",
+            hours_field=hours_field,
+            days_field=hours_field,
+            holidays_field="locations",
+        )
+
+
 @frozen
 class Employee:
     """What the source needs from BambooHR about one employee."""
@@ -61,12 +146,16 @@ class Employee:
     email: str
     supervisor_id: str | None
     active: bool
+    hours_text: str = ""
+    location: str = ""
+    country: str = ""
+    state: str = ""
 
 
 def employees_from(
-    directory: Mapping[str, Any], report: Mapping[str, Any]
+    directory: Mapping[str, Any], report: Mapping[str, Any], working_hours_field: str = ""
 ) -> tuple[list[Employee], list[OrgProblem]]:
-    """Join the directory (names, emails) with the report (supervisorEId, status)."""
+    """Join the directory (names, emails) with the report (supervisorEId, status, calendar fields)."""
     lines: dict[str, Mapping[str, Any]] = {}
     for row in report.get("employees") or ():
         if isinstance(row, dict) and _text(row.get("id")):
@@ -92,7 +181,17 @@ def employees_from(
         supervisor = manager_id(_text(line.get("supervisorEId")))
         status = _text(line.get("status")) or "Active"
         employees.append(
-            Employee(employee_id, name, _text(row.get("workEmail")), supervisor, status == "Active")
+            Employee(
+                employee_id,
+                name,
+                _text(row.get("workEmail")),
+                supervisor,
+                status == "Active",
+                hours_text=_text(line.get(working_hours_field)) if working_hours_field else "",
+                location=_text(line.get("location")),
+                country=_text(line.get("country")),
+                state=_text(line.get("state")),
+            )
         )
     # The directory lists current employees only: the report names those who left.
     listed = {e.id for e in employees}
@@ -102,9 +201,13 @@ def employees_from(
     return employees, problems
 
 
-def person_of(employee: Employee, time_zone: str) -> Person:
+def person_of(employee: Employee, time_zone: str, calendar: CalendarFields | None = None) -> Person:
     """The person for an active employee; ``InvalidInput`` naming the employee."""
     label = where(employee.id)
+    try:
+        hours = (calendar or CalendarFields()).hours_of(employee)
+    except InvalidInput as exc:
+        raise record_error(label, exc) from None
     return build_person(
         label,
         person_id=employee.id,
@@ -112,6 +215,7 @@ def person_of(employee: Employee, time_zone: str) -> Person:
         email=required(label, "workEmail", employee.email, "a work email in BambooHR"),
         time_zone=time_zone,
         manager=employee.supervisor_id,
+        working_hours=hours,
     )
 
 

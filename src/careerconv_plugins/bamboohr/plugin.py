@@ -4,7 +4,11 @@ Settings (source and writer): ``company`` (the subdomain: ``acme`` for
 acme.bamboohr.com), ``api_key_env`` (the environment variable holding the
 API key; default ``CAREERCONV_BAMBOOHR_API_KEY``), ``base_url`` (default
 ``https://api.bamboohr.com``), ``timeout`` (seconds, default 30).
-Source only: ``time_zone`` (IANA, given to everyone; default ``UTC``).
+Source only: ``time_zone`` (IANA, given to everyone; default ``UTC``),
+``working_hours_field`` (the custom field holding each employee's working
+hours; none by default), ``locations`` (``"Munich=DE-BY; London=GB-ENG"``:
+public holidays per location), ``holidays_from_address`` (default true:
+holidays from ``country`` and ``state`` for a location not mapped).
 Writer only: ``file_category`` (the id of the employee-file category for
 summaries; required), ``share`` (``yes``: the employee sees the file; default).
 
@@ -24,9 +28,9 @@ from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisRecordWriter, HrisSource
 from careerconv_core.setting import Setting, SettingType
-from careerconv_plugins.bamboohr.mapping import EmployeeEvent
+from careerconv_plugins.bamboohr.mapping import CalendarFields, EmployeeEvent, parse_locations
 from careerconv_plugins.bamboohr.webhook import BambooHrWebhookApp, ReplayStore
-from careerconv_plugins.settings import service_url, shown_env
+from careerconv_plugins.settings import flag_setting, service_url, shown_env
 
 if TYPE_CHECKING:
     from careerconv_plugins.bamboohr.client import BambooHrClient
@@ -104,10 +108,30 @@ def make_source(settings: Mapping[str, str]) -> BambooHrSource:
         raise ConfigurationError(
             f"bamboohr: setting 'time_zone' must be an IANA zone such as Europe/Berlin, got {time_zone!r}"
         ) from None
+    calendar = calendar_fields(settings)
     client = make_client(settings)
     from careerconv_plugins.bamboohr.hris_source_adapter import BambooHrSource  # noqa: PLC0415 - needs the client
 
-    return BambooHrSource(client, time_zone=time_zone)
+    return BambooHrSource(client, time_zone=time_zone, calendar=calendar)
+
+
+def calendar_fields(settings: Mapping[str, str]) -> CalendarFields:
+    """Where the source reads hours and holidays from; ``ConfigurationError`` naming the setting."""
+    hours_field = (settings.get("working_hours_field") or "").strip()
+    if hours_field and not hours_field.replace("_", "").replace("-", "").isalnum():
+        raise ConfigurationError(
+            "bamboohr: setting 'working_hours_field' must be a field's API name or id, "
+            "such as customWorkingHours or 4047"
+        )
+    try:
+        locations = parse_locations(settings.get("locations") or "")
+    except ValueError as exc:
+        raise ConfigurationError(f"bamboohr: setting 'locations': {exc}") from None
+    return CalendarFields(
+        hours_field,
+        locations,
+        flag_setting(settings, "holidays_from_address", where="bamboohr", default=True),
+    )
 
 
 def make_writer(settings: Mapping[str, str]) -> BambooHrSummaryWriter:
@@ -154,7 +178,26 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:
             name="bamboohr",
             factory=make_source,
             summary="Employees and 'Reporting to' from BambooHR",
-            settings=(*_COMMON, "time_zone"),
+            settings=(
+                *_COMMON,
+                "time_zone",
+                Setting(
+                    "working_hours_field",
+                    SettingType.TEXT,
+                    "the custom field holding each employee's working hours, such as 09:00-12:00,13:00-17:00",
+                ),
+                Setting(
+                    "locations",
+                    SettingType.TEXT,
+                    "public holidays per location: 'Munich=DE-BY; London=GB-ENG'",
+                ),
+                Setting(
+                    "holidays_from_address",
+                    SettingType.FLAG,
+                    "public holidays from the country and state when the location is not mapped",
+                    True,
+                ),
+            ),
         )
     ]
 

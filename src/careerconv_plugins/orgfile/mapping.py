@@ -10,24 +10,23 @@ Columns (CSV header) or keys (TOML ``[[person]]`` tables):
 itself), ``weekdays`` (``"Mon-Fri"``, default; also ``"Mon,Wed,Fri"`` or
 ``"Sun-Thu"``), ``holidays`` (an ISO 3166 country or subdivision, ``"DE"`` or
 ``"DE-BY"``, whose public holidays are days off), ``manager`` (the manager's
-id; empty for the top of the org).
+id; empty for the top of the org). The hours and holidays are read as every
+HRIS source reads them (``careerconv_plugins.hris_hours``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Mapping
-from datetime import time
-from functools import lru_cache
 
 from attrs import frozen
 
 from careerconv_core.domain.org import OrgInvalid, OrgProblem, validate_org
-from careerconv_core.domain.people import Person, WorkingHours
+from careerconv_core.domain.people import Person
 from careerconv_core.errors import InvalidInput, label
 from careerconv_plugins.documents import read_toml
+from careerconv_plugins.hris_hours import working_hours
 from careerconv_plugins.hris_mapping import build_person, manager_id, org_problem, record_error, required
 
 REQUIRED = ("id", "name", "email", "time_zone")
@@ -35,10 +34,6 @@ OPTIONAL = ("working_hours", "weekdays", "holidays", "manager")
 COLUMNS = REQUIRED + OPTIONAL
 _COLUMN_SET = frozenset(COLUMNS)
 _EXTRA = "(extra cells)"  # where a row's cells beyond the header go, as csv.DictReader's restkey
-
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# A hyphen, or the en or em dash word processors put in its place.
-_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013\u2014]\s*(\d{1,2}):(\d{2})\s*$")
 
 
 @frozen
@@ -49,41 +44,6 @@ class ParsedOrg:
     labels: Mapping[str, str]
 
 
-def parse_hours(text: str) -> tuple[time, time]:
-    """``"09:00-17:00"`` -> (09:00, 17:00); raises ``ValueError`` with the fix."""
-    match = _HOURS.match(text)
-    if not match:
-        raise ValueError("not a range like '09:00-17:00'")
-    sh, sm, eh, em = (int(g) for g in match.groups())
-    try:
-        return time(sh, sm), time(eh, em)
-    except ValueError:
-        raise ValueError("hours 00-23 and minutes 00-59, like '09:00-17:00'") from None
-
-
-def parse_weekdays(text: str) -> frozenset[int]:
-    """``"Mon-Fri"`` or ``"Mon,Wed,Fri"`` -> weekday numbers (Monday 0)."""
-    days: set[int] = set()
-    for part in text.split(","):
-        piece = part.strip().lower()
-        if not piece:
-            continue
-        first, _, last = piece.partition("-")
-        try:
-            start = DAYS.index(first.strip()[:3]) if len(first.strip()) >= 3 else -1
-            end = DAYS.index(last.strip()[:3]) if last else start
-        except ValueError:
-            start = end = -1
-        if start < 0:
-            raise ValueError(f"unknown day in {part.strip()!r}; use Mon Tue Wed Thu Fri Sat Sun")
-        # A range may wrap the week end: "Sun-Thu".
-        span = (end - start) % 7
-        days.update((start + i) % 7 for i in range(span + 1))
-    if not days:
-        raise ValueError("no days given")
-    return frozenset(days)
-
-
 def _cell(row: Mapping[str, object], key: str, where: str) -> str:
     """The stripped text under ``key`` ("" when absent); ``InvalidInput`` when it is not text."""
     value = row.get(key)
@@ -92,67 +52,6 @@ def _cell(row: Mapping[str, object], key: str, where: str) -> str:
     if value is None:
         return ""
     raise InvalidInput(f"{where}: {key}", "text", f"got a {type(value).__name__}")
-
-
-def parse_intervals(text: str) -> tuple[tuple[time, time], ...]:
-    """``"09:00-12:00,13:00-17:00"`` -> the day's intervals; raises ``ValueError`` with the fix."""
-    return tuple(parse_hours(part) for part in text.split(",") if part.strip())
-
-
-_DAY_WORD = re.compile(r"[A-Za-z]")
-_PER_DAY = "'Mon-Thu 09:00-12:00,13:00-17:00; Fri 09:00-13:00'"
-
-
-def parse_week(text: str) -> tuple[tuple[tuple[time, time], ...], ...]:
-    """``"Mon-Thu 09:00-17:00; Fri 09:00-13:00"`` -> each weekday's intervals, Monday first."""
-    week: list[tuple[tuple[time, time], ...]] = [()] * 7
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        days_text, _, hours_text = part.strip().partition(" ")
-        if not hours_text.strip():
-            raise ValueError(f"no hours after {days_text!r}; use {_PER_DAY}")
-        intervals = parse_intervals(hours_text)
-        for day in parse_weekdays(days_text):
-            if week[day]:
-                raise ValueError(f"{DAYS[day].title()} is given twice")
-            week[day] = intervals
-    return tuple(week)
-
-
-@lru_cache(maxsize=256)
-def _hours(hours_text: str, days_text: str, holidays_text: str) -> WorkingHours:
-    """The working hours ``"09:00-17:00"``, ``"Mon-Fri"``, ``"DE-BY"`` name; errors name the field only.
-
-    An org repeats a few forms for everyone, and ``WorkingHours`` is frozen, so
-    each form is parsed and checked once and its value shared. A refusal is not
-    kept: it is raised again for each row that has it.
-    """
-    per_day = bool(_DAY_WORD.search(hours_text))
-    if per_day and days_text:
-        raise InvalidInput(
-            "weekdays",
-            f"an empty weekdays cell when working_hours names the days ({_PER_DAY})",
-            "given twice",
-        )
-    try:
-        if per_day:
-            week = parse_week(hours_text)
-        else:
-            intervals = parse_intervals(hours_text or "09:00-17:00")
-            if not intervals:
-                raise ValueError("no hours given")
-    except ValueError as exc:
-        raise InvalidInput(
-            "working_hours", f"'09:00-17:00', '09:00-12:00,13:00-17:00' or {_PER_DAY}", str(exc)
-        ) from None
-    if not per_day:
-        try:
-            weekdays = parse_weekdays(days_text or "Mon-Fri")
-        except ValueError as exc:
-            raise InvalidInput("weekdays", "'Mon-Fri' or 'Mon,Wed,Fri'", str(exc)) from None
-        week = tuple(intervals if d in weekdays else () for d in range(7))
-    return WorkingHours.of_week(week, holidays_text or None)
 
 
 def _row_person(row: Mapping[str, object], where: str) -> Person:
@@ -169,7 +68,7 @@ def _row_person(row: Mapping[str, object], where: str) -> Person:
     hours_text = _cell(row, "working_hours", where)
     days_text = _cell(row, "weekdays", where)
     try:
-        hours = _hours(hours_text, days_text, _cell(row, "holidays", where))
+        hours = working_hours(hours_text, days_text, _cell(row, "holidays", where))
     except InvalidInput as exc:
         raise record_error(where, exc) from None
     return build_person(

@@ -43,11 +43,17 @@ class ScimSource:
     read, in a poll by looking the unknown ones up on the server. Any problem
     raises ``OrgInvalid`` listing every user concerned, and nothing is
     returned, so a half-valid org never reaches the handoff flow.
+
+    ``holidays_from_address`` (default on) reads a user's holiday region
+    from their address when careerconv's extension gives none.
     """
 
-    def __init__(self, client: ScimClient, page_size: int = 1000) -> None:
+    def __init__(
+        self, client: ScimClient, page_size: int = 1000, *, holidays_from_address: bool = True
+    ) -> None:
         self.client = client
         self.page_size = page_size
+        self.holidays_from_address = holidays_from_address
         self._server_max: int | None = None
         self._filters = True
         self._discovered = False
@@ -76,7 +82,7 @@ class ScimSource:
                 # same org, at the price of a full read.
                 log.info("SCIM server does not filter: polling with a full read")
         users = list(self.client.list_users(self._page(), params))
-        mapped, problems = map_users(users)
+        mapped, problems = map_users(users, holidays_from_address=self.holidays_from_address)
         people = [m.person for m in mapped if m.person is not None]
         removed = tuple(m.user_id for m in mapped if m.person is None)
         known: set[str] = set()

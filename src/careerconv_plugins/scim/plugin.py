@@ -3,7 +3,9 @@
 Settings: ``url`` (the service root, such as ``https://idp.example.com/scim/v2``),
 ``token_env`` (the environment variable holding the bearer token; default
 ``CAREERCONV_SCIM_TOKEN``), ``page_size`` (default 1000, lowered to the
-server's ``filter.maxResults``), ``timeout`` (seconds, default 30).
+server's ``filter.maxResults``), ``timeout`` (seconds, default 30),
+``holidays_from_address`` (default true: a user's holiday region from their
+address when careerconv's extension gives none).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from careerconv_core.errors import ConfigurationError
 from careerconv_core.hookspecs import AdapterKind, AdapterSpec, hookimpl
 from careerconv_core.ports import HrisSource
 from careerconv_core.setting import Setting, SettingType
-from careerconv_plugins.settings import service_url, shown_env
+from careerconv_plugins.settings import flag_setting, service_url, shown_env
 
 if TYPE_CHECKING:
     from careerconv_plugins.scim.adapter import ScimSource
@@ -61,8 +63,9 @@ def make_source(settings: Mapping[str, str]) -> ScimSource:
             f"scim: needs the 'hris' extra ({exc.name} is missing); "
             "install it with: pip install 'careerconv[hris]'"
         ) from None
+    from_address = flag_setting(settings, "holidays_from_address", where="scim", default=True)
     client = ScimClient(url, token, token_env=token_env, timeout=timeout)
-    return ScimSource(client, page_size=page_size)
+    return ScimSource(client, page_size=page_size, holidays_from_address=from_address)
 
 
 @hookimpl
@@ -79,6 +82,12 @@ def careerconv_hris_sources() -> Iterable[AdapterSpec[HrisSource]]:
                 "token_env",
                 Setting("page_size", SettingType.INTEGER, "people asked for per page"),
                 Setting("timeout", SettingType.NUMBER, "seconds to wait for the server"),
+                Setting(
+                    "holidays_from_address",
+                    SettingType.FLAG,
+                    "a user's public holidays from the country and region of their address",
+                    True,
+                ),
             ),
         )
     ]

@@ -13,8 +13,9 @@ from careerconv_core.errors import AdapterError, ConfigurationError, InvalidInpu
 from careerconv_core.hookspecs import AdapterKind
 from careerconv_core.plugins import make_plugin_manager
 from careerconv_core.ports import HrisSource
+from careerconv_plugins.hris_hours import parse_weekdays
 from careerconv_plugins.orgfile.adapter import OrgFileSource
-from careerconv_plugins.orgfile.mapping import parse_csv, parse_toml, parse_weekdays
+from careerconv_plugins.orgfile.mapping import parse_csv, parse_toml
 from tests_support_paths import EXAMPLES
 
 HEADER = "id,name,email,time_zone,working_hours,weekdays,manager\n"
@@ -211,6 +212,17 @@ holidays = "DE-BY"
     assert parse_toml(toml).people[0] == by_id["a"]
 
 
+def test_touching_or_overlapping_intervals_are_read_as_one() -> None:
+    content = (
+        SPLIT_HEADER
+        + 'a,Ann,ann@example.com,UTC,"09:00-12:00,12:00-13:00,14:00-17:00",,,\n'
+        + 'b,Bo,bo@example.com,UTC,"Mon 13:00-17:00,09:00-12:30,12:00-13:00",,,a\n'
+    )
+    by_id = {p.id: p for p in parse_csv(content).people}
+    assert by_id["a"].working_hours.on(2) == ((540, 780), (840, 1020))
+    assert by_id["b"].working_hours == WorkingHours(time(9), time(17), frozenset({0}))
+
+
 def test_the_plain_form_reads_as_before() -> None:
     person = parse_csv(SPLIT_HEADER + "a,Ann,ann@example.com,UTC,09:00-15:00,Mon-Thu,,\n").people[0]
     assert person.working_hours == WorkingHours(time(9), time(15), frozenset({0, 1, 2, 3}))
@@ -221,12 +233,9 @@ def test_the_plain_form_reads_as_before() -> None:
     [
         ("09:00-17:00,Mon-Fri,XX", "org.csv row 3: holidays", "unknown holiday country 'XX'", "'DE-BY'"),
         ("09:00-17:00,Mon-Fri,DE-XY", "org.csv row 3: holidays", "unknown subdivision 'XY' of DE", "'DE-BY'"),
-        (
-            '"09:00-12:00,11:00-17:00",,',
-            "org.csv row 3: working_hours",
-            "11:00-17:00 overlaps",
-            "13:00-17:00",
-        ),
+        ('",",,', "org.csv row 3: working_hours", "no hours given", "'09:00-17:00'"),
+        ("Mon 09:00,,", "org.csv row 3: working_hours", "'09:00' is not a range", "'09:00-17:00'"),
+        ("Fri 22:00-02:00,,", "org.csv row 3: working_hours", "22:00-02:00 crosses midnight", "22:00-23:59"),
         ("Mon-Fri 09:00-17:00,Mon-Fri,", "org.csv row 3: weekdays", "given twice", "empty weekdays"),
         (
             "Mon-Fri 09:00-17:00; Fri 09:00-12:00,,",

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from careerconv_core.domain.people import Person
+from careerconv_core.domain.people import Person, WorkingHours
 from careerconv_core.errors import ConfigurationError, InvalidInput
 from careerconv_plugins.hris_mapping import parse_instant
 from careerconv_plugins.scim.mapping import (
+    CAREERCONV_USER,
     ENTERPRISE_USER,
     changed_since_filter,
     ids_filter,
@@ -87,6 +88,47 @@ def test_problems_name_the_user_by_id_only() -> None:
         ("SCIM user u1", "time_zone"),
         ("SCIM user u2", "email"),
     ]
+
+
+# The addresses of RFC 7643 section 8.2's full User, as printed there: its "country" is
+# "USA" although section 4.1.2 asks for alpha-2; the package knows both spellings.
+RFC_ADDRESSES = [
+    {
+        "type": "work",
+        "streetAddress": "100 Universal City Plaza",
+        "locality": "Hollywood",
+        "region": "CA",
+        "postalCode": "91608",
+        "country": "USA",
+        "formatted": "100 Universal City Plaza\nHollywood, CA 91608 USA",
+        "primary": True,
+    },
+    {"type": "home", "locality": "Hollywood", "region": "CA", "country": "USA"},
+]
+
+
+def test_the_rfc_example_address_gives_its_state_holidays() -> None:
+    person = map_user({**GOLDEN_USER, "addresses": RFC_ADDRESSES}).person
+    assert person is not None
+    assert person.working_hours == WorkingHours(holidays="US-CA")
+    assert map_user({**GOLDEN_USER, "addresses": RFC_ADDRESSES}, holidays_from_address=False).person == (
+        map_user(GOLDEN_USER).person
+    )
+
+
+@pytest.mark.parametrize(
+    ("extension", "field", "problem"),
+    [
+        ("09:00-17:00", CAREERCONV_USER, "not an object"),
+        ({"workingHours": 9}, f"{CAREERCONV_USER}:workingHours", "got a int"),
+        ({"workingHours": "Mon-Fri"}, f"{CAREERCONV_USER}:workingHours", "no hours after 'Mon-Fri'"),
+        ({"holidays": "DE-XX"}, f"{CAREERCONV_USER}:holidays", "unknown subdivision 'XX' of DE"),
+    ],
+)
+def test_a_bad_extension_names_the_user_and_attribute(extension: object, field: str, problem: str) -> None:
+    _, problems = map_users([{**GOLDEN_USER, "id": "u1", CAREERCONV_USER: extension}])
+    assert [(p.where, p.field) for p in problems] == [("SCIM user u1", field)]
+    assert problems[0].problem.startswith(problem)
 
 
 @pytest.mark.parametrize(
