@@ -32,6 +32,7 @@ from careerconv_plugins.files import (
     required_folder,
     write_atomic,
 )
+from careerconv_plugins.ics import busy as icsbusy
 from careerconv_plugins.ics import mapping
 
 
@@ -182,7 +183,9 @@ class IcsCalendar:
         """Busy intervals from each person's file; unavailable when none of them has one.
 
         Only events written by careerconv are known here: this is the manager's
-        career-conversation time, not their whole calendar.
+        career-conversation time, not their whole calendar. An event that a
+        person added to their file is judged by the same rule as CalDAV's
+        (``ics.busy``): all-day and floating times in the person's own zone.
         """
         window = Interval(start, end)
         busy: dict[str, tuple[Interval, ...]] = {}
@@ -195,17 +198,7 @@ class IcsCalendar:
             except (OSError, ValueError):
                 text, events = None, []
             found = found or text is not None
-            spans = []
-            for event in events:
-                if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-                    continue
-                times = mapping.event_span(event)
-                if times is None:
-                    continue
-                span = Interval(*times)
-                if span.overlaps(window):
-                    spans.append(span)
-            busy[person.person_id] = tuple(sorted(spans, key=lambda s: s.start))
+            busy[person.person_id] = icsbusy.busy_spans(events, icsbusy.person_zone(person.time_zone), window)
         if not found:
             ids = ", ".join(p.person_id for p in people) or "nobody"
             return BusyReport(
