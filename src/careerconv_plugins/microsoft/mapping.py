@@ -46,7 +46,14 @@ _ANSWERS = {
 }
 
 BUSY_STATUSES = frozenset({"busy", "tentative", "oof"})
-"""``freeBusyStatus`` values of a schedule item that make a person unavailable."""
+"""``freeBusyStatus`` values of a schedule item that make a person unavailable.
+
+``oof`` is out of office, all-day or not: Exchange places an all-day item at
+midnights of the mailbox's own zone, and getSchedule gives it in the zone
+asked for, so it arrives as the person's own day. ``workingElsewhere`` is not
+busy: the person is working (at home, at another site) and a conversation can
+be held with them by video; ``free`` and ``unknown`` are not busy either.
+"""
 
 
 def transaction_id(uid: str) -> str:
