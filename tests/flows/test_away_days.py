@@ -47,6 +47,33 @@ class CalDavWorld(World):
         )
 
 
+def _leave() -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//example//calendar//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:leave-1\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Leave\r\n"
+        f"DTSTART;VALUE=DATE:{AWAY[0]:%Y%m%d}\r\n"
+        f"DTEND;VALUE=DATE:{AWAY[-1] + timedelta(days=1):%Y%m%d}\r\n"
+        "X-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def _put_leave_at(server: CalendarServer, base: str) -> None:
+    """The report's days off, put into their own calendar as their calendar program would."""
+    auth = (server.user, server.password) if server.password else None
+    response = requests.put(
+        f"{base}r9/leave-1.ics",
+        data=_leave().encode(),
+        auth=auth,
+        headers={"Content-Type": "text/calendar"},
+        timeout=5,
+    )
+    assert response.status_code == 201
+
+
+def _put_leave(server: CalendarServer, calendar: CalDavCalendar) -> None:
+    _put_leave_at(server, calendar.busy_urls.removesuffix("{person_id}/"))
+
+
 def _calendars(server: CalendarServer, *, away: bool) -> CalDavCalendar:
     auth = (server.user, server.password) if server.password else None
     base = f"{server.home_url}team-{uuid.uuid4().hex[:8]}-"
@@ -54,21 +81,7 @@ def _calendars(server: CalendarServer, *, away: bool) -> CalDavCalendar:
         response = requests.request("MKCALENDAR", f"{base}{person}/", auth=auth, timeout=5)
         assert response.status_code == 201
     if away:
-        text = (
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//example//calendar//EN\r\nBEGIN:VEVENT\r\n"
-            "UID:leave-1\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Leave\r\n"
-            f"DTSTART;VALUE=DATE:{AWAY[0]:%Y%m%d}\r\n"
-            f"DTEND;VALUE=DATE:{AWAY[-1] + timedelta(days=1):%Y%m%d}\r\n"
-            "X-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-        )
-        response = requests.put(
-            f"{base}r9/leave-1.ics",
-            data=text.encode(),
-            auth=auth,
-            headers={"Content-Type": "text/calendar"},
-            timeout=5,
-        )
-        assert response.status_code == 201
+        _put_leave_at(server, base)
     settings = {"url": f"{base}m9/", "busy_urls": base + "{person_id}/", "timeout": "5"}
     environ = {}
     if server.password:
@@ -101,3 +114,27 @@ def test_no_conversation_lands_on_a_reports_days_out_of_office(radicale: Calenda
     with_leave = _schedule(radicale, away=True)
     assert not _local_days(with_leave) & set(AWAY), with_leave
     assert all(start.astimezone(AUCKLAND).date() > AWAY[-1] for start, _ in with_leave)
+
+
+def test_a_conversation_placed_again_does_not_go_back_onto_a_day_taken_off_since(
+    radicale: CalendarServer,
+) -> None:
+    """Its own old time is cut out of the busy time when it is placed again, but never out of
+    a day off that came over it meanwhile (Google and Exchange decline a meeting that lands on one)."""
+    world = CalDavWorld()
+    world.store.commit(PlanChange(people=TEAM))
+    world.busy_calendar = _calendars(radicale, away=False)
+    svc = world.services
+    plan_id = svc.propose("m9", "r9").plan.id
+    svc.accept(plan_id, "r9", life_story_opt_in=True)
+    svc.confirm_readiness(plan_id, "m9", True, True)
+    assert svc.schedule_team("m9", MONDAY).placed == {"r9": plan_id}
+    first = [(c.start, c.end) for c in world.store.load_plan(plan_id).conversations]
+    assert _local_days([s for s in first if s[0] and s[1]]) & set(AWAY)  # type: ignore[misc]
+    _put_leave(radicale, world.busy_calendar)
+    svc.pause(plan_id, "r9")
+    svc.resume(plan_id, "m9")
+    report = svc.schedule_team("m9", MONDAY)
+    assert report.placed == {"r9": plan_id}, report.unplaced
+    again = [(s.interval.start, s.interval.end) for s in report.placements["r9"].slots]
+    assert not _local_days(again) & set(AWAY), again

@@ -180,6 +180,7 @@ class CalDavCalendar:
         # A floating time lies up to 14 hours either side of UTC: ask a day more on each side.
         wide_start, wide_end = start - timedelta(days=1), end + timedelta(days=1)
         busy: dict[str, tuple[Interval, ...]] = {}
+        away: dict[str, tuple[Interval, ...]] = {}
         for person in people:
             url = self.busy_urls.format(person_id=person.person_id, email=person.email)
             zone = icsbusy.person_zone(person.time_zone)
@@ -194,7 +195,9 @@ class CalDavCalendar:
                     "scheduling by working hours only",
                 )
             if texts is not None:
-                busy[person.person_id] = icsbusy.busy_spans(_events(texts), zone, window)
+                busy[person.person_id], away[person.person_id] = icsbusy.busy_spans(
+                    _events(texts), zone, window
+                )
                 continue
             spans = _busy_spans(text, zone) if text is not None else None
             if spans is None:
@@ -204,8 +207,9 @@ class CalDavCalendar:
                     reason=f"the server offers no free/busy for {person.person_id}; "
                     "scheduling by working hours only",
                 )
-            busy[person.person_id] = tuple(s for s in spans if s.overlaps(window))
-        return BusyReport(busy=busy)
+            busy[person.person_id] = tuple(s for s, off in spans if s.overlaps(window) and not off)
+            away[person.person_id] = tuple(s for s, off in spans if s.overlaps(window) and off)
+        return BusyReport(busy=busy, away=away)
 
 
 def _events(texts: Sequence[str]) -> list[icalendar.Event]:
@@ -218,8 +222,9 @@ def _events(texts: Sequence[str]) -> list[icalendar.Event]:
     return events
 
 
-def _busy_spans(text: str, zone: tzinfo) -> list[Interval] | None:
-    """Busy intervals from a VFREEBUSY answer, UTC days widened to ``zone``'s; None if unreadable."""
+def _busy_spans(text: str, zone: tzinfo) -> list[tuple[Interval, bool]] | None:
+    """Busy intervals from a VFREEBUSY answer, UTC days widened to ``zone``'s, each with whether
+    it is time away (whole days, or ``BUSY-UNAVAILABLE``); None if unreadable."""
     try:
         cal = icalendar.Calendar.from_ical(text)
     except ValueError:
@@ -227,7 +232,7 @@ def _busy_spans(text: str, zone: tzinfo) -> list[Interval] | None:
     blocks = list(cal.walk("VFREEBUSY"))
     if not blocks:
         return None
-    spans: list[Interval] = []
+    spans: list[tuple[Interval, bool]] = []
     for block in blocks:
         raw = block.get("FREEBUSY", [])
         for prop in raw if isinstance(raw, list) else [raw]:
@@ -236,13 +241,14 @@ def _busy_spans(text: str, zone: tzinfo) -> list[Interval] | None:
                 continue
             periods = prop.dt if isinstance(prop.dt, list) else [prop.dt]
             for period in periods:
-                span = _period(period, zone)
-                if span is not None:
-                    spans.append(span)
-    return sorted(spans, key=lambda s: s.start)
+                found = _period(period, zone)
+                if found is not None:
+                    span, whole_days = found
+                    spans.append((span, whole_days or kind == "BUSY-UNAVAILABLE"))
+    return sorted(spans, key=lambda s: s[0].start)
 
 
-def _period(period: object, zone: tzinfo) -> Interval | None:
+def _period(period: object, zone: tzinfo) -> tuple[Interval, bool] | None:
     # icalendar gives a period as (start, end) or (start, duration).
     if not isinstance(period, tuple) or len(period) != 2:
         return None
@@ -262,8 +268,8 @@ def _period(period: object, zone: tzinfo) -> Interval | None:
         last = max(end, start + timedelta(days=1))
         local_start = datetime.combine(start.date(), time(0), tzinfo=zone).astimezone(UTC)
         local_end = datetime.combine(last.date(), time(0), tzinfo=zone).astimezone(UTC)
-        return Interval(min(start, local_start), max(last, local_end))
-    return Interval(start, end) if end > start else None
+        return Interval(min(start, local_start), max(last, local_end)), True
+    return (Interval(start, end), False) if end > start else None
 
 
 def _utc_midnight(moment: datetime) -> bool:

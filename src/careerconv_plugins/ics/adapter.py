@@ -189,6 +189,7 @@ class IcsCalendar:
         """
         window = Interval(start, end)
         busy: dict[str, tuple[Interval, ...]] = {}
+        away: dict[str, tuple[Interval, ...]] = {}
         found = False
         for person in people:
             path = self.person_path(person.person_id)
@@ -198,7 +199,8 @@ class IcsCalendar:
             except (OSError, ValueError):
                 text, events = None, []
             found = found or text is not None
-            busy[person.person_id] = icsbusy.busy_spans(events, icsbusy.person_zone(person.time_zone), window)
+            zone = icsbusy.person_zone(person.time_zone)
+            busy[person.person_id], away[person.person_id] = icsbusy.busy_spans(events, zone, window)
         if not found:
             ids = ", ".join(p.person_id for p in people) or "nobody"
             return BusyReport(
@@ -206,7 +208,7 @@ class IcsCalendar:
                 available=False,
                 reason=f"no calendar file for {ids} in {self.people_dir}; scheduling by working hours only",
             )
-        return BusyReport(busy=busy)
+        return BusyReport(busy=busy, away=away)
 
 
 def from_settings(settings: Mapping[str, str]) -> IcsCalendar:

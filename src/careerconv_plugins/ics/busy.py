@@ -77,15 +77,30 @@ def event_interval(event: icalendar.Event, zone: tzinfo) -> Interval | None:
     return None  # a date-time without an end or a duration takes no time (RFC 5545, 3.6.1)
 
 
-def busy_spans(events: Iterable[icalendar.Event], zone: tzinfo, window: Interval) -> tuple[Interval, ...]:
-    """The busy intervals of ``events`` that touch ``window``, in start order."""
-    spans = []
+def is_away(event: icalendar.Event) -> bool:
+    """True for time away: out of office, or an all-day event (careerconv never writes either)."""
+    start = _value(event, "DTSTART")
+    status = str(event.get(MS_BUSY_STATUS, "")).strip().upper()
+    return status == "OOF" or (isinstance(start, date) and not isinstance(start, datetime))
+
+
+def busy_spans(
+    events: Iterable[icalendar.Event], zone: tzinfo, window: Interval
+) -> tuple[tuple[Interval, ...], tuple[Interval, ...]]:
+    """The intervals of ``events`` that block time and touch ``window``, in start order: the
+    busy ones, and those away (``is_away``), which ``BusyReport.away`` carries."""
+    busy: list[Interval] = []
+    away: list[Interval] = []
     for event in events:
         if not blocks(event):
             continue
         span = event_interval(event, zone)
         if span is not None and span.overlaps(window):
-            spans.append(span)
+            (away if is_away(event) else busy).append(span)
+    return _ordered(busy), _ordered(away)
+
+
+def _ordered(spans: list[Interval]) -> tuple[Interval, ...]:
     return tuple(sorted(spans, key=lambda s: (s.start, s.end)))
 
 

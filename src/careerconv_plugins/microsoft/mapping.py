@@ -214,11 +214,13 @@ def answers_of(event: Mapping[str, Any]) -> dict[str, AttendeeAnswer]:
     return out
 
 
-def busy_spans(schedule: Mapping[str, Any]) -> list[Interval]:
-    """The busy intervals of one ``scheduleInformation`` (its items, asked for in UTC)."""
+def busy_spans(schedule: Mapping[str, Any], *, away: bool = False) -> list[Interval]:
+    """The busy intervals of one ``scheduleInformation`` (its items, asked for in UTC); with
+    ``away``, only those out of office (``oof``: careerconv never writes one), else the others."""
     spans: list[Interval] = []
     for item in schedule.get("scheduleItems") or ():
-        if str(item.get("status", "")).lower() not in BUSY_STATUSES:
+        status = str(item.get("status", "")).lower()
+        if status not in BUSY_STATUSES or (status == "oof") is not away:
             continue
         start = _parse_utc(item.get("start") or {})
         end = _parse_utc(item.get("end") or {})

@@ -82,9 +82,11 @@ def _local(zone: ZoneInfo, *parts: int) -> datetime:
 def _spans(
     calendar: Calendar, person: Participant, start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime]]:
+    """Busy and away time together: both block (which is which is checked where it matters)."""
     report = calendar.backend().busy([person], start, end)
     assert report.available, report.reason
-    return [(s.start.astimezone(UTC), s.end.astimezone(UTC)) for s in report.busy[person.person_id]]
+    spans = [*report.busy[person.person_id], *report.away[person.person_id]]
+    return sorted((s.start.astimezone(UTC), s.end.astimezone(UTC)) for s in spans)
 
 
 def _day(zone: ZoneInfo, year: int, month: int, day: int, days: int = 1) -> tuple[datetime, datetime]:
@@ -188,7 +190,8 @@ def test_with_free_busy_rights_only_a_utc_day_is_widened_to_the_persons_day(
     window = _local(NEW_YORK, 2026, 11, 30), _local(NEW_YORK, 2026, 12, 14)
     report = backend.busy([RAVI], *window)
     assert report.available, report.reason
-    spans = [(s.start, s.end) for s in report.busy["r1"]]
+    assert report.busy["r1"] == ()  # whole days are time away
+    spans = [(s.start, s.end) for s in report.away["r1"]]
     # From UTC's 3 December to New York's: the whole of both, nothing of either left free.
     assert spans == [
         (datetime(2026, 12, 3, tzinfo=UTC), _day(NEW_YORK, 2026, 12, 3)[1]),
@@ -238,3 +241,19 @@ def test_what_the_servers_free_busy_report_says_of_ooo_and_a_date_without_an_end
     one_day = (datetime(2026, 12, 10, tzinfo=UTC), datetime(2026, 12, 11, tzinfo=UTC))
     no_length = (datetime(2026, 12, 10, tzinfo=UTC), datetime(2026, 12, 10, tzinfo=UTC))
     assert spans == ([no_length] if calendar.server.name == "xandikos" else [one_day])
+
+
+def test_days_off_and_out_of_office_are_time_away_and_meetings_are_busy(calendar: Calendar) -> None:
+    """Time away is never one of careerconv's own events: the core never cuts it (``BusyReport.away``)."""
+    calendar.put("off", "DTSTART;VALUE=DATE:20261203\nDTEND;VALUE=DATE:20261204")
+    calendar.put("ooo", "DTSTART:20261204T150000Z\nDTEND:20261204T170000Z\nX-MICROSOFT-CDO-BUSYSTATUS:OOF")
+    calendar.put("meeting", "DTSTART:20261207T150000Z\nDTEND:20261207T160000Z")
+    window = _local(NEW_YORK, 2026, 11, 30), _local(NEW_YORK, 2026, 12, 9)
+    report = calendar.backend().busy([RAVI], *window)
+    assert [(s.start, s.end) for s in report.away["r1"]] == [
+        _day(NEW_YORK, 2026, 12, 3),
+        (datetime(2026, 12, 4, 15, tzinfo=UTC), datetime(2026, 12, 4, 17, tzinfo=UTC)),
+    ]
+    assert [(s.start, s.end) for s in report.busy["r1"]] == [
+        (datetime(2026, 12, 7, 15, tzinfo=UTC), datetime(2026, 12, 7, 16, tzinfo=UTC))
+    ]

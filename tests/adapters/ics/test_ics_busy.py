@@ -52,8 +52,9 @@ def test_a_persons_file_with_an_all_day_ooo_and_a_birthday(tmp_path: Path) -> No
     report = backend.busy([KIRI], start, start + timedelta(days=14))
     assert report.available, report.reason
     # Auckland's 3 and 4 December: from 11:00 UTC on the 2nd, not from UTC midnight on the 3rd.
-    assert report.busy["k1"] == (_local_day(AUCKLAND, 2026, 12, 3, days=2),)
-    assert report.busy["k1"][0].start == datetime(2026, 12, 2, 11, tzinfo=UTC)
+    assert report.busy["k1"] == ()
+    assert report.away["k1"] == (_local_day(AUCKLAND, 2026, 12, 3, days=2),)
+    assert report.away["k1"][0].start == datetime(2026, 12, 2, 11, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

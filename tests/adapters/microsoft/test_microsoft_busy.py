@@ -28,9 +28,10 @@ def _day(year: int, month: int, day: int, days: int = 1) -> tuple[datetime, date
 
 
 def _busy(backend: GraphCalendar, start: datetime, days: int) -> list[tuple[datetime, datetime]]:
+    """Busy and away time together: both block."""
     report = backend.busy([MAYA, RAE_NY], start, start + timedelta(days=days))
     assert report.available, report.reason
-    return [(s.start, s.end) for s in report.busy["r1"]]
+    return sorted((s.start, s.end) for s in (*report.busy["r1"], *report.away["r1"]))
 
 
 def test_an_all_day_out_of_office_blocks_the_persons_own_days(
@@ -76,3 +77,13 @@ def test_a_private_event_blocks_without_its_subject(graph: FakeGraph, backend: G
     [answer] = [e.response for e in graph.requests("POST", "getSchedule")]
     items = answer["value"][1]["scheduleItems"]
     assert [(i["isPrivate"], i.get("subject")) for i in items] == [(True, None), (False, "Lunch")]
+
+
+def test_out_of_office_is_time_away(graph: FakeGraph, backend: GraphCalendar) -> None:
+    graph.person_adds("rae@example.com", "Away", "2026-12-03", "2026-12-04", show_as="oof", all_day=True)
+    graph.person_adds("rae@example.com", "Meeting", "2026-12-04T09:00:00", "2026-12-04T10:00:00")
+    report = backend.busy([MAYA, RAE], datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 8, tzinfo=UTC))
+    assert [(s.start, s.end) for s in report.away["r1"]] == [
+        (datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 12, 4, tzinfo=UTC))
+    ]
+    assert [(s.start.hour, s.end.hour) for s in report.busy["r1"]] == [(9, 10)]
