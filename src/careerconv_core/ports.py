@@ -66,11 +66,19 @@ class DeliveryOutcome:
 
 @frozen
 class BusyReport:
-    """Busy intervals per person id, or ``available=False`` with the reason why not."""
+    """Busy intervals per person id, or ``available=False`` with the reason why not.
+
+    ``away`` holds, per person id, time the calendar marks as away (out of
+    office, an all-day day off), where it can tell: busy like ``busy``, but
+    never one of careerconv's own events, so it is never cut when careerconv
+    places its own conversations again (their old time is free for them,
+    unless a day off came over it meanwhile).
+    """
 
     busy: Mapping[str, tuple[Interval, ...]]
     available: bool = True
     reason: str = ""
+    away: Mapping[str, tuple[Interval, ...]] = field(factory=dict)
 
 
 @runtime_checkable

@@ -4,7 +4,12 @@ What it does, as Google does it: ``events`` insert, get, patch, delete and
 list (pages of ``maxResults``, ``privateExtendedProperty``, ``showDeleted``,
 ``timeMin``/``timeMax``, sync tokens that go stale: 410 ``fullSyncRequired``),
 ``freeBusy`` query (at most 50 calendars, touching periods merged, people
-outside the domain answered with ``notFound``), etags with ``If-Match`` (412),
+outside the domain answered with ``notFound``; a ``transparent`` event is not
+busy, an ``outOfOffice`` event always is, a ``workingLocation`` one never is,
+and an all-day event, ``start.date``, is busy from midnight to midnight in the
+time zone of the calendar it is on, ``time_zones``; ``person_adds`` makes an
+event as the Calendar UI does, where an all-day event is "free", transparent,
+unless the person chose "busy"), etags with ``If-Match`` (412),
 client ids checked against the base32hex rule, a client ``iCalUID`` instead
 (not both), 409 ``duplicate`` for an id or an iCalUID taken (a deleted
 event's too), ``events.list`` by ``iCalUID``, a ``sequence`` kept as given
@@ -34,10 +39,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from datetime import time as day_time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -89,6 +96,7 @@ class State:
     events: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # owner -> id -> event
     other_busy: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # meetings not ours
     hidden: set[str] = field(default_factory=set)  # users whose free/busy is not shared
+    time_zones: dict[str, str] = field(default_factory=dict)  # user -> their calendar's zone (else UTC)
     page_size_most: int = 250
     sync_epoch: int = 0
     faults: list[Fault] = field(default_factory=list)
@@ -111,8 +119,22 @@ def _error(status: int, reason: str, message: str, domain: str = "global") -> di
     }
 
 
-def _moment(value: Any) -> datetime:
-    return datetime.fromisoformat(str((value or {}).get("dateTime", "")).replace("Z", "+00:00"))
+def _moment(value: Any, zone: str = "UTC") -> datetime:
+    """A start or end: ``dateTime``, or an all-day ``date`` as midnight in the calendar's ``zone``."""
+    value = value or {}
+    if "date" in value and "dateTime" not in value:
+        return datetime.combine(date.fromisoformat(str(value["date"])), day_time(0), tzinfo=ZoneInfo(zone))
+    return datetime.fromisoformat(str(value.get("dateTime", "")).replace("Z", "+00:00"))
+
+
+def _blocks(event: dict[str, Any]) -> bool:
+    """Whether freeBusy counts the event busy, as Google does."""
+    kind = event.get("eventType", "default")
+    if kind == "outOfOffice":
+        return True  # out of office is always busy (and auto-declines what it covers)
+    if kind == "workingLocation":
+        return False  # a working location is shown, never busy
+    return event.get("transparency", "opaque") != "transparent"
 
 
 class FakeGoogle:
@@ -204,6 +226,36 @@ class FakeGoogle:
         """A person changes the event in the calendar's own UI."""
         with self._lock:
             self._touch(self.state.events[owner][event_id], fields)
+
+    def person_adds(
+        self, owner: str, summary: str, start: dict[str, str], end: dict[str, str], **fields: Any
+    ) -> str:
+        """An event ``owner`` makes in the Calendar UI: an all-day one is "free" unless ``transparency``
+        says otherwise; an ``outOfOffice`` one carries its properties, as Google requires."""
+        with self._lock:
+            event_id = f"ui{next(self._etags):08d}"
+            event: dict[str, Any] = {
+                "kind": "calendar#event",
+                "id": event_id,
+                "status": "confirmed",
+                "summary": summary,
+                "start": start,
+                "end": end,
+                "iCalUID": f"{event_id}@google.com",
+                "eventType": "default",
+                "organizer": {"email": owner, "self": True},
+                "creator": {"email": owner, "self": True},
+                **fields,
+            }
+            if "date" in start:
+                event.setdefault("transparency", "transparent")
+            if event["eventType"] == "outOfOffice":
+                event.setdefault(
+                    "outOfOfficeProperties", {"autoDeclineMode": "declineAllConflictingInvitations"}
+                )
+            self._touch(event, {}, content=False)
+            self.state.events.setdefault(owner, {})[event_id] = event
+            return event_id
 
     def person_deletes(self, owner: str, event_id: str) -> None:
         """A person deletes the event in the calendar's own UI."""
@@ -341,7 +393,7 @@ class FakeGoogle:
         if calendar is None:
             return 404, _error(404, "notFound", "Not Found")
         if op == "calendar.events.list":
-            return self._list(calendar, q)
+            return self._list(calendar, q, self.state.time_zones.get(user, "UTC"))
         if op == "calendar.events.insert":
             event_id = str(body.get("id", ""))
             ical_uid = str(body.get("iCalUID", ""))
@@ -402,7 +454,7 @@ class FakeGoogle:
             return 200, event
         return 400, _error(400, "invalid", f"{op} is not served by the fake")
 
-    def _list(self, calendar: dict[str, dict[str, Any]], q: dict[str, str]) -> tuple[int, Any]:
+    def _list(self, calendar: dict[str, dict[str, Any]], q: dict[str, str], zone: str) -> tuple[int, Any]:
         if "syncToken" in q:
             if any(k in q for k in ("privateExtendedProperty", "timeMin", "timeMax", "q", "iCalUID")):
                 return 400, _error(400, "invalid", "syncToken cannot be combined with these parameters")
@@ -420,10 +472,10 @@ class FakeGoogle:
             items = [e for e in items if e.get("status") != "cancelled"]
         if "timeMin" in q:
             low = datetime.fromisoformat(q["timeMin"].replace("Z", "+00:00"))
-            items = [e for e in items if "end" not in e or _moment(e["end"]) > low]
+            items = [e for e in items if "end" not in e or _moment(e["end"], zone) > low]
         if "timeMax" in q:
             high = datetime.fromisoformat(q["timeMax"].replace("Z", "+00:00"))
-            items = [e for e in items if "start" not in e or _moment(e["start"]) < high]
+            items = [e for e in items if "start" not in e or _moment(e["start"], zone) < high]
         size = min(int(q.get("maxResults", 250)), self.state.page_size_most)
         first = int(q.get("pageToken", "0") or 0)
         page: dict[str, Any] = {
@@ -458,8 +510,10 @@ class FakeGoogle:
                     guests = {a["email"]: a.get("responseStatus") for a in event.get("attendees", [])}
                     if event.get("status") == "cancelled" or guests.get(who) == "declined":
                         continue
-                    if owner == who or who in guests:
-                        spans.append((_moment(event["start"]), _moment(event["end"])))
+                    if (owner == who or who in guests) and _blocks(event):
+                        # An all-day event is a day of each calendar it is on: the guest's own day.
+                        zone = self.state.time_zones.get(who, "UTC")
+                        spans.append((_moment(event["start"], zone), _moment(event["end"], zone)))
             merged: list[list[datetime]] = []
             for start, end in sorted(s for s in spans if s[1] > low and s[0] < high):
                 if merged and start <= merged[-1][1]:

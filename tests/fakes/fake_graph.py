@@ -14,7 +14,14 @@ answers what the ``microsoft`` adapter and msal ask, the way Graph does:
   PATCH with ``If-Match`` (412 on a stale ETag); POST ``/cancel`` (organizer
   only; the event leaves the calendar); DELETE;
 * ``/v1.0/users/{mailbox}/calendar/getSchedule`` for at most
-  ``schedule_limit`` addresses, with per-address errors for unknown people.
+  ``schedule_limit`` addresses, with per-address errors for unknown people:
+  one ``scheduleItem`` per event (``showAs`` as its ``status``: ``free``,
+  ``tentative``, ``busy``, ``oof``, ``workingElsewhere``; a private event is
+  ``isPrivate`` with no subject), times in the zone of the ``Prefer:
+  outlook.timezone`` header (UTC without it). A person's own event
+  (``person_adds``) is in the zone of their mailbox (``Mailbox.time_zone``);
+  an all-day one (``isAllDay``) runs midnight to midnight there, as Outlook
+  stores it, and getSchedule shows it like any item, its times converted.
 
 A mailbox is known (``add_mailbox``), has no Exchange mailbox
 (``MailboxNotEnabledForRESTAPI``), is outside the application access policy
@@ -41,6 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -83,6 +91,7 @@ class Mailbox:
     state: str = "ok"  # ok | no_mailbox | denied
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     busy: list[tuple[str, str, str]] = field(default_factory=list)  # (start, end, status), UTC
+    time_zone: str = "UTC"  # the mailbox's own zone (mailboxSettings.timeZone), IANA here
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -170,6 +179,42 @@ class FakeGraph:
         box = Mailbox(address.lower(), state)
         self.mailboxes[box.address] = box
         return box
+
+    def person_adds(
+        self,
+        address: str,
+        subject: str,
+        start: str,
+        end: str,
+        *,
+        show_as: str = "busy",
+        all_day: bool = False,
+        private: bool = False,
+    ) -> str:
+        """An event the person makes in Outlook, ``start``/``end`` their wall-clock time (or dates,
+        ``all_day``): stored, as Graph does, in the mailbox's zone, an all-day one at midnights."""
+        box = self.mailboxes[address.lower()]
+        if all_day:
+            start, end = f"{start}T00:00:00", f"{end}T00:00:00"
+        event_id = "AAMk" + uuid.uuid4().hex
+        with self.lock:
+            event: dict[str, Any] = {
+                "id": event_id,
+                "subject": subject,
+                "start": {"dateTime": f"{start}.0000000", "timeZone": box.time_zone},
+                "end": {"dateTime": f"{end}.0000000", "timeZone": box.time_zone},
+                "isAllDay": all_day,
+                "showAs": show_as,
+                "sensitivity": "private" if private else "normal",
+                "attendees": [],
+                "organizer": {"emailAddress": {"address": box.address, "name": box.address}},
+                "isOrganizer": True,
+                "isCancelled": False,
+                "singleValueExtendedProperties": [],
+            }
+            self._touch(event)
+            box.events[event_id] = event
+        return event_id
 
     def fail(
         self, status: int, *, times: int = 1, retry_after: str | None = None, match: str = "", code: str = ""
@@ -463,7 +508,7 @@ class FakeGraph:
         if rest == ["events"] and method == "GET":
             return self._list(box, query)
         if rest == ["calendar", "getSchedule"] and method == "POST":
-            return self._schedule(body)
+            return self._schedule(body, headers)
         if len(rest) >= 2 and rest[0] == "events":
             event = box.events.get(rest[1])
             if event is None:
@@ -648,13 +693,15 @@ class FakeGraph:
         self._touch(event)
         return 200, self._shown(event, {}), {}
 
-    def _schedule(self, body: Any) -> Answer:
+    def _schedule(self, body: Any, headers: dict[str, str]) -> Answer:
         if not isinstance(body, dict) or not isinstance(body.get("schedules"), list):
             return 400, _error("ErrorInvalidRequest", "schedules is required."), {}
         if len(body["schedules"]) > self.schedule_limit:
             return 400, _error("ErrorInvalidParameter", f"at most {self.schedule_limit} schedules."), {}
-        start = _utc(body["startTime"]["dateTime"])
-        end = _utc(body["endTime"]["dateTime"])
+        start = _moment(body["startTime"])
+        end = _moment(body["endTime"])
+        prefer = re.search(r'outlook\.timezone="([^"]+)"', headers.get("prefer", ""))
+        shown_in = prefer.group(1) if prefer else "UTC"
         value = []
         for address in body["schedules"]:
             box = self.mailboxes.get(address.lower())
@@ -669,17 +716,26 @@ class FakeGraph:
                     }
                 )
                 continue
-            items = [
-                {"isPrivate": False, "status": e["showAs"], "start": e["start"], "end": e["end"]}
-                for e in box.events.values()
-                if _utc(e["end"]["dateTime"]) > start and _utc(e["start"]["dateTime"]) < end
-            ]
+            items = []
+            for e in box.events.values():
+                first, last = _moment(e["start"]), _moment(e["end"])
+                if e.get("isCancelled") or not (last > start and first < end):
+                    continue
+                item: dict[str, Any] = {
+                    "isPrivate": e.get("sensitivity") == "private",
+                    "status": e["showAs"],
+                    "start": _shown(first, shown_in),
+                    "end": _shown(last, shown_in),
+                }
+                if not item["isPrivate"]:
+                    item |= {"subject": e["subject"], "location": ""}
+                items.append(item)
             items += [
                 {
                     "isPrivate": True,
                     "status": status,
-                    "start": {"dateTime": s, "timeZone": "UTC"},
-                    "end": {"dateTime": f, "timeZone": "UTC"},
+                    "start": _shown(_utc(s), shown_in),
+                    "end": _shown(_utc(f), shown_in),
                 }
                 for s, f, status in box.busy
                 if _utc(f) > start and _utc(s) < end
@@ -723,3 +779,16 @@ def _now() -> str:
 
 def _utc(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text[:19]).replace(tzinfo=dt.UTC)
+
+
+def _moment(value: dict[str, str]) -> dt.datetime:
+    """A ``dateTimeTimeZone`` as an aware moment: its wall-clock time in its zone."""
+    return dt.datetime.fromisoformat(value["dateTime"][:19]).replace(
+        tzinfo=ZoneInfo(value.get("timeZone") or "UTC")
+    )
+
+
+def _shown(moment: dt.datetime, zone: str) -> dict[str, str]:
+    """``moment`` as Graph answers a ``dateTimeTimeZone``: seven digits of fraction, in ``zone``."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return {"dateTime": local.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": zone}

@@ -329,7 +329,8 @@ class ServiceBase:
 
         ``own`` gives, per person id, the time of careerconv's own events that
         are being placed again or moved: a calendar shows them as busy, but
-        they are not busy for themselves, so that time is cut out.
+        they are not busy for themselves, so that time is cut out, though
+        never out of the report's ``away`` time (a day off over an old slot).
         """
         if self.calendar is None:
             return {}, "no calendar configured for free/busy: placed by working hours alone"
@@ -340,4 +341,13 @@ class ServiceBase:
         if not report.available:
             return {}, f"free/busy unavailable ({report.reason}): placed by working hours alone"
         mine = {k: tuple(v) for k, v in (own or {}).items()}
-        return {k: without(v, mine.get(k, ())) for k, v in report.busy.items()}, ""
+        # Time away is never careerconv's own: an old slot under a day off since stays busy.
+        return {
+            k: tuple(
+                sorted(
+                    without(report.busy.get(k, ()), mine.get(k, ())) + tuple(report.away.get(k, ())),
+                    key=lambda i: (i.start, i.end),
+                )
+            )
+            for k in {*report.busy, *report.away}
+        }, ""

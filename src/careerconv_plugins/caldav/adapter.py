@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 import icalendar
 
@@ -34,6 +34,7 @@ from careerconv_core.errors import (
 from careerconv_core.ports import BusyReport, DeliveryOutcome, OutcomeStatus
 from careerconv_core.views import InviteMethod, InviteView, Participant
 from careerconv_plugins.caldav.client import CalDavClient, CalendarGoneError
+from careerconv_plugins.ics import busy as icsbusy
 from careerconv_plugins.ics import mapping
 from careerconv_plugins.outcomes import error_outcome
 from careerconv_plugins.settings import password_from_env, seconds_setting, service_url
@@ -153,12 +154,17 @@ class CalDavCalendar:
         return DeliveryOutcome(view.uid, OutcomeStatus.DELIVERED, reference=url)
 
     def busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
-        """Each person's busy time from a free-busy-query REPORT on their calendar.
+        """Each person's busy time from their calendar, all-day and floating times in their own zone.
 
         Their calendar URL comes from the ``busy_urls`` template (``{person_id}``
-        and ``{email}`` are filled in). Without the setting, or when the server
-        refuses or lacks free/busy for anyone, the report is unavailable and
-        says why, and scheduling falls back to working hours.
+        and ``{email}`` are filled in). The events in the window are read with a
+        calendar-query REPORT (recurrences expanded by the server) and judged by
+        ``ics.busy``: the free-busy-query REPORT of Radicale and Xandikos reads
+        an all-day date or a floating time in UTC, not in the person's zone.
+        Where the account may see only free/busy, that REPORT is used, with a
+        span of whole UTC days widened to the person's own days. Without the
+        setting, or when the server refuses both for anyone, the report is
+        unavailable and says why, and scheduling falls back to working hours.
         """
         if not self.busy_urls:
             return BusyReport(
@@ -171,11 +177,16 @@ class CalDavCalendar:
 
     def _busy(self, people: Sequence[Participant], start: datetime, end: datetime) -> BusyReport:
         window = Interval(start, end)
+        # A floating time lies up to 14 hours either side of UTC: ask a day more on each side.
+        wide_start, wide_end = start - timedelta(days=1), end + timedelta(days=1)
         busy: dict[str, tuple[Interval, ...]] = {}
+        away: dict[str, tuple[Interval, ...]] = {}
         for person in people:
             url = self.busy_urls.format(person_id=person.person_id, email=person.email)
+            zone = icsbusy.person_zone(person.time_zone)
             try:
-                text = self.client.free_busy(url, start, end)
+                texts = self.client.events_between(url, wide_start, wide_end)
+                text = self.client.free_busy(url, wide_start, wide_end) if texts is None else None
             except AdapterError as exc:
                 return BusyReport(
                     busy={},
@@ -183,7 +194,12 @@ class CalDavCalendar:
                     reason=f"free/busy for {person.person_id} failed: {exc.reason}; "
                     "scheduling by working hours only",
                 )
-            spans = _busy_spans(text) if text is not None else None
+            if texts is not None:
+                busy[person.person_id], away[person.person_id] = icsbusy.busy_spans(
+                    _events(texts), zone, window
+                )
+                continue
+            spans = _busy_spans(text, zone) if text is not None else None
             if spans is None:
                 return BusyReport(
                     busy={},
@@ -191,12 +207,24 @@ class CalDavCalendar:
                     reason=f"the server offers no free/busy for {person.person_id}; "
                     "scheduling by working hours only",
                 )
-            busy[person.person_id] = tuple(s for s in spans if s.overlaps(window))
-        return BusyReport(busy=busy)
+            busy[person.person_id] = tuple(s for s, off in spans if s.overlaps(window) and not off)
+            away[person.person_id] = tuple(s for s, off in spans if s.overlaps(window) and off)
+        return BusyReport(busy=busy, away=away)
 
 
-def _busy_spans(text: str) -> list[Interval] | None:
-    """Busy intervals from a VFREEBUSY answer; None if it cannot be read."""
+def _events(texts: Sequence[str]) -> list[icalendar.Event]:
+    events: list[icalendar.Event] = []
+    for text in texts:
+        try:
+            events += mapping.events_of(text)
+        except ValueError:
+            continue  # one unreadable resource does not hide everyone's other events
+    return events
+
+
+def _busy_spans(text: str, zone: tzinfo) -> list[tuple[Interval, bool]] | None:
+    """Busy intervals from a VFREEBUSY answer, UTC days widened to ``zone``'s, each with whether
+    it is time away (whole days, or ``BUSY-UNAVAILABLE``); None if unreadable."""
     try:
         cal = icalendar.Calendar.from_ical(text)
     except ValueError:
@@ -204,7 +232,7 @@ def _busy_spans(text: str) -> list[Interval] | None:
     blocks = list(cal.walk("VFREEBUSY"))
     if not blocks:
         return None
-    spans: list[Interval] = []
+    spans: list[tuple[Interval, bool]] = []
     for block in blocks:
         raw = block.get("FREEBUSY", [])
         for prop in raw if isinstance(raw, list) else [raw]:
@@ -213,13 +241,14 @@ def _busy_spans(text: str) -> list[Interval] | None:
                 continue
             periods = prop.dt if isinstance(prop.dt, list) else [prop.dt]
             for period in periods:
-                span = _period(period)
-                if span is not None:
-                    spans.append(span)
-    return sorted(spans, key=lambda s: s.start)
+                found = _period(period, zone)
+                if found is not None:
+                    span, whole_days = found
+                    spans.append((span, whole_days or kind == "BUSY-UNAVAILABLE"))
+    return sorted(spans, key=lambda s: s[0].start)
 
 
-def _period(period: object) -> Interval | None:
+def _period(period: object, zone: tzinfo) -> tuple[Interval, bool] | None:
     # icalendar gives a period as (start, end) or (start, duration).
     if not isinstance(period, tuple) or len(period) != 2:
         return None
@@ -231,7 +260,20 @@ def _period(period: object) -> Interval | None:
         start = start.replace(tzinfo=UTC)
     if end.tzinfo is None:
         end = end.replace(tzinfo=UTC)
-    return Interval(start, end) if end > start else None
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if _utc_midnight(start) and (end == start or _utc_midnight(end)):
+        # Whole UTC days: an all-day date the server placed in UTC (Xandikos gives one without
+        # DTEND no length at all). The person's own days are busy too; keeping both never
+        # frees time that was busy.
+        last = max(end, start + timedelta(days=1))
+        local_start = datetime.combine(start.date(), time(0), tzinfo=zone).astimezone(UTC)
+        local_end = datetime.combine(last.date(), time(0), tzinfo=zone).astimezone(UTC)
+        return Interval(min(start, local_start), max(last, local_end)), True
+    return (Interval(start, end), False) if end > start else None
+
+
+def _utc_midnight(moment: datetime) -> bool:
+    return moment.time() == time(0)
 
 
 def _flag(settings: Mapping[str, str], name: str, default: bool) -> bool:

@@ -3,7 +3,8 @@
 Only what the backend needs, each with a bounded timeout: find or create the
 calendar (PROPFIND, MKCALENDAR), read many events in one request
 (calendar-multiget REPORT), conditional PUT and DELETE (``If-None-Match: *``,
-``If-Match``), and a free-busy-query REPORT. Requests go through
+``If-Match``), and, for free/busy, a calendar-query REPORT of the events in a
+window (expanded by the server) or a free-busy-query REPORT. Requests go through
 ``careerconv_plugins.http``; every unexpected status is translated here into
 ``AdapterError`` or ``WriteConflict``; messages carry the URL path and the
 status, never a body or a password.
@@ -298,6 +299,34 @@ class CalDavClient:
             allow=(404,),
         )
         return response.status_code != 404
+
+    def events_between(self, url: str, start: datetime, end: datetime) -> list[str] | None:
+        """The calendar data of the events at ``url`` that touch ``start``-``end``, recurrences
+        expanded by the server; None when the account may not read them (free/busy rights only)
+        or the server has no such report.
+
+        A 403, 404, 405 or 501 means "not available here" rather than an error.
+        """
+        fmt = "%Y%m%dT%H%M%SZ"
+        first, last = start.astimezone(UTC).strftime(fmt), end.astimezone(UTC).strftime(fmt)
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?><c:calendar-query {_NS}><d:prop>'
+            f'<c:calendar-data><c:expand start="{first}" end="{last}"/></c:calendar-data></d:prop>'
+            '<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">'
+            f'<c:time-range start="{first}" end="{last}"/>'
+            "</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"
+        )
+        response = self.request(
+            "REPORT",
+            url if url.endswith("/") else url + "/",
+            body=body,
+            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+            ok=(207,),
+            allow=(400, 403, 404, 405, 415, 501),
+        )
+        if response.status_code != 207:
+            return None
+        return [data for _href, _etag, data in _multistatus(response.content) if data is not None]
 
     def free_busy(self, url: str, start: datetime, end: datetime) -> str | None:
         """The VFREEBUSY text for the calendar at ``url``, or None if the server has no free/busy.

@@ -32,6 +32,7 @@ from careerconv_plugins.files import (
     required_folder,
     write_atomic,
 )
+from careerconv_plugins.ics import busy as icsbusy
 from careerconv_plugins.ics import mapping
 
 
@@ -182,10 +183,13 @@ class IcsCalendar:
         """Busy intervals from each person's file; unavailable when none of them has one.
 
         Only events written by careerconv are known here: this is the manager's
-        career-conversation time, not their whole calendar.
+        career-conversation time, not their whole calendar. An event that a
+        person added to their file is judged by the same rule as CalDAV's
+        (``ics.busy``): all-day and floating times in the person's own zone.
         """
         window = Interval(start, end)
         busy: dict[str, tuple[Interval, ...]] = {}
+        away: dict[str, tuple[Interval, ...]] = {}
         found = False
         for person in people:
             path = self.person_path(person.person_id)
@@ -195,17 +199,8 @@ class IcsCalendar:
             except (OSError, ValueError):
                 text, events = None, []
             found = found or text is not None
-            spans = []
-            for event in events:
-                if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
-                    continue
-                times = mapping.event_span(event)
-                if times is None:
-                    continue
-                span = Interval(*times)
-                if span.overlaps(window):
-                    spans.append(span)
-            busy[person.person_id] = tuple(sorted(spans, key=lambda s: s.start))
+            zone = icsbusy.person_zone(person.time_zone)
+            busy[person.person_id], away[person.person_id] = icsbusy.busy_spans(events, zone, window)
         if not found:
             ids = ", ".join(p.person_id for p in people) or "nobody"
             return BusyReport(
@@ -213,7 +208,7 @@ class IcsCalendar:
                 available=False,
                 reason=f"no calendar file for {ids} in {self.people_dir}; scheduling by working hours only",
             )
-        return BusyReport(busy=busy)
+        return BusyReport(busy=busy, away=away)
 
 
 def from_settings(settings: Mapping[str, str]) -> IcsCalendar:

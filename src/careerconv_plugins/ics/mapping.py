@@ -314,16 +314,3 @@ def to_text(cal: icalendar.Calendar) -> str:
     """The calendar as RFC 5545 text (CRLF line ends, folded lines)."""
     data: bytes = cal.to_ical()
     return data.decode()
-
-
-def event_span(event: icalendar.Event) -> tuple[datetime, datetime] | None:
-    """The event's start and end as aware datetimes, or None for an all-day or odd event."""
-    try:
-        start, end = event.start, event.end
-    except (KeyError, ValueError, TypeError):
-        return None
-    if not isinstance(start, datetime) or not isinstance(end, datetime):
-        return None
-    if start.tzinfo is None or end.tzinfo is None or end <= start:
-        return None
-    return start, end

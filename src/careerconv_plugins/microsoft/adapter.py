@@ -259,6 +259,7 @@ class GraphCalendar:
         asker = self.mailbox or people[0].email
         by_address = {p.email.lower(): p.person_id for p in people}
         busy: dict[str, tuple[Interval, ...]] = {}
+        away: dict[str, tuple[Interval, ...]] = {}
         window = Interval(start, end)
         addresses = list(dict.fromkeys(p.email for p in people))
         for first in range(0, len(addresses), self.schedules_per_request):
@@ -298,7 +299,8 @@ class GraphCalendar:
                         "check the address is a mailbox in this tenant; scheduling by working hours only",
                     )
                 busy[person] = tuple(s for s in mapping.busy_spans(schedule) if s.overlaps(window))
-        return BusyReport(busy=busy)
+                away[person] = tuple(s for s in mapping.busy_spans(schedule, away=True) if s.overlaps(window))
+        return BusyReport(busy=busy, away=away)
 
     # -- answers ------------------------------------------------------------------
 

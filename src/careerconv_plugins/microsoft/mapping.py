@@ -46,7 +46,14 @@ _ANSWERS = {
 }
 
 BUSY_STATUSES = frozenset({"busy", "tentative", "oof"})
-"""``freeBusyStatus`` values of a schedule item that make a person unavailable."""
+"""``freeBusyStatus`` values of a schedule item that make a person unavailable.
+
+``oof`` is out of office, all-day or not: Exchange places an all-day item at
+midnights of the mailbox's own zone, and getSchedule gives it in the zone
+asked for, so it arrives as the person's own day. ``workingElsewhere`` is not
+busy: the person is working (at home, at another site) and a conversation can
+be held with them by video; ``free`` and ``unknown`` are not busy either.
+"""
 
 
 def transaction_id(uid: str) -> str:
@@ -207,11 +214,13 @@ def answers_of(event: Mapping[str, Any]) -> dict[str, AttendeeAnswer]:
     return out
 
 
-def busy_spans(schedule: Mapping[str, Any]) -> list[Interval]:
-    """The busy intervals of one ``scheduleInformation`` (its items, asked for in UTC)."""
+def busy_spans(schedule: Mapping[str, Any], *, away: bool = False) -> list[Interval]:
+    """The busy intervals of one ``scheduleInformation`` (its items, asked for in UTC); with
+    ``away``, only those out of office (``oof``: careerconv never writes one), else the others."""
     spans: list[Interval] = []
     for item in schedule.get("scheduleItems") or ():
-        if str(item.get("status", "")).lower() not in BUSY_STATUSES:
+        status = str(item.get("status", "")).lower()
+        if status not in BUSY_STATUSES or (status == "oof") is not away:
             continue
         start = _parse_utc(item.get("start") or {})
         end = _parse_utc(item.get("end") or {})

@@ -112,4 +112,5 @@ def test_busy_statuses_of_a_schedule() -> None:
             for h, s in enumerate(["busy", "tentative", "oof", "free", "workingElsewhere", "unknown"], 8)
         ]
     }
-    assert [s.start.hour for s in mapping.busy_spans(schedule)] == [8, 9, 10]
+    assert [s.start.hour for s in mapping.busy_spans(schedule)] == [8, 9]
+    assert [s.start.hour for s in mapping.busy_spans(schedule, away=True)] == [10]  # out of office
