@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -35,7 +36,7 @@ def moment(minutes: int) -> datetime:
 
 
 def window(inst: Instance) -> tuple[datetime, datetime]:
-    """Manager-local midnight of the start date to the same day next month (clamped), or ``window_days`` on."""
+    """Manager-local midnight of the start date to the same day next month (clamped), or window_days on."""
     tz = ZoneInfo(inst.manager.time_zone)
     s = inst.start
     year, month = (s.year + 1, 1) if s.month == 12 else (s.year, s.month + 1)
@@ -101,7 +102,7 @@ def why_outside(person: Person, start: datetime, end: datetime) -> str | None:
     if not pieces:
         return f"on a day off ({day:%A})"
     a, b = local(person, start), local(person, end)
-    if any(stop <= a and b <= begin for (_, stop), (begin, _) in zip(pieces, pieces[1:], strict=False)):
+    if any(stop <= a and b <= begin for (_, stop), (begin, _) in pairwise(pieces)):
         return f"in a break between working intervals on {day:%A}"
     return f"outside the working intervals of {day:%A}"
 

@@ -23,7 +23,7 @@ from tests_support_paths import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from yardstick import checker, exact, instances, people, rules  # noqa: E402
+from yardstick import checker, exact, instances, people, rules
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LUNCH = ((clock(9), clock(12)), (clock(13), clock(17)))
