@@ -1,10 +1,12 @@
 """The scheduler against an exact optimum, on generated teams.
 
-Run: ``python benchmarks/bench_optimum.py [--count N] [--seed S] [--seconds T]``
-(needs ``pip install careerconv[optimal]`` for OR-Tools).
+Run: ``python benchmarks/bench_optimum.py [--count N] [--seed S] [--seconds T]
+[--family plain|people]`` (needs ``pip install careerconv[optimal]`` for OR-Tools).
 
-For each instance of ``yardstick.instances`` (distributions in its
-docstring): reports placed and the sum of spans for first fit, for
+For each instance of ``yardstick.instances`` (``--family plain``, the default)
+or of ``yardstick.people`` (``--family people``: lunch breaks, split shifts,
+hours per weekday, public holidays, window settings; distributions in each
+module's docstring): reports placed and the sum of spans for first fit, for
 ``schedule_team`` and for CP-SAT, CP-SAT's proof status, and our time. Every
 solution is checked by ``yardstick.checker``, which shares no code with the
 scheduler's own checks. The summary line gives the targets: the optimum count
@@ -24,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from yardstick import checker, exact
+from yardstick import checker, exact, people
 from yardstick.instances import Instance, instances
 
 from careerconv_core.domain.scheduling import TeamSchedule, first_fit, schedule_team
@@ -55,13 +57,20 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=60.0, help="CP-SAT time limit per instance")
+    parser.add_argument(
+        "--family",
+        choices=("plain", "people"),
+        default="plain",
+        help="plain: the seeds of best_known.json; people: split hours, holidays, window settings",
+    )
     args = parser.parse_args()
+    family = people.instances if args.family == "people" else instances
     print(
         f"{'instance':<9} {'n':>2} {'cap h':>5} | {'first fit':>14} | {'ours':>14} | "
         f"{'CP-SAT':>14} {'status':<8} | {'ours ms':>7} {'ratio':>5} {'/best':>5}"
     )
     times, counts_ok, ratios, never_worse, rows, unsolved = [], 0, [], True, 0, 0
-    for inst in instances(args.count, args.seed):
+    for inst in family(args.count, args.seed):
         naive = first_fit(inst.manager, inst.reports, inst.start, inst.rules, inst.busy, inst.booked)
         began = time.process_time()
         ours = schedule_team(
@@ -88,7 +97,7 @@ def main() -> None:
         if solved and us[0] >= opt[0]:
             counts_ok += 1
             ratios.append(ratio)
-        known = BEST_KNOWN.get(inst.name.split()[-1])
+        known = BEST_KNOWN.get(inst.name.split()[-1]) if args.family == "plain" else None
         to_best = us[1] / known[1] if known and us[0] == known[0] else float("nan")
         print(
             f"{inst.name:<9} {len(inst.reports):>2} {inst.rules.weekly_cap_minutes / 60:>5.1f} | "

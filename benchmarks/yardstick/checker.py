@@ -1,4 +1,9 @@
-"""An independent check of a team's schedule against every rule of ``docs/scheduler.md``."""
+"""An independent check of a team's schedule against every rule of ``docs/scheduler.md``.
+
+Working hours are each weekday's intervals, no time on a public holiday of the
+person's region, and the homework gap counts the report's working days (days
+with hours that are no holiday of theirs), as ``yardstick.rules`` reads them.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ from datetime import datetime, timedelta
 
 from yardstick.instances import Instance
 from yardstick.rules import (
-    in_hours,
     local_date,
     manager_week,
     minute,
     overlaps,
+    why_outside,
     window,
     working_days_between,
 )
@@ -45,8 +50,9 @@ def problems(inst: Instance, solution: Mapping[str, Starts]) -> list[str]:  # no
             if not (low <= s and e <= high):
                 out.append(f"{rid}: conversation {k} outside the window")
             for who in (manager, report):
-                if not in_hours(who, s, e):
-                    out.append(f"{rid}: conversation {k} outside {who.id}'s working hours")
+                why = why_outside(who, s, e)
+                if why:
+                    out.append(f"{rid}: conversation {k} outside {who.id}'s working hours: {why}")
             if overlaps(busy, s, e):
                 out.append(f"{rid}: conversation {k} overlaps busy time")
             per_week[manager_week(inst, s)] += lengths[k - 1]

@@ -1,12 +1,14 @@
 """An exact CP-SAT model of the team problem, built from the rules, not from the scheduler.
 
 Variables: one boolean per report, conversation and feasible grid start
-(inside both people's working hours, clear of busy time, inside the window),
+(inside one working interval of both people's local day, on no public holiday
+of either, clear of busy time, inside the window: ``yardstick.rules``),
 and one "placed" boolean per report. Constraints: exactly one start per
 conversation of a placed report, none otherwise; the order; separate local
-dates for both people; the homework gap as a difference of cumulative
-working-day counts; the weekly cap per manager-local ISO week; no two of the
-manager's conversations at once (optional intervals, ``AddNoOverlap``).
+dates for both people; the homework gap as a difference of cumulative counts
+of the report's working days (holidays of their region not counted); the
+weekly cap per manager-local ISO week; no two of the manager's conversations
+at once (optional intervals, ``AddNoOverlap``).
 Objective: most reports placed, then the smallest sum of spans (one weighted
 sum, the count weighted above any possible span total).
 """
