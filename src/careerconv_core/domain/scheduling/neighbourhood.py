@@ -238,7 +238,8 @@ def search(
     lower = [o.by_span[0][0] if o.by_span else 0 for o in opts]
     reachable = [r for r, o in enumerate(opts) if o.by_end]
     ceiling = len(reachable) if ceiling is None else min(ceiling, len(reachable))
-    floor = sum(lower[r] for r in reachable)
+    # Only ``ceiling`` of them can be placed: the bound is the sum of that many shortest spans.
+    floor = sum(sorted(lower[r] for r in reachable)[:ceiling])
     # Within a hair of the bound nothing worth a node is left to gain.
     done = floor + (floor // hair if hair > 0 else 0)
     budget = Budget(nodes)
