@@ -37,7 +37,7 @@ from careerconv_plugins.caldav.client import CalDavClient, CalendarGoneError
 from careerconv_plugins.ics import busy as icsbusy
 from careerconv_plugins.ics import mapping
 from careerconv_plugins.outcomes import error_outcome
-from careerconv_plugins.settings import password_from_env, seconds_setting, service_url
+from careerconv_plugins.settings import flag_setting, password_from_env, seconds_setting, service_url
 
 _BUSY_TYPES = {"BUSY", "BUSY-UNAVAILABLE", "BUSY-TENTATIVE"}
 _WHERE = "calendar 'caldav'"
@@ -276,17 +276,6 @@ def _utc_midnight(moment: datetime) -> bool:
     return moment.time() == time(0)
 
 
-def _flag(settings: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = settings.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in {"true", "yes", "1"}:
-        return True
-    if raw in {"false", "no", "0"}:
-        return False
-    raise ConfigurationError(f"calendar 'caldav': setting {name!r} must be true or false")
-
-
 def from_settings(settings: Mapping[str, str], *, environ: Mapping[str, str] | None = None) -> CalDavCalendar:
     """Build the backend from settings.
 
@@ -327,7 +316,7 @@ def from_settings(settings: Mapping[str, str], *, environ: Mapping[str, str] | N
     return CalDavCalendar(
         client,
         on_cancel=on_cancel,
-        create_calendar=_flag(settings, "create_calendar", True),
+        create_calendar=flag_setting(settings, "create_calendar", where=_WHERE, default=True),
         display_name=settings.get("calendar_name", "Career conversations"),
         busy_urls=busy_urls,
     )

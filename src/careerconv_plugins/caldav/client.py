@@ -316,15 +316,8 @@ class CalDavClient:
             f'<c:time-range start="{first}" end="{last}"/>'
             "</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"
         )
-        response = self.request(
-            "REPORT",
-            url if url.endswith("/") else url + "/",
-            body=body,
-            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-            ok=(207,),
-            allow=(400, 403, 404, 405, 415, 501),
-        )
-        if response.status_code != 207:
+        response = self._report(url, body, ok=207)
+        if response is None:
             return None
         return [data for _href, _etag, data in _multistatus(response.content) if data is not None]
 
@@ -339,17 +332,25 @@ class CalDavClient:
             f'<c:time-range start="{start.astimezone(UTC).strftime(fmt)}" '
             f'end="{end.astimezone(UTC).strftime(fmt)}"/></c:free-busy-query>'
         )
+        response = self._report(url, body, ok=200)
+        if response is None:
+            return None
+        return response.content.decode("utf-8", errors="replace")
+
+    def _report(self, url: str, body: str, *, ok: int) -> requests.Response | None:
+        """A REPORT on the collection at ``url``; None when the server says it cannot answer it.
+
+        A 400, 403, 404, 405, 415 or 501 means "not available here" rather than an error.
+        """
         response = self.request(
             "REPORT",
             url if url.endswith("/") else url + "/",
             body=body,
             headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
-            ok=(200,),
+            ok=(ok,),
             allow=(400, 403, 404, 405, 415, 501),
         )
-        if response.status_code != 200:
-            return None
-        return response.content.decode("utf-8", errors="replace")
+        return response if response.status_code == ok else None
 
 
 def _xml_text(value: str) -> str:
